@@ -1,0 +1,152 @@
+//! Diagnostics: every problem found in the input, located as precisely as the input allows
+//! (file, sheet, the row number the user sees, column) with a stable code and a plain-English
+//! message.
+//!
+//! This module owns the diagnostic type and its codes. It does not decide what is a problem;
+//! the loaders and the model builder do. Messages may quote cell values: they are shown to the
+//! user who loaded the file and are never logged or sent anywhere.
+
+use serde::Serialize;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A whole file or table could not be used.
+    Fatal,
+    /// A row was rejected: it is counted in `rows_rejected` and is not in the model.
+    Rejected,
+    /// The row or child was used, but something looks wrong (a data-quality check).
+    Warning,
+    /// Worth knowing, nothing wrong (e.g. labels kept as custom events).
+    Info,
+}
+
+/// The stable code of a diagnostic (serialised in snake_case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    // Whole-file problems.
+    EmptyFile,
+    NotASpreadsheet,
+    CorruptWorkbook,
+    EncryptedWorkbook,
+    UnsupportedFormat,
+    TooLarge,
+    NoTableRecognised,
+    TableIgnored,
+    MappingInvalid,
+    // Row rejections.
+    MissingValue,
+    InvalidDate,
+    MonthFirstDate,
+    InvalidValue,
+    // Column-level notes.
+    MonthFirstColumn,
+    UnknownLabel,
+    // Data-quality checks on the model.
+    EndBeforeStart,
+    OverlappingPlacements,
+    EventBeforeBirth,
+    EventsWithoutPlacements,
+    EventOutsideCare,
+    DuplicateRow,
+    FutureDate,
+    // SSDA903-specific.
+    EpisodeOverlap,
+    PeriodWithoutStart,
+    UnknownCode,
+}
+
+impl Code {
+    /// The code as it appears in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::EmptyFile => "empty_file",
+            Code::NotASpreadsheet => "not_a_spreadsheet",
+            Code::CorruptWorkbook => "corrupt_workbook",
+            Code::EncryptedWorkbook => "encrypted_workbook",
+            Code::UnsupportedFormat => "unsupported_format",
+            Code::TooLarge => "too_large",
+            Code::NoTableRecognised => "no_table_recognised",
+            Code::TableIgnored => "table_ignored",
+            Code::MappingInvalid => "mapping_invalid",
+            Code::MissingValue => "missing_value",
+            Code::InvalidDate => "invalid_date",
+            Code::MonthFirstDate => "month_first_date",
+            Code::InvalidValue => "invalid_value",
+            Code::MonthFirstColumn => "month_first_column",
+            Code::UnknownLabel => "unknown_label",
+            Code::EndBeforeStart => "end_before_start",
+            Code::OverlappingPlacements => "overlapping_placements",
+            Code::EventBeforeBirth => "event_before_birth",
+            Code::EventsWithoutPlacements => "events_without_placements",
+            Code::EventOutsideCare => "event_outside_care",
+            Code::DuplicateRow => "duplicate_row",
+            Code::FutureDate => "future_date",
+            Code::EpisodeOverlap => "episode_overlap",
+            Code::PeriodWithoutStart => "period_without_start",
+            Code::UnknownCode => "unknown_code",
+        }
+    }
+}
+
+/// One problem, located.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub file: Option<String>,
+    pub sheet: Option<String>,
+    /// The row number the user sees in their spreadsheet (1-based, header row included).
+    pub row: Option<u32>,
+    pub column: Option<String>,
+    pub child_id: Option<String>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic with no location; use the builder methods to locate it.
+    pub fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            file: None,
+            sheet: None,
+            row: None,
+            column: None,
+            child_id: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn sheet(mut self, sheet: Option<impl Into<String>>) -> Self {
+        self.sheet = sheet.map(Into::into);
+        self
+    }
+
+    pub fn row(mut self, row: u32) -> Self {
+        self.row = Some(row);
+        self
+    }
+
+    pub fn column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+
+    pub fn child(mut self, child_id: impl Into<String>) -> Self {
+        self.child_id = Some(child_id.into());
+        self
+    }
+
+    /// Whether this diagnostic means a row was not used.
+    pub fn is_rejection(&self) -> bool {
+        self.severity == Severity::Rejected
+    }
+}

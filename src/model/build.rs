@@ -1,0 +1,565 @@
+//! Building journeys from parsed rows: group by child, sort, split placements into care
+//! periods, count moves, attach events, and run the data-quality checks.
+//!
+//! Input is format-neutral [`Records`] (the template loader and the SSDA903 importer both
+//! produce them). Nothing here parses text or reads the clock: the "as at" date is a
+//! parameter.
+
+use super::{
+    CarePeriod, Child, Dataset, Event, LegalCategory, LegalSpell, Milestone, Placement,
+    PlacementCategory, SourceRow, Text,
+};
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use chrono::{Days, NaiveDate};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A row of the children table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChildRecord {
+    pub child_id: Text,
+    pub date_of_birth: Option<NaiveDate>,
+    pub sex: Option<Text>,
+    pub local_authority: Option<Text>,
+    pub team: Option<Text>,
+    pub attributes: BTreeMap<Text, Text>,
+    pub source: SourceRow,
+}
+
+/// A row of the placements table (or an SSDA903 episode that changes placement).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacementRecord {
+    pub child_id: Text,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub category: PlacementCategory,
+    pub placement_type: Text,
+    pub carer: Option<Text>,
+    pub legal_status: Option<Text>,
+    /// Temporary placements are shown but never counted as moves.
+    pub temporary: bool,
+    /// Set by importers that know where care periods begin (SSDA903 RNE = S): this placement
+    /// starts a new care period even if it follows the previous one without a gap.
+    pub starts_period: bool,
+    /// Set by importers that know the end of a placement also ends the care period (SSDA903
+    /// REC other than X1): the next placement starts a new period even without a gap.
+    pub ends_period: bool,
+    pub source: SourceRow,
+}
+
+/// A row of the legal status table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegalRecord {
+    pub child_id: Text,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub category: LegalCategory,
+    pub legal_status: Text,
+    pub source: SourceRow,
+}
+
+/// A row of the events table (or an event an importer derived from other rows).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRecord {
+    pub child_id: Text,
+    pub date: NaiveDate,
+    pub milestone: Milestone,
+    pub label: Text,
+    pub detail: Option<Text>,
+    pub source: SourceRow,
+}
+
+/// Every usable row of a load, in input order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Records {
+    pub children: Vec<ChildRecord>,
+    pub placements: Vec<PlacementRecord>,
+    pub legal: Vec<LegalRecord>,
+    pub events: Vec<EventRecord>,
+}
+
+/// Resolves a source row to the file and sheet names shown in diagnostics.
+pub type Locate<'a> = &'a dyn Fn(SourceRow) -> (String, Option<String>);
+
+/// Builds every child's journey from `records`. Returns the dataset and the data-quality
+/// diagnostics (warnings and notes: no row is rejected here, and duplicate rows are reported
+/// and counted once).
+pub fn build_children(
+    records: Records,
+    as_at: NaiveDate,
+    locate: Locate<'_>,
+) -> (Dataset, Vec<Diagnostic>) {
+    let mut out = Builder {
+        as_at,
+        locate,
+        diagnostics: Vec::new(),
+    };
+    let dataset = out.build(records);
+    (dataset, out.diagnostics)
+}
+
+struct Builder<'a> {
+    as_at: NaiveDate,
+    locate: Locate<'a>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Default)]
+struct Pending {
+    record: Option<ChildRecord>,
+    placements: Vec<PlacementRecord>,
+    legal: Vec<LegalRecord>,
+    events: Vec<EventRecord>,
+}
+
+impl Builder<'_> {
+    fn warn(&mut self, code: Code, src: SourceRow, child: &str, message: String) {
+        self.note(Severity::Warning, code, Some(src), child, message);
+    }
+
+    fn note(
+        &mut self,
+        severity: Severity,
+        code: Code,
+        src: Option<SourceRow>,
+        child: &str,
+        message: String,
+    ) {
+        let mut d = Diagnostic::new(severity, code, message).child(child);
+        if let Some(src) = src {
+            let (file, sheet) = (self.locate)(src);
+            d = d.file(file).sheet(sheet).row(src.row);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn build(&mut self, records: Records) -> Dataset {
+        let mut index: HashMap<Text, usize> = HashMap::new();
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut slot = |id: &Text| -> usize {
+            *index.entry(id.clone()).or_insert_with(|| {
+                pending.push(Pending::default());
+                pending.len() - 1
+            })
+        };
+        let Records {
+            children,
+            placements,
+            legal,
+            events,
+        } = records;
+        let mut child_slots = Vec::with_capacity(children.len());
+        for c in children {
+            child_slots.push((slot(&c.child_id), c));
+        }
+        let placement_slots: Vec<_> = placements
+            .into_iter()
+            .map(|p| (slot(&p.child_id), p))
+            .collect();
+        let legal_slots: Vec<_> = legal.into_iter().map(|l| (slot(&l.child_id), l)).collect();
+        let event_slots: Vec<_> = events.into_iter().map(|e| (slot(&e.child_id), e)).collect();
+
+        for (i, c) in child_slots {
+            match &pending[i].record {
+                Some(first) => {
+                    let (src, id) = (c.source, c.child_id.clone());
+                    let first_row = first.source.row;
+                    self.warn(
+                        Code::DuplicateRow,
+                        src,
+                        &id,
+                        format!(
+                            "Child {id} appears more than once in the children table; the first row ({first_row}) is used."
+                        ),
+                    );
+                }
+                None => pending[i].record = Some(c),
+            }
+        }
+        for (i, p) in placement_slots {
+            pending[i].placements.push(p);
+        }
+        for (i, l) in legal_slots {
+            pending[i].legal.push(l);
+        }
+        for (i, e) in event_slots {
+            pending[i].events.push(e);
+        }
+
+        let mut ids: Vec<Text> = vec![Text::from(""); pending.len()];
+        for (id, i) in index {
+            ids[i] = id;
+        }
+        let children = pending
+            .into_iter()
+            .zip(ids)
+            .map(|(p, id)| self.child(id, p))
+            .collect();
+        Dataset { children }
+    }
+
+    fn child(&mut self, id: Text, p: Pending) -> Child {
+        let Pending {
+            record,
+            mut placements,
+            mut legal,
+            mut events,
+        } = p;
+        let dob = record.as_ref().and_then(|r| r.date_of_birth);
+
+        placements.sort_by(|a, b| (a.start, a.end, a.source).cmp(&(b.start, b.end, b.source)));
+        legal.sort_by(|a, b| (a.start, a.end, a.source).cmp(&(b.start, b.end, b.source)));
+        events.sort_by(|a, b| (a.date, a.source).cmp(&(b.date, b.source)));
+
+        self.drop_duplicate_placements(&id, &mut placements);
+        self.drop_duplicate_events(&id, &mut events);
+        self.drop_duplicate_legal(&id, &mut legal);
+
+        for pl in &mut placements {
+            if let Some(end) = pl.end {
+                if end < pl.start {
+                    self.warn(
+                        Code::EndBeforeStart,
+                        pl.source,
+                        &id,
+                        format!(
+                            "The placement ends ({}) before it starts ({}); it is shown as lasting one day.",
+                            fmt_date(end),
+                            fmt_date(pl.start)
+                        ),
+                    );
+                    pl.end = Some(pl.start);
+                }
+            }
+            if pl.start > self.as_at {
+                self.warn(
+                    Code::FutureDate,
+                    pl.source,
+                    &id,
+                    format!(
+                        "The placement starts on {}, after the \"as at\" date {}.",
+                        fmt_date(pl.start),
+                        fmt_date(self.as_at)
+                    ),
+                );
+            }
+        }
+        for l in &mut legal {
+            if let Some(end) = l.end {
+                if end < l.start {
+                    self.warn(
+                        Code::EndBeforeStart,
+                        l.source,
+                        &id,
+                        format!(
+                            "The legal status ends ({}) before it starts ({}); it is shown as lasting one day.",
+                            fmt_date(end),
+                            fmt_date(l.start)
+                        ),
+                    );
+                    l.end = Some(l.start);
+                }
+            }
+        }
+        for e in &events {
+            if e.date > self.as_at {
+                self.warn(
+                    Code::FutureDate,
+                    e.source,
+                    &id,
+                    format!(
+                        "The event \"{}\" is dated {}, after the \"as at\" date {}.",
+                        e.label,
+                        fmt_date(e.date),
+                        fmt_date(self.as_at)
+                    ),
+                );
+            }
+            if let Some(dob) = dob {
+                if e.date < dob {
+                    self.warn(
+                        Code::EventBeforeBirth,
+                        e.source,
+                        &id,
+                        format!(
+                            "The event \"{}\" is dated {}, before the child's date of birth {}.",
+                            e.label,
+                            fmt_date(e.date),
+                            fmt_date(dob)
+                        ),
+                    );
+                }
+            }
+        }
+        if placements.is_empty() && !events.is_empty() {
+            let first = events[0].source;
+            self.warn(
+                Code::EventsWithoutPlacements,
+                first,
+                &id,
+                format!(
+                    "Child {id} has {} event(s) but no placements, so no care period can be built; the events are shown on the timeline only.",
+                    events.len()
+                ),
+            );
+        }
+
+        let mut care_periods = self.periods(&id, placements);
+        let events_outside_care = self.attach_events(&id, &mut care_periods, events);
+
+        let (sex, local_authority, team, attributes, source) = match record {
+            Some(r) => (
+                r.sex,
+                r.local_authority,
+                r.team,
+                r.attributes,
+                Some(r.source),
+            ),
+            None => (None, None, None, BTreeMap::new(), None),
+        };
+        Child {
+            id,
+            date_of_birth: dob,
+            sex,
+            local_authority,
+            team,
+            attributes,
+            care_periods,
+            legal: legal
+                .into_iter()
+                .map(|l| LegalSpell {
+                    start: l.start,
+                    end: l.end,
+                    category: l.category,
+                    legal_status: l.legal_status,
+                    source: l.source,
+                })
+                .collect(),
+            events_outside_care,
+            source,
+        }
+    }
+
+    fn drop_duplicate_placements(&mut self, id: &str, placements: &mut Vec<PlacementRecord>) {
+        let mut seen = HashSet::new();
+        let mut dups = Vec::new();
+        placements.retain(|p| {
+            let key = (
+                p.start,
+                p.end,
+                p.placement_type.clone(),
+                p.carer.clone(),
+                p.legal_status.clone(),
+            );
+            let keep = seen.insert(key);
+            if !keep {
+                dups.push(p.source);
+            }
+            keep
+        });
+        for src in dups {
+            self.warn(
+                Code::DuplicateRow,
+                src,
+                id,
+                "This placement row repeats an earlier row exactly; it is counted once.".into(),
+            );
+        }
+    }
+
+    fn drop_duplicate_events(&mut self, id: &str, events: &mut Vec<EventRecord>) {
+        let mut seen = HashSet::new();
+        let mut dups = Vec::new();
+        events.retain(|e| {
+            let keep = seen.insert((e.date, e.milestone, e.label.clone(), e.detail.clone()));
+            if !keep {
+                dups.push(e.source);
+            }
+            keep
+        });
+        for src in dups {
+            self.warn(
+                Code::DuplicateRow,
+                src,
+                id,
+                "This event row repeats an earlier row exactly; it is counted once.".into(),
+            );
+        }
+    }
+
+    fn drop_duplicate_legal(&mut self, id: &str, legal: &mut Vec<LegalRecord>) {
+        let mut seen = HashSet::new();
+        let mut dups = Vec::new();
+        legal.retain(|l| {
+            let keep = seen.insert((l.start, l.end, l.legal_status.clone()));
+            if !keep {
+                dups.push(l.source);
+            }
+            keep
+        });
+        for src in dups {
+            self.warn(
+                Code::DuplicateRow,
+                src,
+                id,
+                "This legal status row repeats an earlier row exactly; it is counted once.".into(),
+            );
+        }
+    }
+
+    /// Splits sorted placements into care periods and numbers the moves.
+    fn periods(&mut self, id: &str, placements: Vec<PlacementRecord>) -> Vec<CarePeriod> {
+        let mut periods: Vec<CarePeriod> = Vec::new();
+        // The latest end so far in the current period; `None` while some placement is open.
+        let mut reach: Option<NaiveDate> = None;
+        let mut forced_break = false;
+        for p in placements {
+            let ends_period = p.ends_period;
+            let continues = match periods.last() {
+                None => false,
+                Some(_) if p.starts_period || forced_break => false,
+                Some(_) => match reach {
+                    None => true,
+                    Some(r) => p.start <= r.checked_add_days(Days::new(1)).unwrap_or(r),
+                },
+            };
+            if continues {
+                let period = periods.last_mut().expect("continues implies a period");
+                let prev = period.placements.last().expect("periods are never empty");
+                let overlaps = match reach {
+                    None => true,
+                    Some(r) => p.start < r,
+                };
+                if overlaps {
+                    let prev_desc = match prev.end {
+                        Some(e) => format!("which ends on {}", fmt_date(e)),
+                        None => "which has no end date".to_string(),
+                    };
+                    let msg = format!(
+                        "This placement starts on {} while the placement from {} ({}, row {}) is still running, {prev_desc}.",
+                        fmt_date(p.start),
+                        fmt_date(prev.start),
+                        prev.placement_type,
+                        prev.source.row,
+                    );
+                    self.warn(Code::OverlappingPlacements, p.source, id, msg);
+                }
+                reach = match (reach, p.end) {
+                    (Some(r), Some(e)) => Some(r.max(e)),
+                    _ => None,
+                };
+                let is_move = !p.temporary;
+                if is_move {
+                    period.moves += 1;
+                }
+                let move_number = is_move.then_some(period.moves);
+                period.placements.push(placement(p, move_number));
+            } else {
+                reach = p.end;
+                periods.push(CarePeriod {
+                    start: p.start,
+                    end: None,
+                    placements: vec![placement(p, None)],
+                    events: Vec::new(),
+                    moves: 0,
+                });
+            }
+            if let Some(period) = periods.last_mut() {
+                period.end = reach;
+            }
+            // An importer-declared end of care closes the period after this placement.
+            forced_break = ends_period;
+        }
+        periods
+    }
+
+    /// Puts each event in the care period that contains it; applies explicit
+    /// `became_looked_after` and `left_care` events to the periods' bounds. Returns the events
+    /// outside every period.
+    fn attach_events(
+        &mut self,
+        id: &str,
+        periods: &mut [CarePeriod],
+        events: Vec<EventRecord>,
+    ) -> Vec<Event> {
+        // Explicit starts: a `became_looked_after` event after the previous period's end and
+        // no later than the period's first placement sets the start.
+        for i in 0..periods.len() {
+            let floor = if i == 0 { None } else { periods[i - 1].end };
+            let first_start = periods[i].placements[0].start;
+            let explicit = events
+                .iter()
+                .filter(|e| e.milestone == Milestone::BecameLookedAfter)
+                .filter(|e| floor.is_none_or(|f| e.date > f))
+                .filter(|e| e.date <= first_start)
+                .map(|e| e.date)
+                .next();
+            if let Some(d) = explicit {
+                periods[i].start = d;
+            }
+        }
+        // Explicit ends: the first `left_care` event on or after the period's start and before
+        // the next period's start ends the period.
+        for i in 0..periods.len() {
+            let start = periods[i].start;
+            let ceiling = periods.get(i + 1).map(|p| p.start);
+            let explicit = events
+                .iter()
+                .filter(|e| e.milestone == Milestone::LeftCare)
+                .filter(|e| e.date >= start && ceiling.is_none_or(|c| e.date < c))
+                .map(|e| e.date)
+                .next();
+            if let Some(d) = explicit {
+                periods[i].end = Some(d);
+            }
+        }
+        let mut outside = Vec::new();
+        for e in events {
+            let event = Event {
+                date: e.date,
+                milestone: e.milestone,
+                label: e.label,
+                detail: e.detail,
+                source: e.source,
+            };
+            match periods.iter_mut().find(|p| p.contains(event.date)) {
+                Some(p) => p.events.push(event),
+                None => {
+                    if !periods.is_empty() {
+                        self.note(
+                            Severity::Info,
+                            Code::EventOutsideCare,
+                            Some(event.source),
+                            id,
+                            format!(
+                                "The event \"{}\" on {} falls outside every care period; it stays on the child's timeline.",
+                                event.label,
+                                fmt_date(event.date)
+                            ),
+                        );
+                    }
+                    outside.push(event);
+                }
+            }
+        }
+        outside
+    }
+}
+
+fn placement(p: PlacementRecord, move_number: Option<u32>) -> Placement {
+    Placement {
+        start: p.start,
+        end: p.end,
+        category: p.category,
+        placement_type: p.placement_type,
+        carer: p.carer,
+        legal_status: p.legal_status,
+        move_number,
+        temporary: p.temporary,
+        source: p.source,
+    }
+}
+
+/// Formats a date the way users write it (en-GB).
+pub(crate) fn fmt_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
