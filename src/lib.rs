@@ -10,6 +10,7 @@ pub mod error;
 pub mod ingest;
 pub mod model;
 pub mod report;
+pub mod stats;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
@@ -29,6 +30,8 @@ pub struct Options {
     pub mapping: Option<Mapping>,
     /// Resource limits for hostile or huge input.
     pub limits: Limits,
+    /// The timescale profile the statistics apply (Scotland's by default).
+    pub profile: stats::Profile,
 }
 
 impl Options {
@@ -38,6 +41,7 @@ impl Options {
             as_at,
             mapping: None,
             limits: Limits::default(),
+            profile: stats::Profile::default(),
         }
     }
 }
@@ -56,5 +60,11 @@ pub fn analyze(files: &[InputFile<'_>], options: &Options) -> Result<Report, Err
     };
     let (dataset, quality) = model::build_children(loaded.records, options.as_at, &locate);
     input.diagnostics.extend(quality);
-    Ok(Report::new(options.as_at, input, dataset))
+    let statistics = stats::compute(
+        &dataset.children,
+        &options.profile,
+        options.as_at,
+        &stats::Config::default(),
+    );
+    Ok(Report::new(options.as_at, input, dataset).with_statistics(statistics))
 }

@@ -5,8 +5,13 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Child, Dataset};
+use crate::stats::{
+    CheckSummary, ChildStats, OmittedBreakdown, Profile, StageSummary, Statistics, TableOptions,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::io;
+use std::ops::Deref;
 
 /// The full answer for one load.
 #[derive(Clone, Debug, Serialize)]
@@ -18,13 +23,47 @@ pub struct Report {
     pub placements: usize,
     pub events: usize,
     pub moves: usize,
-    pub journeys: Vec<Child>,
+    pub journeys: Vec<Journey>,
+    /// The timescale profile the statistics used (`None` until they are computed).
+    pub profile: Option<Profile>,
+    /// Per-stage statistics for the cohort and each breakdown group.
+    pub stages: Vec<StageSummary>,
+    /// The profile's checks on every child "as at" (such as PACE Aim 1).
+    pub checks: Vec<CheckSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breakdowns_omitted: Vec<OmittedBreakdown>,
+}
+
+/// One child's journey and, beside it, what the statistics found for the child (stage rows,
+/// per-care-period facts, current status). Serialised as one object: the child's fields
+/// followed by the statistics' fields. Dereferences to the [`Child`].
+#[derive(Clone, Debug, Serialize)]
+pub struct Journey {
+    #[serde(flatten)]
+    pub child: Child,
+    #[serde(flatten)]
+    pub stats: ChildStats,
+}
+
+impl Deref for Journey {
+    type Target = Child;
+
+    fn deref(&self) -> &Child {
+        &self.child
+    }
 }
 
 impl Report {
     /// Assembles a report from a built dataset, computing the headline counts.
     pub fn new(as_at: NaiveDate, input: InputSummary, dataset: Dataset) -> Report {
-        let journeys = dataset.children;
+        let journeys: Vec<Journey> = dataset
+            .children
+            .into_iter()
+            .map(|child| Journey {
+                child,
+                stats: ChildStats::default(),
+            })
+            .collect();
         let periods = journeys.iter().flat_map(|c| c.care_periods.iter());
         let care_periods = periods.clone().count();
         let placements = periods.clone().map(|p| p.placements.len()).sum();
@@ -45,7 +84,40 @@ impl Report {
             events,
             moves,
             journeys,
+            profile: None,
+            stages: Vec::new(),
+            checks: Vec::new(),
+            breakdowns_omitted: Vec::new(),
         }
+    }
+
+    /// Adds the statistics computed (by [`crate::stats::compute`]) for this report's children,
+    /// in the same order.
+    pub fn with_statistics(mut self, statistics: Statistics) -> Report {
+        let Statistics {
+            profile,
+            stages,
+            checks,
+            breakdowns_omitted,
+            children,
+        } = statistics;
+        for (journey, stats) in self.journeys.iter_mut().zip(children) {
+            journey.stats = stats;
+        }
+        self.profile = Some(profile);
+        self.stages = stages;
+        self.checks = checks;
+        self.breakdowns_omitted = breakdowns_omitted;
+        self
+    }
+
+    /// Writes the per-child stage table as CSV (`--format csv`); see
+    /// [`crate::stats::table`]. Empty (a header only) before the statistics are computed.
+    pub fn write_stage_csv<W: io::Write>(&self, out: W, options: &TableOptions) -> io::Result<()> {
+        let fallback = Profile::default();
+        let profile = self.profile.as_ref().unwrap_or(&fallback);
+        let journeys = self.journeys.iter().map(|j| (&j.child, &j.stats));
+        crate::stats::write_stage_csv(out, profile, journeys, options)
     }
 }
 

@@ -1,0 +1,566 @@
+//! Per-child facts "as at" a date: each stage's row, age at entry and at each event, route to
+//! permanence, placement stability, current placement and legal status, and the profile's
+//! checks (such as PACE Aim 1).
+//!
+//! This module owns those definitions:
+//! - *Age* is in completed calendar months: the largest k with date of birth + k months ≤ the
+//!   date (month ends clamp, so a child born on 31 January is 1 month old on 28 February).
+//!   Before birth it is negative (−1 in the month before birth). Age bands at entry: `under_1`
+//!   (including children who became looked after before birth), `1_to_4`, `5_to_11`,
+//!   `12_and_over`, `unknown`.
+//! - *Placements in the last 12 months*: placements (temporary ones excepted, as for moves)
+//!   that started on or before "as at" and had not ended by "as at" − 12 months (ending on that
+//!   day does not count). Three or more is flagged `unstable`.
+//! - *Route to permanence* of a care period, from what happened by "as at": the latest of the
+//!   orders granted in the period (an `order_granted` event, read from its label and detail:
+//!   "authority to adopt" or "permanence" → `permanence_order`, other "adopt" → `adoption`,
+//!   "kinship", "guardian" (special guardianship), "SGO", "child arrangements" or "residence"
+//!   → `kinship_care_order`, anything else → `other_order`; or a legal spell of category
+//!   adoption order, permanence order or kinship care order starting in the period) and
+//!   `returned_home` events (→ `home`), an order winning a tie. With none: `home` if the
+//!   child left care from, or is still in, a placement at home with parents (remaining at or
+//!   returning home, often on a CSO); `left_care_other` if the period ended otherwise;
+//!   `still_looked_after` if it is ongoing.
+//! - *Current status*: the care period, placement and legal status in force on "as at".
+//! - *Checks*: a child currently in one of the check's placement categories under one of its
+//!   legal statuses; the spell began at the later of the start of the unbroken run of such
+//!   placements and the start of the unbroken run of such legal spells (a new spell starting
+//!   no later than the day after the previous ends continues the run); flagged when "as at"
+//!   is after the spell's start + `longer_than`.
+//!
+//! It does not aggregate across children (that is `stats::summary`).
+
+use super::profile::{Check, Profile};
+use super::stage::{days_between, evaluate, CensoredBy};
+use crate::model::{CarePeriod, Child, LegalCategory, Milestone, PlacementCategory, Text};
+use chrono::{Days, Months, NaiveDate};
+use serde::Serialize;
+
+/// Everything computed for one child.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ChildStats {
+    /// One row per care period and started stage, in care-period then profile order.
+    pub stages: Vec<StageRow>,
+    /// One entry per care period, in the same order as the child's care periods.
+    pub care_period_stats: Vec<PeriodStats>,
+    pub current: CurrentStatus,
+    pub placements_last_12_months: u32,
+    /// Three or more placements in the last 12 months.
+    pub unstable: bool,
+    /// The profile's checks that apply to the child now.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckHit>,
+}
+
+/// One stage in one care period of one child.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StageRow {
+    /// The stage id.
+    pub stage: Text,
+    /// The stage's position in the profile.
+    #[serde(skip)]
+    pub stage_index: usize,
+    /// Index into the child's `care_periods` (0-based).
+    pub care_period_index: usize,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub days: u32,
+    pub censored: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub censored_by: Option<CensoredBy>,
+    pub ended_by: Option<Milestone>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub backdated: bool,
+    pub target_date: Option<NaiveDate>,
+    pub within_target: Option<bool>,
+    pub overdue: bool,
+    /// The placement category on the stage's start day.
+    pub placement: Option<PlacementCategory>,
+    /// The legal status category on the stage's start day.
+    pub legal_status: Option<LegalCategory>,
+    /// Age in completed months on the start day (negative before birth).
+    pub age_months_at_start: Option<i32>,
+    /// Age in completed months on the end day.
+    pub age_months_at_end: Option<i32>,
+}
+
+/// Facts about one care period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PeriodStats {
+    pub age_months_at_entry: Option<i32>,
+    pub age_band: AgeBand,
+    pub route: Route,
+    /// Days in care up to the period's end or "as at", whichever is earlier.
+    pub days_in_care: u32,
+    /// Age in completed months at each of the period's events, in the order of `events`
+    /// (empty when the date of birth is unknown).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub event_age_months: Vec<i32>,
+}
+
+/// Where the child is "as at".
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CurrentStatus {
+    pub in_care: bool,
+    /// Index of the care period in force, if in care.
+    pub care_period_index: Option<usize>,
+    pub placement: Option<PlacementCategory>,
+    pub placement_type: Option<Text>,
+    pub legal_status: Option<LegalCategory>,
+    pub age_months: Option<i32>,
+}
+
+/// A check that applies to a child now.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckHit {
+    pub check: Text,
+    /// When the current spell in the check's status began.
+    pub since: NaiveDate,
+    pub days: u32,
+    /// `since` + `longer_than`.
+    pub due: Option<NaiveDate>,
+    /// "As at" is after `due`.
+    pub over: bool,
+}
+
+/// Age at entry to care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeBand {
+    #[serde(rename = "under_1")]
+    Under1,
+    #[serde(rename = "1_to_4")]
+    OneToFour,
+    #[serde(rename = "5_to_11")]
+    FiveToEleven,
+    #[serde(rename = "12_and_over")]
+    TwelveAndOver,
+    Unknown,
+}
+
+/// How a care period's journey to permanence went (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    Home,
+    PermanenceOrder,
+    KinshipCareOrder,
+    Adoption,
+    OtherOrder,
+    LeftCareOther,
+    StillLookedAfter,
+}
+
+impl AgeBand {
+    /// Every band, in display order.
+    pub const ALL: [AgeBand; 5] = [
+        AgeBand::Under1,
+        AgeBand::OneToFour,
+        AgeBand::FiveToEleven,
+        AgeBand::TwelveAndOver,
+        AgeBand::Unknown,
+    ];
+
+    /// The band for an age in completed months (negative: before birth).
+    pub fn from_months(months: Option<i32>) -> AgeBand {
+        match months {
+            None => AgeBand::Unknown,
+            Some(m) if m < 12 => AgeBand::Under1,
+            Some(m) if m < 60 => AgeBand::OneToFour,
+            Some(m) if m < 144 => AgeBand::FiveToEleven,
+            Some(_) => AgeBand::TwelveAndOver,
+        }
+    }
+
+    /// The id used in JSON and CSV.
+    pub fn id(self) -> &'static str {
+        match self {
+            AgeBand::Under1 => "under_1",
+            AgeBand::OneToFour => "1_to_4",
+            AgeBand::FiveToEleven => "5_to_11",
+            AgeBand::TwelveAndOver => "12_and_over",
+            AgeBand::Unknown => "unknown",
+        }
+    }
+}
+
+impl Route {
+    /// Every route, in display order.
+    pub const ALL: [Route; 7] = [
+        Route::Home,
+        Route::PermanenceOrder,
+        Route::KinshipCareOrder,
+        Route::Adoption,
+        Route::OtherOrder,
+        Route::LeftCareOther,
+        Route::StillLookedAfter,
+    ];
+
+    /// The id used in JSON and CSV.
+    pub fn id(self) -> &'static str {
+        match self {
+            Route::Home => "home",
+            Route::PermanenceOrder => "permanence_order",
+            Route::KinshipCareOrder => "kinship_care_order",
+            Route::Adoption => "adoption",
+            Route::OtherOrder => "other_order",
+            Route::LeftCareOther => "left_care_other",
+            Route::StillLookedAfter => "still_looked_after",
+        }
+    }
+
+    /// Orders win ties with a return home on the same day; earlier in this list wins.
+    fn tie_rank(self) -> u8 {
+        match self {
+            Route::Adoption => 0,
+            Route::PermanenceOrder => 1,
+            Route::KinshipCareOrder => 2,
+            Route::OtherOrder => 3,
+            _ => 4,
+        }
+    }
+}
+
+/// Age in completed calendar months on `date` for a child born on `dob` (negative before
+/// birth).
+pub fn age_months(dob: NaiveDate, date: NaiveDate) -> i32 {
+    let months_apart = (date.year_ce_months() - dob.year_ce_months()) as i32;
+    let mut k = months_apart;
+    while k > i32::MIN && add_months(dob, k).is_none_or(|d| d > date) {
+        k -= 1;
+    }
+    while add_months(dob, k + 1).is_some_and(|d| d <= date) {
+        k += 1;
+    }
+    k
+}
+
+/// Computes everything for one child "as at" `as_at`.
+pub fn child_stats(
+    child: &Child,
+    profile: &Profile,
+    stage_ids: &[Text],
+    check_ids: &[Text],
+    as_at: NaiveDate,
+) -> ChildStats {
+    let dob = child.date_of_birth;
+    let age = |d: NaiveDate| dob.map(|b| age_months(b, d));
+    let mut stages = Vec::new();
+    let mut care_period_stats = Vec::with_capacity(child.care_periods.len());
+    for (pi, period) in child.care_periods.iter().enumerate() {
+        for (si, (stage, id)) in profile.stages.iter().zip(stage_ids).enumerate() {
+            let Some(o) = evaluate(stage, period, as_at) else {
+                continue;
+            };
+            let placement = period
+                .placement_on(o.start)
+                .or_else(|| period.placements.first())
+                .map(|p| p.category);
+            stages.push(StageRow {
+                stage: id.clone(),
+                stage_index: si,
+                care_period_index: pi,
+                start: o.start,
+                end: o.end,
+                days: o.days,
+                censored: o.end.is_none(),
+                censored_by: o.censored_by,
+                ended_by: o.ended_by,
+                backdated: o.backdated,
+                target_date: o.target_date,
+                within_target: o.within_target,
+                overdue: o.overdue,
+                placement,
+                legal_status: child.legal_on(o.start).map(|l| l.category),
+                age_months_at_start: age(o.start),
+                age_months_at_end: o.end.and_then(age),
+            });
+        }
+        let entry_age = age(period.start);
+        let observed_to = period.end.map_or(as_at, |e| e.min(as_at));
+        care_period_stats.push(PeriodStats {
+            age_months_at_entry: entry_age,
+            age_band: AgeBand::from_months(entry_age),
+            route: route(child, period, as_at),
+            days_in_care: days_between(period.start, observed_to),
+            event_age_months: match dob {
+                Some(b) => period
+                    .events
+                    .iter()
+                    .map(|e| age_months(b, e.date))
+                    .collect(),
+                None => Vec::new(),
+            },
+        });
+    }
+
+    let current_index = child
+        .care_periods
+        .iter()
+        .position(|p| p.start <= as_at && p.end.is_none_or(|e| e >= as_at));
+    let current_placement = current_index
+        .and_then(|i| child.care_periods[i].placement_on(as_at))
+        .filter(|p| p.start <= as_at);
+    let current = CurrentStatus {
+        in_care: current_index.is_some(),
+        care_period_index: current_index,
+        placement: current_placement.map(|p| p.category),
+        placement_type: current_placement.map(|p| p.placement_type.clone()),
+        legal_status: current_index
+            .and_then(|_| child.legal_on(as_at))
+            .map(|l| l.category),
+        age_months: age(as_at),
+    };
+
+    let placements_last_12_months = placements_in_year_to(child, as_at);
+    let checks = profile
+        .checks
+        .iter()
+        .zip(check_ids)
+        .filter_map(|(c, id)| check_hit(child, current_index, c, id, as_at))
+        .collect();
+    ChildStats {
+        stages,
+        care_period_stats,
+        current,
+        placements_last_12_months,
+        unstable: placements_last_12_months >= 3,
+        checks,
+    }
+}
+
+trait YearMonths {
+    fn year_ce_months(&self) -> i64;
+}
+
+impl YearMonths for NaiveDate {
+    fn year_ce_months(&self) -> i64 {
+        use chrono::Datelike;
+        i64::from(self.year()) * 12 + i64::from(self.month0())
+    }
+}
+
+fn add_months(date: NaiveDate, k: i32) -> Option<NaiveDate> {
+    if k >= 0 {
+        date.checked_add_months(Months::new(k.unsigned_abs()))
+    } else {
+        date.checked_sub_months(Months::new(k.unsigned_abs()))
+    }
+}
+
+fn placements_in_year_to(child: &Child, as_at: NaiveDate) -> u32 {
+    let Some(window_start) = as_at.checked_sub_months(Months::new(12)) else {
+        return 0;
+    };
+    let count = child
+        .care_periods
+        .iter()
+        .flat_map(|p| p.placements.iter())
+        .filter(|p| !p.temporary && p.start <= as_at && p.end.is_none_or(|e| e > window_start))
+        .count();
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+fn route(child: &Child, period: &CarePeriod, as_at: NaiveDate) -> Route {
+    let in_period = |d: NaiveDate| d <= as_at && period.contains(d);
+    let mut best: Option<(NaiveDate, Route)> = None;
+    let mut consider = |date: NaiveDate, r: Route| {
+        let better = match best {
+            None => true,
+            Some((d, b)) => date > d || (date == d && r.tie_rank() < b.tie_rank()),
+        };
+        if better {
+            best = Some((date, r));
+        }
+    };
+    for e in period.events.iter().filter(|e| in_period(e.date)) {
+        match e.milestone {
+            Milestone::OrderGranted => consider(e.date, order_route(&e.label, e.detail.as_deref())),
+            Milestone::ReturnedHome => consider(e.date, Route::Home),
+            _ => {}
+        }
+    }
+    for l in child.legal.iter().filter(|l| in_period(l.start)) {
+        let r = match l.category {
+            LegalCategory::AdoptionOrder => Route::Adoption,
+            LegalCategory::PermanenceOrder => Route::PermanenceOrder,
+            LegalCategory::KinshipCareOrder => Route::KinshipCareOrder,
+            _ => continue,
+        };
+        consider(l.start, r);
+    }
+    if let Some((_, r)) = best {
+        return r;
+    }
+    let ended = period.end.is_some_and(|e| e <= as_at);
+    let at_home = |d: NaiveDate| {
+        period
+            .placement_on(d)
+            .is_some_and(|p| p.category == PlacementCategory::HomeWithParents)
+    };
+    match period.end {
+        Some(e) if ended && at_home(e) => Route::Home,
+        _ if ended => Route::LeftCareOther,
+        _ if at_home(as_at) => Route::Home,
+        _ => Route::StillLookedAfter,
+    }
+}
+
+/// Reads the kind of order from an `order_granted` event's label and detail.
+fn order_route(label: &str, detail: Option<&str>) -> Route {
+    let text = format!("{label} {}", detail.unwrap_or("")).to_lowercase();
+    let has = |w: &str| text.contains(w);
+    if has("authority to adopt") || has("permanence") {
+        Route::PermanenceOrder
+    } else if has("adopt") {
+        Route::Adoption
+    } else if has("kinship")
+        || has("guardian")
+        || has("sgo")
+        || has("child arrangement")
+        || has("residence")
+    {
+        Route::KinshipCareOrder
+    } else {
+        Route::OtherOrder
+    }
+}
+
+fn check_hit(
+    child: &Child,
+    current_index: Option<usize>,
+    check: &Check,
+    id: &Text,
+    as_at: NaiveDate,
+) -> Option<CheckHit> {
+    let period = &child.care_periods[current_index?];
+    // The unbroken run of qualifying placements up to "as at".
+    let current = period
+        .placements
+        .iter()
+        .rposition(|p| p.start <= as_at && p.end.is_none_or(|e| e >= as_at))?;
+    if !check
+        .placement
+        .contains(&period.placements[current].category)
+    {
+        return None;
+    }
+    let mut first = current;
+    while first > 0 {
+        let (prev, next) = (&period.placements[first - 1], &period.placements[first]);
+        if check.placement.contains(&prev.category) && continues(prev.end, next.start) {
+            first -= 1;
+        } else {
+            break;
+        }
+    }
+    let placement_since = period.placements[first].start;
+    // The unbroken run of qualifying legal spells up to "as at".
+    let legal = &child.legal;
+    let current_legal = legal
+        .iter()
+        .rposition(|l| l.start <= as_at && l.end.is_none_or(|e| e >= as_at))?;
+    if !check.legal_status.contains(&legal[current_legal].category) {
+        return None;
+    }
+    let mut first_legal = current_legal;
+    while first_legal > 0 {
+        let (prev, next) = (&legal[first_legal - 1], &legal[first_legal]);
+        if check.legal_status.contains(&prev.category) && continues(prev.end, next.start) {
+            first_legal -= 1;
+        } else {
+            break;
+        }
+    }
+    let since = placement_since.max(legal[first_legal].start);
+    let due = check.longer_than.after(since);
+    Some(CheckHit {
+        check: id.clone(),
+        since,
+        days: days_between(since, as_at),
+        due,
+        over: due.is_some_and(|d| as_at > d),
+    })
+}
+
+/// Whether something starting on `next_start` continues a spell that ended on `prev_end`.
+fn continues(prev_end: Option<NaiveDate>, next_start: NaiveDate) -> bool {
+    match prev_end {
+        None => true,
+        Some(e) => next_start <= e.checked_add_days(Days::new(1)).unwrap_or(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    #[test]
+    fn age_in_completed_months() {
+        let cases = [
+            (d(2020, 1, 31), d(2020, 2, 28), 0),
+            (d(2020, 1, 31), d(2020, 2, 29), 1),
+            (d(2021, 1, 31), d(2021, 2, 28), 1),
+            (d(2020, 5, 10), d(2020, 5, 10), 0),
+            (d(2020, 5, 10), d(2021, 5, 9), 11),
+            (d(2020, 5, 10), d(2021, 5, 10), 12),
+            (d(2020, 2, 29), d(2021, 2, 28), 12),
+            (d(2020, 5, 10), d(2020, 5, 1), -1),
+            (d(2020, 5, 10), d(2020, 4, 10), -1),
+            (d(2020, 5, 10), d(2020, 4, 9), -2),
+            (d(2010, 6, 15), d(2024, 3, 31), 165),
+        ];
+        for (dob, date, expected) in cases {
+            assert_eq!(age_months(dob, date), expected, "{dob} → {date}");
+        }
+    }
+
+    #[test]
+    fn age_bands_at_their_edges() {
+        let cases = [
+            (None, AgeBand::Unknown),
+            (Some(-3), AgeBand::Under1),
+            (Some(11), AgeBand::Under1),
+            (Some(12), AgeBand::OneToFour),
+            (Some(59), AgeBand::OneToFour),
+            (Some(60), AgeBand::FiveToEleven),
+            (Some(143), AgeBand::FiveToEleven),
+            (Some(144), AgeBand::TwelveAndOver),
+        ];
+        for (months, band) in cases {
+            assert_eq!(AgeBand::from_months(months), band, "{months:?}");
+        }
+    }
+
+    #[test]
+    fn order_labels_map_to_routes() {
+        let cases = [
+            (
+                "Order granted",
+                Some("Permanence Order"),
+                Route::PermanenceOrder,
+            ),
+            (
+                "Permanence order with authority to adopt",
+                None,
+                Route::PermanenceOrder,
+            ),
+            ("Adoption order", None, Route::Adoption),
+            (
+                "Order granted",
+                Some("Kinship Care Order"),
+                Route::KinshipCareOrder,
+            ),
+            ("Special guardianship order", None, Route::KinshipCareOrder),
+            ("Child arrangements order", None, Route::KinshipCareOrder),
+            ("Order granted", None, Route::OtherOrder),
+        ];
+        for (label, detail, route) in cases {
+            assert_eq!(order_route(label, detail), route, "{label} {detail:?}");
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! The Kaplan–Meier estimator with the conventions of R's survival package (3.5), so that
+//! waits still in progress count as censored observations rather than being dropped.
+//!
+//! This module owns the estimator, its Greenwood standard errors and pointwise confidence
+//! intervals (`log`, R's default; `log-log`; `plain`), quantiles with their intervals exactly
+//! as R's `quantile.survfit` finds them, and the restricted mean. Times are whole days. It
+//! knows nothing about stages or journeys.
+//!
+//! Conventions (`shared/reference/README.md`):
+//! - at each distinct time t, the number at risk is the number of subjects with time ≥ t;
+//!   events at t are counted before censorings at t (a subject censored at t is at risk at t);
+//! - S(t) is the product over event times ≤ t of (1 − d/n); it does not drop to 0 when the
+//!   largest time is censored;
+//! - Greenwood: σ²(t) = Σ d / (n (n − d)) (the variance of the cumulative hazard); the standard
+//!   error of S is S σ; where every subject at risk has the event, S = 0 and the standard
+//!   error and the bounds are undefined (`None`, R's `NA`);
+//! - `log` interval: S exp(± z σ), the upper bound capped at 1; `log-log`: exp(−exp(log(−log S)
+//!   ∓ z σ / log S)), undefined where S is 0 or 1; `plain`: S ± z S σ clipped to [0, 1];
+//! - quantiles as `quantile.survfit`: the time the curve (and, for the interval, each band)
+//!   first drops to 1 − p or below; where it is flat at exactly 1 − p (within R's default
+//!   tolerance √ε ≈ 1.49e-8), the midpoint of the flat; where it ends flat there, the
+//!   midpoint of the flat's start and the last observed time; none if it never gets there;
+//! - the restricted mean is the area under S from 0 to a horizon, with the standard error
+//!   √(Σ A_i² d_i / (n_i (n_i − d_i))), A_i being the area from event time i to the horizon.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// The 97.5% point of the standard normal distribution, as R's `qnorm(0.975)`.
+pub const Z95: f64 = 1.959963984540054;
+
+/// The tolerance R's `quantile.survfit` uses for "equal to 1 − p": `sqrt(.Machine$double.eps)`.
+pub const QUANTILE_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
+
+/// One subject: the time (days) to the event or to censoring, and whether the event happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Observation {
+    pub time: u32,
+    pub event: bool,
+}
+
+/// How the pointwise confidence interval is formed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfType {
+    /// R's default `conf.type = "log"`.
+    #[default]
+    Log,
+    /// `conf.type = "log-log"`.
+    LogLog,
+    /// `conf.type = "plain"`.
+    Plain,
+}
+
+/// Settings for a fit.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KmConfig {
+    pub conf_type: ConfType,
+    /// The normal quantile for the interval (1.959963984540054 for 95%).
+    pub z: f64,
+}
+
+impl Default for KmConfig {
+    fn default() -> Self {
+        KmConfig {
+            conf_type: ConfType::Log,
+            z: Z95,
+        }
+    }
+}
+
+/// One row of the survival table: a distinct observed time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KmRow {
+    pub time: u32,
+    pub n_risk: u32,
+    pub n_event: u32,
+    pub n_censor: u32,
+    /// S(t).
+    pub surv: f64,
+    /// The standard error of S(t) (Greenwood), `None` where S is 0.
+    pub std_err: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// A fitted survival curve: one row per distinct observed time (events or censorings).
+#[derive(Clone, Debug, PartialEq)]
+pub struct KaplanMeier {
+    pub rows: Vec<KmRow>,
+    /// The number of subjects.
+    pub n: u32,
+    pub config: KmConfig,
+    /// σ² (Greenwood) after each row, kept for the restricted mean's standard error.
+    hazard_var: Vec<f64>,
+}
+
+/// A quantile of the survival time with its confidence interval.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Quantile {
+    pub estimate: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// The mean survival time restricted to `[0, horizon]`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RestrictedMean {
+    pub horizon: u32,
+    pub mean: f64,
+    pub se: f64,
+}
+
+impl KaplanMeier {
+    /// Fits the curve to observations in any order.
+    pub fn fit(observations: &[Observation], config: &KmConfig) -> KaplanMeier {
+        if observations.is_sorted_by_key(|o| o.time) {
+            KaplanMeier::fit_sorted(observations, config)
+        } else {
+            let mut sorted = observations.to_vec();
+            sorted.sort_unstable_by_key(|o| o.time);
+            KaplanMeier::fit_sorted(&sorted, config)
+        }
+    }
+
+    /// Fits the curve to observations already in ascending order of time (the order of
+    /// events and censorings within a time does not matter).
+    pub fn fit_sorted(observations: &[Observation], config: &KmConfig) -> KaplanMeier {
+        debug_assert!(observations.is_sorted_by_key(|o| o.time));
+        let n = u32::try_from(observations.len()).unwrap_or(u32::MAX);
+        let mut rows = Vec::new();
+        let mut hazard_var = Vec::new();
+        let mut at_risk = n;
+        let mut surv = 1.0_f64;
+        let mut var = 0.0_f64;
+        let mut i = 0;
+        while i < observations.len() {
+            let time = observations[i].time;
+            let (mut d, mut c) = (0u32, 0u32);
+            while i < observations.len() && observations[i].time == time {
+                if observations[i].event {
+                    d += 1;
+                } else {
+                    c += 1;
+                }
+                i += 1;
+            }
+            if d > 0 {
+                let (nf, df) = (f64::from(at_risk), f64::from(d));
+                surv *= 1.0 - df / nf;
+                var += if d < at_risk {
+                    df / (nf * (nf - df))
+                } else {
+                    f64::INFINITY
+                };
+            }
+            let (std_err, lower, upper) = interval(surv, var, config);
+            rows.push(KmRow {
+                time,
+                n_risk: at_risk,
+                n_event: d,
+                n_censor: c,
+                surv,
+                std_err,
+                lower,
+                upper,
+            });
+            hazard_var.push(var);
+            at_risk -= d + c;
+        }
+        KaplanMeier {
+            rows,
+            n,
+            config: *config,
+            hazard_var,
+        }
+    }
+
+    /// S(t): the survival probability just after time `t`.
+    pub fn survival_at(&self, t: u32) -> f64 {
+        let idx = self.rows.partition_point(|r| r.time <= t);
+        idx.checked_sub(1).map_or(1.0, |i| self.rows[i].surv)
+    }
+
+    /// The median survival time and its interval.
+    pub fn median(&self) -> Quantile {
+        self.quantile(0.5)
+    }
+
+    /// The `p` quantile of the survival time (the time by which a proportion `p` have had
+    /// the event) and its interval, as R's `quantile.survfit`.
+    pub fn quantile(&self, p: f64) -> Quantile {
+        self.quantiles(&[p])[0]
+    }
+
+    /// Several quantiles at once (cheaper than one call each).
+    pub fn quantiles(&self, ps: &[f64]) -> Vec<Quantile> {
+        let x: Vec<f64> = std::iter::once(0.0)
+            .chain(self.rows.iter().map(|r| f64::from(r.time)))
+            .collect();
+        let curve = |f: fn(&KmRow) -> Option<f64>| -> StepCurve {
+            let y: Vec<f64> = std::iter::once(0.0)
+                .chain(self.rows.iter().map(|r| f(r).map_or(f64::NAN, |s| 1.0 - s)))
+                .collect();
+            StepCurve::new(&x, &y)
+        };
+        let est = curve(|r| Some(r.surv));
+        let lower = curve(|r| r.lower);
+        let upper = curve(|r| r.upper);
+        ps.iter()
+            .map(|&p| Quantile {
+                estimate: est.quantile(p, QUANTILE_TOLERANCE),
+                lower: lower.quantile(p, QUANTILE_TOLERANCE),
+                upper: upper.quantile(p, QUANTILE_TOLERANCE),
+            })
+            .collect()
+    }
+
+    /// The mean survival time restricted to `[0, horizon]` and its standard error.
+    pub fn restricted_mean(&self, horizon: u32) -> RestrictedMean {
+        // Steps of the curve up to the horizon: (time of the drop, S after it, σ² increment
+        // ratio d / (n (n − d))).
+        let mut steps: Vec<(u32, f64, f64)> = Vec::new();
+        let mut prev_var = 0.0;
+        for (r, &var) in self.rows.iter().zip(&self.hazard_var) {
+            if r.time > horizon {
+                break;
+            }
+            if r.n_event > 0 {
+                steps.push((r.time, r.surv, var - prev_var));
+            }
+            prev_var = var;
+        }
+        // Area from each step to the horizon, accumulated backwards.
+        let mut area_after = 0.0;
+        let mut variance = 0.0;
+        let mut next_time = f64::from(horizon);
+        for &(time, surv, dvar) in steps.iter().rev() {
+            area_after += surv * (next_time - f64::from(time));
+            next_time = f64::from(time);
+            if dvar.is_finite() {
+                variance += area_after * area_after * dvar;
+            }
+        }
+        let mean = area_after + next_time; // S = 1 from 0 to the first step.
+        RestrictedMean {
+            horizon,
+            mean,
+            se: variance.sqrt(),
+        }
+    }
+}
+
+/// The standard error of S and the interval at one time.
+fn interval(surv: f64, var: f64, config: &KmConfig) -> (Option<f64>, Option<f64>, Option<f64>) {
+    if surv <= 0.0 || !var.is_finite() {
+        return (None, None, None);
+    }
+    let sigma = var.sqrt();
+    let z = config.z;
+    let se = surv * sigma;
+    let (lower, upper) = match config.conf_type {
+        ConfType::Log => {
+            let ls = surv.ln();
+            (
+                Some((ls - z * sigma).exp()),
+                Some((ls + z * sigma).exp().min(1.0)),
+            )
+        }
+        ConfType::LogLog => {
+            if surv >= 1.0 {
+                (None, None)
+            } else {
+                let ls = surv.ln();
+                let loglog = (-ls).ln();
+                let shift = z * sigma / ls;
+                let a = (-(loglog - shift).exp()).exp();
+                let b = (-(loglog + shift).exp()).exp();
+                (Some(a.min(b)), Some(a.max(b)))
+            }
+        }
+        ConfType::Plain => (
+            Some((surv - z * se).max(0.0)),
+            Some((surv + z * se).min(1.0)),
+        ),
+    };
+    (Some(se), lower, upper)
+}
+
+/// A distribution-function step curve (1 − S, or 1 − a band) prepared as R's `findq` in
+/// `quantile.survfit` prepares it, so that several quantiles can be read off.
+struct StepCurve {
+    /// Times after dropping repeated values.
+    xs: Vec<f64>,
+    /// The last value after dropping repeats (`NaN` if undefined).
+    last_y: f64,
+    /// The largest time before dropping repeats.
+    xmax: f64,
+    /// The largest defined value.
+    max_y: f64,
+    /// Defined values sorted ascending, with their index into `xs`.
+    knots: Vec<(f64, usize)>,
+}
+
+impl StepCurve {
+    /// `x` are times, `y` the curve's values there (`NaN` where undefined).
+    fn new(x: &[f64], y: &[f64]) -> StepCurve {
+        let xmax = x.last().copied().unwrap_or(f64::NAN);
+        // Drop repeated values (censorings, and undefined points after the first), keeping
+        // the first occurrence, as R's `duplicated`.
+        let mut seen: HashSet<u64> = HashSet::new();
+        let mut xs = Vec::with_capacity(x.len());
+        let mut ys = Vec::with_capacity(y.len());
+        for (&xi, &yi) in x.iter().zip(y) {
+            let key = if yi.is_nan() {
+                u64::MAX
+            } else {
+                (yi + 0.0).to_bits()
+            };
+            if seen.insert(key) {
+                xs.push(xi);
+                ys.push(yi);
+            }
+        }
+        let last_y = ys.last().copied().unwrap_or(f64::NAN);
+        // R's `approx` drops undefined points and sorts the knots by value.
+        let mut knots: Vec<(f64, usize)> = ys
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.is_nan())
+            .map(|(i, &v)| (v, i))
+            .collect();
+        knots.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let max_y = knots.last().map_or(f64::NAN, |k| k.0);
+        StepCurve {
+            xs,
+            last_y,
+            xmax,
+            max_y,
+            knots,
+        }
+    }
+
+    /// Where a horizontal line at `p` meets the curve (R's `findq`).
+    fn quantile(&self, p: f64, tol: f64) -> Option<f64> {
+        if self.max_y.is_nan() || self.max_y < p {
+            return None;
+        }
+        if p == 0.0 {
+            return self.xs.first().copied();
+        }
+        // `approx(y ± tol, 1:n, p, method = "constant", f = 1)`: the index of the first knot
+        // at or above p, none outside the knots' range.
+        let index_at = |shift: f64| -> Option<usize> {
+            let first = self.knots.first()?.0 + shift;
+            let last = self.knots.last()?.0 + shift;
+            if p < first || p > last {
+                return None;
+            }
+            let k = self.knots.partition_point(|(v, _)| v + shift < p);
+            self.knots.get(k).map(|&(_, i)| i)
+        };
+        let i1 = index_at(tol);
+        if !self.last_y.is_nan() && (p - self.last_y).abs() < tol {
+            return i1.map(|i| (self.xs[i] + self.xmax) / 2.0);
+        }
+        match (i1, index_at(-tol)) {
+            (Some(a), Some(b)) => Some((self.xs[a] + self.xs[b]) / 2.0),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(pairs: &[(u32, bool)]) -> Vec<Observation> {
+        pairs
+            .iter()
+            .map(|&(time, event)| Observation { time, event })
+            .collect()
+    }
+
+    #[test]
+    fn a_single_event_drops_to_zero_and_leaves_the_interval_undefined() {
+        let km = KaplanMeier::fit(&obs(&[(5, true)]), &KmConfig::default());
+        assert_eq!(km.rows.len(), 1);
+        assert_eq!(km.rows[0].surv, 0.0);
+        assert_eq!(km.rows[0].std_err, None);
+        assert_eq!(km.median().estimate, Some(5.0));
+    }
+
+    #[test]
+    fn all_censored_never_reaches_the_median() {
+        let km = KaplanMeier::fit(&obs(&[(5, false), (9, false)]), &KmConfig::default());
+        assert!(km.rows.iter().all(|r| r.surv == 1.0));
+        assert_eq!(km.median(), Quantile::default());
+        assert_eq!(km.restricted_mean(9).mean, 9.0);
+    }
+
+    #[test]
+    fn curve_ending_flat_at_one_half_takes_the_midpoint_to_the_last_time() {
+        // S drops to 0.5 at 4 and stays there to the censored time 10.
+        let km = KaplanMeier::fit(&obs(&[(4, true), (10, false)]), &KmConfig::default());
+        assert_eq!(km.median().estimate, Some(7.0));
+    }
+}

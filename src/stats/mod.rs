@@ -1,0 +1,103 @@
+//! Delay statistics: timescale profiles applied to every child's journey "as at" a date,
+//! with the cohort's figures per stage (counts, medians, share within target, who is waiting
+//! overdue, Kaplan–Meier), the same for every breakdown group, and per-child rows.
+//!
+//! This module owns the statistics and the per-child stage table. It never reads the clock
+//! (the "as at" date is a parameter) and does no I/O beyond the writer it is given. It does
+//! not read files (`ingest`) or build journeys (`model`).
+//!
+//! - `duration`: calendar durations (`"6 weeks"`, `"6 months"`) and their arithmetic.
+//! - `profile`: timescale profiles, their JSON shape and the built-ins.
+//! - `stage`: one stage in one care period (the exact semantics).
+//! - `child`: per-child facts (stage rows, ages, route, stability, current status, checks).
+//! - `km`: the Kaplan–Meier estimator with R's conventions.
+//! - `summary`: cohort and group statistics.
+//! - `table`: the per-child stage table as CSV.
+
+pub mod child;
+pub mod duration;
+pub mod km;
+pub mod profile;
+pub mod stage;
+pub mod summary;
+pub mod table;
+
+pub use child::{AgeBand, CheckHit, ChildStats, CurrentStatus, PeriodStats, Route, StageRow};
+pub use duration::{CalendarDuration, DurationError, DurationUnit};
+pub use km::{ConfType, KaplanMeier, KmConfig, Observation, Quantile, RestrictedMean};
+pub use profile::{Backdate, Check, Profile, ProfileError, Stage, ToBeforeFrom};
+pub use stage::{CensoredBy, StageOutcome};
+pub use summary::{
+    CheckSummary, GroupStats, KmSummary, OmittedBreakdown, OrderedMap, StageSummary,
+};
+pub use table::{write_stage_csv, TableOptions};
+
+use crate::model::{Child, Text};
+use chrono::NaiveDate;
+
+/// Settings for [`compute`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Config {
+    /// The Kaplan–Meier interval (R's default: `log`, 95%).
+    pub km: KmConfig,
+    /// Breakdowns with more distinct values than this (an id-like column, say) are left out
+    /// of the groups and listed in [`Statistics::breakdowns_omitted`].
+    pub max_groups: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            km: KmConfig::default(),
+            max_groups: 100,
+        }
+    }
+}
+
+/// Everything the statistics produce for one cohort.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statistics {
+    pub profile: Profile,
+    pub stages: Vec<StageSummary>,
+    pub checks: Vec<CheckSummary>,
+    pub breakdowns_omitted: Vec<OmittedBreakdown>,
+    /// Per child, aligned with the children given to [`compute`].
+    pub children: Vec<ChildStats>,
+}
+
+/// Applies `profile` to every child "as at" `as_at` and computes the cohort statistics.
+pub fn compute(
+    children: &[Child],
+    profile: &Profile,
+    as_at: NaiveDate,
+    config: &Config,
+) -> Statistics {
+    let stage_ids: Vec<Text> = profile
+        .stages
+        .iter()
+        .map(|s| Text::from(s.id.as_str()))
+        .collect();
+    let check_ids: Vec<Text> = profile
+        .checks
+        .iter()
+        .map(|c| Text::from(c.id.as_str()))
+        .collect();
+    let per_child: Vec<ChildStats> = children
+        .iter()
+        .map(|c| child::child_stats(c, profile, &stage_ids, &check_ids, as_at))
+        .collect();
+    let summary_config = summary::SummaryConfig {
+        km: config.km,
+        max_groups: config.max_groups,
+    };
+    let (stages, breakdowns_omitted) =
+        summary::summarise(children, &per_child, profile, &summary_config);
+    let checks = summary::summarise_checks(children, &per_child, &profile.checks);
+    Statistics {
+        profile: profile.clone(),
+        stages,
+        checks,
+        breakdowns_omitted,
+        children: per_child,
+    }
+}
