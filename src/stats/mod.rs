@@ -24,7 +24,7 @@ pub mod table;
 
 pub use child::{AgeBand, CheckHit, ChildStats, CurrentStatus, PeriodStats, Route, StageRow};
 pub use duration::{CalendarDuration, DurationError, DurationUnit};
-pub use km::{ConfType, KaplanMeier, KmConfig, Observation, Quantile, RestrictedMean};
+pub use km::{ConfType, KaplanMeier, KmConfig, Observation, Quantile, RestrictedMean, Z95};
 pub use profile::{Backdate, Check, Profile, ProfileError, Stage, ToBeforeFrom};
 pub use stage::{CensoredBy, StageOutcome};
 pub use summary::{

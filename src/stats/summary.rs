@@ -20,8 +20,9 @@
 //!   `year_of_entry` (calendar year of the care period's start), `route` (route to permanence of
 //!   the care period) and `attribute:<name>` for each other column of the children table.
 //!   Missing values form the group `unknown`. A breakdown whose only group is `unknown` is left
-//!   out of that stage; a breakdown with more than `max_groups` values in the cohort is left
-//!   out everywhere and listed in `breakdowns_omitted`.
+//!   out of that stage; a breakdown taken from the input's text (sex, authority, team,
+//!   attributes) with more than `max_groups` values in the cohort is left out everywhere and
+//!   listed in `breakdowns_omitted`.
 //!
 //! It does not decide stage semantics (that is `stats::stage`).
 
@@ -153,6 +154,8 @@ struct Dim {
     /// Key indices in display order.
     order: Vec<u32>,
     unknown: u32,
+    /// Values come from the input (not a fixed vocabulary or a year), so there may be many.
+    free_text: bool,
 }
 
 /// Computes every stage's statistics. `stats` is aligned with `children`.
@@ -176,7 +179,7 @@ pub fn summarise(
     for (i, dim) in periods.dims.iter().enumerate() {
         // Every breakdown has an `unknown` value besides the ones seen.
         let values = dim.labels.len().saturating_sub(1);
-        if values > config.max_groups {
+        if dim.free_text && values > config.max_groups {
             omitted.push(OmittedBreakdown {
                 breakdown: dim.id.clone(),
                 values,
@@ -464,6 +467,7 @@ fn enum_dim(id: &str, ids: Vec<&str>) -> Dim {
         order: (0..labels.len() as u32).collect(),
         labels,
         unknown,
+        free_text: false,
     }
 }
 
@@ -520,6 +524,7 @@ impl<'a> Interner<'a> {
             labels,
             order,
             unknown,
+            free_text: true,
         }
     }
 }
@@ -581,6 +586,7 @@ impl PeriodKeys {
             labels: year_labels,
             order: year_order,
             unknown: year_unknown,
+            free_text: false,
         });
         dims.push(enum_like(
             "route",
@@ -621,6 +627,7 @@ fn enum_like(id: &str, ids: Vec<&str>) -> Dim {
         order: (0..labels.len() as u32).collect(),
         labels,
         unknown,
+        free_text: false,
     }
 }
 
