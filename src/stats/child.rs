@@ -31,9 +31,9 @@
 //! It does not aggregate across children (that is `stats::summary`).
 
 use super::profile::{Check, Profile};
-use super::stage::{days_between, evaluate, CensoredBy};
+use super::stage::{days_between, evaluate_with, CensoredBy, FirstDates};
 use crate::model::{CarePeriod, Child, LegalCategory, Milestone, PlacementCategory, Text};
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 
 /// Everything computed for one child.
@@ -224,15 +224,25 @@ impl Route {
 /// Age in completed calendar months on `date` for a child born on `dob` (negative before
 /// birth).
 pub fn age_months(dob: NaiveDate, date: NaiveDate) -> i32 {
-    let months_apart = (date.year_ce_months() - dob.year_ce_months()) as i32;
-    let mut k = months_apart;
-    while k > i32::MIN && add_months(dob, k).is_none_or(|d| d > date) {
-        k -= 1;
+    // dob + k months lands in date's month when k is the months between them, on dob's day
+    // clamped to that month's length; it is on or before `date` unless that day is later.
+    let apart = (date.year() - dob.year()) * 12 + date.month() as i32 - dob.month() as i32;
+    let landing_day = dob.day().min(days_in_month(date.year(), date.month()));
+    if landing_day > date.day() {
+        apart - 1
+    } else {
+        apart
     }
-    while add_months(dob, k + 1).is_some_and(|d| d <= date) {
-        k += 1;
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 31,
     }
-    k
 }
 
 /// Computes everything for one child "as at" `as_at`.
@@ -243,13 +253,58 @@ pub fn child_stats(
     check_ids: &[Text],
     as_at: NaiveDate,
 ) -> ChildStats {
+    child_stats_cached(
+        child,
+        profile,
+        stage_ids,
+        check_ids,
+        as_at,
+        &mut RouteCache::default(),
+    )
+}
+
+/// Remembers the route read from recently seen order labels, by the labels' addresses (the
+/// loaders share one allocation per distinct label), so each label is read once.
+#[derive(Default)]
+pub(crate) struct RouteCache {
+    seen: Vec<(LabelAddress, LabelAddress, Route)>,
+}
+
+/// Where a label's text lives and how long it is.
+type LabelAddress = (usize, usize);
+
+impl RouteCache {
+    fn route(&mut self, label: &str, detail: Option<&str>) -> Route {
+        let address = |s: &str| (s.as_ptr() as usize, s.len());
+        let key = (address(label), detail.map_or((0, 0), address));
+        if let Some(&(_, _, r)) = self.seen.iter().find(|(l, d, _)| (*l, *d) == key) {
+            return r;
+        }
+        let r = order_route(label, detail);
+        if self.seen.len() < 64 {
+            self.seen.push((key.0, key.1, r));
+        }
+        r
+    }
+}
+
+/// [`child_stats`] sharing a cache across children.
+pub(crate) fn child_stats_cached(
+    child: &Child,
+    profile: &Profile,
+    stage_ids: &[Text],
+    check_ids: &[Text],
+    as_at: NaiveDate,
+    routes: &mut RouteCache,
+) -> ChildStats {
     let dob = child.date_of_birth;
     let age = |d: NaiveDate| dob.map(|b| age_months(b, d));
-    let mut stages = Vec::new();
+    let mut stages = Vec::with_capacity(child.care_periods.len() * profile.stages.len());
     let mut care_period_stats = Vec::with_capacity(child.care_periods.len());
     for (pi, period) in child.care_periods.iter().enumerate() {
+        let firsts = FirstDates::of(period, as_at);
         for (si, (stage, id)) in profile.stages.iter().zip(stage_ids).enumerate() {
-            let Some(o) = evaluate(stage, period, as_at) else {
+            let Some(o) = evaluate_with(stage, period, &firsts, as_at) else {
                 continue;
             };
             let placement = period
@@ -281,7 +336,7 @@ pub fn child_stats(
         care_period_stats.push(PeriodStats {
             age_months_at_entry: entry_age,
             age_band: AgeBand::from_months(entry_age),
-            route: route(child, period, as_at),
+            route: route(child, period, as_at, routes),
             days_in_care: days_between(period.start, observed_to),
             event_age_months: match dob {
                 Some(b) => period
@@ -329,25 +384,6 @@ pub fn child_stats(
     }
 }
 
-trait YearMonths {
-    fn year_ce_months(&self) -> i64;
-}
-
-impl YearMonths for NaiveDate {
-    fn year_ce_months(&self) -> i64 {
-        use chrono::Datelike;
-        i64::from(self.year()) * 12 + i64::from(self.month0())
-    }
-}
-
-fn add_months(date: NaiveDate, k: i32) -> Option<NaiveDate> {
-    if k >= 0 {
-        date.checked_add_months(Months::new(k.unsigned_abs()))
-    } else {
-        date.checked_sub_months(Months::new(k.unsigned_abs()))
-    }
-}
-
 fn placements_in_year_to(child: &Child, as_at: NaiveDate) -> u32 {
     let Some(window_start) = as_at.checked_sub_months(Months::new(12)) else {
         return 0;
@@ -361,7 +397,7 @@ fn placements_in_year_to(child: &Child, as_at: NaiveDate) -> u32 {
     u32::try_from(count).unwrap_or(u32::MAX)
 }
 
-fn route(child: &Child, period: &CarePeriod, as_at: NaiveDate) -> Route {
+fn route(child: &Child, period: &CarePeriod, as_at: NaiveDate, routes: &mut RouteCache) -> Route {
     let in_period = |d: NaiveDate| d <= as_at && period.contains(d);
     let mut best: Option<(NaiveDate, Route)> = None;
     let mut consider = |date: NaiveDate, r: Route| {
@@ -375,7 +411,9 @@ fn route(child: &Child, period: &CarePeriod, as_at: NaiveDate) -> Route {
     };
     for e in period.events.iter().filter(|e| in_period(e.date)) {
         match e.milestone {
-            Milestone::OrderGranted => consider(e.date, order_route(&e.label, e.detail.as_deref())),
+            Milestone::OrderGranted => {
+                consider(e.date, routes.route(&e.label, e.detail.as_deref()))
+            }
             Milestone::ReturnedHome => consider(e.date, Route::Home),
             _ => {}
         }
@@ -408,8 +446,9 @@ fn route(child: &Child, period: &CarePeriod, as_at: NaiveDate) -> Route {
 
 /// Reads the kind of order from an `order_granted` event's label and detail.
 fn order_route(label: &str, detail: Option<&str>) -> Route {
-    let text = format!("{label} {}", detail.unwrap_or("")).to_lowercase();
-    let has = |w: &str| text.contains(w);
+    let has = |w: &str| {
+        contains_ignoring_case(label, w) || detail.is_some_and(|d| contains_ignoring_case(d, w))
+    };
     if has("authority to adopt") || has("permanence") {
         Route::PermanenceOrder
     } else if has("adopt") {
@@ -424,6 +463,12 @@ fn order_route(label: &str, detail: Option<&str>) -> Route {
     } else {
         Route::OtherOrder
     }
+}
+
+/// Whether `haystack` contains the lower-case ASCII `needle`, ignoring ASCII case.
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 fn check_hit(
@@ -516,6 +561,43 @@ mod tests {
         ];
         for (dob, date, expected) in cases {
             assert_eq!(age_months(dob, date), expected, "{dob} → {date}");
+        }
+    }
+
+    #[test]
+    fn age_agrees_with_calendar_month_arithmetic() {
+        // The definition: the largest k with dob + k months ≤ date (chrono clamps month ends).
+        let by_definition = |dob: NaiveDate, date: NaiveDate| {
+            let add = |k: i32| {
+                if k >= 0 {
+                    dob.checked_add_months(Months::new(k as u32))
+                } else {
+                    dob.checked_sub_months(Months::new(k.unsigned_abs()))
+                }
+            };
+            let mut k = -100;
+            while add(k + 1).is_some_and(|d| d <= date) {
+                k += 1;
+            }
+            k
+        };
+        let dobs = [
+            d(2020, 1, 31),
+            d(2020, 2, 29),
+            d(2019, 3, 30),
+            d(2021, 12, 31),
+            d(2022, 6, 15),
+        ];
+        for dob in dobs {
+            let mut date = d(2018, 11, 20);
+            while date < d(2024, 12, 31) {
+                assert_eq!(
+                    age_months(dob, date),
+                    by_definition(dob, date),
+                    "{dob} → {date}"
+                );
+                date = date + chrono::Days::new(3);
+            }
         }
     }
 

@@ -24,7 +24,6 @@
 //!   √(Σ A_i² d_i / (n_i (n_i − d_i))), A_i being the area from event time i to the horizon.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// The 97.5% point of the standard normal distribution, as R's `qnorm(0.975)`.
 pub const Z95: f64 = 1.959963984540054;
@@ -37,6 +36,25 @@ pub const QUANTILE_TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 pub struct Observation {
     pub time: u32,
     pub event: bool,
+}
+
+/// How many subjects had the event and how many were censored at one time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeCount {
+    pub time: u32,
+    pub events: u32,
+    pub censored: u32,
+}
+
+impl TimeCount {
+    /// Counts one more subject at this time.
+    pub fn add(&mut self, event: bool) {
+        if event {
+            self.events += 1;
+        } else {
+            self.censored += 1;
+        }
+    }
 }
 
 /// How the pointwise confidence interval is formed.
@@ -127,24 +145,36 @@ impl KaplanMeier {
     /// events and censorings within a time does not matter).
     pub fn fit_sorted(observations: &[Observation], config: &KmConfig) -> KaplanMeier {
         debug_assert!(observations.is_sorted_by_key(|o| o.time));
-        let n = u32::try_from(observations.len()).unwrap_or(u32::MAX);
-        let mut rows = Vec::new();
-        let mut hazard_var = Vec::new();
+        let mut counts: Vec<TimeCount> = Vec::new();
+        for o in observations {
+            match counts.last_mut() {
+                Some(last) if last.time == o.time => last.add(o.event),
+                _ => {
+                    let mut c = TimeCount {
+                        time: o.time,
+                        events: 0,
+                        censored: 0,
+                    };
+                    c.add(o.event);
+                    counts.push(c);
+                }
+            }
+        }
+        KaplanMeier::fit_counts(&counts, config)
+    }
+
+    /// Fits the curve to counts per distinct time, in ascending order of time.
+    pub fn fit_counts(counts: &[TimeCount], config: &KmConfig) -> KaplanMeier {
+        debug_assert!(counts.windows(2).all(|w| w[0].time < w[1].time));
+        let n: u32 = counts.iter().map(|c| c.events + c.censored).sum();
+        let mut rows = Vec::with_capacity(counts.len());
+        let mut hazard_var = Vec::with_capacity(counts.len());
         let mut at_risk = n;
         let mut surv = 1.0_f64;
         let mut var = 0.0_f64;
-        let mut i = 0;
-        while i < observations.len() {
-            let time = observations[i].time;
-            let (mut d, mut c) = (0u32, 0u32);
-            while i < observations.len() && observations[i].time == time {
-                if observations[i].event {
-                    d += 1;
-                } else {
-                    c += 1;
-                }
-                i += 1;
-            }
+        let mut bounds = interval(surv, var, config);
+        for c in counts {
+            let d = c.events;
             if d > 0 {
                 let (nf, df) = (f64::from(at_risk), f64::from(d));
                 surv *= 1.0 - df / nf;
@@ -153,20 +183,22 @@ impl KaplanMeier {
                 } else {
                     f64::INFINITY
                 };
+                // S and σ change only at events; censorings keep the previous bounds.
+                bounds = interval(surv, var, config);
             }
-            let (std_err, lower, upper) = interval(surv, var, config);
+            let (std_err, lower, upper) = bounds;
             rows.push(KmRow {
-                time,
+                time: c.time,
                 n_risk: at_risk,
                 n_event: d,
-                n_censor: c,
+                n_censor: c.censored,
                 surv,
                 std_err,
                 lower,
                 upper,
             });
             hazard_var.push(var);
-            at_risk -= d + c;
+            at_risk = at_risk.saturating_sub(d + c.censored);
         }
         KaplanMeier {
             rows,
@@ -209,9 +241,9 @@ impl KaplanMeier {
         let upper = curve(|r| r.upper);
         ps.iter()
             .map(|&p| Quantile {
-                estimate: est.quantile(p, QUANTILE_TOLERANCE),
-                lower: lower.quantile(p, QUANTILE_TOLERANCE),
-                upper: upper.quantile(p, QUANTILE_TOLERANCE),
+                estimate: est.quantile(&x, p, QUANTILE_TOLERANCE),
+                lower: lower.quantile(&x, p, QUANTILE_TOLERANCE),
+                upper: upper.quantile(&x, p, QUANTILE_TOLERANCE),
             })
             .collect()
     }
@@ -290,15 +322,12 @@ fn interval(surv: f64, var: f64, config: &KmConfig) -> (Option<f64>, Option<f64>
 /// A distribution-function step curve (1 − S, or 1 − a band) prepared as R's `findq` in
 /// `quantile.survfit` prepares it, so that several quantiles can be read off.
 struct StepCurve {
-    /// Times after dropping repeated values.
-    xs: Vec<f64>,
     /// The last value after dropping repeats (`NaN` if undefined).
     last_y: f64,
     /// The largest time before dropping repeats.
     xmax: f64,
-    /// The largest defined value.
-    max_y: f64,
-    /// Defined values sorted ascending, with their index into `xs`.
+    /// Defined values after dropping repeats, sorted ascending, with their index into the
+    /// times.
     knots: Vec<(f64, usize)>,
 }
 
@@ -306,48 +335,56 @@ impl StepCurve {
     /// `x` are times, `y` the curve's values there (`NaN` where undefined).
     fn new(x: &[f64], y: &[f64]) -> StepCurve {
         let xmax = x.last().copied().unwrap_or(f64::NAN);
-        // Drop repeated values (censorings, and undefined points after the first), keeping
-        // the first occurrence, as R's `duplicated`.
-        let mut seen: HashSet<u64> = HashSet::new();
-        let mut xs = Vec::with_capacity(x.len());
-        let mut ys = Vec::with_capacity(y.len());
-        for (&xi, &yi) in x.iter().zip(y) {
-            let key = if yi.is_nan() {
-                u64::MAX
-            } else {
-                (yi + 0.0).to_bits()
-            };
-            if seen.insert(key) {
-                xs.push(xi);
-                ys.push(yi);
+        // R drops repeated values (censorings, and undefined points after the first),
+        // keeping the first occurrence (`duplicated`), then `approx` drops the undefined
+        // points and sorts the rest by value. The curve and its lower band never fall, so
+        // their repeats are neighbours (ignoring undefined points) and they are already
+        // sorted; an upper band capped at 1 can rise and fall, and is sorted first.
+        let first_nan = y.iter().position(|v| v.is_nan());
+        let mut knots: Vec<(f64, usize)> = Vec::with_capacity(y.len());
+        let rising = y.iter().filter(|v| !v.is_nan()).is_sorted_by(|a, b| a <= b);
+        if rising {
+            for (i, &v) in y.iter().enumerate() {
+                if !v.is_nan() && knots.last().is_none_or(|&(last, _)| last != v) {
+                    knots.push((v, i));
+                }
+            }
+        } else {
+            let mut all: Vec<(f64, usize)> = y
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| !v.is_nan())
+                .map(|(i, &v)| (v, i))
+                .collect();
+            all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for (v, i) in all {
+                if knots.last().is_none_or(|&(last, _)| last != v) {
+                    knots.push((v, i));
+                }
             }
         }
-        let last_y = ys.last().copied().unwrap_or(f64::NAN);
-        // R's `approx` drops undefined points and sorts the knots by value.
-        let mut knots: Vec<(f64, usize)> = ys
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| !v.is_nan())
-            .map(|(i, &v)| (v, i))
-            .collect();
-        knots.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let max_y = knots.last().map_or(f64::NAN, |k| k.0);
+        // The last value left after dropping repeats: the kept point with the largest index.
+        let last_kept = knots.iter().max_by_key(|k| k.1).copied();
+        let last_y = match (last_kept, first_nan) {
+            (Some((_, i)), Some(n)) if n > i => f64::NAN,
+            (Some((v, _)), _) => v,
+            (None, _) => f64::NAN,
+        };
         StepCurve {
-            xs,
             last_y,
             xmax,
-            max_y,
             knots,
         }
     }
 
-    /// Where a horizontal line at `p` meets the curve (R's `findq`).
-    fn quantile(&self, p: f64, tol: f64) -> Option<f64> {
-        if self.max_y.is_nan() || self.max_y < p {
+    /// Where a horizontal line at `p` meets the curve over times `x` (R's `findq`).
+    fn quantile(&self, x: &[f64], p: f64, tol: f64) -> Option<f64> {
+        let max_y = self.knots.last()?.0;
+        if max_y < p {
             return None;
         }
         if p == 0.0 {
-            return self.xs.first().copied();
+            return x.first().copied();
         }
         // `approx(y ± tol, 1:n, p, method = "constant", f = 1)`: the index of the first knot
         // at or above p, none outside the knots' range.
@@ -362,10 +399,10 @@ impl StepCurve {
         };
         let i1 = index_at(tol);
         if !self.last_y.is_nan() && (p - self.last_y).abs() < tol {
-            return i1.map(|i| (self.xs[i] + self.xmax) / 2.0);
+            return i1.map(|i| (x[i] + self.xmax) / 2.0);
         }
         match (i1, index_at(-tol)) {
-            (Some(a), Some(b)) => Some((self.xs[a] + self.xs[b]) / 2.0),
+            (Some(a), Some(b)) => Some((x[a] + x[b]) / 2.0),
             _ => None,
         }
     }
@@ -397,6 +434,26 @@ mod tests {
         assert!(km.rows.iter().all(|r| r.surv == 1.0));
         assert_eq!(km.median(), Quantile::default());
         assert_eq!(km.restricted_mean(9).mean, 9.0);
+    }
+
+    #[test]
+    fn a_band_that_rises_and_falls_is_read_as_r_reads_it() {
+        // R's findq drops the repeated 0.6 (keeping its first time, 1), sorts the rest by value
+        // (0 at 0, 0.3 at 2, 0.6 at 1, 0.8 at 4) and reads off the first value at or above p.
+        let x = [0.0, 1.0, 2.0, 3.0, 4.0];
+        let y = [0.0, 0.6, 0.3, 0.6, 0.8];
+        let c = StepCurve::new(&x, &y);
+        let tol = QUANTILE_TOLERANCE;
+        assert_eq!(c.quantile(&x, 0.5, tol), Some(1.0));
+        // 0.3 is met exactly: the midpoint of its time (2) and the next knot's (1).
+        assert_eq!(c.quantile(&x, 0.3, tol), Some(1.5));
+        assert_eq!(c.quantile(&x, 0.9, tol), None);
+        // Undefined points are skipped; one after the last defined point leaves no "last value"
+        // flat, so a p equal to the last defined value takes the ordinary midpoint rule.
+        let y = [0.0, 0.2, 0.5, f64::NAN, f64::NAN];
+        let c = StepCurve::new(&x, &y);
+        assert_eq!(c.quantile(&x, 0.5, tol), None);
+        assert_eq!(c.quantile(&x, 0.2, tol), Some(1.5));
     }
 
     #[test]

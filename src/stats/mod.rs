@@ -24,7 +24,9 @@ pub mod table;
 
 pub use child::{AgeBand, CheckHit, ChildStats, CurrentStatus, PeriodStats, Route, StageRow};
 pub use duration::{CalendarDuration, DurationError, DurationUnit};
-pub use km::{ConfType, KaplanMeier, KmConfig, Observation, Quantile, RestrictedMean, Z95};
+pub use km::{
+    ConfType, KaplanMeier, KmConfig, Observation, Quantile, RestrictedMean, TimeCount, Z95,
+};
 pub use profile::{Backdate, Check, Profile, ProfileError, Stage, ToBeforeFrom};
 pub use stage::{CensoredBy, StageOutcome};
 pub use summary::{
@@ -82,9 +84,10 @@ pub fn compute(
         .iter()
         .map(|c| Text::from(c.id.as_str()))
         .collect();
+    let mut routes = child::RouteCache::default();
     let per_child: Vec<ChildStats> = children
         .iter()
-        .map(|c| child::child_stats(c, profile, &stage_ids, &check_ids, as_at))
+        .map(|c| child::child_stats_cached(c, profile, &stage_ids, &check_ids, as_at, &mut routes))
         .collect();
     let summary_config = summary::SummaryConfig {
         km: config.km,

@@ -73,33 +73,80 @@ impl StageOutcome {
 /// Applies `stage` to one care period "as at" `as_at`. `None` if the stage did not start in
 /// the period by then, or the period lacks every `require_any` milestone.
 pub fn evaluate(stage: &Stage, period: &CarePeriod, as_at: NaiveDate) -> Option<StageOutcome> {
+    evaluate_with(stage, period, &FirstDates::of(period, as_at), as_at)
+}
+
+/// The first date of each milestone inside a care period, on or before "as at": computed once
+/// per period and shared by all its stages.
+#[derive(Clone, Debug)]
+pub struct FirstDates {
+    first: [Option<NaiveDate>; Milestone::ALL.len()],
+}
+
+impl FirstDates {
+    /// Scans the period's events once.
+    pub fn of(period: &CarePeriod, as_at: NaiveDate) -> FirstDates {
+        let mut first = [None; Milestone::ALL.len()];
+        if period.start <= as_at {
+            first[Milestone::BecameLookedAfter as usize] = Some(period.start);
+        }
+        for e in period.events.iter().filter(|e| e.date <= as_at) {
+            let slot = &mut first[e.milestone as usize];
+            if slot.is_none() {
+                *slot = Some(e.date);
+            }
+        }
+        if let Some(end) = period.end.filter(|&e| e <= as_at) {
+            let slot = &mut first[Milestone::LeftCare as usize];
+            if slot.is_none() {
+                *slot = Some(end);
+            }
+        }
+        FirstDates { first }
+    }
+
+    /// The first date of `m`.
+    pub fn first(&self, m: Milestone) -> Option<NaiveDate> {
+        self.first[m as usize]
+    }
+}
+
+/// [`evaluate`] with the period's first dates already found.
+pub fn evaluate_with(
+    stage: &Stage,
+    period: &CarePeriod,
+    firsts: &FirstDates,
+    as_at: NaiveDate,
+) -> Option<StageOutcome> {
     if period.start > as_at {
         return None;
     }
     if !stage.require_any.is_empty()
-        && !stage
-            .require_any
-            .iter()
-            .any(|&m| occurrences(period, m, as_at).next().is_some())
+        && !stage.require_any.iter().any(|&m| firsts.first(m).is_some())
     {
         return None;
     }
-    let start = occurrences(period, stage.from, as_at).next()?;
+    let start = firsts.first(stage.from)?;
 
     let mut end: Option<(NaiveDate, Milestone)> = None;
     if stage.to_before_from == ToBeforeFrom::Zero {
-        let earlier = stage.to.iter().find(|&&m| {
-            occurrences(period, m, as_at)
-                .next()
-                .is_some_and(|d| d < start)
-        });
+        let earlier = stage
+            .to
+            .iter()
+            .find(|&&m| firsts.first(m).is_some_and(|d| d < start));
         if let Some(&m) = earlier {
             end = Some((start, m));
         }
     }
     if end.is_none() {
         for &m in &stage.to {
-            if let Some(d) = occurrences(period, m, as_at).find(|&d| d >= start) {
+            let found = match firsts.first(m) {
+                None => None,
+                Some(d) if d >= start => Some(d),
+                // An earlier one does not count: look for the first on or after the start.
+                Some(_) => occurrences(period, m, as_at).find(|&d| d >= start),
+            };
+            if let Some(d) = found {
                 if end.is_none_or(|(best, _)| d < best) {
                     end = Some((d, m));
                 }

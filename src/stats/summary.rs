@@ -28,13 +28,14 @@
 
 use super::child::{AgeBand, ChildStats, Route};
 use super::duration::CalendarDuration;
-use super::km::{KaplanMeier, KmConfig, Observation, RestrictedMean};
+use super::km::{KaplanMeier, KmConfig, RestrictedMean, TimeCount};
 use super::profile::{Check, Profile};
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
 use chrono::Datelike;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The statistics of one stage.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -219,52 +220,66 @@ pub fn summarise(
         }
     }
 
-    let mut scratch = Scratch::default();
     let summaries = profile
         .stages
         .iter()
         .zip(rows)
-        .map(|(stage, mut rows)| {
-            rows.sort_unstable_by_key(|r| r.obs.days);
+        .map(|(stage, rows)| {
+            // Rows stay in child order (so reading each care period's keys streams through
+            // memory); `order` visits them by ascending days.
+            let order = order_by_days(&rows);
+            let sorted: Vec<Obs> = order.iter().map(|&i| rows[i as usize].obs).collect();
             let has_target = stage.target.is_some();
-            let horizon = rows.last().map(|r| r.obs.days);
-            let all: Vec<Obs> = rows.iter().map(|r| r.obs).collect();
-            let stats = group_stats(&all, has_target, horizon, &config.km, &mut scratch);
+            let horizon = sorted.last().map(|o| o.days);
+            let finish = |acc: &Acc| acc.stats(has_target, horizon, &config.km);
+            let mut total = Acc::default();
+            for &o in &sorted {
+                total.add(o);
+            }
+            let stats = finish(&total);
             let mut groups = Vec::new();
-            let mut emit = |dim: &Dim, key_of: &dyn Fn(&Row) -> u32| {
-                let by_key = split_by_key(&rows, dim.labels.len(), key_of, &mut scratch);
+            let sources = [(&placement_dim, Key::Placement), (&legal_dim, Key::Legal)]
+                .into_iter()
+                .chain(
+                    period_dims
+                        .iter()
+                        .map(|&d| (&periods.dims[d], Key::Period(d))),
+                );
+            let mut keys: Vec<u32> = Vec::with_capacity(rows.len());
+            for (dim, source) in sources {
+                keys.clear();
+                match source {
+                    Key::Placement => keys.extend(rows.iter().map(|r| r.placement)),
+                    Key::Legal => keys.extend(rows.iter().map(|r| r.legal)),
+                    Key::Period(d) => {
+                        let n_dims = periods.dims.len();
+                        keys.extend(rows.iter().map(|r| {
+                            let at = r.period as usize * n_dims + d;
+                            periods.keys.get(at).copied().unwrap_or(dim.unknown)
+                        }));
+                    }
+                }
+                let mut accs: Vec<Acc> = (0..dim.labels.len()).map(|_| Acc::default()).collect();
+                for (&i, &o) in order.iter().zip(&sorted) {
+                    let k = keys.get(i as usize).copied().unwrap_or(dim.unknown);
+                    if let Some(acc) = accs.get_mut(k as usize) {
+                        acc.add(o);
+                    }
+                }
                 let present: Vec<u32> = dim
                     .order
                     .iter()
                     .copied()
-                    .filter(|&k| !by_key[k as usize].is_empty())
+                    .filter(|&k| accs.get(k as usize).is_some_and(|a| !a.hist.is_empty()))
                     .collect();
                 if present.is_empty() || present == [dim.unknown] {
-                    return;
+                    continue;
                 }
                 let values = present
                     .into_iter()
-                    .map(|k| {
-                        let g = group_stats(
-                            &by_key[k as usize],
-                            has_target,
-                            horizon,
-                            &config.km,
-                            &mut scratch,
-                        );
-                        (dim.labels[k as usize].clone(), g)
-                    })
+                    .map(|k| (dim.labels[k as usize].clone(), finish(&accs[k as usize])))
                     .collect();
                 groups.push((dim.id.clone(), OrderedMap(values)));
-            };
-            emit(&placement_dim, &|r: &Row| r.placement);
-            emit(&legal_dim, &|r: &Row| r.legal);
-            for &d in &period_dims {
-                let n_dims = periods.dims.len();
-                let keys = &periods.keys;
-                emit(&periods.dims[d], &|r: &Row| {
-                    keys[r.period as usize * n_dims + d]
-                });
             }
             StageSummary {
                 id: stage.id.clone(),
@@ -318,77 +333,153 @@ struct Row {
     legal: u32,
 }
 
-/// Reused buffers.
-#[derive(Default)]
-struct Scratch {
-    completed: Vec<u32>,
-    km_obs: Vec<Observation>,
+/// Where a breakdown's key comes from.
+#[derive(Clone, Copy)]
+enum Key {
+    Placement,
+    Legal,
+    /// A care-period breakdown (index into `PeriodKeys::dims`).
+    Period(usize),
 }
 
-/// Splits rows (sorted by days) into one sorted list per key.
-fn split_by_key(
-    rows: &[Row],
-    n_keys: usize,
-    key_of: &dyn Fn(&Row) -> u32,
-    _scratch: &mut Scratch,
-) -> Vec<Vec<Obs>> {
-    let mut counts = vec![0usize; n_keys];
-    let keys: Vec<u32> = rows.iter().map(key_of).collect();
-    for &k in &keys {
-        counts[k as usize] += 1;
+/// The indices of `rows` in ascending order of days (a counting sort: days are small whole
+/// numbers).
+fn order_by_days(rows: &[Row]) -> Vec<u32> {
+    let Some(max) = rows.iter().map(|r| r.obs.days).max() else {
+        return Vec::new();
+    };
+    let max = max as usize;
+    if max > rows.len().saturating_mul(8).max(1 << 16) {
+        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+        order.sort_by_key(|&i| rows[i as usize].obs.days);
+        return order;
     }
-    let mut out: Vec<Vec<Obs>> = counts.iter().map(|&c| Vec::with_capacity(c)).collect();
-    for (r, &k) in rows.iter().zip(&keys) {
-        out[k as usize].push(r.obs);
+    let mut starts = vec![0u32; max + 2];
+    for r in rows {
+        starts[r.obs.days as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut order = vec![0u32; rows.len()];
+    for (i, r) in rows.iter().enumerate() {
+        let slot = &mut starts[r.obs.days as usize];
+        order[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    order
+}
+
+/// A group's running totals, fed with observations in ascending order of days.
+#[derive(Default)]
+struct Acc {
+    /// Events and censorings per distinct day, ascending.
+    hist: Vec<TimeCount>,
+    within: u32,
+    overdue: u32,
+}
+
+impl Acc {
+    fn add(&mut self, o: Obs) {
+        match self.hist.last_mut() {
+            Some(last) if last.time == o.days => last.add(o.event),
+            _ => {
+                let mut c = TimeCount {
+                    time: o.days,
+                    events: 0,
+                    censored: 0,
+                };
+                c.add(o.event);
+                self.hist.push(c);
+            }
+        }
+        self.within += u32::from(o.event && o.within);
+        self.overdue += u32::from(!o.event && o.overdue);
+    }
+
+    /// The group's statistics.
+    fn stats(&self, has_target: bool, horizon: Option<u32>, km_config: &KmConfig) -> GroupStats {
+        let completed: u32 = self.hist.iter().map(|c| c.events).sum();
+        let started: u32 = completed + self.hist.iter().map(|c| c.censored).sum::<u32>();
+        let n = completed as usize;
+        // Order statistics of the completed days needed for the median and the quartiles.
+        let (q1_at, q3_at) = (type7_positions(n, 0.25), type7_positions(n, 0.75));
+        let (m_lo, m_hi) = (n.saturating_sub(1) / 2, n / 2);
+        let mut wanted = vec![
+            0,
+            n.saturating_sub(1),
+            m_lo,
+            m_hi,
+            q1_at.0,
+            q1_at.1,
+            q3_at.0,
+            q3_at.1,
+        ];
+        wanted.sort_unstable();
+        wanted.dedup();
+        let values = completed_order_stats(&self.hist, &wanted);
+        let at = |k: usize| {
+            wanted
+                .iter()
+                .position(|&w| w == k)
+                .and_then(|i| values.get(i))
+                .map(|&v| f64::from(v))
+        };
+        let interpolate = |(lo, hi, frac): (usize, usize, f64)| {
+            let (a, b) = (at(lo)?, at(hi)?);
+            Some(a + frac * (b - a))
+        };
+        let has_completed = n > 0;
+        let km = if self.hist.is_empty() {
+            KmSummary::default()
+        } else {
+            km_summary(&KaplanMeier::fit_counts(&self.hist, km_config), horizon)
+        };
+        GroupStats {
+            started,
+            completed,
+            censored: started - completed,
+            median_days: has_completed
+                .then(|| Some((at(m_lo)? + at(m_hi)?) / 2.0))
+                .flatten(),
+            q1_days: has_completed.then(|| interpolate(q1_at)).flatten(),
+            q3_days: has_completed.then(|| interpolate(q3_at)).flatten(),
+            min_days: has_completed.then(|| values.first().copied()).flatten(),
+            max_days: has_completed.then(|| values.last().copied()).flatten(),
+            within_target: has_target.then_some(self.within),
+            within_target_pct: (has_target && completed > 0)
+                .then(|| percent(self.within, completed)),
+            waiting_overdue: self.overdue,
+            km,
+        }
+    }
+}
+
+/// The order-statistic positions and the weight for R's type 7 quantile of `n` values.
+fn type7_positions(n: usize, p: f64) -> (usize, usize, f64) {
+    let last = n.saturating_sub(1);
+    let h = last as f64 * p;
+    let lo = h.floor() as usize;
+    (lo, (lo + 1).min(last), h - h.floor())
+}
+
+/// The completed days at the given ascending positions (0-based, among completed stages).
+fn completed_order_stats(hist: &[TimeCount], positions: &[usize]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(positions.len());
+    let mut wanted = positions.iter().peekable();
+    let mut seen = 0usize;
+    for c in hist.iter().filter(|c| c.events > 0) {
+        seen += c.events as usize;
+        while let Some(&&k) = wanted.peek() {
+            if k < seen {
+                out.push(c.time);
+                wanted.next();
+            } else {
+                break;
+            }
+        }
     }
     out
-}
-
-/// The statistics of observations sorted by days.
-fn group_stats(
-    obs: &[Obs],
-    has_target: bool,
-    horizon: Option<u32>,
-    km_config: &KmConfig,
-    scratch: &mut Scratch,
-) -> GroupStats {
-    let started = obs.len() as u32;
-    scratch.completed.clear();
-    scratch
-        .completed
-        .extend(obs.iter().filter(|o| o.event).map(|o| o.days));
-    let done = &scratch.completed;
-    let completed = done.len() as u32;
-    let within = obs.iter().filter(|o| o.event && o.within).count() as u32;
-    let waiting_overdue = obs.iter().filter(|o| !o.event && o.overdue).count() as u32;
-    let within_target_pct = (has_target && completed > 0).then(|| percent(within, completed));
-    let km = if obs.is_empty() {
-        KmSummary::default()
-    } else {
-        scratch.km_obs.clear();
-        scratch.km_obs.extend(obs.iter().map(|o| Observation {
-            time: o.days,
-            event: o.event,
-        }));
-        km_summary(
-            &KaplanMeier::fit_sorted(&scratch.km_obs, km_config),
-            horizon,
-        )
-    };
-    GroupStats {
-        started,
-        completed,
-        censored: started - completed,
-        median_days: median(done),
-        q1_days: quantile7(done, 0.25),
-        q3_days: quantile7(done, 0.75),
-        min_days: done.first().copied(),
-        max_days: done.last().copied(),
-        within_target: has_target.then_some(within),
-        within_target_pct,
-        waiting_overdue,
-        km,
-    }
 }
 
 /// `part / whole` as a percentage rounded half up to one decimal.
@@ -480,10 +571,63 @@ struct PeriodKeys {
     offsets: Vec<u32>,
 }
 
+/// A fast, non-cryptographic hasher (FxHash's multiply-rotate) for interning short,
+/// trusted-size keys; nothing here is exposed to hash flooding beyond slowing one analysis.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_i32(&mut self, i: i32) {
+        self.add(u64::from(i as u32));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
 /// Interns the text values of one breakdown; missing and blank values become `unknown`.
 struct Interner<'a> {
-    map: HashMap<&'a str, u32>,
+    map: FxMap<&'a str, u32>,
     labels: Vec<&'a str>,
+    /// Keys of recently seen strings by address: the loaders share one allocation per
+    /// distinct label, so most lookups end here without hashing.
+    by_address: Vec<(usize, usize, u32)>,
 }
 
 /// The key given to missing values until the breakdown is finished.
@@ -492,12 +636,29 @@ const MISSING: u32 = u32::MAX;
 impl<'a> Interner<'a> {
     fn new() -> Self {
         Interner {
-            map: HashMap::new(),
+            map: FxMap::default(),
             labels: Vec::new(),
+            by_address: Vec::new(),
         }
     }
 
     fn key(&mut self, value: Option<&'a str>) -> u32 {
+        let Some(text) = value else {
+            return MISSING;
+        };
+        let address = (text.as_ptr() as usize, text.len());
+        if let Some(&(_, _, k)) = self.by_address.iter().find(|(p, l, _)| (*p, *l) == address) {
+            return k;
+        }
+        let k = self.key_by_text(text);
+        if self.by_address.len() < 64 {
+            self.by_address.push((address.0, address.1, k));
+        }
+        k
+    }
+
+    fn key_by_text(&mut self, value: &'a str) -> u32 {
+        let value = Some(value);
         let Some(v) = value
             .map(str::trim)
             .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("unknown"))
@@ -546,7 +707,7 @@ impl PeriodKeys {
         let mut keys = Vec::with_capacity(total_periods * n_dims);
         let mut offsets = Vec::with_capacity(children.len());
         let mut years: Vec<i32> = Vec::new();
-        let mut year_index: HashMap<i32, u32> = HashMap::new();
+        let mut year_index: FxMap<i32, u32> = FxMap::default();
         let mut next = 0u32;
         for (child, cs) in children.iter().zip(stats) {
             offsets.push(next);
