@@ -420,6 +420,18 @@ fn report_json_keeps_the_journey_shape_and_adds_the_stages() {
     assert_eq!(journey["care_period_stats"][0]["age_band"], "under_1");
     // The Journey wrapper still reads as a Child.
     assert_eq!(&*report.journeys[0].id, "c1");
+    // The report writes the stage table itself (for `--format csv`).
+    let mut csv_out = Vec::new();
+    let options = TableOptions {
+        byte_order_mark: false,
+    };
+    report
+        .write_stage_csv(&mut csv_out, &options)
+        .expect("writes");
+    let text = String::from_utf8(csv_out).expect("utf-8");
+    let started: usize = report.journeys.iter().map(|j| j.stats.stages.len()).sum();
+    assert!(text.starts_with("child_id,care_period,care_period_start,"));
+    assert_eq!(text.lines().count(), 1 + started);
 }
 
 #[test]

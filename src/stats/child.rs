@@ -263,39 +263,43 @@ pub fn child_stats(
     )
 }
 
-/// Remembers the route read from recently seen order labels, by the labels' addresses (the
-/// loaders share one allocation per distinct label), so each label is read once.
+/// Remembers the route read from recently seen order labels, so each distinct label is read
+/// once (orders carry few distinct labels).
 #[derive(Default)]
-pub(crate) struct RouteCache {
-    seen: Vec<(LabelAddress, LabelAddress, Route)>,
+pub(crate) struct RouteCache<'a> {
+    seen: Vec<(&'a str, Option<&'a str>, Route)>,
 }
 
-/// Where a label's text lives and how long it is.
-type LabelAddress = (usize, usize);
-
-impl RouteCache {
-    fn route(&mut self, label: &str, detail: Option<&str>) -> Route {
-        let address = |s: &str| (s.as_ptr() as usize, s.len());
-        let key = (address(label), detail.map_or((0, 0), address));
-        if let Some(&(_, _, r)) = self.seen.iter().find(|(l, d, _)| (*l, *d) == key) {
+impl<'a> RouteCache<'a> {
+    fn route(&mut self, label: &'a str, detail: Option<&'a str>) -> Route {
+        let same = |a: &str, b: &str| a.len() == b.len() && (a.as_ptr() == b.as_ptr() || a == b);
+        let hit = self.seen.iter().find(|(l, d, _)| {
+            same(l, label)
+                && match (d, detail) {
+                    (None, None) => true,
+                    (Some(a), Some(b)) => same(a, b),
+                    _ => false,
+                }
+        });
+        if let Some(&(_, _, r)) = hit {
             return r;
         }
         let r = order_route(label, detail);
         if self.seen.len() < 64 {
-            self.seen.push((key.0, key.1, r));
+            self.seen.push((label, detail, r));
         }
         r
     }
 }
 
 /// [`child_stats`] sharing a cache across children.
-pub(crate) fn child_stats_cached(
-    child: &Child,
+pub(crate) fn child_stats_cached<'a>(
+    child: &'a Child,
     profile: &Profile,
     stage_ids: &[Text],
     check_ids: &[Text],
     as_at: NaiveDate,
-    routes: &mut RouteCache,
+    routes: &mut RouteCache<'a>,
 ) -> ChildStats {
     let dob = child.date_of_birth;
     let age = |d: NaiveDate| dob.map(|b| age_months(b, d));
@@ -397,7 +401,12 @@ fn placements_in_year_to(child: &Child, as_at: NaiveDate) -> u32 {
     u32::try_from(count).unwrap_or(u32::MAX)
 }
 
-fn route(child: &Child, period: &CarePeriod, as_at: NaiveDate, routes: &mut RouteCache) -> Route {
+fn route<'a>(
+    child: &Child,
+    period: &'a CarePeriod,
+    as_at: NaiveDate,
+    routes: &mut RouteCache<'a>,
+) -> Route {
     let in_period = |d: NaiveDate| d <= as_at && period.contains(d);
     let mut best: Option<(NaiveDate, Route)> = None;
     let mut consider = |date: NaiveDate, r: Route| {

@@ -12,7 +12,13 @@
 //!   and the period's end;
 //! - within target: end ≤ start + target (calendar arithmetic); only for ended stages;
 //! - waiting overdue: not ended, the period still open at "as at" (no end, or an end after
-//!   "as at"), and "as at" > start + target.
+//!   "as at"), and "as at" > start + target;
+//! - with `require_any`, periods where none of those milestones happened by "as at" have no
+//!   row for the stage;
+//! - with `backdate_to_preceding_placement` (England's A10), an end on the day a placement of
+//!   one of the listed types starts moves back to the start of the placement just before it
+//!   when that one is of a listed category, and further back through earlier placements of
+//!   those categories with the same recorded carer; never before the stage's start.
 //!
 //! It knows nothing about cohorts or statistics.
 
