@@ -9,6 +9,7 @@ pub mod file;
 pub mod header;
 pub mod labels;
 pub mod mapping;
+pub mod preview;
 pub mod sheet;
 pub mod template;
 pub mod text;
@@ -133,64 +134,13 @@ fn load_file(
     sink: &mut Sink,
     summary: &mut InputSummary,
 ) {
-    let fail = |sink: &mut Sink, d: Box<Diagnostic>| sink.diagnostics.push(d.file(file.name));
-    if file.bytes.len() as u64 > limits.max_file_bytes {
-        fail(
-            sink,
-            Box::new(Diagnostic::new(
-                Severity::Fatal,
-                Code::TooLarge,
-                format!(
-                    "The file is {} MB, more than the limit of {} MB. Split it, or remove columns and rows that are not needed.",
-                    file.bytes.len() / 1_000_000,
-                    limits.max_file_bytes / 1_000_000
-                ),
-            )),
-        );
-        return;
-    }
-    let format = match file::detect(file.bytes) {
-        Ok(f) => f,
-        Err(d) => return fail(sink, d),
-    };
-    let decoded;
-    let mut file_summary = FileSummary {
-        name: file.name.to_string(),
-        format: format.name().to_string(),
-        encoding: None,
-        delimiter: None,
-        sheets: Vec::new(),
-    };
-    let sheets = if format == Format::Csv {
-        decoded = match file::decode_text(file.bytes) {
-            Ok(d) => d,
-            Err(d) => return fail(sink, d),
-        };
-        let dialect = text::sniff(&decoded.text);
-        file_summary.encoding = Some(decoded.encoding.name().to_string());
-        file_summary.delimiter = Some(match dialect.delimiter {
-            b'\t' => "tab".to_string(),
-            d => (d as char).to_string(),
-        });
-        vec![Sheet {
-            name: None,
-            hidden: false,
-            data: SheetData::Text {
-                text: &decoded.text,
-                dialect,
-            },
-        }]
-    } else {
-        match file::open_workbook(file.bytes, format, limits) {
-            Ok((format, sheets)) => {
-                file_summary.format = format.name().to_string();
-                sheets
-            }
-            Err(d) => return fail(sink, d),
-        }
+    let (mut file_summary, sheets) = match open_file(file, limits) {
+        Ok(opened) => opened,
+        Err(d) => return sink.diagnostics.push(d.file(file.name)),
     };
     for sheet in &sheets {
-        let table = load_sheet(file.name, sheet, mapping, sink, summary);
+        let table = resolve_table(file.name, sheet, mapping, &mut sink.diagnostics)
+            .map(|recognised| read_sheet(file.name, sheet, recognised, sink, summary));
         file_summary.sheets.push(SheetSummary {
             name: sheet.name.clone(),
             hidden: sheet.hidden,
@@ -200,17 +150,65 @@ fn load_file(
     summary.files.push(file_summary);
 }
 
-/// Recognises and reads one sheet; returns its table index if it was a table.
-fn load_sheet(
+/// Checks the limits, detects the format and opens the file's sheets.
+fn open_file<'a>(
+    file: &InputFile<'a>,
+    limits: &Limits,
+) -> Result<(FileSummary, Vec<Sheet<'a>>), Box<Diagnostic>> {
+    if file.bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Box::new(Diagnostic::new(
+            Severity::Fatal,
+            Code::TooLarge,
+            format!(
+                "The file is {} MB, more than the limit of {} MB. Split it, or remove columns and rows that are not needed.",
+                file.bytes.len() / 1_000_000,
+                limits.max_file_bytes / 1_000_000
+            ),
+        )));
+    }
+    let format = file::detect(file.bytes)?;
+    let mut summary = FileSummary {
+        name: file.name.to_string(),
+        format: format.name().to_string(),
+        encoding: None,
+        delimiter: None,
+        sheets: Vec::new(),
+    };
+    let sheets = if format == Format::Csv {
+        let decoded = file::decode_text(file.bytes)?;
+        let dialect = text::sniff(&decoded.text);
+        summary.encoding = Some(decoded.encoding.name().to_string());
+        summary.delimiter = Some(match dialect.delimiter {
+            b'\t' => "tab".to_string(),
+            d => (d as char).to_string(),
+        });
+        vec![Sheet {
+            name: None,
+            hidden: false,
+            data: SheetData::Text {
+                text: decoded.text,
+                dialect,
+            },
+        }]
+    } else {
+        let (format, sheets) = file::open_workbook(file.bytes, format, limits)?;
+        summary.format = format.name().to_string();
+        sheets
+    };
+    Ok((summary, sheets))
+}
+
+/// Decides whether a sheet is a table, of which kind, with which header row and columns,
+/// applying the user's mapping. Notes why a sheet is not read.
+fn resolve_table(
     file: &str,
     sheet: &Sheet<'_>,
     mapping: &Mapping,
-    sink: &mut Sink,
-    summary: &mut InputSummary,
-) -> Option<usize> {
+    notes: &mut Vec<Diagnostic>,
+) -> Option<Recognised> {
     let sheet_name = sheet.name.as_deref();
-    let note = |sink: &mut Sink, severity: Severity, code: Code, msg: String| {
-        sink.diagnostics.push(
+    let mut note = |severity: Severity, code: Code, msg: String| {
+        notes.push(
             Diagnostic::new(severity, code, msg)
                 .file(file)
                 .sheet(sheet_name),
@@ -222,75 +220,57 @@ fn load_sheet(
         .unwrap_or(KindChoice::Auto);
     if choice == KindChoice::Ignore {
         note(
-            sink,
             Severity::Info,
             Code::TableIgnored,
             "Ignored, as the mapping asks.".into(),
         );
         return None;
     }
-    let head = match table_mapping.and_then(|t| t.header_row) {
+    let forced_header = table_mapping.and_then(|t| t.header_row);
+    let head = match forced_header {
         Some(row) => row_at(&sheet.data, row).into_iter().collect(),
         None => header::head_rows(&sheet.data, header::HEADER_SEARCH_ROWS),
     };
-    if head.is_empty() {
+    let Some((first_row, first_headers)) = head.first().cloned() else {
         // An empty sheet is not a problem worth reporting unless the user pointed at it.
         if table_mapping.is_some() {
             note(
-                sink,
                 Severity::Warning,
                 Code::TableIgnored,
-                "The sheet the mapping names is empty.".into(),
+                "The sheet the mapping names is empty (or has no such header row).".into(),
             );
         }
         return None;
-    }
-    let recognised = match choice {
-        KindChoice::Kind(kind) => {
-            let (row, headers) = head[0].clone();
-            // With a forced kind and no header row given, use the best-matching row.
-            let best = if table_mapping.and_then(|t| t.header_row).is_none() {
-                header::recognise(&head).filter(|r| r.kind == kind)
-            } else {
-                None
-            };
-            best.unwrap_or_else(|| Recognised {
-                kind,
-                header_row: row,
-                columns: header::map_columns(kind, &headers),
-                headers,
-            })
-        }
-        _ => match header::recognise(&head) {
-            Some(r) => r,
-            None => {
-                if let Some(row) = table_mapping.and_then(|t| t.header_row) {
-                    let (_, headers) = head[0].clone();
-                    match best_kind_for(&headers, table_mapping) {
-                        Some(kind) => Recognised {
-                            kind,
-                            header_row: row,
-                            columns: header::map_columns(kind, &headers),
-                            headers,
-                        },
-                        None => {
-                            note(sink, Severity::Warning, Code::TableIgnored, format!("Row {row} does not look like a header of placements, legal status, events or children. Choose the table kind in the mapping."));
-                            return None;
-                        }
-                    }
+    };
+    let forced = |kind: TableKind| Recognised {
+        kind,
+        header_row: first_row,
+        columns: header::map_columns(kind, &first_headers),
+        headers: first_headers.clone(),
+    };
+    let auto = header::recognise(&head);
+    let mut recognised = match (choice, auto) {
+        // With a forced kind and no header row given, use the best row for that kind.
+        (KindChoice::Kind(kind), Some(r)) if r.kind == kind => r,
+        (KindChoice::Kind(kind), _) => forced(kind),
+        (_, Some(r)) => r,
+        (_, None) => match (forced_header, kind_from_mapped_columns(table_mapping)) {
+            (Some(_), Some(kind)) => forced(kind),
+            (Some(row), None) => {
+                note(Severity::Warning, Code::TableIgnored, format!("Row {row} does not look like a header of placements, legal status, events or children. Choose the table kind in the mapping."));
+                return None;
+            }
+            (None, _) => {
+                let what = if sheet_name.is_some() {
+                    "This sheet"
                 } else {
-                    let what = if sheet_name.is_some() {
-                        "This sheet"
-                    } else {
-                        "This file"
-                    };
-                    note(sink, Severity::Info, Code::TableIgnored, format!("{what} has no header row Driftline recognises (looked at the first {} rows), so it was not read. If it holds data, map its columns.", header::HEADER_SEARCH_ROWS));
-                    return None;
-                }
+                    "This file"
+                };
+                note(Severity::Info, Code::TableIgnored, format!("{what} has no header row Driftline recognises (looked at the first {} rows), so it was not read. If it holds data, map its columns.", header::HEADER_SEARCH_ROWS));
+                return None;
             }
         },
     };
-    let mut recognised = recognised;
     if let Some(t) = table_mapping {
         for (field_id, name) in &t.columns {
             let Some(field) = header::Field::from_id(field_id) else {
@@ -309,7 +289,7 @@ fn load_sheet(
                     }
                     recognised.columns[col] = Some(field);
                 }
-                None => note(sink, Severity::Warning, Code::MappingInvalid, format!("The mapping names column \"{name}\" for {field_id}, but the header row has no such column.")),
+                None => note(Severity::Warning, Code::MappingInvalid, format!("The mapping names column \"{name}\" for {field_id}, but the header row has no such column.")),
             }
         }
     }
@@ -321,9 +301,21 @@ fn load_sheet(
         .map(|f| f.id())
         .collect();
     if !missing.is_empty() {
-        note(sink, Severity::Warning, Code::TableIgnored, format!("This {} table has no {} column, so it was not read. Map the column in the mapping step.", recognised.kind.id(), missing.join(" or ")));
+        note(Severity::Warning, Code::TableIgnored, format!("This {} table has no {} column, so it was not read. Map the column in the mapping step.", recognised.kind.id(), missing.join(" or ")));
         return None;
     }
+    Some(recognised)
+}
+
+/// Reads a recognised sheet's rows; returns its table index.
+fn read_sheet(
+    file: &str,
+    sheet: &Sheet<'_>,
+    recognised: Recognised,
+    sink: &mut Sink,
+    summary: &mut InputSummary,
+) -> usize {
+    let sheet_name = sheet.name.as_deref();
     let index = summary.tables.len();
     let ctx = TableContext {
         index: index as u32,
@@ -332,19 +324,18 @@ fn load_sheet(
     };
     let counts = template::read_table(&sheet.data, &recognised, &ctx, sink);
     if sheet.hidden {
-        note(
-            sink,
-            Severity::Info,
-            Code::TableIgnored,
-            format!(
-                "This sheet is hidden in the workbook; it was read as a {} table.",
-                recognised.kind.id()
-            ),
+        sink.diagnostics.push(
+            Diagnostic::new(
+                Severity::Info,
+                Code::HiddenSheetRead,
+                format!(
+                    "This sheet is hidden in the workbook; it was read as a {} table.",
+                    recognised.kind.id()
+                ),
+            )
+            .file(file)
+            .sheet(sheet_name),
         );
-        // The note above is informational only: the table was read.
-        if let Some(d) = sink.diagnostics.last_mut() {
-            d.code = Code::HiddenSheetRead;
-        }
     }
     let first_column = sheet.data.first_column();
     summary.tables.push(TableSummary {
@@ -372,12 +363,11 @@ fn load_sheet(
         rows_used: counts.used,
         rows_rejected: counts.rejected,
     });
-    Some(index)
+    index
 }
 
 /// The kind whose required columns the mapping's explicit columns cover.
-fn best_kind_for(headers: &[String], table_mapping: Option<&TableMapping>) -> Option<TableKind> {
-    let _ = headers;
+fn kind_from_mapped_columns(table_mapping: Option<&TableMapping>) -> Option<TableKind> {
     let t = table_mapping?;
     TableKind::ALL
         .into_iter()

@@ -100,8 +100,15 @@ fn format_number(n: f64) -> String {
 
 /// The rows of one sheet.
 pub enum SheetData<'a> {
-    Text { text: &'a str, dialect: Dialect },
-    Range { range: Range<Data>, is_1904: bool },
+    /// Decoded text, borrowed from the input bytes when they were already UTF-8.
+    Text {
+        text: Cow<'a, str>,
+        dialect: Dialect,
+    },
+    Range {
+        range: Range<Data>,
+        is_1904: bool,
+    },
 }
 
 impl SheetData<'_> {
