@@ -93,6 +93,6 @@ test-wasm: tools
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	    $(CARGO) test --target $(WASM_TARGET) --test wasm
 
-test-e2e: build e2e-deps
+test-e2e: dist e2e-deps
 	$(CARGO) build --bin driftline
 	cd $(E2E) && DRIFTLINE_BIN='$(CURDIR)/$(NATIVE_BIN)' node --test --test-concurrency=1

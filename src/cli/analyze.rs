@@ -217,6 +217,27 @@ mod tests {
     }
 
     #[test]
+    fn today_is_the_utc_date_of_the_system_clock() {
+        // An independent computation of the same date, either side of the one under test.
+        let independent = || {
+            let seconds = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .expect("clock after 1970")
+                .as_secs();
+            chrono::DateTime::from_timestamp(seconds as i64, 0)
+                .expect("a timestamp")
+                .date_naive()
+        };
+        let before = independent();
+        let today = today_utc().expect("a usable clock");
+        let after = independent();
+        assert!(
+            today == before || today == after,
+            "{today} not in {before}..={after}"
+        );
+    }
+
+    #[test]
     fn formula_like_cells_are_made_inert() {
         let cases = [
             ("=1+1", "'=1+1"),
