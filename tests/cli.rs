@@ -259,3 +259,204 @@ fn template_to_an_unwritable_path_exits_2() {
         stderr(&output)
     );
 }
+
+/// The demo dataset's figures, counted by hand from `www/demo/*.csv`.
+#[test]
+fn demo_dataset_reads_as_counted_by_hand() {
+    let output = analyze_demo(&["--as-at", "2025-03-31"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let input = &report["input"];
+    // 10 children, 21 placements, 21 legal spells and 52 events: 104 data rows, of which one
+    // placement (DL008's, ending on 31/02/2024) is rejected.
+    assert_eq!(input["rows_read"], 104);
+    assert_eq!(input["rows_used"], 103);
+    assert_eq!(input["rows_rejected"], 1);
+    assert_eq!(input["files"].as_array().map(Vec::len), Some(4));
+    assert_eq!(input["tables"].as_array().map(Vec::len), Some(4));
+    assert_eq!(report["children"], 10);
+    // DL010 leaves care on 05/01/2024 and returns on 14/03/2024: two care periods.
+    assert_eq!(report["care_periods"], 11);
+    assert_eq!(report["placements"], 20);
+    assert_eq!(report["events"], 52);
+    // Moves: DL001 1, DL002 2, DL003 1, DL005 2, DL007 2, DL010 1 (first period).
+    assert_eq!(report["moves"], 9);
+    let rejected: Vec<&serde_json::Value> = input["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "rejected")
+        .collect();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["file"], "placements.csv");
+    assert_eq!(rejected[0]["row"], 17);
+    assert_eq!(rejected[0]["column"], "end_date");
+    assert_eq!(rejected[0]["code"], "invalid_date");
+    let unknown = input["unknown_labels"].as_array().expect("unknown labels");
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0]["label"], "Sibling contact review");
+}
+
+#[test]
+fn as_at_defaults_to_today() {
+    let before = today();
+    let output = analyze_demo(&[]);
+    let after = today();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let as_at = report["as_at"].as_str().expect("as_at");
+    assert!(
+        as_at == before || as_at == after,
+        "{as_at} not in {before}..={after}"
+    );
+}
+
+/// Today in UTC, computed independently of the command line's own code.
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let seconds = i64::try_from(seconds).expect("a plausible time");
+    let date = chrono::DateTime::from_timestamp(seconds, 0).expect("a timestamp");
+    date.date_naive().to_string()
+}
+
+/// One list of labels on the template's "Read me" sheet: each label in column B with the
+/// other accepted spellings, comma-separated, in column D.
+fn read_me_labels(title: &str) -> Vec<(String, Vec<String>)> {
+    let out = scratch(&format!("read_me_{}", title.len())).join("template.xlsx");
+    let output = driftline(&["template", "--out", &out.to_string_lossy()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(&out).expect("the workbook");
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("an xlsx");
+    let range = workbook
+        .worksheet_range("Read me")
+        .expect("the read-me sheet");
+    let cell = |row: &[calamine::Data], col: usize| row.get(col).map(|c| c.to_string());
+    let mut rows = range
+        .rows()
+        .skip_while(|row| cell(row, 0).as_deref() != Some(title));
+    assert!(rows.next().is_some(), "the read-me has a {title} list");
+    rows.map_while(|row| {
+        let label = cell(row, 1).filter(|label| !label.is_empty())?;
+        let also = cell(row, 3)
+            .unwrap_or_default()
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        Some((label, also))
+    })
+    .collect()
+}
+
+/// Every label and alternative the template's "Read me" promises is recognised as the
+/// category or milestone whose label it is listed under.
+#[test]
+fn read_me_labels_are_all_recognised() {
+    use driftline::model::{LegalCategory, Milestone, PlacementCategory};
+    let placements = read_me_labels("Placement types (placement_type)");
+    let legal = read_me_labels("Legal statuses (legal_status)");
+    let events = read_me_labels("Events (event)");
+    assert_eq!(placements.len(), PlacementCategory::ALL.len());
+    assert_eq!(legal.len(), LegalCategory::ALL.len());
+    assert_eq!(events.len(), Milestone::ALL.len() - 1);
+
+    let expand = |lists: &[(String, Vec<String>)], id: &dyn Fn(&str) -> &'static str| {
+        let mut all = Vec::new();
+        for (label, also) in lists {
+            let expected = id(label);
+            all.push((label.clone(), expected));
+            all.extend(also.iter().map(|a| (a.clone(), expected)));
+        }
+        all
+    };
+    let placement_id = |label: &str| {
+        PlacementCategory::ALL
+            .iter()
+            .find(|c| c.label() == label)
+            .expect("a category")
+            .id()
+    };
+    let legal_id = |label: &str| {
+        LegalCategory::ALL
+            .iter()
+            .find(|c| c.label() == label)
+            .expect("a category")
+            .id()
+    };
+    let event_id = |label: &str| {
+        Milestone::ALL
+            .iter()
+            .find(|m| m.label() == label)
+            .expect("a milestone")
+            .id()
+    };
+    let placements = expand(&placements, &placement_id);
+    let legal = expand(&legal, &legal_id);
+    let events = expand(&events, &event_id);
+
+    // One child per placement label; child P0 also carries every legal status and event, on
+    // consecutive days so that their order is known.
+    let dir = scratch("read_me_labels");
+    let day = |n: usize| {
+        let date = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("a date")
+            + chrono::Days::new(n as u64);
+        date.format("%d/%m/%Y").to_string()
+    };
+    let mut placement_csv = String::from("child_id,start_date,placement_type\n");
+    for (i, (label, _)) in placements.iter().enumerate() {
+        placement_csv += &format!("P{i},01/01/2020,\"{label}\"\n");
+    }
+    let mut legal_csv = String::from("child_id,start_date,end_date,legal_status\n");
+    for (i, (label, _)) in legal.iter().enumerate() {
+        legal_csv += &format!("P0,{},{},\"{label}\"\n", day(i), day(i));
+    }
+    let mut events_csv = String::from("child_id,date,event\n");
+    for (i, (label, _)) in events.iter().enumerate() {
+        events_csv += &format!("P0,{},\"{label}\"\n", day(i));
+    }
+    let mut paths = Vec::new();
+    for (name, text) in [
+        ("placements.csv", placement_csv),
+        ("legal.csv", legal_csv),
+        ("events.csv", events_csv),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let mut args = vec!["analyze", "--as-at", "2030-01-01"];
+    args.extend(paths.iter().map(String::as_str));
+    let output = driftline(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["input"]["unknown_labels"], serde_json::json!([]));
+    assert_eq!(report["input"]["rows_rejected"], 0);
+
+    let journeys = report["journeys"].as_array().expect("journeys");
+    for (i, (label, expected)) in placements.iter().enumerate() {
+        let child = journeys
+            .iter()
+            .find(|c| c["child_id"] == format!("P{i}"))
+            .expect("the child");
+        let category = &child["care_periods"][0]["placements"][0]["category"];
+        assert_eq!(category, expected, "placement type {label:?}");
+    }
+    let p0 = journeys.iter().find(|c| c["child_id"] == "P0").expect("P0");
+    let spells = p0["legal"].as_array().expect("legal spells");
+    assert_eq!(spells.len(), legal.len());
+    for ((label, expected), spell) in legal.iter().zip(spells) {
+        assert_eq!(&spell["category"], expected, "legal status {label:?}");
+    }
+    let found: Vec<&serde_json::Value> = p0["care_periods"][0]["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .collect();
+    assert_eq!(found.len(), events.len());
+    for ((label, expected), event) in events.iter().zip(found) {
+        assert_eq!(&event["milestone"], expected, "event {label:?}");
+    }
+}

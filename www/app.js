@@ -10,6 +10,12 @@ import { analyze, preload, todayIso } from './driftline.js';
 
 const DEMO_FILES = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
 
+const FIELD_NAMES = {
+  placement_type: 'Placement type',
+  legal_status: 'Legal status',
+  event: 'Event',
+};
+
 const byId = (id) => document.getElementById(id);
 const dropZone = byId('drop-zone');
 const fileInput = byId('file-input');
@@ -153,6 +159,17 @@ function showReport(report) {
       return item;
     }),
   );
+  const unknown = input.unknown_labels;
+  byId('unknown-labels').replaceChildren(
+    ...unknown.map((label) =>
+      element(
+        'li',
+        `${FIELD_NAMES[label.field] ?? label.field}: "${label.label}" ` +
+          `(${plural(label.count, 'row')})`,
+      ),
+    ),
+  );
+  byId('unknown').hidden = unknown.length === 0;
   summary.hidden = false;
   showProblems(input.diagnostics);
 }
@@ -193,15 +210,16 @@ function describeFormat(file) {
 }
 
 function describeSheet(sheet, tables) {
-  const name = sheet.name === null ? 'The table' : `Sheet "${sheet.name}"`;
-  const hidden = sheet.hidden ? ' (hidden)' : '';
+  const name = sheet.name === null ? '' : `Sheet "${sheet.name}"${sheet.hidden ? ' (hidden)' : ''}: `;
   const table = sheet.table === null ? undefined : tables[sheet.table];
   if (table === undefined) {
-    return `${name}${hidden}: not recognised as a table.`;
+    return `${name}not recognised as a table.`;
   }
+  const kind = `${table.kind} table`;
   return (
-    `${name}${hidden}: ${table.kind} table, header on row ${table.header_row}, ` +
-    `${plural(table.rows_read, 'row')} read, ${numberFormat.format(table.rows_used)} used, ` +
+    `${name}${name === '' ? kind.charAt(0).toUpperCase() + kind.slice(1) : kind}, ` +
+    `header on row ${table.header_row}: ${plural(table.rows_read, 'row')} read, ` +
+    `${numberFormat.format(table.rows_used)} used, ` +
     `${numberFormat.format(table.rows_rejected)} rejected.`
   );
 }

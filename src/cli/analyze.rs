@@ -111,9 +111,9 @@ fn display_name(path: &Path) -> String {
 }
 
 fn read_mapping(path: &Path) -> Result<Mapping, Failure> {
-    let text = std::fs::read(path)
+    let text = std::fs::read_to_string(path)
         .map_err(|err| Failure::new(format!("cannot read {}: {err}", path.display())))?;
-    serde_json::from_slice(&text).map_err(|err| {
+    Mapping::from_json(&text).map_err(|err| {
         Failure::new(format!(
             "{} is not a valid Driftline mapping: {err}",
             path.display()

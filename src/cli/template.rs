@@ -148,7 +148,7 @@ fn place_codes(category: PlacementCategory) -> &'static str {
         PlacementCategory::Residential => "K2, R1, R3, S1",
         PlacementCategory::Secure => "K1, R5",
         PlacementCategory::Independent => "H5, K3, P2, P3",
-        PlacementCategory::Other => "R2, T0 to T4, Z1",
+        PlacementCategory::Other => "R2, T0, T1, T2, T3, T4, Z1",
     }
 }
 

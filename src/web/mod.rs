@@ -89,16 +89,23 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         .ok_or_else(|| js_error("options.asAt must be a date written YYYY-MM-DD", &[]))?;
     let mut parsed = Options::new(as_at);
     if let Some(mapping) = get(options, "mapping").filter(|m| !m.is_undefined() && !m.is_null()) {
-        let mapping: Result<Mapping, String> = match mapping.as_string() {
-            Some(text) => serde_json::from_str(&text).map_err(|err| err.to_string()),
-            None => serde_wasm_bindgen::from_value(mapping).map_err(|err| err.to_string()),
+        // A mapping object goes through its JSON text so that it is validated exactly as a
+        // saved mapping file is.
+        let text = match mapping.as_string() {
+            Some(text) => Ok(text),
+            None => js_sys::JSON::stringify(&mapping)
+                .map(String::from)
+                .map_err(|_| "it cannot be written as JSON".to_string()),
         };
-        parsed.mapping = Some(mapping.map_err(|err| {
-            js_error(
-                &format!("options.mapping is not a valid Driftline mapping: {err}"),
-                &[],
-            )
-        })?);
+        parsed.mapping = Some(
+            text.and_then(|text| Mapping::from_json(&text))
+                .map_err(|err| {
+                    js_error(
+                        &format!("options.mapping is not a valid Driftline mapping: {err}"),
+                        &[],
+                    )
+                })?,
+        );
     }
     Ok(parsed)
 }

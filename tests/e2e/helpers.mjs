@@ -96,12 +96,14 @@ export function expectedProblemRows(diagnostics) {
 
 /**
  * Asserts that the page shows what the command line reports for the same files and date:
- * the same counts and the same problems, or, when nothing could be read, the same problems.
+ * the same counts and the same problems. With `{ readable: false }`, asserts instead that
+ * nothing could be read and that the page lists the same fatal problems as the command line.
  */
-export async function assertPageMatchesCli(page, files) {
+export async function assertPageMatchesCli(page, files, { readable = true } = {}) {
   const statusText = await waitForLoad(page);
   const cli = await cliAnalyze(files, await pageAsAt(page));
-  if (cli.code === 0) {
+  if (readable) {
+    assert.equal(cli.code, 0, cli.stderr);
     const report = cli.report;
     assert.deepEqual(await shownCounts(page), {
       files: report.input.files.length,
@@ -114,6 +116,8 @@ export async function assertPageMatchesCli(page, files) {
     });
     assert.deepEqual(await shownProblems(page), expectedProblemRows(report.input.diagnostics));
     assert.equal(await page.isVisible('#summary'), true);
+    const unknown = await page.$$eval('#unknown-labels li', (items) => items.length);
+    assert.equal(unknown, report.input.unknown_labels.length);
     return { report, statusText };
   }
   // Nothing usable: the command line exits 2 and lists each fatal problem as "file: message".

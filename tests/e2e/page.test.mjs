@@ -4,7 +4,8 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { launch } from './browser.mjs';
 import { serve } from './server.mjs';
@@ -121,23 +122,50 @@ test('the demo button loads the bundled demo files and nothing else', async () =
   }
 });
 
+test('a file with nothing usable shows the same problems as the command line', async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'driftline-e2e-'));
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'Shopping list\nmilk\nbread\n');
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    await page.setInputFiles('#file-input', [notes, empty]);
+    await assertPageMatchesCli(page, [notes, empty], { readable: false });
+    assert.match(await page.textContent('#status'), /Nothing usable could be read/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('file names and cell text are shown as text, never as HTML', async () => {
-  const { context, page } = await openPage();
+  const { context, page, errors } = await openPage();
   try {
     const name = '<img src=x onerror="window.__injected=1">.csv';
+    const badDate = '<img src=x onerror="window.__injected=3">';
+    const label = '<b>Family time</b>';
+    const csv =
+      'child_id,date,event\n' +
+      `<script>window.__injected=2</script>,"${badDate.replaceAll('"', '""')}",LAC review\n` +
+      `C1,01/02/2024,${label}\n`;
     await page.setInputFiles('#file-input', {
       name,
       mimeType: 'text/csv',
-      buffer: Buffer.from('child_id,date,event\n<script>window.__injected=2</script>,01/02/2024,<b>x</b>\n'),
+      buffer: Buffer.from(csv),
     });
     await waitForLoad(page);
     assert.equal(await page.$('main img'), null);
     assert.equal(await page.$('main b'), null);
+    assert.equal(await page.$('main script'), null);
     assert.equal(await page.evaluate(() => window.__injected), undefined);
-    const cells = await page.$$eval('#problem-table td, #file-list li', (nodes) =>
+    const texts = await page.$$eval('#problem-table td, #file-list li, #unknown-labels li', (nodes) =>
       nodes.map((node) => node.textContent),
     );
-    assert.ok(cells.some((text) => text.includes(name)), cells.join(' | '));
+    for (const expected of [name, badDate, label]) {
+      assert.ok(texts.some((text) => text.includes(expected)), `${expected} in ${texts.join(' | ')}`);
+    }
+    assert.deepEqual(errors, []);
   } finally {
     await context.close();
   }
