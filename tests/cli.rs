@@ -89,6 +89,30 @@ fn assert_library_answer(output: &Output, as_at: &str) {
 }
 
 #[test]
+fn a_mapping_file_is_applied() {
+    let path = scratch("mapping").join("mapping.json");
+    std::fs::write(
+        &path,
+        r#"{ "labels": { "event": { "Sibling contact review": "lac_review" } } }"#,
+    )
+    .expect("write");
+    let without = analyze_demo(&["--as-at", "2025-03-31"]);
+    let with = analyze_demo(&[
+        "--as-at",
+        "2025-03-31",
+        "--mapping",
+        &path.to_string_lossy(),
+    ]);
+    assert!(with.status.success(), "{}", stderr(&with));
+    let unknown = |output: &Output| {
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        report["input"]["unknown_labels"].as_array().map(Vec::len)
+    };
+    assert_eq!(unknown(&without), Some(1));
+    assert_eq!(unknown(&with), Some(0));
+}
+
+#[test]
 fn analyze_prints_the_librarys_answer() {
     let output = analyze_demo(&["--as-at", "2025-03-31"]);
     assert_library_answer(&output, "2025-03-31");

@@ -60,12 +60,22 @@ fn error_message(error: &JsValue) -> String {
 
 /// What the library itself answers for the same files and date.
 fn core_answer(files: &[(&str, &[u8])], as_at: &str) -> Result<serde_json::Value, String> {
+    core_answer_with(files, as_at, None)
+}
+
+fn core_answer_with(
+    files: &[(&str, &[u8])],
+    as_at: &str,
+    mapping: Option<&str>,
+) -> Result<serde_json::Value, String> {
     let inputs: Vec<InputFile<'_>> = files
         .iter()
         .map(|(name, bytes)| InputFile { name, bytes })
         .collect();
     let date = chrono::NaiveDate::parse_from_str(as_at, "%Y-%m-%d").expect("a date");
-    driftline::analyze(&inputs, &Options::new(date))
+    let mut options = Options::new(date);
+    options.mapping = mapping.map(|json| driftline::Mapping::from_json(json).expect("a mapping"));
+    driftline::analyze(&inputs, &options)
         .map(|report| serde_json::to_value(&report).expect("serialise"))
         .map_err(|err| err.to_string())
 }
@@ -88,7 +98,23 @@ fn assert_same_as_core(answer: Result<JsValue, JsValue>, files: &[(&str, &[u8])]
 #[wasm_bindgen_test]
 fn analyze_returns_the_librarys_report() {
     let answer = driftline::web::analyze(&js_files(&DEMO), &options(AS_AT));
+    let report = to_json(answer.as_ref().expect("the demo data loads"));
+    assert_eq!(report["children"], 10);
     assert_same_as_core(answer, &DEMO, AS_AT);
+}
+
+#[wasm_bindgen_test]
+fn a_mapping_object_is_applied_as_the_library_applies_it() {
+    let mapping = r#"{ "labels": { "event": { "Sibling contact review": "lac_review" } } }"#;
+    let options = object(&[
+        ("asAt", JsValue::from_str(AS_AT)),
+        ("mapping", JSON::parse(mapping).expect("JSON")),
+    ]);
+    let report = driftline::web::analyze(&js_files(&DEMO), &options).expect("the demo loads");
+    let report = to_json(&report);
+    // Without the mapping the demo has exactly one unknown label: this one.
+    assert_eq!(report["input"]["unknown_labels"], serde_json::json!([]));
+    assert_eq!(Ok(report), core_answer_with(&DEMO, AS_AT, Some(mapping)));
 }
 
 #[wasm_bindgen_test]

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { launch } from './browser.mjs';
 import { serve } from './server.mjs';
-import { DEMO_FILES, RECORD_CSP_VIOLATIONS, WWW, assertPageMatchesCli, waitForLoad } from './helpers.mjs';
+import {
+  DEMO_FILES,
+  RECORD_CSP_VIOLATIONS,
+  WWW,
+  assertPageMatchesCli,
+  cliAnalyze,
+  waitForLoad,
+} from './helpers.mjs';
 
 let server;
 let browser;
@@ -165,6 +172,55 @@ test('file names and cell text are shown as text, never as HTML', async () => {
     for (const expected of [name, badDate, label]) {
       assert.ok(texts.some((text) => text.includes(expected)), `${expected} in ${texts.join(' | ')}`);
     }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the ES module API accepts every input form and copies unless told to transfer', async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    const asAt = '2025-03-31';
+    const results = await page.evaluate(async (asAt) => {
+      const { analyze } = await import('./driftline.js');
+      const names = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
+      const buffers = await Promise.all(
+        names.map((name) => fetch(`demo/${name}`).then((r) => r.arrayBuffer())),
+      );
+      const summary = (report) => JSON.stringify(report);
+      const asFiles = names.map((name, i) => new File([buffers[i]], name));
+      const asBlobs = buffers.map((buffer) => new Blob([buffer]));
+      const asArrays = buffers.map((buffer) => new Uint8Array(buffer));
+      const asRecords = names.map((name, i) => ({ name, bytes: buffers[i] }));
+      const out = {
+        files: summary(await analyze(asFiles, { asAt })),
+        records: summary(await analyze(asRecords, { asAt })),
+        blobsChildren: (await analyze(asBlobs, { asAt })).children,
+        arraysChildren: (await analyze(asArrays, { asAt })).children,
+        // Not transferred: the caller's buffers are still usable.
+        keptLength: buffers[0].byteLength,
+      };
+      const own = buffers.map((buffer) => buffer.slice(0));
+      await analyze(own, { asAt, transfer: true });
+      out.transferredLength = own[0].byteLength;
+      try {
+        await analyze([42], { asAt });
+        out.badInput = 'accepted';
+      } catch (error) {
+        out.badInput = error.message;
+      }
+      return out;
+    }, asAt);
+    const cli = await cliAnalyze(DEMO_FILES, asAt);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(JSON.parse(results.files), cli.report);
+    assert.deepEqual(JSON.parse(results.records), cli.report);
+    assert.equal(results.blobsChildren, cli.report.children);
+    assert.equal(results.arraysChildren, cli.report.children);
+    assert.ok(results.keptLength > 0);
+    assert.equal(results.transferredLength, 0, 'a transferred buffer is detached');
+    assert.match(results.badInput, /expected a File, Blob, ArrayBuffer or Uint8Array/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
