@@ -110,7 +110,9 @@ pub fn moving_ranges(values: &[f64]) -> Vec<f64> {
     values.windows(2).map(|w| (w[1] - w[0]).abs()).collect()
 }
 
-/// The arithmetic mean, with R's second pass that corrects the rounding of the first.
+/// The arithmetic mean, with R's second pass that corrects the rounding of the first, kept
+/// within the smallest and largest value (so the mean of a constant series is that constant
+/// exactly and no point of it lies off its own mean through rounding).
 pub fn mean(values: &[f64]) -> Option<f64> {
     if values.is_empty() {
         return None;
@@ -118,7 +120,12 @@ pub fn mean(values: &[f64]) -> Option<f64> {
     let n = values.len() as f64;
     let m = values.iter().sum::<f64>() / n;
     let correction = values.iter().map(|v| v - m).sum::<f64>() / n;
-    Some(m + correction)
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    Some((m + correction).clamp(lo, hi))
 }
 
 /// The median (the mean of the two middle values for an even count), in linear time.
@@ -155,6 +162,13 @@ mod tests {
         let l = xmr_limits(&[5.0; 4], true, LimitsConvention::Mdc).expect("limits");
         assert_eq!((l.lower, l.centre, l.upper), (5.0, 5.0, 5.0));
         assert_eq!(l.screened, 0);
+    }
+
+    #[test]
+    fn the_mean_of_a_constant_is_that_constant() {
+        for n in 1..50 {
+            assert_eq!(mean(&vec![0.1; n]), Some(0.1), "n = {n}");
+        }
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub mod mdc;
 pub mod runs;
 pub mod series;
 
+#[cfg(test)]
+mod tests;
+
 pub use analyze::{analyze, analyze_values, FIRM_LIMITS_POINTS, T_EXPONENT};
 pub use chart::{
     AssuranceIcon, Icons, PlacedAnnotation, Point, Segment, SpcChart, SpecialCause, Variation,
