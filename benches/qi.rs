@@ -53,9 +53,7 @@ fn bench(c: &mut Criterion) {
         ..SpcConfig::new(ChartKind::Xmr)
     };
     group.bench_function("xmr_nhse_2024_baseline_20", |b| {
-        b.iter(|| {
-            qi::analyze(black_box(&data), black_box(&xmr_baseline)).map(|c| c.points.len())
-        })
+        b.iter(|| qi::analyze(black_box(&data), black_box(&xmr_baseline)).map(|c| c.points.len()))
     });
     group.finish();
 }

@@ -161,7 +161,7 @@ fn t2_run_chart_runs_analysis() {
             RuleSet::Anhoej,
             "{case}: default run-chart rules"
         );
-        assert_close(chart.points[0].centre, parse(&row[2]), 1e-9, case);
+        assert_close(chart.segments[0].lines.centre, parse(&row[2]), 1e-9, case);
         let runs = chart
             .runs
             .as_ref()
@@ -260,7 +260,8 @@ fn t3a_qicharts2_i_chart() {
         ..SpcConfig::new(ChartKind::Xmr)
     };
     let chart = analyze_values(&y, &config).expect("chart");
-    let p = &chart.points[0];
+    assert_eq!(chart.segments.len(), 1);
+    let p = chart.segments[0].lines;
     assert_close(p.centre, 1.05709134329, 1e-9, "CL");
     assert_close(some(p.lower), -2.11488424840, 1e-9, "aLCL");
     assert_close(some(p.upper), 4.22906693498, 1e-9, "aUCL");
@@ -279,7 +280,12 @@ fn t3a_qicharts2_i_chart() {
 
     // As a run chart: median 0.846602402534, longest run 6 (max 8), 6 crossings (min 8).
     let chart = analyze_values(&y, &SpcConfig::new(ChartKind::Run)).expect("chart");
-    assert_close(chart.points[0].centre, 0.846602402534, 1e-9, "median");
+    assert_close(
+        chart.segments[0].lines.centre,
+        0.846602402534,
+        1e-9,
+        "median",
+    );
     let runs = chart.runs.as_ref().expect("runs");
     assert_eq!(runs.longest_run, Some(6));
     assert_eq!(runs.longest_run_max, Some(8));
@@ -449,10 +455,11 @@ fn t6a_montgomery_i_chart_with_freeze() {
     assert_eq!(chart.points.len(), 40);
     for (row, p) in rows.iter().zip(&chart.points) {
         let label = format!("point {}", row[0]);
+        let lines = chart.lines_of(p).expect("lines");
         assert_eq!(p.value, parse::<f64>(&row[1]), "{label}");
-        assert_close(p.centre, parse(&row[2]), 1e-9, &label);
-        assert_close(some(p.lower), parse(&row[3]), 1e-9, &label);
-        assert_close(some(p.upper), parse(&row[4]), 1e-9, &label);
+        assert_close(lines.centre, parse(&row[2]), 1e-9, &label);
+        assert_close(some(lines.lower), parse(&row[3]), 1e-9, &label);
+        assert_close(some(lines.upper), parse(&row[4]), 1e-9, &label);
         assert_eq!(p.baseline, &row[5] == "TRUE", "{label}: baseline");
         let sigma_signal = matches!(
             p.special_cause,
@@ -615,15 +622,15 @@ fn t12b_limits_and_common_cause() {
     let chart = analyze(&t12b_series(&y), &SpcConfig::default()).expect("chart");
     assert_eq!(chart.rules, RuleSet::Mdc);
     let seg = &chart.segments[0];
-    assert_close(seg.centre, 0.141623802474599, 1e-9, "mean");
-    assert_close(some(seg.lower), -3.0113795957081, 1e-9, "lpl");
-    assert_close(some(seg.upper), 3.2946272006573, 1e-9, "upl");
+    assert_close(seg.lines.centre, 0.141623802474599, 1e-9, "mean");
+    assert_close(some(seg.lines.lower), -3.0113795957081, 1e-9, "lpl");
+    assert_close(some(seg.lines.upper), 3.2946272006573, 1e-9, "upl");
     assert_close(some(seg.amr), 1.1853396234, 1e-9, "AMR");
     assert_eq!(seg.screened_moving_ranges, 0, "no MR screened");
     // The 7 s.f. snapshot.
-    assert_close(seg.centre, 0.1416238, 1e-6, "snapshot mean");
-    assert_close(some(seg.lower), -3.01138, 1e-6, "snapshot lpl");
-    assert_close(some(seg.upper), 3.294627, 1e-6, "snapshot upl");
+    assert_close(seg.lines.centre, 0.1416238, 1e-6, "snapshot mean");
+    assert_close(some(seg.lines.lower), -3.01138, 1e-6, "snapshot lpl");
+    assert_close(some(seg.lines.upper), 3.294627, 1e-6, "snapshot upl");
     for (i, p) in chart.points.iter().enumerate() {
         assert_eq!(p.special_cause, None, "point {}", i + 1);
         assert_eq!(p.variation, Variation::Common, "point {}", i + 1);
@@ -639,9 +646,19 @@ fn t12b_outlier_screened_and_unscreened() {
     let series = t12b_series(&y);
     let chart = analyze(&series, &SpcConfig::default()).expect("chart");
     let seg = &chart.segments[0];
-    assert_close(seg.centre, 0.6694158592, 1e-9, "screened mean");
-    assert_close(some(seg.lower), -2.38366559727413, 1e-9, "screened lpl");
-    assert_close(some(seg.upper), 3.72249731569874, 1e-9, "screened upl");
+    assert_close(seg.lines.centre, 0.6694158592, 1e-9, "screened mean");
+    assert_close(
+        some(seg.lines.lower),
+        -2.38366559727413,
+        1e-9,
+        "screened lpl",
+    );
+    assert_close(
+        some(seg.lines.upper),
+        3.72249731569874,
+        1e-9,
+        "screened upl",
+    );
     assert_close(
         some(seg.amr_unscreened),
         1.9797146773,
@@ -649,8 +666,8 @@ fn t12b_outlier_screened_and_unscreened() {
         "AMR before screening",
     );
     assert_close(some(seg.amr), 1.1477749836, 1e-9, "AMR after screening");
-    assert_close(some(seg.lower), -2.383666, 1e-6, "snapshot lpl");
-    assert_close(some(seg.upper), 3.722497, 1e-6, "snapshot upl");
+    assert_close(some(seg.lines.lower), -2.383666, 1e-6, "snapshot lpl");
+    assert_close(some(seg.lines.upper), 3.722497, 1e-6, "snapshot upl");
     assert_eq!(
         chart.points[14].special_cause,
         Some(SpecialCause::AboveUpper),
@@ -673,10 +690,30 @@ fn t12b_outlier_screened_and_unscreened() {
     };
     let chart = analyze(&series, &unscreened).expect("chart");
     let seg = &chart.segments[0];
-    assert_close(some(seg.lower), -4.59662518246976, 1e-9, "unscreened lpl");
-    assert_close(some(seg.upper), 5.93545690089436, 1e-9, "unscreened upl");
-    assert_close(some(seg.lower), -4.596625, 1e-6, "snapshot unscreened lpl");
-    assert_close(some(seg.upper), 5.935457, 1e-6, "snapshot unscreened upl");
+    assert_close(
+        some(seg.lines.lower),
+        -4.59662518246976,
+        1e-9,
+        "unscreened lpl",
+    );
+    assert_close(
+        some(seg.lines.upper),
+        5.93545690089436,
+        1e-9,
+        "unscreened upl",
+    );
+    assert_close(
+        some(seg.lines.lower),
+        -4.596625,
+        1e-6,
+        "snapshot unscreened lpl",
+    );
+    assert_close(
+        some(seg.lines.upper),
+        5.935457,
+        1e-6,
+        "snapshot unscreened upl",
+    );
     assert_eq!(
         chart.points[14].special_cause,
         Some(SpecialCause::AboveUpper)
@@ -702,23 +739,23 @@ fn t12b_facets_as_segments() {
     assert_eq!((chart.segments[1].start, chart.segments[1].end), (10, 19));
     for (k, seg) in chart.segments.iter().enumerate() {
         let (mean, lpl, upl) = expected[k];
-        assert_close(seg.centre, mean, 1e-9, "facet mean");
-        assert_close(some(seg.lower), lpl, 1e-9, "facet lpl");
-        assert_close(some(seg.upper), upl, 1e-9, "facet upl");
+        assert_close(seg.lines.centre, mean, 1e-9, "facet mean");
+        assert_close(some(seg.lines.lower), lpl, 1e-9, "facet lpl");
+        assert_close(some(seg.lines.upper), upl, 1e-9, "facet upl");
         // The snapshot prints 3 s.f.
         let (mean, lpl, upl) = rounded[k];
-        assert_close(seg.centre, mean, 5e-3, "facet mean, 3 s.f.");
-        assert_close(some(seg.lower), lpl, 5e-3, "facet lpl, 3 s.f.");
-        assert_close(some(seg.upper), upl, 5e-3, "facet upl, 3 s.f.");
+        assert_close(seg.lines.centre, mean, 5e-3, "facet mean, 3 s.f.");
+        assert_close(some(seg.lines.lower), lpl, 5e-3, "facet lpl, 3 s.f.");
+        assert_close(some(seg.lines.upper), upl, 5e-3, "facet upl, 3 s.f.");
         assert!(seg.provisional, "10 points: provisional limits");
     }
     // ... exactly as charting each facet on its own does.
     for (k, half) in [&y[..10], &y[10..]].into_iter().enumerate() {
         let chart = analyze_values(half, &SpcConfig::default()).expect("chart");
         let (mean, lpl, upl) = expected[k];
-        assert_close(chart.segments[0].centre, mean, 1e-9, "facet mean");
-        assert_close(some(chart.segments[0].lower), lpl, 1e-9, "facet lpl");
-        assert_close(some(chart.segments[0].upper), upl, 1e-9, "facet upl");
+        assert_close(chart.segments[0].lines.centre, mean, 1e-9, "facet mean");
+        assert_close(some(chart.segments[0].lines.lower), lpl, 1e-9, "facet lpl");
+        assert_close(some(chart.segments[0].lines.upper), upl, 1e-9, "facet upl");
     }
 }
 
@@ -771,17 +808,22 @@ fn t12d_two_in_three_needs_the_same_side() {
     let y: Vec<f64> = rows.iter().map(|r| parse(&r[1])).collect();
     let chart = analyze_values(&y, &SpcConfig::default()).expect("chart");
     let seg = &chart.segments[0];
-    assert_close(seg.centre, 0.0, 1e-9, "mean");
+    assert_close(seg.lines.centre, 0.0, 1e-9, "mean");
     assert_close(some(seg.amr_unscreened), 2.9, 1e-9, "AMR");
     assert_close(some(seg.amr), 2.3214285714, 1e-9, "screened AMR");
-    assert_close(some(seg.lower), -6.175, 1e-9, "lpl");
-    assert_close(some(seg.upper), 6.175, 1e-9, "upl");
-    assert_close(some(seg.lower_2sigma), -4.1166666667, 1e-9, "nlpl");
-    assert_close(some(seg.upper_2sigma), 4.1166666667, 1e-9, "nupl");
+    assert_close(some(seg.lines.lower), -6.175, 1e-9, "lpl");
+    assert_close(some(seg.lines.upper), 6.175, 1e-9, "upl");
+    assert_close(some(seg.lines.lower_2sigma), -4.1166666667, 1e-9, "nlpl");
+    assert_close(some(seg.lines.upper_2sigma), 4.1166666667, 1e-9, "nupl");
 
-    let rtm = mdc::relative_to_mean(&y, seg.centre);
-    let outside = mdc::outside_limits(&y, some(seg.lower), some(seg.upper));
-    let close = mdc::close_to_limits(&y, some(seg.lower_2sigma), some(seg.upper_2sigma), &outside);
+    let rtm = mdc::relative_to_mean(&y, seg.lines.centre);
+    let outside = mdc::outside_limits(&y, some(seg.lines.lower), some(seg.lines.upper));
+    let close = mdc::close_to_limits(
+        &y,
+        some(seg.lines.lower_2sigma),
+        some(seg.lines.upper_2sigma),
+        &outside,
+    );
     for (k, row) in rows.iter().enumerate() {
         let label = format!("point {}", row[0]);
         assert_eq!(rtm[k], parse::<i8>(&row[2]), "{label}: rel_to_mean");

@@ -8,8 +8,8 @@
 //! the input is not already in date order).
 
 use super::chart::{
-    AssuranceIcon, Icons, PlacedAnnotation, Point, Segment, SpcChart, SpecialCause, Variation,
-    VariationIcon,
+    AssuranceIcon, Icons, Lines, PlacedAnnotation, Point, Segment, SpcChart, SpecialCause,
+    Variation, VariationIcon,
 };
 use super::config::{ChartKind, Direction, RuleSet, SpcConfig};
 use super::error::QiError;
@@ -28,10 +28,13 @@ pub const T_EXPONENT: f64 = 3.6;
 /// Lays out a chart of dated values. Points are put in date order (a stable sort, so points on
 /// the same date keep their input order).
 pub fn analyze(points: &[(NaiveDate, f64)], config: &SpcConfig) -> Result<SpcChart, QiError> {
-    for (index, (date, value)) in points.iter().enumerate() {
-        check_value(index, Some(*date), *value, config.chart)?;
+    let mut sorted = true;
+    let mut previous: Option<NaiveDate> = None;
+    for (index, &(date, value)) in points.iter().enumerate() {
+        check_value(index, Some(date), value, config.chart)?;
+        sorted &= previous.is_none_or(|p| p <= date);
+        previous = Some(date);
     }
-    let sorted = points.windows(2).all(|w| w[0].0 <= w[1].0);
     let (dates, values): (Vec<NaiveDate>, Vec<f64>) = if sorted {
         points.iter().copied().unzip()
     } else {
@@ -77,7 +80,13 @@ fn build(
         return Err(QiError::Empty);
     }
     let bounds = segment_bounds(dates, &config.rebase, values.len());
-    let mut out = Layout::with_capacity(values.len());
+    // An MR chart's signals are read as neutral: a large moving range is neither better nor
+    // worse in itself.
+    let direction = match config.chart {
+        ChartKind::Mr => Direction::Neutral,
+        _ => config.direction,
+    };
+    let mut out = Layout::with_capacity(values.len(), direction);
     for &(start, end) in &bounds {
         let seg = Seg {
             start,
@@ -89,13 +98,6 @@ fn build(
             ChartKind::Xmr | ChartKind::T => xmr_segment(&seg, config, rules, &mut out)?,
             ChartKind::Mr => mr_segment(&seg, config, &mut out)?,
         }
-    }
-    let direction = match config.chart {
-        ChartKind::Mr => Direction::Neutral,
-        _ => config.direction,
-    };
-    for p in &mut out.points {
-        p.variation = Variation::of(p.special_cause, direction);
     }
     let last = out.segments.last();
     let icons = Icons {
@@ -222,15 +224,42 @@ impl Seg<'_> {
 struct Layout {
     points: Vec<Point>,
     segments: Vec<Segment>,
+    /// The direction signals are read with.
+    direction: Direction,
 }
 
 impl Layout {
-    fn with_capacity(n: usize) -> Self {
+    fn with_capacity(n: usize, direction: Direction) -> Self {
         Layout {
             points: Vec::with_capacity(n),
             segments: Vec::new(),
+            direction,
         }
     }
+
+    /// Adds a point of the segment about to be pushed.
+    fn push_point(&mut self, draft: Draft) {
+        self.points.push(Point {
+            date: draft.date,
+            value: draft.value,
+            special_cause: draft.cause,
+            variation: Variation::of(draft.cause, self.direction),
+            segment: self.segments.len(),
+            baseline: draft.baseline,
+            moving_range: draft.moving_range,
+            screened: draft.screened,
+        });
+    }
+}
+
+/// What a segment function knows about one of its points.
+struct Draft {
+    date: Option<NaiveDate>,
+    value: f64,
+    cause: Option<SpecialCause>,
+    baseline: bool,
+    moving_range: Option<f64>,
+    screened: bool,
 }
 
 fn run_segment(
@@ -243,20 +272,12 @@ fn run_segment(
     let centre = limits::median(&seg.values[..base_len]).ok_or_else(|| seg.too_few(1, 0))?;
     let runs = runs_of(seg.values, centre, rules);
     let causes = runs_causes(seg.values, &runs, rules, centre);
-    let seg_index = out.segments.len();
     let first_point = out.points.len();
     for (i, (&value, cause)) in seg.values.iter().zip(causes).enumerate() {
-        out.points.push(Point {
+        out.push_point(Draft {
             date: seg.date(i),
             value,
-            centre,
-            lower: None,
-            upper: None,
-            lower_2sigma: None,
-            upper_2sigma: None,
-            special_cause: cause,
-            variation: Variation::Common,
-            segment: seg_index,
+            cause,
             baseline: i < base_len,
             moving_range: None,
             screened: false,
@@ -268,11 +289,13 @@ fn run_segment(
         start_date: seg.start_date(),
         baseline_points: base_len,
         provisional: base_len < FIRM_LIMITS_POINTS,
-        centre,
-        lower: None,
-        upper: None,
-        lower_2sigma: None,
-        upper_2sigma: None,
+        lines: Lines {
+            centre,
+            lower: None,
+            upper: None,
+            lower_2sigma: None,
+            upper_2sigma: None,
+        },
         amr: None,
         amr_unscreened: None,
         mr_upper: None,
@@ -331,31 +354,17 @@ fn xmr_segment(
     let lines = if t_chart {
         back_transform(&lim)
     } else {
-        Lines {
-            centre: lim.centre,
-            lower: Some(lim.lower),
-            upper: Some(lim.upper),
-            lower_2sigma: Some(lim.lower_2sigma),
-            upper_2sigma: Some(lim.upper_2sigma),
-        }
+        plain_lines(&lim)
     };
     let screening = config.screen && lim.amr_unscreened > 0.0;
-    let seg_index = out.segments.len();
     let first_point = out.points.len();
     for (i, (&value, cause)) in seg.values.iter().zip(causes).enumerate() {
         let moving_range = (i > 0).then(|| (y[i] - y[i - 1]).abs());
         let in_baseline = i < base_len;
-        out.points.push(Point {
+        out.push_point(Draft {
             date: seg.date(i),
             value,
-            centre: lines.centre,
-            lower: lines.lower,
-            upper: lines.upper,
-            lower_2sigma: lines.lower_2sigma,
-            upper_2sigma: lines.upper_2sigma,
-            special_cause: cause,
-            variation: Variation::Common,
-            segment: seg_index,
+            cause,
             baseline: in_baseline,
             moving_range,
             screened: screening && in_baseline && moving_range.is_some_and(|m| m >= lim.mr_upper),
@@ -367,11 +376,7 @@ fn xmr_segment(
         start_date: seg.start_date(),
         baseline_points: base_len,
         provisional: base_len < FIRM_LIMITS_POINTS,
-        centre: lines.centre,
-        lower: lines.lower,
-        upper: lines.upper,
-        lower_2sigma: lines.lower_2sigma,
-        upper_2sigma: lines.upper_2sigma,
+        lines,
         amr: Some(lim.amr),
         amr_unscreened: Some(lim.amr_unscreened),
         mr_upper: Some(lim.mr_upper),
@@ -384,21 +389,13 @@ fn xmr_segment(
 fn mr_segment(seg: &Seg<'_>, config: &SpcConfig, out: &mut Layout) -> Result<(), QiError> {
     let base_len = seg.baseline_len(config);
     let lim = limits::mr_limits(&seg.values[..base_len]).ok_or_else(|| seg.too_few(2, base_len))?;
-    let seg_index = out.segments.len();
     let first_point = out.points.len();
     for i in 1..seg.values.len() {
         let mr = (seg.values[i] - seg.values[i - 1]).abs();
-        out.points.push(Point {
+        out.push_point(Draft {
             date: seg.date(i),
             value: mr,
-            centre: lim.centre,
-            lower: Some(lim.lower),
-            upper: Some(lim.upper),
-            lower_2sigma: Some(lim.lower_2sigma),
-            upper_2sigma: Some(lim.upper_2sigma),
-            special_cause: (mr > lim.upper).then_some(SpecialCause::AboveUpper),
-            variation: Variation::Common,
-            segment: seg_index,
+            cause: (mr > lim.upper).then_some(SpecialCause::AboveUpper),
             baseline: i < base_len,
             moving_range: None,
             screened: false,
@@ -410,11 +407,7 @@ fn mr_segment(seg: &Seg<'_>, config: &SpcConfig, out: &mut Layout) -> Result<(),
         start_date: seg.start_date(),
         baseline_points: base_len,
         provisional: base_len < FIRM_LIMITS_POINTS,
-        centre: lim.centre,
-        lower: Some(lim.lower),
-        upper: Some(lim.upper),
-        lower_2sigma: Some(lim.lower_2sigma),
-        upper_2sigma: Some(lim.upper_2sigma),
+        lines: plain_lines(&lim),
         amr: Some(lim.amr),
         amr_unscreened: Some(lim.amr_unscreened),
         mr_upper: Some(lim.mr_upper),
@@ -424,13 +417,15 @@ fn mr_segment(seg: &Seg<'_>, config: &SpcConfig, out: &mut Layout) -> Result<(),
     Ok(())
 }
 
-/// The centre line and limits as drawn.
-struct Lines {
-    centre: f64,
-    lower: Option<f64>,
-    upper: Option<f64>,
-    lower_2sigma: Option<f64>,
-    upper_2sigma: Option<f64>,
+/// The lines of computed limits, drawn as they are.
+fn plain_lines(lim: &XmrLimits) -> Lines {
+    Lines {
+        centre: lim.centre,
+        lower: Some(lim.lower),
+        upper: Some(lim.upper),
+        lower_2sigma: Some(lim.lower_2sigma),
+        upper_2sigma: Some(lim.upper_2sigma),
+    }
 }
 
 /// Back-transforms T-chart lines with ^3.6, as qicharts2's `qic.t`: a negative lower limit
@@ -548,7 +543,7 @@ fn variation_icon(variation: Variation, direction: Direction) -> VariationIcon {
 /// The assurance icon against the most recent segment's process limits.
 fn assurance(target: Option<f64>, direction: Direction, seg: &Segment) -> Option<AssuranceIcon> {
     let target = target?;
-    let (lower, upper) = (seg.lower?, seg.upper?);
+    let (lower, upper) = (seg.lines.lower?, seg.lines.upper?);
     let higher_better = match direction {
         Direction::Neutral => return None,
         Direction::Higher => true,

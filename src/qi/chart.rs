@@ -10,7 +10,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// A laid-out chart: everything a renderer needs, with no decisions left.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// Each point refers to its segment, which holds the centre line and limits; serialised, every
+/// point carries them too (`centre`, `lower`, `upper`, `lower_2sigma`, `upper_2sigma`), as the
+/// CLI contract shows. Keeping them once per segment in memory keeps a million-point chart
+/// small.
+#[derive(Clone, Debug, PartialEq)]
 pub struct SpcChart {
     pub chart: ChartKind,
     /// The rule set in force.
@@ -35,19 +40,15 @@ pub struct SpcChart {
     pub annotations: Vec<PlacedAnnotation>,
 }
 
-/// One point of the chart, with the lines in force at it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// One point of the chart. Its centre line and limits are its segment's
+/// ([`SpcChart::lines_of`]).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Point {
     /// The point's date (`None` for a series given without dates).
     pub date: Option<NaiveDate>,
     /// The value plotted: the input value (a moving range on an MR chart, the time between
     /// events, not transformed, on a T chart).
     pub value: f64,
-    pub centre: f64,
-    pub lower: Option<f64>,
-    pub upper: Option<f64>,
-    pub lower_2sigma: Option<f64>,
-    pub upper_2sigma: Option<f64>,
     pub special_cause: Option<SpecialCause>,
     pub variation: Variation,
     /// The index of the point's segment in [`SpcChart::segments`].
@@ -59,6 +60,25 @@ pub struct Point {
     pub moving_range: Option<f64>,
     /// Whether that moving range was screened out of the AMR.
     pub screened: bool,
+}
+
+/// The centre line, process limits and 2-sigma lines in force over a segment (`None` where
+/// the chart has no such line: run charts have no limits, and a T chart's negative lower
+/// 2-sigma line has no back-transform).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Lines {
+    pub centre: f64,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub lower_2sigma: Option<f64>,
+    pub upper_2sigma: Option<f64>,
+}
+
+impl SpcChart {
+    /// The lines in force at a point (its segment's).
+    pub fn lines_of(&self, point: &Point) -> Option<Lines> {
+        self.segments.get(point.segment).map(|s| s.lines)
+    }
 }
 
 /// A stretch of the chart with its own centre and limits (the whole chart unless rebased).
@@ -73,11 +93,9 @@ pub struct Segment {
     pub baseline_points: usize,
     /// Fewer than 12 baseline points: the limits are provisional.
     pub provisional: bool,
-    pub centre: f64,
-    pub lower: Option<f64>,
-    pub upper: Option<f64>,
-    pub lower_2sigma: Option<f64>,
-    pub upper_2sigma: Option<f64>,
+    /// The segment's centre line and limits (serialised inline).
+    #[serde(flatten)]
+    pub lines: Lines,
     /// The AMR the limits use (transformed scale for a T chart).
     pub amr: Option<f64>,
     /// The AMR before screening.
@@ -199,5 +217,94 @@ impl From<&Annotation> for PlacedAnnotation {
             label: a.label.clone(),
             point: None,
         }
+    }
+}
+
+impl Serialize for SpcChart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ChartView {
+            chart: self.chart,
+            rules: self.rules,
+            limits_convention: self.limits_convention,
+            direction: self.direction,
+            screen: self.screen,
+            baseline: self.baseline,
+            target: self.target,
+            runs: &self.runs,
+            points: PointsView {
+                points: &self.points,
+                segments: &self.segments,
+            },
+            segments: &self.segments,
+            icons: self.icons,
+            provisional: self.provisional,
+            annotations: &self.annotations,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// The serialised shape of [`SpcChart`].
+#[derive(Serialize)]
+struct ChartView<'a> {
+    chart: ChartKind,
+    rules: RuleSet,
+    limits_convention: Option<LimitsConvention>,
+    direction: Direction,
+    screen: bool,
+    baseline: Option<usize>,
+    target: Option<f64>,
+    runs: &'a Option<RunsAnalysis>,
+    points: PointsView<'a>,
+    segments: &'a [Segment],
+    icons: Icons,
+    provisional: bool,
+    annotations: &'a [PlacedAnnotation],
+}
+
+/// The points, each serialised with its segment's lines.
+struct PointsView<'a> {
+    points: &'a [Point],
+    segments: &'a [Segment],
+}
+
+/// The serialised shape of one [`Point`].
+#[derive(Serialize)]
+struct PointView<'a> {
+    date: Option<NaiveDate>,
+    value: f64,
+    centre: Option<f64>,
+    lower: Option<f64>,
+    upper: Option<f64>,
+    lower_2sigma: Option<f64>,
+    upper_2sigma: Option<f64>,
+    special_cause: &'a Option<SpecialCause>,
+    variation: Variation,
+    segment: usize,
+    baseline: bool,
+    moving_range: Option<f64>,
+    screened: bool,
+}
+
+impl Serialize for PointsView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.points.iter().map(|p| {
+            let lines = self.segments.get(p.segment).map(|s| s.lines);
+            PointView {
+                date: p.date,
+                value: p.value,
+                centre: lines.map(|l| l.centre),
+                lower: lines.and_then(|l| l.lower),
+                upper: lines.and_then(|l| l.upper),
+                lower_2sigma: lines.and_then(|l| l.lower_2sigma),
+                upper_2sigma: lines.and_then(|l| l.upper_2sigma),
+                special_cause: &p.special_cause,
+                variation: p.variation,
+                segment: p.segment,
+                baseline: p.baseline,
+                moving_range: p.moving_range,
+                screened: p.screened,
+            }
+        }))
     }
 }

@@ -83,11 +83,7 @@ pub fn special_causes(
     };
     let part_trend = part_of_run(&monotone_run(y, params.trend), params.trend);
     let part_two_in_three = part_of_two_in_three(&two_in_three(&close, &rtm), &close);
-    let one_side: Vec<i8> = run_one_side(&rtm, params.shift)
-        .into_iter()
-        .map(i8::from)
-        .collect();
-    let part_shift = part_of_run(&one_side, params.shift);
+    let part_shift = part_of_run(&run_one_side(&rtm, params.shift), params.shift);
     special_cause_type(
         y,
         &rtm,
@@ -163,22 +159,40 @@ pub fn monotone_run(y: &[f64], len: usize) -> Vec<i8> {
     out
 }
 
-/// For each point, whether any of it and the next `len − 1` points is flagged (non-zero): the
-/// point belongs to a run of `len` that ends at a flagged point (`ptd_part_of_seven_trend`).
-pub fn part_of_run(flags: &[i8], len: usize) -> Vec<bool> {
+/// For each point, whether any of it and the next `len − 1` points is flagged (non-zero, or
+/// `true`): the point belongs to a run of `len` that ends at a flagged point
+/// (`ptd_part_of_seven_trend`).
+pub fn part_of_run<F: Flag>(flags: &[F], len: usize) -> Vec<bool> {
     let mut out = vec![false; flags.len()];
     if len == 0 {
         return out;
     }
     // Scan backwards, remembering the nearest flagged point at or after each index.
     let mut next_flag: Option<usize> = None;
-    for i in (0..flags.len()).rev() {
-        if flags[i] != 0 {
+    for (i, (flag, o)) in flags.iter().zip(out.iter_mut()).enumerate().rev() {
+        if flag.is_set() {
             next_flag = Some(i);
         }
-        out[i] = next_flag.is_some_and(|j| j - i < len);
+        *o = next_flag.is_some_and(|j| j - i < len);
     }
     out
+}
+
+/// A rule flag: `true`, or a non-zero direction (±1).
+pub trait Flag: Copy {
+    fn is_set(self) -> bool;
+}
+
+impl Flag for bool {
+    fn is_set(self) -> bool {
+        self
+    }
+}
+
+impl Flag for i8 {
+    fn is_set(self) -> bool {
+        self != 0
+    }
 }
 
 /// `ptd_two_in_three`: every point of any window of 3 consecutive points with at least 2
@@ -186,16 +200,11 @@ pub fn part_of_run(flags: &[i8], len: usize) -> Vec<bool> {
 pub fn two_in_three(close: &[bool], rtm: &[i8]) -> Vec<bool> {
     let n = close.len().min(rtm.len());
     let mut out = vec![false; n];
-    if n < 3 {
-        return out;
-    }
-    for j in 0..n - 2 {
-        let close_count = close[j..j + 3].iter().filter(|c| **c).count();
-        let side: i32 = rtm[j..j + 3].iter().map(|r| i32::from(*r)).sum();
+    for (j, (c, r)) in close.windows(3).zip(rtm.windows(3)).enumerate() {
+        let close_count = u8::from(c[0]) + u8::from(c[1]) + u8::from(c[2]);
+        let side = i16::from(r[0]) + i16::from(r[1]) + i16::from(r[2]);
         if close_count >= 2 && side.abs() == 3 {
-            out[j] = true;
-            out[j + 1] = true;
-            out[j + 2] = true;
+            out[j..j + 3].fill(true);
         }
     }
     out

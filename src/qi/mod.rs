@@ -45,8 +45,8 @@ mod tests;
 
 pub use analyze::{analyze, analyze_values, FIRM_LIMITS_POINTS, T_EXPONENT};
 pub use chart::{
-    AssuranceIcon, Icons, PlacedAnnotation, Point, Segment, SpcChart, SpecialCause, Variation,
-    VariationIcon,
+    AssuranceIcon, Icons, Lines, PlacedAnnotation, Point, Segment, SpcChart, SpecialCause,
+    Variation, VariationIcon,
 };
 pub use config::{Annotation, ChartKind, Direction, LimitsConvention, RuleSet, SpcConfig};
 pub use error::QiError;

@@ -97,12 +97,12 @@ pub fn crossings_min(n_useful: usize) -> usize {
 /// `round(log2(n_useful)) + 3` or fewer than `qbinom(0.05, n_useful - 1, 0.5)` crossings
 /// signal (strictly: a run equal to the limit, or crossings equal to the minimum, do not).
 pub fn anhoej(values: &[f64], centre: f64) -> RunsAnalysis {
-    let runs = useful_runs(values, centre);
+    let runs = useful_runs(values, centre, longest_run_max);
     let n_useful = runs.n_useful;
     if n_useful == 0 {
         return RunsAnalysis::empty(values.len());
     }
-    let max = longest_run_max(n_useful);
+    let max = runs.max;
     let min = crossings_min(n_useful);
     let mut fired = Vec::new();
     if runs.longest > max {
@@ -121,7 +121,7 @@ pub fn anhoej(values: &[f64], centre: f64) -> RunsAnalysis {
         signal: !fired.is_empty(),
         fired,
         longest_run_at: runs.longest_at,
-        long_runs: runs.longer_than(max),
+        long_runs: runs.long_runs,
         trends: Vec::new(),
     }
 }
@@ -131,7 +131,7 @@ pub fn anhoej(values: &[f64], centre: f64) -> RunsAnalysis {
 /// `basic_shift` and `basic_trend`. The longest run and crossings are reported too; the
 /// longest-run limit is 5 (a run of 6 is a shift) and there is no crossings rule.
 pub fn ihi(values: &[f64], centre: f64) -> RunsAnalysis {
-    let runs = useful_runs(values, centre);
+    let runs = useful_runs(values, centre, |_| IHI_SHIFT - 1);
     let trends = ihi_trends(values, IHI_TREND);
     if runs.n_useful == 0 {
         let mut empty = RunsAnalysis::empty(values.len());
@@ -142,7 +142,7 @@ pub fn ihi(values: &[f64], centre: f64) -> RunsAnalysis {
         empty.trends = trends;
         return empty;
     }
-    let max = IHI_SHIFT - 1;
+    let max = runs.max;
     let mut fired = Vec::new();
     if runs.longest > max {
         fired.push(RunsRule::Shift);
@@ -160,7 +160,7 @@ pub fn ihi(values: &[f64], centre: f64) -> RunsAnalysis {
         signal: !fired.is_empty(),
         fired,
         longest_run_at: runs.longest_at,
-        long_runs: runs.longer_than(max),
+        long_runs: runs.long_runs,
         trends,
     }
 }
@@ -298,65 +298,72 @@ impl RunsAnalysis {
 /// The runs of useful points around a centre line.
 struct UsefulRuns {
     n_useful: usize,
+    /// The longest-run limit the long runs were selected with.
+    max: usize,
     longest: usize,
     crossings: usize,
     longest_at: Option<IndexRange>,
-    runs: Vec<SidedRange>,
+    /// The runs longer than `max`.
+    long_runs: Vec<SidedRange>,
 }
 
-impl UsefulRuns {
-    fn longer_than(&self, max: usize) -> Vec<SidedRange> {
-        self.runs
-            .iter()
-            .copied()
-            .filter(|r| r.length > max)
-            .collect()
-    }
-}
-
-/// Splits the useful points (not NaN, not on `centre`) into runs on one side of the centre.
-fn useful_runs(values: &[f64], centre: f64) -> UsefulRuns {
-    let mut runs: Vec<SidedRange> = Vec::new();
-    let mut n_useful = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v.is_nan() {
-            continue;
+/// Splits the useful points (not NaN, not on `centre`) into runs on one side of the centre,
+/// keeping only the figures and the runs longer than `limit(n_useful)`: two passes, no
+/// allocation per run.
+fn useful_runs(values: &[f64], centre: f64, limit: impl Fn(usize) -> usize) -> UsefulRuns {
+    let side_of = |v: f64| if v.is_nan() { 0 } else { sign(v - centre) };
+    let n_useful = values.iter().filter(|v| side_of(**v) != 0).count();
+    let max = limit(n_useful);
+    let mut out = UsefulRuns {
+        n_useful,
+        max,
+        longest: 0,
+        crossings: 0,
+        longest_at: None,
+        long_runs: Vec::new(),
+    };
+    let mut current: Option<SidedRange> = None;
+    let close = |run: SidedRange, out: &mut UsefulRuns| {
+        // The first of the longest runs is kept, as `which.max` would pick.
+        if run.length > out.longest {
+            out.longest = run.length;
+            out.longest_at = Some(IndexRange {
+                start: run.start,
+                end: run.end,
+            });
         }
-        let side = sign(v - centre);
+        if run.length > out.max {
+            out.long_runs.push(run);
+        }
+    };
+    for (i, &v) in values.iter().enumerate() {
+        let side = side_of(v);
         if side == 0 {
             continue;
         }
-        n_useful += 1;
-        match runs.last_mut() {
+        match current.as_mut() {
             Some(run) if run.side == side => {
                 run.end = i;
                 run.length += 1;
             }
-            _ => runs.push(SidedRange {
-                start: i,
-                end: i,
-                side,
-                length: 1,
-            }),
+            _ => {
+                if let Some(run) = current.take() {
+                    close(run, &mut out);
+                    out.crossings += 1;
+                }
+                current = Some(SidedRange {
+                    start: i,
+                    end: i,
+                    side,
+                    length: 1,
+                });
+            }
         }
     }
-    // The first of the longest runs, as `which.max` would pick.
-    let mut longest: Option<&SidedRange> = None;
-    for run in &runs {
-        if longest.is_none_or(|l| run.length > l.length) {
-            longest = Some(run);
-        }
+    if let Some(run) = current {
+        close(run, &mut out);
     }
-    UsefulRuns {
-        n_useful,
-        longest: longest.map_or(0, |r| r.length),
-        crossings: runs.len().saturating_sub(1),
-        longest_at: longest.map(|r| IndexRange {
-            start: r.start,
-            end: r.end,
-        }),
-        runs,
-    }
+    out
 }
 
 fn collect_trend(trend: &[usize], equal: &[usize], direction: i8) -> Trend {

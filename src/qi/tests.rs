@@ -51,8 +51,8 @@ fn fixed(rules: RuleSet) -> SpcConfig {
 #[test]
 fn a_point_exactly_on_a_limit_is_inside() {
     let chart = analyze_values(&with_base(&[]), &fixed(RuleSet::Mdc)).expect("chart");
-    let upper = chart.segments[0].upper.expect("upper");
-    let lower = chart.segments[0].lower.expect("lower");
+    let upper = chart.segments[0].lines.upper.expect("upper");
+    let lower = chart.segments[0].lines.lower.expect("lower");
     // Mean 10 ± 2.66 × 2.
     assert!((upper - 15.32).abs() < 1e-12 && (lower - 4.68).abs() < 1e-12);
     let y = with_base(&[upper, 10.0, lower, 10.0, upper + 1e-9]);
@@ -231,8 +231,9 @@ fn run_chart_centre_is_the_median_of_the_baseline() {
         ..SpcConfig::new(ChartKind::Run)
     };
     let chart = analyze_values(&y, &config).expect("chart");
-    assert!(chart.points.iter().all(|p| p.centre == 2.5));
-    assert!(chart.points.iter().all(|p| p.upper.is_none()));
+    assert_eq!(chart.segments.len(), 1);
+    assert_eq!(chart.segments[0].lines.centre, 2.5);
+    assert_eq!(chart.segments[0].lines.upper, None);
     assert!(chart.provisional);
     assert_eq!(chart.icons.assurance, None);
 }
@@ -262,7 +263,7 @@ fn mr_chart_plots_moving_ranges_against_their_mean() {
         "dated at the later point"
     );
     let amr = 34.0 / 5.0;
-    let p = &chart.points[0];
+    let p = chart.lines_of(&chart.points[0]).expect("lines");
     assert!((p.centre - amr).abs() < 1e-12);
     assert!((p.upper.expect("upper") - 3.267 * amr).abs() < 1e-12);
     assert_eq!(p.lower, Some(0.0));
@@ -287,7 +288,7 @@ fn t_chart_transforms_and_back_transforms() {
         mrs.iter().all(|m| *m < 3.267 * amr),
         "nothing to screen here"
     );
-    let p = &chart.points[0];
+    let p = chart.segments[0].lines;
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
     assert!(close(p.centre, mean.powf(3.6)));
     assert!(close(
@@ -304,7 +305,10 @@ fn t_chart_transforms_and_back_transforms() {
         Some(0.0),
         "a negative transformed lower limit becomes 0"
     );
-    assert_eq!(p.value, 8.0, "values are plotted untransformed");
+    assert_eq!(
+        chart.points[0].value, 8.0,
+        "values are plotted untransformed"
+    );
     // The lower 2-sigma line is positive here and back-transformed.
     let lower2 = mean - 2.0 * 2.66 / 3.0 * amr;
     assert!(lower2 > 0.0);
@@ -315,8 +319,8 @@ fn t_chart_transforms_and_back_transforms() {
     // With more spread it is negative too, and has no back-transform (as in qicharts2).
     let days = [2., 60., 5., 90., 3., 40., 8., 120., 4., 70., 6., 100.];
     let chart = analyze_values(&days, &SpcConfig::new(ChartKind::T)).expect("chart");
-    assert_eq!(chart.points[0].lower, Some(0.0));
-    assert_eq!(chart.points[0].lower_2sigma, None);
+    assert_eq!(chart.segments[0].lines.lower, Some(0.0));
+    assert_eq!(chart.segments[0].lines.lower_2sigma, None);
 }
 
 #[test]
@@ -355,13 +359,19 @@ fn rebase_starts_at_the_first_point_on_or_after_the_date() {
     );
     assert_eq!(chart.segments[1].start, 30);
     assert_eq!(chart.segments[1].start_date, Some(d(2024, 1, 31)));
-    assert_eq!(chart.segments[0].centre, 1.0);
-    assert_eq!(chart.segments[1].centre, 10.5);
+    assert_eq!(chart.segments[0].lines.centre, 1.0);
+    assert_eq!(chart.segments[1].lines.centre, 10.5);
     assert!(!chart.segments[0].provisional);
     assert!(chart.segments[1].provisional, "10 points");
     assert!(chart.provisional, "the most recent segment is provisional");
     assert!(chart.points[30..].iter().all(|p| p.segment == 1));
     assert_eq!(chart.points[30].moving_range, None, "no MR across a rebase");
+    // Serialised, each point carries its own segment's lines.
+    let json = serde_json::to_value(&chart).expect("json");
+    assert_eq!(json["points"][29]["centre"], 1.0);
+    assert_eq!(json["points"][30]["centre"], 10.5);
+    assert_eq!(json["points"][30]["upper"], json["segments"][1]["upper"]);
+    assert_eq!(json["segments"][1]["start_date"], "2024-01-31");
 }
 
 #[test]
@@ -468,7 +478,7 @@ fn icons_follow_the_last_point_and_the_target() {
     // A target exactly on a limit is hit and miss.
     let plain = analyze_values(&BASE12, &fixed(RuleSet::Mdc)).expect("chart");
     let mut config = fixed(RuleSet::Mdc);
-    config.target = plain.segments[0].upper;
+    config.target = plain.segments[0].lines.upper;
     let chart = analyze_values(&BASE12, &config).expect("chart");
     assert_eq!(chart.icons.assurance, Some(AssuranceIcon::HitAndMiss));
     assert_eq!(chart.icons.variation, Some(VariationIcon::CommonCause));
@@ -618,12 +628,12 @@ proptest! {
         let config = SpcConfig { screen, ..xmr(rules) };
         let chart = analyze_values(&y, &config).expect("chart");
         for s in &chart.segments {
-            let (lo, hi) = (s.lower.expect("lower"), s.upper.expect("upper"));
-            let (lo2, hi2) = (s.lower_2sigma.expect("lower"), s.upper_2sigma.expect("upper"));
-            let tol = 1e-9 * (1.0 + s.centre.abs() + (hi - lo));
-            prop_assert!(((hi - s.centre) - (s.centre - lo)).abs() <= tol);
-            prop_assert!(((hi2 - s.centre) - (s.centre - lo2)).abs() <= tol);
-            prop_assert!(lo <= lo2 && lo2 <= s.centre && s.centre <= hi2 && hi2 <= hi);
+            let (lo, hi) = (s.lines.lower.expect("lower"), s.lines.upper.expect("upper"));
+            let (lo2, hi2) = (s.lines.lower_2sigma.expect("lower"), s.lines.upper_2sigma.expect("upper"));
+            let tol = 1e-9 * (1.0 + s.lines.centre.abs() + (hi - lo));
+            prop_assert!(((hi - s.lines.centre) - (s.lines.centre - lo)).abs() <= tol);
+            prop_assert!(((hi2 - s.lines.centre) - (s.lines.centre - lo2)).abs() <= tol);
+            prop_assert!(lo <= lo2 && lo2 <= s.lines.centre && s.lines.centre <= hi2 && hi2 <= hi);
         }
     }
 
@@ -638,10 +648,10 @@ proptest! {
         let scaled: Vec<f64> = y.iter().map(|v| v * k).collect();
         let chart = analyze_values(&scaled, &xmr(rules)).expect("chart");
         let (a, b) = (&base.segments[0], &chart.segments[0]);
-        let width = a.upper.expect("upper") - a.lower.expect("lower");
+        let width = a.lines.upper.expect("upper") - a.lines.lower.expect("lower");
         let tol = |x: f64| 1e-9 * k * (x.abs() + width + 1e-300);
-        prop_assert!((b.centre - k * a.centre).abs() <= tol(a.centre));
-        for (x, y) in [(a.lower, b.lower), (a.upper, b.upper), (a.lower_2sigma, b.lower_2sigma)] {
+        prop_assert!((b.lines.centre - k * a.lines.centre).abs() <= tol(a.lines.centre));
+        for (x, y) in [(a.lines.lower, b.lines.lower), (a.lines.upper, b.lines.upper), (a.lines.lower_2sigma, b.lines.lower_2sigma)] {
             let (x, y) = (x.expect("line"), y.expect("line"));
             prop_assert!((y - k * x).abs() <= tol(x));
         }
@@ -650,8 +660,8 @@ proptest! {
         let two = 2f64.powi(power);
         let scaled: Vec<f64> = y.iter().map(|v| v * two).collect();
         let chart = analyze_values(&scaled, &xmr(rules)).expect("chart");
-        prop_assert_eq!(chart.segments[0].centre, two * a.centre);
-        prop_assert_eq!(chart.segments[0].upper, a.upper.map(|u| u * two));
+        prop_assert_eq!(chart.segments[0].lines.centre, two * a.lines.centre);
+        prop_assert_eq!(chart.segments[0].lines.upper, a.lines.upper.map(|u| u * two));
         prop_assert_eq!(causes(&chart), causes(&base));
     }
 
@@ -669,8 +679,9 @@ proptest! {
         };
         let config = SpcConfig { rules: Some(rules), ..SpcConfig::new(chart_kind) };
         let chart = analyze_values(&vec![c; n], &config).expect("chart");
-        for p in &chart.points {
-            prop_assert_eq!(p.special_cause, None);
+        for point in &chart.points {
+            prop_assert_eq!(point.special_cause, None);
+            let p = chart.lines_of(point).expect("lines");
             if chart_kind == ChartKind::Xmr {
                 prop_assert_eq!(p.centre, c);
                 prop_assert_eq!(p.lower, Some(c));
