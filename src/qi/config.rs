@@ -19,7 +19,10 @@ pub struct SpcConfig {
     /// ([`RuleSet::default_for`]).
     pub rules: Option<RuleSet>,
     /// Compute the centre and limits from the first `baseline` points of each segment and
-    /// extend them over the rest. `None` uses every point of the segment.
+    /// extend them over the rest (NHSRplotthedots' `fix_after_n_points`, qicharts2's
+    /// `freeze`). `None` uses every point of the segment. Limits from fewer than 12 points are
+    /// flagged provisional; a baseline shorter than the chart can use (1 point for a run chart,
+    /// 2 for the others) is an error.
     pub baseline: Option<usize>,
     /// Start a new segment (its own centre and limits) at the first point dated on or after
     /// each of these dates. A date on or before the first point, or after the last, changes

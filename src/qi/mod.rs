@@ -22,7 +22,8 @@
 //! - The baseline (`fix_after_n_points`) applies within each segment, as NHSRplotthedots.
 //! - On run charts and on I charts under `anhoej`, the points of a run longer than the limit
 //!   are marked as a shift so renderers can highlight them; qicharts2 only reports the figures.
-//! - An MR chart's centre is the unscreened AMR (qicharts2 `qic.mr`); its signals are neutral.
+//! - An MR chart's centre is the unscreened AMR (qicharts2 `qic.mr`); its only signal is a
+//!   moving range above 3.267 × AMR, read as neutral (neither improvement nor concern).
 //! - The variation icon reads the most recent point's special cause, and the assurance icon
 //!   compares the target with the most recent segment's limits (NHSRplotthedots
 //!   `geom_ptd_icon` and `ptd_calculate_assurance_type`): a target beyond the upper limit is a
