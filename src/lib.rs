@@ -7,6 +7,7 @@
 
 pub mod diagnostics;
 pub mod error;
+pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod report;
