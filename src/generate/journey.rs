@@ -438,7 +438,7 @@ impl Sim<'_> {
 
     /// The initial legal status of a stay away from home; returns whether it began with an
     /// emergency order.
-    fn legal_start(&mut self, d: &mut Draft, from: NaiveDate, band: usize) -> bool {
+    fn legal_start(&mut self, d: &mut Draft, from: NaiveDate, band: usize, court: bool) -> bool {
         match self.r.pick(&[0.30, 0.45, 0.25]) {
             0 => {
                 d.legal.push((from, Status::Emergency));
@@ -448,7 +448,7 @@ impl Sim<'_> {
             }
             1 => {
                 d.legal.push((from, Status::Voluntary));
-                if band <= 2 || self.r.chance(0.5) {
+                if court || band <= 2 || self.r.chance(0.5) {
                     let interim = plus(from, self.gap(Spread::days(14.0, 60.0, 200.0, 400.0), 1.0));
                     self.interim_then_compulsory(d, interim);
                 }
@@ -556,16 +556,19 @@ impl Sim<'_> {
         legal_now: Option<Status>,
     ) -> (NaiveDate, Exit) {
         let p = self.p;
-        let emergency = match legal_now {
-            Some(_) => false,
-            None => self.legal_start(d, from, band),
-        };
         let route = match self.r.pick(&p.routes[band]) {
             0 => Route::ReturnHome,
             1 => Route::Adoption,
             2 => Route::KinshipOrder,
             3 => Route::PermanenceOrder,
             _ => Route::NoPlan,
+        };
+        // A permanence order (with or without authority to adopt) follows compulsory
+        // measures, so those routes never stay voluntary.
+        let court = matches!(route, Route::Adoption | Route::PermanenceOrder);
+        let emergency = match legal_now {
+            Some(_) => false,
+            None => self.legal_start(d, from, band, court),
         };
         let infant = days_between(self.dob, from) < 2 * 365;
         let first = if infant && route == Route::Adoption && self.r.chance(p.concurrency_share) {

@@ -93,8 +93,9 @@ pub(crate) fn place_label(
     }
 }
 
-/// A placement label no loader knows, used now and then for supported accommodation.
-pub(crate) const UNKNOWN_PLACEMENT_LABEL: &str = "Supported lodgings";
+/// A placement label no loader knows, used now and then for a young person in supported
+/// accommodation (it is read as `other` and listed as an unknown label).
+pub(crate) const UNKNOWN_PLACEMENT_LABEL: &str = "Bed and breakfast";
 
 /// The canonical template label of a legal status, its variants, and its category.
 pub(crate) fn status_label(s: Status) -> (&'static str, &'static [&'static str], LegalCategory) {
@@ -449,17 +450,8 @@ pub fn project(j: &Journey, config: &GenerateConfig, rows: &mut RowNumbers) -> R
     let mut out = Records::default();
 
     // Children.
-    let sex = if m.hit(0.5) {
-        None
-    } else if m.hit(1.0) {
-        Some(interned(*m.rng.choose(if j.female {
-            &["F", "female"]
-        } else {
-            &["M", "male"]
-        })))
-    } else {
-        Some(interned(if j.female { "Female" } else { "Male" }))
-    };
+    // Sex is given as loaders normalise it; the writers vary the spelling.
+    let sex = (!m.hit(0.5)).then(|| interned(if j.female { "Female" } else { "Male" }));
     let la = p
         .local_authorities
         .get(j.la)

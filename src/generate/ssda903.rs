@@ -333,14 +333,21 @@ impl<S: RowSink> Ssda903Writer<S> {
                 ]),
                 _ => "",
             };
-            let has_e1 = e.ls == "E1";
             let earlier_carer = period.stays[..e.stay]
                 .iter()
                 .any(|s| s.carer == stay.carer && s.place != Place::Adopters);
+            // Coded once per placement, as at its start: a placement that becomes long-term
+            // keeps its code, so that only real changes of placement are new episodes.
             let long_term = period
                 .legal
                 .iter()
-                .any(|l| l.status == Status::PermanenceOrder && l.start <= e.decom);
+                .any(|l| l.status == Status::PermanenceOrder && l.start <= stay.start);
+            let has_e1 = period
+                .legal
+                .iter()
+                .rev()
+                .find(|l| l.start <= stay.start)
+                .is_some_and(|l| l.status == Status::AuthorityToAdopt);
             let place = place_code(stay.place, has_e1, earlier_carer, long_term);
             let provider = match stay.place {
                 Place::Home => "PR0",

@@ -11,7 +11,7 @@ use super::rng::Rng;
 use super::text;
 use super::GenerateConfig;
 use crate::model::Records;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::io::{self, Write};
 
 /// The CSV file names, in table order.
@@ -181,9 +181,10 @@ impl<S: RowSink> TemplateWriter<S> {
         self.rate > 0.0 && self.rng.chance(self.rate * scale)
     }
 
-    /// A date cell: now and then written short.
+    /// A date cell: now and then written short (only where a two-digit year is read back
+    /// unambiguously, 1930–2029).
     fn date(&mut self, d: NaiveDate) -> Cell<'static> {
-        if self.hit(0.5) {
+        if (1930..=2029).contains(&d.year()) && self.hit(0.5) {
             Cell::ShortDate(d)
         } else {
             Cell::Date(d)
@@ -232,10 +233,14 @@ impl<S: RowSink> TemplateWriter<S> {
     pub fn write(&mut self, records: &Records) -> io::Result<()> {
         for c in &records.children {
             let dob = self.opt_date(c.date_of_birth);
+            let sex = match c.sex.as_deref() {
+                Some(s) if self.hit(1.0) => Cell::Text(sex_variant(s, self.rng.below(3))),
+                other => opt_text(other),
+            };
             let cells = [
                 Cell::Text(&c.child_id),
                 dob,
-                opt_text(c.sex.as_deref()),
+                sex,
                 opt_text(c.local_authority.as_deref()),
                 opt_text(c.team.as_deref()),
             ];
@@ -281,6 +286,19 @@ impl<S: RowSink> TemplateWriter<S> {
     /// The data rows written per table (rejected copies included) and the sinks.
     pub fn finish(self) -> ([u64; 4], TemplateTables<S>) {
         (self.rows, self.tables)
+    }
+}
+
+/// Other spellings of `Male` and `Female` that loaders read back as those.
+fn sex_variant(s: &str, k: u64) -> &str {
+    match (s, k) {
+        ("Male", 0) => "M",
+        ("Male", 1) => "male",
+        ("Male", _) => "MALE",
+        ("Female", 0) => "F",
+        ("Female", 1) => "female",
+        ("Female", _) => "FEMALE",
+        _ => s,
     }
 }
 
