@@ -251,11 +251,18 @@ pub(crate) fn simulate(config: &GenerateConfig, index: u64) -> Journey {
         .checked_add_months(Months::new(216))
         .unwrap_or(plus(dob, 18 * 365));
     let female = r.chance(0.47);
-    let la_weights: Vec<f64> = p.local_authorities.iter().map(|l| l.1).collect();
-    let la = if la_weights.is_empty() {
-        0
-    } else {
-        r.pick(&la_weights)
+    let la = {
+        let total: f64 = p.local_authorities.iter().map(|l| l.1).sum();
+        let mut x = r.unit() * total;
+        let mut la = p.local_authorities.len().saturating_sub(1);
+        for (i, l) in p.local_authorities.iter().enumerate() {
+            if x < l.1 {
+                la = i;
+                break;
+            }
+            x -= l.1;
+        }
+        la
     };
     let team = r.below(p.teams.len() as u64) as usize;
     let prebirth_meeting = (newborn && r.chance(p.prebirth_meeting_share)).then(|| {

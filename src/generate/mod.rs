@@ -278,9 +278,9 @@ impl Format {
 /// 0 = children, 1 = placements, 2 = legal, 3 = events; header row = 1).
 pub fn cohort(config: &GenerateConfig) -> Records {
     let mut all = Records::default();
-    let mut rows = records::RowNumbers::default();
+    let mut proj = records::Projector::new(config);
     for j in journeys(config) {
-        let part = records::project(&j, config, &mut rows);
+        let part = proj.project(&j);
         all.children.extend(part.children);
         all.placements.extend(part.placements);
         all.legal.extend(part.legal);
@@ -338,9 +338,9 @@ mod native {
                     events: d,
                 };
                 let mut w = template::TemplateWriter::new(sinks, config)?;
-                let mut rows = records::RowNumbers::default();
+                let mut proj = records::Projector::new(config);
                 for j in journeys(config) {
-                    w.write(&records::project(&j, config, &mut rows))?;
+                    w.write(&proj.project(&j))?;
                 }
                 let (counts, sinks) = w.finish();
                 finish_all(names, counts, sinks.into_array())

@@ -25,20 +25,42 @@ const STREAM_MESS: u64 = STREAM_JOURNEY + 1;
 /// placement starts; the others use the changeover day itself. Both conventions are common.
 const DAY_BEFORE_LA: usize = 1;
 
-/// Running row numbers of the four template tables (the last row used; the header is 1).
-#[derive(Clone, Debug, Default)]
-pub struct RowNumbers {
+/// Turns journeys into template rows, numbering the rows of the four tables as it goes
+/// (the header is row 1, so the first data row is 2).
+#[derive(Debug)]
+pub struct Projector<'a> {
+    config: &'a GenerateConfig,
     rows: [u32; 4],
+    authorities: Vec<Text>,
+    teams: Vec<Text>,
 }
 
-impl RowNumbers {
+impl<'a> Projector<'a> {
+    pub fn new(config: &'a GenerateConfig) -> Self {
+        let p = &config.params;
+        Projector {
+            config,
+            rows: [1; 4],
+            authorities: p
+                .local_authorities
+                .iter()
+                .map(|l| Text::from(l.0.as_str()))
+                .collect(),
+            teams: p.teams.iter().map(|t| Text::from(t.as_str())).collect(),
+        }
+    }
+
     fn next(&mut self, table: usize) -> SourceRow {
-        let r = &mut self.rows[table];
-        *r = if *r == 0 { 2 } else { *r + 1 };
+        self.rows[table] += 1;
         SourceRow {
             table: table as u32,
-            row: *r,
+            row: self.rows[table],
         }
+    }
+
+    /// The template rows of one journey.
+    pub fn project(&mut self, j: &Journey) -> Records {
+        project(self, j)
     }
 }
 
@@ -276,13 +298,36 @@ fn order_detail(order: Order) -> &'static str {
     }
 }
 
+/// A hasher for pointer-sized keys (the addresses of static strings).
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01B3);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type AddressMap = HashMap<usize, Text, std::hash::BuildHasherDefault<AddressHasher>>;
+
 /// Every fixed string the projection uses, interned once so that a million rows share them.
-fn interned(s: &str) -> Text {
-    static TABLE: OnceLock<HashMap<&'static str, Text>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut m: HashMap<&'static str, Text> = HashMap::new();
+/// Looked up by the static string's address (cheap), then by its text.
+fn interned(s: &'static str) -> Text {
+    static TABLE: OnceLock<(AddressMap, HashMap<&'static str, Text>)> = OnceLock::new();
+    let (by_address, by_text) = TABLE.get_or_init(|| {
+        let mut by_text: HashMap<&'static str, Text> = HashMap::new();
+        let mut by_address = AddressMap::default();
         let mut add = |s: &'static str| {
-            m.entry(s).or_insert_with(|| Text::from(s));
+            let t = by_text.entry(s).or_insert_with(|| Text::from(s)).clone();
+            by_address.insert(s.as_ptr() as usize ^ (s.len() << 48), t);
         };
         use Place::*;
         for p in [
@@ -319,27 +364,30 @@ fn interned(s: &str) -> Text {
                 add(d);
             }
         }
-        for s in [
-            UNKNOWN_PLACEMENT_LABEL,
-            PREBIRTH_LABEL,
-            "Male",
-            "Female",
-            "M",
-            "F",
-            "male",
-            "female",
-            "18th birthday",
-            "Supervision order ended",
-        ] {
+        for s in FIXED {
             add(s);
         }
-        m
+        (by_address, by_text)
     });
-    match table.get(s) {
+    if let Some(t) = by_address.get(&(s.as_ptr() as usize ^ (s.len() << 48))) {
+        return t.clone();
+    }
+    match by_text.get(s) {
         Some(t) => t.clone(),
         None => Text::from(s),
     }
 }
+
+/// Other fixed strings of the projection.
+const FIXED: [&str; 7] = [
+    UNKNOWN_PLACEMENT_LABEL,
+    PREBIRTH_LABEL,
+    "Male",
+    "Female",
+    "18th birthday",
+    "Supervision order ended",
+    "LAC review",
+];
 
 fn all_event_kinds() -> Vec<EvKind> {
     use EvKind::*;
@@ -439,9 +487,8 @@ impl Mess {
     }
 }
 
-/// The template rows of one journey, numbered on from `rows`.
-pub fn project(j: &Journey, config: &GenerateConfig, rows: &mut RowNumbers) -> Records {
-    let p = &config.params;
+fn project(proj: &mut Projector<'_>, j: &Journey) -> Records {
+    let config = proj.config;
     let mut m = Mess {
         rng: Rng::new(config.seed, STREAM_MESS, j.index),
         rate: config.messy_rate.clamp(0.0, 1.0),
@@ -452,11 +499,8 @@ pub fn project(j: &Journey, config: &GenerateConfig, rows: &mut RowNumbers) -> R
     // Children.
     // Sex is given as loaders normalise it; the writers vary the spelling.
     let sex = (!m.hit(0.5)).then(|| interned(if j.female { "Female" } else { "Male" }));
-    let la = p
-        .local_authorities
-        .get(j.la)
-        .map(|l| Text::from(l.0.as_str()));
-    let team = p.teams.get(j.team).map(|t| Text::from(t.as_str()));
+    let la = proj.authorities.get(j.la).cloned();
+    let team = proj.teams.get(j.team).cloned();
     out.children.push(ChildRecord {
         child_id: id.clone(),
         date_of_birth: (!m.hit(0.25)).then_some(j.dob),
@@ -464,11 +508,11 @@ pub fn project(j: &Journey, config: &GenerateConfig, rows: &mut RowNumbers) -> R
         local_authority: if m.hit(0.25) { None } else { la },
         team: if m.hit(1.0) { None } else { team },
         attributes: BTreeMap::new(),
-        source: rows.next(0),
+        source: proj.next(0),
     });
 
     // Placements, in date order.
-    let mut carers: HashMap<u32, Text> = HashMap::new();
+    let mut carers: Vec<(u32, Text)> = Vec::new();
     for period in &j.periods {
         let n = period.stays.len();
         for (i, s) in period.stays.iter().enumerate() {
@@ -479,12 +523,12 @@ pub fn project(j: &Journey, config: &GenerateConfig, rows: &mut RowNumbers) -> R
             } else {
                 m.label(canonical, variants)
             };
-            let carer = match carers.get(&s.carer) {
-                Some(c) => Some(c.clone()),
+            let carer = match carers.iter().find(|c| c.0 == s.carer) {
+                Some(c) => Some(c.1.clone()),
                 None => {
                     let c = carer_ref(j.index, s.carer, s.place).map(Text::from);
                     if let Some(c) = &c {
-                        carers.insert(s.carer, c.clone());
+                        carers.push((s.carer, c.clone()));
                     }
                     c
                 }
@@ -521,13 +565,13 @@ pub fn project(j: &Journey, config: &GenerateConfig, rows: &mut RowNumbers) -> R
                 temporary: false,
                 starts_period: false,
                 ends_period: false,
-                source: rows.next(1),
+                source: proj.next(1),
             };
             let dup = m.hit(0.3);
             out.placements.push(record);
             if dup {
                 let mut again = out.placements[out.placements.len() - 1].clone();
-                again.source = rows.next(1);
+                again.source = proj.next(1);
                 out.placements.push(again);
             }
         }
@@ -543,13 +587,13 @@ pub fn project(j: &Journey, config: &GenerateConfig, rows: &mut RowNumbers) -> R
                 end: l.end,
                 category,
                 legal_status: m.label(c, v),
-                source: rows.next(2),
+                source: proj.next(2),
             };
             let dup = m.hit(0.2);
             out.legal.push(record);
             if dup {
                 let mut again = out.legal[out.legal.len() - 1].clone();
-                again.source = rows.next(2);
+                again.source = proj.next(2);
                 out.legal.push(again);
             }
         }
@@ -563,7 +607,7 @@ pub fn project(j: &Journey, config: &GenerateConfig, rows: &mut RowNumbers) -> R
             milestone: Milestone::Custom,
             label: interned(PREBIRTH_LABEL),
             detail: None,
-            source: rows.next(3),
+            source: proj.next(3),
         });
     }
     for period in &j.periods {
@@ -592,13 +636,13 @@ pub fn project(j: &Journey, config: &GenerateConfig, rows: &mut RowNumbers) -> R
                 milestone,
                 label: m.label(c, v),
                 detail,
-                source: rows.next(3),
+                source: proj.next(3),
             };
             let dup = m.hit(0.3);
             out.events.push(record);
             if dup {
                 let mut again = out.events[out.events.len() - 1].clone();
-                again.source = rows.next(3);
+                again.source = proj.next(3);
                 out.events.push(again);
             }
         }
@@ -612,7 +656,7 @@ pub fn project(j: &Journey, config: &GenerateConfig, rows: &mut RowNumbers) -> R
             milestone: Milestone::LacReview,
             label: interned("LAC review"),
             detail: None,
-            source: rows.next(3),
+            source: proj.next(3),
         });
     }
     out

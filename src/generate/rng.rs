@@ -120,7 +120,8 @@ impl Spread {
     /// A draw in whole days, scaled by `factor` (1.0 for none), never negative.
     pub(crate) fn sample(&self, rng: &mut Rng, factor: f64) -> i64 {
         let x = self.quantile(rng.unit()) * factor;
-        (x + 0.5).floor().max(0.0) as i64
+        // Non-negative, so truncation rounds to nearest.
+        (x.max(0.0) + 0.5) as i64
     }
 }
 

@@ -318,9 +318,9 @@ pub fn template_csv_bytes(config: &GenerateConfig, style: DateStyle) -> io::Resu
         events: CsvSink::new(Vec::new(), style),
     };
     let mut w = TemplateWriter::new(tables, config)?;
-    let mut rows = super::records::RowNumbers::default();
+    let mut proj = super::records::Projector::new(config);
     for j in super::journeys(config) {
-        w.write(&super::records::project(&j, config, &mut rows))?;
+        w.write(&proj.project(&j))?;
     }
     let (_, tables) = w.finish();
     Ok(tables.into_array().map(CsvSink::into_inner))
@@ -414,9 +414,9 @@ mod xlsx {
             events: XlsxSink::new(SHEETS[3])?,
         };
         let mut w = TemplateWriter::new(sinks, config)?;
-        let mut rows = records::RowNumbers::default();
+        let mut proj = records::Projector::new(config);
         for j in journeys(config) {
-            w.write(&records::project(&j, config, &mut rows))?;
+            w.write(&proj.project(&j))?;
         }
         let (counts, sinks) = w.finish();
         let mut book = Workbook::new();
