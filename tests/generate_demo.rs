@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 /// The demo's configuration, as `www/demo/README.md` documents it.
 fn demo_config() -> GenerateConfig {
-    let mut c = GenerateConfig::new(150, 15, NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
+    let mut c = GenerateConfig::new(150, 8, NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
     c.messy_rate = 0.03;
     c
 }
@@ -67,7 +67,13 @@ fn the_demo_shows_every_feature() {
             "unknown label {label}"
         );
     }
-    for code in [Code::DuplicateRow, Code::FutureDate, Code::InvalidDate, Code::MissingValue] {
+    for code in [
+        Code::DuplicateRow,
+        Code::FutureDate,
+        Code::InvalidDate,
+        Code::MissingValue,
+        Code::OverlappingPlacements,
+    ] {
         assert!(
             input.diagnostics.iter().any(|d| d.code == code),
             "diagnostic {code:?}"
