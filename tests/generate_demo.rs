@@ -21,7 +21,9 @@ fn demo_config() -> GenerateConfig {
 }
 
 fn demo_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www").join("demo")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("www")
+        .join("demo")
 }
 
 #[test]
@@ -56,7 +58,11 @@ fn the_demo_shows_every_feature() {
     let report = analyze(&inputs, &Options::new(c.as_at)).unwrap();
     let input = &report.input;
     assert_eq!(report.children, 150);
-    assert!((2..=20).contains(&input.rows_rejected), "{}", input.rows_rejected);
+    assert!(
+        (2..=20).contains(&input.rows_rejected),
+        "{}",
+        input.rows_rejected
+    );
     for label in [
         "Pre-birth planning meeting",
         "Recommendation withdrawn",
@@ -86,9 +92,10 @@ fn the_demo_shows_every_feature() {
         .flat_map(|c| &c.care_periods)
         .collect();
     let has = |m: Milestone, detail: Option<&str>| {
-        periods.iter().flat_map(|p| &p.events).any(|e| {
-            e.milestone == m && detail.is_none_or(|d| e.detail.as_deref() == Some(d))
-        })
+        periods
+            .iter()
+            .flat_map(|p| &p.events)
+            .any(|e| e.milestone == m && detail.is_none_or(|d| e.detail.as_deref() == Some(d)))
     };
     // Every route to permanence.
     assert!(has(Milestone::ReturnedHome, None));
