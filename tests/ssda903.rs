@@ -385,6 +385,14 @@ B,01/02/2020,L,E1,N1,A5,PR1,,,,,,
     );
 }
 
+/// A period as (start, end, moves, [(placement start, category)]).
+type PeriodOutline = (
+    NaiveDate,
+    Option<NaiveDate>,
+    u32,
+    Vec<(NaiveDate, PlacementCategory)>,
+);
+
 fn generated_903(c: &GenerateConfig) -> Vec<(&'static str, Vec<u8>)> {
     let sinks: [CsvSink<Vec<u8>>; 6] =
         std::array::from_fn(|_| CsvSink::new(Vec::new(), DateStyle::Uk));
@@ -423,12 +431,7 @@ fn a_generated_cohort_loads_back_from_903_tables() {
         assert_eq!(got.id, want.id);
         assert_eq!(got.date_of_birth, want.date_of_birth.or(got.date_of_birth));
         // Periods, their placements (starts and categories) and moves.
-        let periods = |ch: &Child| -> Vec<(
-            NaiveDate,
-            Option<NaiveDate>,
-            u32,
-            Vec<(NaiveDate, PlacementCategory)>,
-        )> {
+        let periods = |ch: &Child| -> Vec<PeriodOutline> {
             ch.care_periods
                 .iter()
                 .map(|p| {

@@ -480,7 +480,8 @@ impl Mess {
     /// The canonical label, or now and then one of its variants.
     fn label(&mut self, canonical: &'static str, variants: &'static [&'static str]) -> Text {
         if !variants.is_empty() && self.hit(1.0) {
-            interned(*self.rng.choose(variants))
+            let i = self.rng.below(variants.len() as u64) as usize;
+            interned(variants.get(i).copied().unwrap_or(canonical))
         } else {
             interned(canonical)
         }

@@ -349,15 +349,10 @@ impl<S: RowSink> Ssda903Writer<S> {
                 .find(|l| l.start <= stay.start)
                 .is_some_and(|l| l.status == Status::AuthorityToAdopt);
             let place = place_code(stay.place, has_e1, earlier_carer, long_term);
+            let private = (j.index + u64::from(stay.carer)) % 10 < 3;
             let provider = match stay.place {
                 Place::Home => "PR0",
-                Place::Foster | Place::Residential => {
-                    if (j.index + u64::from(stay.carer)) % 10 < 3 {
-                        "PR4"
-                    } else {
-                        "PR1"
-                    }
-                }
+                Place::Foster | Place::Residential if private => "PR4",
                 Place::Supported => "PR4",
                 _ => "PR1",
             };
