@@ -64,6 +64,7 @@ pub(crate) fn push_short(buf: &mut Vec<u8>, d: NaiveDate) {
 }
 
 /// The short form as a string.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) fn short(d: NaiveDate) -> String {
     let mut b = Vec::with_capacity(8);
     push_short(&mut b, d);
@@ -89,6 +90,7 @@ pub(crate) fn push_field(buf: &mut Vec<u8>, s: &str) {
 
 /// The Excel (1900 date system) serial number of a date: days since 30 December 1899, which
 /// is right for every date from 1 March 1900 on.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) fn excel_serial(d: NaiveDate) -> f64 {
     let base = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or(NaiveDate::MIN);
     (d - base).num_days() as f64
