@@ -8,6 +8,7 @@
 pub mod date;
 pub mod diagnostics;
 pub mod error;
+pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod qi;

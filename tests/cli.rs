@@ -19,7 +19,7 @@ fn driftline(args: &[&str]) -> Output {
 
 fn demo_path(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("www/demo")
+        .join("tests/fixtures/hand_counted")
         .join(name)
         .to_string_lossy()
         .into_owned()
@@ -284,7 +284,7 @@ fn template_to_an_unwritable_path_exits_2() {
     );
 }
 
-/// The demo dataset's figures, counted by hand from `www/demo/*.csv`.
+/// The demo dataset's figures, counted by hand from `tests/fixtures/hand_counted/*.csv`.
 #[test]
 fn demo_dataset_reads_as_counted_by_hand() {
     let output = analyze_demo(&["--as-at", "2025-03-31"]);

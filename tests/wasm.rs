@@ -9,15 +9,24 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The bundled demo dataset, the same bytes the page's demo button loads.
+/// A small hand-counted dataset (the first demo), in `tests/fixtures/hand_counted/`.
 const DEMO: [(&str, &[u8]); 4] = [
-    ("children.csv", include_bytes!("../www/demo/children.csv")),
+    (
+        "children.csv",
+        include_bytes!("fixtures/hand_counted/children.csv"),
+    ),
     (
         "placements.csv",
-        include_bytes!("../www/demo/placements.csv"),
+        include_bytes!("fixtures/hand_counted/placements.csv"),
     ),
-    ("legal.csv", include_bytes!("../www/demo/legal.csv")),
-    ("events.csv", include_bytes!("../www/demo/events.csv")),
+    (
+        "legal.csv",
+        include_bytes!("fixtures/hand_counted/legal.csv"),
+    ),
+    (
+        "events.csv",
+        include_bytes!("fixtures/hand_counted/events.csv"),
+    ),
 ];
 
 const AS_AT: &str = "2025-03-31";

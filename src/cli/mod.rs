@@ -7,6 +7,7 @@
 //! `driftline` library.
 
 mod analyze;
+mod generate;
 mod template;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +32,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Template(args) => template::run(args),
+        Command::Generate(args) => generate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -58,6 +60,8 @@ enum Command {
     Analyze(analyze::Args),
     /// Write the Driftline template workbook (.xlsx) to fill in.
     Template(template::Args),
+    /// Write a synthetic cohort (template CSV or xlsx, or SSDA903 CSV) for demos and tests.
+    Generate(generate::Args),
 }
 
 /// Why a subcommand could not do its job, in words for the person at the terminal. Every

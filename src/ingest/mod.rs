@@ -11,6 +11,7 @@ pub mod labels;
 pub mod mapping;
 pub mod preview;
 pub mod sheet;
+pub mod ssda903;
 pub mod template;
 pub mod text;
 
@@ -81,8 +82,19 @@ pub fn load(
     );
     let mut sink = Sink::new(labels);
     let mut summary = InputSummary::default();
+    let mut ssda903_rows = ssda903::Collector::default();
     for file in files {
-        load_file(file, mapping, limits, &mut sink, &mut summary);
+        load_file(
+            file,
+            mapping,
+            limits,
+            &mut sink,
+            &mut summary,
+            &mut ssda903_rows,
+        );
+    }
+    if !ssda903_rows.is_empty() {
+        ssda903::finish(ssda903_rows, &mut sink, &summary);
     }
     if summary.tables.is_empty() {
         let mut diagnostics: Vec<Diagnostic> = sink
@@ -103,7 +115,7 @@ pub fn load(
     if !summary
         .tables
         .iter()
-        .any(|t| t.kind == TableKind::Legal.id())
+        .any(|t| t.kind == TableKind::Legal.id() || t.kind == ssda903::Table903::Episodes.id())
     {
         derive_legal_from_placements(&mut records, &mut sink);
     }
@@ -133,12 +145,29 @@ fn load_file(
     limits: &Limits,
     sink: &mut Sink,
     summary: &mut InputSummary,
+    ssda903_rows: &mut ssda903::Collector,
 ) {
     let (mut file_summary, sheets) = match open_file(file, limits) {
         Ok(opened) => opened,
         Err(d) => return sink.diagnostics.push(d.file(file.name)),
     };
     for sheet in &sheets {
+        // SSDA903 tables are recognised by their exact columns, unless the user mapped the sheet.
+        if mapping
+            .table_for(file.name, sheet.name.as_deref())
+            .is_none()
+        {
+            if let Some(found) = ssda903::detect(sheet) {
+                let index =
+                    ssda903::read_sheet(file.name, sheet, found, ssda903_rows, sink, summary);
+                file_summary.sheets.push(SheetSummary {
+                    name: sheet.name.clone(),
+                    hidden: sheet.hidden,
+                    table: Some(index),
+                });
+                continue;
+            }
+        }
         let table = resolve_table(file.name, sheet, mapping, &mut sink.diagnostics)
             .map(|recognised| read_sheet(file.name, sheet, recognised, sink, summary));
         file_summary.sheets.push(SheetSummary {
