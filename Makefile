@@ -41,7 +41,7 @@ test: lint test-native test-wasm test-e2e
 dist: build
 	@rm -rf target/dist-no-modules
 	wasm-bindgen --target no-modules --no-typescript --out-dir target/dist-no-modules $(WASM_FILE)
-	node tools/dist.mjs
+	node .ci/dist.mjs
 
 ## bench: the criterion benchmarks.
 bench:

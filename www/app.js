@@ -33,7 +33,7 @@ const dateFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
-/* demo:begin (tools/dist.mjs replaces this function in the single-file build) */
+/* demo:begin (.ci/dist.mjs replaces this function in the single-file build) */
 async function demoFiles() {
   return Promise.all(
     DEMO_FILES.map(async (name) => {

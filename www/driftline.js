@@ -123,7 +123,7 @@ function getEngine() {
   return engine;
 }
 
-/* worker:begin (tools/dist.mjs replaces this function in the single-file build) */
+/* worker:begin (.ci/dist.mjs replaces this function in the single-file build) */
 function startWorker() {
   const worker = new Worker(new URL('./worker.js', import.meta.url), {
     type: 'module',

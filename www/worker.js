@@ -6,7 +6,7 @@
 
 import init, { analyze } from './pkg/driftline.js';
 
-/* handler:begin (tools/dist.mjs reuses this part in the single-file build) */
+/* handler:begin (.ci/dist.mjs reuses this part in the single-file build) */
 let ready = null;
 
 function load(wasm) {

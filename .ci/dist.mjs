@@ -108,7 +108,7 @@ function buildSingleFile() {
 }
 
 const INLINE_WORKER = `function startWorker() {
-  // The worker's code and the wasm are inlined in this file (see tools/dist.mjs). The blob
+  // The worker's code and the wasm are inlined in this file (see .ci/dist.mjs). The blob
   // URL is not revoked: the worker may fetch it after this function returns.
   const source = document.getElementById('driftline-worker-source').textContent;
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
