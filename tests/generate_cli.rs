@@ -1,30 +1,12 @@
-//! The `generate` subcommand, compiled here against a stand-in for the command line's
-//! `Failure` type so that it is checked before the command line wires it in.
+//! `driftline generate`: each format writes its files; bad arguments exit 2 with a message.
 
-/// The command line's failure type, as `src/cli/mod.rs` defines it.
-#[derive(Debug)]
-pub struct Failure(pub String);
+use std::process::{Command, Output};
 
-impl Failure {
-    pub fn new(message: impl Into<String>) -> Self {
-        Failure(message.into())
-    }
-}
-
-#[allow(dead_code)] // `run` is for the real command line.
-#[path = "../src/cli/generate.rs"]
-mod generate;
-
-use clap::Parser;
-
-#[derive(Parser)]
-struct Cli {
-    #[command(flatten)]
-    args: generate::Args,
-}
-
-fn parse(argv: &[&str]) -> Result<Cli, clap::Error> {
-    Cli::try_parse_from(std::iter::once("driftline-generate").chain(argv.iter().copied()))
+fn driftline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_driftline"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
@@ -55,7 +37,8 @@ fn writes_each_format_into_the_folder() {
     ] {
         let dir = temp_dir(format);
         let out = dir.to_str().unwrap();
-        let cli = parse(&[
+        let output = driftline(&[
+            "generate",
             "--children",
             "25",
             "--seed",
@@ -66,9 +49,13 @@ fn writes_each_format_into_the_folder() {
             format,
             "--out",
             out,
-        ])
-        .unwrap();
-        let summary = generate::generate(&cli.args).unwrap();
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let summary = String::from_utf8_lossy(&output.stderr);
         assert!(summary.contains("25 children"), "{summary}");
         for f in files {
             let bytes = std::fs::read(dir.join(f)).unwrap();
@@ -80,19 +67,41 @@ fn writes_each_format_into_the_folder() {
 
 #[test]
 fn rejects_bad_arguments_with_a_message() {
-    let missing_as_at = parse(&["--out", "x"]).err().unwrap().to_string();
-    assert!(missing_as_at.contains("--as-at"), "{missing_as_at}");
-    let bad_format = parse(&["--as-at", "2024-03-31", "--format", "pdf", "--out", "x"])
-        .err()
-        .unwrap()
-        .to_string();
-    assert!(bad_format.contains("not a format"), "{bad_format}");
-    let bad_date = parse(&["--as-at", "31/03/2024", "--out", "x"])
-        .err()
-        .unwrap()
-        .to_string();
-    assert!(bad_date.contains("YYYY-MM-DD"), "{bad_date}");
-    let cli = parse(&["--as-at", "2024-03-31", "--messy-rate", "2", "--out", "x"]).unwrap();
-    let err = generate::generate(&cli.args).unwrap_err();
-    assert!(err.0.contains("between 0 and 1"));
+    let cases: [(&[&str], &str); 4] = [
+        (&["generate", "--out", "x"], "--as-at"),
+        (
+            &[
+                "generate",
+                "--as-at",
+                "2024-03-31",
+                "--format",
+                "pdf",
+                "--out",
+                "x",
+            ],
+            "not a format",
+        ),
+        (
+            &["generate", "--as-at", "31/03/2024", "--out", "x"],
+            "YYYY-MM-DD",
+        ),
+        (
+            &[
+                "generate",
+                "--as-at",
+                "2024-03-31",
+                "--messy-rate",
+                "2",
+                "--out",
+                "x",
+            ],
+            "between 0 and 1",
+        ),
+    ];
+    for (args, words) in cases {
+        let output = driftline(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+    }
 }

@@ -6,7 +6,7 @@
 //! mapping parsed). This file owns that resolution and the output formats; it computes no
 //! statistics.
 
-use super::{write_stdout, Failure};
+use super::{parse_date, write_stdout, Failure};
 use chrono::{Days, NaiveDate};
 use clap::ValueEnum;
 use driftline::{InputFile, Mapping, Options, Report};
@@ -119,14 +119,6 @@ fn read_mapping(path: &Path) -> Result<Mapping, Failure> {
             path.display()
         ))
     })
-}
-
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let well_formed = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
-    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(date) if well_formed => Ok(date),
-        _ => Err(format!("expected a date written YYYY-MM-DD, got {text:?}")),
-    }
 }
 
 /// Today's date in UTC, from the system clock. Only the command line reads the clock; the

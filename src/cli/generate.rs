@@ -5,7 +5,7 @@
 //! This file owns the subcommand's arguments and its one-line summary. The cohort itself and
 //! the file layouts come from `driftline::generate`.
 
-use super::Failure;
+use super::{parse_date, Failure};
 use chrono::NaiveDate;
 use driftline::generate::{write_dir, DateStyle, Format, GenerateConfig};
 use std::path::PathBuf;
@@ -44,7 +44,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
 }
 
 /// Writes the files and returns a summary line per file.
-pub fn generate(args: &Args) -> Result<String, Failure> {
+fn generate(args: &Args) -> Result<String, Failure> {
     if !(0.0..=1.0).contains(&args.messy_rate) {
         return Err(Failure::new("--messy-rate must be between 0 and 1"));
     }
@@ -70,11 +70,6 @@ pub fn generate(args: &Args) -> Result<String, Failure> {
         written.rows()
     ));
     Ok(lines.join("\n"))
-}
-
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("\"{s}\" is not a YYYY-MM-DD date"))
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {

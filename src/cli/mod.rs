@@ -8,6 +8,7 @@
 
 mod analyze;
 mod generate;
+mod spc;
 mod template;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +34,7 @@ pub fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args),
         Command::Template(args) => template::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Spc(args) => spc::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -62,6 +64,8 @@ enum Command {
     Template(template::Args),
     /// Write a synthetic cohort (template CSV or xlsx, or SSDA903 CSV) for demos and tests.
     Generate(generate::Args),
+    /// Run chart or SPC chart (XmR, MR, T) of one column of a CSV or spreadsheet, as JSON.
+    Spc(spc::Args),
 }
 
 /// Why a subcommand could not do its job, in words for the person at the terminal. Every
@@ -82,6 +86,16 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+/// Parses a command-line date, which must be written `YYYY-MM-DD`.
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    let b = text.as_bytes();
+    let well_formed = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+    match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(date) if well_formed => Ok(date),
+        _ => Err(format!("expected a date written YYYY-MM-DD, got {text:?}")),
     }
 }
 

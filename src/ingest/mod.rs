@@ -10,6 +10,7 @@ pub mod header;
 pub mod labels;
 pub mod mapping;
 pub mod preview;
+pub mod series;
 pub mod sheet;
 pub mod ssda903;
 pub mod template;
