@@ -298,25 +298,8 @@ fn order_detail(order: Order) -> &'static str {
     }
 }
 
-/// A hasher for pointer-sized keys (the addresses of static strings).
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl std::hash::Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01B3);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type AddressMap = HashMap<usize, Text, std::hash::BuildHasherDefault<AddressHasher>>;
+/// Static strings by address and length (cheap to hash, and right on 32-bit wasm too).
+type AddressMap = rustc_hash::FxHashMap<(usize, usize), Text>;
 
 /// Every fixed string the projection uses, interned once so that a million rows share them.
 /// Looked up by the static string's address (cheap), then by its text.
@@ -327,7 +310,7 @@ fn interned(s: &'static str) -> Text {
         let mut by_address = AddressMap::default();
         let mut add = |s: &'static str| {
             let t = by_text.entry(s).or_insert_with(|| Text::from(s)).clone();
-            by_address.insert(s.as_ptr() as usize ^ (s.len() << 48), t);
+            by_address.insert((s.as_ptr() as usize, s.len()), t);
         };
         use Place::*;
         for p in [
@@ -369,7 +352,7 @@ fn interned(s: &'static str) -> Text {
         }
         (by_address, by_text)
     });
-    if let Some(t) = by_address.get(&(s.as_ptr() as usize ^ (s.len() << 48))) {
+    if let Some(t) = by_address.get(&(s.as_ptr() as usize, s.len())) {
         return t.clone();
     }
     match by_text.get(s) {
