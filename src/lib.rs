@@ -5,10 +5,13 @@
 //! never reads the clock (the "as at" date is always a parameter), and never performs I/O
 //! beyond the bytes it is given. Only `web` (compiled for wasm32 only) talks to the browser.
 
+pub mod date;
 pub mod diagnostics;
 pub mod error;
+pub mod generate;
 pub mod ingest;
 pub mod model;
+pub mod qi;
 pub mod report;
 pub mod stats;
 

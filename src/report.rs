@@ -91,6 +91,11 @@ impl Report {
         }
     }
 
+    /// The children's journeys without the statistics beside them.
+    pub fn into_children(self) -> Vec<Child> {
+        self.journeys.into_iter().map(|j| j.child).collect()
+    }
+
     /// Adds the statistics computed (by [`crate::stats::compute`]) for this report's children,
     /// in the same order.
     pub fn with_statistics(mut self, statistics: Statistics) -> Report {
