@@ -252,10 +252,12 @@ pub fn summarise(
                     Key::Placement => keys.extend(rows.iter().map(|r| r.placement)),
                     Key::Legal => keys.extend(rows.iter().map(|r| r.legal)),
                     Key::Period(d) => {
-                        let n_dims = periods.dims.len();
+                        let column = periods.columns.get(d).map_or(&[][..], Vec::as_slice);
                         keys.extend(rows.iter().map(|r| {
-                            let at = r.period as usize * n_dims + d;
-                            periods.keys.get(at).copied().unwrap_or(dim.unknown)
+                            column
+                                .get(r.period as usize)
+                                .copied()
+                                .unwrap_or(dim.unknown)
                         }));
                     }
                 }
@@ -562,11 +564,12 @@ fn enum_dim(id: &str, ids: Vec<&str>) -> Dim {
     }
 }
 
-/// The period-level breakdown keys of every care period, flattened.
+/// The period-level breakdown keys of every care period, one column per breakdown (a pass
+/// over one breakdown reads only its own column).
 struct PeriodKeys {
     dims: Vec<Dim>,
-    /// `keys[period * dims.len() + dim]`.
-    keys: Vec<u32>,
+    /// `columns[dim][period]`.
+    columns: Vec<Vec<u32>>,
     /// The global index of each child's first care period.
     offsets: Vec<u32>,
 }
@@ -704,7 +707,9 @@ impl PeriodKeys {
         let n_dims = TEXT + n_text;
         let mut text: Vec<Interner<'_>> = (0..n_text).map(|_| Interner::new()).collect();
         let total_periods: usize = children.iter().map(|c| c.care_periods.len()).sum();
-        let mut keys = Vec::with_capacity(total_periods * n_dims);
+        let mut columns: Vec<Vec<u32>> = (0..n_dims)
+            .map(|_| Vec::with_capacity(total_periods))
+            .collect();
         let mut offsets = Vec::with_capacity(children.len());
         let mut years: Vec<i32> = Vec::new();
         let mut year_index: FxMap<i32, u32> = FxMap::default();
@@ -716,19 +721,26 @@ impl PeriodKeys {
                 let ps = cs.care_period_stats.get(pi);
                 let band = ps.map_or(AgeBand::Unknown, |p| p.age_band);
                 let route = ps.map_or(Route::StillLookedAfter, |p| p.route);
-                keys.push(AgeBand::ALL.iter().position(|b| *b == band).unwrap_or(0) as u32);
                 let year = period.start.year();
-                keys.push(*year_index.entry(year).or_insert_with(|| {
+                let year_key = *year_index.entry(year).or_insert_with(|| {
                     years.push(year);
                     years.len() as u32 - 1
-                }));
-                keys.push(Route::ALL.iter().position(|r| *r == route).unwrap_or(0) as u32);
-                keys.push(text[0].key(child.sex.as_deref()));
-                keys.push(text[1].key(child.local_authority.as_deref()));
-                keys.push(text[2].key(child.team.as_deref()));
+                });
+                let fixed = [
+                    AgeBand::ALL.iter().position(|b| *b == band).unwrap_or(0) as u32,
+                    year_key,
+                    Route::ALL.iter().position(|r| *r == route).unwrap_or(0) as u32,
+                    text[0].key(child.sex.as_deref()),
+                    text[1].key(child.local_authority.as_deref()),
+                    text[2].key(child.team.as_deref()),
+                ];
+                for (column, k) in columns.iter_mut().zip(fixed) {
+                    column.push(k);
+                }
                 for (a, name) in attribute_names.iter().enumerate() {
                     let v = child.attributes.get(*name).map(|v| &**v);
-                    keys.push(text[3 + a].key(v));
+                    let k = text[3 + a].key(v);
+                    columns[6 + a].push(k);
                 }
             }
         }
@@ -763,14 +775,14 @@ impl PeriodKeys {
             dims.push(interner.finish(id));
         }
         // Missing text values point at their breakdown's `unknown`.
-        for (i, k) in keys.iter_mut().enumerate() {
-            if *k == MISSING {
-                *k = dims[i % n_dims].unknown;
+        for (column, dim) in columns.iter_mut().zip(&dims) {
+            for k in column.iter_mut().filter(|k| **k == MISSING) {
+                *k = dim.unknown;
             }
         }
         PeriodKeys {
             dims,
-            keys,
+            columns,
             offsets,
         }
     }
