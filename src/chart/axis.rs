@@ -61,7 +61,9 @@ impl DateScale {
     pub fn date_at(&self, x: f32) -> NaiveDate {
         let f = ((x - self.x0) / (self.x1 - self.x0)).clamp(0.0, 1.0);
         let d = (f * self.days() as f32).round() as u64;
-        self.start.checked_add_days(Days::new(d)).unwrap_or(self.end)
+        self.start
+            .checked_add_days(Days::new(d))
+            .unwrap_or(self.end)
     }
 
     pub fn contains(&self, date: NaiveDate) -> bool {
@@ -225,8 +227,14 @@ mod tests {
 
     #[test]
     fn durations_read_as_a_person_would_say_them() {
-        assert_eq!(duration_words(d(2021, 2, 12), d(2023, 11, 30)), "2 years 9 months");
-        assert_eq!(duration_words(d(2021, 2, 12), d(2023, 12, 12)), "2 years 10 months");
+        assert_eq!(
+            duration_words(d(2021, 2, 12), d(2023, 11, 30)),
+            "2 years 9 months"
+        );
+        assert_eq!(
+            duration_words(d(2021, 2, 12), d(2023, 12, 12)),
+            "2 years 10 months"
+        );
         assert_eq!(duration_words(d(2021, 1, 31), d(2021, 2, 28)), "4 weeks");
         assert_eq!(duration_words(d(2021, 1, 1), d(2022, 1, 1)), "1 year");
         assert_eq!(duration_words(d(2021, 1, 1), d(2021, 1, 2)), "1 day");

@@ -41,12 +41,23 @@ pub struct ChronologyRow {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ChronologyRef {
     Birth,
-    CareStart { period: usize },
-    CareEnd { period: usize },
-    Placement { period: usize, index: usize },
-    Legal { index: usize },
+    CareStart {
+        period: usize,
+    },
+    CareEnd {
+        period: usize,
+    },
+    Placement {
+        period: usize,
+        index: usize,
+    },
+    Legal {
+        index: usize,
+    },
     /// Index into the child's events in date order ([`Child::all_events`]).
-    Event { index: usize },
+    Event {
+        index: usize,
+    },
 }
 
 /// Options for [`chronology`].
@@ -116,7 +127,11 @@ pub fn chronology(child: &Child, options: &ChronologyOptions) -> Chronology {
                 format!("Placed with {carer}")
             };
             let length = match p.end {
-                Some(e) => format!("{} ({} days)", duration_words(p.start, e), (e - p.start).num_days()),
+                Some(e) => format!(
+                    "{} ({} days)",
+                    duration_words(p.start, e),
+                    (e - p.start).num_days()
+                ),
                 None => format!(
                     "ongoing, {} so far",
                     duration_words(p.start, options.as_at.max(p.start))
@@ -150,10 +165,7 @@ pub fn chronology(child: &Child, options: &ChronologyOptions) -> Chronology {
                         date: end,
                         age: age(end),
                         event: "Left care".into(),
-                        detail: format!(
-                            "after {}",
-                            duration_words(period.start, end)
-                        ),
+                        detail: format!("after {}", duration_words(period.start, end)),
                         source: period.placements.last().map(|p| p.source),
                         key: false,
                         refers_to: ChronologyRef::CareEnd { period: pi },
@@ -212,9 +224,7 @@ pub fn chronology(child: &Child, options: &ChronologyOptions) -> Chronology {
             },
         ));
     }
-    rows.sort_by(|(ka, a), (kb, b)| {
-        (a.date, *ka, a.source).cmp(&(b.date, *kb, b.source))
-    });
+    rows.sort_by(|(ka, a), (kb, b)| (a.date, *ka, a.source).cmp(&(b.date, *kb, b.source)));
     let name = if options.pseudonymise {
         "Child 1".to_string()
     } else {
@@ -356,7 +366,10 @@ impl CarerNames {
     pub(crate) fn name(&self, p: &crate::model::Placement) -> String {
         match (&p.carer, &self.pseudonyms) {
             (Some(c), None) => c.to_string(),
-            (Some(c), Some(map)) => map.get(c.as_ref()).cloned().unwrap_or_else(|| "Carer".into()),
+            (Some(c), Some(map)) => map
+                .get(c.as_ref())
+                .cloned()
+                .unwrap_or_else(|| "Carer".into()),
             (None, _) => unnamed(p.category).to_string(),
         }
     }

@@ -140,11 +140,7 @@ pub fn cohort(
     let as_at = options.as_at;
     let total = order.len();
     let first = options.viewport.first_row.min(total);
-    let count = options
-        .viewport
-        .rows
-        .unwrap_or(total)
-        .min(total - first);
+    let count = options.viewport.rows.unwrap_or(total).min(total - first);
     let shown = first..first + count;
     let (start, end) = options
         .viewport
@@ -174,12 +170,13 @@ pub fn cohort(
     };
     let overdue_now = rows
         .iter()
-        .filter(|r| r.stages.iter().any(|s| s.is_open() && s.days_over(as_at) > 0))
+        .filter(|r| {
+            r.stages
+                .iter()
+                .any(|s| s.is_open() && s.days_over(as_at) > 0)
+        })
         .count();
-    let title = format!(
-        "Cohort · {} · {sort_words}",
-        children(total)
-    );
+    let title = format!("Cohort · {} · {sort_words}", children(total));
     let subtitle = format!(
         "As at {} · {} waiting beyond target now · rows {}–{} of {} · {} to {}",
         date_long(as_at),
@@ -190,8 +187,26 @@ pub fn cohort(
         date_long(start),
         date_long(end)
     );
-    push_text(&mut front, 24.0, 30.0, &title, 20.0, Weight::Bold, Anchor::Start, palette::TEXT);
-    push_text(&mut front, 24.0, 50.0, &subtitle, 12.5, Weight::Regular, Anchor::Start, palette::MUTED);
+    push_text(
+        &mut front,
+        24.0,
+        30.0,
+        &title,
+        20.0,
+        Weight::Bold,
+        Anchor::Start,
+        palette::TEXT,
+    );
+    push_text(
+        &mut front,
+        24.0,
+        50.0,
+        &subtitle,
+        12.5,
+        Weight::Regular,
+        Anchor::Start,
+        palette::MUTED,
+    );
 
     // The date axis above the rows.
     let axis_y = 84.0;
@@ -205,7 +220,14 @@ pub fn cohort(
         items.push(Item::Line {
             from: Point::new(t.x, top),
             to: Point::new(t.x, bottom),
-            stroke: Stroke::solid(if major { Color::rgb(0xCC, 0xCC, 0xCC) } else { palette::GRID.alpha(150) }, 1.0),
+            stroke: Stroke::solid(
+                if major {
+                    Color::rgb(0xCC, 0xCC, 0xCC)
+                } else {
+                    palette::GRID.alpha(150)
+                },
+                1.0,
+            ),
         });
         let label = if two_tier && major {
             t.date.year().to_string()
@@ -218,7 +240,11 @@ pub fn cohort(
             axis_y - 4.0,
             &label,
             11.0,
-            if two_tier && major { Weight::Bold } else { Weight::Regular },
+            if two_tier && major {
+                Weight::Bold
+            } else {
+                Weight::Regular
+            },
             Anchor::Middle,
             palette::MUTED,
         );
@@ -258,7 +284,11 @@ pub fn cohort(
                 stroke: None,
             });
         }
-        let bar_y = y + if detailed { (rh - bar_h) / 2.0 - rh * 0.08 } else { 0.0 };
+        let bar_y = y + if detailed {
+            (rh - bar_h) / 2.0 - rh * 0.08
+        } else {
+            0.0
+        };
         for p in child.care_periods.iter().flat_map(|c| c.placements.iter()) {
             let e = p.end.unwrap_or(as_at).max(p.start);
             if e < start || p.start > end {
@@ -288,7 +318,11 @@ pub fn cohort(
             };
             items.push(Item::Rect {
                 rect: Rect::new(xa, sy, (xb - xa).max(0.8), sh),
-                fill: Some(if detailed { palette::VERMILLION } else { palette::VERMILLION.alpha(200) }),
+                fill: Some(if detailed {
+                    palette::VERMILLION
+                } else {
+                    palette::VERMILLION.alpha(200)
+                }),
                 pattern: None,
                 stroke: None,
             });
@@ -312,13 +346,27 @@ pub fn cohort(
             child.id.to_string()
         };
         let wait = match &options.sort {
-            CohortSort::Stage(id) => row.stages.iter().filter(|s| s.id == *id).max_by_key(|s| s.days(as_at)).map(|s| (s, s.days(as_at))),
+            CohortSort::Stage(id) => row
+                .stages
+                .iter()
+                .filter(|s| s.id == *id)
+                .max_by_key(|s| s.days(as_at))
+                .map(|s| (s, s.days(as_at))),
             _ => longest_open(row.stages, as_at),
         };
         if labelled {
             let base = y + rh / 2.0 + 11.0 * 0.35;
             let label = fit(measure, &name, 11.0, Weight::Regular, LEFT - 12.0);
-            push_text(&mut front, LEFT - 6.0, base, &label, 11.0, Weight::Regular, Anchor::End, palette::TEXT);
+            push_text(
+                &mut front,
+                LEFT - 6.0,
+                base,
+                &label,
+                11.0,
+                Weight::Regular,
+                Anchor::End,
+                palette::TEXT,
+            );
             if let Some((s, days)) = wait {
                 let over = s.days_over(as_at);
                 let text = if over > 0 {
@@ -332,13 +380,25 @@ pub fn cohort(
                     base,
                     &text,
                     11.0,
-                    if over > 0 { Weight::Bold } else { Weight::Regular },
+                    if over > 0 {
+                        Weight::Bold
+                    } else {
+                        Weight::Regular
+                    },
                     Anchor::End,
-                    if over > 0 { palette::OVER_TEXT } else { palette::MUTED },
+                    if over > 0 {
+                        palette::OVER_TEXT
+                    } else {
+                        palette::MUTED
+                    },
                 );
             }
         }
-        let entry = child.care_periods.first().map(|p| date_long(p.start)).unwrap_or_else(|| "not looked after".into());
+        let entry = child
+            .care_periods
+            .first()
+            .map(|p| date_long(p.start))
+            .unwrap_or_else(|| "not looked after".into());
         let moves: u32 = child.care_periods.iter().map(|p| p.moves).sum();
         let wait_words = match wait {
             Some((s, d)) => {
@@ -354,8 +414,15 @@ pub fn cohort(
         hits.push(HitRegion {
             rect: Rect::new(LEFT, y, x1 - LEFT, rh.max(0.5)),
             hit: Hit {
-                target: HitTarget::CohortRow { row: ri, date: start },
-                label: format!("{name} · entered care {entry} · {} {wait_words}", super::axis::plural(i64::from(moves), "move")).replace("  ", " "),
+                target: HitTarget::CohortRow {
+                    row: ri,
+                    date: start,
+                },
+                label: format!(
+                    "{name} · entered care {entry} · {} {wait_words}",
+                    super::axis::plural(i64::from(moves), "move")
+                )
+                .replace("  ", " "),
                 source: child.source,
                 text_row: Some(first + k),
             },
@@ -375,7 +442,16 @@ pub fn cohort(
                 to: Point::new(LEFT, y),
                 stroke: Stroke::solid(palette::MUTED, 1.0),
             });
-            push_text(&mut front, LEFT - 7.0, y + 4.0, &format!("row {}", thousands(r + 1)), 10.0, Weight::Regular, Anchor::End, palette::MUTED);
+            push_text(
+                &mut front,
+                LEFT - 7.0,
+                y + 4.0,
+                &format!("row {}", thousands(r + 1)),
+                10.0,
+                Weight::Regular,
+                Anchor::End,
+                palette::MUTED,
+            );
             r += step;
         }
     }
@@ -413,7 +489,12 @@ pub fn cohort(
     let mut cats: Vec<PlacementCategory> = order[shown.clone()]
         .iter()
         .filter_map(|&i| rows.get(i))
-        .flat_map(|r| r.child.care_periods.iter().flat_map(|p| p.placements.iter().map(|p| p.category)))
+        .flat_map(|r| {
+            r.child
+                .care_periods
+                .iter()
+                .flat_map(|p| p.placements.iter().map(|p| p.category))
+        })
         .collect();
     cats.sort();
     cats.dedup();
@@ -467,7 +548,16 @@ pub fn cohort(
             y += 18.0;
         }
         front.push(shift(item, x, y));
-        push_text(&mut front, x + 27.0, y + 4.0, &label, 11.0, Weight::Regular, Anchor::Start, palette::TEXT);
+        push_text(
+            &mut front,
+            x + 27.0,
+            y + 4.0,
+            &label,
+            11.0,
+            Weight::Regular,
+            Anchor::Start,
+            palette::TEXT,
+        );
         x += w + 18.0;
     }
     let height = y + 16.0;

@@ -84,7 +84,11 @@ pub fn place_labels(requests: &[LabelRequest], config: &PlacerConfig) -> Vec<Opt
             if best.is_some_and(|(c, _)| c <= row_cost) {
                 break;
             }
-            if row > 0 && rows.get(row - 1).is_some_and(|r| r.boxes_hit(leader.0, leader.1)) {
+            if row > 0
+                && rows
+                    .get(row - 1)
+                    .is_some_and(|r| r.boxes_hit(leader.0, leader.1))
+            {
                 crossing = true;
             }
             for &x0 in &candidates {
@@ -190,7 +194,10 @@ mod tests {
 
     #[test]
     fn far_apart_labels_share_the_first_row() {
-        let placed = place_labels(&[req(50.0, 40.0), req(200.0, 40.0)], &PlacerConfig::default());
+        let placed = place_labels(
+            &[req(50.0, 40.0), req(200.0, 40.0)],
+            &PlacerConfig::default(),
+        );
         assert_eq!(placed[0].map(|p| p.row), Some(0));
         assert_eq!(placed[1].map(|p| p.row), Some(0));
         assert_eq!(placed[0].map(|p| p.x0), Some(30.0));

@@ -520,8 +520,14 @@ mod tests {
             hits: vec![region(0.0, "under"), region(5.0, "over")],
             ..Layout::default()
         };
-        assert_eq!(hit_test(&layout, 2.0, 2.0).map(|h| h.label), Some("under".into()));
-        assert_eq!(hit_test(&layout, 7.0, 2.0).map(|h| h.label), Some("over".into()));
+        assert_eq!(
+            hit_test(&layout, 2.0, 2.0).map(|h| h.label),
+            Some("under".into())
+        );
+        assert_eq!(
+            hit_test(&layout, 7.0, 2.0).map(|h| h.label),
+            Some("over".into())
+        );
         assert_eq!(hit_test(&layout, 20.0, 2.0), None);
     }
 

@@ -46,7 +46,14 @@ pub const ROUTINE: Color = Color::rgb(0x6B, 0x6B, 0x6B);
 
 /// Series colours for charts with several groups, in order (Okabe–Ito, skipping the colours
 /// that mean "beyond target" and "concern").
-pub const SERIES: [Color; 6] = [BLUE, ORANGE, GREEN, PURPLE, SKY, Color::rgb(0x33, 0x33, 0x33)];
+pub const SERIES: [Color; 6] = [
+    BLUE,
+    ORANGE,
+    GREEN,
+    PURPLE,
+    SKY,
+    Color::rgb(0x33, 0x33, 0x33),
+];
 
 /// The hatch that marks time beyond target.
 pub fn over_pattern() -> Pattern {
@@ -121,9 +128,14 @@ pub fn legal(category: LegalCategory) -> (Color, Option<Pattern>, Color) {
         LegalCategory::YouthJustice => (grey(0x9A), pat(PatternKind::Vertical, WHITE.alpha(150))),
         LegalCategory::AdoptionAuthority => (grey(0x5E), None),
         LegalCategory::PermanenceOrder => (grey(0x40), None),
-        LegalCategory::KinshipCareOrder => (grey(0x40), pat(PatternKind::Diagonal, WHITE.alpha(120))),
+        LegalCategory::KinshipCareOrder => {
+            (grey(0x40), pat(PatternKind::Diagonal, WHITE.alpha(120)))
+        }
         LegalCategory::AdoptionOrder => (grey(0x22), None),
-        LegalCategory::Other => (grey(0xC8), pat(PatternKind::BackDiagonal, Color::rgb(0, 0, 0).alpha(60))),
+        LegalCategory::Other => (
+            grey(0xC8),
+            pat(PatternKind::BackDiagonal, Color::rgb(0, 0, 0).alpha(60)),
+        ),
     };
     (fill, pattern, text_on(fill))
 }

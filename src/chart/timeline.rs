@@ -11,8 +11,8 @@ use super::axis::{birthday, date_long, duration_words, plural, DateScale};
 use super::chronology::{chronology, CarerNames, Chronology, ChronologyOptions, ChronologyRef};
 use super::labels::{place_labels, LabelRequest, PlacedLabel, PlacerConfig};
 use super::layout::{
-    Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, MarkerShape, Pattern, PatternKind,
-    Point, Rect, Stroke, TextItem, Weight,
+    Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, MarkerShape, Pattern,
+    PatternKind, Point, Rect, Stroke, TextItem, Weight,
 };
 use super::palette;
 use super::stage::StageBracket;
@@ -151,7 +151,9 @@ impl<'a> Builder<'a> {
         measure: &'a dyn TextMeasure,
         chron: &'a Chronology,
     ) -> Builder<'a> {
-        let (start, end) = options.range.unwrap_or_else(|| full_range(child, stages, options));
+        let (start, end) = options
+            .range
+            .unwrap_or_else(|| full_range(child, stages, options));
         let x1 = options.width - RIGHT_MARGIN;
         Builder {
             child,
@@ -221,14 +223,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn text(&mut self, layer: Layer, x: f32, y: f32, text: &str, size: f32, weight: Weight) {
-        self.text_styled(layer, x, y, text, size, weight, Anchor::Start, palette::TEXT);
+    fn text(&mut self, x: f32, y: f32, text: &str, size: f32, weight: Weight) {
+        self.text_styled(x, y, text, size, weight, Anchor::Start, palette::TEXT);
     }
 
     #[allow(clippy::too_many_arguments)]
     fn text_styled(
         &mut self,
-        layer: Layer,
         x: f32,
         y: f32,
         text: &str,
@@ -245,16 +246,7 @@ impl<'a> Builder<'a> {
             anchor,
             color,
         });
-        self.layer(layer).push(item);
-    }
-
-    fn layer(&mut self, layer: Layer) -> &mut Vec<Item> {
-        match layer {
-            Layer::Back => &mut self.back,
-            Layer::Mid => &mut self.mid,
-            Layer::Lines => &mut self.lines,
-            Layer::Front => &mut self.front,
-        }
+        self.front.push(item);
     }
 
     fn name(&self) -> String {
@@ -271,7 +263,11 @@ impl<'a> Builder<'a> {
         let moves: u32 = periods.iter().map(|p| p.moves).sum();
         let days: i64 = periods
             .iter()
-            .map(|p| (p.end.unwrap_or(as_at).min(as_at) - p.start).num_days().max(0))
+            .map(|p| {
+                (p.end.unwrap_or(as_at).min(as_at) - p.start)
+                    .num_days()
+                    .max(0)
+            })
             .sum();
         let looked_after = match periods.as_slice() {
             [] => None,
@@ -281,7 +277,10 @@ impl<'a> Builder<'a> {
         let mut title = self.name();
         match looked_after {
             Some(words) => {
-                title.push_str(&format!(" · {words} looked after · {}", plural(i64::from(moves), "move")));
+                title.push_str(&format!(
+                    " · {words} looked after · {}",
+                    plural(i64::from(moves), "move")
+                ));
                 if periods.len() > 1 {
                     title.push_str(&format!(" · {} care periods", periods.len()));
                 }
@@ -295,7 +294,11 @@ impl<'a> Builder<'a> {
                 if self.options.pseudonymise {
                     sub.push(format!("Aged {age} on {}", date_long(as_at)));
                 } else {
-                    sub.push(format!("Born {} · aged {age} on {}", date_long(dob), date_long(as_at)));
+                    sub.push(format!(
+                        "Born {} · aged {age} on {}",
+                        date_long(dob),
+                        date_long(as_at)
+                    ));
                 }
             }
             _ => sub.push(format!("As at {}", date_long(as_at))),
@@ -313,10 +316,9 @@ impl<'a> Builder<'a> {
         let subtitle = sub.join(" · ");
         self.y = 30.0;
         let t = title.clone();
-        self.text(Layer::Front, 24.0, self.y, &t, TITLE_SIZE, Weight::Bold);
+        self.text(24.0, self.y, &t, TITLE_SIZE, Weight::Bold);
         self.y += 20.0;
         self.text_styled(
-            Layer::Front,
             24.0,
             self.y,
             &subtitle,
@@ -390,7 +392,12 @@ impl<'a> Builder<'a> {
             leader_clearance: 4.0,
         };
         let placed = place_labels(&requests, &config);
-        let rows = placed.iter().flatten().map(|p| p.row + 1).max().unwrap_or(0);
+        let rows = placed
+            .iter()
+            .flatten()
+            .map(|p| p.row + 1)
+            .max()
+            .unwrap_or(0);
         self.y += 6.0;
         self.reference_top = self.y + rows as f32 * 16.0;
         self.references = refs;
@@ -414,7 +421,6 @@ impl<'a> Builder<'a> {
                         palette::TEXT
                     };
                     self.text_styled(
-                        Layer::Front,
                         mid,
                         baseline,
                         &r.label,
@@ -457,12 +463,18 @@ impl<'a> Builder<'a> {
             }
         }
         let top = self.y;
-        let tallest = marks.iter().map(|(n, _)| figure_height(*n)).fold(0.0, f32::max);
+        let tallest = marks
+            .iter()
+            .map(|(n, _)| figure_height(*n))
+            .fold(0.0, f32::max);
         let band = if marks.is_empty() { 0.0 } else { tallest + 8.0 };
         let base = top + band - 2.0;
         // Label every birthday, or every second or fifth one when they crowd.
         let spacing = 365.25 / self.scale.days() as f32 * (self.scale.x1 - self.scale.x0);
-        let every = [1u32, 2, 5].into_iter().find(|k| spacing * *k as f32 >= 64.0).unwrap_or(10);
+        let every = [1u32, 2, 5]
+            .into_iter()
+            .find(|k| spacing * *k as f32 >= 64.0)
+            .unwrap_or(10);
         for (n, d) in marks {
             let x = self.scale.x(d);
             self.back.push(Item::Line {
@@ -475,9 +487,12 @@ impl<'a> Builder<'a> {
             }
             let h = figure_height(n);
             silhouette(&mut self.front, x + 4.0 + h * 0.22, base, h, n);
-            let label = if n == 1 { "age 1".to_string() } else { format!("age {n}") };
+            let label = if n == 1 {
+                "age 1".to_string()
+            } else {
+                format!("age {n}")
+            };
             self.text_styled(
-                Layer::Front,
                 x + 8.0 + h * 0.45,
                 base - 1.0,
                 &label,
@@ -492,7 +507,6 @@ impl<'a> Builder<'a> {
 
     fn lane_header(&mut self, label: &str, mid_y: f32) {
         self.text_styled(
-            Layer::Front,
             HEADER_RIGHT,
             mid_y + LANE_SIZE * 0.35,
             label,
@@ -577,7 +591,9 @@ impl<'a> Builder<'a> {
         let mut inside: Vec<Option<String>> = Vec::new();
         for bar in &bars {
             let room = bar.rect.w - 2.0 * 6.0;
-            let long = self.measure.width(&bar.long_label, LABEL_SIZE, Weight::Bold);
+            let long = self
+                .measure
+                .width(&bar.long_label, LABEL_SIZE, Weight::Bold);
             let short = self.measure.width(&bar.label, LABEL_SIZE, Weight::Bold);
             if long <= room {
                 inside.push(Some(bar.long_label.clone()));
@@ -661,13 +677,24 @@ impl<'a> Builder<'a> {
             leader_clearance: 3.0,
         };
         let placed = place_labels(&requests, &config);
-        let rows = placed.iter().flatten().map(|p| p.row + 1).max().unwrap_or(0);
+        let rows = placed
+            .iter()
+            .flatten()
+            .map(|p| p.row + 1)
+            .max()
+            .unwrap_or(0);
         let row_h = 16.0;
         let bar_top = self.y + rows as f32 * row_h + if rows > 0 { 4.0 } else { 0.0 };
         for (l, p) in labels.iter().zip(&placed) {
             let Some(p) = p else { continue };
             let baseline = bar_top - 4.0 - p.row as f32 * row_h - 3.0;
-            let b = text_box(p.x0 + LABEL_PAD, p.x1 - LABEL_PAD, baseline, SMALL_SIZE, 1.0);
+            let b = text_box(
+                p.x0 + LABEL_PAD,
+                p.x1 - LABEL_PAD,
+                baseline,
+                SMALL_SIZE,
+                1.0,
+            );
             self.front.push(Item::Line {
                 from: Point::new(l.anchor, b.bottom()),
                 to: Point::new(l.anchor, bar_top),
@@ -751,7 +778,6 @@ impl<'a> Builder<'a> {
             let mid = self.y + LEGAL_BAR / 2.0;
             self.lane_header("Legal status", mid);
             self.text_styled(
-                Layer::Front,
                 PLOT_LEFT,
                 mid + SMALL_SIZE * 0.35,
                 "no legal status recorded",
@@ -858,12 +884,22 @@ impl<'a> Builder<'a> {
         };
         let placed = place_labels(&requests, &config);
         self.hidden_labels = placed.iter().filter(|p| p.is_none()).count();
-        let rows = placed.iter().flatten().map(|p| p.row + 1).max().unwrap_or(0);
+        let rows = placed
+            .iter()
+            .flatten()
+            .map(|p| p.row + 1)
+            .max()
+            .unwrap_or(0);
         let top = self.y;
         let marker_y = top + 10.0 + rows as f32 * LABEL_ROW + 12.0;
         let bottom = marker_y + 12.0 + if self.hidden_labels > 0 { 12.0 } else { 0.0 };
         self.back.push(Item::Rect {
-            rect: Rect::new(PLOT_LEFT - 8.0, top, self.options.width - PLOT_LEFT + 4.0, bottom - top),
+            rect: Rect::new(
+                PLOT_LEFT - 8.0,
+                top,
+                self.options.width - PLOT_LEFT + 4.0,
+                bottom - top,
+            ),
             fill: Some(palette::BAND),
             pattern: None,
             stroke: None,
@@ -871,7 +907,6 @@ impl<'a> Builder<'a> {
         self.lane_header("Events", (top + bottom) / 2.0);
         if evs.is_empty() {
             self.text_styled(
-                Layer::Front,
                 PLOT_LEFT,
                 marker_y + 4.0,
                 "no events recorded",
@@ -887,7 +922,13 @@ impl<'a> Builder<'a> {
         for (e, p) in evs.iter().zip(&placed) {
             let Some(p) = p else { continue };
             let baseline = marker_y - 12.0 - p.row as f32 * LABEL_ROW - 4.0;
-            let b = text_box(p.x0 + LABEL_PAD, p.x1 - LABEL_PAD, baseline, LABEL_SIZE, LABEL_PAD);
+            let b = text_box(
+                p.x0 + LABEL_PAD,
+                p.x1 - LABEL_PAD,
+                baseline,
+                LABEL_SIZE,
+                LABEL_PAD,
+            );
             let b = Rect::new(p.x0, b.y, p.x1 - p.x0, b.h);
             leaders.push(Item::Line {
                 from: Point::new(e.x, b.bottom()),
@@ -899,7 +940,11 @@ impl<'a> Builder<'a> {
                 fill: Some(palette::WHITE),
                 pattern: None,
                 stroke: Some(Stroke::solid(
-                    if e.key { palette::KEY } else { Color::rgb(0xC8, 0xC8, 0xC8) },
+                    if e.key {
+                        palette::KEY
+                    } else {
+                        Color::rgb(0xC8, 0xC8, 0xC8)
+                    },
                     if e.key { 1.2 } else { 1.0 },
                 )),
             });
@@ -909,7 +954,11 @@ impl<'a> Builder<'a> {
                 size: LABEL_SIZE,
                 weight: weight(e.key),
                 anchor: Anchor::Middle,
-                color: if e.key { palette::TEXT } else { Color::rgb(0x33, 0x33, 0x33) },
+                color: if e.key {
+                    palette::TEXT
+                } else {
+                    Color::rgb(0x33, 0x33, 0x33)
+                },
             }));
             self.label_boxes.push(b);
             self.hits.push(HitRegion {
@@ -933,7 +982,8 @@ impl<'a> Builder<'a> {
                 stroke,
             });
             self.hits.push(HitRegion {
-                rect: Rect::new(e.x - e.size / 2.0, marker_y - e.size / 2.0, e.size, e.size).inflate(3.0),
+                rect: Rect::new(e.x - e.size / 2.0, marker_y - e.size / 2.0, e.size, e.size)
+                    .inflate(3.0),
                 hit: e.hit.clone(),
             });
         }
@@ -943,7 +993,6 @@ impl<'a> Builder<'a> {
                 plural(self.hidden_labels as i64, "label")
             );
             self.text_styled(
-                Layer::Front,
                 self.options.width - RIGHT_MARGIN,
                 bottom - 5.0,
                 &note,
@@ -1029,7 +1078,11 @@ impl<'a> Builder<'a> {
                     at: Point::new(xe + 4.0, y + STAGE_BAR / 2.0),
                     size: 10.0,
                     shape: MarkerShape::TriangleRight,
-                    fill: Some(if over > 0 { palette::VERMILLION } else { palette::WITHIN }),
+                    fill: Some(if over > 0 {
+                        palette::VERMILLION
+                    } else {
+                        palette::WITHIN
+                    }),
                     stroke: None,
                 });
             } else {
@@ -1038,8 +1091,17 @@ impl<'a> Builder<'a> {
             // The words: days, target, how far over.
             let so_far = if s.is_open() { " so far" } else { "" };
             let main = match &s.target {
-                Some(t) => format!("{}: {}{so_far} · target {}", s.label, plural(days, "day"), t.label),
-                None => format!("{}: {}{so_far} · no target set", s.label, plural(days, "day")),
+                Some(t) => format!(
+                    "{}: {}{so_far} · target {}",
+                    s.label,
+                    plural(days, "day"),
+                    t.label
+                ),
+                None => format!(
+                    "{}: {}{so_far} · no target set",
+                    s.label,
+                    plural(days, "day")
+                ),
             };
             let tail = match &s.target {
                 Some(_) if over > 0 => Some((format!("· {} over", plural(over, "day")), true)),
@@ -1051,13 +1113,17 @@ impl<'a> Builder<'a> {
                 None => None,
             };
             // SVG drops leading spaces, so the tail starts after the main text plus a space.
-            let main_w = self.measure.width(&format!("{main} "), SMALL_SIZE, Weight::Regular);
+            let main_w = self
+                .measure
+                .width(&format!("{main} "), SMALL_SIZE, Weight::Regular);
             let tail_w = tail
                 .as_ref()
                 .map(|(t, strong)| self.measure.width(t, SMALL_SIZE, weight(*strong)))
                 .unwrap_or(0.0);
             let total = main_w + tail_w;
-            let after = target_x.filter(|tx| *tx > xe && *tx <= self.scale.x1).unwrap_or(xe)
+            let after = target_x
+                .filter(|tx| *tx > xe && *tx <= self.scale.x1)
+                .unwrap_or(xe)
                 + if s.is_open() { 14.0 } else { 8.0 };
             let before = xs - 8.0;
             let baseline = y + STAGE_BAR / 2.0 + SMALL_SIZE * 0.35;
@@ -1070,7 +1136,6 @@ impl<'a> Builder<'a> {
             };
             let baseline = baseline + row_extra;
             self.text_styled(
-                Layer::Front,
                 tx0,
                 baseline,
                 &main,
@@ -1081,14 +1146,17 @@ impl<'a> Builder<'a> {
             );
             if let Some((t, strong)) = &tail {
                 self.text_styled(
-                    Layer::Front,
                     tx0 + main_w,
                     baseline,
                     t,
                     SMALL_SIZE,
                     weight(*strong),
                     Anchor::Start,
-                    if *strong { palette::OVER_TEXT } else { palette::MUTED },
+                    if *strong {
+                        palette::OVER_TEXT
+                    } else {
+                        palette::MUTED
+                    },
                 );
             }
             let hit = Hit {
@@ -1097,7 +1165,9 @@ impl<'a> Builder<'a> {
                     "{main} {} · {} to {}",
                     tail.as_ref().map(|(t, _)| t.as_str()).unwrap_or(""),
                     date_long(s.start),
-                    s.end.map(date_long).unwrap_or_else(|| "still running".into())
+                    s.end
+                        .map(date_long)
+                        .unwrap_or_else(|| "still running".into())
                 ),
                 source: s.source,
                 text_row: None,
@@ -1131,7 +1201,12 @@ impl<'a> Builder<'a> {
             if x1 - x0 < 1.0 {
                 continue;
             }
-            let rect = Rect::new(x0, self.lanes_top, x1 - x0, self.lanes_bottom - self.lanes_top);
+            let rect = Rect::new(
+                x0,
+                self.lanes_top,
+                x1 - x0,
+                self.lanes_bottom - self.lanes_top,
+            );
             self.back.push(Item::Rect {
                 rect,
                 fill: Some(Color::rgb(0xF7, 0xF7, 0xF7)),
@@ -1144,10 +1219,14 @@ impl<'a> Builder<'a> {
             });
             let length = duration_words(from, to);
             let room = x1 - x0 - 8.0;
-            let label = [format!("not looked after · {length}"), "not looked after".into(), length]
-                .into_iter()
-                .find(|t| self.measure.width(t, SMALL_SIZE, Weight::Regular) <= room)
-                .unwrap_or_default();
+            let label = [
+                format!("not looked after · {length}"),
+                "not looked after".into(),
+                length,
+            ]
+            .into_iter()
+            .find(|t| self.measure.width(t, SMALL_SIZE, Weight::Regular) <= room)
+            .unwrap_or_default();
             if !label.is_empty() {
                 self.back.push(Item::Text(TextItem {
                     at: Point::new(
@@ -1165,7 +1244,12 @@ impl<'a> Builder<'a> {
                 rect,
                 hit: Hit {
                     target: HitTarget::CareGap { period: i },
-                    label: format!("Not looked after from {} to {} ({})", date_long(from), date_long(to), duration_words(from, to)),
+                    label: format!(
+                        "Not looked after from {} to {} ({})",
+                        date_long(from),
+                        date_long(to),
+                        duration_words(from, to)
+                    ),
                     source: None,
                     text_row: self.chron_row(ChronologyRef::CareEnd { period: i }),
                 },
@@ -1198,7 +1282,6 @@ impl<'a> Builder<'a> {
                 stroke: Stroke::solid(palette::REFERENCE, 1.0),
             });
             self.text_styled(
-                Layer::Front,
                 t.x,
                 y + 19.0,
                 &t.label,
@@ -1211,7 +1294,6 @@ impl<'a> Builder<'a> {
         if two_tier {
             for t in &ticks.years {
                 self.text_styled(
-                    Layer::Front,
                     t.x,
                     y + 34.0,
                     &t.label,
@@ -1264,46 +1346,90 @@ impl<'a> Builder<'a> {
         let events: Vec<_> = self.child.all_events().collect();
         let mut ev = Vec::new();
         if events.iter().any(|e| e.milestone.is_key_decision()) {
-            ev.push(Swatch::Marker(MarkerShape::Diamond, palette::KEY, false, "key decision".into()));
+            ev.push(Swatch::Marker(
+                MarkerShape::Diamond,
+                palette::KEY,
+                false,
+                "key decision".into(),
+            ));
         }
         if events.iter().any(|e| {
-            !e.milestone.is_key_decision() && !matches!(e.milestone, Milestone::Missing | Milestone::Custom)
+            !e.milestone.is_key_decision()
+                && !matches!(e.milestone, Milestone::Missing | Milestone::Custom)
         }) {
-            ev.push(Swatch::Marker(MarkerShape::Circle, palette::ROUTINE, false, "review, meeting or hearing".into()));
+            ev.push(Swatch::Marker(
+                MarkerShape::Circle,
+                palette::ROUTINE,
+                false,
+                "review, meeting or hearing".into(),
+            ));
         }
         if events.iter().any(|e| e.milestone == Milestone::Missing) {
-            ev.push(Swatch::Marker(MarkerShape::TriangleDown, palette::ROUTINE, false, "missing".into()));
+            ev.push(Swatch::Marker(
+                MarkerShape::TriangleDown,
+                palette::ROUTINE,
+                false,
+                "missing".into(),
+            ));
         }
         if events.iter().any(|e| e.milestone == Milestone::Custom) {
-            ev.push(Swatch::Marker(MarkerShape::Square, palette::ROUTINE, false, "other event".into()));
+            ev.push(Swatch::Marker(
+                MarkerShape::Square,
+                palette::ROUTINE,
+                false,
+                "other event".into(),
+            ));
         }
         if events
             .iter()
             .any(|e| !self.child.care_periods.iter().any(|p| p.contains(e.date)))
         {
-            ev.push(Swatch::Marker(MarkerShape::Circle, palette::ROUTINE, true, "hollow: outside care".into()));
+            ev.push(Swatch::Marker(
+                MarkerShape::Circle,
+                palette::ROUTINE,
+                true,
+                "hollow: outside care".into(),
+            ));
         }
         if !ev.is_empty() {
             groups.push(("Events", ev));
         }
         if !self.stages.is_empty() {
             let mut st = vec![Swatch::Bar(palette::WITHIN, None, "within target".into())];
-            st.push(Swatch::Bar(palette::VERMILLION, Some(palette::over_pattern()), "beyond target".into()));
+            st.push(Swatch::Bar(
+                palette::VERMILLION,
+                Some(palette::over_pattern()),
+                "beyond target".into(),
+            ));
             st.push(Swatch::Tick("target date".into()));
             if self.stages.iter().any(|s| s.target.is_none()) {
                 st.push(Swatch::Bar(palette::NEUTRAL, None, "no target set".into()));
             }
             if self.stages.iter().any(|s| s.is_open()) {
-                st.push(Swatch::Marker(MarkerShape::TriangleRight, palette::WITHIN, false, "still running".into()));
+                st.push(Swatch::Marker(
+                    MarkerShape::TriangleRight,
+                    palette::WITHIN,
+                    false,
+                    "still running".into(),
+                ));
             }
             groups.push(("Timescales", st));
         }
         let mut lines = vec![
-            Swatch::Line(Stroke::dashed(palette::REFERENCE, 1.2, 5.0, 3.0), "care starts and ends".into()),
-            Swatch::Line(Stroke::dashed(palette::VERMILLION, 1.2, 2.0, 3.0), "\"as at\" date".into()),
+            Swatch::Line(
+                Stroke::dashed(palette::REFERENCE, 1.2, 5.0, 3.0),
+                "care starts and ends".into(),
+            ),
+            Swatch::Line(
+                Stroke::dashed(palette::VERMILLION, 1.2, 2.0, 3.0),
+                "\"as at\" date".into(),
+            ),
         ];
         if self.child.date_of_birth.is_some() {
-            lines.push(Swatch::Line(Stroke::solid(palette::GRID, 1.0), "birthdays".into()));
+            lines.push(Swatch::Line(
+                Stroke::solid(palette::GRID, 1.0),
+                "birthdays".into(),
+            ));
         }
         if self
             .child
@@ -1330,7 +1456,6 @@ impl<'a> Builder<'a> {
             let row_h = 18.0;
             let baseline = |y: f32| y + 12.0;
             self.text_styled(
-                Layer::Front,
                 HEADER_RIGHT,
                 baseline(self.y),
                 name,
@@ -1381,7 +1506,6 @@ impl<'a> Builder<'a> {
                     }
                 }
                 self.text_styled(
-                    Layer::Front,
                     x + 27.0,
                     baseline(self.y),
                     &label,
@@ -1407,17 +1531,12 @@ enum Swatch {
 impl Swatch {
     fn label(&self) -> &str {
         match self {
-            Swatch::Bar(_, _, l) | Swatch::Marker(_, _, _, l) | Swatch::Line(_, l) | Swatch::Tick(l) => l,
+            Swatch::Bar(_, _, l)
+            | Swatch::Marker(_, _, _, l)
+            | Swatch::Line(_, l)
+            | Swatch::Tick(l) => l,
         }
     }
-}
-
-#[derive(Clone, Copy)]
-enum Layer {
-    Back,
-    Mid,
-    Lines,
-    Front,
 }
 
 fn weight(strong: bool) -> Weight {
@@ -1491,13 +1610,19 @@ fn silhouette(items: &mut Vec<Item>, x: f32, base: f32, h: f32, age: u32) {
 /// Words for a number of days when periods are added up: "2 years 10 months".
 fn days_words(days: i64) -> String {
     let start = NaiveDate::from_ymd_opt(2001, 1, 1).unwrap_or_default();
-    let end = start.checked_add_days(Days::new(days.max(0) as u64)).unwrap_or(start);
+    let end = start
+        .checked_add_days(Days::new(days.max(0) as u64))
+        .unwrap_or(start);
     duration_words(start, end)
 }
 
 /// The dates the timeline spans: every placement, legal spell, event and stage, the "as at"
 /// date, and birth when it is not too far before the rest; padded a little on both sides.
-fn full_range(child: &Child, stages: &[StageBracket], options: &TimelineOptions) -> (NaiveDate, NaiveDate) {
+fn full_range(
+    child: &Child,
+    stages: &[StageBracket],
+    options: &TimelineOptions,
+) -> (NaiveDate, NaiveDate) {
     let as_at = options.as_at;
     let mut dates: Vec<NaiveDate> = vec![as_at];
     for p in &child.care_periods {

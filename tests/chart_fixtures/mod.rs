@@ -87,7 +87,13 @@ impl Fixture {
         self
     }
 
-    pub fn legal(mut self, start: &str, end: Option<&str>, category: LegalCategory, label: &str) -> Self {
+    pub fn legal(
+        mut self,
+        start: &str,
+        end: Option<&str>,
+        category: LegalCategory,
+        label: &str,
+    ) -> Self {
         let source = self.next(2);
         self.records.legal.push(LegalRecord {
             child_id: self.id.clone(),
@@ -127,7 +133,13 @@ impl Fixture {
     }
 }
 
-pub fn stage(id: &str, label: &str, start: &str, end: Option<&str>, target: Option<(&str, &str)>) -> StageBracket {
+pub fn stage(
+    id: &str,
+    label: &str,
+    start: &str,
+    end: Option<&str>,
+    target: Option<(&str, &str)>,
+) -> StageBracket {
     StageBracket {
         id: id.into(),
         label: label.into(),
@@ -150,13 +162,28 @@ pub fn child_17() -> (Child, Vec<StageBracket>) {
     let child = Fixture::new("17", Some("2020-10-02"))
         .placement("2021-02-15", Some("2021-02-28"), P::Foster, Some("Carer A"))
         .placement("2021-03-01", Some("2021-08-31"), P::Foster, Some("Carer B"))
-        .placement("2021-09-01", Some("2022-06-14"), P::Kinship, Some("Maternal aunt"))
+        .placement(
+            "2021-09-01",
+            Some("2022-06-14"),
+            P::Kinship,
+            Some("Maternal aunt"),
+        )
         .placement("2022-06-15", Some("2022-11-14"), P::Foster, Some("Carer D"))
         .placement("2022-11-15", None, P::ProspectiveAdopters, Some("Family E"))
-        .legal("2021-02-15", Some("2021-03-14"), L::Voluntary, "Voluntary (s25)")
+        .legal(
+            "2021-02-15",
+            Some("2021-03-14"),
+            L::Voluntary,
+            "Voluntary (s25)",
+        )
         .legal("2021-03-15", Some("2021-05-19"), L::Interim, "Interim CSO")
         .legal("2021-05-20", Some("2023-08-07"), L::Compulsory, "CSO")
-        .legal("2023-08-08", None, L::AdoptionAuthority, "PO with authority to adopt")
+        .legal(
+            "2023-08-08",
+            None,
+            L::AdoptionAuthority,
+            "PO with authority to adopt",
+        )
         .event("2021-03-01", M::Custom, Some("Two-week planning meeting"))
         .event("2021-03-15", M::Hearing, None)
         .event("2021-03-29", M::LacReview, None)
@@ -170,11 +197,41 @@ pub fn child_17() -> (Child, Vec<StageBracket>) {
         .event("2023-08-08", M::OrderGranted, None)
         .build();
     let stages = vec![
-        stage("la_to_recommendation", "Looked after → recommendation", "2021-02-15", Some("2022-03-16"), Some(("2021-08-15", "6 months"))),
-        stage("recommendation_to_panel", "Recommendation → panel", "2022-03-16", Some("2022-07-27"), Some(("2022-06-08", "12 weeks"))),
-        stage("panel_to_adm", "Panel → ADM", "2022-07-27", Some("2022-08-10"), Some(("2022-08-10", "14 days"))),
-        stage("adm_to_lodged", "ADM → lodged", "2022-08-10", Some("2023-01-18"), None),
-        stage("lodged_to_order", "Lodged → order", "2023-01-18", Some("2023-08-08"), None),
+        stage(
+            "la_to_recommendation",
+            "Looked after → recommendation",
+            "2021-02-15",
+            Some("2022-03-16"),
+            Some(("2021-08-15", "6 months")),
+        ),
+        stage(
+            "recommendation_to_panel",
+            "Recommendation → panel",
+            "2022-03-16",
+            Some("2022-07-27"),
+            Some(("2022-06-08", "12 weeks")),
+        ),
+        stage(
+            "panel_to_adm",
+            "Panel → ADM",
+            "2022-07-27",
+            Some("2022-08-10"),
+            Some(("2022-08-10", "14 days")),
+        ),
+        stage(
+            "adm_to_lodged",
+            "ADM → lodged",
+            "2022-08-10",
+            Some("2023-01-18"),
+            None,
+        ),
+        stage(
+            "lodged_to_order",
+            "Lodged → order",
+            "2023-01-18",
+            Some("2023-08-08"),
+            None,
+        ),
     ];
     (child, stages)
 }
@@ -187,16 +244,36 @@ pub fn child_returns() -> (Child, Vec<StageBracket>) {
     use Milestone as M;
     use PlacementCategory as P;
     let child = Fixture::new("B-204", Some("2011-05-10"))
-        .placement("2019-01-10", Some("2019-03-31"), P::Residential, Some("Oakfield House"))
-        .placement("2019-04-01", Some("2019-09-30"), P::Foster, Some("Mr and Mrs Khan"))
+        .placement(
+            "2019-01-10",
+            Some("2019-03-31"),
+            P::Residential,
+            Some("Oakfield House"),
+        )
+        .placement(
+            "2019-04-01",
+            Some("2019-09-30"),
+            P::Foster,
+            Some("Mr and Mrs Khan"),
+        )
         .event("2019-01-10", M::BecameLookedAfter, None)
         .event("2019-02-20", M::LacReview, None)
         .event("2019-05-14", M::LacReview, None)
         .event("2019-09-30", M::ReturnedHome, None)
         .event("2020-02-03", M::Custom, Some("Child protection review"))
-        .placement("2020-06-01", Some("2020-06-20"), P::Other, Some("Emergency carers"))
+        .placement(
+            "2020-06-01",
+            Some("2020-06-20"),
+            P::Other,
+            Some("Emergency carers"),
+        )
         .temporary()
-        .placement("2020-06-21", Some("2021-04-30"), P::Kinship, Some("Grandmother"))
+        .placement(
+            "2020-06-21",
+            Some("2021-04-30"),
+            P::Kinship,
+            Some("Grandmother"),
+        )
         .placement("2021-05-01", None, P::Foster, Some("Carer F"))
         .legal("2019-01-10", Some("2019-09-30"), L::Voluntary, "s25")
         .legal("2020-06-01", Some("2020-07-30"), L::Interim, "Interim CSO")
@@ -206,7 +283,11 @@ pub fn child_returns() -> (Child, Vec<StageBracket>) {
         .event("2021-03-02", M::Missing, Some("Missing overnight"))
         .event("2021-04-12", M::LacReview, None)
         .event("2021-10-11", M::LacReview, None)
-        .event("2022-01-20", M::Custom, Some("Said she wants to stay with her gran"))
+        .event(
+            "2022-01-20",
+            M::Custom,
+            Some("Said she wants to stay with her gran"),
+        )
         .detail("In her own words at the review")
         .event("2022-04-11", M::LacReview, None)
         .event("2022-10-10", M::LacReview, None)
@@ -214,8 +295,133 @@ pub fn child_returns() -> (Child, Vec<StageBracket>) {
         .event("2023-10-09", M::LacReview, None)
         .build();
     let stages = vec![
-        stage("la_to_recommendation", "Looked after → recommendation", "2020-06-01", None, Some(("2020-12-01", "6 months"))),
-        stage("first_review", "Placement → first review", "2020-06-01", Some("2020-07-13"), Some(("2020-07-13", "6 weeks"))),
+        stage(
+            "la_to_recommendation",
+            "Looked after → recommendation",
+            "2020-06-01",
+            None,
+            Some(("2020-12-01", "6 months")),
+        ),
+        stage(
+            "first_review",
+            "Placement → first review",
+            "2020-06-01",
+            Some("2020-07-13"),
+            Some(("2020-07-13", "6 weeks")),
+        ),
     ];
     (child, stages)
+}
+
+/// A deterministic pseudo-random generator (64-bit LCG), so synthetic cohorts are the same on
+/// every run.
+pub struct Lcg(u64);
+
+impl Lcg {
+    pub fn new(seed: u64) -> Lcg {
+        Lcg(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407))
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
+    }
+}
+
+fn plus(date: NaiveDate, days: u64) -> NaiveDate {
+    date.checked_add_days(chrono::Days::new(days)).unwrap_or(date)
+}
+
+/// A synthetic cohort of `n` children with placements, reviews, permanence decisions and the
+/// matching stage brackets (targets 6 months, 12 weeks, 14 days).
+pub fn synthetic_cohort(n: usize, seed: u64) -> Vec<(Child, Vec<StageBracket>)> {
+    use Milestone as M;
+    use PlacementCategory as P;
+    let mut rng = Lcg::new(seed);
+    let cats = [P::Foster, P::Foster, P::Foster, P::Kinship, P::Kinship, P::Residential, P::HomeWithParents, P::ProspectiveAdopters, P::Independent, P::Secure, P::Other];
+    let first = d("2015-01-01");
+    let as_at = as_at();
+    let span = (as_at - first).num_days() as u64 - 60;
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let entry = plus(first, rng.below(span));
+        let age_days = if rng.below(3) == 0 { rng.below(700) } else { rng.below(16 * 365) };
+        let dob = entry.checked_sub_days(chrono::Days::new(age_days)).unwrap_or(entry);
+        let mut f = Fixture::new(&format!("C{:05}", i + 1), Some(&dob.to_string()));
+        let mut start = entry;
+        let placements = 1 + rng.below(5);
+        let mut ended = None;
+        for k in 0..placements {
+            let cat = cats[rng.below(cats.len() as u64) as usize];
+            let len = 30 + rng.below(600);
+            let end = plus(start, len);
+            let last = k + 1 == placements;
+            let end = if end >= as_at || (last && rng.below(3) > 0) { None } else { Some(end) };
+            f = f.placement(&start.to_string(), end.map(|e| e.to_string()).as_deref(), cat, Some(&format!("Carer {}", k + 1)));
+            match end {
+                Some(e) => {
+                    start = plus(e, 1);
+                    if last {
+                        ended = Some(e);
+                    }
+                }
+                None => break,
+            }
+        }
+        let until = ended.unwrap_or(as_at);
+        let mut review = plus(entry, 42);
+        while review < until {
+            f = f.event(&review.to_string(), M::LacReview, None);
+            review = plus(review, 182);
+        }
+        let mut stages = Vec::new();
+        let rec_target = plus(entry, 182);
+        let rec = plus(entry, 90 + rng.below(500));
+        if rec < until && rng.below(2) == 0 {
+            f = f.event(&rec.to_string(), M::PermanenceRecommendation, None);
+            stages.push(stage_at("la_to_recommendation", "Looked after → recommendation", entry, Some(rec), Some((rec_target, "6 months"))));
+            let panel = plus(rec, 30 + rng.below(160));
+            let panel_target = plus(rec, 84);
+            if panel < as_at {
+                f = f.event(&panel.to_string(), M::Panel, None);
+                stages.push(stage_at("recommendation_to_panel", "Recommendation → panel", rec, Some(panel), Some((panel_target, "12 weeks"))));
+                let adm = plus(panel, 5 + rng.below(30));
+                if adm < as_at {
+                    f = f.event(&adm.to_string(), M::AdmDecision, None);
+                    stages.push(stage_at("panel_to_adm", "Panel → ADM", panel, Some(adm), Some((plus(panel, 14), "14 days"))));
+                } else {
+                    stages.push(stage_at("panel_to_adm", "Panel → ADM", panel, None, Some((plus(panel, 14), "14 days"))));
+                }
+            } else {
+                stages.push(stage_at("recommendation_to_panel", "Recommendation → panel", rec, None, Some((panel_target, "12 weeks"))));
+            }
+        } else if ended.is_none() {
+            stages.push(stage_at("la_to_recommendation", "Looked after → recommendation", entry, None, Some((rec_target, "6 months"))));
+        }
+        out.push((f.build(), stages));
+    }
+    out
+}
+
+fn stage_at(id: &str, label: &str, start: NaiveDate, end: Option<NaiveDate>, target: Option<(NaiveDate, &str)>) -> StageBracket {
+    StageBracket {
+        id: id.into(),
+        label: label.into(),
+        start,
+        end,
+        target: target.map(|(date, label)| StageTarget {
+            date,
+            label: label.into(),
+        }),
+        source: None,
+    }
 }
