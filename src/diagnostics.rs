@@ -35,6 +35,7 @@ pub enum Code {
     TooLarge,
     NoTableRecognised,
     TableIgnored,
+    HiddenSheetRead,
     MappingInvalid,
     // Row rejections.
     MissingValue,
@@ -70,6 +71,7 @@ impl Code {
             Code::TooLarge => "too_large",
             Code::NoTableRecognised => "no_table_recognised",
             Code::TableIgnored => "table_ignored",
+            Code::HiddenSheetRead => "hidden_sheet_read",
             Code::MappingInvalid => "mapping_invalid",
             Code::MissingValue => "missing_value",
             Code::InvalidDate => "invalid_date",

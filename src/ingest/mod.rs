@@ -5,11 +5,28 @@
 //! table recognition, date and label parsing. It knows nothing about care periods or
 //! statistics.
 
+pub mod file;
+pub mod header;
+pub mod labels;
+pub mod mapping;
+pub mod preview;
+pub mod sheet;
+pub mod template;
+pub mod text;
+
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::error::Error;
-use crate::model::Records;
-use crate::report::InputSummary;
+use crate::model::{LegalRecord, PlacementRecord, Records};
+use crate::report::{
+    ColumnMatch, FileSummary, InputSummary, SheetSummary, TableSummary, UnknownLabel,
+};
+use file::{Format, Sheet};
+use header::{Recognised, TableKind};
+use labels::LabelReader;
+use mapping::{KindChoice, TableMapping};
 use serde::{Deserialize, Serialize};
+use sheet::SheetData;
+use template::{Sink, TableContext};
 
 /// One input file: its name (used only in messages) and its bytes.
 #[derive(Clone, Copy, Debug)]
@@ -23,19 +40,23 @@ pub struct InputFile<'a> {
 pub struct Limits {
     /// Largest accepted file, in bytes.
     pub max_file_bytes: u64,
+    /// Largest total uncompressed size of a workbook's zip entries, in bytes.
+    pub max_uncompressed_bytes: u64,
+    /// Most cells (rows × columns of the used range) in one sheet.
+    pub max_cells: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_bytes: 512 * 1024 * 1024,
+            max_uncompressed_bytes: 1024 * 1024 * 1024,
+            max_cells: 50_000_000,
         }
     }
 }
 
-/// A user's mapping of columns and labels (holds no data).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Mapping {}
+pub use mapping::Mapping;
 
 /// The result of reading every input file.
 #[derive(Clone, Debug, Default)]
@@ -44,24 +65,379 @@ pub struct Loaded {
     pub summary: InputSummary,
 }
 
-/// Reads every file. See the module documentation.
+/// Reads every file. A file that cannot be read at all becomes a fatal diagnostic and the
+/// others are still read; `Err` only when no file held a recognisable table.
 pub fn load(
     files: &[InputFile<'_>],
     mapping: Option<&Mapping>,
     limits: &Limits,
 ) -> Result<Loaded, Error> {
-    let _ = (mapping, limits);
-    Err(Error::new(
-        files
+    let empty = Mapping::default();
+    let mapping = mapping.unwrap_or(&empty);
+    let labels = LabelReader::new(
+        &mapping.labels.placement_type,
+        &mapping.labels.legal_status,
+        &mapping.labels.event,
+    );
+    let mut sink = Sink::new(labels);
+    let mut summary = InputSummary::default();
+    for file in files {
+        load_file(file, mapping, limits, &mut sink, &mut summary);
+    }
+    if summary.tables.is_empty() {
+        let mut diagnostics: Vec<Diagnostic> = sink
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Fatal)
+            .collect();
+        if diagnostics.is_empty() {
+            diagnostics.push(Diagnostic::new(
+                Severity::Fatal,
+                Code::NoTableRecognised,
+                "No table of placements, legal status, events or children was recognised. Driftline looks for a header row with columns such as child_id, start_date, placement_type (placements), date and event (events). Check the header row, or map the columns yourself.",
+            ));
+        }
+        return Err(Error::new(diagnostics));
+    }
+    let mut records = std::mem::take(&mut sink.records);
+    if !summary
+        .tables
+        .iter()
+        .any(|t| t.kind == TableKind::Legal.id())
+    {
+        derive_legal_from_placements(&mut records, &mut sink);
+    }
+    summary.unknown_labels = sink
+        .labels
+        .unknown
+        .iter()
+        .map(|((field, label), count)| UnknownLabel {
+            field: field.to_string(),
+            label: label.clone(),
+            count: *count,
+            treated_as: if *field == "event" { "custom" } else { "other" }.to_string(),
+        })
+        .collect();
+    summary.diagnostics = sink.diagnostics;
+    for t in &summary.tables {
+        summary.rows_read += t.rows_read;
+        summary.rows_used += t.rows_used;
+        summary.rows_rejected += t.rows_rejected;
+    }
+    Ok(Loaded { records, summary })
+}
+
+fn load_file(
+    file: &InputFile<'_>,
+    mapping: &Mapping,
+    limits: &Limits,
+    sink: &mut Sink,
+    summary: &mut InputSummary,
+) {
+    let (mut file_summary, sheets) = match open_file(file, limits) {
+        Ok(opened) => opened,
+        Err(d) => return sink.diagnostics.push(d.file(file.name)),
+    };
+    for sheet in &sheets {
+        let table = resolve_table(file.name, sheet, mapping, &mut sink.diagnostics)
+            .map(|recognised| read_sheet(file.name, sheet, recognised, sink, summary));
+        file_summary.sheets.push(SheetSummary {
+            name: sheet.name.clone(),
+            hidden: sheet.hidden,
+            table,
+        });
+    }
+    summary.files.push(file_summary);
+}
+
+/// Checks the limits, detects the format and opens the file's sheets.
+fn open_file<'a>(
+    file: &InputFile<'a>,
+    limits: &Limits,
+) -> Result<(FileSummary, Vec<Sheet<'a>>), Box<Diagnostic>> {
+    if file.bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Box::new(Diagnostic::new(
+            Severity::Fatal,
+            Code::TooLarge,
+            format!(
+                "The file is {} MB, more than the limit of {} MB. Split it, or remove columns and rows that are not needed.",
+                file.bytes.len() / 1_000_000,
+                limits.max_file_bytes / 1_000_000
+            ),
+        )));
+    }
+    let format = file::detect(file.bytes)?;
+    let mut summary = FileSummary {
+        name: file.name.to_string(),
+        format: format.name().to_string(),
+        encoding: None,
+        delimiter: None,
+        sheets: Vec::new(),
+    };
+    let sheets = if format == Format::Csv {
+        let decoded = file::decode_text(file.bytes)?;
+        let dialect = text::sniff(&decoded.text);
+        summary.encoding = Some(decoded.encoding.name().to_string());
+        summary.delimiter = Some(match dialect.delimiter {
+            b'\t' => "tab".to_string(),
+            d => (d as char).to_string(),
+        });
+        vec![Sheet {
+            name: None,
+            hidden: false,
+            data: SheetData::Text {
+                text: decoded.text,
+                dialect,
+            },
+        }]
+    } else {
+        let (format, sheets) = file::open_workbook(file.bytes, format, limits)?;
+        summary.format = format.name().to_string();
+        sheets
+    };
+    Ok((summary, sheets))
+}
+
+/// Decides whether a sheet is a table, of which kind, with which header row and columns,
+/// applying the user's mapping. Notes why a sheet is not read.
+fn resolve_table(
+    file: &str,
+    sheet: &Sheet<'_>,
+    mapping: &Mapping,
+    notes: &mut Vec<Diagnostic>,
+) -> Option<Recognised> {
+    let sheet_name = sheet.name.as_deref();
+    let mut note = |severity: Severity, code: Code, msg: String| {
+        notes.push(
+            Diagnostic::new(severity, code, msg)
+                .file(file)
+                .sheet(sheet_name),
+        );
+    };
+    let table_mapping = mapping.table_for(file, sheet_name);
+    let choice = table_mapping
+        .map(|t| t.kind_choice().unwrap_or(KindChoice::Auto))
+        .unwrap_or(KindChoice::Auto);
+    if choice == KindChoice::Ignore {
+        note(
+            Severity::Info,
+            Code::TableIgnored,
+            "Ignored, as the mapping asks.".into(),
+        );
+        return None;
+    }
+    let forced_header = table_mapping.and_then(|t| t.header_row);
+    let head = match forced_header {
+        Some(row) => row_at(&sheet.data, row).into_iter().collect(),
+        None => header::head_rows(&sheet.data, header::HEADER_SEARCH_ROWS),
+    };
+    let Some((first_row, first_headers)) = head.first().cloned() else {
+        // An empty sheet is not a problem worth reporting unless the user pointed at it.
+        if table_mapping.is_some() {
+            note(
+                Severity::Warning,
+                Code::TableIgnored,
+                "The sheet the mapping names is empty (or has no such header row).".into(),
+            );
+        }
+        return None;
+    };
+    let forced = |kind: TableKind| Recognised {
+        kind,
+        header_row: first_row,
+        columns: header::map_columns(kind, &first_headers),
+        headers: first_headers.clone(),
+    };
+    let auto = header::recognise(&head);
+    let mut recognised = match (choice, auto) {
+        // With a forced kind and no header row given, use the best row for that kind.
+        (KindChoice::Kind(kind), Some(r)) if r.kind == kind => r,
+        (KindChoice::Kind(kind), _) => forced(kind),
+        (_, Some(r)) => r,
+        (_, None) => match (forced_header, kind_from_mapped_columns(table_mapping)) {
+            (Some(_), Some(kind)) => forced(kind),
+            (Some(row), None) => {
+                note(Severity::Warning, Code::TableIgnored, format!("Row {row} does not look like a header of placements, legal status, events or children. Choose the table kind in the mapping."));
+                return None;
+            }
+            (None, _) => {
+                let what = if sheet_name.is_some() {
+                    "This sheet"
+                } else {
+                    "This file"
+                };
+                note(Severity::Info, Code::TableIgnored, format!("{what} has no header row Driftline recognises (looked at the first {} rows), so it was not read. If it holds data, map its columns.", header::HEADER_SEARCH_ROWS));
+                return None;
+            }
+        },
+    };
+    if let Some(t) = table_mapping {
+        for (field_id, name) in &t.columns {
+            let Some(field) = header::Field::from_id(field_id) else {
+                continue;
+            };
+            match find_column(&recognised.headers, name) {
+                Some(col) => {
+                    for c in recognised.columns.iter_mut() {
+                        if *c == Some(field) {
+                            *c = None;
+                        }
+                    }
+                    if col >= recognised.columns.len() {
+                        recognised.columns.resize(col + 1, None);
+                        recognised.headers.resize(col + 1, String::new());
+                    }
+                    recognised.columns[col] = Some(field);
+                }
+                None => note(Severity::Warning, Code::MappingInvalid, format!("The mapping names column \"{name}\" for {field_id}, but the header row has no such column.")),
+            }
+        }
+    }
+    let missing: Vec<&str> = recognised
+        .kind
+        .required()
+        .iter()
+        .filter(|f| recognised.column_of(**f).is_none())
+        .map(|f| f.id())
+        .collect();
+    if !missing.is_empty() {
+        note(Severity::Warning, Code::TableIgnored, format!("This {} table has no {} column, so it was not read. Map the column in the mapping step.", recognised.kind.id(), missing.join(" or ")));
+        return None;
+    }
+    Some(recognised)
+}
+
+/// Reads a recognised sheet's rows; returns its table index.
+fn read_sheet(
+    file: &str,
+    sheet: &Sheet<'_>,
+    recognised: Recognised,
+    sink: &mut Sink,
+    summary: &mut InputSummary,
+) -> usize {
+    let sheet_name = sheet.name.as_deref();
+    let index = summary.tables.len();
+    let ctx = TableContext {
+        index: index as u32,
+        file,
+        sheet: sheet_name,
+    };
+    let counts = template::read_table(&sheet.data, &recognised, &ctx, sink);
+    if sheet.hidden {
+        sink.diagnostics.push(
+            Diagnostic::new(
+                Severity::Info,
+                Code::HiddenSheetRead,
+                format!(
+                    "This sheet is hidden in the workbook; it was read as a {} table.",
+                    recognised.kind.id()
+                ),
+            )
+            .file(file)
+            .sheet(sheet_name),
+        );
+    }
+    let first_column = sheet.data.first_column();
+    summary.tables.push(TableSummary {
+        file: file.to_string(),
+        sheet: sheet.name.clone(),
+        kind: recognised.kind.id().to_string(),
+        header_row: recognised.header_row,
+        columns: recognised
+            .headers
             .iter()
-            .map(|f| {
-                Diagnostic::new(
-                    Severity::Fatal,
-                    Code::NoTableRecognised,
-                    "Reading files is not implemented yet.",
-                )
-                .file(f.name)
+            .enumerate()
+            .map(|(i, h)| ColumnMatch {
+                field: match recognised.columns.get(i).copied().flatten() {
+                    Some(f) => f.id().to_string(),
+                    None if recognised.kind == TableKind::Children && !h.trim().is_empty() => {
+                        "attribute".to_string()
+                    }
+                    None => "ignored".to_string(),
+                },
+                header: h.clone(),
+                index: i + first_column,
             })
             .collect(),
-    ))
+        rows_read: counts.read,
+        rows_used: counts.used,
+        rows_rejected: counts.rejected,
+    });
+    index
+}
+
+/// The kind whose required columns the mapping's explicit columns cover.
+fn kind_from_mapped_columns(table_mapping: Option<&TableMapping>) -> Option<TableKind> {
+    let t = table_mapping?;
+    TableKind::ALL
+        .into_iter()
+        .find(|k| k.required().iter().all(|f| t.columns.contains_key(f.id())))
+}
+
+/// The texts of the row with the given user-visible number.
+fn row_at(data: &SheetData<'_>, wanted: u32) -> Option<(u32, Vec<String>)> {
+    let mut found = None;
+    data.for_each_row(&mut |row, cells| {
+        if row == wanted {
+            found = Some((row, cells.iter().map(|c| c.text().into_owned()).collect()));
+        }
+        row < wanted
+    });
+    found
+}
+
+/// A column by header text (ignoring case and punctuation) or by Excel letter.
+fn find_column(headers: &[String], name: &str) -> Option<usize> {
+    let n = header::normalise(name);
+    if let Some(i) = headers.iter().position(|h| header::normalise(h) == n) {
+        return Some(i);
+    }
+    let letters = name.trim();
+    if !letters.is_empty() && letters.len() <= 3 && letters.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        let mut index = 0usize;
+        for b in letters.bytes() {
+            index = index * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1);
+        }
+        return Some(index - 1);
+    }
+    None
+}
+
+/// Without a legal status table, legal spells come from the placements' legal status column:
+/// consecutive placements with the same status become one spell.
+fn derive_legal_from_placements(records: &mut Records, sink: &mut Sink) {
+    let mut by_child: Vec<&PlacementRecord> = records
+        .placements
+        .iter()
+        .filter(|p| p.legal_status.is_some())
+        .collect();
+    by_child.sort_by(|a, b| (&a.child_id, a.start).cmp(&(&b.child_id, b.start)));
+    let mut spells: Vec<LegalRecord> = Vec::new();
+    for p in by_child {
+        let Some(status) = &p.legal_status else {
+            continue;
+        };
+        if let Some(last) = spells.last_mut() {
+            let adjoining = last
+                .end
+                .is_none_or(|e| p.start <= e.checked_add_days(chrono::Days::new(1)).unwrap_or(e));
+            if last.child_id == p.child_id && last.legal_status == *status && adjoining {
+                last.end = match (last.end, p.end) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                continue;
+            }
+        }
+        spells.push(LegalRecord {
+            child_id: p.child_id.clone(),
+            start: p.start,
+            end: p.end,
+            category: sink.labels.legal(status).value,
+            legal_status: status.clone(),
+            source: p.source,
+        });
+    }
+    records.legal = spells;
 }

@@ -206,9 +206,9 @@ impl Builder<'_> {
         } = p;
         let dob = record.as_ref().and_then(|r| r.date_of_birth);
 
-        placements.sort_by(|a, b| (a.start, a.end, a.source).cmp(&(b.start, b.end, b.source)));
-        legal.sort_by(|a, b| (a.start, a.end, a.source).cmp(&(b.start, b.end, b.source)));
-        events.sort_by(|a, b| (a.date, a.source).cmp(&(b.date, b.source)));
+        placements.sort_by_key(|a| (a.start, a.end, a.source));
+        legal.sort_by_key(|a| (a.start, a.end, a.source));
+        events.sort_by_key(|a| (a.date, a.source));
 
         self.drop_duplicate_placements(&id, &mut placements);
         self.drop_duplicate_events(&id, &mut events);

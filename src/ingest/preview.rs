@@ -1,0 +1,160 @@
+//! The mapping step's view of the input: for each file and sheet, the first rows as text and
+//! how Driftline would read them (table kind, header row, column fields), so the user can
+//! check it, choose another sheet or header row, and override columns before loading.
+
+use super::header::{self, Recognised};
+use super::{open_file, resolve_table, InputFile, Limits, Mapping};
+use crate::diagnostics::Diagnostic;
+use serde::Serialize;
+
+/// How many rows a preview shows, and how many columns at most.
+pub const PREVIEW_ROWS: usize = 30;
+pub const PREVIEW_COLUMNS: usize = 60;
+
+/// The preview of every input file.
+#[derive(Clone, Debug, Serialize)]
+pub struct Preview {
+    pub files: Vec<FilePreview>,
+}
+
+/// One file: its format and sheets, or the problem that stops it being read.
+#[derive(Clone, Debug, Serialize)]
+pub struct FilePreview {
+    pub name: String,
+    pub format: Option<String>,
+    pub problem: Option<Diagnostic>,
+    pub sheets: Vec<SheetPreview>,
+}
+
+/// One sheet: its first rows and how it would be read.
+#[derive(Clone, Debug, Serialize)]
+pub struct SheetPreview {
+    pub name: Option<String>,
+    pub hidden: bool,
+    /// `(row number as the user sees it, cell texts)`, blank rows left out.
+    pub rows: Vec<(u32, Vec<String>)>,
+    /// The table Driftline recognised, if any.
+    pub table: Option<TablePreview>,
+    /// Why the sheet would not be read, or what the mapping could not apply.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// A recognised table.
+#[derive(Clone, Debug, Serialize)]
+pub struct TablePreview {
+    pub kind: String,
+    pub header_row: u32,
+    /// For each column of the header row: its field id, or null.
+    pub columns: Vec<Option<String>>,
+    /// Required fields of this kind that no column provides.
+    pub missing: Vec<String>,
+}
+
+/// Previews every file under the given mapping.
+pub fn preview(files: &[InputFile<'_>], mapping: Option<&Mapping>, limits: &Limits) -> Preview {
+    let empty = Mapping::default();
+    let mapping = mapping.unwrap_or(&empty);
+    let files = files
+        .iter()
+        .map(|file| match open_file(file, limits) {
+            Err(d) => FilePreview {
+                name: file.name.to_string(),
+                format: None,
+                problem: Some(d.file(file.name)),
+                sheets: Vec::new(),
+            },
+            Ok((summary, sheets)) => FilePreview {
+                name: file.name.to_string(),
+                format: Some(summary.format),
+                problem: None,
+                sheets: sheets
+                    .iter()
+                    .map(|sheet| {
+                        let mut notes = Vec::new();
+                        let table = resolve_table(file.name, sheet, mapping, &mut notes)
+                            .map(|r| table_preview(&r));
+                        let rows = header::head_rows(&sheet.data, PREVIEW_ROWS)
+                            .into_iter()
+                            .map(|(n, mut cells)| {
+                                cells.truncate(PREVIEW_COLUMNS);
+                                (n, cells)
+                            })
+                            .collect();
+                        SheetPreview {
+                            name: sheet.name.clone(),
+                            hidden: sheet.hidden,
+                            rows,
+                            table,
+                            notes,
+                        }
+                    })
+                    .collect(),
+            },
+        })
+        .collect();
+    Preview { files }
+}
+
+fn table_preview(r: &Recognised) -> TablePreview {
+    TablePreview {
+        kind: r.kind.id().to_string(),
+        header_row: r.header_row,
+        columns: r
+            .columns
+            .iter()
+            .map(|c| c.map(|f| f.id().to_string()))
+            .collect(),
+        missing: r
+            .kind
+            .required()
+            .iter()
+            .filter(|f| r.column_of(**f).is_none())
+            .map(|f| f.id().to_string())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn previews_rows_and_recognition() {
+        let text = "Report title\n\nChild ID,Start date,Placement type\nC1,01/01/2020,Foster\n";
+        let files = [
+            InputFile {
+                name: "p.csv",
+                bytes: text.as_bytes(),
+            },
+            InputFile {
+                name: "bad.csv",
+                bytes: b"",
+            },
+        ];
+        let p = preview(&files, None, &Limits::default());
+        let sheet = &p.files[0].sheets[0];
+        assert_eq!(sheet.rows.len(), 3);
+        assert_eq!(sheet.rows[1].0, 3);
+        let table = sheet.table.as_ref().unwrap();
+        assert_eq!((table.kind.as_str(), table.header_row), ("placements", 3));
+        assert_eq!(
+            table.columns,
+            vec![
+                Some("child_id".to_string()),
+                Some("start_date".to_string()),
+                Some("placement_type".to_string())
+            ]
+        );
+        assert!(p.files[1].problem.is_some());
+        // A mapping pointing at another header row changes the reading.
+        let mapping =
+            Mapping::from_json(r#"{"tables":[{"header_row":1,"kind":"events"}]}"#).unwrap();
+        let p = preview(&files[..1], Some(&mapping), &Limits::default());
+        let table = p.files[0].sheets[0].table.as_ref();
+        assert!(
+            table.is_none(),
+            "an events table without its columns is not read"
+        );
+        assert!(!p.files[0].sheets[0].notes.is_empty());
+    }
+}

@@ -1,0 +1,409 @@
+//! Rows of a recognised template table → records. Each non-blank data row is either turned
+//! into a record (used) or rejected with a located diagnostic; nothing is dropped silently.
+
+use super::header::{Field, Recognised, TableKind};
+use super::labels::LabelReader;
+use super::sheet::{column_letters, Cell, SheetData};
+use crate::date::DateError;
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::model::{
+    ChildRecord, EventRecord, LegalRecord, PlacementRecord, Records, SourceRow, Text,
+};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, HashSet};
+
+/// Shared state while reading every table of a load.
+#[derive(Default)]
+pub struct Sink {
+    pub records: Records,
+    pub diagnostics: Vec<Diagnostic>,
+    pub labels: LabelReader,
+    interner: HashSet<Text>,
+}
+
+impl Sink {
+    pub fn new(labels: LabelReader) -> Self {
+        Sink {
+            labels,
+            ..Default::default()
+        }
+    }
+
+    /// Returns shared text equal to `s`, allocating only the first time it is seen.
+    pub fn intern(&mut self, s: &str) -> Text {
+        if let Some(t) = self.interner.get(s) {
+            return t.clone();
+        }
+        let t: Text = Text::from(s);
+        self.interner.insert(t.clone());
+        t
+    }
+}
+
+/// Where a table is, for diagnostics.
+pub struct TableContext<'a> {
+    pub index: u32,
+    pub file: &'a str,
+    pub sheet: Option<&'a str>,
+}
+
+/// Row counts of one table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub read: u64,
+    pub used: u64,
+    pub rejected: u64,
+}
+
+/// Reads every data row below the header.
+pub fn read_table(
+    data: &SheetData<'_>,
+    table: &Recognised,
+    ctx: &TableContext<'_>,
+    sink: &mut Sink,
+) -> Counts {
+    let mut reader = RowReader {
+        table,
+        ctx,
+        is_1904: data.is_1904(),
+        first_column: data.first_column(),
+        counts: Counts::default(),
+        month_first: BTreeMap::new(),
+    };
+    data.for_each_row(&mut |row, cells| {
+        if row <= table.header_row || cells.iter().all(Cell::is_blank) {
+            return true;
+        }
+        reader.counts.read += 1;
+        match reader.row(row, cells, sink) {
+            Ok(()) => reader.counts.used += 1,
+            Err(d) => {
+                reader.counts.rejected += 1;
+                sink.diagnostics.push(*d);
+            }
+        }
+        true
+    });
+    for (col, (n, example)) in std::mem::take(&mut reader.month_first) {
+        let column = reader.column_name(col);
+        sink.diagnostics.push(
+            Diagnostic::new(
+                Severity::Warning,
+                Code::MonthFirstColumn,
+                format!(
+                    "{n} date(s) in column \"{column}\" only make sense month-first (for example \"{example}\"). Driftline reads dates day-first and never swaps them silently, so those rows were rejected. If the column was exported month-first, export it again as dd/mm/yyyy or yyyy-mm-dd."
+                ),
+            )
+            .file(ctx.file)
+            .sheet(ctx.sheet)
+            .column(column),
+        );
+    }
+    reader.counts
+}
+
+struct RowReader<'a> {
+    table: &'a Recognised,
+    ctx: &'a TableContext<'a>,
+    is_1904: bool,
+    first_column: usize,
+    counts: Counts,
+    /// Column → (count, first example) of month-first dates.
+    month_first: BTreeMap<usize, (u64, String)>,
+}
+
+type RowResult = Result<(), Box<Diagnostic>>;
+
+impl RowReader<'_> {
+    fn column_name(&self, col: usize) -> String {
+        match self.table.headers.get(col).map(|h| h.trim()) {
+            Some(h) if !h.is_empty() => h.to_string(),
+            _ => format!("column {}", column_letters(col + self.first_column)),
+        }
+    }
+
+    fn reject(
+        &self,
+        row: u32,
+        col: usize,
+        code: Code,
+        child: Option<&str>,
+        msg: String,
+    ) -> Box<Diagnostic> {
+        let mut d = Diagnostic::new(Severity::Rejected, code, msg)
+            .file(self.ctx.file)
+            .sheet(self.ctx.sheet)
+            .row(row)
+            .column(self.column_name(col));
+        if let Some(c) = child {
+            d = d.child(c);
+        }
+        Box::new(d)
+    }
+
+    fn cell<'c>(&self, cells: &'c [Cell<'c>], field: Field) -> Option<(usize, Cell<'c>)> {
+        let col = self.table.column_of(field)?;
+        Some((col, cells.get(col).copied().unwrap_or(Cell::Empty)))
+    }
+
+    fn text<'c>(&self, cells: &'c [Cell<'c>], field: Field) -> Option<std::borrow::Cow<'c, str>> {
+        let (_, c) = self.cell(cells, field)?;
+        let t = c.text();
+        (!t.is_empty()).then_some(t)
+    }
+
+    fn required_text<'c>(
+        &self,
+        row: u32,
+        cells: &'c [Cell<'c>],
+        field: Field,
+        child: Option<&str>,
+        why: &str,
+    ) -> Result<std::borrow::Cow<'c, str>, Box<Diagnostic>> {
+        let col = self.table.column_of(field).unwrap_or(0);
+        self.text(cells, field).ok_or_else(|| {
+            self.reject(
+                row,
+                col,
+                Code::MissingValue,
+                child,
+                format!("The {} is blank; {why}", field.id().replace('_', " ")),
+            )
+        })
+    }
+
+    /// Reads a date; `Ok(None)` when blank.
+    fn date(
+        &mut self,
+        row: u32,
+        cells: &[Cell<'_>],
+        field: Field,
+        child: Option<&str>,
+    ) -> Result<Option<NaiveDate>, Box<Diagnostic>> {
+        let Some((col, cell)) = self.cell(cells, field) else {
+            return Ok(None);
+        };
+        if cell.is_blank() {
+            return Ok(None);
+        }
+        match cell.date(self.is_1904) {
+            Ok(d) => Ok(Some(d)),
+            Err(e) => {
+                let shown = cell.text().into_owned();
+                let code = match e {
+                    DateError::MonthFirst { .. } => {
+                        let entry = self.month_first.entry(col).or_insert((0, shown.clone()));
+                        entry.0 += 1;
+                        Code::MonthFirstDate
+                    }
+                    _ => Code::InvalidDate,
+                };
+                Err(self.reject(
+                    row,
+                    col,
+                    code,
+                    child,
+                    format!("The {} \"{shown}\" {e}.", field.id().replace('_', " ")),
+                ))
+            }
+        }
+    }
+
+    fn required_date(
+        &mut self,
+        row: u32,
+        cells: &[Cell<'_>],
+        field: Field,
+        child: Option<&str>,
+        why: &str,
+    ) -> Result<NaiveDate, Box<Diagnostic>> {
+        match self.date(row, cells, field, child)? {
+            Some(d) => Ok(d),
+            None => {
+                let col = self.table.column_of(field).unwrap_or(0);
+                Err(self.reject(
+                    row,
+                    col,
+                    Code::MissingValue,
+                    child,
+                    format!("The {} is blank; {why}", field.id().replace('_', " ")),
+                ))
+            }
+        }
+    }
+
+    fn source(&self, row: u32) -> SourceRow {
+        SourceRow {
+            table: self.ctx.index,
+            row,
+        }
+    }
+
+    fn row(&mut self, row: u32, cells: &[Cell<'_>], sink: &mut Sink) -> RowResult {
+        let id = self.required_text(
+            row,
+            cells,
+            Field::ChildId,
+            None,
+            "every row must say which child it is about.",
+        )?;
+        let child_id = sink.intern(&id);
+        let child = Some(&*child_id);
+        match self.table.kind {
+            TableKind::Children => self.children_row(row, cells, child_id, sink),
+            TableKind::Placements => {
+                let start = self.required_date(
+                    row,
+                    cells,
+                    Field::StartDate,
+                    child,
+                    "a placement needs the date it started.",
+                )?;
+                let end = self.date(row, cells, Field::EndDate, child)?;
+                let ptype = self.required_text(
+                    row,
+                    cells,
+                    Field::PlacementType,
+                    child,
+                    "a placement needs its type (for example \"Foster care\" or \"Kinship care\").",
+                )?;
+                let category = sink.labels.placement(&ptype).value;
+                let placement_type = sink.intern(&ptype);
+                let carer = self.text(cells, Field::Carer).map(|c| sink.intern(&c));
+                let legal_status = self
+                    .text(cells, Field::LegalStatus)
+                    .map(|c| sink.intern(&c));
+                if let Some(ls) = &legal_status {
+                    // Counted so unknown legal labels are listed even without a Legal table.
+                    sink.labels.legal(ls);
+                }
+                sink.records.placements.push(PlacementRecord {
+                    child_id,
+                    start,
+                    end,
+                    category,
+                    placement_type,
+                    carer,
+                    legal_status,
+                    temporary: false,
+                    starts_period: false,
+                    ends_period: false,
+                    source: self.source(row),
+                });
+                Ok(())
+            }
+            TableKind::Legal => {
+                let start = self.required_date(
+                    row,
+                    cells,
+                    Field::StartDate,
+                    child,
+                    "a legal status needs the date it started.",
+                )?;
+                let end = self.date(row, cells, Field::EndDate, child)?;
+                let status = self.required_text(
+                    row,
+                    cells,
+                    Field::LegalStatus,
+                    child,
+                    "a legal status row needs the status (for example \"CSO\").",
+                )?;
+                let category = sink.labels.legal(&status).value;
+                let legal_status = sink.intern(&status);
+                sink.records.legal.push(LegalRecord {
+                    child_id,
+                    start,
+                    end,
+                    category,
+                    legal_status,
+                    source: self.source(row),
+                });
+                Ok(())
+            }
+            TableKind::Events => {
+                let date =
+                    self.required_date(row, cells, Field::Date, child, "an event needs its date.")?;
+                let label = self.required_text(
+                    row,
+                    cells,
+                    Field::Event,
+                    child,
+                    "an event row needs the event (for example \"LAC review\").",
+                )?;
+                let milestone = sink.labels.event(&label).value;
+                let label = sink.intern(&label);
+                let detail = self.text(cells, Field::Detail).map(|d| Text::from(&*d));
+                sink.records.events.push(EventRecord {
+                    child_id,
+                    date,
+                    milestone,
+                    label,
+                    detail,
+                    source: self.source(row),
+                });
+                Ok(())
+            }
+        }
+    }
+
+    fn children_row(
+        &mut self,
+        row: u32,
+        cells: &[Cell<'_>],
+        child_id: Text,
+        sink: &mut Sink,
+    ) -> RowResult {
+        // An unreadable date of birth does not lose the child: the row is used without it
+        // and the problem is reported.
+        let date_of_birth = match self.date(row, cells, Field::DateOfBirth, Some(&child_id)) {
+            Ok(d) => d,
+            Err(mut d) => {
+                d.severity = Severity::Warning;
+                d.message
+                    .push_str(" The child is kept without a date of birth.");
+                sink.diagnostics.push(*d);
+                None
+            }
+        };
+        let sex = self
+            .text(cells, Field::Sex)
+            .map(|s| sink.intern(normalise_sex(&s)));
+        let local_authority = self
+            .text(cells, Field::LocalAuthority)
+            .map(|s| sink.intern(&s));
+        let team = self.text(cells, Field::Team).map(|s| sink.intern(&s));
+        let mut attributes = BTreeMap::new();
+        for (col, field) in self.table.columns.iter().enumerate() {
+            if field.is_some() {
+                continue;
+            }
+            let header = match self.table.headers.get(col).map(|h| h.trim()) {
+                Some(h) if !h.is_empty() => h,
+                _ => continue,
+            };
+            let value = cells.get(col).map(|c| c.text()).unwrap_or_default();
+            if !value.is_empty() {
+                attributes.insert(sink.intern(header), sink.intern(&value));
+            }
+        }
+        sink.records.children.push(ChildRecord {
+            child_id,
+            date_of_birth,
+            sex,
+            local_authority,
+            team,
+            attributes,
+            source: self.source(row),
+        });
+        Ok(())
+    }
+}
+
+/// Common spellings of sex become `Male`/`Female`; anything else is kept as written.
+fn normalise_sex(s: &str) -> &str {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "m" | "male" | "boy" => "Male",
+        "f" | "female" | "girl" => "Female",
+        _ => s,
+    }
+}
