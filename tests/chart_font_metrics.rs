@@ -52,7 +52,9 @@ fn table(bytes: &[u8]) -> (u16, Vec<(u32, Vec<u16>)>) {
 }
 
 fn render(name: &str, runs: &[(u32, Vec<u16>)], out: &mut String) {
-    out.push_str(&format!("pub(crate) static {name}: &[(u32, &[u16])] = &[\n"));
+    out.push_str(&format!(
+        "pub(crate) static {name}: &[(u32, &[u16])] = &[\n"
+    ));
     for (start, widths) in runs {
         out.push_str(&format!("    (0x{start:04X}, &["));
         for (i, w) in widths.iter().enumerate() {
@@ -82,7 +84,9 @@ fn generate() -> String {
          //! Advance widths in font units, in runs of consecutive code points. Liberation Sans is\n\
          //! metric-compatible with Arial, so the same widths hold for the browser's font stack.\n\n",
     );
-    out.push_str(&format!("pub(crate) const UNITS_PER_EM: f32 = {upem_r}.0;\n\n"));
+    out.push_str(&format!(
+        "pub(crate) const UNITS_PER_EM: f32 = {upem_r}.0;\n\n"
+    ));
     render("REGULAR", &runs_r, &mut out);
     out.push('\n');
     render("BOLD", &runs_b, &mut out);

@@ -86,7 +86,7 @@ impl DateScale {
             guard += 1;
             let month_index = d.month0();
             let on_step = if step < 12 {
-                month_index % step == 0
+                month_index.is_multiple_of(step)
             } else {
                 month_index == 0 && d.year().rem_euclid((step / 12) as i32) == 0
             };
@@ -209,7 +209,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

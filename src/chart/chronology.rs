@@ -224,7 +224,7 @@ pub fn chronology(child: &Child, options: &ChronologyOptions) -> Chronology {
             },
         ));
     }
-    rows.sort_by(|(ka, a), (kb, b)| (a.date, *ka, a.source).cmp(&(b.date, *kb, b.source)));
+    rows.sort_by_key(|(k, r)| (r.date, *k, r.source));
     let name = if options.pseudonymise {
         "Child 1".to_string()
     } else {

@@ -72,7 +72,7 @@ pub fn place_labels(requests: &[LabelRequest], config: &PlacerConfig) -> Vec<Opt
         pending[i] = false;
         let req = requests[i];
         let width = req.width.max(0.0);
-        if !(width <= config.max_x - config.min_x) || !req.anchor.is_finite() {
+        if width > config.max_x - config.min_x || !width.is_finite() || !req.anchor.is_finite() {
             continue;
         }
         let leader = (req.anchor - 0.5, req.anchor + 0.5);

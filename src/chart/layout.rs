@@ -99,6 +99,8 @@ pub enum PatternKind {
     Cross,
     Horizontal,
     Vertical,
+    /// Horizontal and vertical lines.
+    Grid,
     Dots,
 }
 

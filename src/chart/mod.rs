@@ -24,6 +24,7 @@ pub mod layout;
 pub mod paint;
 pub mod palette;
 mod render;
+pub mod request;
 pub mod stage;
 pub mod text;
 pub mod timeline;
@@ -35,6 +36,9 @@ pub use paint::{paint, PaintOptions, PaintTarget};
 #[cfg(not(target_arch = "wasm32"))]
 pub use render::render_png;
 pub use render::{render_svg, RenderError};
+#[cfg(not(target_arch = "wasm32"))]
+pub use request::render_chart;
+pub use request::{layout_chart, ChartError, ChartInput, ChartKind, ChartRequest, OutputFormat};
 pub use stage::{StageBracket, StageTarget};
 pub use text::{BundledMetrics, TextMeasure, FONT_STACK};
 pub use timeline::{timeline, Timeline, TimelineOptions};

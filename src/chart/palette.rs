@@ -89,7 +89,7 @@ pub fn placement(category: PlacementCategory) -> (Color, Option<Pattern>, Color)
         PlacementCategory::Independent => (SKY, pat(PatternKind::Vertical, light), TEXT),
         PlacementCategory::Other => (
             Color::rgb(0xC4, 0xC4, 0xC4),
-            pat(PatternKind::BackDiagonal, light),
+            pat(PatternKind::Grid, light),
             TEXT,
         ),
     }

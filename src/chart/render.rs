@@ -49,6 +49,7 @@ pub fn render_svg(layout: &Layout) -> Result<String, RenderError> {
         return Err(RenderError("unterminated SVG header from plotters".into()));
     };
     let (attrs, tail) = rest.split_at(end);
+    let tail = tidy_font_sizes(tail);
     Ok(format!(
         "<svg width=\"{}\" height=\"{}\" {attrs} role=\"img\" aria-labelledby=\"chart-title chart-desc\">\n<title id=\"chart-title\">{}</title>\n<desc id=\"chart-desc\">{}</desc>{}",
         fmt_px(layout.width),
@@ -57,6 +58,30 @@ pub fn render_svg(layout: &Layout) -> Result<String, RenderError> {
         xml_escape(&layout.description),
         &tail[1..]
     ))
+}
+
+/// plotters writes the font size as the given size divided by 1.24, which is not always exact
+/// in floating point ("26.000000000000004"); this rounds every `font-size` to 0.01 pixel.
+fn tidy_font_sizes(svg: &str) -> String {
+    const KEY: &str = "font-size=\"";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find(KEY) {
+        let (head, after) = rest.split_at(i + KEY.len());
+        out.push_str(head);
+        let Some(end) = after.find('"') else {
+            rest = after;
+            break;
+        };
+        let (value, tail) = after.split_at(end);
+        match value.parse::<f64>() {
+            Ok(v) => out.push_str(&format!("{}", (v * 100.0).round() / 100.0)),
+            Err(_) => out.push_str(value),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 fn fmt_px(v: f32) -> String {

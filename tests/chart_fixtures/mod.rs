@@ -319,11 +319,16 @@ pub struct Lcg(u64);
 
 impl Lcg {
     pub fn new(seed: u64) -> Lcg {
-        Lcg(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407))
+        Lcg(seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407))
     }
 
     pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 
@@ -338,7 +343,8 @@ impl Lcg {
 }
 
 fn plus(date: NaiveDate, days: u64) -> NaiveDate {
-    date.checked_add_days(chrono::Days::new(days)).unwrap_or(date)
+    date.checked_add_days(chrono::Days::new(days))
+        .unwrap_or(date)
 }
 
 /// A synthetic cohort of `n` children with placements, reviews, permanence decisions and the
@@ -347,15 +353,33 @@ pub fn synthetic_cohort(n: usize, seed: u64) -> Vec<(Child, Vec<StageBracket>)> 
     use Milestone as M;
     use PlacementCategory as P;
     let mut rng = Lcg::new(seed);
-    let cats = [P::Foster, P::Foster, P::Foster, P::Kinship, P::Kinship, P::Residential, P::HomeWithParents, P::ProspectiveAdopters, P::Independent, P::Secure, P::Other];
+    let cats = [
+        P::Foster,
+        P::Foster,
+        P::Foster,
+        P::Kinship,
+        P::Kinship,
+        P::Residential,
+        P::HomeWithParents,
+        P::ProspectiveAdopters,
+        P::Independent,
+        P::Secure,
+        P::Other,
+    ];
     let first = d("2015-01-01");
     let as_at = as_at();
     let span = (as_at - first).num_days() as u64 - 60;
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let entry = plus(first, rng.below(span));
-        let age_days = if rng.below(3) == 0 { rng.below(700) } else { rng.below(16 * 365) };
-        let dob = entry.checked_sub_days(chrono::Days::new(age_days)).unwrap_or(entry);
+        let age_days = if rng.below(3) == 0 {
+            rng.below(700)
+        } else {
+            rng.below(16 * 365)
+        };
+        let dob = entry
+            .checked_sub_days(chrono::Days::new(age_days))
+            .unwrap_or(entry);
         let mut f = Fixture::new(&format!("C{:05}", i + 1), Some(&dob.to_string()));
         let mut start = entry;
         let placements = 1 + rng.below(5);
@@ -365,8 +389,17 @@ pub fn synthetic_cohort(n: usize, seed: u64) -> Vec<(Child, Vec<StageBracket>)> 
             let len = 30 + rng.below(600);
             let end = plus(start, len);
             let last = k + 1 == placements;
-            let end = if end >= as_at || (last && rng.below(3) > 0) { None } else { Some(end) };
-            f = f.placement(&start.to_string(), end.map(|e| e.to_string()).as_deref(), cat, Some(&format!("Carer {}", k + 1)));
+            let end = if end >= as_at || (last && rng.below(3) > 0) {
+                None
+            } else {
+                Some(end)
+            };
+            f = f.placement(
+                &start.to_string(),
+                end.map(|e| e.to_string()).as_deref(),
+                cat,
+                Some(&format!("Carer {}", k + 1)),
+            );
             match end {
                 Some(e) => {
                     start = plus(e, 1);
@@ -388,31 +421,73 @@ pub fn synthetic_cohort(n: usize, seed: u64) -> Vec<(Child, Vec<StageBracket>)> 
         let rec = plus(entry, 90 + rng.below(500));
         if rec < until && rng.below(2) == 0 {
             f = f.event(&rec.to_string(), M::PermanenceRecommendation, None);
-            stages.push(stage_at("la_to_recommendation", "Looked after → recommendation", entry, Some(rec), Some((rec_target, "6 months"))));
+            stages.push(stage_at(
+                "la_to_recommendation",
+                "Looked after → recommendation",
+                entry,
+                Some(rec),
+                Some((rec_target, "6 months")),
+            ));
             let panel = plus(rec, 30 + rng.below(160));
             let panel_target = plus(rec, 84);
             if panel < as_at {
                 f = f.event(&panel.to_string(), M::Panel, None);
-                stages.push(stage_at("recommendation_to_panel", "Recommendation → panel", rec, Some(panel), Some((panel_target, "12 weeks"))));
+                stages.push(stage_at(
+                    "recommendation_to_panel",
+                    "Recommendation → panel",
+                    rec,
+                    Some(panel),
+                    Some((panel_target, "12 weeks")),
+                ));
                 let adm = plus(panel, 5 + rng.below(30));
                 if adm < as_at {
                     f = f.event(&adm.to_string(), M::AdmDecision, None);
-                    stages.push(stage_at("panel_to_adm", "Panel → ADM", panel, Some(adm), Some((plus(panel, 14), "14 days"))));
+                    stages.push(stage_at(
+                        "panel_to_adm",
+                        "Panel → ADM",
+                        panel,
+                        Some(adm),
+                        Some((plus(panel, 14), "14 days")),
+                    ));
                 } else {
-                    stages.push(stage_at("panel_to_adm", "Panel → ADM", panel, None, Some((plus(panel, 14), "14 days"))));
+                    stages.push(stage_at(
+                        "panel_to_adm",
+                        "Panel → ADM",
+                        panel,
+                        None,
+                        Some((plus(panel, 14), "14 days")),
+                    ));
                 }
             } else {
-                stages.push(stage_at("recommendation_to_panel", "Recommendation → panel", rec, None, Some((panel_target, "12 weeks"))));
+                stages.push(stage_at(
+                    "recommendation_to_panel",
+                    "Recommendation → panel",
+                    rec,
+                    None,
+                    Some((panel_target, "12 weeks")),
+                ));
             }
         } else if ended.is_none() {
-            stages.push(stage_at("la_to_recommendation", "Looked after → recommendation", entry, None, Some((rec_target, "6 months"))));
+            stages.push(stage_at(
+                "la_to_recommendation",
+                "Looked after → recommendation",
+                entry,
+                None,
+                Some((rec_target, "6 months")),
+            ));
         }
         out.push((f.build(), stages));
     }
     out
 }
 
-fn stage_at(id: &str, label: &str, start: NaiveDate, end: Option<NaiveDate>, target: Option<(NaiveDate, &str)>) -> StageBracket {
+fn stage_at(
+    id: &str,
+    label: &str,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    target: Option<(NaiveDate, &str)>,
+) -> StageBracket {
     StageBracket {
         id: id.into(),
         label: label.into(),

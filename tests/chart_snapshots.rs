@@ -1,0 +1,131 @@
+//! Snapshot tests for the charts: each chart kind's layout as text and its rendered SVG, and
+//! the chronology's text and CSV, on small hand-written fixtures. Run with
+//! `UPDATE_SNAPSHOTS=1` to rewrite the files under `tests/snapshots/` after a deliberate
+//! change, and read the diff before committing it.
+
+mod chart_fixtures;
+
+use chart_fixtures::{as_at, child_17, child_returns, Fixture};
+use driftline::chart::{
+    chronology, cohort, cohort_order, render_svg, timeline, BundledMetrics, ChronologyOptions,
+    CohortOptions, CohortRow, CohortSort, TimelineOptions,
+};
+use driftline::model::{LegalCategory, Milestone, PlacementCategory};
+
+/// Compares `actual` with the snapshot file `name`, or rewrites it under `UPDATE_SNAPSHOTS`.
+fn check(name: &str, actual: &str) {
+    let path = format!("{}/tests/snapshots/{name}", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, actual).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing snapshot {path}; run with UPDATE_SNAPSHOTS=1"));
+    if expected != actual {
+        let first = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "snapshot {name} differs from line {}:\n  expected: {:?}\n  actual:   {:?}\n(rerun with UPDATE_SNAPSHOTS=1 if the change is intended)",
+            first + 1,
+            expected.lines().nth(first),
+            actual.lines().nth(first)
+        );
+    }
+}
+
+fn timeline_options() -> TimelineOptions {
+    TimelineOptions::new(as_at())
+}
+
+#[test]
+fn timeline_of_the_reference_child() {
+    let (child, stages) = child_17();
+    let t = timeline(&child, &stages, &timeline_options(), &BundledMetrics);
+    check("timeline_child_17.layout.txt", &t.layout.to_snapshot());
+    check("timeline_child_17.svg", &render_svg(&t.layout).unwrap());
+}
+
+#[test]
+fn timeline_of_a_child_who_returned_to_care() {
+    let (child, stages) = child_returns();
+    let t = timeline(&child, &stages, &timeline_options(), &BundledMetrics);
+    check("timeline_returns.layout.txt", &t.layout.to_snapshot());
+}
+
+#[test]
+fn pseudonymised_timeline() {
+    let (child, stages) = child_returns();
+    let options = TimelineOptions {
+        pseudonymise: true,
+        ..timeline_options()
+    };
+    let t = timeline(&child, &stages, &options, &BundledMetrics);
+    check(
+        "timeline_returns_pseudonymised.layout.txt",
+        &t.layout.to_snapshot(),
+    );
+    check(
+        "timeline_returns_pseudonymised.svg",
+        &render_svg(&t.layout).unwrap(),
+    );
+}
+
+#[test]
+fn chronology_text_and_csv() {
+    let (child, _) = child_returns();
+    let c = chronology(
+        &child,
+        &ChronologyOptions {
+            as_at: as_at(),
+            pseudonymise: false,
+        },
+    );
+    check("chronology_returns.txt", &c.to_text());
+    check("chronology_returns.csv", &c.to_csv());
+}
+
+/// Three small children for the cohort view: the two timeline fixtures and a child with no
+/// stages who left care.
+fn small_cohort() -> Vec<(driftline::model::Child, Vec<driftline::chart::StageBracket>)> {
+    let short = Fixture::new("C-3", Some("2016-01-20"))
+        .placement(
+            "2022-02-01",
+            Some("2022-12-31"),
+            PlacementCategory::Residential,
+            Some("Home"),
+        )
+        .legal(
+            "2022-02-01",
+            Some("2022-12-31"),
+            LegalCategory::Voluntary,
+            "s25",
+        )
+        .event("2022-03-15", Milestone::LacReview, None)
+        .build();
+    vec![child_17(), child_returns(), (short, Vec::new())]
+}
+
+#[test]
+fn cohort_view() {
+    let data = small_cohort();
+    let rows: Vec<CohortRow> = data
+        .iter()
+        .map(|(c, s)| CohortRow {
+            child: c,
+            stages: s,
+        })
+        .collect();
+    let sort = CohortSort::LongestCurrentWait;
+    let order = cohort_order(&rows, &sort, as_at());
+    let options = CohortOptions {
+        sort,
+        width: 900.0,
+        ..CohortOptions::new(as_at())
+    };
+    let c = cohort(&rows, &order, &options, &BundledMetrics);
+    check("cohort_small.layout.txt", &c.layout.to_snapshot());
+    check("cohort_small.svg", &render_svg(&c.layout).unwrap());
+}
