@@ -129,3 +129,81 @@ fn cohort_view() {
     check("cohort_small.layout.txt", &c.layout.to_snapshot());
     check("cohort_small.svg", &render_svg(&c.layout).unwrap());
 }
+
+/// Renders the README's pictures as PNG and checks each is a PNG of twice the chart's logical
+/// size; `UPDATE_DOCS=1` also writes them to `docs/`.
+#[test]
+fn readme_pictures() {
+    let (c17, s17) = child_17();
+    let (ret, sret) = child_returns();
+    let cohort_data = chart_fixtures::synthetic_cohort(2000, 7);
+    let rows: Vec<CohortRow> = cohort_data
+        .iter()
+        .map(|(c, s)| CohortRow {
+            child: c,
+            stages: s,
+        })
+        .collect();
+    let sort = CohortSort::LongestCurrentWait;
+    let order = cohort_order(&rows, &sort, as_at());
+    let screen = CohortOptions {
+        sort: sort.clone(),
+        viewport: driftline::chart::Viewport {
+            dates: None,
+            first_row: 0,
+            rows: Some(36),
+        },
+        ..CohortOptions::new(as_at())
+    };
+    let overview = CohortOptions {
+        sort: CohortSort::EntryDate,
+        row_height: 0.35,
+        ..CohortOptions::new(as_at())
+    };
+    let overview_order = cohort_order(&rows, &CohortSort::EntryDate, as_at());
+    let pictures = [
+        (
+            "timeline.png",
+            timeline(&c17, &s17, &timeline_options(), &BundledMetrics).layout,
+        ),
+        (
+            "timeline-pseudonymised.png",
+            timeline(
+                &ret,
+                &sret,
+                &TimelineOptions {
+                    pseudonymise: true,
+                    ..timeline_options()
+                },
+                &BundledMetrics,
+            )
+            .layout,
+        ),
+        (
+            "cohort.png",
+            cohort(&rows, &order, &screen, &BundledMetrics).layout,
+        ),
+        (
+            "cohort-overview.png",
+            cohort(&rows, &overview_order, &overview, &BundledMetrics).layout,
+        ),
+    ];
+    for (name, layout) in pictures {
+        let png = driftline::chart::render_png(&layout, 2.0).expect("renders");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name} is a PNG");
+        let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+        let height = u32::from_be_bytes([png[20], png[21], png[22], png[23]]);
+        assert_eq!(
+            (width, height),
+            (
+                (layout.width * 2.0).ceil() as u32,
+                (layout.height * 2.0).ceil() as u32
+            )
+        );
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            let dir = format!("{}/docs", env!("CARGO_MANIFEST_DIR"));
+            std::fs::create_dir_all(&dir).expect("docs folder");
+            std::fs::write(format!("{dir}/{name}"), png).expect("write picture");
+        }
+    }
+}

@@ -40,7 +40,7 @@ pub enum CohortSort {
 /// The part of the cohort in view: a date range (zoom) and a range of rows (scroll).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Viewport {
-    /// `None` fits the whole cohort.
+    /// `None` fits the rows in view (first entry to care to the "as at" date).
     pub dates: Option<(NaiveDate, NaiveDate)>,
     pub first_row: usize,
     /// How many rows to show; `None` shows every row from `first_row`.
@@ -94,16 +94,16 @@ pub fn cohort_order(rows: &[CohortRow<'_>], sort: &CohortSort, as_at: NaiveDate)
     let entry = |r: &CohortRow<'_>| r.child.care_periods.first().map(|p| p.start);
     let mut order: Vec<usize> = (0..rows.len()).collect();
     match sort {
-        CohortSort::EntryDate => order.sort_by_key(|&i| {
+        CohortSort::EntryDate => order.sort_by_cached_key(|&i| {
             let r = &rows[i];
             (entry(r).is_none(), entry(r), r.child.id.clone())
         }),
-        CohortSort::LongestCurrentWait => order.sort_by_key(|&i| {
+        CohortSort::LongestCurrentWait => order.sort_by_cached_key(|&i| {
             let r = &rows[i];
             let wait = longest_open(r.stages, as_at).map(|(_, d)| d);
             (wait.is_none(), Reverse(wait), entry(r), r.child.id.clone())
         }),
-        CohortSort::Stage(id) => order.sort_by_key(|&i| {
+        CohortSort::Stage(id) => order.sort_by_cached_key(|&i| {
             let r = &rows[i];
             let days = r
                 .stages
@@ -142,10 +142,14 @@ pub fn cohort(
     let first = options.viewport.first_row.min(total);
     let count = options.viewport.rows.unwrap_or(total).min(total - first);
     let shown = first..first + count;
+    let visible: Vec<&CohortRow<'_>> = order[shown.clone()]
+        .iter()
+        .filter_map(|&i| rows.get(i))
+        .collect();
     let (start, end) = options
         .viewport
         .dates
-        .unwrap_or_else(|| cohort_range(rows, as_at));
+        .unwrap_or_else(|| cohort_range(&visible, as_at));
     let width = options.width.max(LEFT + RIGHT_COLUMN + 100.0);
     let x1 = width - RIGHT_COLUMN - SCROLL - 8.0;
     let scale = DateScale::new(start, end, LEFT, x1);
@@ -254,21 +258,23 @@ pub fn cohort(
         to: Point::new(x1, axis_y),
         stroke: Stroke::solid(palette::REFERENCE, 1.0),
     });
-    push_text(
-        &mut front,
-        width - SCROLL - 8.0,
-        axis_y - 4.0,
-        match &options.sort {
-            CohortSort::Stage(_) => "days in stage",
-            _ => "longest wait now",
-        },
-        11.0,
-        Weight::Bold,
-        Anchor::End,
-        palette::TEXT,
-    );
-
     let labelled = rh >= 10.0;
+    if labelled {
+        push_text(
+            &mut front,
+            width - SCROLL - 8.0,
+            axis_y - 4.0,
+            match &options.sort {
+                CohortSort::Stage(_) => "days in stage",
+                _ => "longest wait now",
+            },
+            11.0,
+            Weight::Bold,
+            Anchor::End,
+            palette::TEXT,
+        );
+    }
+
     let detailed = rh >= 4.0;
     let patterned = rh >= 12.0;
     let bar_h = if detailed { (rh * 0.62).max(2.0) } else { rh };
@@ -318,17 +324,18 @@ pub fn cohort(
             };
             items.push(Item::Rect {
                 rect: Rect::new(xa, sy, (xb - xa).max(0.8), sh),
-                fill: Some(if detailed {
-                    palette::VERMILLION
-                } else {
-                    palette::VERMILLION.alpha(200)
-                }),
+                fill: Some(palette::VERMILLION),
                 pattern: None,
                 stroke: None,
             });
         }
         if detailed {
-            for e in child.all_events().filter(|e| e.milestone.is_key_decision()) {
+            let events = child
+                .care_periods
+                .iter()
+                .flat_map(|p| p.events.iter())
+                .chain(child.events_outside_care.iter());
+            for e in events.filter(|e| e.milestone.is_key_decision()) {
                 if !scale.contains(e.date) {
                     continue;
                 }
@@ -419,10 +426,9 @@ pub fn cohort(
                     date: start,
                 },
                 label: format!(
-                    "{name} · entered care {entry} · {} {wait_words}",
+                    "{name} · entered care {entry} · {}{wait_words}",
                     super::axis::plural(i64::from(moves), "move")
-                )
-                .replace("  ", " "),
+                ),
                 source: child.source,
                 text_row: Some(first + k),
             },
@@ -650,8 +656,8 @@ fn shift(item: Item, x: f32, y: f32) -> Item {
     }
 }
 
-/// The dates the cohort spans: first entry to care to the "as at" date, padded.
-fn cohort_range(rows: &[CohortRow<'_>], as_at: NaiveDate) -> (NaiveDate, NaiveDate) {
+/// The dates the visible rows span: first entry to care to the "as at" date, padded.
+fn cohort_range(rows: &[&CohortRow<'_>], as_at: NaiveDate) -> (NaiveDate, NaiveDate) {
     let start = rows
         .iter()
         .filter_map(|r| r.child.care_periods.first().map(|p| p.start))

@@ -303,6 +303,14 @@ impl<'a> Builder<'a> {
             }
             _ => sub.push(format!("As at {}", date_long(as_at))),
         }
+        if let (Some(dob), Some(first)) = (self.child.date_of_birth, periods.first()) {
+            if dob <= first.start {
+                sub.push(format!(
+                    "first looked after aged {}",
+                    duration_words(dob, first.start)
+                ));
+            }
+        }
         match periods.last() {
             Some(p) if p.end.is_some_and(|e| e <= as_at) => {
                 sub.push(format!("left care {}", date_long(p.end.unwrap_or(as_at))))

@@ -467,7 +467,9 @@ pub fn synthetic_cohort(n: usize, seed: u64) -> Vec<(Child, Vec<StageBracket>)> 
                     Some((panel_target, "12 weeks")),
                 ));
             }
-        } else if ended.is_none() {
+        } else if ended.is_none() && (as_at - entry).num_days() < 2 * 365 {
+            // Children long in care without a recommendation have a plan to stay or go home;
+            // only recent entrants are still waiting for one.
             stages.push(stage_at(
                 "la_to_recommendation",
                 "Looked after → recommendation",
