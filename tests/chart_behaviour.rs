@@ -444,3 +444,66 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn zooming_to_a_date_range_keeps_everything_inside_the_plot() {
+    let (child, stages) = child_17();
+    let options = TimelineOptions {
+        range: Some((d("2022-01-01"), d("2022-12-31"))),
+        ..TimelineOptions::new(as_at())
+    };
+    let t = timeline(&child, &stages, &options, &BundledMetrics);
+    let axis = t.layout.date_axis.expect("axis");
+    assert_eq!((axis.start, axis.end), (d("2022-01-01"), d("2022-12-31")));
+    let in_range = child
+        .all_events()
+        .filter(|e| e.date >= d("2022-01-01") && e.date <= d("2022-12-31"))
+        .count();
+    let mut markers = 0;
+    for h in &t.layout.hits {
+        match h.hit.target {
+            HitTarget::Placement { .. } | HitTarget::Legal { .. } => {
+                assert!(
+                    h.rect.x >= axis.x0 - 0.01 && h.rect.right() <= axis.x1 + 0.01,
+                    "{h:?}"
+                );
+            }
+            HitTarget::Event { .. } if h.rect.h < 20.0 && h.rect.w < 20.0 => markers += 1,
+            _ => {}
+        }
+    }
+    // Each event in range has a marker region (label regions are wider than 20 pixels).
+    assert_eq!(markers, in_range);
+}
+
+#[test]
+fn labels_that_do_not_fit_are_counted_and_the_chronology_keeps_every_event() {
+    let mut f =
+        Fixture::new("crowd", None).placement("2022-01-01", None, PlacementCategory::Foster, None);
+    for i in 0..30 {
+        let date = d("2022-03-01") + chrono::Days::new(i);
+        f = f.event(&date.to_string(), Milestone::LacReview, None);
+    }
+    let child = f.build();
+    let options = TimelineOptions {
+        max_label_rows: 2,
+        ..TimelineOptions::new(as_at())
+    };
+    let t = timeline(&child, &[], &options, &BundledMetrics);
+    let shown = t.layout.label_boxes.len();
+    assert!(t.hidden_labels > 0);
+    // Two reference-line labels ("became looked after", "as at") are label boxes too.
+    assert_eq!(shown - 2 + t.hidden_labels, 30);
+    let note = format!(
+        "{} labels not shown for lack of room: the chronology lists every event",
+        t.hidden_labels
+    );
+    assert!(t.layout.texts().any(|s| s == note), "note present");
+    let events_in_chronology = t
+        .chronology
+        .rows
+        .iter()
+        .filter(|r| matches!(r.refers_to, ChronologyRef::Event { .. }))
+        .count();
+    assert_eq!(events_in_chronology, 30);
+}

@@ -139,7 +139,7 @@ struct Outside {
     text: String,
     weight: Weight,
     hit: Option<Hit>,
-    /// Draw a short tick from the label down to the bar (moves).
+    /// Move labels (1) are placed before names moved out of their bars (0).
     priority: u8,
 }
 
@@ -1140,7 +1140,7 @@ impl<'a> Builder<'a> {
             } else if before - total >= 8.0 {
                 (before - total, 0.0)
             } else {
-                (xs.min(right_limit - total).max(8.0), 14.0)
+                ((xs + 2.0).min(right_limit - total).max(8.0), 16.0)
             };
             let baseline = baseline + row_extra;
             self.text_styled(
