@@ -91,12 +91,8 @@ pub fn from_excel_serial(serial: f64, is_1904: bool) -> Result<NaiveDate, DateEr
 
 /// Parses date text in any of the accepted forms (see the module documentation).
 pub fn parse_date_text(text: &str) -> Result<NaiveDate, DateError> {
-    let s = strip_time(text.trim());
-    if s.is_empty() {
-        return Err(DateError::NotADate);
-    }
-    let bytes = s.as_bytes();
-    // Fast path for the commonest forms: dd/mm/yyyy and yyyy-mm-dd.
+    // Fast path for the commonest forms, dd/mm/yyyy and yyyy-mm-dd, before any scanning.
+    let bytes = text.as_bytes();
     if bytes.len() == 10 {
         if bytes[2] == b'/' && bytes[5] == b'/' {
             if let (Some(d), Some(m), Some(y)) =
@@ -111,6 +107,10 @@ pub fn parse_date_text(text: &str) -> Result<NaiveDate, DateError> {
                 return ymd(y as i32, m, d);
             }
         }
+    }
+    let s = strip_time(text.trim());
+    if s.is_empty() {
+        return Err(DateError::NotADate);
     }
     let parts = split_parts(s);
     match parts.as_slice() {

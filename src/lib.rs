@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod ingest;
 pub mod model;
+pub mod qi;
 pub mod report;
 
 #[cfg(target_arch = "wasm32")]

@@ -6,7 +6,8 @@
 
 use super::header::normalise;
 use crate::model::{LegalCategory, Milestone, PlacementCategory};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// A label's reading, and whether it was recognised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

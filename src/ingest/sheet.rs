@@ -87,7 +87,13 @@ fn excel_date(d: &ExcelDateTime) -> Result<NaiveDate, DateError> {
 
 /// Trims whitespace and the NUL and non-breaking space characters exports leave behind.
 pub fn trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\0' || c == '\u{FEFF}')
+    // Most cells need no trimming: check the ends before scanning characters.
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (None, _) => s,
+        (Some(&f), Some(&l)) if f > b' ' && f < 0x80 && l > b' ' && l < 0x80 => s,
+        _ => s.trim_matches(|c: char| c.is_whitespace() || c == '\0' || c == '\u{FEFF}'),
+    }
 }
 
 fn format_number(n: f64) -> String {
@@ -141,19 +147,7 @@ impl SheetData<'_> {
     pub fn for_each_row(&self, f: &mut dyn FnMut(u32, &[Cell<'_>]) -> bool) {
         match self {
             SheetData::Text { text, dialect } => {
-                text::for_each_record(text, *dialect, &mut |row, fields| {
-                    let cells: Vec<Cell<'_>> = fields
-                        .iter()
-                        .map(|s| {
-                            if s.is_empty() {
-                                Cell::Empty
-                            } else {
-                                Cell::Text(s)
-                            }
-                        })
-                        .collect();
-                    f(row, &cells)
-                });
+                text::for_each_record(text, *dialect, f);
             }
             SheetData::Range { range, .. } => {
                 let first_row = range.start().map_or(0, |(r, _)| r);

@@ -10,7 +10,8 @@ use crate::model::{
     ChildRecord, EventRecord, LegalRecord, PlacementRecord, Records, SourceRow, Text,
 };
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeMap;
 
 /// Shared state while reading every table of a load.
 #[derive(Default)]
@@ -18,7 +19,9 @@ pub struct Sink {
     pub records: Records,
     pub diagnostics: Vec<Diagnostic>,
     pub labels: LabelReader,
-    interner: HashSet<Text>,
+    interner: FxHashSet<Text>,
+    /// The last child id interned: consecutive rows usually repeat it.
+    last_child: Option<Text>,
 }
 
 impl Sink {
@@ -31,11 +34,25 @@ impl Sink {
 
     /// Returns shared text equal to `s`, allocating only the first time it is seen.
     pub fn intern(&mut self, s: &str) -> Text {
-        if let Some(t) = self.interner.get(s) {
-            return t.clone();
+        match self.interner.get(s) {
+            Some(t) => t.clone(),
+            None => {
+                let t: Text = Text::from(s);
+                self.interner.insert(t.clone());
+                t
+            }
         }
-        let t: Text = Text::from(s);
-        self.interner.insert(t.clone());
+    }
+
+    /// Interns a child id, remembering the last one (rows usually come grouped by child).
+    pub fn intern_child(&mut self, s: &str) -> Text {
+        if let Some(last) = &self.last_child {
+            if **last == *s {
+                return last.clone();
+            }
+        }
+        let t = self.intern(s);
+        self.last_child = Some(t.clone());
         t
     }
 }
@@ -247,7 +264,7 @@ impl RowReader<'_> {
             None,
             "every row must say which child it is about.",
         )?;
-        let child_id = sink.intern(&id);
+        let child_id = sink.intern_child(&id);
         let child = Some(&*child_id);
         match self.table.kind {
             TableKind::Children => self.children_row(row, cells, child_id, sink),

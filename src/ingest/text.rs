@@ -6,6 +6,7 @@
 //! This module turns bytes into rows of text cells. It knows nothing about which table a
 //! file holds.
 
+use super::sheet::Cell;
 use std::borrow::Cow;
 
 /// The encoding a text file was read in.
@@ -213,7 +214,7 @@ fn count_outside_quotes(line: &str, delim: u8) -> usize {
 
 /// Calls `f` with each record's user-visible row number and its fields, until `f` returns
 /// `false`. Row numbers are line numbers as Excel shows them (the `sep=` line excluded).
-pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[&str]) -> bool) {
+pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Cell<'_>]) -> bool) {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -225,6 +226,7 @@ pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[&s
     // The csv crate reports a record's position before any blank lines it skipped, so the
     // line number is counted here from the record's first byte.
     let (mut counted_to, mut line) = (0usize, 1u32);
+    let mut buffer: Vec<Cell<'static>> = Vec::new();
     // Reading from valid UTF-8 text cannot fail on encoding; any other error (none are
     // possible from an in-memory slice) ends the table.
     while let Ok(true) = reader.read_record(&mut record) {
@@ -248,11 +250,28 @@ pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[&s
         } else {
             line
         };
-        let fields: Vec<&str> = record.iter().collect();
-        if !f(row, &fields) {
+        // One buffer serves every record: it is emptied and handed back each time.
+        let mut cells: Vec<Cell<'_>> = reuse(std::mem::take(&mut buffer));
+        cells.extend(record.iter().map(|s| {
+            if s.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s)
+            }
+        }));
+        let go_on = f(row, &cells);
+        buffer = reuse(cells);
+        if !go_on {
             break;
         }
     }
+}
+
+/// Empties a vector and returns its allocation as a vector of another lifetime (the standard
+/// library collects an empty vector in place when the element layouts match).
+fn reuse<'b>(mut v: Vec<Cell<'_>>) -> Vec<Cell<'b>> {
+    v.clear();
+    v.into_iter().map(|_| Cell::Empty).collect()
 }
 
 #[cfg(test)]
@@ -308,7 +327,8 @@ mod tests {
             "a,b\n1,2\n\n3,\"x\ny\"\n",
             sniff("a,b"),
             &mut |row, fields| {
-                rows.push((row, fields.join("|")));
+                let texts: Vec<String> = fields.iter().map(|c| c.text().into_owned()).collect();
+                rows.push((row, texts.join("|")));
                 true
             },
         );

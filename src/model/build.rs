@@ -11,7 +11,8 @@ use super::{
 };
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use chrono::{Days, NaiveDate};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 /// A row of the children table.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,7 +134,7 @@ impl Builder<'_> {
     }
 
     fn build(&mut self, records: Records) -> Dataset {
-        let mut index: HashMap<Text, usize> = HashMap::new();
+        let mut index: HashMap<Text, usize> = HashMap::default();
         let mut pending: Vec<Pending> = Vec::new();
         let mut slot = |id: &Text| -> usize {
             *index.entry(id.clone()).or_insert_with(|| {
@@ -340,7 +341,7 @@ impl Builder<'_> {
     }
 
     fn drop_duplicate_placements(&mut self, id: &str, placements: &mut Vec<PlacementRecord>) {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut dups = Vec::new();
         placements.retain(|p| {
             let key = (
@@ -367,7 +368,7 @@ impl Builder<'_> {
     }
 
     fn drop_duplicate_events(&mut self, id: &str, events: &mut Vec<EventRecord>) {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut dups = Vec::new();
         events.retain(|e| {
             let keep = seen.insert((e.date, e.milestone, e.label.clone(), e.detail.clone()));
@@ -387,7 +388,7 @@ impl Builder<'_> {
     }
 
     fn drop_duplicate_legal(&mut self, id: &str, legal: &mut Vec<LegalRecord>) {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut dups = Vec::new();
         legal.retain(|l| {
             let keep = seen.insert((l.start, l.end, l.legal_status.clone()));

@@ -1,3 +1,143 @@
 //! The web boundary: the only module that touches wasm-bindgen and JavaScript. Compiled for
 //! wasm32 only.
+//!
+//! It owns converting JavaScript values into library inputs (file bytes, the "as at" date, a
+//! mapping) and the library's answers back into JavaScript (the report as a plain object, a
+//! load error as an `Error`). It computes nothing itself: every answer comes from
+//! [`crate::analyze`], so the page and the command line agree by construction. It never reads
+//! the clock (the page passes today's date) and never touches the network or storage.
+
 pub mod charts;
+
+use crate::diagnostics::Diagnostic;
+use crate::{InputFile, Mapping, Options};
+use chrono::NaiveDate;
+use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Reads the files and analyses them, returning the report as a plain JavaScript object with
+/// the same shape as the command line's JSON (`null` where the JSON has `null`).
+///
+/// `files` is an array of `{ name: string, bytes: Uint8Array | ArrayBuffer }`; `options` is
+/// `{ asAt: "YYYY-MM-DD", mapping?: object | string, profile?: string }`. `profile` is
+/// accepted and not yet used. Throws an `Error` whose message lists every fatal problem, with
+/// the problems themselves in its `diagnostics` property.
+#[wasm_bindgen]
+pub fn analyze(files: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    let report = run(files, options)?;
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    report
+        .serialize(&serializer)
+        .map_err(|err| js_error(&format!("cannot convert the report: {err}"), &[]))
+}
+
+/// The same as [`analyze`], but returns the report as JSON text (for callers that parse it
+/// themselves or pass it on as text).
+#[wasm_bindgen(js_name = analyzeJson)]
+pub fn analyze_json(files: &JsValue, options: &JsValue) -> Result<String, JsValue> {
+    let report = run(files, options)?;
+    serde_json::to_string(&report)
+        .map_err(|err| js_error(&format!("cannot convert the report: {err}"), &[]))
+}
+
+fn run(files: &JsValue, options: &JsValue) -> Result<crate::Report, JsValue> {
+    let options = read_options(options)?;
+    let files = read_files(files)?;
+    let inputs: Vec<InputFile<'_>> = files
+        .iter()
+        .map(|(name, bytes)| InputFile {
+            name,
+            bytes: bytes.as_slice(),
+        })
+        .collect();
+    crate::analyze(&inputs, &options).map_err(|err| js_error(&err.to_string(), &err.diagnostics))
+}
+
+/// Copies each file's bytes into wasm memory once (the only copy the boundary makes).
+fn read_files(files: &JsValue) -> Result<Vec<(String, Vec<u8>)>, JsValue> {
+    let files: &Array = files
+        .dyn_ref()
+        .ok_or_else(|| js_error("files must be an array of { name, bytes }", &[]))?;
+    let mut read = Vec::with_capacity(files.length() as usize);
+    for (index, file) in files.iter().enumerate() {
+        let position = index + 1;
+        let name = get(&file, "name")
+            .and_then(|name| name.as_string())
+            .unwrap_or_else(|| format!("file {position}"));
+        let bytes = get(&file, "bytes").unwrap_or(JsValue::UNDEFINED);
+        let bytes = if let Some(array) = bytes.dyn_ref::<Uint8Array>() {
+            array.to_vec()
+        } else if let Some(buffer) = bytes.dyn_ref::<ArrayBuffer>() {
+            Uint8Array::new(buffer).to_vec()
+        } else {
+            return Err(js_error(
+                &format!("{name}: bytes must be a Uint8Array or an ArrayBuffer"),
+                &[],
+            ));
+        };
+        read.push((name, bytes));
+    }
+    Ok(read)
+}
+
+fn read_options(options: &JsValue) -> Result<Options, JsValue> {
+    let as_at = get(options, "asAt")
+        .and_then(|value| value.as_string())
+        .and_then(|text| parse_date(&text))
+        .ok_or_else(|| js_error("options.asAt must be a date written YYYY-MM-DD", &[]))?;
+    let mut parsed = Options::new(as_at);
+    if let Some(mapping) = get(options, "mapping").filter(|m| !m.is_undefined() && !m.is_null()) {
+        // A mapping object goes through its JSON text so that it is validated exactly as a
+        // saved mapping file is.
+        let text = match mapping.as_string() {
+            Some(text) => Ok(text),
+            None => js_sys::JSON::stringify(&mapping)
+                .map(String::from)
+                .map_err(|_| "it cannot be written as JSON".to_string()),
+        };
+        parsed.mapping = Some(
+            text.and_then(|text| Mapping::from_json(&text))
+                .map_err(|err| {
+                    js_error(
+                        &format!("options.mapping is not a valid Driftline mapping: {err}"),
+                        &[],
+                    )
+                })?,
+        );
+    }
+    Ok(parsed)
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let well_formed = bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-';
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|_| well_formed)
+}
+
+/// A property of a JavaScript object, or `None` if the value is not an object or lacks it.
+fn get(object: &JsValue, key: &str) -> Option<JsValue> {
+    if !object.is_object() {
+        return None;
+    }
+    Reflect::get(object, &JsValue::from_str(key))
+        .ok()
+        .filter(|value| !value.is_undefined())
+}
+
+/// A JavaScript `Error` with the message and, as its `diagnostics` property, the problems.
+fn js_error(message: &str, diagnostics: &[Diagnostic]) -> JsValue {
+    let error = js_sys::Error::new(message);
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    if let Ok(list) = diagnostics.serialize(&serializer) {
+        // Setting a property on a fresh Error cannot fail; if it somehow did, the message
+        // alone still explains the problem.
+        let _ = Reflect::set(&error, &JsValue::from_str("diagnostics"), &list);
+    }
+    error.into()
+}

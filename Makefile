@@ -1,0 +1,98 @@
+# Driftline: build, serve, test and package.
+#
+#   make serve   install what is missing, build, and serve the page on http://localhost:8000
+#   make test    formatting, lints, native tests, wasm tests and browser tests
+#
+# Every install step checks first and skips what is already there.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+MAKEFLAGS += --no-print-directory
+
+CARGO ?= cargo
+PORT ?= 8000
+CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROMEDRIVER
+
+WASM_TARGET := wasm32-unknown-unknown
+WASM_PROFILE := wasm
+WASM_FILE := target/$(WASM_TARGET)/$(WASM_PROFILE)/driftline.wasm
+# The wasm-bindgen CLI must match the wasm-bindgen library version locked in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell awk '$$0 == "name = \"wasm-bindgen\"" { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
+E2E := tests/e2e
+PLAYWRIGHT := $(E2E)/node_modules/playwright-core/package.json
+NATIVE_BIN := target/debug/driftline
+
+.PHONY: build serve test dist bench tools wasm page lint test-native test-wasm test-e2e e2e-deps
+
+## build: the wasm and the page's generated files into www/ (nothing is served).
+build: tools wasm page
+
+## serve: build, then serve www/ with the bundled demo data on http://localhost:$(PORT).
+serve: build
+	@echo "Driftline is at http://localhost:$(PORT)/  (press Ctrl-C to stop)"
+	python3 -m http.server --bind 127.0.0.1 $(PORT) -d www
+
+## test: everything CI checks.
+test: lint test-native test-wasm test-e2e
+
+## dist: dist/npm/ (the ES module package) and dist/driftline.html (one self-contained file).
+dist: build
+	@rm -rf target/dist-no-modules
+	wasm-bindgen --target no-modules --no-typescript --out-dir target/dist-no-modules $(WASM_FILE)
+	node tools/dist.mjs
+
+## bench: the criterion benchmarks.
+bench:
+	$(CARGO) bench
+
+# --- Installation (idempotent) ---------------------------------------------------------
+
+tools:
+	@if ! rustup target list --installed | grep -qx '$(WASM_TARGET)'; then \
+	    echo "Installing the $(WASM_TARGET) target"; \
+	    rustup target add $(WASM_TARGET); \
+	fi
+	@if [ -z '$(WASM_BINDGEN_VERSION)' ]; then \
+	    echo "Cannot find wasm-bindgen's version in Cargo.lock" >&2; exit 1; \
+	fi
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != 'wasm-bindgen $(WASM_BINDGEN_VERSION)' ] || \
+	    ! command -v wasm-bindgen-test-runner > /dev/null; then \
+	    echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (a few minutes, once)"; \
+	    $(CARGO) install wasm-bindgen-cli --version '$(WASM_BINDGEN_VERSION)' --locked --force || \
+	    $(CARGO) install wasm-bindgen-cli --version '$(WASM_BINDGEN_VERSION)' --force; \
+	fi
+
+e2e-deps: $(PLAYWRIGHT)
+
+$(PLAYWRIGHT): $(E2E)/package-lock.json
+	cd $(E2E) && npm ci --no-audit --no-fund
+	@touch $@
+
+# --- Build steps -------------------------------------------------------------------------
+
+wasm:
+	$(CARGO) build --lib --target $(WASM_TARGET) --profile $(WASM_PROFILE)
+	wasm-bindgen --target web --no-typescript --out-dir www/pkg $(WASM_FILE)
+
+page:
+	$(CARGO) run --quiet --bin driftline -- template --out www/template.xlsx
+
+# --- Test steps --------------------------------------------------------------------------
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --target $(WASM_TARGET) --lib --test wasm -- -D warnings
+
+test-native:
+	$(CARGO) test
+
+test-wasm: tools
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	    $(CARGO) test --target $(WASM_TARGET) --test wasm
+
+test-e2e: dist e2e-deps
+	$(CARGO) build --bin driftline
+	cd $(E2E) && DRIFTLINE_BIN='$(CURDIR)/$(NATIVE_BIN)' node --test --test-concurrency=1

@@ -1,0 +1,254 @@
+//! `driftline analyze`: reads spreadsheet files, runs [`driftline::analyze`] and prints the
+//! report as JSON (the same shape the page's `analyze` returns) or as CSV.
+//!
+//! Arguments are handled in two stages: clap records and checks them ([`Args`]), then
+//! [`Plan::resolve`] turns them into ready-to-run library inputs (bytes read, date fixed,
+//! mapping parsed). This file owns that resolution and the output formats; it computes no
+//! statistics.
+
+use super::{write_stdout, Failure};
+use chrono::{Days, NaiveDate};
+use clap::ValueEnum;
+use driftline::{InputFile, Mapping, Options, Report};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH]
+/// [--format json|csv]`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Spreadsheet files: xlsx, xlsm, xls, ods, csv or tsv. Give one workbook, or one file per
+    /// table (children, placements, legal, events).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The date the analysis is "as at": waits are measured up to it and later dates are
+    /// flagged. Defaults to today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_at: Option<NaiveDate>,
+    /// A timescale profile, by name or by the path of a profile file.
+    #[arg(long, value_name = "NAME|PATH")]
+    profile: Option<String>,
+    /// A saved column and label mapping (a JSON file holding no data).
+    #[arg(long, value_name = "PATH")]
+    mapping: Option<PathBuf>,
+    /// The output format: `json` is the full report; `csv` is one row per placement.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+}
+
+/// How the report is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Json,
+    Csv,
+}
+
+/// Runs the subcommand.
+pub fn run(args: &Args) -> Result<(), Failure> {
+    let plan = Plan::resolve(args)?;
+    let files: Vec<InputFile<'_>> = plan
+        .files
+        .iter()
+        .map(|(name, bytes)| InputFile {
+            name,
+            bytes: bytes.as_slice(),
+        })
+        .collect();
+    let report = driftline::analyze(&files, &plan.options)
+        .map_err(|err| Failure::new(format!("nothing usable could be read:\n{err}")))?;
+    match args.format {
+        Format::Json => write_stdout(|out| {
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)
+        }),
+        Format::Csv => write_stdout(|out| write_placements_csv(out, &report)),
+    }
+}
+
+/// Arguments resolved into what the library takes.
+struct Plan {
+    /// Each file's name (as shown in messages) and its bytes.
+    files: Vec<(String, Vec<u8>)>,
+    options: Options,
+}
+
+impl Plan {
+    fn resolve(args: &Args) -> Result<Plan, Failure> {
+        if let Some(profile) = &args.profile {
+            return Err(Failure::new(format!(
+                "--profile {profile}: timescale profiles are not supported by this version \
+                 of Driftline yet"
+            )));
+        }
+        let as_at = match args.as_at {
+            Some(date) => date,
+            None => today_utc()?,
+        };
+        let mut options = Options::new(as_at);
+        if let Some(path) = &args.mapping {
+            options.mapping = Some(read_mapping(path)?);
+        }
+        let files = args
+            .files
+            .iter()
+            .map(|path| {
+                let bytes = std::fs::read(path).map_err(|err| {
+                    Failure::new(format!("cannot read {}: {err}", path.display()))
+                })?;
+                Ok((display_name(path), bytes))
+            })
+            .collect::<Result<_, Failure>>()?;
+        Ok(Plan { files, options })
+    }
+}
+
+/// The name a file is known by in the report: its file name, as the page shows it.
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn read_mapping(path: &Path) -> Result<Mapping, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| Failure::new(format!("cannot read {}: {err}", path.display())))?;
+    Mapping::from_json(&text).map_err(|err| {
+        Failure::new(format!(
+            "{} is not a valid Driftline mapping: {err}",
+            path.display()
+        ))
+    })
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let well_formed = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(date) if well_formed => Ok(date),
+        _ => Err(format!("expected a date written YYYY-MM-DD, got {text:?}")),
+    }
+}
+
+/// Today's date in UTC, from the system clock. Only the command line reads the clock; the
+/// library always takes the date as a parameter.
+fn today_utc() -> Result<NaiveDate, Failure> {
+    let clock_error = || Failure::new("the system clock is unusable; pass --as-at YYYY-MM-DD");
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| clock_error())?
+        .as_secs();
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_days(Days::new(seconds / 86_400)))
+        .ok_or_else(clock_error)
+}
+
+/// The CSV form: one row per placement, in journey order.
+fn write_placements_csv(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "child_id",
+        "care_period",
+        "care_period_start",
+        "care_period_end",
+        "placement_start",
+        "placement_end",
+        "category",
+        "placement_type",
+        "carer",
+        "legal_status",
+        "move_number",
+    ])?;
+    for child in &report.journeys {
+        for (period_index, period) in child.care_periods.iter().enumerate() {
+            for placement in &period.placements {
+                writer.write_record([
+                    inert(&child.id),
+                    (period_index + 1).to_string(),
+                    period.start.to_string(),
+                    period.end.map(|d| d.to_string()).unwrap_or_default(),
+                    placement.start.to_string(),
+                    placement.end.map(|d| d.to_string()).unwrap_or_default(),
+                    placement.category.id().to_string(),
+                    inert(&placement.placement_type),
+                    placement.carer.as_deref().map(inert).unwrap_or_default(),
+                    placement
+                        .legal_status
+                        .as_deref()
+                        .map(inert)
+                        .unwrap_or_default(),
+                    placement
+                        .move_number
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
+                ])?;
+            }
+        }
+    }
+    writer.flush()
+}
+
+/// Makes a cell that a spreadsheet would read as a formula inert by prefixing an apostrophe.
+fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_be_iso() {
+        let cases = [
+            ("2024-03-31", NaiveDate::from_ymd_opt(2024, 3, 31)),
+            ("2024-02-29", NaiveDate::from_ymd_opt(2024, 2, 29)),
+            ("2023-02-29", None),
+            ("31/03/2024", None),
+            ("2024-3-31", None),
+            ("", None),
+            ("2024-03-31x", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_date(text).ok(), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn today_is_the_utc_date_of_the_system_clock() {
+        // An independent computation of the same date, either side of the one under test.
+        let independent = || {
+            let seconds = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .expect("clock after 1970")
+                .as_secs();
+            chrono::DateTime::from_timestamp(seconds as i64, 0)
+                .expect("a timestamp")
+                .date_naive()
+        };
+        let before = independent();
+        let today = today_utc().expect("a usable clock");
+        let after = independent();
+        assert!(
+            today == before || today == after,
+            "{today} not in {before}..={after}"
+        );
+    }
+
+    #[test]
+    fn formula_like_cells_are_made_inert() {
+        let cases = [
+            ("=1+1", "'=1+1"),
+            ("+44", "'+44"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("Ms A Carer", "Ms A Carer"),
+            ("", ""),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(inert(text), expected);
+        }
+    }
+}

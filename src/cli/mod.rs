@@ -1,0 +1,94 @@
+//! The command line: parses arguments and dispatches to one subcommand.
+//!
+//! Each subcommand is one file in this folder holding a clap `Args` struct and a
+//! `run(&Args) -> Result<(), Failure>` function; adding a subcommand is one new file plus one
+//! arm of [`Command`]. This module owns turning arguments, files and standard output into
+//! library calls and exit codes. It computes nothing itself: every answer comes from the
+//! `driftline` library.
+
+mod analyze;
+mod template;
+
+use clap::{Parser, Subcommand};
+use std::fmt;
+use std::process::ExitCode;
+
+/// Runs the command line and returns the process exit code: 0 on success, 2 on a usage error,
+/// an unreadable file or a load that produced nothing usable.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // `--help` and `--version` are "errors" that print to stdout and succeed.
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match &cli.command {
+        Command::Analyze(args) => analyze::run(args),
+        Command::Template(args) => template::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            for line in failure.message.lines() {
+                eprintln!("driftline: {line}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Drift and delay in children's journeys through care, from spreadsheets, on this computer.
+#[derive(Debug, Parser)]
+#[command(name = "driftline", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands, one file each in `src/cli/`.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read spreadsheets and print the report (journeys, counts and every problem found).
+    Analyze(analyze::Args),
+    /// Write the Driftline template workbook (.xlsx) to fill in.
+    Template(template::Args),
+}
+
+/// Why a subcommand could not do its job, in words for the person at the terminal. Every
+/// failure exits with code 2.
+#[derive(Debug)]
+pub struct Failure {
+    message: String,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Writes to standard output, turning a closed pipe or full disk into a [`Failure`] instead of
+/// the panic that `println!` would give.
+fn write_stdout(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    write(&mut out)
+        .and_then(|()| std::io::Write::flush(&mut out))
+        .map_err(|err| Failure::new(format!("cannot write the output: {err}")))
+}

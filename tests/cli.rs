@@ -1,0 +1,486 @@
+//! Tests of the `driftline` command line, run as a separate process: exit codes, messages,
+//! and that its output is exactly the library's answer for the same files.
+#![cfg(not(target_arch = "wasm32"))]
+
+use calamine::{open_workbook_from_rs, Reader, Xlsx};
+use driftline::{InputFile, Options};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const DEMO: [&str; 4] = ["children.csv", "placements.csv", "legal.csv", "events.csv"];
+
+fn driftline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_driftline"))
+        .args(args)
+        .output()
+        .expect("run the driftline binary")
+}
+
+fn demo_path(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("www/demo")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A scratch directory for one test, emptied first.
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch directory");
+    dir
+}
+
+/// What the library answers for the demo files: the report as JSON, or the error's text.
+fn library_answer(as_at: &str) -> Result<serde_json::Value, String> {
+    let bytes: Vec<(&str, Vec<u8>)> = DEMO
+        .iter()
+        .map(|name| (*name, std::fs::read(demo_path(name)).expect("demo file")))
+        .collect();
+    let inputs: Vec<InputFile<'_>> = bytes
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let date = chrono::NaiveDate::parse_from_str(as_at, "%Y-%m-%d").expect("a date");
+    driftline::analyze(&inputs, &Options::new(date))
+        .map(|report| serde_json::to_value(report).expect("serialise"))
+        .map_err(|err| err.to_string())
+}
+
+fn analyze_demo(extra: &[&str]) -> Output {
+    let paths: Vec<String> = DEMO.iter().map(|name| demo_path(name)).collect();
+    let mut args = vec!["analyze"];
+    args.extend(paths.iter().map(String::as_str));
+    args.extend(extra);
+    driftline(&args)
+}
+
+/// Asserts that the command's output is the library's answer for the demo files.
+fn assert_library_answer(output: &Output, as_at: &str) {
+    match library_answer(as_at) {
+        Ok(expected) => {
+            assert!(output.status.success(), "{}", stderr(output));
+            let printed: serde_json::Value =
+                serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+            assert_eq!(printed, expected);
+        }
+        Err(expected) => {
+            assert_eq!(output.status.code(), Some(2));
+            assert!(output.stdout.is_empty());
+            let err = stderr(output);
+            let mut printed = err.lines();
+            assert_eq!(
+                printed.next(),
+                Some("driftline: nothing usable could be read:")
+            );
+            let expected: Vec<String> = expected
+                .lines()
+                .map(|l| format!("driftline: {l}"))
+                .collect();
+            assert_eq!(printed.collect::<Vec<_>>(), expected);
+        }
+    }
+}
+
+#[test]
+fn a_mapping_file_is_applied() {
+    let path = scratch("mapping").join("mapping.json");
+    std::fs::write(
+        &path,
+        r#"{ "labels": { "event": { "Sibling contact review": "lac_review" } } }"#,
+    )
+    .expect("write");
+    let without = analyze_demo(&["--as-at", "2025-03-31"]);
+    let with = analyze_demo(&[
+        "--as-at",
+        "2025-03-31",
+        "--mapping",
+        &path.to_string_lossy(),
+    ]);
+    assert!(with.status.success(), "{}", stderr(&with));
+    let unknown = |output: &Output| {
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        report["input"]["unknown_labels"].as_array().map(Vec::len)
+    };
+    assert_eq!(unknown(&without), Some(1));
+    assert_eq!(unknown(&with), Some(0));
+}
+
+#[test]
+fn analyze_prints_the_librarys_answer() {
+    let output = analyze_demo(&["--as-at", "2025-03-31"]);
+    assert_library_answer(&output, "2025-03-31");
+}
+
+#[test]
+fn csv_has_one_row_per_placement_of_the_report() {
+    let output = analyze_demo(&["--as-at", "2025-03-31", "--format", "csv"]);
+    match library_answer("2025-03-31") {
+        Ok(report) => {
+            assert!(output.status.success(), "{}", stderr(&output));
+            let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+            let headers = reader.headers().expect("a header row").clone();
+            assert_eq!(&headers[0], "child_id");
+            assert_eq!(&headers[4], "placement_start");
+            let rows: Vec<(String, String)> = reader
+                .records()
+                .map(|row| {
+                    let row = row.expect("a CSV row");
+                    (row[0].to_string(), row[4].to_string())
+                })
+                .collect();
+            let mut expected = Vec::new();
+            for child in report["journeys"].as_array().expect("journeys") {
+                for period in child["care_periods"].as_array().expect("care periods") {
+                    for placement in period["placements"].as_array().expect("placements") {
+                        expected.push((
+                            child["child_id"].as_str().expect("id").to_string(),
+                            placement["start"].as_str().expect("start").to_string(),
+                        ));
+                    }
+                }
+            }
+            assert_eq!(rows, expected);
+        }
+        Err(_) => assert_eq!(output.status.code(), Some(2)),
+    }
+}
+
+#[test]
+fn usage_and_input_errors_exit_2_with_a_message() {
+    let dir = scratch("usage_errors");
+    let bad_mapping = dir.join("mapping.json");
+    std::fs::write(&bad_mapping, "{ not json").expect("write");
+    let bad_mapping = bad_mapping.to_string_lossy().into_owned();
+    let missing = dir.join("missing.csv").to_string_lossy().into_owned();
+    let children = demo_path("children.csv");
+    let cases: [(&[&str], &str); 8] = [
+        (&["analyze"], "required"),
+        (&["analyze", &children, "--bogus"], "--bogus"),
+        (&["analyse", &children], "unrecognized subcommand"),
+        (&["analyze", &missing], "cannot read"),
+        (
+            &["analyze", &children, "--as-at", "31/03/2025"],
+            "YYYY-MM-DD",
+        ),
+        (&["analyze", &children, "--format", "xml"], "xml"),
+        (
+            &["analyze", &children, "--profile", "scotland"],
+            "profiles are not supported",
+        ),
+        (
+            &["analyze", &children, "--mapping", &bad_mapping],
+            "not a valid Driftline mapping",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = driftline(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let message = stderr(&output);
+        assert!(message.contains(expected), "{args:?}: {message}");
+        assert!(!message.contains("panicked"), "{args:?}: {message}");
+    }
+}
+
+#[test]
+fn help_and_version_succeed() {
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["analyze", "--help"],
+        &["template", "--help"],
+    ] {
+        let output = driftline(args);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        assert!(!output.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn template_writes_the_four_tables_and_a_read_me() {
+    let out = scratch("template").join("template.xlsx");
+    let output = driftline(&["template", "--out", &out.to_string_lossy()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(&out).expect("the workbook was written");
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("a valid xlsx");
+    assert_eq!(
+        workbook.sheet_names(),
+        ["Read me", "Children", "Placements", "Legal", "Events"]
+    );
+    let expected: [(&str, &[&str]); 4] = [
+        (
+            "Children",
+            &[
+                "child_id",
+                "date_of_birth",
+                "sex",
+                "local_authority",
+                "team",
+            ],
+        ),
+        (
+            "Placements",
+            &[
+                "child_id",
+                "start_date",
+                "end_date",
+                "placement_type",
+                "carer",
+                "legal_status",
+            ],
+        ),
+        (
+            "Legal",
+            &["child_id", "start_date", "end_date", "legal_status"],
+        ),
+        ("Events", &["child_id", "date", "event", "detail"]),
+    ];
+    for (sheet, headers) in expected {
+        let range = workbook.worksheet_range(sheet).expect("the sheet");
+        let first_row: Vec<String> = range
+            .rows()
+            .next()
+            .expect("a header row")
+            .iter()
+            .map(|cell| cell.to_string())
+            .collect();
+        assert_eq!(first_row, headers, "{sheet}");
+        assert_eq!(range.height(), 1, "{sheet} holds no data rows");
+    }
+    let read_me = workbook
+        .worksheet_range("Read me")
+        .expect("the read-me sheet");
+    let text: Vec<String> = read_me
+        .cells()
+        .map(|(_, _, cell)| cell.to_string())
+        .collect();
+    for column in ["child_id", "placement_type", "legal_status", "event"] {
+        assert!(
+            text.iter().any(|cell| cell == column),
+            "{column} is explained"
+        );
+    }
+    assert!(text.iter().any(|cell| cell == "Required"));
+    assert!(text.iter().any(|cell| cell == "Kinship care"));
+    assert!(text.iter().any(|cell| cell == "LAC review"));
+}
+
+#[test]
+fn template_to_an_unwritable_path_exits_2() {
+    let out = scratch("template_unwritable").join("no/such/folder/template.xlsx");
+    let output = driftline(&["template", "--out", &out.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot write"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// The demo dataset's figures, counted by hand from `www/demo/*.csv`.
+#[test]
+fn demo_dataset_reads_as_counted_by_hand() {
+    let output = analyze_demo(&["--as-at", "2025-03-31"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let input = &report["input"];
+    // 10 children, 21 placements, 21 legal spells and 52 events: 104 data rows, of which one
+    // placement (DL008's, ending on 31/02/2024) is rejected.
+    assert_eq!(input["rows_read"], 104);
+    assert_eq!(input["rows_used"], 103);
+    assert_eq!(input["rows_rejected"], 1);
+    assert_eq!(input["files"].as_array().map(Vec::len), Some(4));
+    assert_eq!(input["tables"].as_array().map(Vec::len), Some(4));
+    assert_eq!(report["children"], 10);
+    // DL010 leaves care on 05/01/2024 and returns on 14/03/2024: two care periods.
+    assert_eq!(report["care_periods"], 11);
+    assert_eq!(report["placements"], 20);
+    assert_eq!(report["events"], 52);
+    // Moves: DL001 1, DL002 2, DL003 1, DL005 2, DL007 2, DL010 1 (first period).
+    assert_eq!(report["moves"], 9);
+    let rejected: Vec<&serde_json::Value> = input["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "rejected")
+        .collect();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["file"], "placements.csv");
+    assert_eq!(rejected[0]["row"], 17);
+    assert_eq!(rejected[0]["column"], "end_date");
+    assert_eq!(rejected[0]["code"], "invalid_date");
+    let unknown = input["unknown_labels"].as_array().expect("unknown labels");
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0]["label"], "Sibling contact review");
+}
+
+#[test]
+fn as_at_defaults_to_today() {
+    let before = today();
+    let output = analyze_demo(&[]);
+    let after = today();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let as_at = report["as_at"].as_str().expect("as_at");
+    assert!(
+        as_at == before || as_at == after,
+        "{as_at} not in {before}..={after}"
+    );
+}
+
+/// Today in UTC, computed independently of the command line's own code.
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let seconds = i64::try_from(seconds).expect("a plausible time");
+    let date = chrono::DateTime::from_timestamp(seconds, 0).expect("a timestamp");
+    date.date_naive().to_string()
+}
+
+/// One list of labels on the template's "Read me" sheet: each label in column B with the
+/// other accepted spellings, comma-separated, in column D.
+fn read_me_labels(title: &str) -> Vec<(String, Vec<String>)> {
+    let out = scratch(&format!("read_me_{}", title.len())).join("template.xlsx");
+    let output = driftline(&["template", "--out", &out.to_string_lossy()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(&out).expect("the workbook");
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("an xlsx");
+    let range = workbook
+        .worksheet_range("Read me")
+        .expect("the read-me sheet");
+    let cell = |row: &[calamine::Data], col: usize| row.get(col).map(|c| c.to_string());
+    let mut rows = range
+        .rows()
+        .skip_while(|row| cell(row, 0).as_deref() != Some(title));
+    assert!(rows.next().is_some(), "the read-me has a {title} list");
+    rows.map_while(|row| {
+        let label = cell(row, 1).filter(|label| !label.is_empty())?;
+        let also = cell(row, 3)
+            .unwrap_or_default()
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        Some((label, also))
+    })
+    .collect()
+}
+
+/// Every label and alternative the template's "Read me" promises is recognised as the
+/// category or milestone whose label it is listed under.
+#[test]
+fn read_me_labels_are_all_recognised() {
+    use driftline::model::{LegalCategory, Milestone, PlacementCategory};
+    let placements = read_me_labels("Placement types (placement_type)");
+    let legal = read_me_labels("Legal statuses (legal_status)");
+    let events = read_me_labels("Events (event)");
+    assert_eq!(placements.len(), PlacementCategory::ALL.len());
+    assert_eq!(legal.len(), LegalCategory::ALL.len());
+    assert_eq!(events.len(), Milestone::ALL.len() - 1);
+
+    let expand = |lists: &[(String, Vec<String>)], id: &dyn Fn(&str) -> &'static str| {
+        let mut all = Vec::new();
+        for (label, also) in lists {
+            let expected = id(label);
+            all.push((label.clone(), expected));
+            all.extend(also.iter().map(|a| (a.clone(), expected)));
+        }
+        all
+    };
+    let placement_id = |label: &str| {
+        PlacementCategory::ALL
+            .iter()
+            .find(|c| c.label() == label)
+            .expect("a category")
+            .id()
+    };
+    let legal_id = |label: &str| {
+        LegalCategory::ALL
+            .iter()
+            .find(|c| c.label() == label)
+            .expect("a category")
+            .id()
+    };
+    let event_id = |label: &str| {
+        Milestone::ALL
+            .iter()
+            .find(|m| m.label() == label)
+            .expect("a milestone")
+            .id()
+    };
+    let placements = expand(&placements, &placement_id);
+    let legal = expand(&legal, &legal_id);
+    let events = expand(&events, &event_id);
+
+    // One child per placement label; child P0 also carries every legal status and event, on
+    // consecutive days so that their order is known.
+    let dir = scratch("read_me_labels");
+    let day = |n: usize| {
+        let date = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("a date")
+            + chrono::Days::new(n as u64);
+        date.format("%d/%m/%Y").to_string()
+    };
+    let mut placement_csv = String::from("child_id,start_date,placement_type\n");
+    for (i, (label, _)) in placements.iter().enumerate() {
+        placement_csv += &format!("P{i},01/01/2020,\"{label}\"\n");
+    }
+    let mut legal_csv = String::from("child_id,start_date,end_date,legal_status\n");
+    for (i, (label, _)) in legal.iter().enumerate() {
+        legal_csv += &format!("P0,{},{},\"{label}\"\n", day(i), day(i));
+    }
+    let mut events_csv = String::from("child_id,date,event\n");
+    for (i, (label, _)) in events.iter().enumerate() {
+        events_csv += &format!("P0,{},\"{label}\"\n", day(i));
+    }
+    let mut paths = Vec::new();
+    for (name, text) in [
+        ("placements.csv", placement_csv),
+        ("legal.csv", legal_csv),
+        ("events.csv", events_csv),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let mut args = vec!["analyze", "--as-at", "2030-01-01"];
+    args.extend(paths.iter().map(String::as_str));
+    let output = driftline(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["input"]["unknown_labels"], serde_json::json!([]));
+    assert_eq!(report["input"]["rows_rejected"], 0);
+
+    let journeys = report["journeys"].as_array().expect("journeys");
+    for (i, (label, expected)) in placements.iter().enumerate() {
+        let child = journeys
+            .iter()
+            .find(|c| c["child_id"] == format!("P{i}"))
+            .expect("the child");
+        let category = &child["care_periods"][0]["placements"][0]["category"];
+        assert_eq!(category, expected, "placement type {label:?}");
+    }
+    let p0 = journeys.iter().find(|c| c["child_id"] == "P0").expect("P0");
+    let spells = p0["legal"].as_array().expect("legal spells");
+    assert_eq!(spells.len(), legal.len());
+    for ((label, expected), spell) in legal.iter().zip(spells) {
+        assert_eq!(&spell["category"], expected, "legal status {label:?}");
+    }
+    let found: Vec<&serde_json::Value> = p0["care_periods"][0]["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .collect();
+    assert_eq!(found.len(), events.len());
+    for ((label, expected), event) in events.iter().zip(found) {
+        assert_eq!(&event["milestone"], expected, "event {label:?}");
+    }
+}

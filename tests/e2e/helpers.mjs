@@ -1,0 +1,132 @@
+// Shared helpers for the browser tests: paths, the command line as the independent source of
+// truth, and reading what the page shows.
+
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const WWW = join(ROOT, 'www');
+export const DIST = join(ROOT, 'dist');
+export const DEMO_FILES = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'].map(
+  (name) => join(WWW, 'demo', name),
+);
+const BIN = process.env.DRIFTLINE_BIN ?? join(ROOT, 'target', 'debug', 'driftline');
+
+/** Records a console listener for CSP violations before any page script runs. */
+export const RECORD_CSP_VIOLATIONS = () => {
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+  });
+};
+
+/**
+ * Runs `driftline analyze FILE... --as-at DATE --format json` and resolves to
+ * `{ code, report, stderr }` (`report` is `null` when the command failed).
+ */
+export function cliAnalyze(files, asAt) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      BIN,
+      ['analyze', ...files, '--as-at', asAt, '--format', 'json'],
+      { maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') {
+          reject(error);
+          return;
+        }
+        const code = error === null ? 0 : error.code;
+        resolve({ code, report: code === 0 ? JSON.parse(stdout) : null, stderr });
+      },
+    );
+  });
+}
+
+/** Today's date in the browser (the page's default "as at" date), written YYYY-MM-DD. */
+export function pageAsAt(page) {
+  return page.evaluate(() => {
+    const now = new Date();
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  });
+}
+
+/** Waits until a load has finished, successfully or not, and returns the status text. */
+export async function waitForLoad(page) {
+  await page.waitForFunction(() => {
+    const status = document.getElementById('status');
+    return status.classList.contains('is-done') || status.classList.contains('is-error');
+  });
+  return page.textContent('#status');
+}
+
+/** The numbers in the load summary, parsed from their en-GB form ("1,234"). */
+export async function shownCounts(page) {
+  const entries = await page.$$eval('[data-count]', (nodes) =>
+    nodes.map((node) => [node.dataset.count, node.textContent]),
+  );
+  return Object.fromEntries(
+    entries.map(([key, text]) => {
+      assert.match(text, /^[0-9,]+$/, `${key} shows ${JSON.stringify(text)}`);
+      return [key, Number(text.replaceAll(',', ''))];
+    }),
+  );
+}
+
+/** The problem table's rows as arrays of cell texts. */
+export function shownProblems(page) {
+  return page.$$eval('#problem-table tbody tr', (rows) =>
+    rows.map((row) => [...row.cells].map((cell) => cell.textContent)),
+  );
+}
+
+/** What the problem table should show for these diagnostics. */
+export function expectedProblemRows(diagnostics) {
+  const number = new Intl.NumberFormat('en-GB');
+  return diagnostics.map((d) => [
+    d.file ?? '',
+    d.sheet ?? '',
+    d.row === null ? '' : number.format(d.row),
+    d.column ?? '',
+    d.message,
+  ]);
+}
+
+/**
+ * Asserts that the page shows what the command line reports for the same files and date:
+ * the same counts and the same problems. With `{ readable: false }`, asserts instead that
+ * nothing could be read and that the page lists the same fatal problems as the command line.
+ */
+export async function assertPageMatchesCli(page, files, { readable = true } = {}) {
+  const statusText = await waitForLoad(page);
+  const cli = await cliAnalyze(files, await pageAsAt(page));
+  if (readable) {
+    assert.equal(cli.code, 0, cli.stderr);
+    const report = cli.report;
+    assert.deepEqual(await shownCounts(page), {
+      files: report.input.files.length,
+      tables: report.input.tables.length,
+      rows_read: report.input.rows_read,
+      rows_used: report.input.rows_used,
+      rows_rejected: report.input.rows_rejected,
+      children: report.children,
+      care_periods: report.care_periods,
+    });
+    assert.deepEqual(await shownProblems(page), expectedProblemRows(report.input.diagnostics));
+    assert.equal(await page.isVisible('#summary'), true);
+    const unknown = await page.$$eval('#unknown-labels li', (items) => items.length);
+    assert.equal(unknown, report.input.unknown_labels.length);
+    return { report, statusText };
+  }
+  // Nothing usable: the command line exits 2 and lists each fatal problem as "file: message".
+  assert.equal(cli.code, 2, cli.stderr);
+  assert.equal(await page.isVisible('#summary'), false);
+  const shown = (await shownProblems(page)).map(
+    ([file, , , , message]) => `driftline: ${file === '' ? '' : `${file}: `}${message}`,
+  );
+  const printed = cli.stderr.trim().split('\n').slice(1);
+  assert.deepEqual(shown, printed);
+  return { report: null, statusText };
+}

@@ -1,0 +1,241 @@
+// End-to-end tests of the page in headless Chromium: it loads from its own origin only, it
+// makes no request after loading other than for its own files, and what it shows after a
+// drop, a file pick or the demo button equals the command line's report for the same files.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { launch } from './browser.mjs';
+import { serve } from './server.mjs';
+import {
+  DEMO_FILES,
+  RECORD_CSP_VIOLATIONS,
+  WWW,
+  assertPageMatchesCli,
+  cliAnalyze,
+  waitForLoad,
+} from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve(WWW);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the page in a fresh context, recording every request (workers' included). */
+async function openPage() {
+  const context = await browser.newContext();
+  const requests = [];
+  context.on('request', (request) => requests.push(request.url()));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.addInitScript(RECORD_CSP_VIOLATIONS);
+  await page.goto(`${server.origin}/`);
+  await page.waitForSelector('body[data-engine="ready"]');
+  return { context, page, requests, errors };
+}
+
+/** The path of a same-origin URL, or null for any other origin. */
+function ownPath(url) {
+  const parsed = new URL(url);
+  return parsed.origin === server.origin ? parsed.pathname : null;
+}
+
+test('the page loads only its own files and the wasm starts', async () => {
+  const { context, page, requests, errors } = await openPage();
+  try {
+    const paths = requests.map(ownPath);
+    assert.deepEqual(
+      requests.filter((_, i) => paths[i] === null),
+      [],
+      'requests to another origin',
+    );
+    for (const path of paths) {
+      const file = path.endsWith('/') ? join(WWW, path, 'index.html') : join(WWW, path);
+      assert.ok(existsSync(file), `${path} is not one of the page's files`);
+    }
+    // The worker's own requests are seen too, so the list above is complete.
+    assert.ok(paths.includes('/worker.js'), paths.join(' '));
+    assert.ok(paths.includes('/pkg/driftline_bg.wasm'), paths.join(' '));
+    assert.equal(await page.textContent('#status'), 'Ready. Your files will be read on this computer only.');
+    assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('dropping files shows what the command line reports, with no request at all', async () => {
+  const { context, page, requests, errors } = await openPage();
+  try {
+    const before = requests.length;
+    const files = DEMO_FILES.map((path) => ({
+      name: basename(path),
+      text: readFileSync(path, 'utf8'),
+    }));
+    await page.evaluate((files) => {
+      const transfer = new DataTransfer();
+      for (const file of files) {
+        transfer.items.add(new File([file.text], file.name, { type: 'text/csv' }));
+      }
+      const zone = document.getElementById('drop-zone');
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, files);
+    await assertPageMatchesCli(page, DEMO_FILES);
+    assert.deepEqual(requests.slice(before), [], 'requests made after the page had loaded');
+    assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('choosing files with the file picker shows what the command line reports', async () => {
+  const { context, page, requests, errors } = await openPage();
+  try {
+    const before = requests.length;
+    const chosen = [DEMO_FILES[0], DEMO_FILES[1]];
+    await page.setInputFiles('#file-input', chosen);
+    await assertPageMatchesCli(page, chosen);
+    assert.deepEqual(requests.slice(before), [], 'requests made after the page had loaded');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the demo button loads the bundled demo files and nothing else', async () => {
+  const { context, page, requests, errors } = await openPage();
+  try {
+    const before = requests.length;
+    await page.click('#demo-button');
+    await assertPageMatchesCli(page, DEMO_FILES);
+    const after = requests.slice(before).map(ownPath).sort();
+    assert.deepEqual(after, DEMO_FILES.map((path) => `/demo/${basename(path)}`).sort());
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a file with nothing usable shows the same problems as the command line', async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'driftline-e2e-'));
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'Shopping list\nmilk\nbread\n');
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    await page.setInputFiles('#file-input', [notes, empty]);
+    await assertPageMatchesCli(page, [notes, empty], { readable: false });
+    assert.match(await page.textContent('#status'), /Nothing usable could be read/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('file names and cell text are shown as text, never as HTML', async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    const name = '<img src=x onerror="window.__injected=1">.csv';
+    const badDate = '<img src=x onerror="window.__injected=3">';
+    const label = '<b>Family time</b>';
+    const csv =
+      'child_id,date,event\n' +
+      `<script>window.__injected=2</script>,"${badDate.replaceAll('"', '""')}",LAC review\n` +
+      `C1,01/02/2024,${label}\n`;
+    await page.setInputFiles('#file-input', {
+      name,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await waitForLoad(page);
+    assert.equal(await page.$('main img'), null);
+    assert.equal(await page.$('main b'), null);
+    assert.equal(await page.$('main script'), null);
+    assert.equal(await page.evaluate(() => window.__injected), undefined);
+    const texts = await page.$$eval('#problem-table td, #file-list li, #unknown-labels li', (nodes) =>
+      nodes.map((node) => node.textContent),
+    );
+    for (const expected of [name, badDate, label]) {
+      assert.ok(texts.some((text) => text.includes(expected)), `${expected} in ${texts.join(' | ')}`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the ES module API accepts every input form and copies unless told to transfer', async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    const asAt = '2025-03-31';
+    const results = await page.evaluate(async (asAt) => {
+      const { analyze } = await import('./driftline.js');
+      const names = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
+      const buffers = await Promise.all(
+        names.map((name) => fetch(`demo/${name}`).then((r) => r.arrayBuffer())),
+      );
+      const summary = (report) => JSON.stringify(report);
+      const asFiles = names.map((name, i) => new File([buffers[i]], name));
+      const asBlobs = buffers.map((buffer) => new Blob([buffer]));
+      const asArrays = buffers.map((buffer) => new Uint8Array(buffer));
+      const asRecords = names.map((name, i) => ({ name, bytes: buffers[i] }));
+      const out = {
+        files: summary(await analyze(asFiles, { asAt })),
+        records: summary(await analyze(asRecords, { asAt })),
+        blobsChildren: (await analyze(asBlobs, { asAt })).children,
+        arraysChildren: (await analyze(asArrays, { asAt })).children,
+        // Not transferred: the caller's buffers are still usable.
+        keptLength: buffers[0].byteLength,
+      };
+      const own = buffers.map((buffer) => buffer.slice(0));
+      await analyze(own, { asAt, transfer: true });
+      out.transferredLength = own[0].byteLength;
+      try {
+        await analyze([42], { asAt });
+        out.badInput = 'accepted';
+      } catch (error) {
+        out.badInput = error.message;
+      }
+      return out;
+    }, asAt);
+    const cli = await cliAnalyze(DEMO_FILES, asAt);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(JSON.parse(results.files), cli.report);
+    assert.deepEqual(JSON.parse(results.records), cli.report);
+    assert.equal(results.blobsChildren, cli.report.children);
+    assert.equal(results.arraysChildren, cli.report.children);
+    assert.ok(results.keptLength > 0);
+    assert.equal(results.transferredLength, 0, 'a transferred buffer is detached');
+    assert.match(results.badInput, /expected a File, Blob, ArrayBuffer or Uint8Array/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the template workbook link serves an xlsx file', async () => {
+  const { context, page } = await openPage();
+  try {
+    const href = await page.getAttribute('#template-link', 'href');
+    const response = await page.request.get(new URL(href, page.url()).href);
+    assert.equal(response.status(), 200);
+    const body = await response.body();
+    assert.equal(body.subarray(0, 2).toString('latin1'), 'PK', 'an xlsx file is a zip archive');
+  } finally {
+    await context.close();
+  }
+});

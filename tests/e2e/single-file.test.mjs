@@ -1,0 +1,44 @@
+// The single-file page (dist/driftline.html, built by `make dist`) opened from disk: it starts
+// with no network at all, its inlined demo data loads, and it shows what the command line
+// reports for the same files.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { launch } from './browser.mjs';
+import { DEMO_FILES, DIST, RECORD_CSP_VIOLATIONS, assertPageMatchesCli } from './helpers.mjs';
+
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('dist/driftline.html works from file:// with no network', async () => {
+  const url = pathToFileURL(join(DIST, 'driftline.html')).href;
+  const context = await browser.newContext({ offline: true });
+  const requests = [];
+  context.on('request', (request) => requests.push(request.url()));
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.addInitScript(RECORD_CSP_VIOLATIONS);
+    await page.goto(url);
+    await page.waitForSelector('body[data-engine="ready"]');
+    await page.click('#demo-button');
+    await assertPageMatchesCli(page, DEMO_FILES);
+    // The only "requests" are the file itself and the worker's blob: URL.
+    const other = requests.filter((r) => r !== url && !r.startsWith('blob:'));
+    assert.deepEqual(other, []);
+    assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,218 @@
+//! Tests of the web boundary (`driftline::web`) in headless Chromium: JavaScript values in,
+//! the library's answer out, unchanged. Run by `make test-wasm`.
+#![cfg(target_arch = "wasm32")]
+
+use driftline::{InputFile, Options};
+use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The bundled demo dataset, the same bytes the page's demo button loads.
+const DEMO: [(&str, &[u8]); 4] = [
+    ("children.csv", include_bytes!("../www/demo/children.csv")),
+    (
+        "placements.csv",
+        include_bytes!("../www/demo/placements.csv"),
+    ),
+    ("legal.csv", include_bytes!("../www/demo/legal.csv")),
+    ("events.csv", include_bytes!("../www/demo/events.csv")),
+];
+
+const AS_AT: &str = "2025-03-31";
+
+fn object(entries: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in entries {
+        Reflect::set(&object, &JsValue::from_str(key), value).expect("set a property");
+    }
+    object.into()
+}
+
+/// A JavaScript array of `{ name, bytes: Uint8Array }`, as the worker passes it.
+fn js_files(files: &[(&str, &[u8])]) -> JsValue {
+    files
+        .iter()
+        .map(|(name, bytes)| {
+            object(&[
+                ("name", JsValue::from_str(name)),
+                ("bytes", Uint8Array::from(*bytes).into()),
+            ])
+        })
+        .collect::<Array>()
+        .into()
+}
+
+fn options(as_at: &str) -> JsValue {
+    object(&[("asAt", JsValue::from_str(as_at))])
+}
+
+fn to_json(value: &JsValue) -> serde_json::Value {
+    let text: String = JSON::stringify(value).expect("stringify").into();
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+fn error_message(error: &JsValue) -> String {
+    let error: &js_sys::Error = error.dyn_ref().expect("a JavaScript Error");
+    error.message().into()
+}
+
+/// What the library itself answers for the same files and date.
+fn core_answer(files: &[(&str, &[u8])], as_at: &str) -> Result<serde_json::Value, String> {
+    core_answer_with(files, as_at, None)
+}
+
+fn core_answer_with(
+    files: &[(&str, &[u8])],
+    as_at: &str,
+    mapping: Option<&str>,
+) -> Result<serde_json::Value, String> {
+    let inputs: Vec<InputFile<'_>> = files
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let date = chrono::NaiveDate::parse_from_str(as_at, "%Y-%m-%d").expect("a date");
+    let mut options = Options::new(date);
+    options.mapping = mapping.map(|json| driftline::Mapping::from_json(json).expect("a mapping"));
+    driftline::analyze(&inputs, &options)
+        .map(|report| serde_json::to_value(&report).expect("serialise"))
+        .map_err(|err| err.to_string())
+}
+
+/// Asserts that the boundary's answer is the library's answer, whatever that is.
+fn assert_same_as_core(answer: Result<JsValue, JsValue>, files: &[(&str, &[u8])], as_at: &str) {
+    match (answer, core_answer(files, as_at)) {
+        (Ok(report), Ok(expected)) => assert_eq!(to_json(&report), expected),
+        (Err(error), Err(expected)) => assert_eq!(error_message(&error), expected),
+        (Ok(report), Err(expected)) => {
+            panic!("boundary read {report:?}; the library failed with {expected}")
+        }
+        (Err(error), Ok(_)) => panic!(
+            "boundary failed with {}; the library read the files",
+            error_message(&error)
+        ),
+    }
+}
+
+#[wasm_bindgen_test]
+fn analyze_returns_the_librarys_report() {
+    let answer = driftline::web::analyze(&js_files(&DEMO), &options(AS_AT));
+    let report = to_json(answer.as_ref().expect("the demo data loads"));
+    assert_eq!(report["children"], 10);
+    assert_same_as_core(answer, &DEMO, AS_AT);
+}
+
+#[wasm_bindgen_test]
+fn a_mapping_object_is_applied_as_the_library_applies_it() {
+    let mapping = r#"{ "labels": { "event": { "Sibling contact review": "lac_review" } } }"#;
+    let options = object(&[
+        ("asAt", JsValue::from_str(AS_AT)),
+        ("mapping", JSON::parse(mapping).expect("JSON")),
+    ]);
+    let report = driftline::web::analyze(&js_files(&DEMO), &options).expect("the demo loads");
+    let report = to_json(&report);
+    // Without the mapping the demo has exactly one unknown label: this one.
+    assert_eq!(report["input"]["unknown_labels"], serde_json::json!([]));
+    assert_eq!(Ok(report), core_answer_with(&DEMO, AS_AT, Some(mapping)));
+}
+
+#[wasm_bindgen_test]
+fn analyze_json_returns_the_same_report_as_text() {
+    let answer = driftline::web::analyze_json(&js_files(&DEMO), &options(AS_AT))
+        .map(|text| JSON::parse(&text).expect("valid JSON"));
+    assert_same_as_core(answer, &DEMO, AS_AT);
+}
+
+#[wasm_bindgen_test]
+fn array_buffers_are_accepted_like_uint8_arrays() {
+    let files: JsValue = DEMO
+        .iter()
+        .map(|(name, bytes)| {
+            object(&[
+                ("name", JsValue::from_str(name)),
+                ("bytes", Uint8Array::from(*bytes).buffer().into()),
+            ])
+        })
+        .collect::<Array>()
+        .into();
+    let answer = driftline::web::analyze(&files, &options(AS_AT));
+    assert_same_as_core(answer, &DEMO, AS_AT);
+}
+
+#[wasm_bindgen_test]
+fn load_errors_carry_their_diagnostics() {
+    let files = [("notes.csv", b"" as &[u8])];
+    let error = driftline::web::analyze(&js_files(&files), &options(AS_AT))
+        .expect_err("an empty file yields nothing usable");
+    let expected = core_answer(&files, AS_AT).expect_err("the library fails too");
+    assert_eq!(error_message(&error), expected);
+    let diagnostics = Reflect::get(&error, &JsValue::from_str("diagnostics")).expect("property");
+    let diagnostics: &Array = diagnostics.dyn_ref().expect("an array of diagnostics");
+    assert!(diagnostics.length() >= 1);
+    let first = to_json(&diagnostics.get(0));
+    assert_eq!(first["file"], "notes.csv");
+    assert_eq!(first["severity"], "fatal");
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_are_errors_with_a_clear_message() {
+    let files = js_files(&DEMO);
+    let cases: [(&str, JsValue, JsValue, &str); 6] = [
+        (
+            "no options",
+            files.clone(),
+            JsValue::UNDEFINED,
+            "options.asAt",
+        ),
+        (
+            "no asAt",
+            files.clone(),
+            Object::new().into(),
+            "options.asAt",
+        ),
+        (
+            "day-first asAt",
+            files.clone(),
+            options("31/03/2025"),
+            "YYYY-MM-DD",
+        ),
+        (
+            "impossible asAt",
+            files.clone(),
+            options("2025-02-30"),
+            "YYYY-MM-DD",
+        ),
+        (
+            "files not an array",
+            JsValue::from_str("children.csv"),
+            options(AS_AT),
+            "array",
+        ),
+        (
+            "bytes as text",
+            Array::of1(&object(&[
+                ("name", JsValue::from_str("children.csv")),
+                ("bytes", JsValue::from_str("child_id\n1\n")),
+            ]))
+            .into(),
+            options(AS_AT),
+            "children.csv: bytes must be",
+        ),
+    ];
+    for (case, files, options, expected) in cases {
+        let error = driftline::web::analyze(&files, &options).expect_err(case);
+        let message = error_message(&error);
+        assert!(message.contains(expected), "{case}: {message}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn an_unreadable_mapping_is_an_error() {
+    let options = object(&[
+        ("asAt", JsValue::from_str(AS_AT)),
+        ("mapping", JsValue::from_str("{ not json")),
+    ]);
+    let error = driftline::web::analyze(&js_files(&DEMO), &options).expect_err("bad mapping");
+    assert!(error_message(&error).contains("options.mapping is not a valid Driftline mapping"));
+}
