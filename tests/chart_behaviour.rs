@@ -507,3 +507,92 @@ fn labels_that_do_not_fit_are_counted_and_the_chronology_keeps_every_event() {
         .count();
     assert_eq!(events_in_chronology, 30);
 }
+
+#[test]
+fn spc_points_are_shaped_and_coloured_by_variation_and_answer_hit_tests() {
+    use driftline::chart::layout::MarkerShape;
+    use driftline::chart::{palette, spc, spc_table, SpcOptions};
+    use driftline::qi::{analyze, SpcConfig, Variation};
+    // Twelve steady months, then eight much lower ones: with lower better, the run below the
+    // mean is a special cause improvement; the 300 is above the upper limit, a concern.
+    let mut values = vec![
+        100.0, 104.0, 98.0, 101.0, 97.0, 300.0, 103.0, 99.0, 102.0, 96.0, 100.0, 101.0,
+    ];
+    values.extend([60.0, 58.0, 61.0, 57.0, 59.0, 62.0, 56.0, 60.0]);
+    let points: Vec<_> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            (
+                d("2022-01-01")
+                    .checked_add_months(chrono::Months::new(i as u32))
+                    .unwrap(),
+                *v,
+            )
+        })
+        .collect();
+    let chart = analyze(&points, &SpcConfig::default()).expect("chart");
+    assert_eq!(chart.points[5].variation, Variation::Concern);
+    assert_eq!(chart.points[19].variation, Variation::Improvement);
+    let layout = spc(&chart, &SpcOptions::new("Days", "days"), &BundledMetrics);
+    let markers: Vec<(MarkerShape, driftline::chart::layout::Color)> = layout
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Marker {
+                shape,
+                fill: Some(f),
+                size,
+                ..
+            } if *size < 20.0 => Some((*shape, *f)),
+            _ => None,
+        })
+        .collect();
+    // One marker per point plus the legend's.
+    assert!(markers.contains(&(MarkerShape::Square, palette::VERMILLION)));
+    assert!(markers.contains(&(MarkerShape::Diamond, palette::BLUE)));
+    for (i, p) in chart.points.iter().enumerate() {
+        let region = layout
+            .hits
+            .iter()
+            .find(|h| {
+                h.hit.target
+                    == HitTarget::Point {
+                        series: 0,
+                        index: i,
+                    }
+            })
+            .expect("every point has a region");
+        let hit = hit_test(&layout, region.rect.x + 6.0, region.rect.y + 6.0).expect("hit");
+        assert_eq!(
+            hit.target,
+            HitTarget::Point {
+                series: 0,
+                index: i
+            }
+        );
+        assert!(
+            hit.label.contains(&format!(": {} days", p.value)),
+            "{}",
+            hit.label
+        );
+    }
+    // Higher values sit higher on the chart.
+    let y = |i: usize| {
+        layout
+            .hits
+            .iter()
+            .find(|h| {
+                h.hit.target
+                    == HitTarget::Point {
+                        series: 0,
+                        index: i,
+                    }
+            })
+            .map(|h| h.rect.y)
+            .unwrap()
+    };
+    assert!(y(5) < y(0) && y(0) < y(12));
+    // The table has a line per point, a header and the icons' words.
+    assert_eq!(spc_table(&chart).lines().count(), values.len() + 2);
+}

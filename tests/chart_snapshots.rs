@@ -187,6 +187,17 @@ fn readme_pictures() {
             "cohort-overview.png",
             cohort(&rows, &overview_order, &overview, &BundledMetrics).layout,
         ),
+        (
+            "xmr.png",
+            driftline::chart::spc(
+                &xmr_chart(),
+                &driftline::chart::SpcOptions::new(
+                    "Days from recommendation to panel (median per month)",
+                    "days",
+                ),
+                &BundledMetrics,
+            ),
+        ),
     ];
     for (name, layout) in pictures {
         let png = driftline::chart::render_png(&layout, 2.0).expect("renders");
@@ -206,4 +217,73 @@ fn readme_pictures() {
             std::fs::write(format!("{dir}/{name}"), png).expect("write picture");
         }
     }
+}
+
+/// Monthly median days from recommendation to panel: a year with one very slow month, a test
+/// of change in December 2022 and lower values after it, rebased in September 2023.
+pub fn monthly_days() -> Vec<(chrono::NaiveDate, f64)> {
+    let values = [
+        118.0, 131.0, 109.0, 142.0, 125.0, 119.0, 137.0, 128.0, 205.0, 122.0, 133.0, 127.0, 96.0,
+        88.0, 101.0, 84.0, 92.0, 79.0, 86.0, 90.0, 75.0, 71.0, 69.0, 66.0,
+    ];
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let date = chart_fixtures::d("2022-01-01")
+                .checked_add_months(chrono::Months::new(i as u32))
+                .expect("valid month");
+            (date, *v)
+        })
+        .collect()
+}
+
+pub fn xmr_chart() -> driftline::qi::SpcChart {
+    use driftline::qi::{analyze, Annotation, SpcConfig};
+    let config = SpcConfig {
+        rebase: vec![chart_fixtures::d("2023-09-01")],
+        target: Some(84.0),
+        annotations: vec![
+            Annotation {
+                date: chart_fixtures::d("2022-12-12"),
+                label: "PDSA 1: panel dates booked at recommendation".into(),
+            },
+            Annotation {
+                date: chart_fixtures::d("2023-06-05"),
+                label: "PDSA 2: weekly tracker".into(),
+            },
+        ],
+        ..SpcConfig::default()
+    };
+    analyze(&monthly_days(), &config).expect("a valid chart")
+}
+
+#[test]
+fn xmr_chart_in_making_data_count_style() {
+    let chart = xmr_chart();
+    let options = driftline::chart::SpcOptions::new(
+        "Days from recommendation to panel (median per month)",
+        "days",
+    );
+    let layout = driftline::chart::spc(&chart, &options, &BundledMetrics);
+    check("spc_xmr.layout.txt", &layout.to_snapshot());
+    check("spc_xmr.svg", &render_svg(&layout).unwrap());
+    check("spc_xmr.csv", &driftline::chart::spc_table(&chart));
+}
+
+#[test]
+fn run_chart() {
+    use driftline::qi::{analyze, ChartKind, SpcConfig};
+    let config = SpcConfig {
+        chart: ChartKind::Run,
+        ..SpcConfig::default()
+    };
+    let chart = analyze(&monthly_days(), &config).expect("a valid chart");
+    let options = driftline::chart::SpcOptions::new(
+        "Days from recommendation to panel (median per month)",
+        "days",
+    );
+    let layout = driftline::chart::spc(&chart, &options, &BundledMetrics);
+    check("spc_run.layout.txt", &layout.to_snapshot());
+    check("spc_run.svg", &render_svg(&layout).unwrap());
 }

@@ -3,7 +3,7 @@
 //! canvas in the browser).
 //!
 //! The pipeline is model → layout → paint, in the manner of typst and usvg:
-//! - the chart modules ([`timeline`], [`cohort`]) turn the model into a [`Layout`]: a
+//! - the chart modules ([`timeline`], [`cohort`], [`spc`]) turn the model into a [`Layout`]: a
 //!   backend-neutral list of positioned items in logical pixels, plus hit regions and the
 //!   chart's text alternative. Text is measured only through [`TextMeasure`], whose default
 //!   reads embedded advance widths, so layouts are identical natively, in the browser and in
@@ -25,6 +25,7 @@ pub mod paint;
 pub mod palette;
 mod render;
 pub mod request;
+pub mod spc;
 pub mod stage;
 pub mod text;
 pub mod timeline;
@@ -39,6 +40,7 @@ pub use render::{render_svg, RenderError};
 #[cfg(not(target_arch = "wasm32"))]
 pub use request::render_chart;
 pub use request::{layout_chart, ChartError, ChartInput, ChartKind, ChartRequest, OutputFormat};
+pub use spc::{spc, spc_table, SpcOptions};
 pub use stage::{StageBracket, StageTarget};
 pub use text::{BundledMetrics, TextMeasure, FONT_STACK};
 pub use timeline::{timeline, Timeline, TimelineOptions};
