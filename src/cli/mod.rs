@@ -7,6 +7,7 @@
 //! `driftline` library.
 
 mod analyze;
+mod chart;
 mod template;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,7 @@ pub fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Chart(args) => chart::run(args),
         Command::Template(args) => template::run(args),
     };
     match result {
@@ -56,6 +58,8 @@ struct Cli {
 enum Command {
     /// Read spreadsheets and print the report (journeys, counts and every problem found).
     Analyze(analyze::Args),
+    /// Draw a chart (a child's timeline, the cohort view) to an SVG or PNG file.
+    Chart(chart::Args),
     /// Write the Driftline template workbook (.xlsx) to fill in.
     Template(template::Args),
 }
