@@ -7,6 +7,8 @@
 //! [`crate::analyze`], so the page and the command line agree by construction. It never reads
 //! the clock (the page passes today's date) and never touches the network or storage.
 
+pub mod charts;
+
 use crate::diagnostics::Diagnostic;
 use crate::{InputFile, Mapping, Options};
 use chrono::NaiveDate;
