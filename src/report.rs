@@ -9,7 +9,8 @@ use crate::stats::{
     CheckSummary, ChildStats, OmittedBreakdown, Profile, StageSummary, Statistics, TableOptions,
 };
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer};
 use std::io;
 use std::ops::Deref;
 
@@ -23,7 +24,7 @@ pub struct Report {
     pub placements: usize,
     pub events: usize,
     pub moves: usize,
-    pub journeys: Vec<Journey>,
+    pub journeys: Journeys,
     /// The timescale profile the statistics used (`None` until they are computed).
     pub profile: Option<Profile>,
     /// Per-stage statistics for the cohort and each breakdown group.
@@ -34,36 +35,68 @@ pub struct Report {
     pub breakdowns_omitted: Vec<OmittedBreakdown>,
 }
 
-/// One child's journey and, beside it, what the statistics found for the child (stage rows,
-/// per-care-period facts, current status). Serialised as one object: the child's fields
-/// followed by the statistics' fields. Dereferences to the [`Child`].
-#[derive(Clone, Debug, Serialize)]
-pub struct Journey {
-    #[serde(flatten)]
-    pub child: Child,
-    #[serde(flatten)]
-    pub stats: ChildStats,
+/// Every child's journey and, beside it, what the statistics found for the child (stage rows,
+/// per-care-period facts, current status).
+///
+/// It dereferences to `[Child]`, so it reads like the plain list of journeys. In JSON it is a
+/// list with one object per child: the child's fields followed by the statistics' fields.
+#[derive(Clone, Debug, Default)]
+pub struct Journeys {
+    pub children: Vec<Child>,
+    /// Aligned with `children`; empty until the statistics are computed.
+    pub stats: Vec<ChildStats>,
 }
 
-impl Deref for Journey {
-    type Target = Child;
+impl Journeys {
+    /// The statistics computed for the child at `index`, if any.
+    pub fn stats_of(&self, index: usize) -> Option<&ChildStats> {
+        self.stats.get(index)
+    }
+}
 
-    fn deref(&self) -> &Child {
-        &self.child
+impl Deref for Journeys {
+    type Target = [Child];
+
+    fn deref(&self) -> &[Child] {
+        &self.children
+    }
+}
+
+impl<'a> IntoIterator for &'a Journeys {
+    type Item = &'a Child;
+    type IntoIter = std::slice::Iter<'a, Child>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.children.iter()
+    }
+}
+
+impl Serialize for Journeys {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Merged<'a> {
+            #[serde(flatten)]
+            child: &'a Child,
+            #[serde(flatten)]
+            stats: &'a ChildStats,
+        }
+        let none = ChildStats::default();
+        let mut seq = serializer.serialize_seq(Some(self.children.len()))?;
+        for (i, child) in self.children.iter().enumerate() {
+            let stats = self.stats.get(i).unwrap_or(&none);
+            seq.serialize_element(&Merged { child, stats })?;
+        }
+        seq.end()
     }
 }
 
 impl Report {
     /// Assembles a report from a built dataset, computing the headline counts.
     pub fn new(as_at: NaiveDate, input: InputSummary, dataset: Dataset) -> Report {
-        let journeys: Vec<Journey> = dataset
-            .children
-            .into_iter()
-            .map(|child| Journey {
-                child,
-                stats: ChildStats::default(),
-            })
-            .collect();
+        let journeys = Journeys {
+            children: dataset.children,
+            stats: Vec::new(),
+        };
         let periods = journeys.iter().flat_map(|c| c.care_periods.iter());
         let care_periods = periods.clone().count();
         let placements = periods.clone().map(|p| p.placements.len()).sum();
@@ -93,7 +126,7 @@ impl Report {
 
     /// The children's journeys without the statistics beside them.
     pub fn into_children(self) -> Vec<Child> {
-        self.journeys.into_iter().map(|j| j.child).collect()
+        self.journeys.children
     }
 
     /// Adds the statistics computed (by [`crate::stats::compute`]) for this report's children,
@@ -106,9 +139,7 @@ impl Report {
             breakdowns_omitted,
             children,
         } = statistics;
-        for (journey, stats) in self.journeys.iter_mut().zip(children) {
-            journey.stats = stats;
-        }
+        self.journeys.stats = children;
         self.profile = Some(profile);
         self.stages = stages;
         self.checks = checks;
@@ -121,7 +152,7 @@ impl Report {
     pub fn write_stage_csv<W: io::Write>(&self, out: W, options: &TableOptions) -> io::Result<()> {
         let fallback = Profile::default();
         let profile = self.profile.as_ref().unwrap_or(&fallback);
-        let journeys = self.journeys.iter().map(|j| (&j.child, &j.stats));
+        let journeys = self.journeys.children.iter().zip(&self.journeys.stats);
         crate::stats::write_stage_csv(out, profile, journeys, options)
     }
 }

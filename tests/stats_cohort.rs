@@ -418,8 +418,12 @@ fn report_json_keeps_the_journey_shape_and_adds_the_stages() {
     assert_eq!(json["journeys"][2]["stages"][0]["overdue"], true);
     assert_eq!(journey["current"]["placement"], "foster");
     assert_eq!(journey["care_period_stats"][0]["age_band"], "under_1");
-    // The Journey wrapper still reads as a Child.
+    // The journeys still read as a list of children, with the statistics beside them.
     assert_eq!(&*report.journeys[0].id, "c1");
+    let children: &[driftline::model::Child] = &report.journeys;
+    assert_eq!(children.len(), 5);
+    // c1 started the three stages that run from becoming looked after.
+    assert_eq!(report.journeys.stats_of(0).map(|s| s.stages.len()), Some(3));
     // The report writes the stage table itself (for `--format csv`).
     let mut csv_out = Vec::new();
     let options = TableOptions {
@@ -429,7 +433,7 @@ fn report_json_keeps_the_journey_shape_and_adds_the_stages() {
         .write_stage_csv(&mut csv_out, &options)
         .expect("writes");
     let text = String::from_utf8(csv_out).expect("utf-8");
-    let started: usize = report.journeys.iter().map(|j| j.stats.stages.len()).sum();
+    let started: usize = report.journeys.stats.iter().map(|s| s.stages.len()).sum();
     assert!(text.starts_with("child_id,care_period,care_period_start,"));
     assert_eq!(text.lines().count(), 1 + started);
 }
