@@ -8,7 +8,7 @@
  * the network. The page reads the clock only to offer today's date as the "as at" date.
  */
 
-import { open, preload, preview as previewFiles, todayIso } from './driftline.js';
+import { open, preload, preview, todayIso } from './driftline.js';
 import {
   download,
   element,
@@ -164,6 +164,7 @@ async function load(files, extra = {}) {
   state.loading = controller;
   const options = loadOptions(extra);
   showProgress(`Reading ${plural(files.length, 'file')}…`);
+  setStatus(`Reading ${plural(files.length, 'file')}…`);
   setBusy(true);
   try {
     const session = await open(files, {
@@ -212,6 +213,7 @@ async function rerun(extra = {}) {
   state.loading?.abort();
   state.loading = controller;
   showProgress('Reading again…');
+  setStatus('Reading again…');
   setBusy(true);
   try {
     const summary = await state.session.rerun(loadOptions(extra), {
@@ -528,11 +530,11 @@ async function refreshView() {
   byId('filters').hidden = !['overview', 'children', 'cohort', 'qi'].includes(name);
   document.body.dataset.view = name;
   const render = views[name];
+  const container = byId(`view-${name}`);
   if (render !== undefined) {
-    const container = byId(`view-${name}`);
     await render(container, context());
-    container.dataset.rendered = 'yes';
   }
+  container.dataset.rendered = 'yes';
 }
 
 /** What views need: the session, the options in force and the page's helpers. */
@@ -720,7 +722,7 @@ async function showMapping() {
   try {
     shown = state.session !== null
       ? await state.session.preview(state.mapping)
-      : await previewFiles(state.files, { mapping: state.mapping });
+      : await preview(state.files, { mapping: state.mapping });
   } catch (error) {
     showError(error);
     return;
@@ -784,26 +786,32 @@ function sheetMapping(file, sheet, n) {
   const head = element('thead');
   const choose = element('tr');
   choose.append(element('th', 'Row'));
-  const kindId = table?.kind;
-  const fields = FIELDS[kindId] ?? [];
+  const kindId = table?.kind ?? mappedKind(file.name, sheet.name);
+  const choosers = [];
   for (let c = 0; c < width; c += 1) {
     const cell = element('th');
     cell.scope = 'col';
     const current = table?.columns[c] ?? '';
     const headerText = headerRow?.[1][c] ?? '';
-    const options = [['', 'Not used'], ...fields.map((f) => [f, FIELD_LABELS[f]])];
-    if (current !== '' && !fields.includes(current)) {
-      options.push([current, FIELD_LABELS[current] ?? current]);
-    }
-    const chooser = select(options, current, 'column');
+    const chooser = select([], '', 'column');
     chooser.dataset.column = columnLetter(c);
     chooser.dataset.header = headerText;
     chooser.dataset.auto = current;
     chooser.setAttribute('aria-label', `Column ${columnLetter(c)}${headerText ? ` (${headerText})` : ''} holds`);
-    chooser.disabled = fields.length === 0;
+    const saved = Object.entries(mappedTable(file.name, sheet.name)?.columns ?? {}).find(
+      ([, column]) => column === columnLetter(c) || (headerText !== '' && column === headerText),
+    )?.[0];
+    fillColumnChooser(chooser, kindId, saved ?? current);
+    choosers.push(chooser);
     cell.append(chooser);
     choose.append(cell);
   }
+  kind.querySelector('select').addEventListener('change', (event) => {
+    const chosen = event.target.value || table?.kind;
+    for (const chooser of choosers) {
+      fillColumnChooser(chooser, chosen, chooser.value);
+    }
+  });
   head.append(choose);
   grid.append(head);
   const body = element('tbody');
@@ -823,6 +831,21 @@ function sheetMapping(file, sheet, n) {
   box.append(scroll);
   box.dataset.index = String(n);
   return box;
+}
+
+/** Offers the fields of a table kind in a column chooser, keeping `value` if it is one. */
+function fillColumnChooser(chooser, kind, value) {
+  const fields = FIELDS[kind] ?? [];
+  const options = [['', 'Not used'], ...fields.map((f) => [f, FIELD_LABELS[f]])];
+  chooser.replaceChildren(
+    ...options.map(([v, label]) => {
+      const option = element('option', label);
+      option.value = v;
+      return option;
+    }),
+  );
+  chooser.value = fields.includes(value) ? value : '';
+  chooser.disabled = fields.length === 0;
 }
 
 function mappedTable(file, sheet) {
@@ -916,9 +939,12 @@ function readMappingForm() {
     if (Number.isInteger(header) && header >= 1 && (String(header) !== autoHeader || previous?.header_row)) {
       entry.header_row = header;
     }
+    // Once a sheet is mapped by hand, every column chosen is written down; otherwise only
+    // the columns that differ from automatic recognition.
+    const byHand = kind !== '' || Object.keys(previous?.columns ?? {}).length > 0;
     const columns = {};
     for (const chooser of box.querySelectorAll('[data-role="column"]')) {
-      if (chooser.value !== '' && chooser.value !== chooser.dataset.auto) {
+      if (chooser.value !== '' && (byHand || chooser.value !== chooser.dataset.auto)) {
         columns[chooser.value] = chooser.dataset.column;
       }
     }

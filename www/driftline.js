@@ -453,3 +453,248 @@ function describe(value) {
   }
   return typeof value === 'object' ? value.constructor?.name ?? 'an object' : typeof value;
 }
+
+// --- <driftline-view> ------------------------------------------------------------------------
+
+const VIEW_STYLE = `
+:host { display: block; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  color: #1b1f24; line-height: 1.45; }
+* { box-sizing: border-box; }
+h2 { font-size: 1.15rem; margin: 0.75rem 0 0.5rem; }
+dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: 0.5rem; margin: 0; }
+dl div { background: #f3f5f8; border-radius: 6px; padding: 0.4rem 0.6rem; }
+dt { font-size: 0.8rem; color: #4a5360; }
+dd { margin: 0; font-size: 1.3rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.scroll { max-height: 22rem; overflow: auto; border: 1px solid #c9d0d9; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #c9d0d9; vertical-align: top; }
+thead th { position: sticky; top: 0; background: #f3f5f8; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+button { font: inherit; color: #0b5cad; background: none; border: none; padding: 0; text-decoration: underline; cursor: pointer; }
+button:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
+.status { color: #4a5360; }
+.error { color: #a4261b; font-weight: 600; }
+`;
+
+const ViewBase = typeof HTMLElement === 'undefined' ? class {} : HTMLElement;
+
+/**
+ * `<driftline-view>`: an embeddable view of a load. Attributes: `view` (`summary`,
+ * `children` or `problems`), `as-at` (YYYY-MM-DD), `profile`, `pseudonymise`. Call
+ * `load(files)`; the report is then in the `report` property. Events: `driftline-load`
+ * (`detail.report`), `driftline-error` (`detail.error`), `driftline-select` (`detail.index`,
+ * `detail.child`). The core is loaded on the first `load`.
+ */
+export class DriftlineView extends ViewBase {
+  static observedAttributes = ['view', 'as-at', 'profile', 'pseudonymise'];
+
+  #session = null;
+  #report = null;
+  #files = null;
+  #root;
+  #body;
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: 'open' });
+    if ('adoptedStyleSheets' in this.#root && typeof CSSStyleSheet === 'function') {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(VIEW_STYLE);
+      this.#root.adoptedStyleSheets = [sheet];
+    }
+    this.#body = document.createElement('div');
+    this.#body.setAttribute('part', 'body');
+    this.#root.append(this.#body);
+    this.#say('No data loaded.');
+  }
+
+  /** The report of the last load, or `null`. */
+  get report() {
+    return this.#report;
+  }
+
+  /** The session of the last load (for the drawing functions), or `null`. */
+  get session() {
+    return this.#session;
+  }
+
+  /**
+   * Reads and analyses `files` (anything `analyze` accepts) and shows them.
+   *
+   * @returns {Promise<object>} The report.
+   */
+  async load(files) {
+    this.#files = files;
+    return this.#run(() =>
+      open(files, {
+        asAt: this.getAttribute('as-at') || undefined,
+        profile: this.getAttribute('profile') || null,
+      }),
+    );
+  }
+
+  /** Drops the loaded data and stops its worker. */
+  clear() {
+    this.#session?.close();
+    this.#session = null;
+    this.#report = null;
+    this.#files = null;
+    this.#say('No data loaded.');
+  }
+
+  disconnectedCallback() {
+    // Keep the data: the element may be moved. `clear()` frees it.
+  }
+
+  attributeChangedCallback(name, before, after) {
+    if (before === after || this.#session === null) {
+      return;
+    }
+    if (name === 'as-at' || name === 'profile') {
+      this.#run(() => open(this.#files, {
+        asAt: this.getAttribute('as-at') || undefined,
+        profile: this.getAttribute('profile') || null,
+      })).catch(() => {});
+    } else {
+      this.#render();
+    }
+  }
+
+  async #run(start) {
+    this.#say('Reading…');
+    try {
+      const session = await start();
+      const report = await session.report();
+      this.#session?.close();
+      this.#session = session;
+      this.#report = report;
+      remember(report, session);
+      await this.#render();
+      this.dispatchEvent(new CustomEvent('driftline-load', { detail: { report }, bubbles: true, composed: true }));
+      return report;
+    } catch (error) {
+      this.#say(error?.message ?? String(error), true);
+      this.dispatchEvent(new CustomEvent('driftline-error', { detail: { error }, bubbles: true, composed: true }));
+      throw error;
+    }
+  }
+
+  get #pseudonymise() {
+    const value = this.getAttribute('pseudonymise');
+    return value !== null && value !== 'false';
+  }
+
+  async #render() {
+    const session = this.#session;
+    if (session === null) {
+      return;
+    }
+    const s = session.summary;
+    const number = new Intl.NumberFormat('en-GB');
+    const counts = document.createElement('dl');
+    for (const [label, value] of [
+      ['Children', s.children],
+      ['Looked after now', s.in_care],
+      ['Rows read', s.rows_read],
+      ['Rows used', s.rows_used],
+      ['Rows rejected', s.rows_rejected],
+      ['Problems', s.problems],
+    ]) {
+      const item = document.createElement('div');
+      item.append(text('dt', label), text('dd', number.format(value)));
+      counts.append(item);
+    }
+    const parts = [text('p', `As at ${longDateGb(s.as_at)}.`, 'status'), counts];
+    const view = this.getAttribute('view') ?? 'summary';
+    if (view === 'children') {
+      const page = await session.children({ limit: 200, pseudonymise: this.#pseudonymise });
+      parts.push(text('h2', 'Children'));
+      parts.push(
+        table(
+          ['Child', 'Placement now', 'Legal status now', 'Moves'],
+          page.rows.map((r) => [
+            this.#selectButton(r),
+            r.in_care ? r.placement_label ?? '' : 'Not looked after',
+            r.in_care ? r.legal_status_label ?? '' : '',
+            number.format(r.moves),
+          ]),
+        ),
+      );
+    } else if (view === 'problems' || view === 'summary') {
+      const page = await session.problems({ limit: 200, pseudonymise: this.#pseudonymise });
+      parts.push(text('h2', `Problems (${number.format(page.total)})`));
+      parts.push(
+        table(
+          ['File', 'Sheet', 'Row', 'Column', 'Message'],
+          page.rows.map((d) => [d.file ?? '', d.sheet ?? '', d.row == null ? '' : number.format(d.row), d.column ?? '', d.message]),
+        ),
+      );
+    }
+    this.#body.replaceChildren(...parts);
+  }
+
+  #selectButton(row) {
+    const button = text('button', row.child);
+    button.type = 'button';
+    button.addEventListener('click', async () => {
+      const child = await this.#session.child(row.index, this.#pseudonymise);
+      this.dispatchEvent(
+        new CustomEvent('driftline-select', { detail: { index: row.index, child }, bubbles: true, composed: true }),
+      );
+    });
+    return button;
+  }
+
+  #say(message, isError = false) {
+    this.#body.replaceChildren(text('p', message, isError ? 'error' : 'status'));
+  }
+}
+
+function text(tag, content, className) {
+  const node = document.createElement(tag);
+  node.textContent = content;
+  if (className !== undefined) {
+    node.className = className;
+  }
+  return node;
+}
+
+function table(columns, rows) {
+  const scroll = document.createElement('div');
+  scroll.className = 'scroll';
+  scroll.tabIndex = 0;
+  const t = document.createElement('table');
+  const head = document.createElement('tr');
+  for (const c of columns) {
+    const th = text('th', c);
+    th.scope = 'col';
+    head.append(th);
+  }
+  t.createTHead().append(head);
+  const body = t.createTBody();
+  for (const cells of rows) {
+    const tr = document.createElement('tr');
+    for (const cell of cells) {
+      const td = document.createElement('td');
+      if (cell instanceof Node) {
+        td.append(cell);
+      } else {
+        td.textContent = cell;
+      }
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  scroll.append(t);
+  return scroll;
+}
+
+function longDateGb(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+if (typeof customElements !== 'undefined' && customElements.get('driftline-view') === undefined) {
+  customElements.define('driftline-view', DriftlineView);
+}

@@ -423,14 +423,19 @@ impl Session {
         let mut d = d.clone();
         if pseudonymise {
             if let Some(id) = d.child_id.take() {
-                let name = self
-                    .rows
-                    .iter()
-                    .find(|r| r.child_id.as_ref() == id)
-                    .map(|r| r.pseudonym.clone())
-                    .unwrap_or_else(|| "a child".to_string());
+                let row = self.rows.iter().find(|r| r.child_id.as_ref() == id);
+                let name = row.map_or_else(|| "a child".to_string(), |r| r.pseudonym.clone());
                 if !id.is_empty() {
                     d.message = d.message.replace(&id, &name);
+                }
+                // A message may quote the date of birth, in the input's way or as ISO.
+                if let Some(dob) = row.and_then(|r| r.date_of_birth) {
+                    for written in [
+                        dob.format("%d/%m/%Y").to_string(),
+                        dob.format("%Y-%m-%d").to_string(),
+                    ] {
+                        d.message = d.message.replace(&written, "(hidden)");
+                    }
                 }
                 d.child_id = Some(name);
             }
