@@ -89,7 +89,7 @@ test-native:
 
 test-wasm: tools
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	    $(CARGO) test --target $(WASM_TARGET) --test wasm
+	    $(CARGO) test --target $(WASM_TARGET) --test wasm --test chart_canvas
 
 test-e2e: dist e2e-deps
 	$(CARGO) build --bin driftline

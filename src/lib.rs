@@ -5,6 +5,7 @@
 //! never reads the clock (the "as at" date is always a parameter), and never performs I/O
 //! beyond the bytes it is given. Only `web` (compiled for wasm32 only) talks to the browser.
 
+pub mod chart;
 pub mod date;
 pub mod diagnostics;
 pub mod error;

@@ -6,13 +6,12 @@
 //! mapping parsed). This file owns that resolution and the output formats; it computes no
 //! statistics.
 
-use super::{parse_date, write_stdout, Failure};
-use chrono::{Days, NaiveDate};
+use super::{parse_date, today_utc, write_stdout, Failure};
+use chrono::NaiveDate;
 use clap::ValueEnum;
 use driftline::{InputFile, Mapping, Options, Report};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH]
 /// [--format json|csv]`.
@@ -121,19 +120,6 @@ fn read_mapping(path: &Path) -> Result<Mapping, Failure> {
     })
 }
 
-/// Today's date in UTC, from the system clock. Only the command line reads the clock; the
-/// library always takes the date as a parameter.
-fn today_utc() -> Result<NaiveDate, Failure> {
-    let clock_error = || Failure::new("the system clock is unusable; pass --as-at YYYY-MM-DD");
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| clock_error())?
-        .as_secs();
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|epoch| epoch.checked_add_days(Days::new(seconds / 86_400)))
-        .ok_or_else(clock_error)
-}
-
 /// The CSV form: one row per placement, in journey order.
 fn write_placements_csv(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
@@ -212,8 +198,8 @@ mod tests {
     fn today_is_the_utc_date_of_the_system_clock() {
         // An independent computation of the same date, either side of the one under test.
         let independent = || {
-            let seconds = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
                 .expect("clock after 1970")
                 .as_secs();
             chrono::DateTime::from_timestamp(seconds as i64, 0)

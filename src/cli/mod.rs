@@ -7,6 +7,7 @@
 //! `driftline` library.
 
 mod analyze;
+mod chart;
 mod generate;
 mod spc;
 mod template;
@@ -32,6 +33,7 @@ pub fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Chart(args) => chart::run(args),
         Command::Template(args) => template::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Spc(args) => spc::run(args),
@@ -60,6 +62,8 @@ struct Cli {
 enum Command {
     /// Read spreadsheets and print the report (journeys, counts and every problem found).
     Analyze(analyze::Args),
+    /// Draw a chart (a child's timeline, the cohort view) to an SVG or PNG file.
+    Chart(chart::Args),
     /// Write the Driftline template workbook (.xlsx) to fill in.
     Template(template::Args),
     /// Write a synthetic cohort (template CSV or xlsx, or SSDA903 CSV) for demos and tests.
@@ -90,13 +94,26 @@ impl fmt::Display for Failure {
 }
 
 /// Parses a command-line date, which must be written `YYYY-MM-DD`.
-fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     let b = text.as_bytes();
     let well_formed = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
     match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         Ok(date) if well_formed => Ok(date),
         _ => Err(format!("expected a date written YYYY-MM-DD, got {text:?}")),
     }
+}
+
+/// Today's date in UTC, from the system clock. Only the command line reads the clock; the
+/// library always takes the date as a parameter.
+pub(crate) fn today_utc() -> Result<chrono::NaiveDate, Failure> {
+    let clock_error = || Failure::new("the system clock is unusable; pass --as-at YYYY-MM-DD");
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|_| clock_error())?
+        .as_secs();
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_days(chrono::Days::new(seconds / 86_400)))
+        .ok_or_else(clock_error)
 }
 
 /// Writes to standard output, turning a closed pipe or full disk into a [`Failure`] instead of

@@ -336,7 +336,12 @@ fn xmr_segment(
         upper_2sigma: lim.upper_2sigma,
     };
     let (causes, runs) = match RuleParams::of(rules) {
-        Some(params) => (mdc::special_causes(y, &rule_limits, params), None),
+        // The Making Data Count rules have their own shift rule; the Anhøj runs analysis is
+        // still reported around the centre line, as qicharts2 does for every chart.
+        Some(params) => (
+            mdc::special_causes(y, &rule_limits, params),
+            Some(shift_runs(runs::anhoej(y, lim.centre), seg.start)),
+        ),
         None => {
             let runs = runs_of(y, lim.centre, rules);
             let mut causes = runs_causes(y, &runs, rules, lim.centre);

@@ -7,6 +7,7 @@
 //! [`crate::analyze`], so the page and the command line agree by construction. It never reads
 //! the clock (the page passes today's date) and never touches the network or storage.
 
+pub mod charts;
 pub mod session;
 
 use crate::diagnostics::Diagnostic;

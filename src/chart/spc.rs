@@ -1,0 +1,799 @@
+//! Run and XmR charts in the "Making Data Count" style, drawn from the QI module's chart model:
+//! grey common-cause points, blue improvement and vermillion concern (each with its own marker
+//! shape, so colour is never the only code), the centre line, dashed process limits per
+//! segment, rebased segments, provisional limits, the target, annotations for tests of change,
+//! and the variation and assurance icons. Also the numbers behind the chart as a table.
+//!
+//! This module owns the SPC chart's layout and text alternative. All statistics come from
+//! [`crate::qi::SpcChart`]; nothing is computed here but positions and words.
+
+use super::axis::{date_long, date_short, DateScale};
+use super::labels::{place_labels, LabelRequest, PlacerConfig};
+use super::layout::{
+    Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, MarkerShape, Point, Rect,
+    Stroke, TextItem, Weight,
+};
+use super::palette;
+use super::text::{TextMeasure, ASCENT, DESCENT};
+use crate::qi::{
+    AssuranceIcon, ChartKind, Direction, RuleSet, SpcChart, SpecialCause, Variation, VariationIcon,
+};
+use std::fmt::Write as _;
+
+/// Options for [`spc`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpcOptions {
+    /// What is measured, e.g. "Days from recommendation to panel, median per month".
+    pub title: String,
+    /// The unit of the values, for the axis and tooltips ("days").
+    pub unit: String,
+    pub width: f32,
+    pub height: f32,
+}
+
+impl SpcOptions {
+    pub fn new(title: &str, unit: &str) -> SpcOptions {
+        SpcOptions {
+            title: title.to_string(),
+            unit: unit.to_string(),
+            width: 1000.0,
+            height: 520.0,
+        }
+    }
+}
+
+/// Purple for neutral signals (neither better nor worse).
+const NEUTRAL_SIGNAL: Color = Color::rgb(0x6A, 0x3D, 0x9A);
+const COMMON: Color = Color::rgb(0x9A, 0x9A, 0x9A);
+
+/// Lays out a run, XmR, MR or T chart.
+pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) -> Layout {
+    let mut items: Vec<Item> = Vec::new();
+    let mut front: Vec<Item> = Vec::new();
+    let mut hits: Vec<HitRegion> = Vec::new();
+    let mut label_boxes: Vec<Rect> = Vec::new();
+    let width = options.width.max(400.0);
+    let kind = match chart.chart {
+        ChartKind::Run => "Run chart",
+        ChartKind::Xmr => "XmR chart",
+        ChartKind::Mr => "Moving-range chart",
+        ChartKind::T => "T chart",
+    };
+    let direction = match chart.direction {
+        Direction::Lower => "lower is better",
+        Direction::Higher => "higher is better",
+        Direction::Neutral => "no preferred direction",
+    };
+    let mut sub = vec![
+        kind.to_string(),
+        format!("{} points", chart.points.len()),
+        format!("rules: {}", chart.rules.as_str()),
+        direction.to_string(),
+    ];
+    if chart.segments.len() > 1 {
+        sub.push(format!("{} segments (rebased)", chart.segments.len()));
+    }
+    if chart.provisional {
+        sub.push("provisional limits (fewer than 12 points)".into());
+    }
+    // The runs analysis is the run-chart rule set's signal; under the Making Data Count rules
+    // it is reported in the data but not drawn, since those rules have their own shift rule.
+    let runs_in_force = matches!(chart.rules, RuleSet::Anhoej | RuleSet::Ihi);
+    if let Some(runs) = chart.runs.as_ref().filter(|_| runs_in_force) {
+        let mut r = String::new();
+        if let (Some(l), Some(max)) = (runs.longest_run, runs.longest_run_max) {
+            let _ = write!(r, "longest run {l} (signal above {max})");
+        }
+        if let (Some(c), Some(min)) = (runs.crossings, runs.crossings_min) {
+            let _ = write!(r, ", crossings {c} (signal below {min})");
+        }
+        r.push_str(if runs.signal {
+            ": signal"
+        } else {
+            ": no signal"
+        });
+        sub.push(r);
+    }
+    let subtitle = sub.join(" · ");
+    push_text(
+        &mut front,
+        24.0,
+        30.0,
+        &options.title,
+        18.0,
+        Weight::Bold,
+        Anchor::Start,
+        palette::TEXT,
+    );
+    push_text(
+        &mut front,
+        24.0,
+        50.0,
+        &subtitle,
+        12.0,
+        Weight::Regular,
+        Anchor::Start,
+        palette::MUTED,
+    );
+
+    // Icons at the top right.
+    let icon_w = icons(chart, width, &mut front, measure);
+
+    // Annotation labels go in a band above the plot.
+    let left = 72.0;
+    // The right margin holds the names of the last segment's lines.
+    let right = width - 112.0;
+    let n = chart.points.len();
+    let dated: Vec<_> = chart.points.iter().filter_map(|p| p.date).collect();
+    let dates = if dated.len() == n && n > 0 {
+        let first = dated[0];
+        let last = dated[n - 1];
+        let pad = ((last - first).num_days() / 40).max(3) as u64;
+        Some(DateScale::new(
+            first
+                .checked_sub_days(chrono::Days::new(pad))
+                .unwrap_or(first),
+            last.checked_add_days(chrono::Days::new(pad))
+                .unwrap_or(last),
+            left,
+            right,
+        ))
+    } else {
+        None
+    };
+    let x_of = |i: usize| -> f32 {
+        match (&dates, chart.points.get(i).and_then(|p| p.date)) {
+            (Some(s), Some(d)) => s.x(d),
+            _ => left + (i as f32 + 0.5) / n.max(1) as f32 * (right - left),
+        }
+    };
+    let ann_x: Vec<f32> = chart
+        .annotations
+        .iter()
+        .map(|a| match (&dates, a.point) {
+            (Some(s), _) => s.x_clamped(a.date),
+            (None, Some(p)) => x_of(p),
+            (None, None) => right,
+        })
+        .collect();
+    let requests: Vec<LabelRequest> = chart
+        .annotations
+        .iter()
+        .zip(&ann_x)
+        .map(|(a, x)| LabelRequest {
+            anchor: *x,
+            width: measure.width(&a.label, 11.0, Weight::Regular) + 8.0,
+            priority: 0,
+        })
+        .collect();
+    let placed = place_labels(
+        &requests,
+        &PlacerConfig {
+            max_rows: 4,
+            min_x: left,
+            max_x: right,
+            gap: 6.0,
+            leader_clearance: 3.0,
+        },
+    );
+    let rows = placed
+        .iter()
+        .flatten()
+        .map(|p| p.row + 1)
+        .max()
+        .unwrap_or(0);
+    let band_top = 66.0 + if icon_w > 0.0 { 6.0 } else { 0.0 };
+    let top = band_top + rows as f32 * 18.0 + 8.0;
+    let bottom = options.height.max(top + 160.0) - 70.0;
+
+    // The value scale: every point, line and the target in view.
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    let mut take = |v: f64| {
+        if v.is_finite() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    };
+    for p in &chart.points {
+        take(p.value);
+    }
+    for s in &chart.segments {
+        take(s.lines.centre);
+        s.lines.lower.into_iter().for_each(&mut take);
+        s.lines.upper.into_iter().for_each(&mut take);
+    }
+    chart.target.into_iter().for_each(&mut take);
+    if !lo.is_finite() {
+        lo = 0.0;
+        hi = 1.0;
+    }
+    let (ticks, lo, hi) = nice_ticks(lo, hi);
+    let y_of = |v: f64| -> f32 { bottom - ((v - lo) / (hi - lo)) as f32 * (bottom - top) };
+
+    // Grid and y axis.
+    for t in &ticks {
+        let y = y_of(*t);
+        items.push(Item::Line {
+            from: Point::new(left, y),
+            to: Point::new(right, y),
+            stroke: Stroke::solid(palette::GRID.alpha(160), 1.0),
+        });
+        push_text(
+            &mut front,
+            left - 6.0,
+            y + 4.0,
+            &fmt_value(*t),
+            11.0,
+            Weight::Regular,
+            Anchor::End,
+            palette::MUTED,
+        );
+    }
+    push_text(
+        &mut front,
+        24.0,
+        top - 8.0,
+        &options.unit,
+        11.0,
+        Weight::Bold,
+        Anchor::Start,
+        palette::TEXT,
+    );
+    // X axis.
+    front.push(Item::Line {
+        from: Point::new(left, bottom),
+        to: Point::new(right, bottom),
+        stroke: Stroke::solid(palette::REFERENCE, 1.0),
+    });
+    if let Some(s) = &dates {
+        let t = s.ticks(56.0);
+        for tick in &t.ticks {
+            front.push(Item::Line {
+                from: Point::new(tick.x, bottom),
+                to: Point::new(tick.x, bottom + 5.0),
+                stroke: Stroke::solid(palette::REFERENCE, 1.0),
+            });
+            push_text(
+                &mut front,
+                tick.x,
+                bottom + 18.0,
+                &tick.label,
+                11.0,
+                Weight::Regular,
+                Anchor::Middle,
+                palette::MUTED,
+            );
+        }
+        for y in &t.years {
+            push_text(
+                &mut front,
+                y.x,
+                bottom + 33.0,
+                &y.label,
+                11.0,
+                Weight::Bold,
+                Anchor::Middle,
+                palette::TEXT,
+            );
+        }
+    } else {
+        let step = (n / 10).max(1);
+        for i in (0..n).step_by(step) {
+            push_text(
+                &mut front,
+                x_of(i),
+                bottom + 18.0,
+                &(i + 1).to_string(),
+                11.0,
+                Weight::Regular,
+                Anchor::Middle,
+                palette::MUTED,
+            );
+        }
+    }
+
+    // Segments: centre line, limits, 2-sigma lines; a rebase marker where a segment starts.
+    for (si, seg) in chart.segments.iter().enumerate() {
+        let (xa, xb) = (x_of(seg.start), x_of(seg.end));
+        let half = if n > 1 {
+            (x_of(1) - x_of(0)).abs().min(20.0) / 2.0
+        } else {
+            10.0
+        };
+        let (xa, xb) = (xa - half, xb + half);
+        let dash = |c: Color| {
+            if seg.provisional {
+                Stroke::dashed(c, 1.2, 2.0, 3.0)
+            } else {
+                Stroke::dashed(c, 1.2, 6.0, 4.0)
+            }
+        };
+        for v in [seg.lines.lower_2sigma, seg.lines.upper_2sigma]
+            .into_iter()
+            .flatten()
+        {
+            items.push(Item::Line {
+                from: Point::new(xa, y_of(v)),
+                to: Point::new(xb, y_of(v)),
+                stroke: Stroke::dashed(Color::rgb(0xC8, 0xC8, 0xC8), 1.0, 2.0, 3.0),
+            });
+        }
+        for v in [seg.lines.lower, seg.lines.upper].into_iter().flatten() {
+            items.push(Item::Line {
+                from: Point::new(xa, y_of(v)),
+                to: Point::new(xb, y_of(v)),
+                stroke: dash(Color::rgb(0x6B, 0x6B, 0x6B)),
+            });
+        }
+        items.push(Item::Line {
+            from: Point::new(xa, y_of(seg.lines.centre)),
+            to: Point::new(xb, y_of(seg.lines.centre)),
+            stroke: Stroke::solid(palette::KEY, 1.5),
+        });
+        // Label the lines at the right end of the last segment only, to keep the plot clean.
+        if si + 1 == chart.segments.len() {
+            let centre_name = if chart.chart == ChartKind::Run {
+                "median"
+            } else {
+                "mean"
+            };
+            let mut labels = vec![(
+                seg.lines.centre,
+                format!("{centre_name} {}", fmt_value(seg.lines.centre)),
+            )];
+            if let Some(u) = seg.lines.upper {
+                labels.push((u, format!("upper limit {}", fmt_value(u))));
+            }
+            if let Some(l) = seg.lines.lower {
+                labels.push((l, format!("lower limit {}", fmt_value(l))));
+            }
+            // Keep the names apart when the lines are close together.
+            labels.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let mut last_y = f32::MIN;
+            for (v, text) in labels {
+                let y = (y_of(v) + 4.0).max(last_y + 13.0);
+                last_y = y;
+                push_text(
+                    &mut front,
+                    right + 6.0,
+                    y,
+                    &text,
+                    10.5,
+                    Weight::Regular,
+                    Anchor::Start,
+                    palette::MUTED,
+                );
+            }
+        }
+        if si > 0 {
+            let x = xa;
+            front.push(Item::Line {
+                from: Point::new(x, top),
+                to: Point::new(x, bottom),
+                stroke: Stroke::solid(palette::MUTED, 1.0),
+            });
+            let label = match seg.start_date {
+                Some(d) => format!("rebased {}", date_short(d)),
+                None => "rebased".into(),
+            };
+            push_text(
+                &mut front,
+                x + 4.0,
+                bottom - 6.0,
+                &label,
+                10.5,
+                Weight::Regular,
+                Anchor::Start,
+                palette::MUTED,
+            );
+        }
+    }
+    // Target.
+    if let Some(t) = chart.target {
+        let y = y_of(t);
+        items.push(Item::Line {
+            from: Point::new(left, y),
+            to: Point::new(right, y),
+            stroke: Stroke::dashed(Color::rgb(0x7A, 0x1F, 0x5C), 1.5, 10.0, 3.0),
+        });
+        push_text(
+            &mut front,
+            left + 4.0,
+            y - 4.0,
+            &format!("target {}", fmt_value(t)),
+            10.5,
+            Weight::Bold,
+            Anchor::Start,
+            Color::rgb(0x7A, 0x1F, 0x5C),
+        );
+    }
+    // Annotations: a dotted line with its label stacked above the plot.
+    for ((a, x), p) in chart.annotations.iter().zip(&ann_x).zip(&placed) {
+        let Some(p) = p else { continue };
+        let baseline = top - 8.0 - p.row as f32 * 18.0 - 4.0;
+        let b = Rect::new(
+            p.x0,
+            baseline - ASCENT * 11.0 - 2.0,
+            p.x1 - p.x0,
+            (ASCENT + DESCENT) * 11.0 + 4.0,
+        );
+        front.push(Item::Line {
+            from: Point::new(*x, b.bottom()),
+            to: Point::new(*x, bottom),
+            stroke: Stroke::dashed(palette::REFERENCE, 1.0, 1.5, 2.5),
+        });
+        front.push(Item::Rect {
+            rect: b,
+            fill: Some(palette::WHITE),
+            pattern: None,
+            stroke: Some(Stroke::solid(palette::REFERENCE, 1.0)),
+        });
+        push_text(
+            &mut front,
+            (p.x0 + p.x1) / 2.0,
+            baseline,
+            &a.label,
+            11.0,
+            Weight::Regular,
+            Anchor::Middle,
+            palette::TEXT,
+        );
+        label_boxes.push(b);
+    }
+    // The value line, then the points.
+    let line: Vec<Point> = (0..n)
+        .map(|i| Point::new(x_of(i), y_of(chart.points[i].value)))
+        .collect();
+    if line.len() > 1 {
+        items.push(Item::Polyline {
+            points: line.clone(),
+            stroke: Stroke::solid(Color::rgb(0xB5, 0xB5, 0xB5), 1.5),
+        });
+    }
+    let size = if n > 150 { 5.0 } else { 8.0 };
+    for (i, (p, at)) in chart.points.iter().zip(&line).enumerate() {
+        let (shape, color, s) = point_style(p.variation, size);
+        front.push(Item::Marker {
+            at: *at,
+            size: s,
+            shape,
+            fill: Some(color),
+            stroke: Some(Stroke::solid(palette::WHITE, 0.8)),
+        });
+        let when = p
+            .date
+            .map(date_long)
+            .unwrap_or_else(|| format!("point {}", i + 1));
+        let why = match p.special_cause {
+            Some(c) => format!(" · {} ({})", variation_words(p.variation), cause_words(c)),
+            None => " · common cause".to_string(),
+        };
+        hits.push(HitRegion {
+            rect: Rect::new(at.x - 6.0, at.y - 6.0, 12.0, 12.0),
+            hit: Hit {
+                target: HitTarget::Point {
+                    series: 0,
+                    index: i,
+                },
+                label: format!("{when}: {} {}{why}", fmt_value(p.value), options.unit),
+                source: None,
+                text_row: Some(i),
+            },
+        });
+    }
+    // Legend.
+    let mut x = left;
+    let ly = bottom + 52.0;
+    let mut legend = vec![(MarkerShape::Circle, COMMON, "common cause".to_string())];
+    let present = |v: Variation| chart.points.iter().any(|p| p.variation == v);
+    if present(Variation::Improvement) {
+        legend.push((
+            MarkerShape::Diamond,
+            palette::BLUE,
+            "special cause: improvement".into(),
+        ));
+    }
+    if present(Variation::Concern) {
+        legend.push((
+            MarkerShape::Square,
+            palette::VERMILLION,
+            "special cause: concern".into(),
+        ));
+    }
+    if present(Variation::NeutralHigh) || present(Variation::NeutralLow) {
+        legend.push((
+            MarkerShape::TriangleUp,
+            NEUTRAL_SIGNAL,
+            "special cause: neutral".into(),
+        ));
+    }
+    for (shape, color, label) in legend {
+        front.push(Item::Marker {
+            at: Point::new(x + 6.0, ly - 4.0),
+            size: 9.0,
+            shape,
+            fill: Some(color),
+            stroke: None,
+        });
+        push_text(
+            &mut front,
+            x + 15.0,
+            ly,
+            &label,
+            11.0,
+            Weight::Regular,
+            Anchor::Start,
+            palette::TEXT,
+        );
+        x += 30.0 + measure.width(&label, 11.0, Weight::Regular);
+    }
+    let line_legend: Vec<(Stroke, &str)> = if chart.chart == ChartKind::Run {
+        vec![(Stroke::solid(palette::KEY, 1.5), "median")]
+    } else {
+        vec![
+            (Stroke::solid(palette::KEY, 1.5), "mean"),
+            (
+                Stroke::dashed(Color::rgb(0x6B, 0x6B, 0x6B), 1.2, 6.0, 4.0),
+                "process limits",
+            ),
+        ]
+    };
+    for (stroke, label) in line_legend {
+        front.push(Item::Line {
+            from: Point::new(x, ly - 4.0),
+            to: Point::new(x + 20.0, ly - 4.0),
+            stroke,
+        });
+        push_text(
+            &mut front,
+            x + 25.0,
+            ly,
+            label,
+            11.0,
+            Weight::Regular,
+            Anchor::Start,
+            palette::TEXT,
+        );
+        x += 40.0 + measure.width(label, 11.0, Weight::Regular);
+    }
+
+    let mut all = items;
+    all.extend(front);
+    Layout {
+        width,
+        height: (ly + 14.0).ceil(),
+        title: options.title.clone(),
+        description: format!("{subtitle}. {}", icon_words(chart)),
+        items: all,
+        hits,
+        label_boxes,
+        date_axis: dates.map(|s| DateAxis {
+            x0: s.x0,
+            x1: s.x1,
+            start: s.start,
+            end: s.end,
+        }),
+    }
+}
+
+/// The numbers behind an SPC chart, one line per point: date, value, centre, limits,
+/// variation and the rule that fired.
+pub fn spc_table(chart: &SpcChart) -> String {
+    let mut out = String::from("date,value,centre,lower,upper,segment,variation,special_cause\n");
+    for (i, p) in chart.points.iter().enumerate() {
+        let lines = chart.lines_of(p);
+        let opt = |v: Option<f64>| v.map(fmt_value).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{}",
+            p.date
+                .map(date_short)
+                .unwrap_or_else(|| (i + 1).to_string()),
+            fmt_value(p.value),
+            opt(lines.map(|l| l.centre)),
+            opt(lines.and_then(|l| l.lower)),
+            opt(lines.and_then(|l| l.upper)),
+            p.segment + 1,
+            variation_words(p.variation),
+            p.special_cause.map(cause_words).unwrap_or("")
+        );
+    }
+    let _ = writeln!(out, "# {}", icon_words(chart));
+    out
+}
+
+fn point_style(v: Variation, size: f32) -> (MarkerShape, Color, f32) {
+    match v {
+        Variation::Common => (MarkerShape::Circle, COMMON, size),
+        Variation::Improvement => (MarkerShape::Diamond, palette::BLUE, size * 1.45),
+        Variation::Concern => (MarkerShape::Square, palette::VERMILLION, size * 1.15),
+        Variation::NeutralHigh => (MarkerShape::TriangleUp, NEUTRAL_SIGNAL, size * 1.3),
+        Variation::NeutralLow => (MarkerShape::TriangleDown, NEUTRAL_SIGNAL, size * 1.3),
+    }
+}
+
+fn variation_words(v: Variation) -> &'static str {
+    match v {
+        Variation::Common => "common cause",
+        Variation::Improvement => "special cause improvement",
+        Variation::Concern => "special cause concern",
+        Variation::NeutralHigh => "special cause (high, neutral)",
+        Variation::NeutralLow => "special cause (low, neutral)",
+    }
+}
+
+fn cause_words(c: SpecialCause) -> &'static str {
+    match c {
+        SpecialCause::AboveUpper => "above the upper limit",
+        SpecialCause::BelowLower => "below the lower limit",
+        SpecialCause::TrendUp => "a run of points going up",
+        SpecialCause::TrendDown => "a run of points going down",
+        SpecialCause::TwoInThreeAbove => "two of three points near the upper limit",
+        SpecialCause::TwoInThreeBelow => "two of three points near the lower limit",
+        SpecialCause::ShiftAbove => "a run of points above the centre line",
+        SpecialCause::ShiftBelow => "a run of points below the centre line",
+    }
+}
+
+fn icon_words(chart: &SpcChart) -> String {
+    let variation = match chart.icons.variation {
+        Some(VariationIcon::CommonCause) => "Variation: common cause",
+        Some(VariationIcon::ImprovementHigh) => "Variation: special cause improvement (higher)",
+        Some(VariationIcon::ImprovementLow) => "Variation: special cause improvement (lower)",
+        Some(VariationIcon::ConcernHigh) => "Variation: special cause concern (higher)",
+        Some(VariationIcon::ConcernLow) => "Variation: special cause concern (lower)",
+        Some(VariationIcon::NeutralHigh) => "Variation: special cause, neutral (higher)",
+        Some(VariationIcon::NeutralLow) => "Variation: special cause, neutral (lower)",
+        None => "Variation: not assessed",
+    };
+    let assurance = match chart.icons.assurance {
+        Some(AssuranceIcon::ConsistentPass) => {
+            "assurance: the process will consistently meet the target"
+        }
+        Some(AssuranceIcon::ConsistentFail) => {
+            "assurance: the process will consistently miss the target"
+        }
+        Some(AssuranceIcon::HitAndMiss) => "assurance: the process will hit and miss the target",
+        None => "assurance: no target assessed",
+    };
+    format!("{variation}; {assurance}.")
+}
+
+/// Draws the variation and assurance icons at the top right; returns the width they take.
+fn icons(chart: &SpcChart, width: f32, items: &mut Vec<Item>, _measure: &dyn TextMeasure) -> f32 {
+    let mut x = width - 30.0;
+    let y = 34.0;
+    let mut used = 0.0;
+    let icon = |items: &mut Vec<Item>, x: f32, color: Color, letter: &str, caption: &str| {
+        items.push(Item::Marker {
+            at: Point::new(x, y),
+            size: 34.0,
+            shape: MarkerShape::Circle,
+            fill: Some(palette::WHITE),
+            stroke: Some(Stroke::solid(color, 3.0)),
+        });
+        push_text(
+            items,
+            x,
+            y + 6.0,
+            letter,
+            17.0,
+            Weight::Bold,
+            Anchor::Middle,
+            color,
+        );
+        push_text(
+            items,
+            x,
+            y + 31.0,
+            caption,
+            9.5,
+            Weight::Regular,
+            Anchor::Middle,
+            palette::MUTED,
+        );
+    };
+    if let Some(a) = chart.icons.assurance {
+        let (color, letter, caption) = match a {
+            AssuranceIcon::ConsistentPass => (palette::BLUE, "P", "passes"),
+            AssuranceIcon::ConsistentFail => (palette::VERMILLION, "F", "fails"),
+            AssuranceIcon::HitAndMiss => (COMMON, "?", "hit and miss"),
+        };
+        icon(items, x, color, letter, caption);
+        x -= 58.0;
+        used += 58.0;
+    }
+    if let Some(v) = chart.icons.variation {
+        let (color, letter, caption) = match v {
+            VariationIcon::CommonCause => (COMMON, "~", "common cause"),
+            VariationIcon::ImprovementHigh => (palette::BLUE, "H", "improving"),
+            VariationIcon::ImprovementLow => (palette::BLUE, "L", "improving"),
+            VariationIcon::ConcernHigh => (palette::VERMILLION, "H", "concern"),
+            VariationIcon::ConcernLow => (palette::VERMILLION, "L", "concern"),
+            VariationIcon::NeutralHigh => (NEUTRAL_SIGNAL, "H", "neutral"),
+            VariationIcon::NeutralLow => (NEUTRAL_SIGNAL, "L", "neutral"),
+        };
+        icon(items, x, color, letter, caption);
+        used += 58.0;
+    }
+    used
+}
+
+/// Round tick values covering `lo..hi` (about six of them) and the padded range they span.
+fn nice_ticks(lo: f64, hi: f64) -> (Vec<f64>, f64, f64) {
+    let (lo, hi) = if hi - lo < 1e-9 {
+        (lo - 1.0, hi + 1.0)
+    } else {
+        (lo, hi)
+    };
+    let raw = (hi - lo) / 6.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let start = (lo / step).floor() * step;
+    let end = (hi / step).ceil() * step;
+    let mut ticks = Vec::new();
+    let mut t = start;
+    while t <= end + step * 0.5 && ticks.len() < 50 {
+        ticks.push(t);
+        t += step;
+    }
+    (ticks, start, end.max(start + step))
+}
+
+/// A value as shown: whole numbers plainly, others to at most two decimals.
+fn fmt_value(v: f64) -> String {
+    let r = (v * 100.0).round() / 100.0;
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        let s = format!("{r:.2}");
+        s.trim_end_matches('0').to_string()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_text(
+    items: &mut Vec<Item>,
+    x: f32,
+    y: f32,
+    text: &str,
+    size: f32,
+    weight: Weight,
+    anchor: Anchor,
+    color: Color,
+) {
+    items.push(Item::Text(TextItem {
+        at: Point::new(x, y),
+        text: text.to_string(),
+        size,
+        weight,
+        anchor,
+        color,
+    }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        let (t, lo, hi) = nice_ticks(13.0, 187.0);
+        assert_eq!(t, vec![0.0, 50.0, 100.0, 150.0, 200.0]);
+        assert_eq!((lo, hi), (0.0, 200.0));
+        let (t, _, _) = nice_ticks(5.0, 5.0);
+        assert!(t.first().is_some_and(|f| *f <= 4.0) && t.last().is_some_and(|l| *l >= 6.0));
+    }
+
+    #[test]
+    fn values_print_plainly() {
+        assert_eq!(fmt_value(84.0), "84");
+        assert_eq!(fmt_value(12.345), "12.35");
+        assert_eq!(fmt_value(0.5), "0.5");
+    }
+}

@@ -1,0 +1,109 @@
+//! `driftline chart` end to end: the template CSV fixtures in, an SVG or PNG file out, and the
+//! usage errors a person would make.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fixture_files() -> Vec<String> {
+    let dir = format!("{}/tests/fixtures/csv_utf8", env!("CARGO_MANIFEST_DIR"));
+    ["children", "placements", "legal", "events"]
+        .iter()
+        .map(|t| format!("{dir}/{t}.csv"))
+        .collect()
+}
+
+fn chart(extra: &[&str]) -> Output {
+    let mut args: Vec<String> = vec!["chart".into()];
+    args.extend(fixture_files());
+    args.extend(["--as-at".into(), "2023-11-30".into()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    Command::new(env!("CARGO_BIN_EXE_driftline"))
+        .args(&args)
+        .output()
+        .expect("run driftline")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("driftline-chart-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir.join(name)
+}
+
+#[test]
+fn a_timeline_is_written_as_svg_and_png() {
+    let svg = scratch("c001.svg");
+    let out = chart(&[
+        "--kind",
+        "timeline",
+        "--child",
+        "C001",
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&svg).expect("svg written");
+    assert!(text.starts_with("<svg width=\"1200\""));
+    assert!(text.contains("<title id=\"chart-title\">Child C001 · "));
+    assert!(text.contains("Maternal aunt"));
+
+    let png = scratch("c001.png");
+    let out = chart(&[
+        "--kind",
+        "timeline",
+        "--child",
+        "C001",
+        "--pseudonymise",
+        "--width",
+        "800",
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&png).expect("png written");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(
+        u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]),
+        1600
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_code_2_and_say_why() {
+    let out = chart(&[
+        "--kind",
+        "timeline",
+        "--out",
+        scratch("x.svg").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a timeline needs --child ID"));
+    let out = chart(&[
+        "--kind",
+        "timeline",
+        "--child",
+        "NOPE",
+        "--out",
+        scratch("x.svg").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no child with ID \"NOPE\""));
+    let out = chart(&[
+        "--kind",
+        "cohort",
+        "--out",
+        scratch("x.gif").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must end in .svg or .png"));
+    let out = chart(&["--kind", "pie", "--out", scratch("x.svg").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown chart kind"));
+}
