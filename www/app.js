@@ -548,6 +548,10 @@ function context() {
     rerun,
     refresh: refreshView,
     current: context,
+    openChild: (index) => {
+      state.children.selected = index;
+      selectView('children');
+    },
   };
 }
 

@@ -189,6 +189,38 @@ export class Session {
     return this.#engine.request('preview', { options: engineOptions({ mapping }) });
   }
 
+  /**
+   * Draws a chart (`spec.kind` is `timeline` or `cohort`) into `canvas` at the screen's
+   * pixel ratio, and keeps it under `spec.slot` for `hitTest`, `svg` and `png`. Resolves to
+   * `{ width, height, title, description, ... }`.
+   */
+  async draw(canvas, spec) {
+    const scale = spec.scale ?? (globalThis.devicePixelRatio || 1);
+    const { bitmap, ...info } = await this.#engine.request('draw', { spec: { slot: 'chart', ...spec, scale } });
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    canvas.style.width = `${info.width}px`;
+    canvas.style.height = `${info.height}px`;
+    canvas.getContext('2d').drawImage(bitmap, 0, 0);
+    bitmap.close();
+    return info;
+  }
+
+  /** What lies under the CSS pixel `(x, y)` of the chart in `slot`, or `null`. */
+  hitTest(slot, x, y) {
+    return this.#engine.request('hit', { slot, x, y });
+  }
+
+  /** The chart in `slot` as SVG text. */
+  svg(slot = 'chart') {
+    return this.#engine.request('svg', { slot });
+  }
+
+  /** The chart in `slot` as a PNG `Blob`, `scale` times its CSS size (3 by default). */
+  png(slot = 'chart', scale = 3) {
+    return this.#engine.request('png', { slot, scale });
+  }
+
   /** The size of the worker's WebAssembly memory in bytes. */
   memory() {
     return this.#engine.request('memory', {});
@@ -389,6 +421,31 @@ function remember(report, session) {
 export function sessionFor(report) {
   const session = sessionOf.get(report);
   return session === undefined || session.closed ? undefined : session;
+}
+
+/**
+ * Draws a chart of a report returned by `analyze` on a canvas: `spec` is `{ kind:
+ * "timeline", child: index }` or `{ kind: "cohort" }`, with optional `width` (CSS pixels)
+ * and `pseudonymise`.
+ *
+ * @returns {Promise<object>} The chart's size, title and description (its text alternative).
+ */
+export function drawChart(canvas, report, spec) {
+  const session = sessionFor(report);
+  if (session === undefined) {
+    return Promise.reject(new Error('Draw with a report returned by analyze() (the three most recent are kept).'));
+  }
+  return session.draw(canvas, spec);
+}
+
+/** Draws one child's timeline (`child` is the index in `report.journeys`). */
+export function drawTimeline(canvas, report, child, options = {}) {
+  return drawChart(canvas, report, { ...options, kind: 'timeline', child });
+}
+
+/** Draws the cohort view (one row per child). */
+export function drawCohort(canvas, report, options = {}) {
+  return drawChart(canvas, report, { ...options, kind: 'cohort' });
 }
 
 // --- Input ---------------------------------------------------------------------------------------

@@ -274,10 +274,11 @@ async function showChild(container, ctx, index, focus = false) {
   chronologyHeading.id = 'chronology-heading';
   const chronology = dataTable(
     'chronology-table',
-    ['Date', 'Event', 'Detail', 'Source'],
+    ['Date', 'Age', 'Event', 'Detail', 'Source'],
     child.chronology.map((e) => [
       formatDate(e.date, 'short'),
-      e.event,
+      e.age ?? '',
+      e.key ? `${e.event} (key decision)` : e.event,
       e.detail ?? '',
       e.source === null ? '' : sourceWords(e.source),
     ]),
@@ -314,10 +315,31 @@ async function showChild(container, ctx, index, focus = false) {
     ]),
     'legal-heading',
   );
+  const timelineHeading = element('h4', 'Timeline');
+  timelineHeading.id = 'timeline-heading';
+  const timeline = chartFigure(ctx, {
+    slot: 'timeline',
+    name: `timeline-${safeName(r.child)}`,
+    spec: (width) => ({ kind: 'timeline', child: index, width, pseudonymise: ctx.current().pseudonymise }),
+    onHit: (hit) => {
+      if (hit.text_row !== null && hit.text_row !== undefined) {
+        const row = detail.querySelectorAll('#chronology-table tbody tr')[hit.text_row];
+        if (row !== undefined) {
+          for (const other of detail.querySelectorAll('#chronology-table tr.is-selected')) {
+            other.classList.remove('is-selected');
+          }
+          row.classList.add('is-selected');
+          row.scrollIntoView({ block: 'nearest' });
+        }
+      }
+    },
+  });
   detail.replaceChildren(
     title,
     list,
     actions,
+    timelineHeading,
+    timeline.figure,
     chronologyHeading,
     chronology,
     placementsHeading,
@@ -330,6 +352,7 @@ async function showChild(container, ctx, index, focus = false) {
   if (focus) {
     title.focus();
   }
+  await timeline.draw();
 }
 
 function printChild() {
@@ -342,10 +365,201 @@ function printChild() {
   window.print();
 }
 
+// --- Charts ---------------------------------------------------------------------------------
+
+/**
+ * A chart drawn by the worker: the canvas (with its title and description as its text
+ * alternative), PNG and SVG downloads, tooltips from hit tests, and a redraw when its width
+ * changes. `spec(width)` gives the chart's spec for a width; `onHit(hit)` is called on a click.
+ */
+function chartFigure(ctx, { slot, name, spec, onHit, onDrawn }) {
+  const figure = element('figure', undefined, 'chart');
+  figure.dataset.slot = slot;
+  const canvas = element('canvas');
+  canvas.setAttribute('role', 'img');
+  canvas.tabIndex = 0;
+  const description = element('p', undefined, 'visually-hidden');
+  description.id = `${slot}-description`;
+  canvas.setAttribute('aria-describedby', description.id);
+  const tools = element('div', undefined, 'chart-tools');
+  const png = element('button', 'Download PNG', 'secondary');
+  png.type = 'button';
+  png.dataset.export = 'png';
+  const svg = element('button', 'Download SVG', 'secondary');
+  svg.type = 'button';
+  svg.dataset.export = 'svg';
+  tools.append(png, svg);
+  figure.append(tools, canvas, description);
+
+  let lastWidth = 0;
+  const draw = async () => {
+    const width = Math.max(320, Math.floor(figure.clientWidth || figure.parentElement?.clientWidth || 960));
+    lastWidth = width;
+    const session = ctx.current().session;
+    const info = await session.draw(canvas, { slot, ...spec(width) });
+    canvas.setAttribute('aria-label', info.title);
+    description.textContent = info.description;
+    figure.dataset.drawn = 'yes';
+    onDrawn?.(info);
+    return info;
+  };
+  png.addEventListener('click', async () => {
+    const blob = await ctx.current().session.png(slot, 3);
+    download(blob, `driftline-${name}.png`, 'image/png');
+  });
+  svg.addEventListener('click', async () => {
+    const text = await ctx.current().session.svg(slot);
+    download(text, `driftline-${name}.svg`, 'image/svg+xml');
+  });
+
+  const tooltip = document.getElementById('tooltip');
+  let pending = false;
+  const at = (event) => {
+    const box = canvas.getBoundingClientRect();
+    const scale = box.width / (parseFloat(canvas.style.width) || box.width);
+    return [(event.clientX - box.left) / scale, (event.clientY - box.top) / scale];
+  };
+  canvas.addEventListener('pointermove', async (event) => {
+    if (pending) {
+      return;
+    }
+    pending = true;
+    const [x, y] = at(event);
+    try {
+      const hit = await ctx.current().session.hitTest(slot, x, y);
+      if (hit === null) {
+        tooltip.hidden = true;
+        canvas.style.cursor = '';
+      } else {
+        tooltip.textContent = hit.label;
+        tooltip.style.left = `${Math.min(event.clientX + 14, window.innerWidth - 300)}px`;
+        tooltip.style.top = `${event.clientY + 14}px`;
+        tooltip.hidden = false;
+        canvas.style.cursor = onHit ? 'pointer' : '';
+      }
+    } catch {
+      tooltip.hidden = true;
+    } finally {
+      pending = false;
+    }
+  });
+  canvas.addEventListener('pointerleave', () => {
+    tooltip.hidden = true;
+  });
+  if (onHit) {
+    canvas.addEventListener('click', async (event) => {
+      const [x, y] = at(event);
+      const hit = await ctx.current().session.hitTest(slot, x, y);
+      if (hit !== null) {
+        onHit(hit);
+      }
+    });
+  }
+  if (typeof ResizeObserver !== 'undefined') {
+    const redraw = debounce(() => {
+      if (figure.isConnected && Math.abs(figure.clientWidth - lastWidth) > 16) {
+        draw().catch(() => {});
+      }
+    }, 150);
+    new ResizeObserver(redraw).observe(figure);
+  }
+  return { figure, draw, canvas };
+}
+
 // --- Cohort, QI, Timescales ----------------------------------------------------------------
 
+const COHORT_ROWS = 40;
+
 async function renderCohort(container, ctx) {
-  container.replaceChildren(heading('Cohort', 'cohort-heading'));
+  const s = (ctx.state.cohort ??= { sort: 'entry', first: 0, dense: false });
+  const intro = element(
+    'p',
+    'One row per child: placements as coloured bars, care periods from entry to the "as at" date. ' +
+      'Click a row to open that child.',
+  );
+  const sortSelect = element('select');
+  sortSelect.id = 'cohort-sort';
+  for (const [value, label] of [['entry', 'Date of entry'], ['wait', 'Longest current wait']]) {
+    const option = element('option', label);
+    option.value = value;
+    sortSelect.append(option);
+  }
+  sortSelect.value = s.sort;
+  const sortLabel = element('label', 'Sort by ');
+  sortLabel.append(sortSelect);
+  const dense = element('input');
+  dense.type = 'checkbox';
+  dense.id = 'cohort-dense';
+  dense.checked = s.dense;
+  const denseLabel = element('label');
+  denseLabel.append(dense, ' Every child in one picture');
+  const earlier = element('button', 'Earlier rows', 'secondary');
+  earlier.type = 'button';
+  earlier.id = 'cohort-earlier';
+  const later = element('button', 'Later rows', 'secondary');
+  later.type = 'button';
+  later.id = 'cohort-later';
+  const position = element('span');
+  position.id = 'cohort-position';
+  const tools = element('div', undefined, 'table-tools');
+  tools.append(sortLabel, denseLabel, earlier, later, position);
+  let total = 0;
+  const chart = chartFigure(ctx, {
+    slot: 'cohort',
+    name: 'cohort',
+    spec: (width) => {
+      const c = ctx.current();
+      return {
+        kind: 'cohort',
+        width,
+        sort: s.sort,
+        first_row: s.dense ? 0 : s.first,
+        rows: s.dense ? null : COHORT_ROWS,
+        row_height: s.dense ? Math.max(0.5, Math.min(14, 640 / Math.max(1, c.summary.children))) : 14,
+        pseudonymise: c.pseudonymise,
+        filters: c.filters,
+      };
+    },
+    onDrawn: (info) => {
+      total = info.total_rows;
+      const last = info.first_row + info.shown_rows;
+      position.textContent =
+        total === 0
+          ? 'No child matches the filters.'
+          : `Rows ${numberFormat.format(info.first_row + 1)} to ${numberFormat.format(last)} of ${numberFormat.format(total)}.`;
+      earlier.disabled = s.dense || info.first_row === 0;
+      later.disabled = s.dense || last >= total;
+      chart.figure.dataset.children = info.children.join(',');
+    },
+    onHit: (hit) => {
+      if (hit.target.kind === 'cohort_row') {
+        const children = chart.figure.dataset.children.split(',').map(Number);
+        const index = children[hit.target.row - (s.dense ? 0 : s.first)] ?? children[hit.target.row];
+        if (index !== undefined) {
+          ctx.openChild(index);
+        }
+      }
+    },
+  });
+  sortSelect.addEventListener('change', () => {
+    s.sort = sortSelect.value;
+    s.first = 0;
+    chart.draw();
+  });
+  dense.addEventListener('change', () => {
+    s.dense = dense.checked;
+    chart.draw();
+  });
+  earlier.addEventListener('click', () => {
+    s.first = Math.max(0, s.first - COHORT_ROWS);
+    chart.draw();
+  });
+  later.addEventListener('click', () => {
+    s.first = Math.min(Math.max(0, total - 1), s.first + COHORT_ROWS);
+    chart.draw();
+  });
+  container.replaceChildren(heading('Cohort', 'cohort-heading'), intro, tools, chart.figure);
+  await chart.draw();
 }
 
 async function renderQi(container, ctx) {

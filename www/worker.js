@@ -36,7 +36,8 @@
   const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
   function reply(id, value) {
-    self.postMessage({ type: 'result', id, ok: true, value });
+    const transfer = value instanceof Object && value.bitmap instanceof ImageBitmap ? [value.bitmap] : [];
+    self.postMessage({ type: 'result', id, ok: true, value }, transfer);
   }
 
   function fail(id, error) {
@@ -105,6 +106,32 @@
         throw new Error(`Unknown query ${message.method}.`);
       }
       return session[message.method](...message.args);
+    },
+    async draw(message) {
+      if (session === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      const { canvas, ...info } = session.drawChart(message.spec);
+      return { ...info, bitmap: canvas.transferToImageBitmap() };
+    },
+    async hit(message) {
+      if (session === null) {
+        return null;
+      }
+      return session.hitTest(message.slot, message.x, message.y);
+    },
+    async svg(message) {
+      if (session === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      return session.chartSvg(message.slot);
+    },
+    async png(message) {
+      if (session === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      const canvas = session.chartCanvas(message.slot, message.scale);
+      return canvas.convertToBlob({ type: 'image/png' });
     },
     async memory() {
       // The size of the core's memory, in bytes (it grows and never shrinks).

@@ -8,6 +8,7 @@
 //! the clock (the page passes today's date) and never touches the network or storage.
 
 pub mod charts;
+pub mod offscreen;
 pub mod session;
 
 use crate::diagnostics::Diagnostic;

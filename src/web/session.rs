@@ -11,6 +11,10 @@
 //! never reads the clock and never touches the network or storage.
 
 use super::{js_error, read_files, read_options, to_js};
+use crate::chart::{
+    chronology, cohort, cohort_order, hit_test, render_svg, timeline, BundledMetrics,
+    ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout, TimelineOptions, Viewport,
+};
 use crate::diagnostics::Diagnostic;
 use crate::ingest::preview;
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
@@ -18,7 +22,7 @@ use crate::{InputFile, Report};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use wasm_bindgen::prelude::*;
 
 /// The most rows one page of a table may hold.
@@ -29,6 +33,8 @@ const MAX_PAGE: usize = 1000;
 pub struct Session {
     report: Report,
     rows: Vec<ChildRow>,
+    /// The last chart drawn in each slot of the page, for hit tests and exports.
+    charts: HashMap<String, Layout>,
 }
 
 /// Previews every file for the mapping step: the first rows of each sheet and how Driftline
@@ -263,18 +269,146 @@ impl Session {
         to_js(&detail)
     }
 
+    /// Lays out a chart and paints it on an offscreen canvas at `spec.scale` times its CSS
+    /// size. Resolves to `{ canvas, width, height, title, description, ... }`; the layout is
+    /// kept under `spec.slot` for [`Session::hit_test`] and the exports.
+    ///
+    /// `spec` is `{ kind: "timeline" | "cohort", slot, child, width, scale, pseudonymise,
+    /// sort, first_row, rows, row_height, filters }`.
+    #[wasm_bindgen(js_name = drawChart)]
+    pub fn draw_chart(&mut self, spec: &JsValue) -> Result<JsValue, JsValue> {
+        let spec: ChartSpec = read_query(spec)?;
+        let as_at = self.report.as_at;
+        let width = if spec.width.is_finite() {
+            spec.width.clamp(320.0, 4000.0)
+        } else {
+            1000.0
+        };
+        let mut info = ChartInfo::default();
+        let layout = match spec.kind.as_str() {
+            "timeline" => {
+                let i = spec.child.unwrap_or(0) as usize;
+                let child = self
+                    .report
+                    .journeys
+                    .get(i)
+                    .ok_or_else(|| js_error(&format!("there is no child number {i}"), &[]))?;
+                let options = TimelineOptions {
+                    width,
+                    pseudonymise: spec.pseudonymise,
+                    ..TimelineOptions::new(as_at)
+                };
+                let drawn = timeline(child, &[], &options, &BundledMetrics);
+                info.hidden_labels = drawn.hidden_labels;
+                drawn.layout
+            }
+            "cohort" => {
+                let chosen: Vec<usize> = self
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.matches(&spec.filters))
+                    .map(|(i, _)| i)
+                    .collect();
+                let rows: Vec<CohortRow<'_>> = chosen
+                    .iter()
+                    .filter_map(|&i| self.report.journeys.get(i))
+                    .map(|child| CohortRow { child, stages: &[] })
+                    .collect();
+                let sort = match spec.sort.as_deref() {
+                    Some("entry") | None => CohortSort::EntryDate,
+                    Some("wait") => CohortSort::LongestCurrentWait,
+                    Some(stage) => CohortSort::Stage(stage.to_string()),
+                };
+                let order = cohort_order(&rows, &sort, as_at);
+                let options = CohortOptions {
+                    width,
+                    row_height: if spec.row_height.is_finite() {
+                        spec.row_height.clamp(0.5, 40.0)
+                    } else {
+                        14.0
+                    },
+                    sort,
+                    viewport: Viewport {
+                        dates: None,
+                        first_row: spec.first_row.min(rows.len().saturating_sub(1)),
+                        rows: spec.rows,
+                    },
+                    pseudonymise: spec.pseudonymise,
+                    ..CohortOptions::new(as_at)
+                };
+                let drawn = cohort(&rows, &order, &options, &BundledMetrics);
+                info.total_rows = rows.len();
+                info.first_row = drawn.shown.start;
+                info.shown_rows = drawn.shown.len();
+                // The children in view, in order, so the page can open one.
+                info.children = order
+                    .get(drawn.shown.clone())
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|&k| chosen.get(k).copied())
+                    .collect();
+                drawn.layout
+            }
+            other => {
+                return Err(js_error(&format!("there is no chart called {other}"), &[]));
+            }
+        };
+        let canvas = super::offscreen::paint_offscreen(&layout, spec.scale)?;
+        info.width = layout.width;
+        info.height = layout.height;
+        info.title = layout.title.clone();
+        info.description = layout.description.clone();
+        self.charts.insert(spec.slot, layout);
+        let out = to_js(&info)?;
+        js_sys::Reflect::set(&out, &JsValue::from_str("canvas"), &canvas)?;
+        Ok(out)
+    }
+
+    /// What lies under the CSS pixel `(x, y)` of the chart in `slot`: `{ target, label,
+    /// source, text_row }`, or `null`.
+    #[wasm_bindgen(js_name = hitTest)]
+    pub fn hit_test(&self, slot: &str, x: f32, y: f32) -> Result<JsValue, JsValue> {
+        match self.charts.get(slot).and_then(|l| hit_test(l, x, y)) {
+            Some(hit) => to_js(&hit),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// The chart in `slot` as an SVG document (text escaped by the SVG writer).
+    #[wasm_bindgen(js_name = chartSvg)]
+    pub fn chart_svg(&self, slot: &str) -> Result<String, JsValue> {
+        let layout = self
+            .charts
+            .get(slot)
+            .ok_or_else(|| js_error("that chart has not been drawn", &[]))?;
+        render_svg(layout).map_err(|e| js_error(&e.to_string(), &[]))
+    }
+
+    /// The chart in `slot` painted at `scale` times its CSS size (for a PNG export).
+    #[wasm_bindgen(js_name = chartCanvas)]
+    pub fn chart_canvas(&self, slot: &str, scale: f64) -> Result<JsValue, JsValue> {
+        let layout = self
+            .charts
+            .get(slot)
+            .ok_or_else(|| js_error("that chart has not been drawn", &[]))?;
+        super::offscreen::paint_offscreen(layout, scale).map(JsValue::from)
+    }
+
     /// The child's chronology as CSV (date, event, detail, source), safe for spreadsheets.
     #[wasm_bindgen(js_name = chronologyCsv)]
     pub fn chronology_csv(&self, index: u32, pseudonymise: bool) -> Result<String, JsValue> {
         let Some(child) = self.report.journeys.get(index as usize) else {
             return Err(js_error(&format!("there is no child number {index}"), &[]));
         };
-        let mut csv = Csv::new(&["date", "event", "detail", "source"]);
+        let mut csv = Csv::new(&["date", "age", "event", "detail", "key_decision", "source"]);
         for entry in self.chronology(child, pseudonymise) {
             csv.row(&[
                 &entry.date.to_string(),
+                entry.age.as_deref().unwrap_or(""),
                 &entry.event,
                 entry.detail.as_deref().unwrap_or(""),
+                if entry.key { "yes" } else { "" },
                 &entry.source.as_ref().map(Source::words).unwrap_or_default(),
             ]);
         }
@@ -292,7 +426,11 @@ impl Session {
             .enumerate()
             .map(|(i, child)| ChildRow::new(i, child, as_at))
             .collect();
-        Session { report, rows }
+        Session {
+            report,
+            rows,
+            charts: HashMap::new(),
+        }
     }
 
     /// The report the session holds.
@@ -351,72 +489,22 @@ impl Session {
     }
 
     fn chronology(&self, child: &Child, pseudonymise: bool) -> Vec<ChronologyEntry> {
-        let mut entries = Vec::new();
-        if let (Some(dob), false) = (child.date_of_birth, pseudonymise) {
-            entries.push(ChronologyEntry {
-                date: dob,
-                event: "Born".into(),
-                detail: None,
-                kind: "birth",
-                source: child.source.and_then(|s| self.source(s)),
-            });
-        }
-        for (n, p) in child.care_periods.iter().enumerate() {
-            entries.push(ChronologyEntry {
-                date: p.start,
-                event: format!("Care period {} began", n + 1),
-                detail: None,
-                kind: "care_start",
-                source: p.placements.first().and_then(|pl| self.source(pl.source)),
-            });
-            for pl in &p.placements {
-                let what = match pl.move_number {
-                    Some(m) => format!("Move {m}: {}", pl.category.label()),
-                    None => format!("Placed: {}", pl.category.label()),
-                };
-                let mut detail = pl.placement_type.to_string();
-                if let Some(carer) = &pl.carer {
-                    detail.push_str(", carer ");
-                    detail.push_str(carer);
-                }
-                entries.push(ChronologyEntry {
-                    date: pl.start,
-                    event: what,
-                    detail: Some(detail),
-                    kind: "placement",
-                    source: self.source(pl.source),
-                });
-            }
-            if let Some(end) = p.end {
-                entries.push(ChronologyEntry {
-                    date: end,
-                    event: format!("Care period {} ended", n + 1),
-                    detail: None,
-                    kind: "care_end",
-                    source: None,
-                });
-            }
-        }
-        for l in &child.legal {
-            entries.push(ChronologyEntry {
-                date: l.start,
-                event: format!("Legal status: {}", l.category.label()),
-                detail: Some(l.legal_status.to_string()),
-                kind: "legal",
-                source: self.source(l.source),
-            });
-        }
-        for e in child.all_events() {
-            entries.push(ChronologyEntry {
-                date: e.date,
-                event: e.label.to_string(),
-                detail: e.detail.as_ref().map(|d| d.to_string()),
-                kind: "event",
-                source: self.source(e.source),
-            });
-        }
-        entries.sort_by_key(|e| e.date);
-        entries
+        let options = ChronologyOptions {
+            as_at: self.report.as_at,
+            pseudonymise,
+        };
+        chronology(child, &options)
+            .rows
+            .into_iter()
+            .map(|r| ChronologyEntry {
+                date: r.date,
+                age: r.age,
+                event: r.event,
+                detail: Some(r.detail).filter(|d| !d.is_empty()),
+                key: r.key,
+                source: r.source.and_then(|s| self.source(s)),
+            })
+            .collect()
     }
 
     fn shown_diagnostic(&self, d: &Diagnostic, pseudonymise: bool) -> Diagnostic {
@@ -1028,10 +1116,58 @@ struct LegalView {
 #[derive(Serialize)]
 struct ChronologyEntry {
     date: NaiveDate,
+    age: Option<String>,
     event: String,
     detail: Option<String>,
-    kind: &'static str,
+    key: bool,
     source: Option<Source>,
+}
+
+#[derive(Deserialize)]
+#[serde(default)]
+struct ChartSpec {
+    kind: String,
+    slot: String,
+    child: Option<u32>,
+    width: f32,
+    scale: f64,
+    pseudonymise: bool,
+    sort: Option<String>,
+    first_row: usize,
+    rows: Option<usize>,
+    row_height: f32,
+    filters: Filters,
+}
+
+impl Default for ChartSpec {
+    fn default() -> Self {
+        ChartSpec {
+            kind: String::new(),
+            slot: "chart".into(),
+            child: None,
+            width: 1000.0,
+            scale: 1.0,
+            pseudonymise: false,
+            sort: None,
+            first_row: 0,
+            rows: None,
+            row_height: 14.0,
+            filters: Filters::default(),
+        }
+    }
+}
+
+#[derive(Default, Serialize)]
+struct ChartInfo {
+    width: f32,
+    height: f32,
+    title: String,
+    description: String,
+    hidden_labels: usize,
+    total_rows: usize,
+    first_row: usize,
+    shown_rows: usize,
+    children: Vec<usize>,
 }
 
 #[derive(Clone, Debug, Serialize)]
