@@ -140,6 +140,7 @@ function setUp() {
 
   preload().then(
     () => {
+      performance.mark('driftline-ready');
       document.body.dataset.engine = 'ready';
       setStatus('Ready. Your files will be read on this computer only.');
     },
@@ -206,11 +207,18 @@ async function load(files, extra = {}) {
 
 /** Runs the analysis again on the same files with new options (as-at date, mapping, profile). */
 async function rerun(extra = {}) {
+  // One at a time: stopping a run midway would stop the worker holding the data.
+  const previous = state.rerunning ?? Promise.resolve();
+  const mine = previous.then(() => rerunNow(extra));
+  state.rerunning = mine.catch(() => {});
+  return mine;
+}
+
+async function rerunNow(extra) {
   if (state.session === null || state.files === null) {
     return;
   }
   const controller = new AbortController();
-  state.loading?.abort();
   state.loading = controller;
   showProgress('Reading again…');
   setStatus('Reading again…');
