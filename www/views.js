@@ -563,11 +563,25 @@ async function renderCohort(container, ctx) {
 }
 
 async function renderQi(container, ctx) {
-  container.replaceChildren(heading('QI', 'qi-heading'));
+  container.replaceChildren(
+    heading('QI', 'qi-heading'),
+    element(
+      'p',
+      'Run and XmR charts of the days each child spent in each stage need the stage ' +
+        'statistics, which this build of Driftline does not compute yet.',
+    ),
+  );
 }
 
 async function renderTimescales(container, ctx) {
-  container.replaceChildren(heading('Timescales', 'timescales-heading'));
+  container.replaceChildren(
+    heading('Timescales', 'timescales-heading'),
+    element(
+      'p',
+      'The stages and their targets (Scotland or England) need the stage statistics, which ' +
+        'this build of Driftline does not compute yet.',
+    ),
+  );
 }
 
 // --- Helpers -------------------------------------------------------------------------------

@@ -183,7 +183,7 @@ test('the Content Security Policy blocks an injected fetch to another origin and
     // Chromium announces the blocked image request, then fails it before it leaves.
     assert.deepEqual(answered.filter((url) => url.includes('example.org')), []);
     for (const url of requests.filter((u) => u.includes('example.org'))) {
-      assert.ok(failed.some((f) => f.startsWith(url) && /BLOCKED/.test(f)), `${url}: ${failed.join(' ')}`);
+      assert.ok(failed.some((f) => f.startsWith(url) && / csp$|BLOCKED/.test(f)), `${url}: ${failed.join(' ')}`);
     }
     assert.deepEqual(errors, []);
   } finally {
