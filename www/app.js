@@ -28,7 +28,7 @@ import {
 import { views } from './views.js';
 
 const DEMO_FILES = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
-const PAGE_SIZE = 100;
+const PAGE_SIZE = 50;
 
 const FIELD_NAMES = {
   placement_type: 'Placement type',

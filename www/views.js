@@ -20,7 +20,7 @@ import {
   showError,
 } from './ui.js';
 
-const CHILD_PAGE = 100;
+const CHILD_PAGE = 50;
 
 /** name → `render(container, context)`. */
 export const views = {
