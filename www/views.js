@@ -36,6 +36,23 @@ export const views = {
 async function renderOverview(container, ctx) {
   const { summary } = ctx;
   const page = await ctx.session.children({ filters: ctx.filters, limit: 1 });
+  const pictureHeading = element('h3', 'Every journey at a glance');
+  pictureHeading.id = 'overview-picture-heading';
+  const picture = chartFigure(ctx, {
+    slot: 'overview-cohort',
+    name: 'every-journey',
+    spec: (width) => {
+      const c = ctx.current();
+      return {
+        kind: 'cohort',
+        width,
+        sort: 'entry',
+        row_height: Math.max(0.5, Math.min(6, 480 / Math.max(1, page.matched))),
+        pseudonymise: c.pseudonymise,
+        filters: c.filters,
+      };
+    },
+  });
   container.replaceChildren(
     heading('Overview', 'overview-heading'),
     element('p', `As at ${formatDate(summary.as_at)}. ${filterWords(ctx, page)}`, 'as-at'),
@@ -47,7 +64,15 @@ async function renderOverview(container, ctx) {
       ['Moves', summary.moves],
       ['Events', summary.events],
     ]),
+    pictureHeading,
+    element('p', 'One thin row per child, by date of entry: placements coloured by kind. The Cohort view shows the same rows larger, with names.'),
+    picture.figure,
   );
+  if (page.matched > 0) {
+    await picture.draw();
+  } else {
+    picture.figure.hidden = true;
+  }
 }
 
 function filterWords(ctx, page) {
