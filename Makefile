@@ -39,8 +39,6 @@ test: lint test-native test-wasm test-e2e
 
 ## dist: dist/npm/ (the ES module package) and dist/driftline.html (one self-contained file).
 dist: build
-	@rm -rf target/dist-no-modules
-	wasm-bindgen --target no-modules --no-typescript --out-dir target/dist-no-modules $(WASM_FILE)
 	node .ci/dist.mjs
 
 ## bench: the criterion benchmarks.
@@ -74,7 +72,7 @@ $(PLAYWRIGHT): $(E2E)/package-lock.json
 
 wasm:
 	$(CARGO) build --lib --target $(WASM_TARGET) --profile $(WASM_PROFILE)
-	wasm-bindgen --target web --no-typescript --out-dir www/pkg $(WASM_FILE)
+	wasm-bindgen --target no-modules --no-typescript --out-dir www/pkg $(WASM_FILE)
 
 page:
 	$(CARGO) run --quiet --bin driftline -- template --out www/template.xlsx

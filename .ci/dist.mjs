@@ -1,8 +1,7 @@
-// Builds the distributable forms of the page (run by `make dist`, after `make build` and
-// `wasm-bindgen --target no-modules` into target/dist-no-modules/):
+// Builds the distributable forms of the page (run by `make dist`, after `make build`):
 //
-// - dist/npm/: the ES module package (driftline.js, worker.js, pkg/, driftline.d.ts,
-//   package.json) for intranet pages and bundlers.
+// - dist/npm/: the ES module package (driftline.js with the <driftline-view> element,
+//   worker.js, pkg/, driftline.d.ts, package.json) for intranet pages and bundlers.
 // - dist/driftline.html: one self-contained file that works when opened from disk (file://)
 //   with no network at all. The wasm, the worker, the styles, the demo data and the template
 //   workbook are inlined; the Content Security Policy allows exactly the inlined script and
@@ -18,7 +17,6 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WWW = join(ROOT, 'www');
 const DIST = join(ROOT, 'dist');
-const NO_MODULES_GLUE = join(ROOT, 'target/dist-no-modules/driftline.js');
 const DEMO_FILES = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
 
 const read = (path) => readFileSync(path, 'utf8');
@@ -60,19 +58,17 @@ function buildSingleFile() {
   const wasm = readFileSync(join(WWW, 'pkg/driftline_bg.wasm')).toString('base64');
   const template = readFileSync(join(WWW, 'template.xlsx')).toString('base64');
 
-  // The worker: the no-modules glue (which defines `wasm_bindgen`) and worker.js's handler.
-  const workerSource = [
-    read(NO_MODULES_GLUE),
-    'const init = wasm_bindgen;',
-    'const { analyze } = wasm_bindgen;',
-    between(read(join(WWW, 'worker.js')), 'handler'),
-  ].join('\n');
+  // The worker: the wasm-bindgen glue (which defines `wasm_bindgen`) and worker.js, exactly
+  // what driftline.js runs from a blob: URL when served.
+  const workerSource = `${read(join(WWW, 'pkg/driftline.js'))}\n${read(join(WWW, 'worker.js'))}`;
 
-  // The page's module: driftline.js and app.js with their imports and exports removed and
-  // the two environment-specific functions replaced.
-  const api = replaceBetween(stripModuleSyntax(read(join(WWW, 'driftline.js'))), 'worker', INLINE_WORKER);
+  // The page's modules, concatenated into one with their imports and exports removed (their
+  // top-level names are distinct) and the two environment-specific functions replaced.
+  const api = replaceBetween(stripModuleSyntax(read(join(WWW, 'driftline.js'))), 'sources', INLINE_SOURCES);
+  const ui = stripModuleSyntax(read(join(WWW, 'ui.js')));
+  const views = stripModuleSyntax(read(join(WWW, 'views.js')));
   const app = replaceBetween(stripModuleSyntax(read(join(WWW, 'app.js'))), 'demo', INLINE_DEMO);
-  const script = `${api}\n${app}`;
+  const script = [api, ui, views, app].join('\n');
   const style = read(join(WWW, 'style.css'));
 
   const csp = [
@@ -107,19 +103,15 @@ function buildSingleFile() {
   writeFileSync(join(DIST, 'driftline.html'), html);
 }
 
-const INLINE_WORKER = `function startWorker() {
-  // The worker's code and the wasm are inlined in this file (see .ci/dist.mjs). The blob
-  // URL is not revoked: the worker may fetch it after this function returns.
+const INLINE_SOURCES = `async function loadSources() {
+  // The worker's code and the wasm are inlined in this file (see .ci/dist.mjs).
   const source = document.getElementById('driftline-worker-source').textContent;
-  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const worker = new Worker(url, { name: 'driftline' });
   const binary = atob(document.getElementById('driftline-wasm').textContent.trim());
   const wasm = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i += 1) {
     wasm[i] = binary.charCodeAt(i);
   }
-  worker.postMessage({ type: 'init', wasm: wasm.buffer }, [wasm.buffer]);
-  return worker;
+  return { source, module: await WebAssembly.compile(wasm) };
 }`;
 
 const INLINE_DEMO = `async function demoFiles() {
@@ -129,15 +121,9 @@ const INLINE_DEMO = `async function demoFiles() {
   });
 }`;
 
-/** Removes `import` lines and `export` keywords (the files are concatenated into one module). */
+/** Removes `import` statements and `export` keywords (the files become one module). */
 function stripModuleSyntax(source) {
-  return source.replace(/^import .*;\n/gm, '').replace(/^export /gm, '');
-}
-
-/** The text between `/* NAME:begin ... *\/` and `/* NAME:end *\/`, markers excluded. */
-function between(source, name) {
-  const { start, end } = markers(source, name);
-  return source.slice(source.indexOf('\n', start) + 1, end);
+  return source.replace(/^import [^;]*;\n/gm, '').replace(/^export /gm, '');
 }
 
 /** Replaces the text between the markers, markers included. */

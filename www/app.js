@@ -1,14 +1,34 @@
 /**
- * The Driftline page: loading files (drop zone, file picker, demo data) and the load summary.
+ * The Driftline page: loading files (drop zone, file picker, demo data) with progress and
+ * Cancel, the mapping step, the load summary and problem table, and the views (Overview,
+ * Children, Cohort, QI, Timescales) over a session held in a Web Worker.
  *
  * Every piece of text that comes from a spreadsheet is inserted with `textContent` on elements
- * made by `createElement`, never as HTML. The page reads the clock only to pass today's date
- * as the "as at" date.
+ * made by `createElement`, never as HTML. Nothing is written to the console, to storage or to
+ * the network. The page reads the clock only to offer today's date as the "as at" date.
  */
 
-import { analyze, preload, todayIso } from './driftline.js';
+import { open, preload, preview, todayIso } from './driftline.js';
+import {
+  download,
+  element,
+  formatDate,
+  labelled,
+  numberFormat,
+  plural,
+  select,
+  setStatus,
+  setUpSortHeaders,
+  showError,
+  debounce,
+  formatBytes,
+  describeFormat,
+  describeSheet,
+} from './ui.js';
+import { views } from './views.js';
 
 const DEMO_FILES = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
+const PAGE_SIZE = 50;
 
 const FIELD_NAMES = {
   placement_type: 'Placement type',
@@ -21,17 +41,23 @@ const dropZone = byId('drop-zone');
 const fileInput = byId('file-input');
 const chooseButton = byId('choose-button');
 const demoButton = byId('demo-button');
-const status = byId('status');
-const summary = byId('summary');
-const problems = byId('problems');
+const summarySection = byId('summary');
+const problemsSection = byId('problems');
+const results = byId('results');
 
-const numberFormat = new Intl.NumberFormat('en-GB');
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
+/** Everything the page knows about the current load. */
+const state = {
+  session: null,
+  files: null,
+  mapping: null,
+  summary: null,
+  view: 'read',
+  pseudonymise: false,
+  filters: {},
+  loading: null,
+  problems: { search: '', severity: '', sort: '', descending: false, shown: 0 },
+  children: { search: '', sort: '', descending: false, shown: 0, selected: null },
+};
 
 /* demo:begin (.ci/dist.mjs replaces this function in the single-file build) */
 async function demoFiles() {
@@ -59,12 +85,13 @@ function setUp() {
     }
   });
   demoButton.addEventListener('click', async () => {
-    setBusy(true, 'Loading the demo data…');
+    setStatus('Loading the demo data…');
     try {
-      await load(await demoFiles());
+      const files = await demoFiles();
+      byId('as-at-input').value = '';
+      await load(files, { asAt: '2024-03-31' });
     } catch (error) {
       showError(error);
-      setBusy(false);
     }
   });
 
@@ -91,8 +118,29 @@ function setUp() {
     }
   });
 
+  byId('cancel-button').addEventListener('click', () => state.loading?.abort());
+  byId('clear-button').addEventListener('click', clearAll);
+  byId('as-at-input').addEventListener('change', () => {
+    const value = byId('as-at-input').value;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value) && state.session !== null) {
+      rerun({ asAt: value });
+    }
+  });
+  byId('pseudonymise').addEventListener('change', () => {
+    state.pseudonymise = byId('pseudonymise').checked;
+    document.body.classList.toggle('is-pseudonymised', state.pseudonymise);
+    refreshView();
+    refreshProblems();
+  });
+  byId('controls').addEventListener('submit', (event) => event.preventDefault());
+  setUpTabs();
+  setUpFilters();
+  setUpProblems();
+  setUpMapping();
+
   preload().then(
     () => {
+      performance.mark('driftline-ready');
       document.body.dataset.engine = 'ready';
       setStatus('Ready. Your files will be read on this computer only.');
     },
@@ -103,55 +151,227 @@ function setUp() {
   );
 }
 
-async function load(files) {
-  const names = files.map((file) => file.name);
-  setBusy(true, `Reading ${plural(files.length, 'file')}…`);
+// --- Loading ------------------------------------------------------------------------------
+
+/** The options of the current load: the "as at" date, the mapping and the profile. */
+function loadOptions(extra = {}) {
+  const asAt = byId('as-at-input').value || todayIso();
+  return { asAt, mapping: state.mapping, profile: state.profile ?? null, ...extra };
+}
+
+async function load(files, extra = {}) {
+  state.loading?.abort();
+  const controller = new AbortController();
+  state.loading = controller;
+  const options = loadOptions(extra);
+  showProgress(`Reading ${plural(files.length, 'file')}…`);
+  setStatus(`Reading ${plural(files.length, 'file')}…`);
+  setBusy(true);
   try {
-    const report = await analyze(files, { asAt: todayIso() });
-    showReport(report);
-    setStatus(
-      `Read ${plural(names.length, 'file')}: ${plural(report.children, 'child', 'children')}, ` +
-        `${plural(report.input.rows_rejected, 'row')} not used.`,
-      'is-done',
-    );
-  } catch (error) {
-    summary.hidden = true;
-    const diagnostics = error.diagnostics ?? [];
-    if (diagnostics.length > 0) {
-      showProblems(diagnostics);
-      setStatus('Nothing usable could be read from these files. The problems are listed below.', 'is-error');
-    } else {
-      problems.hidden = true;
-      showError(error);
+    const session = await open(files, {
+      ...options,
+      signal: controller.signal,
+      onProgress: (p) => updateProgress(p, files.length),
+    });
+    if (state.loading !== controller) {
+      session.close();
+      return;
     }
+    state.session?.close();
+    state.session = session;
+    state.files = files;
+    byId('as-at-input').value = session.summary.as_at;
+    await showSession(session.summary);
+    setStatus(loadedMessage(files.length, session.summary), 'is-done');
+  } catch (error) {
+    if (state.loading !== controller) {
+      return;
+    }
+    if (error?.name === 'AbortError') {
+      setStatus(
+        state.session === null
+          ? 'Loading was cancelled. Nothing is loaded.'
+          : 'Loading was cancelled. The data loaded before is still shown.',
+      );
+      return;
+    }
+    showLoadError(error, files);
   } finally {
-    setBusy(false);
+    if (state.loading === controller) {
+      state.loading = null;
+      hideProgress();
+      setBusy(false);
+    }
   }
 }
 
-function showReport(report) {
-  const input = report.input;
-  byId('as-at').textContent = `As at ${formatDate(report.as_at)}.`;
+/** Runs the analysis again on the same files with new options (as-at date, mapping, profile). */
+async function rerun(extra = {}) {
+  // One at a time: stopping a run midway would stop the worker holding the data.
+  const previous = state.rerunning ?? Promise.resolve();
+  const mine = previous.then(() => rerunNow(extra));
+  state.rerunning = mine.catch(() => {});
+  return mine;
+}
+
+async function rerunNow(extra) {
+  if (state.session === null || state.files === null) {
+    return;
+  }
+  const controller = new AbortController();
+  state.loading = controller;
+  showProgress('Reading again…');
+  setStatus('Reading again…');
+  setBusy(true);
+  try {
+    const summary = await state.session.rerun(loadOptions(extra), {
+      signal: controller.signal,
+      onProgress: (p) => updateProgress(p, state.files.length),
+    });
+    await showSession(summary);
+    setStatus(loadedMessage(state.files.length, summary), 'is-done');
+  } catch (error) {
+    if (error?.name === 'AbortError') {
+      // The worker was stopped mid-way: its data went with it.
+      clearAll();
+      setStatus('Reading again was cancelled, so nothing is loaded. Please load the files again.');
+      return;
+    }
+    const diagnostics = error?.diagnostics ?? [];
+    if (diagnostics.length > 0) {
+      showFatalProblems(diagnostics);
+      setStatus('Nothing usable could be read with these settings. The problems are listed below.', 'is-error');
+    } else {
+      showError(error);
+    }
+  } finally {
+    if (state.loading === controller) {
+      state.loading = null;
+      hideProgress();
+      setBusy(false);
+    }
+  }
+}
+
+function loadedMessage(fileCount, summary) {
+  return (
+    `Read ${plural(fileCount, 'file')}: ${plural(summary.children, 'child', 'children')}, ` +
+    `${plural(summary.rows_rejected, 'row')} not used.`
+  );
+}
+
+function showLoadError(error, files) {
+  const diagnostics = error?.diagnostics ?? [];
+  if (diagnostics.length > 0) {
+    // Keep the files so that the mapping step can show how they were read.
+    state.files = files;
+    state.session?.close();
+    state.session = null;
+    showFatalProblems(diagnostics);
+    byId('mapping-button').hidden = false;
+    setStatus('Nothing usable could be read from these files. The problems are listed below.', 'is-error');
+  } else {
+    showError(error);
+  }
+}
+
+/** Drops everything loaded: the worker holding the data is stopped. */
+function clearAll() {
+  state.loading?.abort();
+  state.loading = null;
+  state.session?.close();
+  state.session = null;
+  state.files = null;
+  state.summary = null;
+  state.mapping = null;
+  state.children.selected = null;
+  results.hidden = true;
+  summarySection.hidden = true;
+  problemsSection.hidden = true;
+  byId('mapping').hidden = true;
+  byId('mapping-button').hidden = true;
+  byId('controls').hidden = true;
+  for (const id of ['view-overview', 'view-children', 'view-cohort', 'view-qi', 'view-timescales']) {
+    byId(id).replaceChildren();
+  }
+  byId('problem-table').tBodies[0].replaceChildren();
+  byId('file-list').replaceChildren();
+  byId('unknown-labels').replaceChildren();
+  document.body.dataset.loaded = 'no';
+  setStatus('Cleared. Nothing is loaded.');
+}
+
+function showProgress(label) {
+  byId('progress').hidden = false;
+  byId('progress-bar').removeAttribute('value');
+  byId('progress-label').textContent = label;
+  state.progressStarted = performance.now();
+}
+
+function updateProgress(p, fileCount) {
+  const bar = byId('progress-bar');
+  const label = byId('progress-label');
+  if (p.phase === 'reading' && p.total > 0) {
+    bar.value = Math.round((100 * p.done) / p.total);
+    label.textContent = `Reading ${plural(fileCount, 'file')} into this tab: ${formatBytes(p.done)} of ${formatBytes(p.total)}`;
+  } else if (p.phase === 'starting') {
+    bar.removeAttribute('value');
+    label.textContent = 'Starting Driftline…';
+  } else if (p.phase === 'analysing') {
+    bar.removeAttribute('value');
+    label.textContent = 'Reading the tables and building every journey…';
+  } else if (p.phase === 'preparing') {
+    bar.removeAttribute('value');
+    label.textContent = 'Preparing the views…';
+  }
+}
+
+function hideProgress() {
+  byId('progress').hidden = true;
+}
+
+function setBusy(busy) {
+  chooseButton.disabled = busy;
+  demoButton.disabled = busy;
+  document.body.setAttribute('aria-busy', String(busy));
+}
+
+// --- The load summary and the problems -------------------------------------------------------
+
+async function showSession(summary) {
+  state.summary = summary;
+  document.body.dataset.loaded = 'yes';
+  byId('controls').hidden = false;
+  byId('mapping-button').hidden = false;
+  results.hidden = false;
+  showSummary(summary);
+  fillFilters(summary.facets);
+  state.problems.shown = 0;
+  problemsSection.hidden = false;
+  await refreshProblems();
+  await refreshView();
+}
+
+function showSummary(summary) {
+  byId('as-at').textContent = `As at ${formatDate(summary.as_at)}.`;
   const counts = {
-    files: input.files.length,
-    tables: input.tables.length,
-    rows_read: input.rows_read,
-    rows_used: input.rows_used,
-    rows_rejected: input.rows_rejected,
-    children: report.children,
-    care_periods: report.care_periods,
+    files: summary.files.length,
+    tables: summary.tables.length,
+    rows_read: summary.rows_read,
+    rows_used: summary.rows_used,
+    rows_rejected: summary.rows_rejected,
+    children: summary.children,
+    care_periods: summary.care_periods,
   };
   for (const [key, value] of Object.entries(counts)) {
-    summary.querySelector(`[data-count="${key}"]`).textContent = numberFormat.format(value);
+    summarySection.querySelector(`[data-count="${key}"]`).textContent = numberFormat.format(value);
   }
-
-  const list = byId('file-list');
-  list.replaceChildren(
-    ...input.files.map((file) => {
+  byId('file-list').replaceChildren(
+    ...summary.files.map((file) => {
       const item = element('li', `${file.name}: ${describeFormat(file)}`);
       const sheets = element('ul');
       for (const sheet of file.sheets) {
-        sheets.append(element('li', describeSheet(sheet, input.tables)));
+        sheets.append(element('li', describeSheet(sheet, summary.tables)));
       }
       if (file.sheets.length > 0) {
         item.append(sheets);
@@ -159,105 +379,617 @@ function showReport(report) {
       return item;
     }),
   );
-  const unknown = input.unknown_labels;
+  const unknown = summary.unknown_labels;
   byId('unknown-labels').replaceChildren(
     ...unknown.map((label) =>
       element(
         'li',
-        `${FIELD_NAMES[label.field] ?? label.field}: "${label.label}" ` +
-          `(${plural(label.count, 'row')})`,
+        `${FIELD_NAMES[label.field] ?? label.field}: "${label.label}" (${plural(label.count, 'row')})`,
       ),
     ),
   );
   byId('unknown').hidden = unknown.length === 0;
-  summary.hidden = false;
-  showProblems(input.diagnostics);
+  summarySection.hidden = false;
 }
 
-function showProblems(diagnostics) {
+function setUpProblems() {
+  const p = state.problems;
+  byId('problem-search').addEventListener('input', debounce(() => {
+    p.search = byId('problem-search').value;
+    p.shown = 0;
+    refreshProblems();
+  }));
+  byId('problem-severity').addEventListener('change', () => {
+    p.severity = byId('problem-severity').value;
+    p.shown = 0;
+    refreshProblems();
+  });
+  setUpSortHeaders(byId('problem-table'), p, () => {
+    p.shown = 0;
+    refreshProblems();
+  });
+  byId('problems-more').addEventListener('click', () => refreshProblems(true));
+  byId('problems-csv').addEventListener('click', async () => {
+    if (state.session === null) {
+      return;
+    }
+    const csv = await state.session.problemsCsv(problemQuery());
+    download(csv, 'driftline-problems.csv', 'text/csv');
+  });
+}
+
+function problemQuery(offset = 0) {
+  const p = state.problems;
+  return {
+    search: p.search,
+    severity: p.severity || null,
+    sort: p.sort,
+    descending: p.descending,
+    offset,
+    limit: PAGE_SIZE,
+    pseudonymise: state.pseudonymise,
+  };
+}
+
+async function refreshProblems(more = false) {
+  const session = state.session;
+  if (session === null) {
+    return;
+  }
+  const p = state.problems;
   const body = byId('problem-table').tBodies[0];
-  body.replaceChildren(
-    ...diagnostics.map((d) => {
-      const row = element('tr');
-      row.dataset.severity = d.severity ?? '';
-      row.append(
-        element('td', d.file ?? ''),
-        element('td', d.sheet ?? ''),
-        element('td', d.row == null ? '' : numberFormat.format(d.row), 'number'),
-        element('td', d.column ?? ''),
-        element('td', d.message),
-      );
-      return row;
+  const offset = more ? p.shown : 0;
+  const page = await session.problems(problemQuery(offset));
+  const rows = page.rows.map(problemRow);
+  if (more) {
+    body.append(...rows);
+  } else {
+    body.replaceChildren(...rows);
+  }
+  p.shown = offset + page.rows.length;
+  const total = page.total;
+  byId('problems-intro').textContent =
+    total === 0
+      ? 'No problems found.'
+      : `${plural(total, 'problem')} found. A row with a problem in a required column is not ` +
+        'used; other problems are listed so that you can check them.';
+  byId('problems-shown').textContent =
+    page.matched === total
+      ? `Showing ${numberFormat.format(p.shown)} of ${numberFormat.format(total)}.`
+      : `Showing ${numberFormat.format(p.shown)} of ${numberFormat.format(page.matched)} matching (${numberFormat.format(total)} in all).`;
+  byId('problems-more').hidden = p.shown >= page.matched;
+}
+
+function problemRow(d) {
+  const row = element('tr');
+  row.dataset.severity = d.severity ?? '';
+  row.append(
+    element('td', d.file ?? ''),
+    element('td', d.sheet ?? ''),
+    element('td', d.row == null ? '' : numberFormat.format(d.row), 'number'),
+    element('td', d.column ?? ''),
+    element('td', d.message),
+  );
+  return row;
+}
+
+/** Nothing usable was read: the fatal problems, shown without a session. */
+function showFatalProblems(diagnostics) {
+  results.hidden = false;
+  summarySection.hidden = true;
+  for (const view of document.querySelectorAll('.view')) {
+    view.hidden = view.id !== 'view-read';
+  }
+  byId('tablist').hidden = true;
+  byId('filters').hidden = true;
+  byId('problem-table').tBodies[0].replaceChildren(...diagnostics.map(problemRow));
+  byId('problems-intro').textContent = `${plural(diagnostics.length, 'problem')} stopped the files being read.`;
+  byId('problems-shown').textContent = '';
+  byId('problems-more').hidden = true;
+  problemsSection.hidden = false;
+}
+
+// --- Tabs, filters and views -----------------------------------------------------------------------
+
+function setUpTabs() {
+  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  for (const tab of tabs) {
+    tab.addEventListener('click', () => selectView(tab.dataset.view));
+    tab.addEventListener('keydown', (event) => {
+      const i = tabs.indexOf(tab);
+      let next = null;
+      if (event.key === 'ArrowRight') next = tabs[(i + 1) % tabs.length];
+      if (event.key === 'ArrowLeft') next = tabs[(i - 1 + tabs.length) % tabs.length];
+      if (event.key === 'Home') next = tabs[0];
+      if (event.key === 'End') next = tabs[tabs.length - 1];
+      if (next !== null) {
+        event.preventDefault();
+        next.focus();
+        selectView(next.dataset.view);
+      }
+    });
+  }
+  markTabs();
+}
+
+function markTabs() {
+  for (const tab of document.querySelectorAll('[role="tab"]')) {
+    const selected = tab.dataset.view === state.view;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+  }
+}
+
+function selectView(name) {
+  state.view = name;
+  markTabs();
+  refreshView();
+}
+
+async function refreshView() {
+  if (state.session === null) {
+    return;
+  }
+  byId('tablist').hidden = false;
+  const name = state.view;
+  for (const view of document.querySelectorAll('.view')) {
+    view.hidden = view.id !== `view-${name}`;
+  }
+  byId('filters').hidden = !['overview', 'children', 'cohort', 'qi'].includes(name);
+  document.body.dataset.view = name;
+  const render = views[name];
+  const container = byId(`view-${name}`);
+  if (render !== undefined) {
+    await render(container, context());
+  }
+  container.dataset.rendered = 'yes';
+}
+
+/** What views need: the session, the options in force and the page's helpers. */
+function context() {
+  return {
+    session: state.session,
+    summary: state.summary,
+    pseudonymise: state.pseudonymise,
+    filters: activeFilters(),
+    state,
+    rerun,
+    refresh: refreshView,
+    current: context,
+    openChild: (index) => {
+      state.children.selected = index;
+      selectView('children');
+    },
+  };
+}
+
+function setUpFilters() {
+  for (const select of document.querySelectorAll('[data-filter]')) {
+    select.addEventListener('change', () => {
+      state.filters[select.dataset.filter] = select.value;
+      state.children.shown = 0;
+      refreshView();
+    });
+  }
+  byId('filters-reset').addEventListener('click', () => {
+    state.filters = {};
+    for (const select of document.querySelectorAll('[data-filter]')) {
+      select.value = '';
+    }
+    refreshView();
+  });
+  byId('filters').addEventListener('submit', (event) => event.preventDefault());
+}
+
+function fillFilters(facets) {
+  const labelled = {
+    placement: facets.placement,
+    age_band: facets.age_band,
+    sex: facets.sex.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
+    local_authority: facets.local_authority.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
+    team: facets.team.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
+    year_of_entry: facets.year_of_entry.map((y) => [String(y), String(y)]),
+  };
+  for (const select of document.querySelectorAll('[data-filter]')) {
+    const key = select.dataset.filter;
+    const keep = state.filters[key] ?? '';
+    const options = [element('option', 'All')];
+    options[0].value = '';
+    for (const [value, label] of labelled[key] ?? []) {
+      const option = element('option', label);
+      option.value = value;
+      options.push(option);
+    }
+    select.replaceChildren(...options);
+    select.value = (labelled[key] ?? []).some(([v]) => v === keep) ? keep : '';
+    state.filters[key] = select.value;
+    select.closest('label').hidden = (labelled[key] ?? []).length < 2;
+  }
+}
+
+function activeFilters() {
+  return Object.fromEntries(Object.entries(state.filters).filter(([, v]) => v !== ''));
+}
+
+// --- Mapping step --------------------------------------------------------------------------------------
+
+const TABLE_KINDS = [
+  ['', 'Recognise automatically'],
+  ['children', 'Children'],
+  ['placements', 'Placements'],
+  ['legal', 'Legal status'],
+  ['events', 'Events'],
+  ['ignore', 'Ignore this sheet'],
+];
+const FIELDS = {
+  children: ['child_id', 'date_of_birth', 'sex', 'local_authority', 'team'],
+  placements: ['child_id', 'start_date', 'end_date', 'placement_type', 'carer', 'legal_status'],
+  legal: ['child_id', 'start_date', 'end_date', 'legal_status'],
+  events: ['child_id', 'date', 'event', 'detail'],
+};
+const FIELD_LABELS = {
+  child_id: 'Child ID',
+  date_of_birth: 'Date of birth',
+  sex: 'Sex',
+  local_authority: 'Local authority',
+  team: 'Team',
+  start_date: 'Start date',
+  end_date: 'End date',
+  placement_type: 'Placement type',
+  carer: 'Carer',
+  legal_status: 'Legal status',
+  date: 'Date',
+  event: 'Event',
+  detail: 'Detail',
+};
+const PLACEMENT_CATEGORIES = [
+  ['home_with_parents', 'At home with parents'],
+  ['kinship', 'Kinship care'],
+  ['foster', 'Foster care'],
+  ['prospective_adopters', 'With prospective adopters'],
+  ['residential', 'Residential care'],
+  ['secure', 'Secure accommodation'],
+  ['independent', 'Independent / supported'],
+  ['other', 'Other'],
+];
+const LEGAL_CATEGORIES = [
+  ['emergency', 'Emergency (CPO / EPO)'],
+  ['voluntary', 'Voluntary (s25 / s20)'],
+  ['interim', 'Interim order'],
+  ['compulsory', 'Compulsory Supervision Order / care order'],
+  ['adoption_authority', 'Authority to adopt / placement order'],
+  ['permanence_order', 'Permanence Order'],
+  ['kinship_care_order', 'Kinship Care Order'],
+  ['adoption_order', 'Adoption order'],
+  ['youth_justice', 'Youth justice'],
+  ['other', 'Other'],
+];
+const MILESTONES = [
+  ['became_looked_after', 'Became looked after'],
+  ['lac_review', 'LAC review'],
+  ['permanence_planning_meeting', 'Permanence planning meeting'],
+  ['legal_advice_meeting', 'Legal advice meeting'],
+  ['permanence_recommendation', 'Permanence recommendation'],
+  ['panel', 'Permanence panel'],
+  ['adm_decision', 'ADM decision'],
+  ['application_lodged', 'Application lodged'],
+  ['order_granted', 'Order granted'],
+  ['placement_order', 'Placement order'],
+  ['matched', 'Matched'],
+  ['placed_for_adoption', 'Placed for adoption'],
+  ['returned_home', 'Returned home'],
+  ['hearing', "Children's hearing"],
+  ['cso_made', 'CSO made'],
+  ['cso_reviewed', 'CSO reviewed'],
+  ['missing', 'Missing'],
+  ['left_care', 'Left care'],
+  ['custom', 'Keep as its own event'],
+];
+
+function setUpMapping() {
+  byId('mapping-button').addEventListener('click', () => showMapping());
+  byId('mapping-close').addEventListener('click', () => {
+    byId('mapping').hidden = true;
+  });
+  byId('mapping-apply').addEventListener('click', async () => {
+    state.mapping = readMappingForm();
+    byId('mapping').hidden = true;
+    if (state.session !== null) {
+      await rerun();
+    } else if (state.files !== null) {
+      await load(state.files);
+    }
+  });
+  byId('mapping-save').addEventListener('click', () => {
+    const mapping = readMappingForm();
+    download(`${JSON.stringify(mapping, null, 2)}\n`, 'driftline-mapping.json', 'application/json');
+  });
+  byId('mapping-load').addEventListener('click', () => byId('mapping-file').click());
+  byId('mapping-file').addEventListener('change', async () => {
+    const file = byId('mapping-file').files[0];
+    byId('mapping-file').value = '';
+    if (file === undefined) {
+      return;
+    }
+    try {
+      state.mapping = JSON.parse(await file.text());
+      await showMapping();
+      setStatus(`The mapping in ${file.name} is shown below. Press Apply and read again to use it.`);
+    } catch (error) {
+      showError(new Error(`${file.name} is not a Driftline mapping: ${error.message}`));
+    }
+  });
+  byId('mapping-reset').addEventListener('click', async () => {
+    state.mapping = null;
+    await showMapping();
+  });
+}
+
+/** Shows the mapping step for the loaded files under the current mapping. */
+async function showMapping() {
+  if (state.files === null) {
+    return;
+  }
+  let shown;
+  try {
+    shown = state.session !== null
+      ? await state.session.preview(state.mapping)
+      : await preview(state.files, { mapping: state.mapping });
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  const sheets = byId('mapping-sheets');
+  sheets.replaceChildren();
+  let n = 0;
+  for (const file of shown.files) {
+    if (file.problem !== null) {
+      sheets.append(element('p', `${file.name}: ${file.problem.message}`, 'mapping-problem'));
+      continue;
+    }
+    for (const sheet of file.sheets) {
+      n += 1;
+      sheets.append(sheetMapping(file, sheet, n));
+    }
+  }
+  byId('mapping-labels').replaceChildren(labelMapping());
+  byId('mapping').hidden = false;
+  byId('mapping-heading').scrollIntoView({ block: 'start' });
+  byId('mapping-heading').focus?.();
+}
+
+function sheetMapping(file, sheet, n) {
+  const box = element('fieldset', undefined, 'sheet-mapping');
+  box.dataset.file = file.name;
+  if (sheet.name !== null) {
+    box.dataset.sheet = sheet.name;
+  }
+  const title = sheet.name === null ? file.name : `${file.name}, sheet "${sheet.name}"`;
+  box.append(element('legend', title));
+  const table = sheet.table;
+  const kind = labelled('Table', select(TABLE_KINDS, mappedKind(file.name, sheet.name) ?? '', 'kind'));
+  const header = element('input');
+  header.type = 'number';
+  header.min = '1';
+  header.dataset.role = 'header-row';
+  header.value = String(mappedHeaderRow(file.name, sheet.name) ?? table?.header_row ?? '');
+  const reading = element(
+    'p',
+    table === null
+      ? 'Not read as a table.'
+      : `Read as a ${table.kind} table, header on row ${table.header_row}.` +
+          (table.missing.length > 0 ? ` Missing: ${table.missing.map((f) => FIELD_LABELS[f] ?? f).join(', ')}.` : ''),
+    'mapping-reading',
+  );
+  box.append(reading, element('div', undefined, 'mapping-controls'));
+  box.lastChild.append(kind, labelled('Header row', header));
+  for (const note of sheet.notes) {
+    box.append(element('p', note.message, 'mapping-problem'));
+  }
+
+  // The preview: the first rows, with a field chooser above each column of the header row.
+  const headerRow = sheet.rows.find(([row]) => row === table?.header_row);
+  const width = Math.max(0, ...sheet.rows.map(([, cells]) => cells.length));
+  const scroll = element('div', undefined, 'table-scroll preview');
+  scroll.tabIndex = 0;
+  scroll.setAttribute('role', 'region');
+  scroll.setAttribute('aria-label', `Preview of ${title}`);
+  const grid = element('table');
+  const head = element('thead');
+  const choose = element('tr');
+  choose.append(element('th', 'Row'));
+  const kindId = table?.kind ?? mappedKind(file.name, sheet.name);
+  const choosers = [];
+  for (let c = 0; c < width; c += 1) {
+    const cell = element('th');
+    cell.scope = 'col';
+    const current = table?.columns[c] ?? '';
+    const headerText = headerRow?.[1][c] ?? '';
+    const chooser = select([], '', 'column');
+    chooser.dataset.column = columnLetter(c);
+    chooser.dataset.header = headerText;
+    chooser.dataset.auto = current;
+    chooser.setAttribute('aria-label', `Column ${columnLetter(c)}${headerText ? ` (${headerText})` : ''} holds`);
+    const saved = Object.entries(mappedTable(file.name, sheet.name)?.columns ?? {}).find(
+      ([, column]) => column === columnLetter(c) || (headerText !== '' && column === headerText),
+    )?.[0];
+    fillColumnChooser(chooser, kindId, saved ?? current);
+    choosers.push(chooser);
+    cell.append(chooser);
+    choose.append(cell);
+  }
+  kind.querySelector('select').addEventListener('change', (event) => {
+    const chosen = event.target.value || table?.kind;
+    for (const chooser of choosers) {
+      fillColumnChooser(chooser, chosen, chooser.value);
+    }
+  });
+  head.append(choose);
+  grid.append(head);
+  const body = element('tbody');
+  for (const [row, cells] of sheet.rows) {
+    const tr = element('tr');
+    if (row === table?.header_row) {
+      tr.className = 'is-header';
+    }
+    tr.append(element('th', String(row)));
+    for (let c = 0; c < width; c += 1) {
+      tr.append(element('td', cells[c] ?? ''));
+    }
+    body.append(tr);
+  }
+  grid.append(body);
+  scroll.append(grid);
+  box.append(scroll);
+  box.dataset.index = String(n);
+  return box;
+}
+
+/** Offers the fields of a table kind in a column chooser, keeping `value` if it is one. */
+function fillColumnChooser(chooser, kind, value) {
+  const fields = FIELDS[kind] ?? [];
+  const options = [['', 'Not used'], ...fields.map((f) => [f, FIELD_LABELS[f]])];
+  chooser.replaceChildren(
+    ...options.map(([v, label]) => {
+      const option = element('option', label);
+      option.value = v;
+      return option;
     }),
   );
-  byId('problems-intro').textContent =
-    diagnostics.length === 0
-      ? 'No problems found.'
-      : `${plural(diagnostics.length, 'problem')} found. A row with a problem in a required ` +
-        'column is not used; other problems are listed so that you can check them.';
-  problems.hidden = false;
+  chooser.value = fields.includes(value) ? value : '';
+  chooser.disabled = fields.length === 0;
 }
 
-function describeFormat(file) {
-  const parts = [file.format.toUpperCase()];
-  if (file.encoding) {
-    parts.push(file.encoding);
-  }
-  if (file.delimiter) {
-    parts.push(`separated by ${file.delimiter === '\t' ? 'tabs' : `"${file.delimiter}"`}`);
-  }
-  return parts.join(', ');
-}
-
-function describeSheet(sheet, tables) {
-  const name = sheet.name === null ? '' : `Sheet "${sheet.name}"${sheet.hidden ? ' (hidden)' : ''}: `;
-  const table = sheet.table === null ? undefined : tables[sheet.table];
-  if (table === undefined) {
-    return `${name}not recognised as a table.`;
-  }
-  const kind = `${table.kind} table`;
-  return (
-    `${name}${name === '' ? kind.charAt(0).toUpperCase() + kind.slice(1) : kind}, ` +
-    `header on row ${table.header_row}: ${plural(table.rows_read, 'row')} read, ` +
-    `${numberFormat.format(table.rows_used)} used, ` +
-    `${numberFormat.format(table.rows_rejected)} rejected.`
+function mappedTable(file, sheet) {
+  return (state.mapping?.tables ?? []).findLast(
+    (t) => (t.file ?? file) === file && (t.sheet ?? sheet) === sheet,
   );
 }
 
-function showError(error) {
-  setStatus(error?.message ?? String(error), 'is-error');
+function mappedKind(file, sheet) {
+  return mappedTable(file, sheet)?.kind;
 }
 
-function setBusy(busy, message) {
-  chooseButton.disabled = busy;
-  demoButton.disabled = busy;
-  document.body.setAttribute('aria-busy', String(busy));
-  if (message !== undefined) {
-    setStatus(message);
+function mappedHeaderRow(file, sheet) {
+  return mappedTable(file, sheet)?.header_row;
+}
+
+function labelMapping() {
+  const box = element('fieldset', undefined, 'label-mapping');
+  box.append(element('legend', 'Labels'));
+  const unknown = state.summary?.unknown_labels ?? [];
+  const saved = state.mapping?.labels ?? {};
+  const rows = [];
+  for (const label of unknown) {
+    rows.push([label.field, label.label, label.count]);
   }
-}
-
-function setStatus(text, kind = '') {
-  status.textContent = text;
-  status.className = `status ${kind}`.trim();
-}
-
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) {
-    node.textContent = text;
+  for (const [field, entries] of Object.entries(saved)) {
+    for (const label of Object.keys(entries)) {
+      if (!rows.some(([f, l]) => f === field && l === label)) {
+        rows.push([field, label, null]);
+      }
+    }
   }
-  if (className !== undefined) {
-    node.className = className;
+  if (rows.length === 0) {
+    box.append(element('p', 'Every placement type, legal status and event label was recognised.'));
+    return box;
   }
-  return node;
+  box.append(element('p', 'Say what each label that Driftline did not recognise means.'));
+  const table = element('table');
+  const head = element('tr');
+  for (const title of ['Column', 'Label', 'Rows', 'Means']) {
+    const th = element('th', title);
+    th.scope = 'col';
+    head.append(th);
+  }
+  table.append(element('thead'));
+  table.tHead.append(head);
+  const body = element('tbody');
+  for (const [field, label, count] of rows) {
+    const choices =
+      field === 'placement_type'
+        ? PLACEMENT_CATEGORIES
+        : field === 'legal_status'
+          ? LEGAL_CATEGORIES
+          : MILESTONES;
+    const current = saved[field]?.[label] ?? '';
+    const chooser = select([['', 'Leave as it is'], ...choices], current, 'label');
+    chooser.dataset.field = field;
+    chooser.dataset.label = label;
+    chooser.setAttribute('aria-label', `"${label}" means`);
+    const tr = element('tr');
+    const cell = element('td');
+    cell.append(chooser);
+    tr.append(
+      element('td', FIELD_NAMES[field] ?? field),
+      element('td', label),
+      element('td', count === null ? '' : numberFormat.format(count), 'number'),
+      cell,
+    );
+    body.append(tr);
+  }
+  table.append(body);
+  box.append(table);
+  return box;
 }
 
-function plural(count, one, many = `${one}s`) {
-  return `${numberFormat.format(count)} ${count === 1 ? one : many}`;
+/** The mapping the form describes: only what differs from automatic recognition. */
+function readMappingForm() {
+  const tables = [];
+  for (const box of document.querySelectorAll('.sheet-mapping')) {
+    const entry = { file: box.dataset.file };
+    if (box.dataset.sheet !== undefined) {
+      entry.sheet = box.dataset.sheet;
+    }
+    const kind = box.querySelector('[data-role="kind"]').value;
+    if (kind !== '') {
+      entry.kind = kind;
+    }
+    const header = Number(box.querySelector('[data-role="header-row"]').value);
+    const previous = mappedTable(entry.file, entry.sheet ?? null);
+    const autoHeader = box.querySelector('tr.is-header th')?.textContent;
+    if (Number.isInteger(header) && header >= 1 && (String(header) !== autoHeader || previous?.header_row)) {
+      entry.header_row = header;
+    }
+    // Once a sheet is mapped by hand, every column chosen is written down; otherwise only
+    // the columns that differ from automatic recognition.
+    const byHand = kind !== '' || Object.keys(previous?.columns ?? {}).length > 0;
+    const columns = {};
+    for (const chooser of box.querySelectorAll('[data-role="column"]')) {
+      if (chooser.value !== '' && (byHand || chooser.value !== chooser.dataset.auto)) {
+        columns[chooser.value] = chooser.dataset.column;
+      }
+    }
+    if (Object.keys(columns).length > 0) {
+      entry.columns = columns;
+    }
+    if (Object.keys(entry).length > 1) {
+      tables.push(entry);
+    }
+  }
+  const labels = {};
+  for (const chooser of document.querySelectorAll('[data-role="label"]')) {
+    if (chooser.value !== '') {
+      labels[chooser.dataset.field] ??= {};
+      labels[chooser.dataset.field][chooser.dataset.label] = chooser.value;
+    }
+  }
+  const mapping = { version: 1 };
+  if (tables.length > 0) {
+    mapping.tables = tables;
+  }
+  mapping.labels = labels;
+  return mapping;
 }
 
-function formatDate(iso) {
-  const [year, month, day] = iso.split('-').map(Number);
-  return dateFormat.format(new Date(Date.UTC(year, month - 1, day)));
+function columnLetter(index) {
+  let n = index + 1;
+  let letters = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    letters = String.fromCharCode(65 + r) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
 }
+

@@ -18,8 +18,113 @@ export interface AnalyzeOptions {
 /** Reads one or several spreadsheets and analyses them in a Web Worker. */
 export function analyze(input: Input | Input[], options?: AnalyzeOptions): Promise<Report>;
 
-/** Starts the worker and loads the WebAssembly core ahead of the first `analyze`. */
+/** Progress of a load: reading files into the tab, starting, analysing, preparing views. */
+export interface Progress {
+  phase: 'reading' | 'starting' | 'analysing' | 'preparing';
+  /** Bytes read so far and in all (phase `reading`). */
+  done?: number;
+  total?: number;
+}
+
+export interface OpenOptions extends AnalyzeOptions {
+  /** Aborting stops the worker: the promise rejects with an `AbortError`. */
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Reads and analyses files into a session held in its own worker. */
+export function open(input: Input | Input[], options?: OpenOptions): Promise<Session>;
+
+/** How each file and sheet would be read (the mapping step). */
+export function preview(input: Input | Input[], options?: { mapping?: object | string | null }): Promise<unknown>;
+
+/** Starts a worker and loads the WebAssembly core ahead of the first call. */
 export function preload(): Promise<void>;
+
+/** The session behind a report returned by `analyze` (the three most recent are kept). */
+export function sessionFor(report: Report): Session | undefined;
+
+/** What a chart shows: a child's timeline or the cohort view. */
+export interface ChartSpec {
+  kind: 'timeline' | 'cohort';
+  /** For a timeline: the child's index in `report.journeys`. */
+  child?: number;
+  /** Width in CSS pixels. */
+  width?: number;
+  pseudonymise?: boolean;
+  /** Backing-store pixels per CSS pixel (the screen's `devicePixelRatio` by default). */
+  scale?: number;
+  /** The name the chart is kept under for `hitTest`, `svg` and `png`. */
+  slot?: string;
+  /** Cohort view: `entry` (date of entry) or `wait` (longest current wait). */
+  sort?: string;
+  first_row?: number;
+  rows?: number | null;
+  row_height?: number;
+}
+
+export interface ChartInfo {
+  width: number;
+  height: number;
+  /** The chart's text alternative: a title and a description. */
+  title: string;
+  description: string;
+  [more: string]: unknown;
+}
+
+/** Draws a chart of a report returned by `analyze` on a canvas. */
+export function drawChart(canvas: HTMLCanvasElement, report: Report, spec: ChartSpec): Promise<ChartInfo>;
+export function drawTimeline(canvas: HTMLCanvasElement, report: Report, child: number, options?: Partial<ChartSpec>): Promise<ChartInfo>;
+export function drawCohort(canvas: HTMLCanvasElement, report: Report, options?: Partial<ChartSpec>): Promise<ChartInfo>;
+
+/** A page of a table held in the worker. */
+export interface Page<T> {
+  total: number;
+  matched: number;
+  offset: number;
+  rows: T[];
+}
+
+/** A loaded analysis held in a worker; every method answers with plain data. */
+export class Session {
+  readonly summary: object;
+  readonly closed: boolean;
+  report(): Promise<Report>;
+  problems(query?: object): Promise<Page<Diagnostic>>;
+  problemsCsv(query?: object): Promise<string>;
+  children(query?: object): Promise<Page<object>>;
+  childrenCsv(query?: object): Promise<string>;
+  child(index: number, pseudonymise?: boolean): Promise<object>;
+  chronologyCsv(index: number, pseudonymise?: boolean): Promise<string>;
+  findChild(id: string): Promise<number | undefined>;
+  rerun(options?: AnalyzeOptions, control?: { signal?: AbortSignal; onProgress?: (p: Progress) => void }): Promise<object>;
+  preview(mapping?: object | null): Promise<unknown>;
+  draw(canvas: HTMLCanvasElement, spec: ChartSpec): Promise<ChartInfo>;
+  hitTest(slot: string, x: number, y: number): Promise<object | null>;
+  svg(slot?: string): Promise<string>;
+  png(slot?: string, scale?: number): Promise<Blob>;
+  memory(): Promise<number>;
+  close(): void;
+}
+
+/**
+ * `<driftline-view>`, registered when the module is imported. Attributes: `view`
+ * (`summary`, `children`, `problems`), `as-at`, `profile`, `pseudonymise`. Events:
+ * `driftline-load` (`detail.report`), `driftline-error` (`detail.error`),
+ * `driftline-select` (`detail.index`, `detail.child`).
+ */
+export class DriftlineView extends HTMLElement {
+  readonly report: Report | null;
+  readonly session: Session | null;
+  load(files: Input | Input[]): Promise<Report>;
+  clear(): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'driftline-view': DriftlineView;
+  }
+}
 
 /** Today's date on this computer, written YYYY-MM-DD. */
 export function todayIso(): string;

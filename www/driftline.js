@@ -1,10 +1,17 @@
 /**
  * Driftline's JavaScript API.
  *
- * `analyze(input, options)` reads spreadsheets and resolves to the report: the same object the
- * command line prints with `driftline analyze --format json`. The reading and the analysis
- * run in a Web Worker (`worker.js`) that loads the WebAssembly core, so the page never
- * freezes. Nothing is sent anywhere: the files' bytes go to the worker and nowhere else.
+ * - `analyze(input, options)` reads spreadsheets and resolves to the report: the same object
+ *   the command line prints with `driftline analyze --format json`.
+ * - `open(input, options)` loads them into a `Session` that stays in a Web Worker, so a page
+ *   fetches only what each view shows (a page of a table, one child) and can cancel the work.
+ * - `preview(input, options)` shows how each file and sheet would be read (the mapping step).
+ * - Importing this module registers the `<driftline-view>` custom element.
+ *
+ * All reading and analysis run in Web Workers that load the WebAssembly core, so the page
+ * never freezes. Nothing is sent anywhere: the files' bytes go to a worker and nowhere else.
+ * The worker's code and the compiled core are fetched once, from this module's own folder;
+ * starting another worker (for the next load, or after a cancel) makes no request.
  *
  * @module driftline
  */
@@ -12,44 +19,85 @@
 /**
  * Reads one or several spreadsheets and analyses them.
  *
- * @param {File|Blob|ArrayBuffer|Uint8Array|{name: string, bytes: ArrayBuffer|Uint8Array}|Array<File|Blob|ArrayBuffer|Uint8Array|{name: string, bytes: ArrayBuffer|Uint8Array}>} input
- *   The files. A workbook, or one file per table.
- * @param {{asAt?: string, mapping?: object|string|null, profile?: string|null, transfer?: boolean}} [options]
- *   `asAt` is the "as at" date written YYYY-MM-DD (today by default). `mapping` is a saved
- *   column and label mapping. `profile` names a timescale profile (not used yet).
- *   `transfer: true` hands your ArrayBuffers to the worker instead of copying them (they
- *   become unusable to you); the bytes of `File` and `Blob` inputs are always transferred.
+ * @param {Input|Input[]} input The files: a workbook, or one file per table.
+ * @param {AnalyzeOptions} [options]
  * @returns {Promise<object>} The report. Rejects with an `Error` whose `diagnostics`
  *   property lists the problems when nothing usable could be read.
  */
 export async function analyze(input, options = {}) {
-  const asAt = options.asAt ?? todayIso();
-  const { files, transfer } = await collectFiles(input, options.transfer === true);
-  const engine = getEngine();
-  await engine.ready;
-  const id = engine.nextId++;
-  return new Promise((resolve, reject) => {
-    engine.pending.set(id, { resolve, reject });
-    engine.worker.postMessage(
-      {
-        type: 'analyze',
-        id,
-        files,
-        options: { asAt, mapping: options.mapping ?? null, profile: options.profile ?? null },
-      },
-      transfer,
-    );
-  });
+  const session = await open(input, options);
+  try {
+    const report = await session.report();
+    remember(report, session);
+    return report;
+  } catch (error) {
+    session.close();
+    throw error;
+  }
 }
 
 /**
- * Starts the worker and loads the WebAssembly core now rather than on the first `analyze`.
- * Resolves when the core is ready.
+ * Reads and analyses files into a session held in its own worker.
+ *
+ * @param {Input|Input[]} input
+ * @param {AnalyzeOptions & {signal?: AbortSignal, onProgress?: (p: Progress) => void}} [options]
+ * @returns {Promise<Session>}
+ */
+export async function open(input, options = {}) {
+  const onProgress = typeof options.onProgress === 'function' ? options.onProgress : () => {};
+  const engine = takeEngine();
+  const abort = () => engine.terminate(abortError());
+  if (options.signal?.aborted) {
+    abort();
+  }
+  options.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const { files, transfer } = await collectFiles(input, options.transfer === true, onProgress);
+    onProgress({ phase: 'starting' });
+    await engine.ready;
+    const summary = await engine.request(
+      'open',
+      { files, options: engineOptions(options) },
+      transfer,
+      onProgress,
+    );
+    return new Session(engine, summary);
+  } catch (error) {
+    engine.terminate(error);
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+  }
+}
+
+/**
+ * How each file and sheet would be read: the first rows of every sheet, the table recognised,
+ * its header row and each column's field, under `options.mapping`.
+ *
+ * @param {Input|Input[]} input
+ * @param {{mapping?: object|string|null}} [options]
+ * @returns {Promise<object>}
+ */
+export async function preview(input, options = {}) {
+  const engine = takeEngine();
+  try {
+    const { files, transfer } = await collectFiles(input, options.transfer === true, () => {});
+    await engine.ready;
+    return await engine.request('preview', { files, options: engineOptions(options) }, transfer);
+  } finally {
+    engine.terminate();
+  }
+}
+
+/**
+ * Starts a worker and loads the WebAssembly core now rather than on the first call. Resolves
+ * when the core is ready.
  *
  * @returns {Promise<void>}
  */
-export function preload() {
-  return getEngine().ready;
+export async function preload() {
+  spare ??= new Engine();
+  await spare.ready;
 }
 
 /**
@@ -63,76 +111,268 @@ export function todayIso() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** The running worker, its readiness and the calls waiting for an answer. */
-let engine = null;
+/**
+ * A loaded analysis held in a worker. Every method is asynchronous and returns plain data.
+ * `close()` ends the worker and frees everything it held.
+ */
+export class Session {
+  #engine;
 
-function getEngine() {
-  if (engine !== null) {
-    return engine;
+  constructor(engine, summary) {
+    this.#engine = engine;
+    /** The load summary: counts, files, tables, unknown labels, filter values. */
+    this.summary = summary;
   }
-  const worker = startWorker();
-  const pending = new Map();
-  let markReady;
-  let failReady;
-  const ready = new Promise((resolve, reject) => {
-    markReady = resolve;
-    failReady = reject;
-  });
-  const current = { worker, ready, pending, nextId: 1 };
-  const fail = (error) => {
-    failReady(error);
-    for (const call of pending.values()) {
-      call.reject(error);
+
+  /** The full report, as `analyze` returns it. */
+  report() {
+    return this.#query('report');
+  }
+
+  /** One page of the problem table: `{ total, matched, offset, rows }`. */
+  problems(query = {}) {
+    return this.#query('problems', query);
+  }
+
+  /** Every problem matching `query` as CSV text (cells made safe for spreadsheets). */
+  problemsCsv(query = {}) {
+    return this.#query('problemsCsv', query);
+  }
+
+  /** One page of the children table: `{ total, matched, offset, rows }`. */
+  children(query = {}) {
+    return this.#query('children', query);
+  }
+
+  /** Every child matching `query` as CSV text. */
+  childrenCsv(query = {}) {
+    return this.#query('childrenCsv', query);
+  }
+
+  /** One child's placements, legal spells and chronology, by index. */
+  child(index, pseudonymise = false) {
+    return this.#query('child', index, pseudonymise);
+  }
+
+  /** One child's chronology as CSV text. */
+  chronologyCsv(index, pseudonymise = false) {
+    return this.#query('chronologyCsv', index, pseudonymise);
+  }
+
+  /** The index of the child with this ID, or `undefined`. */
+  findChild(id) {
+    return this.#query('findChild', id);
+  }
+
+  /**
+   * Runs the analysis again on the same files with other options (`asAt`, `profile`,
+   * `mapping`). Resolves to the new summary.
+   */
+  async rerun(options = {}, { signal, onProgress } = {}) {
+    const abort = () => this.#engine.terminate(abortError());
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      this.summary = await this.#engine.request(
+        'rerun',
+        { options: engineOptions(options) },
+        [],
+        onProgress ?? (() => {}),
+      );
+      return this.summary;
+    } finally {
+      signal?.removeEventListener('abort', abort);
     }
-    pending.clear();
-    worker.terminate();
-    // The next call starts a fresh worker.
-    if (engine === current) {
-      engine = null;
+  }
+
+  /** How the loaded files would be read under `mapping` (the mapping step). */
+  preview(mapping = null) {
+    return this.#engine.request('preview', { options: engineOptions({ mapping }) });
+  }
+
+  /**
+   * Draws a chart (`spec.kind` is `timeline` or `cohort`) into `canvas` at the screen's
+   * pixel ratio, and keeps it under `spec.slot` for `hitTest`, `svg` and `png`. Resolves to
+   * `{ width, height, title, description, ... }`.
+   */
+  async draw(canvas, spec) {
+    const scale = spec.scale ?? (globalThis.devicePixelRatio || 1);
+    const { bitmap, ...info } = await this.#engine.request('draw', { spec: { slot: 'chart', ...spec, scale } });
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    canvas.style.width = `${info.width}px`;
+    canvas.style.height = `${info.height}px`;
+    canvas.getContext('2d').drawImage(bitmap, 0, 0);
+    bitmap.close();
+    return info;
+  }
+
+  /** What lies under the CSS pixel `(x, y)` of the chart in `slot`, or `null`. */
+  hitTest(slot, x, y) {
+    return this.#engine.request('hit', { slot, x, y });
+  }
+
+  /** The chart in `slot` as SVG text. */
+  svg(slot = 'chart') {
+    return this.#engine.request('svg', { slot });
+  }
+
+  /** The chart in `slot` as a PNG `Blob`, `scale` times its CSS size (3 by default). */
+  png(slot = 'chart', scale = 3) {
+    return this.#engine.request('png', { slot, scale });
+  }
+
+  /** The size of the worker's WebAssembly memory in bytes. */
+  memory() {
+    return this.#engine.request('memory', {});
+  }
+
+  /** Whether the session has been closed (or its worker stopped). */
+  get closed() {
+    return this.#engine.stopped;
+  }
+
+  /** Ends the worker: the files and the analysis are dropped from memory. */
+  close() {
+    this.#engine.terminate();
+  }
+
+  #query(method, ...args) {
+    return this.#engine.request('query', { method, args });
+  }
+}
+
+// --- Engines: one worker each ----------------------------------------------------------------
+
+/** The worker's source and the compiled core, loaded once. */
+let sources = null;
+/** A started worker waiting for the next call. */
+let spare = null;
+
+/* sources:begin (.ci/dist.mjs replaces this function in the single-file build) */
+async function loadSources() {
+  const base = import.meta.url;
+  const text = async (path) => {
+    const response = await fetch(new URL(path, base));
+    if (!response.ok) {
+      throw new Error(`${path} could not be loaded (${response.status}).`);
     }
+    return response.text();
   };
-  worker.onmessage = (event) => {
-    const message = event.data;
-    if (message.type === 'ready') {
-      markReady();
-    } else if (message.type === 'init-error') {
-      fail(toError(message));
-    } else if (message.type === 'result') {
-      const call = pending.get(message.id);
-      pending.delete(message.id);
-      if (call === undefined) {
-        return;
-      }
-      if (message.ok) {
-        call.resolve(message.report);
-      } else {
-        call.reject(toError(message));
-        if (message.fatal) {
-          // The core stopped on an internal error; its memory cannot be trusted any more.
-          fail(new Error('Driftline stopped unexpectedly and has been restarted.'));
-        }
-      }
+  const compile = async () => {
+    const url = new URL('./pkg/driftline_bg.wasm', base);
+    const response = await fetch(url);
+    if (!response.ok) {
+      throw new Error(`The WebAssembly core could not be loaded (${response.status}).`);
     }
+    const type = response.headers.get('content-type') ?? '';
+    return type.startsWith('application/wasm')
+      ? WebAssembly.compileStreaming(response)
+      : WebAssembly.compile(await response.arrayBuffer());
   };
-  worker.onerror = (event) => {
-    event.preventDefault();
-    fail(new Error(`Driftline could not start: ${event.message || 'the worker failed to load'}`));
-  };
-  ready.catch(() => {});
-  engine = current;
+  const [glue, handler, module] = await Promise.all([
+    text('./pkg/driftline.js'),
+    text('./worker.js'),
+    compile(),
+  ]);
+  return { source: `${glue}\n${handler}`, module };
+}
+/* sources:end */
+
+function getSources() {
+  if (sources === null) {
+    sources = loadSources().then(({ source, module }) => ({
+      url: URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
+      module,
+    }));
+    // A failure is reported by the call that needed it; the next call tries again.
+    sources.catch(() => {
+      sources = null;
+    });
+  }
+  return sources;
+}
+
+function takeEngine() {
+  const engine = spare ?? new Engine();
+  spare = null;
   return engine;
 }
 
-/* worker:begin (.ci/dist.mjs replaces this function in the single-file build) */
-function startWorker() {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), {
-    type: 'module',
-    name: 'driftline',
-  });
-  worker.postMessage({ type: 'init' });
-  return worker;
+/** One worker running the core, with the calls waiting for its answers. */
+class Engine {
+  constructor() {
+    this.pending = new Map();
+    this.nextId = 1;
+    this.stopped = false;
+    this.worker = null;
+    this.ready = getSources().then(({ url, module }) => {
+      if (this.stopped) {
+        throw this.stopReason ?? new Error('Driftline was stopped.');
+      }
+      this.worker = new Worker(url, { name: 'driftline' });
+      this.worker.onmessage = (event) => this.#receive(event.data);
+      this.worker.onerror = (event) => {
+        event.preventDefault();
+        this.terminate(new Error(`Driftline could not start: ${event.message || 'the worker failed'}`));
+      };
+      return this.request('init', { module });
+    });
+    this.ready.catch(() => {});
+  }
+
+  request(type, payload, transfer = [], onProgress = () => {}) {
+    if (this.stopped) {
+      return Promise.reject(this.stopReason ?? new Error('Driftline was stopped.'));
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
+      const send = () => this.worker.postMessage({ type, id, ...payload }, transfer);
+      if (this.worker === null) {
+        this.ready.then(send, reject);
+      } else {
+        send();
+      }
+    });
+  }
+
+  #receive(message) {
+    const call = this.pending.get(message.id);
+    if (call === undefined) {
+      return;
+    }
+    if (message.type === 'progress') {
+      call.onProgress({ phase: message.phase });
+      return;
+    }
+    this.pending.delete(message.id);
+    if (message.ok) {
+      call.resolve(message.value);
+      return;
+    }
+    const error = toError(message);
+    call.reject(error);
+    if (message.fatal) {
+      // The core stopped on an internal error; its memory cannot be trusted any more.
+      this.terminate(new Error('Driftline stopped unexpectedly. Please load the files again.'));
+    }
+  }
+
+  /** Stops the worker; calls still waiting reject with `reason`. */
+  terminate(reason = new Error('Driftline was stopped.')) {
+    if (this.stopped) {
+      return;
+    }
+    this.stopped = true;
+    this.stopReason = reason;
+    this.worker?.terminate();
+    this.worker = null;
+    for (const call of this.pending.values()) {
+      call.reject(reason);
+    }
+    this.pending.clear();
+  }
 }
-/* worker:end */
 
 function toError(message) {
   const error = new Error(message.message);
@@ -140,20 +380,95 @@ function toError(message) {
   return error;
 }
 
+function abortError() {
+  return new DOMException('The load was cancelled.', 'AbortError');
+}
+
+function engineOptions(options) {
+  return {
+    asAt: options.asAt ?? todayIso(),
+    mapping: options.mapping ?? null,
+    profile: options.profile ?? null,
+  };
+}
+
+// --- Reports returned by analyze() keep their session for the drawing functions -------------
+
+const KEPT_SESSIONS = 3;
+const sessionOf = new WeakMap();
+const kept = [];
+const released =
+  typeof FinalizationRegistry === 'undefined'
+    ? null
+    : new FinalizationRegistry((session) => session.close());
+
+function remember(report, session) {
+  sessionOf.set(report, session);
+  released?.register(report, session);
+  kept.push(session);
+  while (kept.length > KEPT_SESSIONS) {
+    kept.shift().close();
+  }
+}
+
+/**
+ * The session behind a report returned by `analyze`, or `undefined` once it has been
+ * released (the three most recent reports keep theirs).
+ *
+ * @param {object} report
+ * @returns {Session|undefined}
+ */
+export function sessionFor(report) {
+  const session = sessionOf.get(report);
+  return session === undefined || session.closed ? undefined : session;
+}
+
+/**
+ * Draws a chart of a report returned by `analyze` on a canvas: `spec` is `{ kind:
+ * "timeline", child: index }` or `{ kind: "cohort" }`, with optional `width` (CSS pixels)
+ * and `pseudonymise`.
+ *
+ * @returns {Promise<object>} The chart's size, title and description (its text alternative).
+ */
+export function drawChart(canvas, report, spec) {
+  const session = sessionFor(report);
+  if (session === undefined) {
+    return Promise.reject(new Error('Draw with a report returned by analyze() (the three most recent are kept).'));
+  }
+  return session.draw(canvas, spec);
+}
+
+/** Draws one child's timeline (`child` is the index in `report.journeys`). */
+export function drawTimeline(canvas, report, child, options = {}) {
+  return drawChart(canvas, report, { ...options, kind: 'timeline', child });
+}
+
+/** Draws the cohort view (one row per child). */
+export function drawCohort(canvas, report, options = {}) {
+  return drawChart(canvas, report, { ...options, kind: 'cohort' });
+}
+
+// --- Input ---------------------------------------------------------------------------------------
+
 /**
  * Turns the accepted input forms into `{ name, bytes: Uint8Array }` records and the list of
  * buffers to transfer to the worker.
  */
-async function collectFiles(input, transferCallerBuffers) {
+async function collectFiles(input, transferCallerBuffers, onProgress) {
   const items = Array.isArray(input) ? input : [input];
   const files = [];
   const transfer = new Set();
+  const total = items.reduce((sum, item) => sum + (sizeOf(item) ?? 0), 0);
+  let done = 0;
+  onProgress({ phase: 'reading', done, total });
   for (const [index, item] of items.entries()) {
     const fallbackName = `file-${index + 1}`;
     if (typeof Blob !== 'undefined' && item instanceof Blob) {
       const bytes = new Uint8Array(await item.arrayBuffer());
       files.push({ name: item.name ?? fallbackName, bytes });
       transfer.add(bytes.buffer);
+      done += bytes.byteLength;
+      onProgress({ phase: 'reading', done, total });
       continue;
     }
     const isRecord = item !== null && typeof item === 'object' && 'bytes' in item;
@@ -175,8 +490,18 @@ async function collectFiles(input, transferCallerBuffers) {
     }
     files.push({ name, bytes });
     transfer.add(bytes.buffer);
+    done += bytes.byteLength;
+    onProgress({ phase: 'reading', done, total });
   }
   return { files, transfer: [...transfer] };
+}
+
+function sizeOf(item) {
+  if (typeof Blob !== 'undefined' && item instanceof Blob) {
+    return item.size;
+  }
+  const raw = item !== null && typeof item === 'object' && 'bytes' in item ? item.bytes : item;
+  return raw?.byteLength;
 }
 
 function describe(value) {
@@ -184,4 +509,249 @@ function describe(value) {
     return 'null';
   }
   return typeof value === 'object' ? value.constructor?.name ?? 'an object' : typeof value;
+}
+
+// --- <driftline-view> ------------------------------------------------------------------------
+
+const VIEW_STYLE = `
+:host { display: block; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  color: #1b1f24; line-height: 1.45; }
+* { box-sizing: border-box; }
+h2 { font-size: 1.15rem; margin: 0.75rem 0 0.5rem; }
+dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: 0.5rem; margin: 0; }
+dl div { background: #f3f5f8; border-radius: 6px; padding: 0.4rem 0.6rem; }
+dt { font-size: 0.8rem; color: #4a5360; }
+dd { margin: 0; font-size: 1.3rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.scroll { max-height: 22rem; overflow: auto; border: 1px solid #c9d0d9; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #c9d0d9; vertical-align: top; }
+thead th { position: sticky; top: 0; background: #f3f5f8; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+button { font: inherit; color: #0b5cad; background: none; border: none; padding: 0; text-decoration: underline; cursor: pointer; }
+button:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
+.status { color: #4a5360; }
+.error { color: #a4261b; font-weight: 600; }
+`;
+
+const ViewBase = typeof HTMLElement === 'undefined' ? class {} : HTMLElement;
+
+/**
+ * `<driftline-view>`: an embeddable view of a load. Attributes: `view` (`summary`,
+ * `children` or `problems`), `as-at` (YYYY-MM-DD), `profile`, `pseudonymise`. Call
+ * `load(files)`; the report is then in the `report` property. Events: `driftline-load`
+ * (`detail.report`), `driftline-error` (`detail.error`), `driftline-select` (`detail.index`,
+ * `detail.child`). The core is loaded on the first `load`.
+ */
+export class DriftlineView extends ViewBase {
+  static observedAttributes = ['view', 'as-at', 'profile', 'pseudonymise'];
+
+  #session = null;
+  #report = null;
+  #files = null;
+  #root;
+  #body;
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: 'open' });
+    if ('adoptedStyleSheets' in this.#root && typeof CSSStyleSheet === 'function') {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(VIEW_STYLE);
+      this.#root.adoptedStyleSheets = [sheet];
+    }
+    this.#body = document.createElement('div');
+    this.#body.setAttribute('part', 'body');
+    this.#root.append(this.#body);
+    this.#say('No data loaded.');
+  }
+
+  /** The report of the last load, or `null`. */
+  get report() {
+    return this.#report;
+  }
+
+  /** The session of the last load (for the drawing functions), or `null`. */
+  get session() {
+    return this.#session;
+  }
+
+  /**
+   * Reads and analyses `files` (anything `analyze` accepts) and shows them.
+   *
+   * @returns {Promise<object>} The report.
+   */
+  async load(files) {
+    this.#files = files;
+    return this.#run(() =>
+      open(files, {
+        asAt: this.getAttribute('as-at') || undefined,
+        profile: this.getAttribute('profile') || null,
+      }),
+    );
+  }
+
+  /** Drops the loaded data and stops its worker. */
+  clear() {
+    this.#session?.close();
+    this.#session = null;
+    this.#report = null;
+    this.#files = null;
+    this.#say('No data loaded.');
+  }
+
+  disconnectedCallback() {
+    // Keep the data: the element may be moved. `clear()` frees it.
+  }
+
+  attributeChangedCallback(name, before, after) {
+    if (before === after || this.#session === null) {
+      return;
+    }
+    if (name === 'as-at' || name === 'profile') {
+      this.#run(() => open(this.#files, {
+        asAt: this.getAttribute('as-at') || undefined,
+        profile: this.getAttribute('profile') || null,
+      })).catch(() => {});
+    } else {
+      this.#render();
+    }
+  }
+
+  async #run(start) {
+    this.#say('Reading…');
+    try {
+      const session = await start();
+      const report = await session.report();
+      this.#session?.close();
+      this.#session = session;
+      this.#report = report;
+      remember(report, session);
+      await this.#render();
+      this.dispatchEvent(new CustomEvent('driftline-load', { detail: { report }, bubbles: true, composed: true }));
+      return report;
+    } catch (error) {
+      this.#say(error?.message ?? String(error), true);
+      this.dispatchEvent(new CustomEvent('driftline-error', { detail: { error }, bubbles: true, composed: true }));
+      throw error;
+    }
+  }
+
+  get #pseudonymise() {
+    const value = this.getAttribute('pseudonymise');
+    return value !== null && value !== 'false';
+  }
+
+  async #render() {
+    const session = this.#session;
+    if (session === null) {
+      return;
+    }
+    const s = session.summary;
+    const number = new Intl.NumberFormat('en-GB');
+    const counts = document.createElement('dl');
+    for (const [label, value] of [
+      ['Children', s.children],
+      ['Looked after now', s.in_care],
+      ['Rows read', s.rows_read],
+      ['Rows used', s.rows_used],
+      ['Rows rejected', s.rows_rejected],
+      ['Problems', s.problems],
+    ]) {
+      const item = document.createElement('div');
+      item.append(text('dt', label), text('dd', number.format(value)));
+      counts.append(item);
+    }
+    const parts = [text('p', `As at ${longDateGb(s.as_at)}.`, 'status'), counts];
+    const view = this.getAttribute('view') ?? 'summary';
+    if (view === 'children') {
+      const page = await session.children({ limit: 200, pseudonymise: this.#pseudonymise });
+      parts.push(text('h2', 'Children'));
+      parts.push(
+        table(
+          ['Child', 'Placement now', 'Legal status now', 'Moves'],
+          page.rows.map((r) => [
+            this.#selectButton(r),
+            r.in_care ? r.placement_label ?? '' : 'Not looked after',
+            r.in_care ? r.legal_status_label ?? '' : '',
+            number.format(r.moves),
+          ]),
+        ),
+      );
+    } else if (view === 'problems' || view === 'summary') {
+      const page = await session.problems({ limit: 200, pseudonymise: this.#pseudonymise });
+      parts.push(text('h2', `Problems (${number.format(page.total)})`));
+      parts.push(
+        table(
+          ['File', 'Sheet', 'Row', 'Column', 'Message'],
+          page.rows.map((d) => [d.file ?? '', d.sheet ?? '', d.row == null ? '' : number.format(d.row), d.column ?? '', d.message]),
+        ),
+      );
+    }
+    this.#body.replaceChildren(...parts);
+  }
+
+  #selectButton(row) {
+    const button = text('button', row.child);
+    button.type = 'button';
+    button.addEventListener('click', async () => {
+      const child = await this.#session.child(row.index, this.#pseudonymise);
+      this.dispatchEvent(
+        new CustomEvent('driftline-select', { detail: { index: row.index, child }, bubbles: true, composed: true }),
+      );
+    });
+    return button;
+  }
+
+  #say(message, isError = false) {
+    this.#body.replaceChildren(text('p', message, isError ? 'error' : 'status'));
+  }
+}
+
+function text(tag, content, className) {
+  const node = document.createElement(tag);
+  node.textContent = content;
+  if (className !== undefined) {
+    node.className = className;
+  }
+  return node;
+}
+
+function table(columns, rows) {
+  const scroll = document.createElement('div');
+  scroll.className = 'scroll';
+  scroll.tabIndex = 0;
+  const t = document.createElement('table');
+  const head = document.createElement('tr');
+  for (const c of columns) {
+    const th = text('th', c);
+    th.scope = 'col';
+    head.append(th);
+  }
+  t.createTHead().append(head);
+  const body = t.createTBody();
+  for (const cells of rows) {
+    const tr = document.createElement('tr');
+    for (const cell of cells) {
+      const td = document.createElement('td');
+      if (cell instanceof Node) {
+        td.append(cell);
+      } else {
+        td.textContent = cell;
+      }
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  scroll.append(t);
+  return scroll;
+}
+
+function longDateGb(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+if (typeof customElements !== 'undefined' && customElements.get('driftline-view') === undefined) {
+  customElements.define('driftline-view', DriftlineView);
 }

@@ -1,50 +1,157 @@
 /**
- * The Driftline worker: loads the WebAssembly core and runs `analyze` off the page's main
- * thread. It receives file bytes from `driftline.js` and posts the report back; it makes no
- * other request and stores nothing.
+ * The Driftline worker: runs the WebAssembly core off the page's main thread and keeps one
+ * loaded analysis (a `Session`) in its memory, answering the page's small queries about it.
+ *
+ * This file is a classic worker script. `driftline.js` runs it from a `blob:` URL after
+ * prepending the wasm-bindgen glue (which defines `wasm_bindgen`), and sends it the compiled
+ * WebAssembly module, so starting a worker (on every load, and after Cancel or Clear) makes
+ * no request at all. It receives file bytes and queries, posts answers back, makes no request
+ * and stores nothing. It never writes to the console: messages may quote cell values.
  */
 
-import init, { analyze } from './pkg/driftline.js';
+/* global wasm_bindgen */
 
-/* handler:begin (.ci/dist.mjs reuses this part in the single-file build) */
-let ready = null;
+/* handler:begin (.ci/dist.mjs inlines this file into the single-file build) */
+(() => {
+  const { Session, preview } = wasm_bindgen;
+  let ready = null;
+  /** The files of the current load, kept to re-run it with other options. */
+  let files = null;
+  /** @type {InstanceType<typeof Session> | null} */
+  let session = null;
 
-function load(wasm) {
-  ready ??= init(wasm === undefined ? undefined : { module_or_path: wasm });
-  return ready;
-}
+  /** Session methods the page may call, and nothing else. */
+  const QUERIES = new Set([
+    'report',
+    'summary',
+    'problems',
+    'problemsCsv',
+    'children',
+    'childrenCsv',
+    'child',
+    'chronologyCsv',
+    'findChild',
+  ]);
 
-function messageOf(error) {
-  return error instanceof Error ? error.message : String(error);
-}
+  const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
-self.onmessage = async (event) => {
-  const message = event.data;
-  if (message.type === 'init') {
-    try {
-      await load(message.wasm);
-      self.postMessage({ type: 'ready' });
-    } catch (error) {
-      self.postMessage({ type: 'init-error', message: `Driftline could not start: ${messageOf(error)}` });
-    }
-    return;
+  function reply(id, value) {
+    const transfer = value instanceof Object && value.bitmap instanceof ImageBitmap ? [value.bitmap] : [];
+    self.postMessage({ type: 'result', id, ok: true, value }, transfer);
   }
-  if (message.type === 'analyze') {
-    try {
-      await load(undefined);
-      const report = analyze(message.files, message.options);
-      self.postMessage({ type: 'result', id: message.id, ok: true, report });
-    } catch (error) {
-      self.postMessage({
-        type: 'result',
-        id: message.id,
-        ok: false,
-        // A RuntimeError is a trap inside the core (a bug), not a problem with the files.
-        fatal: error instanceof WebAssembly.RuntimeError,
-        message: messageOf(error),
-        diagnostics: Array.isArray(error?.diagnostics) ? error.diagnostics : [],
-      });
-    }
+
+  function fail(id, error) {
+    self.postMessage({
+      type: 'result',
+      id,
+      ok: false,
+      // A RuntimeError is a trap inside the core (a bug), not a problem with the files; the
+      // page then throws this worker away.
+      fatal: error instanceof WebAssembly.RuntimeError,
+      message: messageOf(error),
+      diagnostics: Array.isArray(error?.diagnostics) ? error.diagnostics : [],
+    });
   }
-};
+
+  function replaceSession(next) {
+    if (session !== null) {
+      session.free();
+    }
+    session = next;
+  }
+
+  function progress(id, phase) {
+    self.postMessage({ type: 'progress', id, phase });
+  }
+
+  const handlers = {
+    async init(message) {
+      ready ??= wasm_bindgen({ module_or_path: message.module });
+      await ready;
+      return true;
+    },
+    async open(message) {
+      await ready;
+      files = message.files;
+      replaceSession(null);
+      progress(message.id, 'analysing');
+      replaceSession(new Session(files, message.options));
+      progress(message.id, 'preparing');
+      return session.summary();
+    },
+    async rerun(message) {
+      await ready;
+      if (files === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      progress(message.id, 'analysing');
+      const next = new Session(files, message.options);
+      replaceSession(next);
+      progress(message.id, 'preparing');
+      return session.summary();
+    },
+    async preview(message) {
+      await ready;
+      const source = message.files ?? files;
+      if (source === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      return preview(source, message.options);
+    },
+    async query(message) {
+      if (session === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      if (!QUERIES.has(message.method)) {
+        throw new Error(`Unknown query ${message.method}.`);
+      }
+      return session[message.method](...message.args);
+    },
+    async draw(message) {
+      if (session === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      const { canvas, ...info } = session.drawChart(message.spec);
+      return { ...info, bitmap: canvas.transferToImageBitmap() };
+    },
+    async hit(message) {
+      if (session === null) {
+        return null;
+      }
+      return session.hitTest(message.slot, message.x, message.y);
+    },
+    async svg(message) {
+      if (session === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      return session.chartSvg(message.slot);
+    },
+    async png(message) {
+      if (session === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      const canvas = session.chartCanvas(message.slot, message.scale);
+      return canvas.convertToBlob({ type: 'image/png' });
+    },
+    async memory() {
+      // The size of the core's memory, in bytes (it grows and never shrinks).
+      const exports = await ready;
+      return exports.memory.buffer.byteLength;
+    },
+  };
+
+  self.onmessage = async (event) => {
+    const message = event.data;
+    const handler = handlers[message.type];
+    if (handler === undefined) {
+      fail(message.id, new Error(`Unknown message ${message.type}.`));
+      return;
+    }
+    try {
+      reply(message.id, await handler(message));
+    } catch (error) {
+      fail(message.id, error);
+    }
+  };
+})();
 /* handler:end */

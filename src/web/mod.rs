@@ -8,6 +8,8 @@
 //! the clock (the page passes today's date) and never touches the network or storage.
 
 pub mod charts;
+pub mod offscreen;
+pub mod session;
 
 use crate::diagnostics::Diagnostic;
 use crate::{InputFile, Mapping, Options};
@@ -42,6 +44,17 @@ pub fn analyze_json(files: &JsValue, options: &JsValue) -> Result<String, JsValu
     let report = run(files, options)?;
     serde_json::to_string(&report)
         .map_err(|err| js_error(&format!("cannot convert the report: {err}"), &[]))
+}
+
+/// A serialisable value as a plain JavaScript object, in the report's conventions (maps as
+/// objects, missing values as `null`).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    value
+        .serialize(&serializer)
+        .map_err(|err| js_error(&format!("cannot convert the answer: {err}"), &[]))
 }
 
 fn run(files: &JsValue, options: &JsValue) -> Result<crate::Report, JsValue> {

