@@ -118,38 +118,88 @@ fn analyze_prints_the_librarys_answer() {
     assert_library_answer(&output, "2025-03-31");
 }
 
+fn library_report(as_at: &str, profile: driftline::stats::Profile) -> driftline::Report {
+    let bytes: Vec<(&str, Vec<u8>)> = DEMO
+        .iter()
+        .map(|name| (*name, std::fs::read(demo_path(name)).expect("demo file")))
+        .collect();
+    let inputs: Vec<InputFile<'_>> = bytes
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let mut options =
+        Options::new(chrono::NaiveDate::parse_from_str(as_at, "%Y-%m-%d").expect("a date"));
+    options.profile = profile;
+    driftline::analyze(&inputs, &options).expect("the demo loads")
+}
+
 #[test]
-fn csv_has_one_row_per_placement_of_the_report() {
+fn csv_is_the_librarys_per_child_stage_table() {
     let output = analyze_demo(&["--as-at", "2025-03-31", "--format", "csv"]);
-    match library_answer("2025-03-31") {
-        Ok(report) => {
-            assert!(output.status.success(), "{}", stderr(&output));
-            let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
-            let headers = reader.headers().expect("a header row").clone();
-            assert_eq!(&headers[0], "child_id");
-            assert_eq!(&headers[4], "placement_start");
-            let rows: Vec<(String, String)> = reader
-                .records()
-                .map(|row| {
-                    let row = row.expect("a CSV row");
-                    (row[0].to_string(), row[4].to_string())
-                })
-                .collect();
-            let mut expected = Vec::new();
-            for child in report["journeys"].as_array().expect("journeys") {
-                for period in child["care_periods"].as_array().expect("care periods") {
-                    for placement in period["placements"].as_array().expect("placements") {
-                        expected.push((
-                            child["child_id"].as_str().expect("id").to_string(),
-                            placement["start"].as_str().expect("start").to_string(),
-                        ));
-                    }
-                }
-            }
-            assert_eq!(rows, expected);
-        }
-        Err(_) => assert_eq!(output.status.code(), Some(2)),
-    }
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = library_report("2025-03-31", driftline::stats::Profile::default());
+    let mut expected = Vec::new();
+    report
+        .write_stage_csv(&mut expected, &driftline::stats::TableOptions::default())
+        .expect("write");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&expected)
+    );
+    // One row per child, care period and started stage, under a header row.
+    let started: u64 = report
+        .stages
+        .iter()
+        .map(|s| u64::from(s.stats.started))
+        .sum();
+    let rows = csv::Reader::from_reader(output.stdout.as_slice())
+        .records()
+        .count() as u64;
+    assert_eq!(rows, started);
+}
+
+#[test]
+fn profiles_by_name_and_by_file() {
+    let england = analyze_demo(&["--as-at", "2025-03-31", "--profile", "england"]);
+    assert!(england.status.success(), "{}", stderr(&england));
+    let printed: serde_json::Value = serde_json::from_slice(&england.stdout).expect("JSON");
+    let expected = serde_json::to_value(library_report(
+        "2025-03-31",
+        driftline::stats::Profile::england(),
+    ))
+    .expect("json");
+    assert_eq!(printed, expected);
+    let ids: Vec<&str> = printed["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id"))
+        .collect();
+    assert!(ids.contains(&"a2"), "{ids:?}");
+    // A profile file with one stage.
+    let path = scratch("profile").join("profile.json");
+    std::fs::write(
+        &path,
+        r#"{ "id": "review_only", "label": "Review only", "stages": [ { "id": "first_review", "label": "To first review", "from": "became_looked_after", "to": "lac_review", "target": "6 weeks" } ] }"#,
+    )
+    .expect("write");
+    let custom = analyze_demo(&[
+        "--as-at",
+        "2025-03-31",
+        "--profile",
+        &path.to_string_lossy(),
+    ]);
+    assert!(custom.status.success(), "{}", stderr(&custom));
+    let printed: serde_json::Value = serde_json::from_slice(&custom.stdout).expect("JSON");
+    assert_eq!(printed["stages"].as_array().map(Vec::len), Some(1));
+    // Neither a built-in name nor a readable file.
+    let bad = analyze_demo(&["--as-at", "2025-03-31", "--profile", "wales"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("not a built-in profile"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[test]
@@ -171,8 +221,8 @@ fn usage_and_input_errors_exit_2_with_a_message() {
         ),
         (&["analyze", &children, "--format", "xml"], "xml"),
         (
-            &["analyze", &children, "--profile", "scotland"],
-            "profiles are not supported",
+            &["analyze", &children, "--profile", "no-such-profile"],
+            "not a built-in profile",
         ),
         (
             &["analyze", &children, "--mapping", &bad_mapping],

@@ -9,8 +9,8 @@
 use super::{parse_date, today_utc, write_stdout, Failure};
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use driftline::{InputFile, Mapping, Options, Report};
-use std::io::Write;
+use driftline::stats::{Profile, TableOptions};
+use driftline::{InputFile, Mapping, Options};
 use std::path::{Path, PathBuf};
 
 /// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH]
@@ -31,7 +31,8 @@ pub struct Args {
     /// A saved column and label mapping (a JSON file holding no data).
     #[arg(long, value_name = "PATH")]
     mapping: Option<PathBuf>,
-    /// The output format: `json` is the full report; `csv` is one row per placement.
+    /// The output format: `json` is the full report; `csv` is the per-child stage table (one
+    /// row per child, care period and stage).
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
 }
@@ -61,7 +62,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)
         }),
-        Format::Csv => write_stdout(|out| write_placements_csv(out, &report)),
+        Format::Csv => write_stdout(|out| report.write_stage_csv(out, &TableOptions::default())),
     }
 }
 
@@ -74,17 +75,14 @@ struct Plan {
 
 impl Plan {
     fn resolve(args: &Args) -> Result<Plan, Failure> {
-        if let Some(profile) = &args.profile {
-            return Err(Failure::new(format!(
-                "--profile {profile}: timescale profiles are not supported by this version \
-                 of Driftline yet"
-            )));
-        }
         let as_at = match args.as_at {
             Some(date) => date,
             None => today_utc()?,
         };
         let mut options = Options::new(as_at);
+        if let Some(profile) = &args.profile {
+            options.profile = read_profile(profile)?;
+        }
         if let Some(path) = &args.mapping {
             options.mapping = Some(read_mapping(path)?);
         }
@@ -109,6 +107,20 @@ fn display_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
+/// A built-in profile by name (`scotland`, `england`), or a profile file.
+fn read_profile(name_or_path: &str) -> Result<Profile, Failure> {
+    if let Some(profile) = Profile::built_in(name_or_path) {
+        return Ok(profile);
+    }
+    let text = std::fs::read_to_string(name_or_path).map_err(|err| {
+        Failure::new(format!(
+            "--profile {name_or_path}: not a built-in profile (scotland, england) and not a readable file ({err})"
+        ))
+    })?;
+    Profile::from_json(&text)
+        .map_err(|err| Failure::new(format!("{name_or_path} is not a valid profile: {err}")))
+}
+
 fn read_mapping(path: &Path) -> Result<Mapping, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|err| Failure::new(format!("cannot read {}: {err}", path.display())))?;
@@ -118,60 +130,6 @@ fn read_mapping(path: &Path) -> Result<Mapping, Failure> {
             path.display()
         ))
     })
-}
-
-/// The CSV form: one row per placement, in journey order.
-fn write_placements_csv(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record([
-        "child_id",
-        "care_period",
-        "care_period_start",
-        "care_period_end",
-        "placement_start",
-        "placement_end",
-        "category",
-        "placement_type",
-        "carer",
-        "legal_status",
-        "move_number",
-    ])?;
-    for child in &report.journeys {
-        for (period_index, period) in child.care_periods.iter().enumerate() {
-            for placement in &period.placements {
-                writer.write_record([
-                    inert(&child.id),
-                    (period_index + 1).to_string(),
-                    period.start.to_string(),
-                    period.end.map(|d| d.to_string()).unwrap_or_default(),
-                    placement.start.to_string(),
-                    placement.end.map(|d| d.to_string()).unwrap_or_default(),
-                    placement.category.id().to_string(),
-                    inert(&placement.placement_type),
-                    placement.carer.as_deref().map(inert).unwrap_or_default(),
-                    placement
-                        .legal_status
-                        .as_deref()
-                        .map(inert)
-                        .unwrap_or_default(),
-                    placement
-                        .move_number
-                        .map(|n| n.to_string())
-                        .unwrap_or_default(),
-                ])?;
-            }
-        }
-    }
-    writer.flush()
-}
-
-/// Makes a cell that a spreadsheet would read as a formula inert by prefixing an apostrophe.
-fn inert(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
 }
 
 #[cfg(test)]
