@@ -82,7 +82,7 @@ page:
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) clippy --target $(WASM_TARGET) --lib --test wasm -- -D warnings
+	$(CARGO) clippy --target $(WASM_TARGET) --lib --test wasm --test chart_canvas -- -D warnings
 
 test-native:
 	$(CARGO) test

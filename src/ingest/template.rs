@@ -44,6 +44,24 @@ impl Sink {
         }
     }
 
+    /// A date of birth, or `None` with a warning when it could not be read: an unreadable date
+    /// of birth does not lose the child, whose row is used without it.
+    pub fn date_of_birth(
+        &mut self,
+        read: Result<Option<NaiveDate>, Box<Diagnostic>>,
+    ) -> Option<NaiveDate> {
+        match read {
+            Ok(d) => d,
+            Err(mut d) => {
+                d.severity = Severity::Warning;
+                d.message
+                    .push_str(" The child is kept without a date of birth.");
+                self.diagnostics.push(*d);
+                None
+            }
+        }
+    }
+
     /// Interns a child id, remembering the last one (rows usually come grouped by child).
     pub fn intern_child(&mut self, s: &str) -> Text {
         if let Some(last) = &self.last_child {
@@ -370,18 +388,8 @@ impl RowReader<'_> {
         child_id: Text,
         sink: &mut Sink,
     ) -> RowResult {
-        // An unreadable date of birth does not lose the child: the row is used without it
-        // and the problem is reported.
-        let date_of_birth = match self.date(row, cells, Field::DateOfBirth, Some(&child_id)) {
-            Ok(d) => d,
-            Err(mut d) => {
-                d.severity = Severity::Warning;
-                d.message
-                    .push_str(" The child is kept without a date of birth.");
-                sink.diagnostics.push(*d);
-                None
-            }
-        };
+        let date_of_birth =
+            sink.date_of_birth(self.date(row, cells, Field::DateOfBirth, Some(&child_id)));
         let sex = self
             .text(cells, Field::Sex)
             .map(|s| sink.intern(normalise_sex(&s)));
