@@ -19,6 +19,11 @@ export CHROMEDRIVER
 WASM_TARGET := wasm32-unknown-unknown
 WASM_PROFILE := wasm
 WASM_FILE := target/$(WASM_TARGET)/$(WASM_PROFILE)/driftline.wasm
+WASM_PAGE := www/pkg/driftline_bg.wasm
+# binaryen's wasm-opt from npm (tools/package.json). Not Debian's: its wasm-opt 108 corrupts
+# wasm-bindgen output. `make WASM_OPT_FLAGS=` skips the step (a faster build, a larger wasm).
+WASM_OPT := tools/node_modules/binaryen/bin/wasm-opt
+WASM_OPT_FLAGS ?= -Oz
 # The wasm-bindgen CLI must match the wasm-bindgen library version locked in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '$$0 == "name = \"wasm-bindgen\"" { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
 E2E := tests/e2e
@@ -27,10 +32,10 @@ BENCH_DEPS := $(BENCH)/node_modules/.package-lock.json
 PLAYWRIGHT := $(E2E)/node_modules/playwright-core/package.json
 NATIVE_BIN := target/debug/driftline
 
-.PHONY: build serve test dist bench bench-native bench-browser bench-deps tools wasm page lint test-native test-wasm test-e2e e2e-deps
+.PHONY: build serve test dist bench bench-native bench-browser bench-deps tools wasm-opt wasm page lint test-native test-wasm test-e2e e2e-deps
 
 ## build: the wasm and the page's generated files into www/ (nothing is served).
-build: tools wasm page
+build: tools wasm-opt wasm page
 
 ## serve: build, then serve www/ with the bundled demo data on http://localhost:$(PORT).
 serve: build
@@ -76,6 +81,12 @@ tools:
 
 e2e-deps: $(PLAYWRIGHT)
 
+wasm-opt: $(WASM_OPT)
+
+$(WASM_OPT): tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund
+	@touch $@
+
 bench-deps: $(BENCH_DEPS)
 
 $(BENCH_DEPS): $(BENCH)/package-lock.json
@@ -90,7 +101,12 @@ $(PLAYWRIGHT): $(E2E)/package-lock.json
 
 wasm:
 	$(CARGO) build --lib --target $(WASM_TARGET) --profile $(WASM_PROFILE)
+	@$(MAKE) $(WASM_PAGE)
+
+# Only when the core changed: wasm-opt takes about a minute.
+$(WASM_PAGE): $(WASM_FILE)
 	wasm-bindgen --target no-modules --no-typescript --out-dir www/pkg $(WASM_FILE)
+	$(if $(strip $(WASM_OPT_FLAGS)),$(WASM_OPT) $(WASM_OPT_FLAGS) $@ -o $@)
 
 page:
 	$(CARGO) run --quiet --bin driftline -- template --out www/template.xlsx
