@@ -7,6 +7,7 @@
 //! user who loaded the file and are never logged or sent anywhere.
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -45,6 +46,8 @@ pub enum Code {
     // Column-level notes.
     MonthFirstColumn,
     UnknownLabel,
+    CellTruncated,
+    UnclosedQuote,
     // Data-quality checks on the model.
     EndBeforeStart,
     OverlappingPlacements,
@@ -79,6 +82,8 @@ impl Code {
             Code::InvalidValue => "invalid_value",
             Code::MonthFirstColumn => "month_first_column",
             Code::UnknownLabel => "unknown_label",
+            Code::CellTruncated => "cell_truncated",
+            Code::UnclosedQuote => "unclosed_quote",
             Code::EndBeforeStart => "end_before_start",
             Code::OverlappingPlacements => "overlapping_placements",
             Code::EventBeforeBirth => "event_before_birth",
@@ -150,5 +155,30 @@ impl Diagnostic {
     /// Whether this diagnostic means a row was not used.
     pub fn is_rejection(&self) -> bool {
         self.severity == Severity::Rejected
+    }
+}
+
+/// A cell value as quoted in a message: at most `max_chars` characters, cut with an ellipsis,
+/// so a long cell (a 10 MB note) does not make every message about its row as long.
+pub fn shorten(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => Cow::Owned(format!("{}…", &text[..at])),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// How many characters of a cell value a message quotes.
+pub const QUOTE_CHARS: usize = 80;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_cuts_on_character_boundaries() {
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("abcd", 3), "abc…");
+        assert_eq!(shorten("ééé", 2), "éé…");
+        assert_eq!(shorten("", 0), "");
     }
 }

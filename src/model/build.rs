@@ -9,7 +9,7 @@ use super::{
     CarePeriod, Child, Dataset, Event, LegalCategory, LegalSpell, Milestone, Placement,
     PlacementCategory, SourceRow, Text,
 };
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{shorten, Code, Diagnostic, Severity, QUOTE_CHARS};
 use chrono::{Days, NaiveDate};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -268,7 +268,7 @@ impl Builder<'_> {
                     &id,
                     format!(
                         "The event \"{}\" is dated {}, after the \"as at\" date {}.",
-                        e.label,
+                        shorten(&e.label, QUOTE_CHARS),
                         fmt_date(e.date),
                         fmt_date(self.as_at)
                     ),
@@ -282,7 +282,7 @@ impl Builder<'_> {
                         &id,
                         format!(
                             "The event \"{}\" is dated {}, before the child's date of birth {}.",
-                            e.label,
+                            shorten(&e.label, QUOTE_CHARS),
                             fmt_date(e.date),
                             fmt_date(dob)
                         ),
@@ -438,7 +438,7 @@ impl Builder<'_> {
                         "This placement starts on {} while the placement from {} ({}, row {}) is still running, {prev_desc}.",
                         fmt_date(p.start),
                         fmt_date(prev.start),
-                        prev.placement_type,
+                        shorten(&prev.placement_type, QUOTE_CHARS),
                         prev.source.row,
                     );
                     self.warn(Code::OverlappingPlacements, p.source, id, msg);
@@ -532,7 +532,7 @@ impl Builder<'_> {
                             id,
                             format!(
                                 "The event \"{}\" on {} falls outside every care period; it stays on the child's timeline.",
-                                event.label,
+                                shorten(&event.label, QUOTE_CHARS),
                                 fmt_date(event.date)
                             ),
                         );
