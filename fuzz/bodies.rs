@@ -44,6 +44,7 @@ pub fn fuzz_limits() -> Limits {
         max_file_bytes: 8 * 1024 * 1024,
         max_uncompressed_bytes: 64 * 1024 * 1024,
         max_cells: 1_000_000,
+        max_text_bytes: 16 * 1024 * 1024,
         ..Limits::default()
     }
 }
