@@ -229,7 +229,12 @@ fn line_breaks(bytes: &[u8]) -> u32 {
 /// quote marks in the file and a last record holding a line break (a lone quote inside an
 /// unquoted field, as in `5" bed`, is read literally and leaves the records intact).
 pub fn unclosed_quote_row(text: &str, dialect: Dialect) -> Option<u32> {
-    if text.bytes().filter(|&b| b == b'"').count().is_multiple_of(2) {
+    if text
+        .bytes()
+        .filter(|&b| b == b'"')
+        .count()
+        .is_multiple_of(2)
+    {
         return None;
     }
     let mut last = None;

@@ -598,7 +598,9 @@ fn sst_lengths(r: &Record<'_>) -> Result<Vec<u64>, Box<Diagnostic>> {
         }
         lengths.push(cch as u64);
         // Formatting runs and phonetic data follow the characters and may cross records.
-        let mut skip = runs * 4 + ext;
+        // Saturating: `ext` is a 32-bit length, which overflows a 32-bit usize (wasm32) when
+        // added to.
+        let mut skip = (runs * 4).saturating_add(ext);
         while skip > 0 {
             if data.is_empty() {
                 data = conts.next().ok_or_else(broken)?;
@@ -658,4 +660,105 @@ fn encrypted() -> Box<Diagnostic> {
         Code::EncryptedWorkbook,
         "The workbook is protected with a password, so it cannot be read. Open it in Excel, remove the password (File › Info › Protect Workbook), save a copy and load that copy.",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Reader, Xls};
+    use std::io::Cursor;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        std::fs::read(p).unwrap()
+    }
+
+    fn sheets(bytes: &[u8]) -> Vec<(String, calamine::Range<calamine::Data>)> {
+        let mut wb = Xls::new(Cursor::new(bytes)).unwrap();
+        let names = wb.sheet_names();
+        names
+            .into_iter()
+            .map(|n| {
+                let r = wb.worksheet_range(&n).unwrap();
+                (n, r)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_cleaned_workbook_reads_the_same_cells() {
+        let original = fixture("journey.xls");
+        let cleaned = clean(&original, &Limits::default()).unwrap();
+        let (a, b) = (sheets(&original), sheets(&cleaned));
+        assert_eq!(a.len(), 4);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn broken_containers_are_refused_not_followed() {
+        let good = fixture("journey.xls");
+        let sector = 512;
+        // The first directory sector, and the FAT entry that continues its chain.
+        let dir = u32_at(&good, 48).unwrap() as usize;
+        let fat0 = u32_at(&good, 76).unwrap() as usize;
+        let entry_at = sector + fat0 * sector + dir * 4;
+        // A chain that loops back on itself.
+        let mut looping = good.clone();
+        looping[entry_at..entry_at + 4].copy_from_slice(&(dir as u32).to_le_bytes());
+        // A chain that points past the end of the file.
+        let mut past_end = good.clone();
+        past_end[entry_at..entry_at + 4].copy_from_slice(&0x00FF_FFFFu32.to_le_bytes());
+        // A directory that starts past the end.
+        let mut bad_start = good.clone();
+        bad_start[48..52].copy_from_slice(&0x00FF_FFFFu32.to_le_bytes());
+        // Cut short.
+        let short = good[..700].to_vec();
+        for (what, bytes) in [
+            ("looping", looping),
+            ("past end", past_end),
+            ("bad start", bad_start),
+            ("short", short),
+        ] {
+            let err = clean(&bytes, &Limits::default()).unwrap_err();
+            assert_eq!(err.code, Code::CorruptWorkbook, "{what}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn records_shorter_than_calamine_assumes_are_refused() {
+        // A BOUNDSHEET record of 4 bytes: calamine reads bytes 4 and 5 of it.
+        let mut stream = Vec::new();
+        stream.extend(rec(BOF, &[0, 6, 5, 0]));
+        stream.extend(rec(BOUNDSHEET, &[0, 0, 0, 0]));
+        stream.extend(rec(EOF, &[]));
+        let err = clean_stream(&stream, &Limits::default()).unwrap_err();
+        assert_eq!(err.code, Code::CorruptWorkbook);
+        // A FILEPASS record of any length: the workbook is encrypted.
+        let mut stream = Vec::new();
+        stream.extend(rec(BOF, &[0, 6, 5, 0]));
+        stream.extend(rec(FILEPASS, &[]));
+        let err = clean_stream(&stream, &Limits::default()).unwrap_err();
+        assert_eq!(err.code, Code::EncryptedWorkbook);
+        // A MULRK whose last column is before its first (calamine subtracts in 16 bits).
+        let mut stream = Vec::new();
+        stream.extend(rec(BOF, &[0, 6, 5, 0]));
+        stream.extend(rec(BOUNDSHEET, &[0, 0, 0, 0, 0, 0, 1, 0, b'S']));
+        stream.extend(rec(EOF, &[]));
+        let at = stream.len() as u32;
+        stream[12..16].copy_from_slice(&at.to_le_bytes());
+        stream.extend(rec(BOF, &[0, 6, 0x10, 0]));
+        stream.extend(rec(MULRK, &[0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 2, 0]));
+        stream.extend(rec(EOF, &[]));
+        let err = clean_stream(&stream, &Limits::default()).unwrap_err();
+        assert!(err.message.contains("reversed"), "{}", err.message);
+    }
+
+    fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend_from_slice(data);
+        r
+    }
 }
