@@ -183,3 +183,33 @@ fn xml_entity_definitions_gave_a_technical_message() {
         "{msg}"
     );
 }
+
+#[test]
+fn every_row_wrong_needed_18_times_the_file_in_messages() {
+    // 30,000 rows, every one an impossible date: the rows are all counted, the first 10,000
+    // listed, the rest summed in one note (a 26 MB file of such rows peaked at 477 MB).
+    let mut csv = String::from("child_id,start_date,placement_type\n");
+    for i in 0..30_000 {
+        csv.push_str(&format!("C{i},31/02/2020,Foster\n"));
+    }
+    let r = load("all_wrong.csv", csv.as_bytes()).unwrap();
+    assert_eq!(r.input.rows_rejected, 30_000);
+    let listed = r
+        .input
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_rejection())
+        .count();
+    assert_eq!(listed, driftline::diagnostics::DEFAULT_MAX_LISTED);
+    let note = r
+        .input
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::ProblemsNotListed)
+        .expect("a note counts the rest");
+    assert!(
+        note.message.starts_with("20000 more rejected rows"),
+        "{}",
+        note.message
+    );
+}

@@ -465,3 +465,43 @@ fn limits_read_from_json_fill_in_defaults() {
     assert_eq!(l.max_cells, 5);
     assert_eq!(l.max_file_bytes, Limits::default().max_file_bytes);
 }
+
+#[test]
+fn the_listing_limit_counts_what_it_does_not_list() {
+    let mut csv = String::from("child_id,start_date,placement_type\n");
+    for i in 0..30 {
+        csv.push_str(&format!("C{i},31/02/2020,Foster\n"));
+    }
+    csv.push_str("C99,01/01/2020,Foster\n");
+    let limits = Limits {
+        max_listed_problems: 10,
+        ..Limits::default()
+    };
+    let r = run("p.csv", csv.as_bytes(), &with_limits(limits)).unwrap();
+    assert_eq!(
+        (r.input.rows_read, r.input.rows_used, r.input.rows_rejected),
+        (31, 1, 30)
+    );
+    let listed: Vec<u32> = r
+        .input
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_rejection())
+        .map(|d| d.row.unwrap())
+        .collect();
+    assert_eq!(listed, (2..12).collect::<Vec<u32>>());
+    let notes: Vec<_> = r
+        .input
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::ProblemsNotListed)
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0]
+            .message
+            .starts_with("20 more rejected rows with code invalid_date"),
+        "{}",
+        notes[0].message
+    );
+}

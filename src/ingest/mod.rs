@@ -69,6 +69,12 @@ pub struct Limits {
     /// Longest cell Driftline reads, in characters (default 32,767: Excel's own limit). Longer
     /// cells are cut to this length with a warning.
     pub max_cell_chars: usize,
+    /// Most row-level problems (rejected rows, and warnings about rows) listed one by one in
+    /// a report, for reading the files and again for the data-quality checks (default
+    /// 10,000; 0: no limit). The rest are counted, one note per code, and the row counts stay
+    /// exact. Each listed problem costs about 400 bytes: without a cap, a file whose every
+    /// row is wrong needed 18 times its own size in messages.
+    pub max_listed_problems: usize,
 }
 
 impl Default for Limits {
@@ -79,6 +85,7 @@ impl Default for Limits {
             max_cells: 16_000_000,
             max_text_bytes: 256 * 1024 * 1024,
             max_cell_chars: 32_767,
+            max_listed_problems: crate::diagnostics::DEFAULT_MAX_LISTED,
         }
     }
 }
@@ -108,6 +115,7 @@ pub fn load(
     );
     let mut sink = Sink::new(labels);
     sink.max_cell_chars = limits.max_cell_chars;
+    sink.listing = crate::diagnostics::Listing::new(limits.max_listed_problems);
     let mut summary = InputSummary::default();
     for file in files {
         load_file(file, mapping, limits, &mut sink, &mut summary);
@@ -147,6 +155,7 @@ pub fn load(
         })
         .collect();
     summary.diagnostics = sink.diagnostics;
+    summary.diagnostics.extend(sink.listing.summaries());
     for t in &summary.tables {
         summary.rows_read += t.rows_read;
         summary.rows_used += t.rows_used;

@@ -5,7 +5,7 @@ use super::header::{Field, Recognised, TableKind};
 use super::labels::LabelReader;
 use super::sheet::{column_letters, Cell, SheetData};
 use crate::date::DateError;
-use crate::diagnostics::{shorten, Code, Diagnostic, Severity, QUOTE_CHARS};
+use crate::diagnostics::{shorten, Code, Diagnostic, Listing, Severity, QUOTE_CHARS};
 use crate::model::{
     ChildRecord, EventRecord, LegalRecord, PlacementRecord, Records, SourceRow, Text,
 };
@@ -21,6 +21,8 @@ pub struct Sink {
     /// Longer cells are cut to this many characters, with a warning (0: no limit). See
     /// [`super::Limits::max_cell_chars`].
     pub max_cell_chars: usize,
+    /// Caps the row-level problems listed (see [`super::Limits::max_listed_problems`]).
+    pub listing: Listing,
     interner: HashSet<Text>,
 }
 
@@ -29,8 +31,14 @@ impl Sink {
         Sink {
             labels,
             max_cell_chars: super::Limits::default().max_cell_chars,
+            listing: Listing::new(crate::diagnostics::DEFAULT_MAX_LISTED),
             ..Default::default()
         }
+    }
+
+    /// Records a problem with one row, within the listing cap.
+    pub fn row_problem(&mut self, d: Diagnostic) {
+        self.listing.push(&mut self.diagnostics, d);
     }
 
     /// Returns shared text equal to `s`, allocating only the first time it is seen.
@@ -106,7 +114,7 @@ pub fn read_table(
             Ok(()) => reader.counts.used += 1,
             Err(d) => {
                 reader.counts.rejected += 1;
-                sink.diagnostics.push(*d);
+                sink.row_problem(*d);
             }
         }
         true
@@ -433,7 +441,7 @@ impl RowReader<'_> {
                 d.severity = Severity::Warning;
                 d.message
                     .push_str(" The child is kept without a date of birth.");
-                sink.diagnostics.push(*d);
+                sink.row_problem(*d);
                 None
             }
         };

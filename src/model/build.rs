@@ -9,7 +9,9 @@ use super::{
     CarePeriod, Child, Dataset, Event, LegalCategory, LegalSpell, Milestone, Placement,
     PlacementCategory, SourceRow, Text,
 };
-use crate::diagnostics::{shorten, Code, Diagnostic, Severity, QUOTE_CHARS};
+use crate::diagnostics::{
+    shorten, Code, Diagnostic, Listing, Severity, DEFAULT_MAX_LISTED, QUOTE_CHARS,
+};
 use chrono::{Days, NaiveDate};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -88,12 +90,25 @@ pub fn build_children(
     as_at: NaiveDate,
     locate: Locate<'_>,
 ) -> (Dataset, Vec<Diagnostic>) {
+    build_children_listing(records, as_at, locate, DEFAULT_MAX_LISTED)
+}
+
+/// [`build_children`], listing at most `max_listed` data-quality problems one by one (0: no
+/// limit); the rest are counted in one note per code.
+pub fn build_children_listing(
+    records: Records,
+    as_at: NaiveDate,
+    locate: Locate<'_>,
+    max_listed: usize,
+) -> (Dataset, Vec<Diagnostic>) {
     let mut out = Builder {
         as_at,
         locate,
         diagnostics: Vec::new(),
+        listing: Listing::new(max_listed),
     };
     let dataset = out.build(records);
+    out.diagnostics.extend(out.listing.summaries());
     (dataset, out.diagnostics)
 }
 
@@ -101,6 +116,7 @@ struct Builder<'a> {
     as_at: NaiveDate,
     locate: Locate<'a>,
     diagnostics: Vec<Diagnostic>,
+    listing: Listing,
 }
 
 #[derive(Default)]
@@ -129,7 +145,7 @@ impl Builder<'_> {
             let (file, sheet) = (self.locate)(src);
             d = d.file(file).sheet(sheet).row(src.row);
         }
-        self.diagnostics.push(d);
+        self.listing.push(&mut self.diagnostics, d);
     }
 
     fn build(&mut self, records: Records) -> Dataset {
