@@ -1,8 +1,8 @@
-//! cargo-fuzz target `analyze`: runs [`bodies::analyze`] (see `fuzz/bodies.rs`, shared with the
+//! cargo-fuzz target `analyze`: runs [`bodies::analyze_files`] (see `fuzz/bodies.rs`, shared with the
 //! stable `tests/fuzz_corpus.rs`).
 #![no_main]
 
 #[path = "../bodies.rs"]
 mod bodies;
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::analyze(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::analyze_files(data));
