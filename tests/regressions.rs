@@ -213,3 +213,12 @@ fn every_row_wrong_needed_18_times_the_file_in_messages() {
         note.message
     );
 }
+
+#[test]
+fn xlsx_shared_strings_declaring_100_billion_entries_aborted_reserving_them() {
+    for name in ["sst_count_100_billion.xlsx", "sst_count_max.xlsx"] {
+        let (code, msg) = fatal(name, &bad(name));
+        assert_eq!(code, Code::CorruptWorkbook, "{name}");
+        assert!(msg.contains("table of shared text says it holds"), "{msg}");
+    }
+}

@@ -114,6 +114,11 @@ fn damaged_and_protected_workbooks_are_refused_with_what_to_do() {
         "damaged or incomplete",
     );
     refused(
+        "sst_count_100_billion.xlsx",
+        Code::CorruptWorkbook,
+        "says it holds 100,000,000,000 entries",
+    );
+    refused(
         "beyond_grid.xlsx",
         Code::CorruptWorkbook,
         "beyond the last row or column",
@@ -333,7 +338,7 @@ fn the_counting_invariant_holds_over_the_whole_bad_corpus() {
         );
         seen += 1;
     }
-    assert!(seen >= 35, "{seen} files");
+    assert!(seen >= 38, "{seen} files");
 }
 
 // --- Each limit, set low, refuses an ordinary file with a message naming it ---------------

@@ -325,18 +325,16 @@ fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<Format, Box<Diagnostic>> {
         }
     }
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
-    // An xlsx's shared strings are all held in memory as soon as it is opened.
-    if let Ok(f) = archive.by_name("xl/sharedStrings.xml") {
-        if f.size() > limits.max_text_bytes {
-            return Err(fatal(
-                Code::TooLarge,
-                format!(
-                    "The workbook's table of shared text is {} MB, more than the {} MB of text Driftline reads from one file, so that the browser tab does not run out of memory. Remove the text columns Driftline does not need (notes, comments), or split the file, and load it again.",
-                    guard::mb(f.size()),
-                    guard::mb(limits.max_text_bytes)
-                ),
-            ));
-        }
+    // An xlsx's shared strings are all held in memory as soon as it is opened. calamine
+    // finds them next to the workbook part, wherever the package puts it, matching names
+    // without regard to case: every such entry is checked.
+    let shared: Vec<String> = names
+        .iter()
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .cloned()
+        .collect();
+    for name in shared {
+        guard::check_shared_strings(&mut archive, &name, limits)?;
     }
     if has("xl/workbook.xml") {
         Ok(Format::Xlsx)

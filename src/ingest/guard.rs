@@ -9,6 +9,9 @@
 //! and `text:s` multiply a few bytes of XML into millions of cells or characters), because
 //! calamine reads every sheet of an `.ods` file as soon as it is opened.
 //!
+//! [`check_shared_strings`] reads just the start of an xlsx's shared-strings part, whose
+//! declared count calamine trusts.
+//!
 //! This module owns the counting and the messages. The zip container's own checks are in
 //! `file`; `.xls` files are rebuilt by `xls_clean`, which counts with the same [`Budget`].
 
@@ -126,6 +129,74 @@ pub fn thousands(n: u64) -> String {
 
 pub fn fatal(code: Code, message: impl Into<String>) -> Box<Diagnostic> {
     Box::new(Diagnostic::new(Severity::Fatal, code, message))
+}
+
+// --- Shared strings (xlsx) ---------------------------------------------------------------
+
+/// The smallest XML a shared string can take: `<si/>`.
+const SMALLEST_SHARED_STRING: u64 = 5;
+/// What calamine reserves for each shared string before reading any (a `String`, natively).
+const BYTES_PER_SHARED_STRING: u64 = 24;
+
+/// Checks an xlsx's shared-strings part before calamine reads it: its size against the text
+/// limit, and the `uniqueCount` its `<sst>` element declares, for which calamine reserves
+/// room before reading a single string. A 200-byte file declaring 100 billion strings made
+/// it ask for 2.4 TB and abort; one declaring 2⁶⁴ − 1 made it panic.
+pub fn check_shared_strings<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    name: &str,
+    limits: &Limits,
+) -> Result<(), Box<Diagnostic>> {
+    let Ok(file) = archive.by_name(name) else {
+        return Ok(());
+    };
+    let size = file.size();
+    let too_much_text = || {
+        fatal(
+            Code::TooLarge,
+            format!(
+                "The workbook's table of shared text is too large: more than the {} MB of text Driftline reads from one file, so that the browser tab does not run out of memory. Remove the text columns Driftline does not need (notes, comments), or split the file, and load it again.",
+                mb(limits.max_text_bytes)
+            ),
+        )
+    };
+    if size > limits.max_text_bytes {
+        return Err(too_much_text());
+    }
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(file));
+    let mut buf = Vec::new();
+    let declared = loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                break attr(&e, "uniqueCount");
+            }
+            Ok(Event::Start(_)) | Ok(Event::Empty(_)) | Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
+    };
+    let Some(declared) = declared else {
+        return Ok(());
+    };
+    let digits = declared.trim().trim_start_matches('+');
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    let count = digits.parse::<u64>().unwrap_or(u64::MAX);
+    if count > size / SMALLEST_SHARED_STRING + 1 {
+        return Err(fatal(
+            Code::CorruptWorkbook,
+            format!(
+                "The workbook could not be read: its table of shared text says it holds {} entries, more than its {} bytes can hold, so it is damaged (or built to exhaust memory). Open it in Excel, save a new copy and load that.",
+                thousands(count),
+                thousands(size)
+            ),
+        ));
+    }
+    if count.saturating_mul(BYTES_PER_SHARED_STRING) > limits.max_text_bytes {
+        return Err(too_much_text());
+    }
+    Ok(())
 }
 
 // --- OpenDocument ------------------------------------------------------------------------
