@@ -58,9 +58,10 @@ pub struct Limits {
     /// the zip's directory (default 1 GiB). The zip reader stops any entry that expands past
     /// its declared size, so this bounds the XML parsed even when the declared sizes lie.
     pub max_uncompressed_bytes: u64,
-    /// Most cells in one file, all sheets together (default 16,000,000): both the cells with
-    /// values and the dense rectangle each sheet is laid out in, from its first to its last
-    /// used cell.
+    /// Most cells in one workbook, all sheets together (default 16,000,000): both the cells
+    /// with values and the dense rectangle each sheet is laid out in, from its first to its
+    /// last used cell. A CSV file is read row by row straight from its bytes, so
+    /// `max_file_bytes` bounds it instead.
     pub max_cells: u64,
     /// Most bytes of cell text in one workbook, all sheets together, counting every copy (a
     /// long shared string used in many cells is counted each time), and the largest
