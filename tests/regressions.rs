@@ -222,3 +222,13 @@ fn xlsx_shared_strings_declaring_100_billion_entries_aborted_reserving_them() {
         assert!(msg.contains("table of shared text says it holds"), "{msg}");
     }
 }
+
+#[test]
+fn xlsb_short_shared_strings_record_panicked() {
+    let (code, msg) = fatal("b.xlsb", &bad("xlsb_short_record.xlsb"));
+    assert_eq!(code, Code::UnsupportedFormat);
+    assert!(
+        msg.contains("save it as") || msg.contains("Save As"),
+        "{msg}"
+    );
+}

@@ -104,6 +104,11 @@ fn files_that_are_not_spreadsheets_are_refused_by_what_they_are() {
         "XML Spreadsheet 2003",
     );
     refused("report.pdf.xlsx", Code::NotASpreadsheet, "PDF");
+    refused(
+        "xlsb_short_record.xlsb",
+        Code::UnsupportedFormat,
+        "Excel binary workbook (.xlsb)",
+    );
 }
 
 #[test]
@@ -338,7 +343,7 @@ fn the_counting_invariant_holds_over_the_whole_bad_corpus() {
         );
         seen += 1;
     }
-    assert!(seen >= 38, "{seen} files");
+    assert!(seen >= 39, "{seen} files");
 }
 
 // --- Each limit, set low, refuses an ordinary file with a message naming it ---------------

@@ -132,18 +132,14 @@ pub fn open_workbook<'a>(
             }
             (sheets, is_1904)
         }
+        // calamine's .xlsb reader indexes records without checking their length (a 3-byte
+        // shared-strings part made it panic) and sizes buffers from lengths in the file.
+        // .xlsb is rare in exports; it is refused with what to do rather than guarded.
         Format::Xlsb => {
-            let mut wb = calamine::Xlsb::new(cursor).map_err(|e| workbook_error(&e.to_string()))?;
-            let is_1904 = wb.has_1904_epoch();
-            let mut sheets = Vec::new();
-            for (name, hidden) in worksheets(&wb) {
-                let mut cells = wb
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| sheet_error(&name, &e))?;
-                let range = read_streamed(&name, || cells.next_cell(), &mut budget)?;
-                sheets.push((name, hidden, range));
-            }
-            (sheets, is_1904)
+            return Err(fatal(
+                Code::UnsupportedFormat,
+                "This is an Excel binary workbook (.xlsb), which Driftline does not read. Open it in Excel, use File › Save As › Excel Workbook (.xlsx), and load the saved file.",
+            ))
         }
         Format::Xls => {
             // calamine reads the whole .xls at once and trusts it: it reads a rebuilt copy
