@@ -206,7 +206,7 @@ const ODS_MAX_ROWS: u64 = 1_048_576;
 const ODS_MAX_COLUMNS: u64 = 16_384;
 
 /// Works out what calamine will build from an `.ods` file's `content.xml` and checks it
-/// against the limits. Errors in the XML are left for calamine to report.
+/// against the limits.
 pub fn check_ods<R: Read + Seek>(
     archive: &mut zip::ZipArchive<R>,
     limits: &Limits,
@@ -225,7 +225,8 @@ pub fn check_ods<R: Read + Seek>(
     loop {
         buf.clear();
         let e = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(Event::Eof) => return Ok(()),
+            Err(e) => return Err(ods_xml_error(&e)),
             Ok(Event::End(e)) => {
                 match (e.name().as_ref(), table.as_mut()) {
                     ("table:table", _) => {
@@ -283,7 +284,8 @@ pub fn check_ods<R: Read + Seek>(
                         }
                         Ok(Event::Start(_)) => text += 1,
                         Ok(Event::End(end)) if end.name().as_ref() == name => break,
-                        Ok(Event::Eof) | Err(_) => return Ok(()),
+                        Ok(Event::Eof) => return Ok(()),
+                        Err(e) => return Err(ods_xml_error(&e)),
                         Ok(_) => {}
                     }
                 }
@@ -396,6 +398,16 @@ impl OdsTable {
             self.name.as_deref(),
         )
     }
+}
+
+/// The XML of an `.ods` is broken where the guard reads it: calamine, reading the same XML
+/// with the same reader, would stop there too. Refused here, so that nothing past the point
+/// the guard could count is ever expanded.
+fn ods_xml_error(e: &quick_xml::Error) -> Box<Diagnostic> {
+    fatal(
+        Code::CorruptWorkbook,
+        format!("The workbook could not be read: its content is damaged ({e}). Open it in LibreOffice or Excel, save a new copy and load that."),
+    )
 }
 
 fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
