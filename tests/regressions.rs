@@ -232,3 +232,51 @@ fn xlsb_short_shared_strings_record_panicked() {
         "{msg}"
     );
 }
+
+// --- Found by fuzzing ---------------------------------------------------------------------
+
+/// `content.xml` of an ods: the fuzz input as the `ods_content_xml` target wraps it.
+fn ods_content(xml: &str) -> Vec<u8> {
+    bodies::ods_from_content(xml.as_bytes())
+}
+
+const ODS_HEAD: &str = r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>"#;
+
+fn refused_as_never_closed(name: &str, bytes: &[u8], what: &str) {
+    let (code, msg) = fatal(name, bytes);
+    assert_eq!(code, Code::CorruptWorkbook, "{msg}");
+    assert!(msg.contains(&format!("ends inside {what}")), "{msg}");
+}
+
+#[test]
+fn fuzz_ods_unclosed_sheet_hang() {
+    // The minimised fuzz input: a named sheet whose end tag never comes. calamine's
+    // `read_table` waited for it at the end of the file for ever.
+    let found = fixture("regressions/ods_content_xml/unclosed_sheet_hang.xml");
+    refused_as_never_closed("f.ods", &bodies::ods_from_content(&found), "a sheet");
+    let xml = format!(
+        r#"{ODS_HEAD}<table:table table:name="P"><table:table-row><table:table-cell office:value-type="string"><text:p>child_id</text:p></table:table-cell></table:table-row>"#
+    );
+    refused_as_never_closed("s.ods", &ods_content(&xml), "a sheet");
+}
+
+#[test]
+fn fuzz_ods_unclosed_cell_comment_hang() {
+    // calamine skips a text cell's comment up to `</office:annotation>`, for ever if it never
+    // comes.
+    let xml = format!(
+        r#"{ODS_HEAD}<table:table table:name="P"><table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>note</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    refused_as_never_closed("c.ods", &ods_content(&xml), "a cell comment");
+}
+
+#[test]
+fn ods_comment_that_swallows_the_sheet_end_hang() {
+    // The comment closes only after `</table:table>`, so calamine, skipping the comment and
+    // then reading the cell's text, never sees the sheet end: a guard that merely balanced
+    // tags would have let this through.
+    let xml = format!(
+        r#"{ODS_HEAD}<table:table table:name="P"><table:table-row><table:table-cell office:value-type="string"><office:annotation></table:table-cell></table:table-row></office:annotation></table:table></table:table-cell></table:table-row>"#
+    );
+    refused_as_never_closed("w.ods", &ods_content(&xml), "a sheet");
+}

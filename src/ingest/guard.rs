@@ -169,7 +169,7 @@ pub fn check_shared_strings<R: Read + Seek>(
         buf.clear();
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
-                break attr(&e, "uniqueCount");
+                break Tag::new(&e).attr("uniqueCount").map(str::to_string);
             }
             Ok(Event::Start(_)) | Ok(Event::Empty(_)) | Ok(Event::Eof) | Err(_) => return Ok(()),
             Ok(_) => {}
@@ -206,7 +206,14 @@ const ODS_MAX_ROWS: u64 = 1_048_576;
 const ODS_MAX_COLUMNS: u64 = 16_384;
 
 /// Works out what calamine will build from an `.ods` file's `content.xml` and checks it
-/// against the limits.
+/// against the limits, and that calamine's reader will finish.
+///
+/// The walk follows calamine's own (`parse_content`, `read_table`, `read_row`,
+/// `get_datatype`) event for event, with the same reader settings, so it sees the document
+/// as calamine will. Where calamine stops with an error, the walk stops and leaves the error
+/// to calamine. Where calamine would wait for an end tag past the end of the file, it loops
+/// for ever: a sheet or a cell comment (`office:annotation`) left open hung it (found by the
+/// `ods_content_xml` fuzz target). The walk refuses those files instead.
 pub fn check_ods<R: Read + Seek>(
     archive: &mut zip::ZipArchive<R>,
     limits: &Limits,
@@ -215,84 +222,232 @@ pub fn check_ods<R: Read + Seek>(
         return Ok(());
     };
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(file));
-    // As calamine reads it: `<a/>` is a start and an end.
-    reader.config_mut().check_end_names = false;
-    reader.config_mut().expand_empty_elements = true;
-    let mut budget = Budget::new(limits);
-    let mut buf = Vec::new();
-    let mut inner = Vec::new();
-    let mut table: Option<OdsTable> = None;
-    loop {
-        buf.clear();
-        let e = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) => return Ok(()),
-            Err(e) => return Err(ods_xml_error(&e)),
-            Ok(Event::End(e)) => {
-                match (e.name().as_ref(), table.as_mut()) {
-                    ("table:table", _) => {
-                        if let Some(t) = table.take() {
-                            t.finish(&mut budget)?;
-                        }
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    let mut walk = OdsWalk {
+        reader,
+        budget: Budget::new(limits),
+        buf: Vec::new(),
+    };
+    match walk.content() {
+        Ok(()) | Err(Stop::CalamineErrs) => Ok(()),
+        Err(Stop::Refuse(d)) => Err(d),
+    }
+}
+
+/// Why the walk stopped early.
+enum Stop {
+    /// calamine stops here with an error of its own.
+    CalamineErrs,
+    /// Over a limit, or calamine would never stop.
+    Refuse(Box<Diagnostic>),
+}
+
+impl From<Box<Diagnostic>> for Stop {
+    fn from(d: Box<Diagnostic>) -> Self {
+        Stop::Refuse(d)
+    }
+}
+
+struct OdsWalk<'l, B: std::io::BufRead> {
+    reader: quick_xml::Reader<B>,
+    budget: Budget<'l>,
+    buf: Vec<u8>,
+}
+
+/// A start tag's name and the attributes the walk needs, copied out of the read buffer.
+struct Tag {
+    name: String,
+    attrs: Vec<(String, String)>,
+}
+
+impl Tag {
+    /// Attributes the XML reader cannot parse are skipped rather than taken as the point
+    /// where calamine stops: calamine has its own attribute parser, and the walk must never
+    /// stop counting before calamine stops reading.
+    fn new(e: &BytesStart<'_>) -> Tag {
+        let attrs = e
+            .attributes()
+            .with_checks(false)
+            .flatten()
+            .map(|a| (a.key.as_ref().to_string(), a.value.into_owned()))
+            .collect();
+        Tag {
+            name: e.name().as_ref().to_string(),
+            attrs,
+        }
+    }
+
+    fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A whole-number attribute as calamine parses it (1 when absent).
+    fn number(&self, key: &str) -> Result<u64, Stop> {
+        match self.attr(key) {
+            None => Ok(1),
+            Some(v) => v.parse::<u64>().map_err(|_| Stop::CalamineErrs),
+        }
+    }
+}
+
+/// What the walk reads next.
+enum Next {
+    Start(Tag),
+    End(String),
+    Text(u64),
+    /// An entity or character reference (`&amp;`): at most four bytes of text.
+    Reference,
+    Eof,
+    Other,
+}
+
+fn never_ends(what: &str) -> Stop {
+    Stop::Refuse(fatal(
+        Code::CorruptWorkbook,
+        format!("The workbook could not be read: its content ends inside {what} that is never closed, so it is damaged (perhaps cut short). Open it in LibreOffice or Excel, save a new copy and load that."),
+    ))
+}
+
+impl<B: std::io::BufRead> OdsWalk<'_, B> {
+    fn next(&mut self) -> Result<Next, Stop> {
+        self.buf.clear();
+        Ok(match self.reader.read_event_into(&mut self.buf) {
+            Ok(Event::Start(e)) => Next::Start(Tag::new(&e)),
+            Ok(Event::End(e)) => Next::End(e.name().as_ref().to_string()),
+            Ok(Event::Text(t)) => Next::Text(t.len() as u64),
+            Ok(Event::GeneralRef(_)) => Next::Reference,
+            Ok(Event::Eof) => Next::Eof,
+            Ok(_) => Next::Other,
+            Err(_) => return Err(Stop::CalamineErrs),
+        })
+    }
+
+    /// calamine's `parse_content`: sheets are the named `table:table` elements.
+    fn content(&mut self) -> Result<(), Stop> {
+        loop {
+            match self.next()? {
+                Next::Start(t) if t.name == "table:table" => {
+                    if let Some(name) = t.attr("table:name") {
+                        let name = name.to_string();
+                        self.table(name)?;
                     }
-                    ("table:table-row", Some(t)) => t.end_row(&mut budget)?,
+                }
+                Next::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    /// calamine's `read_table`: rows until the first `</table:table>`, which it waits for
+    /// without regard to the end of the file.
+    fn table(&mut self, name: String) -> Result<(), Stop> {
+        let mut table = OdsTable::new(Some(name));
+        loop {
+            match self.next()? {
+                Next::Start(t) if t.name == "table:table-row" => {
+                    table.start_row(t.number("table:number-rows-repeated")?, &mut self.budget)?;
+                    self.row(&mut table)?;
+                    table.end_row(&mut self.budget)?;
+                }
+                Next::End(n) if n == "table:table" => break,
+                Next::Eof => return Err(never_ends("a sheet")),
+                _ => {}
+            }
+        }
+        table.finish(&mut self.budget)?;
+        Ok(())
+    }
+
+    /// calamine's `read_row`: cells until `</table:table-row>`; anything else is an error.
+    fn row(&mut self, table: &mut OdsTable) -> Result<(), Stop> {
+        loop {
+            match self.next()? {
+                Next::Start(t)
+                    if t.name == "table:table-cell" || t.name == "table:covered-table-cell" =>
+                {
+                    let repeats = t.number("table:number-columns-repeated")?;
+                    let (has_value, text) = self.cell(&t)?;
+                    table.cell(repeats, has_value, text);
+                }
+                Next::End(n) if n == "table:table-row" => return Ok(()),
+                _ => return Err(Stop::CalamineErrs),
+            }
+        }
+    }
+
+    /// calamine's `get_datatype` and the skip after it: whether the cell holds a value, and
+    /// the bytes of text each copy of it costs.
+    fn cell(&mut self, t: &Tag) -> Result<(bool, u64), Stop> {
+        let (mut is_string, mut is_error, mut value_set, mut string_value_empty) =
+            (false, false, false, false);
+        let mut text = 0u64;
+        let mut has_formula = false;
+        for (key, value) in &t.attrs {
+            match key.as_str() {
+                "office:value" if !value_set => value_set = true,
+                "office:string-value" | "office:date-value" | "office:time-value" if !value_set => {
+                    text += value.len() as u64;
+                    string_value_empty = key == "office:string-value" && value.is_empty();
+                    value_set = true;
+                }
+                "office:boolean-value" if !value_set => value_set = true,
+                "office:value-type" if !value_set => is_string = value == "string",
+                "calcext:value-type" => is_error = value == "error",
+                "table:formula" => {
+                    text += value.len() as u64;
+                    has_formula = !value.is_empty();
+                }
+                _ => {}
+            }
+        }
+        if (!value_set && is_string) || (is_error && string_value_empty) {
+            // The content is the value: read to the first cell end tag.
+            loop {
+                match self.next()? {
+                    Next::Text(n) => text += n,
+                    Next::Reference => text += 4,
+                    Next::End(n) if n == "table:table-cell" || n == "table:covered-table-cell" => {
+                        return Ok((true, text));
+                    }
+                    Next::Start(s) if s.name == "office:annotation" => loop {
+                        match self.next()? {
+                            Next::End(n) if n == "office:annotation" => break,
+                            Next::Eof => return Err(never_ends("a cell comment")),
+                            _ => {}
+                        }
+                    },
+                    Next::Start(s) if s.name == "text:s" => {
+                        text = text.saturating_add(s.number("text:c")?);
+                    }
+                    Next::Start(_) => text += 1,
+                    Next::Eof => return Err(Stop::CalamineErrs),
                     _ => {}
                 }
-                continue;
             }
-            Ok(Event::Start(e)) => e,
-            Ok(_) => continue,
-        };
-        match e.name().as_ref() {
-            "table:table" => table = Some(OdsTable::new(attr(&e, "table:name"))),
-            "table:table-row" => {
-                if let Some(t) = table.as_mut() {
-                    t.start_row(number(&e, "table:number-rows-repeated"), &mut budget)?;
-                }
-            }
-            name @ ("table:table-cell" | "table:covered-table-cell") => {
-                let Some(t) = table.as_mut() else {
-                    continue;
-                };
-                let name = name.to_string();
-                let repeats = number(&e, "table:number-columns-repeated");
-                let mut has_value = false;
-                let mut text = 0u64;
-                for a in e.attributes().flatten() {
-                    match a.key.as_ref() {
-                        "office:value"
-                        | "office:boolean-value"
-                        | "office:value-type"
-                        | "calcext:value-type" => has_value = true,
-                        "office:string-value"
-                        | "office:date-value"
-                        | "office:time-value"
-                        | "table:formula" => {
-                            has_value = true;
-                            text += a.value.len() as u64;
-                        }
-                        _ => {}
-                    }
-                }
-                // The cell's content: its text, with `text:s` runs of spaces expanded.
-                loop {
-                    inner.clear();
-                    match reader.read_event_into(&mut inner) {
-                        Ok(Event::Text(t)) => text += t.len() as u64,
-                        Ok(Event::GeneralRef(_)) => text += 4,
-                        Ok(Event::Start(s)) if s.name().as_ref() == "text:s" => {
-                            text = text.saturating_add(number(&s, "text:c"));
-                        }
-                        Ok(Event::Start(_)) => text += 1,
-                        Ok(Event::End(end)) if end.name().as_ref() == name => break,
-                        Ok(Event::Eof) => return Ok(()),
-                        Err(e) => return Err(ods_xml_error(&e)),
-                        Ok(_) => {}
-                    }
-                }
-                t.cell(repeats, has_value, text);
-            }
-            _ => {}
         }
+        // Otherwise calamine skips to the matching end tag (an error at the end of the file).
+        let mut depth = 0usize;
+        loop {
+            match self.next()? {
+                Next::Start(s) if s.name == t.name => depth += 1,
+                Next::End(n) if n == t.name => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                Next::Eof => return Err(Stop::CalamineErrs),
+                _ => {}
+            }
+        }
+        Ok((value_set || has_formula, text))
     }
 }
 
@@ -398,30 +553,6 @@ impl OdsTable {
             self.name.as_deref(),
         )
     }
-}
-
-/// The XML of an `.ods` is broken where the guard reads it: calamine, reading the same XML
-/// with the same reader, would stop there too. Refused here, so that nothing past the point
-/// the guard could count is ever expanded.
-fn ods_xml_error(e: &quick_xml::Error) -> Box<Diagnostic> {
-    fatal(
-        Code::CorruptWorkbook,
-        format!("The workbook could not be read: its content is damaged ({e}). Open it in LibreOffice or Excel, save a new copy and load that."),
-    )
-}
-
-fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
-    e.try_get_attribute(key)
-        .ok()
-        .flatten()
-        .map(|a| a.value.into_owned())
-}
-
-/// A whole-number attribute; 1 when absent or unreadable (calamine stops on unreadable ones).
-fn number(e: &BytesStart<'_>, key: &str) -> u64 {
-    attr(e, key)
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap_or(1)
 }
 
 #[cfg(test)]
