@@ -69,8 +69,11 @@ pub fn detect(bytes: &[u8]) -> Result<Format, Box<Diagnostic>> {
         return Ok(Format::Xls);
     }
     // Excel 2, 3 and 4 wrote a bare BIFF stream (no compound-file container): a BOF record
-    // (type 0x0009, 0x0209 or 0x0409) with a small length first.
-    if let [0x09, 0x00 | 0x02 | 0x04, 4..=16, 0x00, ..] = bytes {
+    // first (type 0x0009, 0x0209 or 0x0409; 4 or 6 bytes long) naming a sheet, chart, macro
+    // sheet or workbook.
+    if let [0x09, 0x00 | 0x02 | 0x04, 4 | 6, 0x00, _, _, 0x00 | 0x10 | 0x20 | 0x40, 0x00 | 0x01, ..] =
+        bytes
+    {
         return Err(fatal(
             Code::UnsupportedFormat,
             "This is a very old Excel file (Excel 4 or earlier) that Driftline cannot read. Open it in Excel or LibreOffice and save it as .xlsx, then load the saved file.",
