@@ -65,10 +65,11 @@ function buildSingleFile() {
   // The page's modules, concatenated into one with their imports and exports removed (their
   // top-level names are distinct) and the two environment-specific functions replaced.
   const api = replaceBetween(stripModuleSyntax(read(join(WWW, 'driftline.js'))), 'sources', INLINE_SOURCES);
-  const ui = stripModuleSyntax(read(join(WWW, 'ui.js')));
-  const views = stripModuleSyntax(read(join(WWW, 'views.js')));
+  const modules = ['ui.js', 'figure.js', 'qi.js', 'timescales.js', 'views.js'].map((file) =>
+    stripModuleSyntax(read(join(WWW, file))),
+  );
   const app = replaceBetween(stripModuleSyntax(read(join(WWW, 'app.js'))), 'demo', INLINE_DEMO);
-  const script = [api, ui, views, app].join('\n');
+  const script = [api, ...modules, app].join('\n');
   const style = read(join(WWW, 'style.css'));
 
   const csp = [

@@ -164,6 +164,62 @@ export class Session {
     return this.#query('findChild', id);
   }
 
+  /** The timescale profile in force, in the JSON shape of a saved profile. */
+  profile() {
+    return this.#query('profile');
+  }
+
+  /**
+   * Applies another timescale profile (`"scotland"`, `"england"`, a profile object or its
+   * JSON text) to the journeys already read, without reading the files again. Resolves to
+   * the new summary; rejects with the profile's problem, changing nothing, if it is not valid.
+   */
+  async setProfile(profile) {
+    this.summary = await this.#engine.request('setProfile', { profile });
+    return this.summary;
+  }
+
+  /**
+   * The stage table for the children the filters choose: `query` is `{ filters, breakdown,
+   * pseudonymise }`. Statistics are computed over exactly those children.
+   */
+  stages(query = {}) {
+    return this.#query('stages', query);
+  }
+
+  /** The stage table as CSV text (cells made safe for spreadsheets). */
+  stagesCsv(query = {}) {
+    return this.#query('stagesCsv', query);
+  }
+
+  /**
+   * Every child's stages as CSV, as `driftline analyze --format csv` writes them, for the
+   * children the filters choose or one child: `query` is `{ filters, child, pseudonymise }`.
+   */
+  stageRowsCsv(query = {}) {
+    return this.#query('stageRowsCsv', query);
+  }
+
+  /** The numbers behind the QI chart drawn in `slot`, as CSV text. */
+  qiCsv(slot) {
+    return this.#query('qiCsv', slot);
+  }
+
+  /** Checks a profile without using it: `{ ok, profile }` or `{ ok: false, message }`. */
+  checkProfile(profile) {
+    return this.#engine.request('call', { name: 'checkProfile', args: [profile] });
+  }
+
+  /** A built-in profile (`scotland` or `england`) as a plain object. */
+  builtInProfile(name) {
+    return this.#engine.request('call', { name: 'builtInProfile', args: [name] });
+  }
+
+  /** The milestones a stage can start or end at, as `[id, label]` pairs. */
+  milestones() {
+    return this.#engine.request('call', { name: 'milestones', args: [] });
+  }
+
   /**
    * Runs the analysis again on the same files with other options (`asAt`, `profile`,
    * `mapping`). Resolves to the new summary.
@@ -190,7 +246,7 @@ export class Session {
   }
 
   /**
-   * Draws a chart (`spec.kind` is `timeline` or `cohort`) into `canvas` at the screen's
+   * Draws a chart (`spec.kind` is `timeline`, `cohort` or `qi`) into `canvas` at the screen's
    * pixel ratio, and keeps it under `spec.slot` for `hitTest`, `svg` and `png`. Resolves to
    * `{ width, height, title, description, ... }`.
    */
