@@ -131,7 +131,7 @@ function build(view) {
     const checksHeading = element('h3', 'Checks on every child now');
     const list = element('ul');
     for (const check of draft.checks) {
-      list.append(element('li', `${check.label} (more than ${check.longer_than}).`));
+      list.append(element('li', `${check.label}: flagged after ${check.longer_than}.`));
     }
     parts.push(checksHeading, list);
   }

@@ -47,19 +47,28 @@ const STAGE_COLUMNS = [
   ['Not completed (still waiting or left care)', (f) => formatNumber(f.censored)],
   ['Median days (completed)', (f) => formatDays(f.median_days)],
   ['Middle half (days)', (f) => (f.q1_days === null ? '–' : `${formatDays(f.q1_days)} to ${formatDays(f.q3_days)}`)],
-  ['Completed within target', (f) => (f.within_target === null ? '–' : `${formatNumber(f.within_target)} (${formatPercent(f.within_target_pct)})`)],
+  ['Completed within target', withinWords],
   ['Waiting beyond target now', (f) => formatNumber(f.waiting_overdue)],
   ['Median days counting those still waiting (95% CI)', (f) => kmMedianWords(f.km)],
 ];
 
+/** "71 (51.1%)": completed within target, and as a share of those completed. */
+function withinWords(f) {
+  if (f.within_target === null) {
+    return '–';
+  }
+  const count = formatNumber(f.within_target);
+  return f.within_target_pct === null ? count : `${count} (${formatPercent(f.within_target_pct)})`;
+}
+
 /** The Kaplan–Meier median and its interval in words: "43 (40 to 45)". */
 export function kmMedianWords(km) {
-  const bound = (v) => (v === null ? 'not reached' : formatDays(v));
-  if (km.median_days === null && km.median_ci[0] === null) {
-    return 'Not reached';
+  const [lower, upper] = km.median_ci;
+  if (km.median_days === null) {
+    return lower === null ? 'Not reached' : `Not reached (at least ${formatDays(lower)})`;
   }
-  const median = km.median_days === null ? 'Not reached' : formatDays(km.median_days);
-  return `${median} (${bound(km.median_ci[0])} to ${bound(km.median_ci[1])})`;
+  const to = upper === null ? 'not reached' : formatDays(upper);
+  return `${formatDays(km.median_days)} (${lower === null ? '–' : formatDays(lower)} to ${to})`;
 }
 
 async function renderOverview(container, ctx) {
@@ -245,7 +254,7 @@ function stageTable(table) {
       t.tBodies[0].append(group);
     }
   }
-  const scroll = element('div', undefined, 'table-scroll');
+  const scroll = element('div', undefined, 'table-scroll stage-scroll');
   scroll.tabIndex = 0;
   scroll.setAttribute('role', 'region');
   scroll.setAttribute('aria-labelledby', 'stage-table-heading');
@@ -311,7 +320,7 @@ const CHILD_COLUMNS = [
   ['legal_status', 'Legal status now'],
   ['days_in_care', 'Time in care'],
   ['moves', 'Moves'],
-  ['placements_last_12_months', 'Placements in the last 12 months'],
+  ['placements_last_12_months', 'Placements, last 12 months'],
   ['current_stage', 'Waiting now for'],
   ['overdue', 'Flags'],
 ];
@@ -463,7 +472,7 @@ function waitingWords(stage) {
 /** Tags for what needs attention: stages waiting beyond target, checks, instability. */
 function flags(r) {
   return [
-    ...r.overdue.map((label) => `Beyond target: ${label}`),
+    ...r.overdue.map((label) => `Overdue: ${label}`),
     ...r.checks_over,
     ...(r.unstable ? [`Unstable: ${plural(r.placements_last_12_months, 'placement')} in 12 months`] : []),
   ];
