@@ -36,13 +36,37 @@ pub fn read_profile(value: Option<JsValue>) -> Result<Profile, ProfileError> {
             .map_err(|_| ProfileError {
                 message: "The profile cannot be written as JSON.".into(),
             })?;
-        return Profile::from_json(&text);
+        // The text is our own serialisation of the object, so a position in it would mean
+        // nothing to the person who wrote the object: leave it out.
+        return Profile::from_json(&text).map_err(|err| ProfileError {
+            message: without_position(&err.message),
+        });
     }
     Err(ProfileError {
         message:
             "The profile must be \"scotland\", \"england\", a profile object or its JSON text."
                 .into(),
     })
+}
+
+/// A JSON error message without its trailing " at line L column C" (keeping the final full
+/// stop).
+fn without_position(message: &str) -> String {
+    let Some(at) = message.rfind(" at line ") else {
+        return message.to_string();
+    };
+    let tail = message[at + " at line ".len()..].trim_end_matches('.');
+    let mut words = tail.split(' ');
+    let is_position = matches!(
+        (words.next(), words.next(), words.next(), words.next()),
+        (Some(line), Some("column"), Some(column), None)
+            if line.bytes().all(|b| b.is_ascii_digit()) && column.bytes().all(|b| b.is_ascii_digit())
+    );
+    if is_position {
+        format!("{}.", &message[..at])
+    } else {
+        message.to_string()
+    }
 }
 
 /// A built-in profile (`scotland` or `england`) as a plain object, in the JSON shape a saved
