@@ -88,6 +88,10 @@ function buildSingleFile() {
   html = replaceOnce(html, /<meta http-equiv="Content-Security-Policy" content="[^"]*">/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`);
   html = replaceOnce(html, /<link rel="stylesheet" href="style.css">/, `<style>${style}</style>`);
   html = replaceOnce(html, /\s*<script type="module" src="app.js"><\/script>/, '');
+  html = replaceOnce(html, /\s*<script type="module" async src="boot.js"><\/script>/, '');
+  // Everything is inlined: nothing to preload (and nothing may be fetched from file://).
+  html = replaceOnce(html, /\s*<!-- Fetch the core[^>]*-->/, '');
+  html = replaceOnce(html, /(\s*<link rel="(?:module)?preload"[^>]*>)+/, '');
   html = replaceOnce(
     html,
     /href="template.xlsx"/,
@@ -112,7 +116,7 @@ const INLINE_SOURCES = `async function loadSources() {
   for (let i = 0; i < binary.length; i += 1) {
     wasm[i] = binary.charCodeAt(i);
   }
-  return { source, module: await WebAssembly.compile(wasm) };
+  return { source, module: WebAssembly.compile(wasm) };
 }`;
 
 const INLINE_DEMO = `async function demoFiles() {

@@ -325,24 +325,34 @@ async function loadSources() {
       ? WebAssembly.compileStreaming(response)
       : WebAssembly.compile(await response.arrayBuffer());
   };
-  const [glue, handler, module] = await Promise.all([
-    text('./pkg/driftline.js'),
-    text('./worker.js'),
-    compile(),
-  ]);
+  // The core compiles while the worker's code arrives and the worker starts.
+  const module = compile();
+  module.catch(() => {});
+  const [glue, handler] = await Promise.all([text('./pkg/driftline.js'), text('./worker.js')]);
   return { source: `${glue}\n${handler}`, module };
 }
 /* sources:end */
 
+/**
+ * The worker's code as a `blob:` URL and the compiled core, each a promise, so that a worker
+ * can start before the core has finished compiling.
+ */
 function getSources() {
   if (sources === null) {
-    sources = loadSources().then(({ source, module }) => ({
-      url: URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
-      module,
-    }));
+    const loading = loadSources();
+    const current = {
+      url: loading.then(({ source }) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))),
+      module: loading.then(({ module }) => module).then((module) => {
+        performance.mark('driftline-compiled');
+        return module;
+      }),
+    };
+    sources = current;
     // A failure is reported by the call that needed it; the next call tries again.
-    sources.catch(() => {
-      sources = null;
+    Promise.all([current.url, current.module]).catch(() => {
+      if (sources === current) {
+        sources = null;
+      }
     });
   }
   return sources;
@@ -361,17 +371,18 @@ class Engine {
     this.nextId = 1;
     this.stopped = false;
     this.worker = null;
-    this.ready = getSources().then(({ url, module }) => {
+    const { url, module } = getSources();
+    this.ready = url.then(async (workerUrl) => {
       if (this.stopped) {
         throw this.stopReason ?? new Error('Driftline was stopped.');
       }
-      this.worker = new Worker(url, { name: 'driftline' });
+      this.worker = new Worker(workerUrl, { name: 'driftline' });
       this.worker.onmessage = (event) => this.#receive(event.data);
       this.worker.onerror = (event) => {
         event.preventDefault();
         this.terminate(new Error(`Driftline could not start: ${event.message || 'the worker failed'}`));
       };
-      return this.request('init', { module });
+      return this.request('init', { module: await module });
     });
     this.ready.catch(() => {});
   }
