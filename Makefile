@@ -19,23 +19,22 @@ export CHROMEDRIVER
 WASM_TARGET := wasm32-unknown-unknown
 WASM_PROFILE := wasm
 WASM_FILE := target/$(WASM_TARGET)/$(WASM_PROFILE)/driftline.wasm
-WASM_PAGE := www/pkg/driftline_bg.wasm
-# binaryen's wasm-opt from npm (tools/package.json). Not Debian's: its wasm-opt 108 corrupts
-# wasm-bindgen output. `make WASM_OPT_FLAGS=` skips the step (a faster build, a larger wasm).
-WASM_OPT := tools/node_modules/binaryen/bin/wasm-opt
-WASM_OPT_FLAGS ?= -Oz
 # The wasm-bindgen CLI must match the wasm-bindgen library version locked in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '$$0 == "name = \"wasm-bindgen\"" { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
 E2E := tests/e2e
 BENCH := tests/bench
 BENCH_DEPS := $(BENCH)/node_modules/.package-lock.json
 PLAYWRIGHT := $(E2E)/node_modules/playwright-core/package.json
+# Binaryen's wasm-opt from npm (Debian's wasm-opt corrupts wasm-bindgen output).
+WASM_OPT := .ci/node_modules/.bin/wasm-opt
+BINDGEN_OUT := target/wasm-bindgen
+OPT_CACHE := target/wasm-opt
 NATIVE_BIN := target/debug/driftline
 
-.PHONY: build serve test dist bench bench-native bench-browser bench-deps tools wasm-opt wasm page lint test-native test-wasm test-e2e e2e-deps
+.PHONY: build serve test dist bench bench-native bench-browser bench-deps tools wasm page lint test-native test-wasm test-e2e e2e-deps build-deps
 
 ## build: the wasm and the page's generated files into www/ (nothing is served).
-build: tools wasm-opt wasm page
+build: tools wasm page
 
 ## serve: build, then serve www/ with the bundled demo data on http://localhost:$(PORT).
 serve: build
@@ -64,7 +63,7 @@ bench-browser: build bench-deps
 
 # --- Installation (idempotent) ---------------------------------------------------------
 
-tools:
+tools: build-deps
 	@if ! rustup target list --installed | grep -qx '$(WASM_TARGET)'; then \
 	    echo "Installing the $(WASM_TARGET) target"; \
 	    rustup target add $(WASM_TARGET); \
@@ -81,16 +80,16 @@ tools:
 
 e2e-deps: $(PLAYWRIGHT)
 
-wasm-opt: $(WASM_OPT)
-
-$(WASM_OPT): tools/package-lock.json
-	cd tools && npm ci --no-audit --no-fund
-	@touch $@
-
 bench-deps: $(BENCH_DEPS)
 
 $(BENCH_DEPS): $(BENCH)/package-lock.json
 	cd $(BENCH) && npm ci --no-audit --no-fund
+	@touch $@
+
+build-deps: $(WASM_OPT)
+
+$(WASM_OPT): .ci/package-lock.json
+	cd .ci && npm ci --no-audit --no-fund
 	@touch $@
 
 $(PLAYWRIGHT): $(E2E)/package-lock.json
@@ -99,14 +98,21 @@ $(PLAYWRIGHT): $(E2E)/package-lock.json
 
 # --- Build steps -------------------------------------------------------------------------
 
+# wasm-opt -Oz makes the core a quarter smaller; it takes about a minute, so it runs only
+# when wasm-bindgen's output changed.
 wasm:
 	$(CARGO) build --lib --target $(WASM_TARGET) --profile $(WASM_PROFILE)
-	@$(MAKE) $(WASM_PAGE)
-
-# Only when the core changed: wasm-opt takes about a minute.
-$(WASM_PAGE): $(WASM_FILE)
-	wasm-bindgen --target no-modules --no-typescript --out-dir www/pkg $(WASM_FILE)
-	$(if $(strip $(WASM_OPT_FLAGS)),$(WASM_OPT) $(WASM_OPT_FLAGS) $@ -o $@)
+	wasm-bindgen --target no-modules --no-typescript --out-dir $(BINDGEN_OUT) $(WASM_FILE)
+	@mkdir -p www/pkg $(OPT_CACHE)
+	cp $(BINDGEN_OUT)/driftline.js www/pkg/driftline.js
+	@if cmp -s $(BINDGEN_OUT)/driftline_bg.wasm $(OPT_CACHE)/input.wasm && [ -f $(OPT_CACHE)/output.wasm ]; then \
+	    echo "wasm-opt: the core is unchanged, reusing its optimised build"; \
+	else \
+	    echo "wasm-opt -Oz (about a minute)"; \
+	    $(WASM_OPT) -Oz $(BINDGEN_OUT)/driftline_bg.wasm -o $(OPT_CACHE)/output.wasm; \
+	    cp $(BINDGEN_OUT)/driftline_bg.wasm $(OPT_CACHE)/input.wasm; \
+	fi
+	cp $(OPT_CACHE)/output.wasm www/pkg/driftline_bg.wasm
 
 page:
 	$(CARGO) run --quiet --bin driftline -- template --out www/template.xlsx

@@ -52,6 +52,7 @@ export async function open(input, options = {}) {
   }
   options.signal?.addEventListener('abort', abort, { once: true });
   try {
+    checkSizes(input, options.limits);
     const { files, transfer } = await collectFiles(input, options.transfer === true, onProgress);
     onProgress({ phase: 'starting' });
     await engine.ready;
@@ -81,6 +82,7 @@ export async function open(input, options = {}) {
 export async function preview(input, options = {}) {
   const engine = takeEngine();
   try {
+    checkSizes(input, options.limits);
     const { files, transfer } = await collectFiles(input, options.transfer === true, () => {});
     await engine.ready;
     return await engine.request('preview', { files, options: engineOptions(options) }, transfer);
@@ -164,6 +166,62 @@ export class Session {
     return this.#query('findChild', id);
   }
 
+  /** The timescale profile in force, in the JSON shape of a saved profile. */
+  profile() {
+    return this.#query('profile');
+  }
+
+  /**
+   * Applies another timescale profile (`"scotland"`, `"england"`, a profile object or its
+   * JSON text) to the journeys already read, without reading the files again. Resolves to
+   * the new summary; rejects with the profile's problem, changing nothing, if it is not valid.
+   */
+  async setProfile(profile) {
+    this.summary = await this.#engine.request('setProfile', { profile });
+    return this.summary;
+  }
+
+  /**
+   * The stage table for the children the filters choose: `query` is `{ filters, breakdown,
+   * pseudonymise }`. Statistics are computed over exactly those children.
+   */
+  stages(query = {}) {
+    return this.#query('stages', query);
+  }
+
+  /** The stage table as CSV text (cells made safe for spreadsheets). */
+  stagesCsv(query = {}) {
+    return this.#query('stagesCsv', query);
+  }
+
+  /**
+   * Every child's stages as CSV, as `driftline analyze --format csv` writes them, for the
+   * children the filters choose or one child: `query` is `{ filters, child, pseudonymise }`.
+   */
+  stageRowsCsv(query = {}) {
+    return this.#query('stageRowsCsv', query);
+  }
+
+  /** The numbers behind the QI chart drawn in `slot`, as CSV text. */
+  qiCsv(slot) {
+    return this.#query('qiCsv', slot);
+  }
+
+  /** Checks a profile without using it: `{ ok, profile }` or `{ ok: false, message }`. */
+  checkProfile(profile) {
+    return this.#engine.request('call', { name: 'checkProfile', args: [profile] });
+  }
+
+  /** A built-in profile (`scotland` or `england`) as a plain object. */
+  builtInProfile(name) {
+    return this.#engine.request('call', { name: 'builtInProfile', args: [name] });
+  }
+
+  /** The milestones a stage can start or end at, as `[id, label]` pairs. */
+  milestones() {
+    return this.#engine.request('call', { name: 'milestones', args: [] });
+  }
+
   /**
    * Runs the analysis again on the same files with other options (`asAt`, `profile`,
    * `mapping`). Resolves to the new summary.
@@ -190,7 +248,7 @@ export class Session {
   }
 
   /**
-   * Draws a chart (`spec.kind` is `timeline` or `cohort`) into `canvas` at the screen's
+   * Draws a chart (`spec.kind` is `timeline`, `cohort` or `qi`) into `canvas` at the screen's
    * pixel ratio, and keeps it under `spec.slot` for `hitTest`, `svg` and `png`. Resolves to
    * `{ width, height, title, description, ... }`.
    */
@@ -269,24 +327,34 @@ async function loadSources() {
       ? WebAssembly.compileStreaming(response)
       : WebAssembly.compile(await response.arrayBuffer());
   };
-  const [glue, handler, module] = await Promise.all([
-    text('./pkg/driftline.js'),
-    text('./worker.js'),
-    compile(),
-  ]);
+  // The core compiles while the worker's code arrives and the worker starts.
+  const module = compile();
+  module.catch(() => {});
+  const [glue, handler] = await Promise.all([text('./pkg/driftline.js'), text('./worker.js')]);
   return { source: `${glue}\n${handler}`, module };
 }
 /* sources:end */
 
+/**
+ * The worker's code as a `blob:` URL and the compiled core, each a promise, so that a worker
+ * can start before the core has finished compiling.
+ */
 function getSources() {
   if (sources === null) {
-    sources = loadSources().then(({ source, module }) => ({
-      url: URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
-      module,
-    }));
+    const loading = loadSources();
+    const current = {
+      url: loading.then(({ source }) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))),
+      module: loading.then(({ module }) => module).then((module) => {
+        performance.mark('driftline-compiled');
+        return module;
+      }),
+    };
+    sources = current;
     // A failure is reported by the call that needed it; the next call tries again.
-    sources.catch(() => {
-      sources = null;
+    Promise.all([current.url, current.module]).catch(() => {
+      if (sources === current) {
+        sources = null;
+      }
     });
   }
   return sources;
@@ -305,17 +373,18 @@ class Engine {
     this.nextId = 1;
     this.stopped = false;
     this.worker = null;
-    this.ready = getSources().then(({ url, module }) => {
+    const { url, module } = getSources();
+    this.ready = url.then(async (workerUrl) => {
       if (this.stopped) {
         throw this.stopReason ?? new Error('Driftline was stopped.');
       }
-      this.worker = new Worker(url, { name: 'driftline' });
+      this.worker = new Worker(workerUrl, { name: 'driftline' });
       this.worker.onmessage = (event) => this.#receive(event.data);
       this.worker.onerror = (event) => {
         event.preventDefault();
         this.terminate(new Error(`Driftline could not start: ${event.message || 'the worker failed'}`));
       };
-      return this.request('init', { module });
+      return this.request('init', { module: await module });
     });
     this.ready.catch(() => {});
   }
@@ -389,7 +458,44 @@ function engineOptions(options) {
     asAt: options.asAt ?? todayIso(),
     mapping: options.mapping ?? null,
     profile: options.profile ?? null,
+    limits: options.limits ?? null,
   };
+}
+
+/** The core's default file size limit (`Limits::max_file_bytes`, 256 MiB). */
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Refuses, before a byte is read into the tab, any file larger than the limit: reading a file
+ * of several gigabytes just to have the core refuse it could itself crash the tab. The message
+ * and the problem are the core's own for a file over the limit.
+ */
+function checkSizes(input, limits) {
+  const max = limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const items = Array.isArray(input) ? input : [input];
+  const mb = (n) => Math.floor(n / (1024 * 1024));
+  const diagnostics = [];
+  for (const [index, item] of items.entries()) {
+    const size = sizeOf(item);
+    if (typeof size === 'number' && size > max) {
+      const name = (item?.name ?? `file-${index + 1}`).toString();
+      diagnostics.push({
+        severity: 'fatal',
+        code: 'too_large',
+        message: `The file is ${mb(size)} MB, more than the limit of ${mb(max)} MB. Split it, or remove columns and rows that are not needed.`,
+        file: name,
+        sheet: null,
+        row: null,
+        column: null,
+        child_id: null,
+      });
+    }
+  }
+  if (diagnostics.length > 0) {
+    const error = new Error(diagnostics.map((d) => `${d.file}: ${d.message}`).join('\n'));
+    error.diagnostics = diagnostics;
+    throw error;
+  }
 }
 
 // --- Reports returned by analyze() keep their session for the drawing functions -------------

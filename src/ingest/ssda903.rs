@@ -196,7 +196,7 @@ pub fn read_sheet(
         };
         if let Err(d) = reader.read(table, collector, sink) {
             rejected += 1;
-            sink.diagnostics.push(*d);
+            sink.row_problem(*d);
         }
         true
     });
@@ -532,7 +532,7 @@ const KNOWN_REC: [&str; 27] = [
 impl Builder<'_> {
     fn warn(&mut self, code: Code, src: SourceRow, child: &str, column: &str, message: String) {
         let (file, sheet) = (self.locate)(src);
-        self.sink.diagnostics.push(
+        self.sink.row_problem(
             Diagnostic::new(Severity::Warning, code, message)
                 .file(file)
                 .sheet(sheet)
