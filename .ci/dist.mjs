@@ -65,10 +65,11 @@ function buildSingleFile() {
   // The page's modules, concatenated into one with their imports and exports removed (their
   // top-level names are distinct) and the two environment-specific functions replaced.
   const api = replaceBetween(stripModuleSyntax(read(join(WWW, 'driftline.js'))), 'sources', INLINE_SOURCES);
-  const ui = stripModuleSyntax(read(join(WWW, 'ui.js')));
-  const views = stripModuleSyntax(read(join(WWW, 'views.js')));
+  const modules = ['ui.js', 'figure.js', 'qi.js', 'timescales.js', 'views.js'].map((file) =>
+    stripModuleSyntax(read(join(WWW, file))),
+  );
   const app = replaceBetween(stripModuleSyntax(read(join(WWW, 'app.js'))), 'demo', INLINE_DEMO);
-  const script = [api, ui, views, app].join('\n');
+  const script = [api, ...modules, app].join('\n');
   const style = read(join(WWW, 'style.css'));
 
   const csp = [
@@ -87,6 +88,10 @@ function buildSingleFile() {
   html = replaceOnce(html, /<meta http-equiv="Content-Security-Policy" content="[^"]*">/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`);
   html = replaceOnce(html, /<link rel="stylesheet" href="style.css">/, `<style>${style}</style>`);
   html = replaceOnce(html, /\s*<script type="module" src="app.js"><\/script>/, '');
+  html = replaceOnce(html, /\s*<script type="module" async src="boot.js"><\/script>/, '');
+  // Everything is inlined: nothing to preload (and nothing may be fetched from file://).
+  html = replaceOnce(html, /\s*<!-- Fetch the core[^>]*-->/, '');
+  html = replaceOnce(html, /(\s*<link rel="(?:module)?preload"[^>]*>)+/, '');
   html = replaceOnce(
     html,
     /href="template.xlsx"/,
@@ -111,7 +116,7 @@ const INLINE_SOURCES = `async function loadSources() {
   for (let i = 0; i < binary.length; i += 1) {
     wasm[i] = binary.charCodeAt(i);
   }
-  return { source, module: await WebAssembly.compile(wasm) };
+  return { source, module: WebAssembly.compile(wasm) };
 }`;
 
 const INLINE_DEMO = `async function demoFiles() {

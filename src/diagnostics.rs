@@ -7,6 +7,7 @@
 //! user who loaded the file and are never logged or sent anywhere.
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -45,6 +46,9 @@ pub enum Code {
     // Column-level notes.
     MonthFirstColumn,
     UnknownLabel,
+    CellTruncated,
+    UnclosedQuote,
+    ProblemsNotListed,
     // Data-quality checks on the model.
     EndBeforeStart,
     OverlappingPlacements,
@@ -79,6 +83,9 @@ impl Code {
             Code::InvalidValue => "invalid_value",
             Code::MonthFirstColumn => "month_first_column",
             Code::UnknownLabel => "unknown_label",
+            Code::CellTruncated => "cell_truncated",
+            Code::UnclosedQuote => "unclosed_quote",
+            Code::ProblemsNotListed => "problems_not_listed",
             Code::EndBeforeStart => "end_before_start",
             Code::OverlappingPlacements => "overlapping_placements",
             Code::EventBeforeBirth => "event_before_birth",
@@ -150,5 +157,86 @@ impl Diagnostic {
     /// Whether this diagnostic means a row was not used.
     pub fn is_rejection(&self) -> bool {
         self.severity == Severity::Rejected
+    }
+}
+
+/// A cell value as quoted in a message: at most `max_chars` characters, cut with an ellipsis,
+/// so a long cell (a 10 MB note) does not make every message about its row as long.
+pub fn shorten(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => Cow::Owned(format!("{}…", &text[..at])),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// How many row-level problems a load lists one by one by default (see
+/// `ingest::Limits::max_listed_problems`).
+pub const DEFAULT_MAX_LISTED: usize = 10_000;
+
+/// Row-level problems beyond a cap: kept as counts by severity and code, so that a file whose
+/// every row is wrong (a million rows of impossible dates) cannot fill memory with messages
+/// (each costs some 400 bytes: 18 times the row it describes).
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
+    /// At most this many are listed (0: no limit).
+    pub max: usize,
+    listed: usize,
+    unlisted: std::collections::BTreeMap<(Severity, Code), u64>,
+}
+
+impl Listing {
+    pub fn new(max: usize) -> Self {
+        Listing {
+            max,
+            ..Default::default()
+        }
+    }
+
+    /// Pushes `d` onto `list` while under the cap; counts it otherwise.
+    pub fn push(&mut self, list: &mut Vec<Diagnostic>, d: Diagnostic) {
+        if self.max == 0 || self.listed < self.max {
+            self.listed += 1;
+            list.push(d);
+        } else {
+            *self.unlisted.entry((d.severity, d.code)).or_default() += 1;
+        }
+    }
+
+    /// One note per severity and code that went unlisted, saying how many.
+    pub fn summaries(&self) -> Vec<Diagnostic> {
+        self.unlisted
+            .iter()
+            .map(|((severity, code), n)| {
+                let what = match severity {
+                    Severity::Rejected => "rejected rows",
+                    _ => "row warnings",
+                };
+                Diagnostic::new(
+                    Severity::Info,
+                    Code::ProblemsNotListed,
+                    format!(
+                        "{n} more {what} with code {} are not listed: only the first {} problems are listed one by one. The counts of rows read, used and rejected include them all. Fix the problems listed and load the file again to see the rest.",
+                        code.as_str(),
+                        self.max
+                    ),
+                )
+            })
+            .collect()
+    }
+}
+
+/// How many characters of a cell value a message quotes.
+pub const QUOTE_CHARS: usize = 80;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_cuts_on_character_boundaries() {
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("abcd", 3), "abc…");
+        assert_eq!(shorten("ééé", 2), "éé…");
+        assert_eq!(shorten("", 0), "");
     }
 }

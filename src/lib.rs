@@ -62,7 +62,12 @@ pub fn analyze(files: &[InputFile<'_>], options: &Options) -> Result<Report, Err
         let t = &tables[src.table as usize];
         (t.file.clone(), t.sheet.clone())
     };
-    let (dataset, quality) = model::build_children(loaded.records, options.as_at, &locate);
+    let (dataset, quality) = model::build_children_listing(
+        loaded.records,
+        options.as_at,
+        &locate,
+        options.limits.max_listed_problems,
+    );
     input.diagnostics.extend(quality);
     let statistics = stats::compute(
         &dataset.children,

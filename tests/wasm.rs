@@ -59,7 +59,26 @@ fn options(as_at: &str) -> JsValue {
 
 fn to_json(value: &JsValue) -> serde_json::Value {
     let text: String = JSON::stringify(value).expect("stringify").into();
-    serde_json::from_str(&text).expect("valid JSON")
+    numbers_as_f64(serde_json::from_str(&text).expect("valid JSON"))
+}
+
+/// JavaScript has one number type: `1.0` comes back as `1`. Comparisons are made with every
+/// number as an `f64`, so only real differences in value count.
+fn numbers_as_f64(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Number(n), Value::Number),
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_f64).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_f64(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 fn error_message(error: &JsValue) -> String {
@@ -85,7 +104,7 @@ fn core_answer_with(
     let mut options = Options::new(date);
     options.mapping = mapping.map(|json| driftline::Mapping::from_json(json).expect("a mapping"));
     driftline::analyze(&inputs, &options)
-        .map(|report| serde_json::to_value(&report).expect("serialise"))
+        .map(|report| numbers_as_f64(serde_json::to_value(&report).expect("serialise")))
         .map_err(|err| err.to_string())
 }
 
@@ -108,7 +127,7 @@ fn assert_same_as_core(answer: Result<JsValue, JsValue>, files: &[(&str, &[u8])]
 fn analyze_returns_the_librarys_report() {
     let answer = driftline::web::analyze(&js_files(&DEMO), &options(AS_AT));
     let report = to_json(answer.as_ref().expect("the demo data loads"));
-    assert_eq!(report["children"], 10);
+    assert_eq!(report["children"].as_f64(), Some(10.0));
     assert_same_as_core(answer, &DEMO, AS_AT);
 }
 
@@ -224,4 +243,168 @@ fn an_unreadable_mapping_is_an_error() {
     ]);
     let error = driftline::web::analyze(&js_files(&DEMO), &options).expect_err("bad mapping");
     assert!(error_message(&error).contains("options.mapping is not a valid Driftline mapping"));
+}
+
+/// The library's report for the demo under a profile.
+fn core_report_with_profile(profile: driftline::stats::Profile) -> serde_json::Value {
+    let inputs: Vec<InputFile<'_>> = DEMO
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let date = chrono::NaiveDate::parse_from_str(AS_AT, "%Y-%m-%d").expect("a date");
+    let mut options = Options::new(date);
+    options.profile = profile;
+    let report = driftline::analyze(&inputs, &options).expect("the demo loads");
+    numbers_as_f64(serde_json::to_value(&report).expect("serialise"))
+}
+
+const OWN_PROFILE: &str = r#"{ "id": "local", "label": "Local aims", "stages": [
+    { "id": "to_review", "label": "Entry to first review", "from": "became_looked_after",
+      "to": "lac_review", "target": "4 weeks" },
+    { "id": "to_order", "label": "Entry to order or home", "from": "became_looked_after",
+      "to": ["order_granted", "returned_home"] } ] }"#;
+
+#[wasm_bindgen_test]
+fn the_profile_option_takes_a_name_an_object_or_json_text() {
+    use driftline::stats::Profile;
+    let own = Profile::from_json(OWN_PROFILE).expect("a valid profile");
+    let cases = [
+        ("no profile", JsValue::NULL, Profile::scotland()),
+        (
+            "scotland",
+            JsValue::from_str("scotland"),
+            Profile::scotland(),
+        ),
+        (
+            "England by name",
+            JsValue::from_str("England"),
+            Profile::england(),
+        ),
+        (
+            "an object",
+            JSON::parse(OWN_PROFILE).expect("JSON"),
+            own.clone(),
+        ),
+        ("JSON text", JsValue::from_str(OWN_PROFILE), own),
+    ];
+    for (case, profile, expected) in cases {
+        let options = object(&[("asAt", JsValue::from_str(AS_AT)), ("profile", profile)]);
+        let report = driftline::web::analyze(&js_files(&DEMO), &options).expect(case);
+        assert_eq!(
+            to_json(&report),
+            core_report_with_profile(expected),
+            "{case}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_bad_profile_is_refused_with_the_cores_message() {
+    let typo = OWN_PROFILE.replace("\"target\"", "\"traget\"");
+    let expected = driftline::stats::Profile::from_json(&typo).expect_err("a typo");
+    let cases = [
+        (
+            JsValue::from_str("wales"),
+            "no built-in profile called \"wales\"".to_string(),
+        ),
+        (JsValue::from_str(&typo), expected.message.clone()),
+        // From an object, the position in Driftline's own JSON of it is left out.
+        (
+            JSON::parse(&typo).expect("JSON"),
+            expected
+                .message
+                .split(" at line ")
+                .next()
+                .map(|m| format!("{m}."))
+                .unwrap_or_default(),
+        ),
+        (JsValue::from_f64(3.0), "must be \"scotland\"".to_string()),
+    ];
+    for (profile, needle) in cases {
+        let options = object(&[("asAt", JsValue::from_str(AS_AT)), ("profile", profile)]);
+        let error = driftline::web::analyze(&js_files(&DEMO), &options).expect_err(&needle);
+        let message = error_message(&error);
+        assert!(message.starts_with("options.profile: "), "{message}");
+        assert!(
+            message.contains(&needle),
+            "{message} should contain {needle}"
+        );
+    }
+    let checked = to_json(
+        &driftline::web::profiles::check_profile(JsValue::from_str(&typo)).expect("an answer"),
+    );
+    assert_eq!(checked["ok"], serde_json::json!(false));
+    assert!(checked["message"].as_str().unwrap_or("").contains("traget"));
+}
+
+#[wasm_bindgen_test]
+fn a_session_applies_another_profile_without_reading_the_files_again() {
+    use driftline::web::session::Session;
+    let mut session = Session::new(&js_files(&DEMO), &options(AS_AT)).expect("the demo loads");
+    session
+        .set_profile(JsValue::from_str("england"))
+        .expect("England applies");
+    let report = to_json(&session.report().expect("the report"));
+    assert_eq!(
+        report,
+        core_report_with_profile(driftline::stats::Profile::england())
+    );
+    // A bad profile changes nothing.
+    let error = session
+        .set_profile(JsValue::from_str("{ \"id\": \"x\" }"))
+        .expect_err("no stages");
+    assert!(error_message(&error).contains("The profile is not valid"));
+    assert_eq!(to_json(&session.report().expect("the report")), report);
+}
+
+#[wasm_bindgen_test]
+fn the_stage_table_of_a_filter_is_computed_over_exactly_those_children() {
+    use driftline::web::session::Session;
+    let mut session = Session::new(&js_files(&DEMO), &options(AS_AT)).expect("the demo loads");
+    let report = session.report_ref().clone();
+    let team = report
+        .journeys
+        .iter()
+        .find_map(|c| c.team.clone())
+        .expect("a child with a team");
+    let chosen: Vec<driftline::model::Child> = report
+        .journeys
+        .iter()
+        .filter(|c| c.team.as_deref() == Some(&*team))
+        .cloned()
+        .collect();
+    let expected = driftline::stats::compute(
+        &chosen,
+        report.profile.as_ref().expect("a profile"),
+        report.as_at,
+        &driftline::stats::Config::default(),
+    );
+    let query = object(&[("filters", object(&[("team", JsValue::from_str(&team))]))]);
+    let table = to_json(&session.stages(&query).expect("the stage table"));
+    assert_eq!(table["matched"], serde_json::json!(chosen.len() as f64));
+    let stages = table["stages"].as_array().expect("stages");
+    assert_eq!(stages.len(), expected.stages.len());
+    for (shown, want) in stages.iter().zip(&expected.stages) {
+        assert_eq!(shown["id"], serde_json::json!(want.id));
+        for (key, value) in [
+            ("started", f64::from(want.stats.started)),
+            ("completed", f64::from(want.stats.completed)),
+            ("censored", f64::from(want.stats.censored)),
+            ("waiting_overdue", f64::from(want.stats.waiting_overdue)),
+        ] {
+            assert_eq!(shown[key], serde_json::json!(value), "{} {key}", want.id);
+        }
+        assert_eq!(
+            shown["median_days"].as_f64(),
+            want.stats.median_days,
+            "{}",
+            want.id
+        );
+        assert_eq!(
+            shown["km"]["median_days"].as_f64(),
+            want.stats.km.median_days,
+            "{}",
+            want.id
+        );
+    }
 }

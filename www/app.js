@@ -50,6 +50,8 @@ const state = {
   session: null,
   files: null,
   mapping: null,
+  /** The timescale profile: null (Scotland's), a built-in name or a profile object. */
+  profile: null,
   summary: null,
   view: 'read',
   pseudonymise: false,
@@ -285,6 +287,8 @@ function clearAll() {
   state.summary = null;
   state.mapping = null;
   state.children.selected = null;
+  // Tests of change and rebase dates are typed by the user about this data: forget them too.
+  state.qi = undefined;
   results.hidden = true;
   summarySection.hidden = true;
   problemsSection.hidden = true;
@@ -560,7 +564,23 @@ function context() {
       state.children.selected = index;
       selectView('children');
     },
+    selectView,
+    setProfile: applyProfile,
   };
+}
+
+/**
+ * Applies a timescale profile to the journeys already read (the files are not read again),
+ * and keeps it for later loads and "as at" changes. Rejects, changing nothing, if the
+ * profile is not valid.
+ */
+async function applyProfile(profile) {
+  if (state.session === null) {
+    return;
+  }
+  const summary = await state.session.setProfile(profile);
+  state.profile = profile;
+  await showSession(summary);
 }
 
 function setUpFilters() {
@@ -589,6 +609,7 @@ function fillFilters(facets) {
     local_authority: facets.local_authority.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
     team: facets.team.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
     year_of_entry: facets.year_of_entry.map((y) => [String(y), String(y)]),
+    route: facets.route,
   };
   for (const select of document.querySelectorAll('[data-filter]')) {
     const key = select.dataset.filter;

@@ -164,6 +164,62 @@ export class Session {
     return this.#query('findChild', id);
   }
 
+  /** The timescale profile in force, in the JSON shape of a saved profile. */
+  profile() {
+    return this.#query('profile');
+  }
+
+  /**
+   * Applies another timescale profile (`"scotland"`, `"england"`, a profile object or its
+   * JSON text) to the journeys already read, without reading the files again. Resolves to
+   * the new summary; rejects with the profile's problem, changing nothing, if it is not valid.
+   */
+  async setProfile(profile) {
+    this.summary = await this.#engine.request('setProfile', { profile });
+    return this.summary;
+  }
+
+  /**
+   * The stage table for the children the filters choose: `query` is `{ filters, breakdown,
+   * pseudonymise }`. Statistics are computed over exactly those children.
+   */
+  stages(query = {}) {
+    return this.#query('stages', query);
+  }
+
+  /** The stage table as CSV text (cells made safe for spreadsheets). */
+  stagesCsv(query = {}) {
+    return this.#query('stagesCsv', query);
+  }
+
+  /**
+   * Every child's stages as CSV, as `driftline analyze --format csv` writes them, for the
+   * children the filters choose or one child: `query` is `{ filters, child, pseudonymise }`.
+   */
+  stageRowsCsv(query = {}) {
+    return this.#query('stageRowsCsv', query);
+  }
+
+  /** The numbers behind the QI chart drawn in `slot`, as CSV text. */
+  qiCsv(slot) {
+    return this.#query('qiCsv', slot);
+  }
+
+  /** Checks a profile without using it: `{ ok, profile }` or `{ ok: false, message }`. */
+  checkProfile(profile) {
+    return this.#engine.request('call', { name: 'checkProfile', args: [profile] });
+  }
+
+  /** A built-in profile (`scotland` or `england`) as a plain object. */
+  builtInProfile(name) {
+    return this.#engine.request('call', { name: 'builtInProfile', args: [name] });
+  }
+
+  /** The milestones a stage can start or end at, as `[id, label]` pairs. */
+  milestones() {
+    return this.#engine.request('call', { name: 'milestones', args: [] });
+  }
+
   /**
    * Runs the analysis again on the same files with other options (`asAt`, `profile`,
    * `mapping`). Resolves to the new summary.
@@ -190,7 +246,7 @@ export class Session {
   }
 
   /**
-   * Draws a chart (`spec.kind` is `timeline` or `cohort`) into `canvas` at the screen's
+   * Draws a chart (`spec.kind` is `timeline`, `cohort` or `qi`) into `canvas` at the screen's
    * pixel ratio, and keeps it under `spec.slot` for `hitTest`, `svg` and `png`. Resolves to
    * `{ width, height, title, description, ... }`.
    */
@@ -269,24 +325,34 @@ async function loadSources() {
       ? WebAssembly.compileStreaming(response)
       : WebAssembly.compile(await response.arrayBuffer());
   };
-  const [glue, handler, module] = await Promise.all([
-    text('./pkg/driftline.js'),
-    text('./worker.js'),
-    compile(),
-  ]);
+  // The core compiles while the worker's code arrives and the worker starts.
+  const module = compile();
+  module.catch(() => {});
+  const [glue, handler] = await Promise.all([text('./pkg/driftline.js'), text('./worker.js')]);
   return { source: `${glue}\n${handler}`, module };
 }
 /* sources:end */
 
+/**
+ * The worker's code as a `blob:` URL and the compiled core, each a promise, so that a worker
+ * can start before the core has finished compiling.
+ */
 function getSources() {
   if (sources === null) {
-    sources = loadSources().then(({ source, module }) => ({
-      url: URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
-      module,
-    }));
+    const loading = loadSources();
+    const current = {
+      url: loading.then(({ source }) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))),
+      module: loading.then(({ module }) => module).then((module) => {
+        performance.mark('driftline-compiled');
+        return module;
+      }),
+    };
+    sources = current;
     // A failure is reported by the call that needed it; the next call tries again.
-    sources.catch(() => {
-      sources = null;
+    Promise.all([current.url, current.module]).catch(() => {
+      if (sources === current) {
+        sources = null;
+      }
     });
   }
   return sources;
@@ -305,17 +371,18 @@ class Engine {
     this.nextId = 1;
     this.stopped = false;
     this.worker = null;
-    this.ready = getSources().then(({ url, module }) => {
+    const { url, module } = getSources();
+    this.ready = url.then(async (workerUrl) => {
       if (this.stopped) {
         throw this.stopReason ?? new Error('Driftline was stopped.');
       }
-      this.worker = new Worker(url, { name: 'driftline' });
+      this.worker = new Worker(workerUrl, { name: 'driftline' });
       this.worker.onmessage = (event) => this.#receive(event.data);
       this.worker.onerror = (event) => {
         event.preventDefault();
         this.terminate(new Error(`Driftline could not start: ${event.message || 'the worker failed'}`));
       };
-      return this.request('init', { module });
+      return this.request('init', { module: await module });
     });
     this.ready.catch(() => {});
   }

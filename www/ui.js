@@ -100,6 +100,16 @@ export function formatNumber(value, decimals = false) {
   return decimals ? oneDecimal.format(value) : numberFormat.format(value);
 }
 
+/** Days with at most one decimal ("42", "42.5"), or a dash when there is no value. */
+export function formatDays(value) {
+  return value === null || value === undefined ? '–' : oneDecimal.format(value);
+}
+
+/** A percentage with at most one decimal ("51.1%"). */
+export function formatPercent(value) {
+  return value === null || value === undefined ? '–' : `${oneDecimal.format(value)}%`;
+}
+
 /** "7 years 3 months" from completed months. */
 export function ageWords(months) {
   if (months === null || months === undefined) {

@@ -1,7 +1,9 @@
 /**
  * The page's views, each drawn into its tab panel from a session held in the worker: the
- * Overview, the Children list with one child's journey, the Cohort, QI and Timescales views.
- * A view asks the session only for what it shows (one page of rows, one child).
+ * Overview (stage table, checks, time to permanence, every journey at a glance), the
+ * Children list with one child's journey and stages, and the Cohort view; the QI and
+ * Timescales views are in their own modules. A view asks the session only for what it shows
+ * (one page of rows, one child, the stage table for the filters in force).
  *
  * Spreadsheet text is only ever inserted with `textContent`.
  */
@@ -13,12 +15,17 @@ import {
   download,
   element,
   formatDate,
+  formatDays,
   formatNumber,
+  formatPercent,
   numberFormat,
   plural,
   setUpSortHeaders,
   showError,
 } from './ui.js';
+import { chartFigure, dataTable, heading, safeName, sourceWords } from './figure.js';
+import { renderQi } from './qi.js';
+import { renderTimescales } from './timescales.js';
 
 const CHILD_PAGE = 50;
 
@@ -33,9 +40,135 @@ export const views = {
 
 // --- Overview ------------------------------------------------------------------------------
 
+/** The stage table's columns: heading, and the cell text for a group's figures. */
+const STAGE_COLUMNS = [
+  ['Started', (f) => formatNumber(f.started)],
+  ['Completed', (f) => formatNumber(f.completed)],
+  ['Not completed (still waiting or left care)', (f) => formatNumber(f.censored)],
+  ['Median days (completed)', (f) => formatDays(f.median_days)],
+  ['Middle half (days)', (f) => (f.q1_days === null ? '–' : `${formatDays(f.q1_days)} to ${formatDays(f.q3_days)}`)],
+  ['Completed within target', withinWords],
+  ['Waiting beyond target now', (f) => formatNumber(f.waiting_overdue)],
+  ['Median days counting those still waiting (95% CI)', (f) => kmMedianWords(f.km)],
+];
+
+/** "71 (51.1%)": completed within target, and as a share of those completed. */
+function withinWords(f) {
+  if (f.within_target === null) {
+    return '–';
+  }
+  const count = formatNumber(f.within_target);
+  return f.within_target_pct === null ? count : `${count} (${formatPercent(f.within_target_pct)})`;
+}
+
+/** The Kaplan–Meier median and its interval in words: "43 (40 to 45)". */
+export function kmMedianWords(km) {
+  const [lower, upper] = km.median_ci;
+  if (km.median_days === null) {
+    return lower === null ? 'Not reached' : `Not reached (at least ${formatDays(lower)})`;
+  }
+  const to = upper === null ? 'not reached' : formatDays(upper);
+  return `${formatDays(km.median_days)} (${lower === null ? '–' : formatDays(lower)} to ${to})`;
+}
+
 async function renderOverview(container, ctx) {
-  const { summary } = ctx;
-  const page = await ctx.session.children({ filters: ctx.filters, limit: 1 });
+  const s = (ctx.state.overview ??= { breakdown: '' });
+  const table = await ctx.session.stages({
+    filters: ctx.filters,
+    breakdown: s.breakdown || null,
+    pseudonymise: ctx.pseudonymise,
+  });
+  if (s.breakdown !== '' && !table.breakdowns.some(([id]) => id === s.breakdown)) {
+    s.breakdown = '';
+  }
+
+  const intro = element('p', `As at ${formatDate(ctx.summary.as_at)}. ${filterWords(table)} Timescales: `, 'as-at');
+  const change = element('button', table.profile_label, 'link');
+  change.type = 'button';
+  change.id = 'overview-profile';
+  change.addEventListener('click', () => ctx.selectView('timescales'));
+  intro.append(change, '.');
+
+  const counts = [
+    ['Children', table.matched],
+    ['Looked after now', table.counts.in_care],
+    ['Waiting beyond a target now', table.counts.overdue],
+    ['3 or more placements in the last 12 months', table.counts.unstable],
+    ...table.checks.map((c) => [c.label, c.over]),
+  ];
+
+  const stageHeading = element('h3', 'How long each stage takes');
+  stageHeading.id = 'stage-table-heading';
+  const stageIntro = element(
+    'p',
+    'For every stage of the timescales: how many children started and completed it, the median ' +
+      'and middle half of the days taken by those who completed it, how many completed it within ' +
+      'the target, and who is waiting beyond it now. The last column also counts the children ' +
+      'still waiting (a Kaplan–Meier estimate), so long waits are not left out.',
+  );
+  const breakdown = element('select');
+  breakdown.id = 'stage-breakdown';
+  for (const [value, label] of [['', 'Nothing (everyone together)'], ...table.breakdowns]) {
+    const option = element('option', label);
+    option.value = value;
+    breakdown.append(option);
+  }
+  breakdown.value = s.breakdown;
+  breakdown.addEventListener('change', () => {
+    s.breakdown = breakdown.value;
+    ctx.refresh();
+  });
+  const breakdownLabel = element('label', 'Split by ');
+  breakdownLabel.append(breakdown);
+  const csv = element('button', 'Download the table as CSV', 'secondary');
+  csv.type = 'button';
+  csv.id = 'stages-csv';
+  csv.addEventListener('click', async () => {
+    const c = ctx.current();
+    const text = await c.session.stagesCsv({ filters: c.filters, breakdown: s.breakdown || null });
+    download(text, 'driftline-stages.csv', 'text/csv');
+  });
+  const rowsCsv = element('button', "Download every child's stages as CSV", 'secondary');
+  rowsCsv.type = 'button';
+  rowsCsv.id = 'stage-rows-csv';
+  rowsCsv.addEventListener('click', async () => {
+    const c = ctx.current();
+    const text = await c.session.stageRowsCsv({ filters: c.filters, pseudonymise: c.pseudonymise });
+    download(text, 'driftline-stage-rows.csv', 'text/csv');
+  });
+  const tools = element('div', undefined, 'table-tools');
+  tools.append(breakdownLabel, csv, rowsCsv);
+
+  const parts = [
+    heading('Overview', 'overview-heading'),
+    intro,
+    figures(counts),
+    stageHeading,
+    stageIntro,
+    tools,
+    stageTable(table),
+  ];
+
+  for (const check of table.checks) {
+    parts.push(checkSection(check, ctx));
+  }
+
+  const permanence = table.stages.find((st) => st.id === 'time_to_permanence') ?? table.stages.at(-1);
+  if (permanence !== undefined) {
+    const kmHeading = element('h3', permanence.id === 'time_to_permanence' ? 'Time to permanence' : `Time to complete: ${permanence.label}`);
+    kmHeading.id = 'km-heading';
+    parts.push(
+      kmHeading,
+      element(
+        'p',
+        `Days from the start of "${permanence.label}" until it ended, estimated with the Kaplan–Meier ` +
+          'method so that children still waiting count for as long as they have waited. Half of ' +
+          'the children had reached it by the median; the interval is its 95% confidence interval.',
+      ),
+      kmTable(permanence, table),
+    );
+  }
+
   const pictureHeading = element('h3', 'Every journey at a glance');
   pictureHeading.id = 'overview-picture-heading';
   const picture = chartFigure(ctx, {
@@ -47,39 +180,30 @@ async function renderOverview(container, ctx) {
         kind: 'cohort',
         width,
         sort: 'entry',
-        row_height: Math.max(0.5, Math.min(6, 480 / Math.max(1, page.matched))),
+        row_height: Math.max(0.5, Math.min(6, 480 / Math.max(1, table.matched))),
         pseudonymise: c.pseudonymise,
         filters: c.filters,
       };
     },
   });
-  container.replaceChildren(
-    heading('Overview', 'overview-heading'),
-    element('p', `As at ${formatDate(summary.as_at)}. ${filterWords(ctx, page)}`, 'as-at'),
-    figures([
-      ['Children', summary.children],
-      ['Looked after now', summary.in_care],
-      ['Care periods', summary.care_periods],
-      ['Placements', summary.placements],
-      ['Moves', summary.moves],
-      ['Events', summary.events],
-    ]),
+  parts.push(
     pictureHeading,
     element('p', 'One thin row per child, by date of entry: placements coloured by kind. The Cohort view shows the same rows larger, with names.'),
     picture.figure,
   );
-  if (page.matched > 0) {
+  container.replaceChildren(...parts);
+  if (table.matched > 0) {
     await picture.draw();
   } else {
     picture.figure.hidden = true;
   }
 }
 
-function filterWords(ctx, page) {
-  if (Object.keys(ctx.filters).length === 0) {
-    return `Showing all ${plural(page.total, 'child', 'children')}.`;
+function filterWords(table) {
+  if (table.matched === table.total) {
+    return `Showing all ${plural(table.total, 'child', 'children')}.`;
   }
-  return `Filters show ${plural(page.matched, 'child', 'children')} of ${numberFormat.format(page.total)}.`;
+  return `Filters show ${plural(table.matched, 'child', 'children')} of ${numberFormat.format(table.total)}.`;
 }
 
 function figures(entries) {
@@ -92,6 +216,101 @@ function figures(entries) {
   return list;
 }
 
+/** The stage table: one row per stage, and one per group under the breakdown chosen. */
+function stageTable(table) {
+  const t = element('table', undefined, 'stage-table');
+  t.id = 'stage-table';
+  const head = element('tr');
+  for (const title of ['Stage', 'Target', ...STAGE_COLUMNS.map(([h]) => h)]) {
+    const th = element('th', title);
+    th.scope = 'col';
+    head.append(th);
+  }
+  t.append(element('thead'), element('tbody'));
+  t.tHead.append(head);
+  for (const stage of table.stages) {
+    const row = element('tr', undefined, 'stage-row');
+    row.dataset.stage = stage.id;
+    const name = element('th', stage.label);
+    name.scope = 'row';
+    row.append(name, element('td', stage.target ?? 'None'));
+    for (const [, cell] of STAGE_COLUMNS) {
+      row.append(element('td', cell(stage), 'number'));
+    }
+    if (stage.waiting_overdue > 0) {
+      row.cells[8].classList.add('overdue');
+    }
+    t.tBodies[0].append(row);
+    for (const [value, label, figures] of stage.groups) {
+      const group = element('tr', undefined, 'group-row');
+      group.dataset.stage = stage.id;
+      group.dataset.group = value;
+      const groupName = element('th', label);
+      groupName.scope = 'row';
+      group.append(groupName, element('td', ''));
+      for (const [, cell] of STAGE_COLUMNS) {
+        group.append(element('td', cell(figures), 'number'));
+      }
+      t.tBodies[0].append(group);
+    }
+  }
+  const scroll = element('div', undefined, 'table-scroll stage-scroll');
+  scroll.tabIndex = 0;
+  scroll.setAttribute('role', 'region');
+  scroll.setAttribute('aria-labelledby', 'stage-table-heading');
+  scroll.append(t);
+  return scroll;
+}
+
+/** The Kaplan–Meier figures of one stage, for everyone and each group of the breakdown. */
+function kmTable(stage, table) {
+  const rows = [[table.breakdown === null ? 'Everyone' : 'Everyone in view', stage], ...stage.groups.map(([, label, f]) => [label, f])];
+  const restricted = (km) =>
+    km.restricted_mean === null ? '–' : `${formatDays(km.restricted_mean.mean)} (up to ${formatNumber(km.restricted_mean.horizon)} days)`;
+  return dataTable(
+    'km-table',
+    ['Children', 'Started', 'Reached it', 'Median days (95% CI)', 'A quarter had reached it by (days)', 'Three quarters had reached it by (days)', 'Average days'],
+    rows.map(([label, f]) => [
+      label,
+      formatNumber(f.started),
+      formatNumber(f.completed),
+      kmMedianWords(f.km),
+      formatDays(f.km.q1_days),
+      formatDays(f.km.q3_days),
+      restricted(f.km),
+    ]),
+    'km-heading',
+  );
+}
+
+/** A check such as PACE Aim 1: how many children it applies to, and who is over its limit. */
+function checkSection(check, ctx) {
+  const section = element('section', undefined, 'check');
+  section.dataset.check = check.id;
+  const title = element('h3', check.label);
+  title.id = `check-${check.id}`;
+  section.setAttribute('aria-labelledby', title.id);
+  const words =
+    check.current === 0
+      ? 'No child in view is in this situation now.'
+      : `${plural(check.current, 'child is', 'children are')} in this situation now; ` +
+        `${plural(check.over, 'has', 'have')} been in it for more than ${check.longer_than}.`;
+  section.append(title, element('p', words));
+  if (check.children_over.length > 0) {
+    const list = element('ul', undefined, 'child-links');
+    for (const [index, name] of check.children_over) {
+      const item = element('li');
+      const open = element('button', name, 'link');
+      open.type = 'button';
+      open.addEventListener('click', () => ctx.openChild(index));
+      item.append(open);
+      list.append(item);
+    }
+    section.append(list);
+  }
+  return section;
+}
+
 // --- Children ------------------------------------------------------------------------------
 
 const CHILD_COLUMNS = [
@@ -99,9 +318,11 @@ const CHILD_COLUMNS = [
   ['age', 'Age'],
   ['placement', 'Placement now'],
   ['legal_status', 'Legal status now'],
-  ['latest_entry', 'Became looked after'],
   ['days_in_care', 'Time in care'],
   ['moves', 'Moves'],
+  ['placements_last_12_months', 'Placements, last 12 months'],
+  ['current_stage', 'Waiting now for'],
+  ['overdue', 'Flags'],
 ];
 
 async function renderChildren(container, ctx) {
@@ -234,11 +455,35 @@ function childRow(r, selected) {
     element('td', ageWords(r.age_months)),
     element('td', r.in_care ? r.placement_label ?? 'Not known' : 'Not looked after'),
     element('td', r.in_care ? r.legal_status_label ?? 'Not known' : ''),
-    element('td', formatDate(r.latest_entry, 'short')),
     element('td', daysWords(r.days_in_care), 'number'),
     element('td', formatNumber(r.moves), 'number'),
+    element('td', formatNumber(r.placements_last_12_months), 'number'),
+    element('td', waitingWords(r.current_stage)),
+    flagsCell(r),
   );
   return tr;
+}
+
+/** "Permanence recommendation to panel: 45 days" for the stage a child is waiting in now. */
+function waitingWords(stage) {
+  return stage === null ? '' : `${stage.label}: ${plural(stage.days, 'day')}`;
+}
+
+/** Tags for what needs attention: stages waiting beyond target, checks, instability. */
+function flags(r) {
+  return [
+    ...r.overdue.map((label) => `Overdue: ${label}`),
+    ...r.checks_over,
+    ...(r.unstable ? [`Unstable: ${plural(r.placements_last_12_months, 'placement')} in 12 months`] : []),
+  ];
+}
+
+function flagsCell(r) {
+  const cell = element('td');
+  for (const text of flags(r)) {
+    cell.append(element('span', text, 'tag'), ' ');
+  }
+  return cell;
 }
 
 async function showChild(container, ctx, index, focus = false) {
@@ -263,9 +508,13 @@ async function showChild(container, ctx, index, focus = false) {
     ['Sex', r.sex ?? 'Not recorded'],
     ['Placement now', r.in_care ? `${r.placement_label ?? 'Not known'}${r.placement_type ? ` (${r.placement_type})` : ''}` : 'Not looked after'],
     ['Legal status now', r.in_care ? r.legal_label ?? 'Not known' : ''],
+    ['Became looked after', r.latest_entry === null ? 'Never' : formatDate(r.latest_entry)],
+    ['Time in care', daysWords(r.days_in_care)],
     ['Care periods', formatNumber(r.care_periods)],
     ['Moves', formatNumber(r.moves)],
-    ['Time in care', daysWords(r.days_in_care)],
+    ['Placements in the last 12 months', `${formatNumber(r.placements_last_12_months)}${r.unstable ? ' (unstable)' : ''}`],
+    ['Waiting now for', r.current_stage === null ? 'Nothing' : waitingWords(r.current_stage)],
+    ['Route to permanence', r.route_label ?? 'Not known'],
   ].filter((f) => f !== null);
   const list = element('dl', undefined, 'facts');
   for (const [label, value] of facts) {
@@ -273,6 +522,13 @@ async function showChild(container, ctx, index, focus = false) {
     item.append(element('dt', label), element('dd', value));
     list.append(item);
   }
+  const attention = flags(r);
+  const flagList = element('p', undefined, 'flags');
+  flagList.id = 'child-flags';
+  for (const text of attention) {
+    flagList.append(element('span', text, 'tag'), ' ');
+  }
+  flagList.hidden = attention.length === 0;
 
   const actions = element('p', undefined, 'actions');
   const csv = element('button', 'Download the chronology as CSV', 'secondary');
@@ -308,6 +564,53 @@ async function showChild(container, ctx, index, focus = false) {
       e.source === null ? '' : sourceWords(e.source),
     ]),
     'chronology-heading',
+  );
+
+  const stagesHeading = element('h4', 'Stages');
+  stagesHeading.id = 'child-stages-heading';
+  const stagesCsv = element('button', 'Download the stages as CSV', 'secondary');
+  stagesCsv.type = 'button';
+  stagesCsv.id = 'child-stages-csv';
+  stagesCsv.addEventListener('click', async () => {
+    const text = await ctx.session.stageRowsCsv({ child: index, pseudonymise: ctx.pseudonymise });
+    download(text, `driftline-stages-${safeName(r.child)}.csv`, 'text/csv');
+  });
+  const stagesTools = element('div', undefined, 'table-tools');
+  stagesTools.append(stagesCsv);
+  const stages =
+    child.stages.length === 0
+      ? element('p', 'No stage of the timescales has started for this child.')
+      : dataTable(
+          'child-stages-table',
+          ['Stage', 'Care period', 'From', 'To', 'Days', 'Target', 'Due', 'Outcome'],
+          child.stages.map((st) => [
+            st.label,
+            formatNumber(st.care_period),
+            formatDate(st.start, 'short'),
+            st.end === null ? '' : formatDate(st.end, 'short'),
+            formatNumber(st.days),
+            st.target ?? 'None',
+            st.target_date === null ? '' : formatDate(st.target_date, 'short'),
+            outcomeWords(st),
+          ]),
+          'child-stages-heading',
+        );
+  if (child.stages.length > 0) {
+    const rows = stages.querySelectorAll('tbody tr');
+    child.stages.forEach((st, i) => {
+      rows[i].dataset.stage = st.stage;
+      if (st.overdue || st.within_target === false) {
+        rows[i].cells[7].classList.add('overdue');
+      }
+    });
+  }
+  const checks = child.checks.map((c) =>
+    element(
+      'p',
+      `${c.label}: since ${formatDate(c.since)} (${plural(c.days, 'day')})` +
+        (c.over ? `, beyond ${formatDate(c.due)}.` : c.due === null ? '.' : `; due ${formatDate(c.due)}.`),
+      c.over ? 'check-hit overdue' : 'check-hit',
+    ),
   );
 
   const placementsHeading = element('h4', 'Placements');
@@ -362,9 +665,14 @@ async function showChild(container, ctx, index, focus = false) {
   detail.replaceChildren(
     title,
     list,
+    flagList,
     actions,
     timelineHeading,
     timeline.figure,
+    stagesHeading,
+    stagesTools,
+    stages,
+    ...checks,
     chronologyHeading,
     chronology,
     placementsHeading,
@@ -380,6 +688,20 @@ async function showChild(container, ctx, index, focus = false) {
   await timeline.draw();
 }
 
+/** What became of a stage: "Completed within target", "Waiting, beyond target", … */
+function outcomeWords(st) {
+  if (st.status === 'completed') {
+    const by = st.ended_by === null ? '' : ` (${st.ended_by})`;
+    if (st.within_target === true) return `Completed within target${by}`;
+    if (st.within_target === false) return `Completed after the target${by}`;
+    return `Completed${by}`;
+  }
+  if (st.status === 'left_care') {
+    return 'Left care before it was completed';
+  }
+  return st.overdue ? 'Waiting, beyond target' : 'Waiting';
+}
+
 function printChild() {
   document.body.classList.add('print-child');
   const done = () => {
@@ -390,108 +712,7 @@ function printChild() {
   window.print();
 }
 
-// --- Charts ---------------------------------------------------------------------------------
-
-/**
- * A chart drawn by the worker: the canvas (with its title and description as its text
- * alternative), PNG and SVG downloads, tooltips from hit tests, and a redraw when its width
- * changes. `spec(width)` gives the chart's spec for a width; `onHit(hit)` is called on a click.
- */
-function chartFigure(ctx, { slot, name, spec, onHit, onDrawn }) {
-  const figure = element('figure', undefined, 'chart');
-  figure.dataset.slot = slot;
-  const canvas = element('canvas');
-  canvas.setAttribute('role', 'img');
-  canvas.tabIndex = 0;
-  const description = element('p', undefined, 'visually-hidden');
-  description.id = `${slot}-description`;
-  canvas.setAttribute('aria-describedby', description.id);
-  const tools = element('div', undefined, 'chart-tools');
-  const png = element('button', 'Download PNG', 'secondary');
-  png.type = 'button';
-  png.dataset.export = 'png';
-  const svg = element('button', 'Download SVG', 'secondary');
-  svg.type = 'button';
-  svg.dataset.export = 'svg';
-  tools.append(png, svg);
-  figure.append(tools, canvas, description);
-
-  let lastWidth = 0;
-  const draw = async () => {
-    const width = Math.max(320, Math.floor(figure.clientWidth || figure.parentElement?.clientWidth || 960));
-    lastWidth = width;
-    const session = ctx.current().session;
-    const info = await session.draw(canvas, { slot, ...spec(width) });
-    canvas.setAttribute('aria-label', info.title);
-    description.textContent = info.description;
-    figure.dataset.drawn = 'yes';
-    onDrawn?.(info);
-    return info;
-  };
-  png.addEventListener('click', async () => {
-    const blob = await ctx.current().session.png(slot, 3);
-    download(blob, `driftline-${name}.png`, 'image/png');
-  });
-  svg.addEventListener('click', async () => {
-    const text = await ctx.current().session.svg(slot);
-    download(text, `driftline-${name}.svg`, 'image/svg+xml');
-  });
-
-  const tooltip = document.getElementById('tooltip');
-  let pending = false;
-  const at = (event) => {
-    const box = canvas.getBoundingClientRect();
-    const scale = box.width / (parseFloat(canvas.style.width) || box.width);
-    return [(event.clientX - box.left) / scale, (event.clientY - box.top) / scale];
-  };
-  canvas.addEventListener('pointermove', async (event) => {
-    if (pending) {
-      return;
-    }
-    pending = true;
-    const [x, y] = at(event);
-    try {
-      const hit = await ctx.current().session.hitTest(slot, x, y);
-      if (hit === null) {
-        tooltip.hidden = true;
-        canvas.style.cursor = '';
-      } else {
-        tooltip.textContent = hit.label;
-        tooltip.style.left = `${Math.min(event.clientX + 14, window.innerWidth - 300)}px`;
-        tooltip.style.top = `${event.clientY + 14}px`;
-        tooltip.hidden = false;
-        canvas.style.cursor = onHit ? 'pointer' : '';
-      }
-    } catch {
-      tooltip.hidden = true;
-    } finally {
-      pending = false;
-    }
-  });
-  canvas.addEventListener('pointerleave', () => {
-    tooltip.hidden = true;
-  });
-  if (onHit) {
-    canvas.addEventListener('click', async (event) => {
-      const [x, y] = at(event);
-      const hit = await ctx.current().session.hitTest(slot, x, y);
-      if (hit !== null) {
-        onHit(hit);
-      }
-    });
-  }
-  if (typeof ResizeObserver !== 'undefined') {
-    const redraw = debounce(() => {
-      if (figure.isConnected && Math.abs(figure.clientWidth - lastWidth) > 16) {
-        draw().catch(() => {});
-      }
-    }, 150);
-    new ResizeObserver(redraw).observe(figure);
-  }
-  return { figure, draw, canvas };
-}
-
-// --- Cohort, QI, Timescales ----------------------------------------------------------------
+// --- Cohort ----------------------------------------------------------------------------------
 
 const COHORT_ROWS = 40;
 
@@ -585,71 +806,4 @@ async function renderCohort(container, ctx) {
   });
   container.replaceChildren(heading('Cohort', 'cohort-heading'), intro, tools, chart.figure);
   await chart.draw();
-}
-
-async function renderQi(container, ctx) {
-  container.replaceChildren(
-    heading('QI', 'qi-heading'),
-    element(
-      'p',
-      'Run and XmR charts of the days each child spent in each stage need the stage ' +
-        'statistics, which this build of Driftline does not compute yet.',
-    ),
-  );
-}
-
-async function renderTimescales(container, ctx) {
-  container.replaceChildren(
-    heading('Timescales', 'timescales-heading'),
-    element(
-      'p',
-      'The stages and their targets (Scotland or England) need the stage statistics, which ' +
-        'this build of Driftline does not compute yet.',
-    ),
-  );
-}
-
-// --- Helpers -------------------------------------------------------------------------------
-
-function heading(text, id) {
-  const h = element('h2', text);
-  h.id = id;
-  return h;
-}
-
-/** A scrollable table of text cells. */
-export function dataTable(id, columns, rows, labelledBy) {
-  const table = element('table');
-  table.id = id;
-  const head = element('tr');
-  for (const column of columns) {
-    const th = element('th', column);
-    th.scope = 'col';
-    head.append(th);
-  }
-  table.append(element('thead'), element('tbody'));
-  table.tHead.append(head);
-  for (const cells of rows) {
-    const tr = element('tr');
-    for (const cell of cells) {
-      tr.append(element('td', cell));
-    }
-    table.tBodies[0].append(tr);
-  }
-  const scroll = element('div', undefined, 'table-scroll');
-  scroll.tabIndex = 0;
-  scroll.setAttribute('role', 'region');
-  scroll.setAttribute('aria-labelledby', labelledBy);
-  scroll.append(table);
-  return scroll;
-}
-
-function sourceWords(source) {
-  return source.sheet === null
-    ? `${source.file}, row ${source.row}`
-    : `${source.file}, ${source.sheet}, row ${source.row}`;
-}
-
-function safeName(text) {
-  return text.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'child';
 }

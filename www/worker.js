@@ -13,7 +13,7 @@
 
 /* handler:begin (.ci/dist.mjs inlines this file into the single-file build) */
 (() => {
-  const { Session, preview } = wasm_bindgen;
+  const { Session, preview, checkProfile, builtInProfile, milestones } = wasm_bindgen;
   let ready = null;
   /** The files of the current load, kept to re-run it with other options. */
   let files = null;
@@ -31,7 +31,15 @@
     'child',
     'chronologyCsv',
     'findChild',
+    'profile',
+    'stages',
+    'stagesCsv',
+    'stageRowsCsv',
+    'qiCsv',
   ]);
+
+  /** Functions that need no loaded data, and nothing else. */
+  const FUNCTIONS = { checkProfile, builtInProfile, milestones };
 
   const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
@@ -89,6 +97,19 @@
       replaceSession(next);
       progress(message.id, 'preparing');
       return session.summary();
+    },
+    async setProfile(message) {
+      if (session === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      return session.setProfile(message.profile);
+    },
+    async call(message) {
+      await ready;
+      if (!Object.hasOwn(FUNCTIONS, message.name)) {
+        throw new Error(`Unknown function ${message.name}.`);
+      }
+      return FUNCTIONS[message.name](...message.args);
     },
     async preview(message) {
       await ready;

@@ -2,11 +2,12 @@
 //! refuses what is not a spreadsheet with one plain-English message, and checks the resource
 //! limits before any expensive work (zip entries' uncompressed sizes, sheet cell counts).
 
+use super::guard::{self, Budget};
 use super::sheet::SheetData;
 use super::text::{self, Encoding};
-use super::Limits;
+use super::{xls_clean, Limits};
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use calamine::{Data, Range, Reader, SheetType, SheetVisible};
+use calamine::{Data, DataRef, Range, Reader, SheetType, SheetVisible};
 use std::borrow::Cow;
 use std::io::Cursor;
 
@@ -37,6 +38,8 @@ pub struct Sheet<'a> {
     pub name: Option<String>,
     pub hidden: bool,
     pub data: SheetData<'a>,
+    /// Problems found while opening the sheet that do not stop it being read.
+    pub notes: Vec<Diagnostic>,
 }
 
 /// A decoded text file (kept alive while its sheet borrows it).
@@ -65,23 +68,34 @@ pub fn detect(bytes: &[u8]) -> Result<Format, Box<Diagnostic>> {
         }
         return Ok(Format::Xls);
     }
+    // Excel 2, 3 and 4 wrote a bare BIFF stream (no compound-file container): a BOF record
+    // first (type 0x0009, 0x0209 or 0x0409; 4 or 6 bytes long) naming a sheet, chart, macro
+    // sheet or workbook.
+    if let [0x09, 0x00 | 0x02 | 0x04, 4 | 6, 0x00, _, _, 0x00 | 0x10 | 0x20 | 0x40, 0x00 | 0x01, ..] =
+        bytes
+    {
+        return Err(fatal(
+            Code::UnsupportedFormat,
+            "This is a very old Excel file (Excel 4 or earlier) that Driftline cannot read. Open it in Excel or LibreOffice and save it as .xlsx, then load the saved file.",
+        ));
+    }
     let head = &bytes[..bytes.len().min(2048)];
     let head_text = String::from_utf8_lossy(head).to_ascii_lowercase();
     let trimmed = head_text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    // XML first: an Excel 2003 XML spreadsheet has a `<Table>` element, which is not HTML.
+    let xhtml = trimmed.contains("<html") || trimmed.contains("<!doctype html");
+    if trimmed.starts_with("<?xml") && !xhtml {
+        return Err(fatal(
+            Code::NotASpreadsheet,
+            "This file is XML, not a spreadsheet Driftline can read (XML Spreadsheet 2003 files included). Open it in Excel and save it as .xlsx or CSV, then load the saved file.",
+        ));
+    }
     if trimmed.starts_with('<')
-        && (trimmed.contains("<html")
-            || trimmed.contains("<table")
-            || trimmed.contains("<!doctype"))
+        && (xhtml || trimmed.contains("<table") || trimmed.contains("<!doctype"))
     {
         return Err(fatal(
             Code::NotASpreadsheet,
             "This file is a web page (HTML), not a spreadsheet, although its name may end in .xls: some case-management systems export reports this way. Open it in Excel and use File › Save As › Excel Workbook (.xlsx) or CSV, then load the saved file.",
-        ));
-    }
-    if trimmed.starts_with("<?xml") {
-        return Err(fatal(
-            Code::NotASpreadsheet,
-            "This file is XML, not a spreadsheet Driftline can read (XML Spreadsheet 2003 files included). Open it in Excel and save it as .xlsx or CSV, then load the saved file.",
         ));
     }
     if bytes.starts_with(b"%PDF") {
@@ -100,29 +114,47 @@ pub fn open_workbook<'a>(
     format: Format,
     limits: &Limits,
 ) -> Result<(Format, Vec<Sheet<'a>>), Box<Diagnostic>> {
-    let format = if format == Format::Xlsx {
-        zip_kind(bytes, limits)?
-    } else {
-        format
+    // Every zip goes through `zip_kind`: it holds the zip-bomb and .ods checks.
+    let format = match format {
+        Format::Xlsx | Format::Xlsb | Format::Ods => zip_kind(bytes, limits)?,
+        _ => format,
     };
     let cursor = Cursor::new(bytes);
+    let mut budget = Budget::new(limits);
     let (sheets, is_1904) = match format {
         Format::Xlsx => {
             let mut wb = calamine::Xlsx::new(cursor).map_err(|e| workbook_error(&e.to_string()))?;
             let is_1904 = wb.has_1904_epoch();
-            (read_sheets(&mut wb, limits)?, is_1904)
+            let mut sheets = Vec::new();
+            for (name, hidden) in worksheets(&wb) {
+                let mut cells = wb
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| sheet_error(&name, &e))?;
+                let range = read_streamed(&name, || cells.next_cell(), &mut budget)?;
+                sheets.push((name, hidden, range));
+            }
+            (sheets, is_1904)
         }
+        // calamine's .xlsb reader indexes records without checking their length (a 3-byte
+        // shared-strings part made it panic) and sizes buffers from lengths in the file.
+        // .xlsb is rare in exports; it is refused with what to do rather than guarded.
         Format::Xlsb => {
-            let mut wb = calamine::Xlsb::new(cursor).map_err(|e| workbook_error(&e.to_string()))?;
-            let is_1904 = wb.has_1904_epoch();
-            (read_sheets(&mut wb, limits)?, is_1904)
+            return Err(fatal(
+                Code::UnsupportedFormat,
+                "This is an Excel binary workbook (.xlsb), which Driftline does not read. Open it in Excel, use File › Save As › Excel Workbook (.xlsx), and load the saved file.",
+            ))
         }
         Format::Xls => {
-            let mut wb = calamine::Xls::new(cursor).map_err(|e| xls_error(&e))?;
+            // calamine reads the whole .xls at once and trusts it: it reads a rebuilt copy
+            // holding only checked records (see `xls_clean`).
+            let cleaned = xls_clean::clean(bytes, limits)?;
+            let mut wb =
+                calamine::Xls::new(Cursor::new(cleaned.as_slice())).map_err(|e| xls_error(&e))?;
             let is_1904 = wb.has_1904_epoch();
             (read_sheets(&mut wb, limits)?, is_1904)
         }
         Format::Ods => {
+            // Checked by `guard::check_ods` when the zip was opened.
             let mut wb = calamine::Ods::new(cursor).map_err(|e| workbook_error(&e.to_string()))?;
             (read_sheets(&mut wb, limits)?, false)
         }
@@ -134,6 +166,7 @@ pub fn open_workbook<'a>(
             name: Some(name),
             hidden,
             data: SheetData::Range { range, is_1904 },
+            notes: Vec::new(),
         })
         .collect();
     Ok((format, sheets))
@@ -160,41 +193,100 @@ pub fn decode_text(bytes: &[u8]) -> Result<Decoded<'_>, Box<Diagnostic>> {
 
 type RawSheet = (String, bool, Range<Data>);
 
+/// Reads every worksheet of a workbook that calamine has already read in full (.xls, .ods),
+/// after the guards have counted what it would cost.
 fn read_sheets<RS, R>(wb: &mut R, limits: &Limits) -> Result<Vec<RawSheet>, Box<Diagnostic>>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
     R::Error: std::fmt::Display,
 {
-    let metas: Vec<_> = wb.sheets_metadata().to_vec();
+    let mut budget = Budget::new(limits);
     let mut out = Vec::new();
-    for meta in metas {
-        if meta.typ != SheetType::WorkSheet {
-            continue;
-        }
-        let range = wb.worksheet_range(&meta.name).map_err(|e| {
-            fatal(
+    for (name, hidden) in worksheets(wb) {
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| sheet_error(&name, &e))?;
+        budget.add_area(range.start().zip(range.end()), Some(&name))?;
+        out.push((name, hidden, range));
+    }
+    Ok(out)
+}
+
+/// The worksheets of a workbook (chart sheets and the like left out), with whether each is
+/// hidden.
+fn worksheets<RS, R: Reader<RS>>(wb: &R) -> Vec<(String, bool)>
+where
+    RS: std::io::Read + std::io::Seek,
+{
+    wb.sheets_metadata()
+        .iter()
+        .filter(|m| m.typ == SheetType::WorkSheet)
+        .map(|m| (m.name.clone(), m.visible != SheetVisible::Visible))
+        .collect()
+}
+
+/// The last row and column of Excel's grid (0-based): 1,048,576 rows × 16,384 columns.
+const LAST_ROW: u32 = 1_048_575;
+const LAST_COLUMN: u32 = 16_383;
+
+/// Reads a sheet cell by cell (xlsx and xlsb are streamed), counting against the budget as it
+/// goes, and lays it out only once its size is known to be within the limits. calamine's own
+/// `worksheet_range` lays out the rectangle from the first to the last cell whatever its size:
+/// one stray value in cell XFD1048576 made it ask for 17 billion cells (found by
+/// `tests/fixtures/bad/sparse_huge_range.xlsx`; the process aborted).
+fn read_streamed<'a, E: std::fmt::Display>(
+    sheet: &str,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
+    budget: &mut Budget<'_>,
+) -> Result<Range<Data>, Box<Diagnostic>> {
+    let mut cells: Vec<calamine::Cell<Data>> = Vec::new();
+    let mut bounds: Option<((u32, u32), (u32, u32))> = None;
+    loop {
+        let cell = match next() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => return Err(sheet_error(sheet, &e)),
+        };
+        let value = cell.get_value();
+        let text = match value {
+            DataRef::Empty => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len(),
+            DataRef::SharedString(s) => s.len(),
+            _ => 0,
+        };
+        let (r, c) = cell.get_position();
+        if r > LAST_ROW || c > LAST_COLUMN {
+            return Err(fatal(
                 Code::CorruptWorkbook,
                 format!(
-                    "The sheet \"{}\" could not be read: the workbook looks damaged ({e}). Open it in Excel, save a new copy and load that.",
-                    meta.name
-                ),
-            )
-        })?;
-        let (h, w) = range.get_size();
-        let cells = h as u64 * w as u64;
-        if cells > limits.max_cells {
-            return Err(fatal(
-                Code::TooLarge,
-                format!(
-                    "The sheet \"{}\" has {h} rows × {w} columns ({cells} cells), more than the limit of {} cells. Remove unused columns or rows, or split the file.",
-                    meta.name, limits.max_cells
+                    "The sheet \"{sheet}\" has a value in cell {}, beyond the last row or column a spreadsheet can have, so the workbook is damaged or was not written by a spreadsheet program. Open it in Excel, save a new copy and load that.",
+                    guard::cell_name(r, c)
                 ),
             ));
         }
-        out.push((meta.name, meta.visible != SheetVisible::Visible, range));
+        budget.add_cells(1)?;
+        budget.add_text(text as u64, "text cells")?;
+        bounds = Some(match bounds {
+            None => ((r, c), (r, c)),
+            Some(((r0, c0), (r1, c1))) => ((r0.min(r), c0.min(c)), (r1.max(r), c1.max(c))),
+        });
+        cells.push(calamine::Cell::new((r, c), Data::from(value.clone())));
     }
-    Ok(out)
+    budget.add_area(bounds, Some(sheet))?;
+    Ok(Range::from_sparse(cells))
+}
+
+fn sheet_error(sheet: &str, e: &dyn std::fmt::Display) -> Box<Diagnostic> {
+    if let Some(d) = xml_entity_error(&e.to_string()) {
+        return d;
+    }
+    fatal(
+        Code::CorruptWorkbook,
+        format!(
+            "The sheet \"{sheet}\" could not be read: the workbook looks damaged ({e}). Open it in Excel, save a new copy and load that."
+        ),
+    )
 }
 
 /// Looks inside a zip: which workbook format it is, and whether it would decompress to more
@@ -224,7 +316,7 @@ fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<Format, Box<Diagnostic>> {
                     Code::TooLarge,
                     format!(
                         "The workbook would expand to more than {} MB when opened (it is {} KB on disk): it is too large for a browser tab, or it is built to exhaust memory (a \"zip bomb\"). Nothing was read.",
-                        limits.max_uncompressed_bytes / 1_000_000,
+                        guard::mb(limits.max_uncompressed_bytes),
                         bytes.len() / 1024
                     ),
                 ));
@@ -232,11 +324,24 @@ fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<Format, Box<Diagnostic>> {
         }
     }
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    // An xlsx's shared strings are all held in memory as soon as it is opened. calamine
+    // finds them next to the workbook part, wherever the package puts it, matching names
+    // without regard to case: every such entry is checked.
+    let shared: Vec<String> = names
+        .iter()
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .cloned()
+        .collect();
+    for name in shared {
+        guard::check_shared_strings(&mut archive, &name, limits)?;
+    }
     if has("xl/workbook.xml") {
         Ok(Format::Xlsx)
     } else if has("xl/workbook.bin") {
         Ok(Format::Xlsb)
     } else if has("content.xml") {
+        // calamine expands every sheet of an .ods as soon as it is opened: count first.
+        guard::check_ods(&mut archive, limits)?;
         Ok(Format::Ods)
     } else if has("word/document.xml") {
         Err(fatal(
@@ -252,6 +357,9 @@ fn zip_kind(bytes: &[u8], limits: &Limits) -> Result<Format, Box<Diagnostic>> {
 }
 
 fn workbook_error(detail: &str) -> Box<Diagnostic> {
+    if let Some(d) = xml_entity_error(detail) {
+        return d;
+    }
     if detail.contains("password") {
         return fatal(
             Code::EncryptedWorkbook,
@@ -262,6 +370,27 @@ fn workbook_error(detail: &str) -> Box<Diagnostic> {
         Code::CorruptWorkbook,
         format!("The workbook could not be opened: it looks damaged ({detail}). Open it in Excel, save a new copy and load that."),
     )
+}
+
+/// Plain messages for two attacks the readers stop by themselves. Spreadsheets never define
+/// their own XML entities; a file that does is built to expand (the "billion laughs" attack).
+/// The XML reader does not expand them: it stops. And a zip entry that expands past its
+/// declared size is stopped by the zip reader.
+fn xml_entity_error(detail: &str) -> Option<Box<Diagnostic>> {
+    if detail.contains("larger than its declared uncompressed size") {
+        // The zip reader stops an entry that expands past the size the zip's directory
+        // declares (a zip bomb that lies about its sizes): say so plainly.
+        return Some(fatal(
+            Code::CorruptWorkbook,
+            "The workbook could not be read: part of it expands to more than the zip archive says it should (it is damaged, or built to exhaust memory: a \"zip bomb\"). Reading stopped there and nothing was read. Open it in Excel, save a new copy and load that.",
+        ));
+    }
+    detail.contains("unrecognized entity").then(|| {
+        fatal(
+            Code::CorruptWorkbook,
+            "The workbook could not be read: its XML uses entity definitions, which spreadsheet programs never write (it is damaged, or built to expand to an enormous size when read). Nothing was read. Open it in Excel, save a new copy and load that.",
+        )
+    })
 }
 
 fn xls_error(e: &calamine::XlsError) -> Box<Diagnostic> {

@@ -423,7 +423,20 @@ pub fn head_rows(data: &SheetData<'_>, n: usize) -> Vec<(u32, Vec<String>)> {
 /// Maps header texts to fields for a given table kind. Each field is used at most once (the
 /// leftmost matching column wins).
 pub fn map_columns(kind: TableKind, headers: &[String]) -> Vec<Option<Field>> {
-    let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+    // No header Driftline knows is anywhere near this long; a longer cell (a 10 MB note in
+    // the first rows) is not normalised at all, which kept header search from walking it
+    // for every row and table kind (found by `tests/fixtures/bad/cell_10mb.xlsx`).
+    const LONGEST_HEADER: usize = 256;
+    let normalised: Vec<String> = headers
+        .iter()
+        .map(|h| {
+            if h.len() > LONGEST_HEADER {
+                String::new()
+            } else {
+                normalise(h)
+            }
+        })
+        .collect();
     let mut columns = vec![None; headers.len()];
     for &field in kind.fields() {
         let synonyms = field.synonyms(kind);

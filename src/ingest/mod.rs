@@ -6,6 +6,7 @@
 //! statistics.
 
 pub mod file;
+pub mod guard;
 pub mod header;
 pub mod labels;
 pub mod mapping;
@@ -15,6 +16,7 @@ pub mod sheet;
 pub mod ssda903;
 pub mod template;
 pub mod text;
+pub mod xls_clean;
 
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::error::Error;
@@ -37,23 +39,56 @@ pub struct InputFile<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Resource limits with defaults that fit a browser tab.
+/// Resource limits with defaults that fit a browser tab. Every limit is checked before the
+/// memory it protects is allocated (or, for a streamed sheet, as it is read), and a file over
+/// a limit is refused with one message naming the limit and what to do.
+///
+/// The defaults are sized for the browser: wasm32 memory cannot exceed 4 GB, and a tab is
+/// often stopped well before that (2–4 GB in practice, less on a council laptop with 8 GB of
+/// RAM). The file's bytes are held twice (in JavaScript and in wasm memory), and a workbook
+/// sheet is laid out as a dense rectangle of cells at about 24 bytes a cell in wasm32 (32
+/// natively), after a sparse list of its values at about 32 bytes a value. So the defaults
+/// add up to roughly 256 MB (file) + 16 M × 56 B ≈ 900 MB (cells at the peak of laying out a
+/// sheet) + 256 MB (text) + 256 MB (an xlsx's shared strings): under 2 GB at worst, while a
+/// 1,000,000-row table of 16 columns still loads.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Limits {
-    /// Largest accepted file, in bytes.
+    /// Largest accepted file, in bytes (default 256 MiB).
     pub max_file_bytes: u64,
-    /// Largest total uncompressed size of a workbook's zip entries, in bytes.
+    /// Largest total uncompressed size of a workbook's zip entries, in bytes, as declared in
+    /// the zip's directory (default 1 GiB). The zip reader stops any entry that expands past
+    /// its declared size, so this bounds the XML parsed even when the declared sizes lie.
     pub max_uncompressed_bytes: u64,
-    /// Most cells (rows × columns of the used range) in one sheet.
+    /// Most cells in one workbook, all sheets together (default 16,000,000): both the cells
+    /// with values and the dense rectangle each sheet is laid out in, from its first to its
+    /// last used cell. A CSV file is read row by row straight from its bytes, so
+    /// `max_file_bytes` bounds it instead.
     pub max_cells: u64,
+    /// Most bytes of cell text in one workbook, all sheets together, counting every copy (a
+    /// long shared string used in many cells is counted each time), and the largest
+    /// shared-strings part of an xlsx (default 256 MiB).
+    pub max_text_bytes: u64,
+    /// Longest cell Driftline reads, in characters (default 32,767: Excel's own limit). Longer
+    /// cells are cut to this length with a warning.
+    pub max_cell_chars: usize,
+    /// Most row-level problems (rejected rows, and warnings about rows) listed one by one in
+    /// a report, for reading the files and again for the data-quality checks (default
+    /// 10,000; 0: no limit). The rest are counted, one note per code, and the row counts stay
+    /// exact. Each listed problem costs about 400 bytes: without a cap, a file whose every
+    /// row is wrong needed 18 times its own size in messages.
+    pub max_listed_problems: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_file_bytes: 512 * 1024 * 1024,
+            max_file_bytes: 256 * 1024 * 1024,
             max_uncompressed_bytes: 1024 * 1024 * 1024,
-            max_cells: 50_000_000,
+            max_cells: 16_000_000,
+            max_text_bytes: 256 * 1024 * 1024,
+            max_cell_chars: 32_767,
+            max_listed_problems: crate::diagnostics::DEFAULT_MAX_LISTED,
         }
     }
 }
@@ -82,6 +117,8 @@ pub fn load(
         &mapping.labels.event,
     );
     let mut sink = Sink::new(labels);
+    sink.max_cell_chars = limits.max_cell_chars;
+    sink.listing = crate::diagnostics::Listing::new(limits.max_listed_problems);
     let mut summary = InputSummary::default();
     let mut ssda903_rows = ssda903::Collector::default();
     for file in files {
@@ -132,6 +169,7 @@ pub fn load(
         })
         .collect();
     summary.diagnostics = sink.diagnostics;
+    summary.diagnostics.extend(sink.listing.summaries());
     for t in &summary.tables {
         summary.rows_read += t.rows_read;
         summary.rows_used += t.rows_used;
@@ -153,6 +191,7 @@ fn load_file(
         Err(d) => return sink.diagnostics.push(d.file(file.name)),
     };
     for sheet in &sheets {
+        sink.diagnostics.extend(sheet.notes.iter().cloned());
         // SSDA903 tables are recognised by their exact columns, unless the user mapped the sheet.
         if mapping
             .table_for(file.name, sheet.name.as_deref())
@@ -191,8 +230,8 @@ fn open_file<'a>(
             Code::TooLarge,
             format!(
                 "The file is {} MB, more than the limit of {} MB. Split it, or remove columns and rows that are not needed.",
-                file.bytes.len() / 1_000_000,
-                limits.max_file_bytes / 1_000_000
+                guard::mb(file.bytes.len() as u64),
+                guard::mb(limits.max_file_bytes)
             ),
         )));
     }
@@ -212,6 +251,19 @@ fn open_file<'a>(
             b'\t' => "tab".to_string(),
             d => (d as char).to_string(),
         });
+        // A quote mark that never closes makes the rest of the file one cell: say so.
+        let notes = text::unclosed_quote_row(&decoded.text, dialect)
+            .map(|row| {
+                Diagnostic::new(
+                    Severity::Warning,
+                    Code::UnclosedQuote,
+                    format!("A quote mark (\") in row {row} is never closed, so everything from there to the end of the file was read as part of one cell: the rows after row {row} are not in the data. Open the file in a text editor, remove or close the stray quote mark in row {row}, and load the file again."),
+                )
+                .file(file.name)
+                .row(row)
+            })
+            .into_iter()
+            .collect();
         vec![Sheet {
             name: None,
             hidden: false,
@@ -219,6 +271,7 @@ fn open_file<'a>(
                 text: decoded.text,
                 dialect,
             },
+            notes,
         }]
     } else {
         let (format, sheets) = file::open_workbook(file.bytes, format, limits)?;

@@ -70,7 +70,7 @@ pub fn preview(files: &[InputFile<'_>], mapping: Option<&Mapping>, limits: &Limi
                 sheets: sheets
                     .iter()
                     .map(|sheet| {
-                        let mut notes = Vec::new();
+                        let mut notes = sheet.notes.clone();
                         let table = resolve_table(file.name, sheet, mapping, &mut notes)
                             .map(|r| table_preview(&r));
                         let rows = header::head_rows(&sheet.data, PREVIEW_ROWS)

@@ -155,7 +155,10 @@ impl SheetData<'_> {
                 for (i, row) in range.rows().enumerate() {
                     cells.clear();
                     cells.extend(row.iter().map(cell));
-                    if !f(first_row + i as u32 + 1, &cells) {
+                    // Saturating: a row number past u32 cannot be shown anyway (the loaders
+                    // refuse cells beyond Excel's last row before this).
+                    let row = first_row.saturating_add(i as u32).saturating_add(1);
+                    if !f(row, &cells) {
                         break;
                     }
                 }

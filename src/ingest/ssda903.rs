@@ -196,7 +196,7 @@ pub fn read_sheet(
         };
         if let Err(d) = reader.read(table, collector, sink) {
             rejected += 1;
-            sink.diagnostics.push(*d);
+            sink.row_problem(*d);
         }
         true
     });
@@ -320,17 +320,7 @@ impl RowReader<'_> {
         let source = self.source();
         match table {
             Table903::Header => {
-                // An unreadable DOB does not lose the child: it is reported and left out.
-                let dob = match self.date("dob", &child) {
-                    Ok(d) => d,
-                    Err(mut d) => {
-                        d.severity = Severity::Warning;
-                        d.message
-                            .push_str(" The child is kept without a date of birth.");
-                        sink.diagnostics.push(*d);
-                        None
-                    }
-                };
+                let dob = sink.date_of_birth(self.date("dob", &child));
                 let sex = self.text("sex").map(|s| {
                     sink.intern(match s.as_str() {
                         "1" => "Male",
@@ -542,7 +532,7 @@ const KNOWN_REC: [&str; 27] = [
 impl Builder<'_> {
     fn warn(&mut self, code: Code, src: SourceRow, child: &str, column: &str, message: String) {
         let (file, sheet) = (self.locate)(src);
-        self.sink.diagnostics.push(
+        self.sink.row_problem(
             Diagnostic::new(Severity::Warning, code, message)
                 .file(file)
                 .sheet(sheet)

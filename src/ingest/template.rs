@@ -5,7 +5,7 @@ use super::header::{Field, Recognised, TableKind};
 use super::labels::LabelReader;
 use super::sheet::{column_letters, Cell, SheetData};
 use crate::date::DateError;
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{shorten, Code, Diagnostic, Listing, Severity, QUOTE_CHARS};
 use crate::model::{
     ChildRecord, EventRecord, LegalRecord, PlacementRecord, Records, SourceRow, Text,
 };
@@ -19,6 +19,11 @@ pub struct Sink {
     pub records: Records,
     pub diagnostics: Vec<Diagnostic>,
     pub labels: LabelReader,
+    /// Longer cells are cut to this many characters, with a warning (0: no limit). See
+    /// [`super::Limits::max_cell_chars`].
+    pub max_cell_chars: usize,
+    /// Caps the row-level problems listed (see [`super::Limits::max_listed_problems`]).
+    pub listing: Listing,
     interner: FxHashSet<Text>,
     /// The last child id interned: consecutive rows usually repeat it.
     last_child: Option<Text>,
@@ -28,8 +33,15 @@ impl Sink {
     pub fn new(labels: LabelReader) -> Self {
         Sink {
             labels,
+            max_cell_chars: super::Limits::default().max_cell_chars,
+            listing: Listing::new(crate::diagnostics::DEFAULT_MAX_LISTED),
             ..Default::default()
         }
+    }
+
+    /// Records a problem with one row, within the listing cap.
+    pub fn row_problem(&mut self, d: Diagnostic) {
+        self.listing.push(&mut self.diagnostics, d);
     }
 
     /// Returns shared text equal to `s`, allocating only the first time it is seen.
@@ -40,6 +52,24 @@ impl Sink {
                 let t: Text = Text::from(s);
                 self.interner.insert(t.clone());
                 t
+            }
+        }
+    }
+
+    /// A date of birth, or `None` with a warning when it could not be read: an unreadable date
+    /// of birth does not lose the child, whose row is used without it.
+    pub fn date_of_birth(
+        &mut self,
+        read: Result<Option<NaiveDate>, Box<Diagnostic>>,
+    ) -> Option<NaiveDate> {
+        match read {
+            Ok(d) => d,
+            Err(mut d) => {
+                d.severity = Severity::Warning;
+                d.message
+                    .push_str(" The child is kept without a date of birth.");
+                self.row_problem(*d);
+                None
             }
         }
     }
@@ -87,20 +117,59 @@ pub fn read_table(
         counts: Counts::default(),
         month_first: BTreeMap::new(),
     };
+    let cap = sink.max_cell_chars;
+    // (cells cut, first row, first column) of cells longer than `cap`.
+    let mut cut: Option<(u64, u32, usize)> = None;
     data.for_each_row(&mut |row, cells| {
         if row <= table.header_row || cells.iter().all(Cell::is_blank) {
             return true;
         }
+        // A cell longer than Excel allows (a 10 MB note in a CSV) is cut before it is copied
+        // into records and messages.
+        let capped: Vec<Cell<'_>>;
+        let cells = if cap > 0 && cells.iter().any(|c| long_text(c, cap).is_some()) {
+            capped = cells
+                .iter()
+                .enumerate()
+                .map(|(col, c)| match long_text(c, cap) {
+                    Some(short) => {
+                        let entry = cut.get_or_insert((0, row, col));
+                        entry.0 += 1;
+                        Cell::Text(short)
+                    }
+                    None => *c,
+                })
+                .collect();
+            &capped[..]
+        } else {
+            cells
+        };
         reader.counts.read += 1;
         match reader.row(row, cells, sink) {
             Ok(()) => reader.counts.used += 1,
             Err(d) => {
                 reader.counts.rejected += 1;
-                sink.diagnostics.push(*d);
+                sink.row_problem(*d);
             }
         }
         true
     });
+    if let Some((n, row, col)) = cut {
+        let column = reader.column_name(col);
+        sink.diagnostics.push(
+            Diagnostic::new(
+                Severity::Warning,
+                Code::CellTruncated,
+                format!(
+                    "{n} cell(s) are longer than {cap} characters (Excel's own limit for one cell) and were cut to that length, the first in row {row}, column \"{column}\". Check the export: such long cells usually mean a column of notes, or a stray quote mark that joined many lines into one cell."
+                ),
+            )
+            .file(ctx.file)
+            .sheet(ctx.sheet)
+            .row(row)
+            .column(column),
+        );
+    }
     for (col, (n, example)) in std::mem::take(&mut reader.month_first) {
         let column = reader.column_name(col);
         sink.diagnostics.push(
@@ -108,7 +177,8 @@ pub fn read_table(
                 Severity::Warning,
                 Code::MonthFirstColumn,
                 format!(
-                    "{n} date(s) in column \"{column}\" only make sense month-first (for example \"{example}\"). Driftline reads dates day-first and never swaps them silently, so those rows were rejected. If the column was exported month-first, export it again as dd/mm/yyyy or yyyy-mm-dd."
+                    "{n} date(s) in column \"{column}\" only make sense month-first (for example \"{}\"). Driftline reads dates day-first and never swaps them silently, so those rows were rejected. If the column was exported month-first, export it again as dd/mm/yyyy or yyyy-mm-dd.",
+                    shorten(&example, QUOTE_CHARS)
                 ),
             )
             .file(ctx.file)
@@ -178,6 +248,18 @@ impl RowReader<'_> {
         why: &str,
     ) -> Result<std::borrow::Cow<'c, str>, Box<Diagnostic>> {
         let col = self.table.column_of(field).unwrap_or(0);
+        if let Some((col, Cell::Error(e))) = self.cell(cells, field) {
+            return Err(self.reject(
+                row,
+                col,
+                Code::InvalidValue,
+                child,
+                format!(
+                    "The {} is the spreadsheet error {e} (a formula that could not be worked out), not a value; {why}",
+                    field.id().replace('_', " ")
+                ),
+            ));
+        }
         self.text(cells, field).ok_or_else(|| {
             self.reject(
                 row,
@@ -203,6 +285,18 @@ impl RowReader<'_> {
         if cell.is_blank() {
             return Ok(None);
         }
+        if let Cell::Error(e) = cell {
+            return Err(self.reject(
+                row,
+                col,
+                Code::InvalidDate,
+                child,
+                format!(
+                    "The {} is the spreadsheet error {e} (a formula that could not be worked out), not a date. Fix the formula in the spreadsheet, or type the date.",
+                    field.id().replace('_', " ")
+                ),
+            ));
+        }
         match cell.date(self.is_1904) {
             Ok(d) => Ok(Some(d)),
             Err(e) => {
@@ -220,7 +314,11 @@ impl RowReader<'_> {
                     col,
                     code,
                     child,
-                    format!("The {} \"{shown}\" {e}.", field.id().replace('_', " ")),
+                    format!(
+                        "The {} \"{}\" {e}.",
+                        field.id().replace('_', " "),
+                        shorten(&shown, QUOTE_CHARS)
+                    ),
                 ))
             }
         }
@@ -370,18 +468,8 @@ impl RowReader<'_> {
         child_id: Text,
         sink: &mut Sink,
     ) -> RowResult {
-        // An unreadable date of birth does not lose the child: the row is used without it
-        // and the problem is reported.
-        let date_of_birth = match self.date(row, cells, Field::DateOfBirth, Some(&child_id)) {
-            Ok(d) => d,
-            Err(mut d) => {
-                d.severity = Severity::Warning;
-                d.message
-                    .push_str(" The child is kept without a date of birth.");
-                sink.diagnostics.push(*d);
-                None
-            }
-        };
+        let date_of_birth =
+            sink.date_of_birth(self.date(row, cells, Field::DateOfBirth, Some(&child_id)));
         let sex = self
             .text(cells, Field::Sex)
             .map(|s| sink.intern(normalise_sex(&s)));
@@ -413,6 +501,17 @@ impl RowReader<'_> {
             source: self.source(row),
         });
         Ok(())
+    }
+}
+
+/// The text of a text cell longer than `cap` characters, cut to `cap`.
+fn long_text<'c>(cell: &Cell<'c>, cap: usize) -> Option<&'c str> {
+    match *cell {
+        // Bytes are at least characters: only long texts are walked.
+        Cell::Text(s) | Cell::IsoDate(s) if s.len() > cap => {
+            s.char_indices().nth(cap).map(|(at, _)| &s[..at])
+        }
+        _ => None,
     }
 }
 

@@ -212,6 +212,48 @@ fn count_outside_quotes(line: &str, delim: u8) -> usize {
     n
 }
 
+/// Line breaks as the csv reader sees them: `\n`, `\r\n`, and a lone `\r` (old Mac files, and
+/// files edited in several programs, mix them). Counting `\n` alone put rows after a lone `\r`
+/// one row too high in messages (found by `tests/fixtures/bad/csv_mixed_line_endings.csv`).
+fn line_breaks(bytes: &[u8]) -> u32 {
+    let mut n = 0u32;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            n = n.saturating_add(1);
+        }
+    }
+    n
+}
+
+/// The row where a quote mark opens and never closes, if one does: then the csv reader reads
+/// everything from there to the end of the file as one field. Detected as an odd number of
+/// quote marks in the file and a last record holding a line break (a lone quote inside an
+/// unquoted field, as in `5" bed`, is read literally and leaves the records intact).
+pub fn unclosed_quote_row(text: &str, dialect: Dialect) -> Option<u32> {
+    if text
+        .bytes()
+        .filter(|&b| b == b'"')
+        .count()
+        .is_multiple_of(2)
+    {
+        return None;
+    }
+    let mut last = None;
+    for_each_record(text, dialect, &mut |row, fields| {
+        last = Some((
+            row,
+            fields
+                .iter()
+                .any(|f| matches!(f, Cell::Text(t) if t.contains(['\n', '\r']))),
+        ));
+        true
+    });
+    match last {
+        Some((row, true)) => Some(row),
+        _ => None,
+    }
+}
+
 /// Calls `f` with each record's user-visible row number and its fields, until `f` returns
 /// `false`. Row numbers are line numbers as Excel shows them (the `sep=` line excluded).
 pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Cell<'_>]) -> bool) {
@@ -239,10 +281,7 @@ pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Ce
             start += 1;
         }
         if start > counted_to {
-            line += bytes[counted_to..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u32;
+            line = line.saturating_add(line_breaks(&bytes[counted_to..start]));
             counted_to = start;
         }
         let row = if dialect.sep_line {

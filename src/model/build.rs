@@ -9,7 +9,9 @@ use super::{
     CarePeriod, Child, Dataset, Event, LegalCategory, LegalSpell, Milestone, Placement,
     PlacementCategory, SourceRow, Text,
 };
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{
+    shorten, Code, Diagnostic, Listing, Severity, DEFAULT_MAX_LISTED, QUOTE_CHARS,
+};
 use chrono::{Days, NaiveDate};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
@@ -89,12 +91,25 @@ pub fn build_children(
     as_at: NaiveDate,
     locate: Locate<'_>,
 ) -> (Dataset, Vec<Diagnostic>) {
+    build_children_listing(records, as_at, locate, DEFAULT_MAX_LISTED)
+}
+
+/// [`build_children`], listing at most `max_listed` data-quality problems one by one (0: no
+/// limit); the rest are counted in one note per code.
+pub fn build_children_listing(
+    records: Records,
+    as_at: NaiveDate,
+    locate: Locate<'_>,
+    max_listed: usize,
+) -> (Dataset, Vec<Diagnostic>) {
     let mut out = Builder {
         as_at,
         locate,
         diagnostics: Vec::new(),
+        listing: Listing::new(max_listed),
     };
     let dataset = out.build(records);
+    out.diagnostics.extend(out.listing.summaries());
     (dataset, out.diagnostics)
 }
 
@@ -102,6 +117,7 @@ struct Builder<'a> {
     as_at: NaiveDate,
     locate: Locate<'a>,
     diagnostics: Vec<Diagnostic>,
+    listing: Listing,
 }
 
 #[derive(Default)]
@@ -130,7 +146,7 @@ impl Builder<'_> {
             let (file, sheet) = (self.locate)(src);
             d = d.file(file).sheet(sheet).row(src.row);
         }
-        self.diagnostics.push(d);
+        self.listing.push(&mut self.diagnostics, d);
     }
 
     fn build(&mut self, records: Records) -> Dataset {
@@ -269,7 +285,7 @@ impl Builder<'_> {
                     &id,
                     format!(
                         "The event \"{}\" is dated {}, after the \"as at\" date {}.",
-                        e.label,
+                        shorten(&e.label, QUOTE_CHARS),
                         fmt_date(e.date),
                         fmt_date(self.as_at)
                     ),
@@ -283,7 +299,7 @@ impl Builder<'_> {
                         &id,
                         format!(
                             "The event \"{}\" is dated {}, before the child's date of birth {}.",
-                            e.label,
+                            shorten(&e.label, QUOTE_CHARS),
                             fmt_date(e.date),
                             fmt_date(dob)
                         ),
@@ -439,7 +455,7 @@ impl Builder<'_> {
                         "This placement starts on {} while the placement from {} ({}, row {}) is still running, {prev_desc}.",
                         fmt_date(p.start),
                         fmt_date(prev.start),
-                        prev.placement_type,
+                        shorten(&prev.placement_type, QUOTE_CHARS),
                         prev.source.row,
                     );
                     self.warn(Code::OverlappingPlacements, p.source, id, msg);
@@ -533,7 +549,7 @@ impl Builder<'_> {
                             id,
                             format!(
                                 "The event \"{}\" on {} falls outside every care period; it stays on the child's timeline.",
-                                event.label,
+                                shorten(&event.label, QUOTE_CHARS),
                                 fmt_date(event.date)
                             ),
                         );

@@ -8,7 +8,10 @@
 mod build;
 mod categories;
 
-pub use build::{build_children, ChildRecord, EventRecord, LegalRecord, PlacementRecord, Records};
+pub use build::{
+    build_children, build_children_listing, ChildRecord, EventRecord, LegalRecord, PlacementRecord,
+    Records,
+};
 pub use categories::{LegalCategory, Milestone, PlacementCategory};
 
 use chrono::NaiveDate;

@@ -318,7 +318,7 @@ fn xmr_segment(
         transformed = seg
             .values
             .iter()
-            .map(|v| v.powf(1.0 / T_EXPONENT))
+            .map(|&v| libm::pow(v, 1.0 / T_EXPONENT))
             .collect();
         &transformed
     } else {
@@ -437,7 +437,7 @@ fn plain_lines(lim: &XmrLimits) -> Lines {
 /// becomes 0; a negative lower 2-sigma line has no back-transform and is left out (qicharts2
 /// drops it too).
 fn back_transform(lim: &XmrLimits) -> Lines {
-    let up = |v: f64| v.powf(T_EXPONENT);
+    let up = |v: f64| libm::pow(v, T_EXPONENT);
     Lines {
         centre: up(lim.centre),
         lower: Some(if lim.lower < 0.0 { 0.0 } else { up(lim.lower) }),

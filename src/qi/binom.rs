@@ -86,13 +86,13 @@ fn cdf_half(x: u64, m: u64) -> f64 {
 fn pmf_half(x: u64, m: u64) -> f64 {
     let n = m as f64;
     if x == 0 || x == m {
-        return (-n * std::f64::consts::LN_2).exp();
+        return libm::exp(-n * std::f64::consts::LN_2);
     }
     let xf = x as f64;
     let half = n / 2.0;
     let lc = stirlerr(n) - stirlerr(xf) - stirlerr(n - xf) - bd0(xf, half) - bd0(n - xf, half);
-    let lf = (2.0 * std::f64::consts::PI).ln() + xf.ln() + (-xf / n).ln_1p();
-    (lc - 0.5 * lf).exp()
+    let lf = libm::log(2.0 * std::f64::consts::PI) + libm::log(xf) + libm::log1p(-xf / n);
+    libm::exp(lc - 0.5 * lf)
 }
 
 /// `ln(n!) − ((n + 1/2) ln n − n + ln √(2π))`, the error of Stirling's formula, for whole
@@ -111,7 +111,8 @@ fn stirlerr(n: f64) -> f64 {
             fact *= i;
             i += 1.0;
         }
-        return fact.ln() - (n + 0.5) * n.ln() + n - 0.5 * (2.0 * std::f64::consts::PI).ln();
+        return libm::log(fact) - (n + 0.5) * libm::log(n) + n
+            - 0.5 * libm::log(2.0 * std::f64::consts::PI);
     }
     let nn = n * n;
     if n > 500.0 {
@@ -142,7 +143,7 @@ fn bd0(x: f64, np: f64) -> f64 {
         }
         s
     } else {
-        x * (x / np).ln() + np - x
+        x * libm::log(x / np) + np - x
     }
 }
 

@@ -84,7 +84,7 @@ pub fn longest_run_max(n_useful: usize) -> usize {
         return 3;
     }
     // log2(n) is never exactly x.5 for whole n, so half-way rounding rules do not matter.
-    (n_useful as f64).log2().round() as usize + 3
+    libm::round(libm::log2(n_useful as f64)) as usize + 3
 }
 
 /// `qbinom(0.05, n_useful - 1, 0.5)`, the Anhøj minimum number of crossings (Chen 2010).

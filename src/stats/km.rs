@@ -293,21 +293,21 @@ fn interval(surv: f64, var: f64, config: &KmConfig) -> (Option<f64>, Option<f64>
     let se = surv * sigma;
     let (lower, upper) = match config.conf_type {
         ConfType::Log => {
-            let ls = surv.ln();
+            let ls = libm::log(surv);
             (
-                Some((ls - z * sigma).exp()),
-                Some((ls + z * sigma).exp().min(1.0)),
+                Some(libm::exp(ls - z * sigma)),
+                Some(libm::exp(ls + z * sigma).min(1.0)),
             )
         }
         ConfType::LogLog => {
             if surv >= 1.0 {
                 (None, None)
             } else {
-                let ls = surv.ln();
-                let loglog = (-ls).ln();
+                let ls = libm::log(surv);
+                let loglog = libm::log(-ls);
                 let shift = z * sigma / ls;
-                let a = (-(loglog - shift).exp()).exp();
-                let b = (-(loglog + shift).exp()).exp();
+                let a = libm::exp(-libm::exp(loglog - shift));
+                let b = libm::exp(-libm::exp(loglog + shift));
                 (Some(a.min(b)), Some(a.max(b)))
             }
         }

@@ -9,7 +9,9 @@
 
 pub mod charts;
 pub mod offscreen;
+pub mod profiles;
 pub mod session;
+pub mod stages;
 
 use crate::diagnostics::Diagnostic;
 use crate::{InputFile, Mapping, Options};
@@ -23,8 +25,9 @@ use wasm_bindgen::JsCast;
 /// the same shape as the command line's JSON (`null` where the JSON has `null`).
 ///
 /// `files` is an array of `{ name: string, bytes: Uint8Array | ArrayBuffer }`; `options` is
-/// `{ asAt: "YYYY-MM-DD", mapping?: object | string, profile?: string }`. `profile` is
-/// accepted and not yet used. Throws an `Error` whose message lists every fatal problem, with
+/// `{ asAt: "YYYY-MM-DD", mapping?: object | string, profile?: string | object }`, where
+/// `profile` is a built-in name (`"scotland"`, the default, or `"england"`), a profile object
+/// or its JSON text (see [`crate::stats::profile`]). Throws an `Error` whose message lists every fatal problem, with
 /// the problems themselves in its `diagnostics` property.
 #[wasm_bindgen]
 pub fn analyze(files: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
@@ -122,6 +125,8 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
                 })?,
         );
     }
+    parsed.profile = profiles::read_profile(get(options, "profile"))
+        .map_err(|err| js_error(&format!("options.profile: {err}"), &[]))?;
     Ok(parsed)
 }
 

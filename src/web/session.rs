@@ -10,15 +10,25 @@
 //! [`crate::analyze`] returns, so the page and the command line agree by construction. It
 //! never reads the clock and never touches the network or storage.
 
+use super::profiles::read_profile;
+use super::stages::{
+    qi_chart, route_label, stage_series, stage_table, stage_table_csv, CohortCounts, QiSpec,
+    TableInput, AGE_BANDS,
+};
 use super::{js_error, read_files, read_options, to_js};
 use crate::chart::{
-    chronology, cohort, cohort_order, hit_test, render_svg, stage_brackets, timeline,
-    BundledMetrics, ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout, StageBracket,
-    TimelineOptions, Viewport,
+    chronology, cohort, cohort_order, hit_test, render_svg, spc, stage_brackets, timeline,
+    BundledMetrics, ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout, SpcOptions,
+    StageBracket, TimelineOptions, Viewport,
 };
 use crate::diagnostics::Diagnostic;
 use crate::ingest::preview;
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
+use crate::qi::SpcChart;
+use crate::stats::{
+    self, CensoredBy, CheckSummary, ChildStats, Profile, Route, StageSummary, Statistics,
+    TableOptions,
+};
 use crate::{InputFile, Report};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -36,6 +46,25 @@ pub struct Session {
     rows: Vec<ChildRow>,
     /// The last chart drawn in each slot of the page, for hit tests and exports.
     charts: HashMap<String, Layout>,
+    /// The last QI chart analysed in each slot, for its table and CSV export.
+    qi: HashMap<String, QiDrawn>,
+    /// The statistics of the children the last filters chose (recomputed when they change).
+    filtered: Option<Filtered>,
+}
+
+/// The statistics of a filtered cohort.
+struct Filtered {
+    /// The filters, written canonically.
+    key: String,
+    /// The children chosen, as indices into the report's journeys.
+    indices: Vec<usize>,
+    statistics: Statistics,
+}
+
+/// A QI chart as analysed, with the number of waits behind each point.
+struct QiDrawn {
+    chart: SpcChart,
+    counts: Vec<usize>,
 }
 
 /// Previews every file for the mapping step: the first rows of each sheet and how Driftline
@@ -70,6 +99,164 @@ impl Session {
         to_js(&self.report)
     }
 
+    /// The timescale profile in force, as a plain object in the JSON shape of a saved profile.
+    pub fn profile(&self) -> Result<JsValue, JsValue> {
+        to_js(self.profile_ref())
+    }
+
+    /// Applies another timescale profile (a built-in name, a profile object or its JSON text)
+    /// to the journeys already built, without reading the files again, and resolves to the new
+    /// summary. Throws, changing nothing, if the profile is not valid.
+    #[wasm_bindgen(js_name = setProfile)]
+    pub fn set_profile(&mut self, profile: JsValue) -> Result<JsValue, JsValue> {
+        let profile = read_profile(Some(profile)).map_err(|err| js_error(&err.message, &[]))?;
+        let statistics = stats::compute(
+            &self.report.journeys.children,
+            &profile,
+            self.report.as_at,
+            &stats::Config::default(),
+        );
+        let report = &mut self.report;
+        report.journeys.stats = statistics.children;
+        report.profile = Some(statistics.profile);
+        report.stages = statistics.stages;
+        report.checks = statistics.checks;
+        report.breakdowns_omitted = statistics.breakdowns_omitted;
+        self.rows = build_rows(&self.report);
+        self.filtered = None;
+        self.charts.clear();
+        self.qi.clear();
+        self.summary()
+    }
+
+    /// The stage table for the children the filters choose: `query` is `{ filters,
+    /// breakdown, pseudonymise }`. The statistics are computed by `stats::compute` over
+    /// exactly those children (and kept until the filters change); with no filter they are
+    /// the report's own.
+    pub fn stages(&mut self, query: &JsValue) -> Result<JsValue, JsValue> {
+        let query: StageQuery = read_query(query)?;
+        self.filter_statistics(&query.filters);
+        let (stages, checks, matched) = self.cohort_statistics(&query.filters);
+        let names: HashMap<&str, usize> = self
+            .rows
+            .iter()
+            .map(|r| (r.child_id.as_ref(), r.index))
+            .collect();
+        let rows = &self.rows;
+        let name_of = |id: &str| {
+            let &i = names.get(id)?;
+            let r = rows.get(i)?;
+            Some((i, r.name(query.pseudonymise)))
+        };
+        let mut counts = CohortCounts::default();
+        for r in self.rows.iter().filter(|r| r.matches(&query.filters)) {
+            counts.in_care += usize::from(r.in_care);
+            counts.overdue += usize::from(!r.overdue.is_empty());
+            counts.unstable += usize::from(r.unstable);
+        }
+        let table = stage_table(&TableInput {
+            profile: self.profile_ref(),
+            stages,
+            checks,
+            matched,
+            total: self.rows.len(),
+            counts,
+            breakdown: query.breakdown.as_deref(),
+            name_of: &name_of,
+        });
+        to_js(&table)
+    }
+
+    /// The stage table (as [`Session::stages`] shows it) as CSV text.
+    #[wasm_bindgen(js_name = stagesCsv)]
+    pub fn stages_csv(&mut self, query: &JsValue) -> Result<String, JsValue> {
+        let query: StageQuery = read_query(query)?;
+        self.filter_statistics(&query.filters);
+        let (stages, _, _) = self.cohort_statistics(&query.filters);
+        Ok(stage_table_csv(stages, query.breakdown.as_deref()))
+    }
+
+    /// The per-child stage table (the command line's `--format csv`) for the children the
+    /// filters choose, or for one child: `query` is `{ filters, child, pseudonymise }`.
+    /// Pseudonymised, IDs become "Child n" and the children table's other columns are left
+    /// out.
+    #[wasm_bindgen(js_name = stageRowsCsv)]
+    pub fn stage_rows_csv(&self, query: &JsValue) -> Result<String, JsValue> {
+        let query: StageRowsQuery = read_query(query)?;
+        let indices: Vec<usize> = match query.child {
+            Some(i) if (i as usize) < self.rows.len() => vec![i as usize],
+            Some(i) => return Err(js_error(&format!("there is no child number {i}"), &[])),
+            None => self.chosen(&query.filters),
+        };
+        let profile = self.profile_ref();
+        let children = &self.report.journeys.children;
+        let none = ChildStats::default();
+        let stats_of = |i: usize| self.report.journeys.stats.get(i).unwrap_or(&none);
+        let mut out = Vec::new();
+        let written = if query.pseudonymise {
+            let hidden: Vec<(Child, usize)> = indices
+                .iter()
+                .filter_map(|&i| {
+                    let mut c = children.get(i)?.clone();
+                    c.id = Text::from(self.rows.get(i)?.pseudonym.as_str());
+                    c.date_of_birth = None;
+                    c.attributes.clear();
+                    Some((c, i))
+                })
+                .collect();
+            let journeys = hidden.iter().map(|(c, i)| (c, stats_of(*i)));
+            stats::write_stage_csv(&mut out, profile, journeys, &TableOptions::default())
+        } else {
+            let journeys = indices
+                .iter()
+                .filter_map(|&i| Some((children.get(i)?, stats_of(i))));
+            stats::write_stage_csv(&mut out, profile, journeys, &TableOptions::default())
+        };
+        written.map_err(|e| js_error(&format!("cannot write the table: {e}"), &[]))?;
+        String::from_utf8(out).map_err(|e| js_error(&e.to_string(), &[]))
+    }
+
+    /// The QI chart last drawn in `slot` (its numbers) as CSV text: one row per point with
+    /// the waits behind it, the centre line, the limits and any special cause.
+    #[wasm_bindgen(js_name = qiCsv)]
+    pub fn qi_csv(&self, slot: &str) -> Result<String, JsValue> {
+        let drawn = self
+            .qi
+            .get(slot)
+            .ok_or_else(|| js_error("that chart has not been drawn", &[]))?;
+        let mut csv = Csv::new(&[
+            "date",
+            "waits",
+            "days",
+            "centre",
+            "lower_limit",
+            "upper_limit",
+            "segment",
+            "variation",
+            "special_cause",
+        ]);
+        let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+        for (i, p) in drawn.chart.points.iter().enumerate() {
+            let lines = drawn.chart.lines_of(p);
+            csv.row(&[
+                &p.date.map(|d| d.to_string()).unwrap_or_default(),
+                &drawn
+                    .counts
+                    .get(i)
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                &p.value.to_string(),
+                &num(lines.map(|l| l.centre)),
+                &num(lines.and_then(|l| l.lower)),
+                &num(lines.and_then(|l| l.upper)),
+                &(p.segment + 1).to_string(),
+                &serde_id(&p.variation),
+                &p.special_cause.map(|c| serde_id(&c)).unwrap_or_default(),
+            ]);
+        }
+        Ok(csv.finish())
+    }
+
     /// Everything except the journeys and the list of problems: the counts, the files and
     /// tables, the unknown labels, the number of problems of each severity and the values
     /// each filter can take.
@@ -100,6 +287,17 @@ impl Session {
             events: self.report.events,
             moves: self.report.moves,
             in_care: self.rows.iter().filter(|r| r.in_care).count(),
+            overdue: self.rows.iter().filter(|r| !r.overdue.is_empty()).count(),
+            profile: ProfileName {
+                id: &self.profile_ref().id,
+                label: &self.profile_ref().label,
+            },
+            stages: self
+                .profile_ref()
+                .stages
+                .iter()
+                .map(|s| (s.id.as_str(), s.label.as_str()))
+                .collect(),
             facets: self.facets(),
         };
         to_js(&summary)
@@ -187,6 +385,12 @@ impl Session {
             "days_in_care",
             "care_periods",
             "moves",
+            "current_stage",
+            "days_waiting",
+            "overdue_stages",
+            "placements_last_12_months",
+            "unstable",
+            "route",
         ]);
         for &i in &self.child_order(&query) {
             let Some(r) = self.rows.get(i) else { continue };
@@ -206,6 +410,15 @@ impl Session {
                 &s.days_in_care.map(|d| d.to_string()).unwrap_or_default(),
                 &s.care_periods.to_string(),
                 &s.moves.to_string(),
+                s.current_stage.as_ref().map_or("", |c| c.label.as_str()),
+                &s.current_stage
+                    .as_ref()
+                    .map(|c| c.days.to_string())
+                    .unwrap_or_default(),
+                &s.overdue.join("; "),
+                &s.placements_last_12_months.to_string(),
+                if s.unstable { "yes" } else { "no" },
+                s.route_label.unwrap_or(""),
             ]);
         }
         Ok(csv.finish())
@@ -266,6 +479,8 @@ impl Session {
                 })
                 .collect(),
             chronology: self.chronology(child, pseudonymise),
+            stages: self.stage_rows(i),
+            checks: self.check_hits(i),
         };
         to_js(&detail)
     }
@@ -308,13 +523,7 @@ impl Session {
                 drawn.layout
             }
             "cohort" => {
-                let chosen: Vec<usize> = self
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.matches(&spec.filters))
-                    .map(|(i, _)| i)
-                    .collect();
+                let chosen = self.chosen(&spec.filters);
                 let brackets: Vec<Vec<StageBracket>> =
                     chosen.iter().map(|&i| self.stages_of(i)).collect();
                 let rows: Vec<CohortRow<'_>> = chosen
@@ -359,6 +568,64 @@ impl Session {
                     .filter_map(|&k| chosen.get(k).copied())
                     .collect();
                 drawn.layout
+            }
+            "qi" => {
+                let q = spec.qi.clone().unwrap_or_default();
+                let profile = self.profile_ref();
+                let (stage_index, stage) = profile
+                    .stages
+                    .iter()
+                    .enumerate()
+                    .find(|(_, s)| s.id == q.stage)
+                    .ok_or_else(|| js_error(&format!("there is no stage {}", q.stage), &[]))?;
+                let indices = self.chosen(&spec.filters);
+                let series = stage_series(
+                    indices
+                        .iter()
+                        .filter_map(|&i| self.report.journeys.stats.get(i)),
+                    stage_index,
+                    &q.aggregation,
+                )
+                .map_err(|e| js_error(&e, &[]))?;
+                if series.points.is_empty() {
+                    return Err(js_error(
+                        &format!(
+                            "No child in view has completed \"{}\" yet, so there is nothing to chart.",
+                            stage.label
+                        ),
+                        &[],
+                    ));
+                }
+                let chart = qi_chart(&series, &q).map_err(|e| js_error(&e, &[]))?;
+                let what = match q.aggregation.as_str() {
+                    "month" => "median days, by month completed",
+                    "quarter" => "median days, by quarter completed",
+                    _ => "days for each child, by date completed",
+                };
+                let options = SpcOptions {
+                    width,
+                    height: if spec.height.is_finite() {
+                        spec.height.clamp(240.0, 2000.0)
+                    } else {
+                        440.0
+                    },
+                    ..SpcOptions::new(&format!("{}: {what}", stage.label), "days")
+                };
+                let layout = spc(&chart, &options, &BundledMetrics);
+                info.qi = Some(QiInfo {
+                    stage: stage.id.clone(),
+                    stage_label: stage.label.clone(),
+                    counts: series.counts.clone(),
+                    chart: chart.clone(),
+                });
+                self.qi.insert(
+                    spec.slot.clone(),
+                    QiDrawn {
+                        chart,
+                        counts: series.counts,
+                    },
+                );
+                layout
             }
             _ => super::charts::layout_from_spec(&self.report, raw)?,
         };
@@ -443,17 +710,13 @@ impl Session {
 impl Session {
     /// Wraps a report, precomputing each child's row of the children table.
     pub fn from_report(report: Report) -> Session {
-        let as_at = report.as_at;
-        let rows = report
-            .journeys
-            .iter()
-            .enumerate()
-            .map(|(i, child)| ChildRow::new(i, child, as_at))
-            .collect();
+        let rows = build_rows(&report);
         Session {
             report,
             rows,
             charts: HashMap::new(),
+            qi: HashMap::new(),
+            filtered: None,
         }
     }
 
@@ -474,6 +737,65 @@ impl Session {
         }
     }
 
+    /// The profile in force (the default one if the report somehow has none).
+    fn profile_ref(&self) -> &Profile {
+        static DEFAULT: std::sync::OnceLock<Profile> = std::sync::OnceLock::new();
+        self.report
+            .profile
+            .as_ref()
+            .unwrap_or_else(|| DEFAULT.get_or_init(Profile::default))
+    }
+
+    /// The children the filters choose, as indices into the report's journeys.
+    fn chosen(&self, filters: &Filters) -> Vec<usize> {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.matches(filters))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Computes the statistics of the children the filters choose, unless they are already
+    /// at hand (no filter: the report's; the same filters as last time: those).
+    fn filter_statistics(&mut self, filters: &Filters) {
+        if filters.is_empty() {
+            return;
+        }
+        let key = filters.key();
+        if self.filtered.as_ref().is_some_and(|f| f.key == key) {
+            return;
+        }
+        let indices = self.chosen(filters);
+        let children: Vec<Child> = indices
+            .iter()
+            .filter_map(|&i| self.report.journeys.children.get(i).cloned())
+            .collect();
+        let statistics = stats::compute(
+            &children,
+            self.profile_ref(),
+            self.report.as_at,
+            &stats::Config::default(),
+        );
+        self.filtered = Some(Filtered {
+            key,
+            indices,
+            statistics,
+        });
+    }
+
+    /// The stage and check statistics for the filters and how many children they cover
+    /// (after [`Session::filter_statistics`]).
+    fn cohort_statistics(&self, filters: &Filters) -> (&[StageSummary], &[CheckSummary], usize) {
+        let key = filters.key();
+        match &self.filtered {
+            Some(f) if !filters.is_empty() && f.key == key => {
+                (&f.statistics.stages, &f.statistics.checks, f.indices.len())
+            }
+            _ => (&self.report.stages, &self.report.checks, self.rows.len()),
+        }
+    }
+
     fn facets(&self) -> Facets {
         let mut facets = Facets::default();
         let mut sex = BTreeSet::new();
@@ -482,6 +804,7 @@ impl Session {
         let mut years = BTreeSet::new();
         let mut placements = BTreeSet::new();
         let mut bands = BTreeSet::new();
+        let mut routes = BTreeSet::new();
         for r in &self.rows {
             sex.insert(r.sex.clone().unwrap_or_else(|| Text::from(UNKNOWN)));
             authority.insert(
@@ -495,6 +818,7 @@ impl Session {
             }
             placements.insert(r.placement_key());
             bands.insert(r.age_band());
+            routes.insert(r.route_key());
         }
         facets.sex = sex.into_iter().collect();
         facets.local_authority = authority.into_iter().collect();
@@ -507,12 +831,79 @@ impl Session {
             .filter(|id| placements.contains(id))
             .map(|id| (id, placement_key_label(id)))
             .collect();
+        facets.route = Route::ALL
+            .iter()
+            .filter(|r| routes.contains(r.id()))
+            .map(|r| (r.id(), route_label(*r)))
+            .chain(
+                routes
+                    .contains(UNKNOWN)
+                    .then_some((UNKNOWN, "Never looked after")),
+            )
+            .collect();
         facets.age_band = AGE_BANDS
             .iter()
             .filter(|(id, _)| bands.contains(id))
             .copied()
             .collect();
         facets
+    }
+
+    /// The child's stage table: one row per care period and started stage.
+    fn stage_rows(&self, index: usize) -> Vec<StageRowView<'_>> {
+        let profile = self.profile_ref();
+        let Some(stats) = self.report.journeys.stats_of(index) else {
+            return Vec::new();
+        };
+        stats
+            .stages
+            .iter()
+            .map(|r| {
+                let stage = profile.stages.get(r.stage_index);
+                StageRowView {
+                    stage: &r.stage,
+                    label: stage.map_or(&*r.stage, |s| s.label.as_str()),
+                    care_period: r.care_period_index + 1,
+                    start: r.start,
+                    end: r.end,
+                    days: r.days,
+                    status: match (r.end, r.censored_by) {
+                        (Some(_), _) => "completed",
+                        (None, Some(CensoredBy::LeftCare)) => "left_care",
+                        (None, _) => "waiting",
+                    },
+                    ended_by: r.ended_by.map(|m| m.label()),
+                    target: stage.and_then(|s| s.target).map(|t| t.to_string()),
+                    target_date: r.target_date,
+                    within_target: r.within_target,
+                    overdue: r.overdue,
+                    backdated: r.backdated,
+                }
+            })
+            .collect()
+    }
+
+    /// The profile's checks that apply to the child now.
+    fn check_hits(&self, index: usize) -> Vec<CheckHitView<'_>> {
+        let profile = self.profile_ref();
+        let Some(stats) = self.report.journeys.stats_of(index) else {
+            return Vec::new();
+        };
+        stats
+            .checks
+            .iter()
+            .map(|h| CheckHitView {
+                label: profile
+                    .checks
+                    .iter()
+                    .find(|c| *c.id == *h.check)
+                    .map_or(&*h.check, |c| c.label.as_str()),
+                since: h.since,
+                days: h.days,
+                due: h.due,
+                over: h.over,
+            })
+            .collect()
     }
 
     fn source(&self, row: crate::model::SourceRow) -> Option<Source> {
@@ -640,19 +1031,27 @@ impl Session {
 
 const UNKNOWN: &str = "unknown";
 const NOT_IN_CARE: &str = "not_in_care";
-const AGE_BANDS: [(&str, &str); 5] = [
-    ("under_1", "Under 1"),
-    ("1_to_4", "1 to 4"),
-    ("5_to_11", "5 to 11"),
-    ("12_and_over", "12 and over"),
-    ("unknown", "Age not known"),
-];
 
 fn placement_key_label(id: &str) -> &'static str {
     PlacementCategory::from_id(id).map_or("Not in care", |c| c.label())
 }
 
-/// One child's row of the children table, computed once when the session opens.
+/// Every child's row of the children table.
+fn build_rows(report: &Report) -> Vec<ChildRow> {
+    let fallback = Profile::default();
+    let profile = report.profile.as_ref().unwrap_or(&fallback);
+    report
+        .journeys
+        .iter()
+        .enumerate()
+        .map(|(i, child)| {
+            ChildRow::new(i, child, report.journeys.stats_of(i), profile, report.as_at)
+        })
+        .collect()
+}
+
+/// One child's row of the children table, computed once when the session opens (and again
+/// when the profile changes).
 #[derive(Clone, Debug)]
 struct ChildRow {
     index: usize,
@@ -674,6 +1073,29 @@ struct ChildRow {
     placement_type: Option<Text>,
     legal_status: Option<LegalCategory>,
     legal_label: Option<Text>,
+    /// The route to permanence of the most recent care period.
+    route: Option<Route>,
+    /// The stage the child is waiting in now, if in care.
+    current_stage: Option<CurrentStage>,
+    /// The labels of the stages the child is waiting in beyond their target.
+    overdue: Vec<String>,
+    placements_last_12_months: u32,
+    unstable: bool,
+    /// The labels of the profile's checks the child is over (such as PACE Aim 1).
+    checks_over: Vec<String>,
+}
+
+/// The stage a child in care is waiting in now: of the stages still running in the current
+/// care period, the one that started last (the first in the profile's order on a tie).
+#[derive(Clone, Debug, Serialize)]
+struct CurrentStage {
+    id: String,
+    label: String,
+    start: NaiveDate,
+    days: u32,
+    target: Option<String>,
+    target_date: Option<NaiveDate>,
+    overdue: bool,
 }
 
 /// A row as a view shows it: pseudonymised or not.
@@ -698,11 +1120,25 @@ struct ShownRow<'a> {
     legal_status: Option<LegalCategory>,
     legal_status_label: Option<&'static str>,
     legal_label: &'a Option<Text>,
+    route: Option<Route>,
+    route_label: Option<&'static str>,
+    current_stage: &'a Option<CurrentStage>,
+    overdue: &'a [String],
+    placements_last_12_months: u32,
+    unstable: bool,
+    checks_over: &'a [String],
 }
 
 impl ChildRow {
-    fn new(index: usize, child: &Child, as_at: NaiveDate) -> ChildRow {
-        let latest = child.care_periods.iter().rev().find(|p| p.start <= as_at);
+    fn new(
+        index: usize,
+        child: &Child,
+        stats: Option<&ChildStats>,
+        profile: &Profile,
+        as_at: NaiveDate,
+    ) -> ChildRow {
+        let latest_index = child.care_periods.iter().rposition(|p| p.start <= as_at);
+        let latest = latest_index.and_then(|i| child.care_periods.get(i));
         let current = latest.filter(|p| p.contains(as_at));
         let placement = current.and_then(|p| p.placement_on(as_at));
         let legal = current.and_then(|_| child.legal_on(as_at));
@@ -710,6 +1146,68 @@ impl ChildRow {
             let until = p.end.map_or(as_at, |e| e.min(as_at));
             (until - p.start).num_days().max(0)
         });
+        let route = latest_index
+            .and_then(|i| stats?.care_period_stats.get(i))
+            .map(|p| p.route);
+        let waiting: Vec<&stats::StageRow> = match (stats, current) {
+            (Some(s), Some(_)) => s
+                .stages
+                .iter()
+                .filter(|r| {
+                    Some(r.care_period_index) == latest_index
+                        && r.end.is_none()
+                        && r.censored_by == Some(CensoredBy::AsAt)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let stage_label = |id: &str| {
+            profile
+                .stages
+                .iter()
+                .find(|s| s.id == id)
+                .map_or_else(|| id.to_string(), |s| s.label.clone())
+        };
+        let current_stage = waiting
+            .iter()
+            .max_by(|a, b| {
+                a.start
+                    .cmp(&b.start)
+                    .then_with(|| b.stage_index.cmp(&a.stage_index))
+            })
+            .map(|r| CurrentStage {
+                id: r.stage.to_string(),
+                label: stage_label(&r.stage),
+                start: r.start,
+                days: r.days,
+                target: profile
+                    .stages
+                    .get(r.stage_index)
+                    .and_then(|s| s.target)
+                    .map(|t| t.to_string()),
+                target_date: r.target_date,
+                overdue: r.overdue,
+            });
+        let overdue = waiting
+            .iter()
+            .filter(|r| r.overdue)
+            .map(|r| stage_label(&r.stage))
+            .collect();
+        let checks_over = stats
+            .map(|s| {
+                s.checks
+                    .iter()
+                    .filter(|h| h.over)
+                    .map(|h| {
+                        profile
+                            .checks
+                            .iter()
+                            .find(|c| *c.id == *h.check)
+                            .map_or_else(|| h.check.to_string(), |c| c.label.clone())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         ChildRow {
             index,
             child_id: child.id.clone(),
@@ -733,17 +1231,28 @@ impl ChildRow {
             placement_type: placement.map(|p| p.placement_type.clone()),
             legal_status: legal.map(|l| l.category),
             legal_label: legal.map(|l| l.legal_status.clone()),
+            route,
+            current_stage,
+            overdue,
+            placements_last_12_months: stats.map_or(0, |s| s.placements_last_12_months),
+            unstable: stats.is_some_and(|s| s.unstable),
+            checks_over,
+        }
+    }
+
+    /// The child's name as shown: the ID, or "Child n" when pseudonymised.
+    fn name(&self, pseudonymise: bool) -> String {
+        if pseudonymise {
+            self.pseudonym.clone()
+        } else {
+            self.child_id.to_string()
         }
     }
 
     fn shown(&self, pseudonymise: bool) -> ShownRow<'_> {
         ShownRow {
             index: self.index,
-            child: if pseudonymise {
-                self.pseudonym.clone()
-            } else {
-                self.child_id.to_string()
-            },
+            child: self.name(pseudonymise),
             date_of_birth: if pseudonymise {
                 None
             } else {
@@ -765,6 +1274,13 @@ impl ChildRow {
             legal_status: self.legal_status,
             legal_status_label: self.legal_status.map(|c| c.label()),
             legal_label: &self.legal_label,
+            route: self.route,
+            route_label: self.route.map(route_label),
+            current_stage: &self.current_stage,
+            overdue: &self.overdue,
+            placements_last_12_months: self.placements_last_12_months,
+            unstable: self.unstable,
+            checks_over: &self.checks_over,
         }
     }
 
@@ -786,6 +1302,10 @@ impl ChildRow {
         }
     }
 
+    fn route_key(&self) -> &'static str {
+        self.route.map_or(UNKNOWN, Route::id)
+    }
+
     fn matches(&self, filters: &Filters) -> bool {
         let text = |want: &Option<String>, have: &Option<Text>| {
             want.as_deref()
@@ -799,6 +1319,7 @@ impl ChildRow {
             && text(&filters.team, &self.team)
             && exact(&filters.placement, self.placement_key())
             && exact(&filters.age_band, self.age_band())
+            && exact(&filters.route, self.route_key())
             && filters.year_of_entry.as_deref().is_none_or(|y| {
                 y.is_empty() || self.latest_entry.is_some_and(|d| d.year().to_string() == y)
             })
@@ -821,6 +1342,7 @@ impl ChildRow {
             self.legal_status.map(|c| c.label()),
             self.local_authority.as_deref(),
             self.team.as_deref(),
+            self.current_stage.as_ref().map(|s| s.label.as_str()),
         ]
         .iter()
         .flatten()
@@ -844,6 +1366,10 @@ impl ChildRow {
             "days_in_care" => num(self.days_in_care),
             "care_periods" => SortKey::Num(self.care_periods as i64),
             "moves" => SortKey::Num(i64::from(self.moves)),
+            "current_stage" => num(self.current_stage.as_ref().map(|s| i64::from(s.days))),
+            "overdue" => SortKey::Num(self.overdue.len() as i64 + self.checks_over.len() as i64),
+            "placements_last_12_months" => SortKey::Num(i64::from(self.placements_last_12_months)),
+            "route" => SortKey::text(self.route.map(route_label)),
             _ => SortKey::Num(self.index as i64),
         }
     }
@@ -984,6 +1510,14 @@ fn page(order: &[usize], offset: usize, limit: usize) -> &[usize] {
     &order[start..end]
 }
 
+/// The id an enum serialises to (its snake_case name).
+fn serde_id<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
 fn severity_id(s: crate::diagnostics::Severity) -> &'static str {
     match s {
         crate::diagnostics::Severity::Fatal => "fatal",
@@ -1053,7 +1587,9 @@ impl Default for ChildQuery {
     }
 }
 
-/// The global filters: each is a value id, or empty/absent for everyone.
+/// The global filters: each is a value id, or empty/absent for everyone. A child is chosen by
+/// its most recent care period (placement now, age at entry, year of entry, route) and its
+/// own details (sex, authority, team).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 struct Filters {
@@ -1063,6 +1599,54 @@ struct Filters {
     local_authority: Option<String>,
     team: Option<String>,
     year_of_entry: Option<String>,
+    route: Option<String>,
+}
+
+impl Filters {
+    fn values(&self) -> [&Option<String>; 7] {
+        [
+            &self.placement,
+            &self.age_band,
+            &self.sex,
+            &self.local_authority,
+            &self.team,
+            &self.year_of_entry,
+            &self.route,
+        ]
+    }
+
+    /// Whether no filter is set (everyone is chosen).
+    fn is_empty(&self) -> bool {
+        self.values()
+            .iter()
+            .all(|v| v.as_deref().is_none_or(str::is_empty))
+    }
+
+    /// The filters written canonically, to tell whether they changed.
+    fn key(&self) -> String {
+        let mut key = String::new();
+        for v in self.values() {
+            key.push_str(v.as_deref().unwrap_or(""));
+            key.push('\u{1f}');
+        }
+        key
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StageQuery {
+    filters: Filters,
+    breakdown: Option<String>,
+    pseudonymise: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StageRowsQuery {
+    filters: Filters,
+    child: Option<u32>,
+    pseudonymise: bool,
 }
 
 #[derive(Serialize)]
@@ -1089,6 +1673,7 @@ struct Facets {
     local_authority: Vec<Text>,
     team: Vec<Text>,
     year_of_entry: Vec<i32>,
+    route: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Serialize)]
@@ -1108,7 +1693,18 @@ struct Summary<'a> {
     events: usize,
     moves: usize,
     in_care: usize,
+    /// Children waiting in at least one stage beyond its target.
+    overdue: usize,
+    profile: ProfileName<'a>,
+    /// `[id, label]` of each stage of the profile.
+    stages: Vec<(&'a str, &'a str)>,
     facets: Facets,
+}
+
+#[derive(Serialize)]
+struct ProfileName<'a> {
+    id: &'a str,
+    label: &'a str,
 }
 
 #[derive(Serialize)]
@@ -1117,6 +1713,38 @@ struct ChildDetail<'a> {
     care_periods: Vec<PeriodView>,
     legal: Vec<LegalView>,
     chronology: Vec<ChronologyEntry>,
+    stages: Vec<StageRowView<'a>>,
+    checks: Vec<CheckHitView<'a>>,
+}
+
+/// One row of a child's stage table.
+#[derive(Serialize)]
+struct StageRowView<'a> {
+    stage: &'a str,
+    label: &'a str,
+    /// 1-based, as people count care periods.
+    care_period: usize,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    days: u32,
+    /// `completed`, `waiting` or `left_care`.
+    status: &'static str,
+    ended_by: Option<&'static str>,
+    target: Option<String>,
+    target_date: Option<NaiveDate>,
+    within_target: Option<bool>,
+    overdue: bool,
+    backdated: bool,
+}
+
+/// A check that applies to the child now.
+#[derive(Serialize)]
+struct CheckHitView<'a> {
+    label: &'a str,
+    since: NaiveDate,
+    days: u32,
+    due: Option<NaiveDate>,
+    over: bool,
 }
 
 #[derive(Serialize)]
@@ -1172,7 +1800,9 @@ struct ChartSpec {
     first_row: usize,
     rows: Option<usize>,
     row_height: f32,
+    height: f32,
     filters: Filters,
+    qi: Option<QiSpec>,
 }
 
 impl Default for ChartSpec {
@@ -1188,7 +1818,9 @@ impl Default for ChartSpec {
             first_row: 0,
             rows: None,
             row_height: 14.0,
+            height: 440.0,
             filters: Filters::default(),
+            qi: None,
         }
     }
 }
@@ -1204,6 +1836,17 @@ struct ChartInfo {
     first_row: usize,
     shown_rows: usize,
     children: Vec<usize>,
+    qi: Option<QiInfo>,
+}
+
+/// A QI chart's numbers, for the table under it.
+#[derive(Serialize)]
+struct QiInfo {
+    stage: String,
+    stage_label: String,
+    /// Waits behind each point.
+    counts: Vec<usize>,
+    chart: SpcChart,
 }
 
 #[derive(Clone, Debug, Serialize)]

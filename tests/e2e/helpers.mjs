@@ -23,14 +23,14 @@ export const RECORD_CSP_VIOLATIONS = () => {
 };
 
 /**
- * Runs `driftline analyze FILE... --as-at DATE --format json` and resolves to
+ * Runs `driftline analyze FILE... --as-at DATE --format json [EXTRA...]` and resolves to
  * `{ code, report, stderr }` (`report` is `null` when the command failed).
  */
-export function cliAnalyze(files, asAt) {
+export function cliAnalyze(files, asAt, extra = []) {
   return new Promise((resolve, reject) => {
     execFile(
       BIN,
-      ['analyze', ...files, '--as-at', asAt, '--format', 'json'],
+      ['analyze', ...files, '--as-at', asAt, '--format', 'json', ...extra],
       { maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') {
@@ -239,4 +239,29 @@ export function cli(args) {
 export async function pickFiles(page, files) {
   await page.setInputFiles('#file-input', files);
   return waitForLoad(page);
+}
+
+/**
+ * Asserts that two reports are the same: equal in every key, string and integer, and every
+ * other number equal to within 1e-12 of its size. The Kaplan–Meier confidence bands use `exp`
+ * and `ln`, whose last bit can differ between the browser's WebAssembly core and the native
+ * command line (each uses its own maths library); everything the page shows is rounded far
+ * above that.
+ */
+export function assertSameReport(actual, expected, path = 'report') {
+  if (typeof expected === 'number' && typeof actual === 'number' && !(Number.isInteger(expected) && Number.isInteger(actual))) {
+    const tolerance = 1e-12 * Math.max(1, Math.abs(expected), Math.abs(actual));
+    assert.ok(Math.abs(actual - expected) <= tolerance, `${path}: ${actual} is not ${expected}`);
+    return;
+  }
+  if (expected === null || typeof expected !== 'object') {
+    assert.strictEqual(actual, expected, path);
+    return;
+  }
+  assert.equal(Array.isArray(actual), Array.isArray(expected), `${path}: array or object`);
+  assert.ok(actual !== null && typeof actual === 'object', `${path}: ${JSON.stringify(actual)} is not an object`);
+  assert.deepEqual(Object.keys(actual), Object.keys(expected), `${path}: keys`);
+  for (const key of Object.keys(expected)) {
+    assertSameReport(actual[key], expected[key], `${path}.${key}`);
+  }
 }

@@ -14,6 +14,7 @@ import {
   RECORD_CSP_VIOLATIONS,
   WWW,
   assertPageMatchesCli,
+  assertSameReport,
   cliAnalyze,
   waitForLoad,
 } from './helpers.mjs';
@@ -175,11 +176,21 @@ test('file names and cell text are shown as text, never as HTML', async () => {
   }
 });
 
+/** A profile of one's own: two stages with local targets. */
+const OWN_PROFILE = {
+  id: 'local',
+  label: 'Local aims',
+  stages: [
+    { id: 'to_review', label: 'Entry to first review', from: 'became_looked_after', to: 'lac_review', target: '4 weeks' },
+    { id: 'to_panel', label: 'Recommendation to panel', from: 'permanence_recommendation', to: ['panel', 'order_granted'], target: '18 weeks' },
+  ],
+};
+
 test('the ES module API accepts every input form and copies unless told to transfer', async () => {
   const { context, page, errors } = await openPage();
   try {
     const asAt = '2025-03-31';
-    const results = await page.evaluate(async (asAt) => {
+    const results = await page.evaluate(async ({ asAt, ownProfile }) => {
       const { analyze } = await import('./driftline.js');
       const names = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
       const buffers = await Promise.all(
@@ -197,7 +208,16 @@ test('the ES module API accepts every input form and copies unless told to trans
         arraysChildren: (await analyze(asArrays, { asAt })).children,
         // Not transferred: the caller's buffers are still usable.
         keptLength: buffers[0].byteLength,
+        // Timescale profiles: a built-in by name, and an object of one's own.
+        england: summary(await analyze(asRecords, { asAt, profile: 'england' })),
+        own: summary(await analyze(asRecords, { asAt, profile: ownProfile })),
       };
+      try {
+        await analyze(asRecords, { asAt, profile: { ...ownProfile, stages: [{ ...ownProfile.stages[0], traget: '6 weeks' }] } });
+        out.badProfile = 'accepted';
+      } catch (error) {
+        out.badProfile = error.message;
+      }
       const own = buffers.map((buffer) => buffer.slice(0));
       await analyze(own, { asAt, transfer: true });
       out.transferredLength = own[0].byteLength;
@@ -208,11 +228,19 @@ test('the ES module API accepts every input form and copies unless told to trans
         out.badInput = error.message;
       }
       return out;
-    }, asAt);
+    }, { asAt, ownProfile: OWN_PROFILE });
     const cli = await cliAnalyze(DEMO_FILES, asAt);
     assert.equal(cli.code, 0, cli.stderr);
-    assert.deepEqual(JSON.parse(results.files), cli.report);
-    assert.deepEqual(JSON.parse(results.records), cli.report);
+    assertSameReport(JSON.parse(results.files), cli.report);
+    assertSameReport(JSON.parse(results.records), cli.report);
+    const england = await cliAnalyze(DEMO_FILES, asAt, ['--profile', 'england']);
+    assertSameReport(JSON.parse(results.england), england.report);
+    const ownPath = join(mkdtempSync(join(tmpdir(), 'driftline-profile-')), 'own.json');
+    writeFileSync(ownPath, JSON.stringify(OWN_PROFILE));
+    const own = await cliAnalyze(DEMO_FILES, asAt, ['--profile', ownPath]);
+    assert.equal(own.code, 0, own.stderr);
+    assertSameReport(JSON.parse(results.own), own.report);
+    assert.match(results.badProfile, /^options\.profile: The profile is not valid: .*traget/);
     assert.equal(results.blobsChildren, cli.report.children);
     assert.equal(results.arraysChildren, cli.report.children);
     assert.ok(results.keptLength > 0);

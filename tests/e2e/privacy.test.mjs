@@ -53,14 +53,14 @@ async function openView(page, name) {
   await page.waitForSelector(`#view-${name}[data-rendered="yes"]:not([hidden])`);
   // Charts are drawn after their view: wait for every one in the view.
   await page.waitForFunction(
-    (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.dataset.drawn === 'yes'),
+    (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.hidden || f.dataset.drawn === 'yes'),
     `view-${name}`,
   );
 }
 
-/** Counts the non-white pixels of every drawn chart canvas on the page. */
+/** Counts the non-white pixels of every chart canvas drawn on the page (and not hidden). */
 function chartInk(page) {
-  return page.$$eval('figure.chart canvas', (canvases) =>
+  return page.$$eval('figure.chart[data-drawn="yes"]:not([hidden]) canvas', (canvases) =>
     canvases.map((canvas) => {
       const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
       let ink = 0;
@@ -89,10 +89,37 @@ test('no request after load and none elsewhere, across every view, export and pr
         await download.path();
       }
     }
+    // The stage table and its exports, a breakdown and a filter.
+    await openView(page, 'overview');
+    for (const selector of ['#stages-csv', '#stage-rows-csv']) {
+      await downloadText(page, selector);
+    }
+    await page.selectOption('#stage-breakdown', 'placement');
+    await page.waitForSelector('#stage-table tr.group-row');
+    await page.selectOption('[data-filter="age_band"]', { index: 1 });
+    await openView(page, 'overview');
+    await page.click('#filters-reset');
+    // QI: a test of change and a rebase date.
+    await openView(page, 'qi');
+    await page.fill('#qi-annotations-date', '2022-01-01');
+    await page.fill('#qi-annotations-label', 'PDSA 1');
+    await page.click('#qi-annotations-add');
+    await page.fill('#qi-rebase-date', '2022-06-01');
+    await page.click('#qi-rebase-add');
+    await page.selectOption('#qi-aggregation', 'quarter');
+    await openView(page, 'qi');
+    // Timescales: England, an edit, save, and Scotland again.
+    await openView(page, 'timescales');
+    await page.check('#profile-england');
+    await page.waitForFunction(() => /Recalculated/.test(document.getElementById('status').textContent));
+    await page.fill('#profile-stages tbody tr [data-field="target-count"]', '12');
+    await page.click('#profile-apply');
+    await downloadText(page, '#profile-save');
+    await page.check('#profile-scotland');
     await openView(page, 'children');
     await page.click('#children-table [data-child]');
     await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
-    for (const selector of ['#children-csv', '#chronology-csv', '#child-detail [data-export="png"]', '#child-detail [data-export="svg"]']) {
+    for (const selector of ['#children-csv', '#chronology-csv', '#child-stages-csv', '#child-detail [data-export="png"]', '#child-detail [data-export="svg"]']) {
       await downloadText(page, selector);
     }
     // Print (headless Chromium returns at once) and the print layout.
@@ -258,6 +285,20 @@ test('axe-core finds no serious or critical violation on any view', async () => 
       await openView(page, view);
       await check(`the ${view} view`);
     }
+    await openView(page, 'overview');
+    await page.selectOption('#stage-breakdown', 'age_at_entry');
+    await page.waitForSelector('#stage-table tr.group-row');
+    await check('the stage table split by age');
+    await openView(page, 'qi');
+    await page.fill('#qi-annotations-date', '2022-01-01');
+    await page.click('#qi-annotations-add');
+    await page.waitForSelector('#qi-annotations li');
+    await check('the QI view with a test of change');
+    await openView(page, 'timescales');
+    await page.click('#profile-add-stage');
+    await page.fill('#profile-stages tbody tr [data-field="target-count"]', '1.5');
+    await page.waitForSelector('#profile-message:not([hidden])');
+    await check('the timescales with a problem shown');
     await openView(page, 'children');
     await page.click('#children-table [data-child]');
     await page.waitForSelector('#child-detail figure[data-drawn="yes"]');

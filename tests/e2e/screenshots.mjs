@@ -21,7 +21,7 @@ try {
     await page.click(`#tab-${view}`);
     await page.waitForSelector(`#view-${view}[data-rendered="yes"]:not([hidden])`);
     await page.waitForFunction(
-      (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.dataset.drawn === 'yes'),
+      (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.hidden || f.dataset.drawn === 'yes'),
       `view-${view}`,
     );
   };

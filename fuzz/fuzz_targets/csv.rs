@@ -1,0 +1,8 @@
+//! cargo-fuzz target `csv`: runs [`bodies::csv`] (see `fuzz/bodies.rs`, shared with the
+//! stable `tests/fuzz_corpus.rs`).
+#![no_main]
+
+#[path = "../bodies.rs"]
+mod bodies;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::csv(data));

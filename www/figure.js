@@ -1,0 +1,156 @@
+/**
+ * Building blocks the views share: a chart drawn by the worker (canvas, text alternative,
+ * PNG and SVG downloads, tooltips, redraw on resize), a scrollable table of text cells, and
+ * small helpers for headings and file names.
+ *
+ * Spreadsheet text is only ever inserted with `textContent`.
+ */
+
+import { debounce, download, element } from './ui.js';
+
+// --- Charts ---------------------------------------------------------------------------------
+
+/**
+ * A chart drawn by the worker: the canvas (with its title and description as its text
+ * alternative), PNG and SVG downloads, tooltips from hit tests, and a redraw when its width
+ * changes. `spec(width)` gives the chart's spec for a width; `onHit(hit)` is called on a click;
+ * `onDrawn(info)` after each drawing; `tools` are more buttons beside the downloads.
+ */
+export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extraTools = [] }) {
+  const figure = element('figure', undefined, 'chart');
+  figure.dataset.slot = slot;
+  const canvas = element('canvas');
+  canvas.setAttribute('role', 'img');
+  canvas.tabIndex = 0;
+  const description = element('p', undefined, 'visually-hidden');
+  description.id = `${slot}-description`;
+  canvas.setAttribute('aria-describedby', description.id);
+  const tools = element('div', undefined, 'chart-tools');
+  const png = element('button', 'Download PNG', 'secondary');
+  png.type = 'button';
+  png.dataset.export = 'png';
+  const svg = element('button', 'Download SVG', 'secondary');
+  svg.type = 'button';
+  svg.dataset.export = 'svg';
+  tools.append(png, svg, ...extraTools);
+  figure.append(tools, canvas, description);
+
+  let lastWidth = 0;
+  const draw = async () => {
+    const width = Math.max(320, Math.floor(figure.clientWidth || figure.parentElement?.clientWidth || 960));
+    lastWidth = width;
+    const session = ctx.current().session;
+    const info = await session.draw(canvas, { slot, ...spec(width) });
+    canvas.setAttribute('aria-label', info.title);
+    description.textContent = info.description;
+    figure.dataset.drawn = 'yes';
+    onDrawn?.(info);
+    return info;
+  };
+  png.addEventListener('click', async () => {
+    const blob = await ctx.current().session.png(slot, 3);
+    download(blob, `driftline-${name}.png`, 'image/png');
+  });
+  svg.addEventListener('click', async () => {
+    const text = await ctx.current().session.svg(slot);
+    download(text, `driftline-${name}.svg`, 'image/svg+xml');
+  });
+
+  const tooltip = document.getElementById('tooltip');
+  let pending = false;
+  const at = (event) => {
+    const box = canvas.getBoundingClientRect();
+    const scale = box.width / (parseFloat(canvas.style.width) || box.width);
+    return [(event.clientX - box.left) / scale, (event.clientY - box.top) / scale];
+  };
+  canvas.addEventListener('pointermove', async (event) => {
+    if (pending) {
+      return;
+    }
+    pending = true;
+    const [x, y] = at(event);
+    try {
+      const hit = await ctx.current().session.hitTest(slot, x, y);
+      if (hit === null) {
+        tooltip.hidden = true;
+        canvas.style.cursor = '';
+      } else {
+        tooltip.textContent = hit.label;
+        tooltip.style.left = `${Math.min(event.clientX + 14, window.innerWidth - 300)}px`;
+        tooltip.style.top = `${event.clientY + 14}px`;
+        tooltip.hidden = false;
+        canvas.style.cursor = onHit ? 'pointer' : '';
+      }
+    } catch {
+      tooltip.hidden = true;
+    } finally {
+      pending = false;
+    }
+  });
+  canvas.addEventListener('pointerleave', () => {
+    tooltip.hidden = true;
+  });
+  if (onHit) {
+    canvas.addEventListener('click', async (event) => {
+      const [x, y] = at(event);
+      const hit = await ctx.current().session.hitTest(slot, x, y);
+      if (hit !== null) {
+        onHit(hit);
+      }
+    });
+  }
+  if (typeof ResizeObserver !== 'undefined') {
+    const redraw = debounce(() => {
+      if (figure.isConnected && Math.abs(figure.clientWidth - lastWidth) > 16) {
+        draw().catch(() => {});
+      }
+    }, 150);
+    new ResizeObserver(redraw).observe(figure);
+  }
+  return { figure, draw, canvas };
+}
+
+// --- Helpers -------------------------------------------------------------------------------
+
+export function heading(text, id) {
+  const h = element('h2', text);
+  h.id = id;
+  return h;
+}
+
+/** A scrollable table of text cells. */
+export function dataTable(id, columns, rows, labelledBy) {
+  const table = element('table');
+  table.id = id;
+  const head = element('tr');
+  for (const column of columns) {
+    const th = element('th', column);
+    th.scope = 'col';
+    head.append(th);
+  }
+  table.append(element('thead'), element('tbody'));
+  table.tHead.append(head);
+  for (const cells of rows) {
+    const tr = element('tr');
+    for (const cell of cells) {
+      tr.append(element('td', cell));
+    }
+    table.tBodies[0].append(tr);
+  }
+  const scroll = element('div', undefined, 'table-scroll');
+  scroll.tabIndex = 0;
+  scroll.setAttribute('role', 'region');
+  scroll.setAttribute('aria-labelledby', labelledBy);
+  scroll.append(table);
+  return scroll;
+}
+
+export function sourceWords(source) {
+  return source.sheet === null
+    ? `${source.file}, row ${source.row}`
+    : `${source.file}, ${source.sheet}, row ${source.row}`;
+}
+
+export function safeName(text) {
+  return text.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'child';
+}

@@ -1,0 +1,345 @@
+/**
+ * The QI view: for one stage of the timescales, a run chart and an XmR chart of the days
+ * children took to complete it, plotted by the date they completed it (one point per child,
+ * or the median per month or quarter), with the rule sets, a baseline, rebase dates and
+ * annotations for tests of change. The numbers behind each chart are shown as a table and
+ * can be downloaded as CSV; the charts as PNG or SVG.
+ *
+ * Everything is computed in the worker (`qi::analyze` over the stage's completed waits for
+ * the children the filters choose). Rebase dates and annotations live only in this tab's
+ * memory: nothing is stored.
+ */
+
+import { download, element, formatDate, formatDays, formatNumber } from './ui.js';
+import { chartFigure, dataTable, heading } from './figure.js';
+
+const AGGREGATIONS = [
+  ['none', 'One point per child'],
+  ['month', 'Median per month'],
+  ['quarter', 'Median per quarter'],
+];
+const RUN_RULES = [
+  ['anhoej', 'Anhøj (longest run and crossings)'],
+  ['ihi', 'IHI (shift of 6, trend of 5)'],
+];
+const XMR_RULES = [
+  ['mdc', 'Making Data Count (NHSRplotthedots)'],
+  ['nhse-2024', 'NHS England 2024'],
+];
+const VARIATION_WORDS = {
+  common: '',
+  improvement: 'Improvement',
+  concern: 'Concern',
+  neutral_high: 'Unusually high',
+  neutral_low: 'Unusually low',
+};
+const CAUSE_WORDS = {
+  above_upper: 'above the upper limit',
+  below_lower: 'below the lower limit',
+  trend_up: 'a run of points going up',
+  trend_down: 'a run of points going down',
+  two_in_three_above: 'two of three points near the upper limit',
+  two_in_three_below: 'two of three points near the lower limit',
+  shift_above: 'a run of points above the centre line',
+  shift_below: 'a run of points below the centre line',
+};
+
+/** The QI view's settings, kept for as long as the tab is open. */
+function settings(ctx) {
+  const stages = ctx.summary.stages;
+  const s = (ctx.state.qi ??= {
+    stage: stages[0]?.[0] ?? '',
+    aggregation: 'none',
+    runRules: 'anhoej',
+    xmrRules: 'mdc',
+    baseline: '',
+    target: '',
+    targetFor: null,
+    rebase: [],
+    annotations: [],
+  });
+  if (!stages.some(([id]) => id === s.stage)) {
+    s.stage = stages[0]?.[0] ?? '';
+  }
+  return s;
+}
+
+export async function renderQi(container, ctx) {
+  const s = settings(ctx);
+  const intro = element(
+    'p',
+    'The days each child took to complete a stage, plotted by the date they completed it: a run ' +
+      'chart (the median and runs rules) and an XmR chart (process limits). Mark tests of change ' +
+      'to see whether what followed was different. Lower is better.',
+  );
+  if (ctx.summary.stages.length === 0) {
+    container.replaceChildren(heading('QI', 'qi-heading'), element('p', 'The timescales have no stages.'));
+    return;
+  }
+
+  const form = element('form', undefined, 'qi-controls');
+  form.id = 'qi-controls';
+  form.addEventListener('submit', (event) => event.preventDefault());
+  const stage = choice('qi-stage', 'Stage', ctx.summary.stages, s.stage);
+  const aggregation = choice('qi-aggregation', 'Points', AGGREGATIONS, s.aggregation);
+  const baseline = numberInput('qi-baseline', 'Fix the centre and limits after (points)', s.baseline, '2');
+  const target = numberInput('qi-target', 'Target (days)', s.target, '0');
+  const options = element('div', undefined, 'qi-options');
+  options.append(stage.label, aggregation.label, baseline.label, target.label);
+
+  const rebase = dateList({
+    id: 'qi-rebase',
+    legend: 'Rebase: a new centre and limits from',
+    items: s.rebase,
+    withLabel: false,
+  });
+  const annotations = dateList({
+    id: 'qi-annotations',
+    legend: 'Tests of change',
+    items: s.annotations,
+    withLabel: true,
+  });
+  form.append(options, rebase, annotations);
+
+  const message = element('p', '', 'status');
+  message.id = 'qi-message';
+  message.setAttribute('role', 'status');
+
+  const run = qiChart(ctx, s, 'run', RUN_RULES, 'runRules', 'Run chart');
+  const xmr = qiChart(ctx, s, 'xmr', XMR_RULES, 'xmrRules', 'XmR chart');
+  container.replaceChildren(heading('QI', 'qi-heading'), intro, form, message, ...run.parts, ...xmr.parts);
+
+  const profile = await ctx.session.profile();
+  const redraw = async () => {
+    message.textContent = '';
+    if (s.targetFor !== s.stage) {
+      // Offer the stage's own target when it is a whole number of days.
+      s.targetFor = s.stage;
+      s.target = exactDays(profile.stages.find((st) => st.id === s.stage)?.target);
+      target.input.value = s.target;
+    }
+    const results = await Promise.allSettled([run.draw(), xmr.draw()]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed !== undefined) {
+      message.textContent = failed.reason?.message ?? String(failed.reason);
+    }
+  };
+  stage.select.addEventListener('change', () => {
+    s.stage = stage.select.value;
+    redraw();
+  });
+  aggregation.select.addEventListener('change', () => {
+    s.aggregation = aggregation.select.value;
+    redraw();
+  });
+  for (const [input, key] of [[baseline.input, 'baseline'], [target.input, 'target']]) {
+    input.addEventListener('change', () => {
+      s[key] = input.value;
+      redraw();
+    });
+  }
+  form.addEventListener('qi-change', redraw);
+  await redraw();
+}
+
+/** One chart (run or XmR): heading, rule set, the figure, its CSV download and its table. */
+function qiChart(ctx, s, kind, rules, rulesKey, title) {
+  const slot = `qi-${kind}`;
+  const h = element('h3', title);
+  h.id = `${slot}-heading`;
+  const rule = choice(`${slot}-rules`, 'Rules', rules, s[rulesKey]);
+  const tools = element('div', undefined, 'table-tools');
+  tools.append(rule.label);
+  const csv = element('button', 'Download the numbers as CSV', 'secondary');
+  csv.type = 'button';
+  csv.dataset.export = 'csv';
+  csv.addEventListener('click', async () => {
+    const text = await ctx.current().session.qiCsv(slot);
+    download(text, `driftline-${slot}-${s.stage}.csv`, 'text/csv');
+  });
+  const numbers = element('details', undefined, 'numbers');
+  numbers.append(element('summary', 'The numbers behind the chart'));
+  const out = { parts: [], draw: null };
+  const figure = chartFigure(ctx, {
+    slot,
+    name: `${kind}-${s.stage}`,
+    tools: [csv],
+    spec: (width) => {
+      const c = ctx.current();
+      return {
+        kind: 'qi',
+        width,
+        height: 420,
+        filters: c.filters,
+        qi: {
+          stage: s.stage,
+          chart: kind,
+          aggregation: s.aggregation,
+          rules: s[rulesKey],
+          baseline: s.baseline === '' ? null : Number(s.baseline),
+          target: s.target === '' ? null : Number(s.target),
+          rebase: s.rebase.map((r) => r.date),
+          annotations: s.annotations,
+        },
+      };
+    },
+    onDrawn: (info) => {
+      numbers.replaceChildren(numbers.firstChild, numbersTable(`${slot}-table`, info.qi, s.aggregation, `${slot}-heading`));
+      figure.figure.hidden = false;
+      numbers.hidden = false;
+    },
+  });
+  out.draw = async () => {
+    try {
+      return await figure.draw();
+    } catch (error) {
+      figure.figure.hidden = true;
+      numbers.hidden = true;
+      throw error;
+    }
+  };
+  rule.select.addEventListener('change', () => {
+    s[rulesKey] = rule.select.value;
+    out.draw().catch(() => {});
+  });
+  out.parts = [h, tools, figure.figure, numbers];
+  return out;
+}
+
+/** The table of a QI chart's points. */
+function numbersTable(id, qi, aggregation, labelledBy) {
+  const chart = qi.chart;
+  const run = chart.chart === 'run';
+  const columns = [
+    aggregation === 'none' ? 'Completed on' : aggregation === 'month' ? 'Month' : 'Quarter',
+    ...(aggregation === 'none' ? [] : ['Children']),
+    aggregation === 'none' ? 'Days' : 'Median days',
+    run ? 'Median line' : 'Centre line',
+    ...(run ? [] : ['Lower limit', 'Upper limit']),
+    'Signal',
+  ];
+  const rows = chart.points.map((p, i) => [
+    periodWords(p.date, aggregation),
+    ...(aggregation === 'none' ? [] : [formatNumber(qi.counts[i])]),
+    formatDays(p.value),
+    formatDays(p.centre),
+    ...(run ? [] : [formatDays(p.lower), formatDays(p.upper)]),
+    signalWords(p),
+  ]);
+  return dataTable(id, columns, rows, labelledBy);
+}
+
+/** A target written "6 weeks" or "14 days" as a number of days; "" for months and years. */
+function exactDays(target) {
+  const match = /^(\d+)\s*(days?|weeks?)$/i.exec(target ?? '');
+  if (match === null) {
+    return '';
+  }
+  return String(Number(match[1]) * (match[2].toLowerCase().startsWith('week') ? 7 : 1));
+}
+
+function signalWords(point) {
+  const variation = VARIATION_WORDS[point.variation] ?? '';
+  const cause = point.special_cause === null ? '' : CAUSE_WORDS[point.special_cause] ?? point.special_cause;
+  return [variation, cause].filter((w) => w !== '').join(': ');
+}
+
+function periodWords(iso, aggregation) {
+  if (iso === null) {
+    return '';
+  }
+  if (aggregation === 'none') {
+    return formatDate(iso, 'short');
+  }
+  const [y, m] = iso.split('-').map(Number);
+  const month = (k) => new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(y, k - 1, 1)));
+  return aggregation === 'month' ? `${month(m)} ${y}` : `${month(m)} to ${month(m + 2)} ${y}`;
+}
+
+function choice(id, text, options, value) {
+  const select = element('select');
+  select.id = id;
+  for (const [v, label] of options) {
+    const option = element('option', label);
+    option.value = v;
+    select.append(option);
+  }
+  select.value = value;
+  const label = element('label', `${text} `);
+  label.append(select);
+  return { select, label };
+}
+
+function numberInput(id, text, value, min) {
+  const input = element('input');
+  input.type = 'number';
+  input.id = id;
+  input.min = min;
+  input.step = '1';
+  input.value = value;
+  const label = element('label', `${text} `);
+  label.append(input);
+  return { input, label };
+}
+
+/**
+ * A list of dates (rebase dates, or tests of change with a label) the user adds and removes.
+ * Changes are announced with a `qi-change` event on the form.
+ */
+function dateList({ id, legend, items, withLabel }) {
+  const box = element('fieldset', undefined, 'date-list');
+  box.id = id;
+  box.append(element('legend', legend));
+  const list = element('ul');
+  const date = element('input');
+  date.type = 'date';
+  date.id = `${id}-date`;
+  const dateLabel = element('label', 'Date ');
+  dateLabel.append(date);
+  const text = element('input');
+  text.type = 'text';
+  text.id = `${id}-label`;
+  text.maxLength = 80;
+  text.placeholder = 'PDSA 1: two-week planning meeting';
+  const textLabel = element('label', 'What changed ');
+  textLabel.append(text);
+  const add = element('button', 'Add', 'secondary');
+  add.type = 'button';
+  add.id = `${id}-add`;
+  const changed = () => box.dispatchEvent(new Event('qi-change', { bubbles: true }));
+  const show = () => {
+    list.replaceChildren(
+      ...items.map((item, i) => {
+        const li = element('li', withLabel ? `${formatDate(item.date)}: ${item.label}` : formatDate(item.date));
+        const remove = element('button', 'Remove', 'link');
+        remove.type = 'button';
+        remove.setAttribute('aria-label', `Remove ${formatDate(item.date)}`);
+        remove.addEventListener('click', () => {
+          items.splice(i, 1);
+          show();
+          changed();
+        });
+        li.append(' ', remove);
+        return li;
+      }),
+    );
+    list.hidden = items.length === 0;
+  };
+  add.addEventListener('click', () => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date.value)) {
+      date.focus();
+      return;
+    }
+    items.push(withLabel ? { date: date.value, label: text.value.trim() || 'Test of change' } : { date: date.value });
+    items.sort((a, b) => a.date.localeCompare(b.date));
+    date.value = '';
+    text.value = '';
+    show();
+    changed();
+  });
+  const controls = element('div', undefined, 'date-list-controls');
+  controls.append(dateLabel, ...(withLabel ? [textLabel] : []), add);
+  box.append(list, controls);
+  show();
+  return box;
+}
