@@ -37,9 +37,9 @@ fn cohort_bench(c: &mut Criterion) {
         .collect();
     let as_at = chart_fixtures::as_at();
     c.bench_function("cohort sort by longest wait (5,000)", |b| {
-        b.iter(|| cohort_order(black_box(&rows), &CohortSort::LongestCurrentWait, as_at))
+        b.iter(|| cohort_order(black_box(&rows), &CohortSort::LongestCurrentWait))
     });
-    let order = cohort_order(&rows, &CohortSort::LongestCurrentWait, as_at);
+    let order = cohort_order(&rows, &CohortSort::LongestCurrentWait);
     let screen = CohortOptions {
         viewport: Viewport {
             dates: None,

@@ -102,7 +102,7 @@ fn usage_errors_exit_with_code_2_and_say_why() {
         scratch("x.gif").to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("must end in .svg or .png"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must end in .svg, .png or .csv"));
     let out = chart(&["--kind", "pie", "--out", scratch("x.svg").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown chart kind"));

@@ -7,8 +7,9 @@ mod chart_fixtures;
 
 use chart_fixtures::{as_at, child_17, child_returns, Fixture};
 use driftline::chart::{
-    chronology, cohort, cohort_order, render_svg, timeline, BundledMetrics, ChronologyOptions,
-    CohortOptions, CohortRow, CohortSort, TimelineOptions,
+    chronology, cohort, cohort_order, layout_chart, render_svg, timeline, BundledMetrics,
+    ChartKind, ChartRequest, ChronologyOptions, CohortOptions, CohortRow, CohortSort,
+    TimelineOptions,
 };
 use driftline::model::{LegalCategory, Milestone, PlacementCategory};
 
@@ -119,7 +120,7 @@ fn cohort_view() {
         })
         .collect();
     let sort = CohortSort::LongestCurrentWait;
-    let order = cohort_order(&rows, &sort, as_at());
+    let order = cohort_order(&rows, &sort);
     let options = CohortOptions {
         sort,
         width: 900.0,
@@ -145,7 +146,7 @@ fn readme_pictures() {
         })
         .collect();
     let sort = CohortSort::LongestCurrentWait;
-    let order = cohort_order(&rows, &sort, as_at());
+    let order = cohort_order(&rows, &sort);
     let screen = CohortOptions {
         sort: sort.clone(),
         viewport: driftline::chart::Viewport {
@@ -160,7 +161,7 @@ fn readme_pictures() {
         row_height: 0.35,
         ..CohortOptions::new(as_at())
     };
-    let overview_order = cohort_order(&rows, &CohortSort::EntryDate, as_at());
+    let overview_order = cohort_order(&rows, &CohortSort::EntryDate);
     let pictures = [
         (
             "timeline.png",
@@ -199,6 +200,50 @@ fn readme_pictures() {
             ),
         ),
     ];
+    let (gen_children, gen_stats) = chart_fixtures::generated(800, 2024);
+    let gen = chart_fixtures::input(&gen_children, &gen_stats);
+    let request = |kind: ChartKind, stage: Option<&str>, breakdown: Option<&str>| {
+        let mut r = ChartRequest::new(kind, as_at());
+        r.width = 1000.0;
+        r.stage = stage.map(String::from);
+        r.breakdown = breakdown.map(String::from);
+        r
+    };
+    let mut run = request(ChartKind::Run, Some("permanence_recommendation"), None);
+    run.aggregate = driftline::stats::Aggregate::Month;
+    let stats_pictures = [
+        ("delay.png", request(ChartKind::Delay, None, None)),
+        (
+            "delay-by-age.png",
+            request(ChartKind::Delay, None, Some("age_at_entry")),
+        ),
+        (
+            "km.png",
+            request(
+                ChartKind::Km,
+                Some("time_to_permanence"),
+                Some("age_at_entry"),
+            ),
+        ),
+        (
+            "histogram.png",
+            request(
+                ChartKind::Histogram,
+                Some("permanence_recommendation"),
+                Some("placement"),
+            ),
+        ),
+        ("run.png", run),
+    ];
+    let pictures: Vec<(&str, driftline::chart::Layout)> = pictures
+        .into_iter()
+        .chain(stats_pictures.into_iter().map(|(name, r)| {
+            (
+                name,
+                layout_chart(gen, &r).unwrap_or_else(|e| panic!("{name}: {e}")),
+            )
+        }))
+        .collect();
     for (name, layout) in pictures {
         let png = driftline::chart::render_png(&layout, 2.0).expect("renders");
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name} is a PNG");

@@ -17,9 +17,9 @@ use super::stages::{
 };
 use super::{js_error, read_files, read_options, to_js};
 use crate::chart::{
-    chronology, cohort, cohort_order, hit_test, render_svg, spc, timeline, BundledMetrics,
-    ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout, SpcOptions, TimelineOptions,
-    Viewport,
+    chronology, cohort, cohort_order, hit_test, render_svg, spc, stage_brackets, timeline,
+    BundledMetrics, ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout, SpcOptions,
+    StageBracket, TimelineOptions, Viewport,
 };
 use crate::diagnostics::Diagnostic;
 use crate::ingest::preview;
@@ -490,10 +490,13 @@ impl Session {
     /// kept under `spec.slot` for [`Session::hit_test`] and the exports.
     ///
     /// `spec` is `{ kind: "timeline" | "cohort", slot, child, width, scale, pseudonymise,
-    /// sort, first_row, rows, row_height, filters }`.
+    /// sort, first_row, rows, row_height, filters }`, or a statistical chart: `{ kind: "delay"
+    /// | "km" | "histogram" | "run" | "xmr", slot, scale, stage, breakdown, aggregate, ... }`
+    /// as documented in `web::charts` (these are of the whole cohort; filters do not apply).
     #[wasm_bindgen(js_name = drawChart)]
     pub fn draw_chart(&mut self, spec: &JsValue) -> Result<JsValue, JsValue> {
-        let spec: ChartSpec = read_query(spec)?;
+        let raw = spec;
+        let spec: ChartSpec = read_query(raw)?;
         let as_at = self.report.as_at;
         let width = if spec.width.is_finite() {
             spec.width.clamp(320.0, 4000.0)
@@ -514,23 +517,29 @@ impl Session {
                     pseudonymise: spec.pseudonymise,
                     ..TimelineOptions::new(as_at)
                 };
-                let drawn = timeline(child, &[], &options, &BundledMetrics);
+                let stages = self.stages_of(i);
+                let drawn = timeline(child, &stages, &options, &BundledMetrics);
                 info.hidden_labels = drawn.hidden_labels;
                 drawn.layout
             }
             "cohort" => {
                 let chosen = self.chosen(&spec.filters);
+                let brackets: Vec<Vec<StageBracket>> =
+                    chosen.iter().map(|&i| self.stages_of(i)).collect();
                 let rows: Vec<CohortRow<'_>> = chosen
                     .iter()
-                    .filter_map(|&i| self.report.journeys.get(i))
-                    .map(|child| CohortRow { child, stages: &[] })
+                    .zip(&brackets)
+                    .filter_map(|(&i, stages)| {
+                        let child = self.report.journeys.get(i)?;
+                        Some(CohortRow { child, stages })
+                    })
                     .collect();
                 let sort = match spec.sort.as_deref() {
                     Some("entry") | None => CohortSort::EntryDate,
                     Some("wait") => CohortSort::LongestCurrentWait,
                     Some(stage) => CohortSort::Stage(stage.to_string()),
                 };
-                let order = cohort_order(&rows, &sort, as_at);
+                let order = cohort_order(&rows, &sort);
                 let options = CohortOptions {
                     width,
                     row_height: if spec.row_height.is_finite() {
@@ -618,9 +627,7 @@ impl Session {
                 );
                 layout
             }
-            other => {
-                return Err(js_error(&format!("there is no chart called {other}"), &[]));
-            }
+            _ => super::charts::layout_from_spec(&self.report, raw)?,
         };
         let canvas = super::offscreen::paint_offscreen(&layout, spec.scale)?;
         info.width = layout.width;
@@ -651,6 +658,22 @@ impl Session {
             .get(slot)
             .ok_or_else(|| js_error("that chart has not been drawn", &[]))?;
         render_svg(layout).map_err(|e| js_error(&e.to_string(), &[]))
+    }
+
+    /// The numbers behind the chart in `slot` as CSV (its text alternative), safe for
+    /// spreadsheets: the chronology for a timeline, the rows in view for the cohort view, the
+    /// figures of a statistical chart.
+    #[wasm_bindgen(js_name = chartTable)]
+    pub fn chart_table(&self, slot: &str) -> Result<String, JsValue> {
+        let layout = self
+            .charts
+            .get(slot)
+            .ok_or_else(|| js_error("that chart has not been drawn", &[]))?;
+        Ok(layout
+            .table
+            .as_ref()
+            .map(|t| t.to_csv())
+            .unwrap_or_default())
     }
 
     /// The chart in `slot` painted at `scale` times its CSS size (for a PNG export).
@@ -700,6 +723,18 @@ impl Session {
     /// The report the session holds.
     pub fn report_ref(&self) -> &Report {
         &self.report
+    }
+
+    /// The stage brackets of the child at `index`, from the statistics.
+    fn stages_of(&self, index: usize) -> Vec<StageBracket> {
+        match (
+            self.report.journeys.get(index),
+            self.report.journeys.stats_of(index),
+            self.report.profile.as_ref(),
+        ) {
+            (Some(child), Some(stats), Some(profile)) => stage_brackets(child, stats, profile),
+            _ => Vec::new(),
+        }
     }
 
     /// The profile in force (the default one if the report somehow has none).
