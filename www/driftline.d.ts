@@ -60,9 +60,12 @@ export function preload(): Promise<void>;
 /** The session behind a report returned by `analyze` (the three most recent are kept). */
 export function sessionFor(report: Report): Session | undefined;
 
-/** What a chart shows: a child's timeline or the cohort view. */
+/**
+ * What a chart shows: a child's timeline, the cohort view, or a chart of the statistics
+ * (where delay builds up, Kaplan–Meier, distribution, run and XmR charts of a stage).
+ */
 export interface ChartSpec {
-  kind: 'timeline' | 'cohort';
+  kind: 'timeline' | 'cohort' | 'delay' | 'km' | 'histogram' | 'run' | 'xmr';
   /** For a timeline: the child's index in `report.journeys`. */
   child?: number;
   /** Width in CSS pixels. */
@@ -77,6 +80,19 @@ export interface ChartSpec {
   first_row?: number;
   rows?: number | null;
   row_height?: number;
+  /** Statistical charts: the stage (km, histogram, run, xmr; time to permanence by default). */
+  stage?: string;
+  /** Statistical charts: one bar or curve per group of this breakdown (`placement`, `age_at_entry`, …). */
+  breakdown?: string | null;
+  /** Session charts: only the children these filters choose (`{ placement, age_band, … }`). */
+  filters?: Record<string, string>;
+}
+
+/** The numbers behind a chart (its text alternative). */
+export interface ChartTable {
+  columns: string[];
+  rows: string[][];
+  notes: string[];
 }
 
 export interface ChartInfo {
@@ -85,6 +101,8 @@ export interface ChartInfo {
   /** The chart's text alternative: a title and a description. */
   title: string;
   description: string;
+  /** A statistical chart's numbers. */
+  table?: ChartTable | null;
   [more: string]: unknown;
 }
 
@@ -119,6 +137,8 @@ export class Session {
   hitTest(slot: string, x: number, y: number): Promise<object | null>;
   svg(slot?: string): Promise<string>;
   png(slot?: string, scale?: number): Promise<Blob>;
+  /** The numbers behind the chart in `slot` as CSV text. */
+  chartCsv(slot: string): Promise<string>;
   memory(): Promise<number>;
   close(): void;
 }

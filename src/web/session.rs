@@ -17,9 +17,9 @@ use super::stages::{
 };
 use super::{js_error, read_files, read_options, to_js};
 use crate::chart::{
-    chronology, cohort, cohort_order, hit_test, render_svg, spc, stage_brackets, timeline,
-    BundledMetrics, ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout, SpcOptions,
-    StageBracket, TimelineOptions, Viewport,
+    chronology, cohort, cohort_order, hit_test, layout_chart, render_svg, spc, stage_brackets,
+    timeline, BundledMetrics, ChartInput, ChronologyOptions, CohortOptions, CohortRow, CohortSort,
+    Layout, SpcOptions, StageBracket, Table, TimelineOptions, Viewport,
 };
 use crate::diagnostics::Diagnostic;
 use crate::ingest::preview;
@@ -58,6 +58,8 @@ struct Filtered {
     key: String,
     /// The children chosen, as indices into the report's journeys.
     indices: Vec<usize>,
+    /// Those children (aligned with `statistics.children`), for the statistical charts.
+    children: Vec<Child>,
     statistics: Statistics,
 }
 
@@ -491,8 +493,10 @@ impl Session {
     ///
     /// `spec` is `{ kind: "timeline" | "cohort", slot, child, width, scale, pseudonymise,
     /// sort, first_row, rows, row_height, filters }`, or a statistical chart: `{ kind: "delay"
-    /// | "km" | "histogram" | "run" | "xmr", slot, scale, stage, breakdown, aggregate, ... }`
-    /// as documented in `web::charts` (these are of the whole cohort; filters do not apply).
+    /// | "km" | "histogram" | "run" | "xmr", slot, scale, stage, breakdown, aggregate,
+    /// filters, ... }` as documented in `web::charts`, drawn from the statistics of the
+    /// children the filters choose; its answer then also holds the chart's `table` (`{ columns,
+    /// rows, notes }`, the numbers behind it).
     #[wasm_bindgen(js_name = drawChart)]
     pub fn draw_chart(&mut self, spec: &JsValue) -> Result<JsValue, JsValue> {
         let raw = spec;
@@ -627,7 +631,12 @@ impl Session {
                 );
                 layout
             }
-            _ => super::charts::layout_from_spec(&self.report, raw)?,
+            _ => {
+                self.filter_statistics(&spec.filters);
+                let layout = self.statistical_layout(raw, &spec.filters)?;
+                info.table.clone_from(&layout.table);
+                layout
+            }
         };
         let canvas = super::offscreen::paint_offscreen(&layout, spec.scale)?;
         info.width = layout.width;
@@ -780,8 +789,26 @@ impl Session {
         self.filtered = Some(Filtered {
             key,
             indices,
+            children,
             statistics,
         });
+    }
+
+    /// A statistical chart (delay, km, histogram, run, xmr) of the children the filters
+    /// choose (after [`Session::filter_statistics`]): with no filter, of the whole report.
+    fn statistical_layout(&self, raw: &JsValue, filters: &Filters) -> Result<Layout, JsValue> {
+        let spec = super::charts::ChartSpec::from_js(raw)?;
+        let request = spec.request(&self.report)?;
+        let input = match &self.filtered {
+            Some(f) if !filters.is_empty() && f.key == filters.key() => ChartInput {
+                children: &f.children,
+                stats: &f.statistics.children,
+                profile: Some(&f.statistics.profile),
+                stages: &f.statistics.stages,
+            },
+            _ => ChartInput::from_report(&self.report),
+        };
+        layout_chart(input, &request).map_err(|e| js_error(&e.to_string(), &[]))
     }
 
     /// The stage and check statistics for the filters and how many children they cover
@@ -1837,6 +1864,8 @@ struct ChartInfo {
     shown_rows: usize,
     children: Vec<usize>,
     qi: Option<QiInfo>,
+    /// The numbers behind a statistical chart.
+    table: Option<Table>,
 }
 
 /// A QI chart's numbers, for the table under it.
