@@ -263,6 +263,14 @@ fn readme_pictures() {
             ),
         ),
         (
+            "km-recommendation.png",
+            request(
+                ChartKind::Km,
+                Some("permanence_recommendation"),
+                Some("placement"),
+            ),
+        ),
+        (
             "histogram.png",
             request(
                 ChartKind::Histogram,
