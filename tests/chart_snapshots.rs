@@ -131,6 +131,43 @@ fn cohort_view() {
     check("cohort_small.svg", &render_svg(&c.layout).unwrap());
 }
 
+/// The statistical charts of seven hand-worked children (see `chart_fixtures::seven_reviews`):
+/// the delay chart for everyone and by placement, the Kaplan–Meier chart and the distribution
+/// of days to the first review, each as layout text, SVG and its table as CSV.
+#[test]
+fn statistical_charts_of_seven_children() {
+    let children = chart_fixtures::seven_reviews();
+    let stats = chart_fixtures::statistics(&children);
+    let input = chart_fixtures::input(&children, &stats);
+    let charts = [
+        ("delay_seven", ChartKind::Delay, None, None),
+        (
+            "delay_seven_by_placement",
+            ChartKind::Delay,
+            Some("first_review"),
+            Some("placement"),
+        ),
+        ("km_seven", ChartKind::Km, Some("first_review"), None),
+        (
+            "histogram_seven",
+            ChartKind::Histogram,
+            Some("first_review"),
+            None,
+        ),
+    ];
+    for (name, kind, stage, breakdown) in charts {
+        let mut request = ChartRequest::new(kind, as_at());
+        request.width = 900.0;
+        request.stage = stage.map(String::from);
+        request.breakdown = breakdown.map(String::from);
+        let layout = layout_chart(input, &request).expect("lays out");
+        check(&format!("{name}.layout.txt"), &layout.to_snapshot());
+        check(&format!("{name}.svg"), &render_svg(&layout).unwrap());
+        let table = layout.table.as_ref().expect("a table");
+        check(&format!("{name}.csv"), &table.to_csv());
+    }
+}
+
 /// Renders the README's pictures as PNG and checks each is a PNG of twice the chart's logical
 /// size; `UPDATE_DOCS=1` also writes them to `docs/`.
 #[test]
@@ -223,6 +260,14 @@ fn readme_pictures() {
                 ChartKind::Km,
                 Some("time_to_permanence"),
                 Some("age_at_entry"),
+            ),
+        ),
+        (
+            "km-recommendation.png",
+            request(
+                ChartKind::Km,
+                Some("permanence_recommendation"),
+                Some("placement"),
             ),
         ),
         (

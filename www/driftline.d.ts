@@ -61,13 +61,42 @@ export function preload(): Promise<void>;
 export function sessionFor(report: Report): Session | undefined;
 
 /**
- * What a chart shows: a child's timeline, the cohort view, or a chart of the statistics
- * (where delay builds up, Kaplan–Meier, distribution, run and XmR charts of a stage).
+ * What a chart shows: a child's timeline, the cohort view, or a statistical chart
+ * (`delay`: median days per stage against the target; `km`: time in a stage, Kaplan–Meier;
+ * `histogram`: days in a stage; `run` and `xmr`: a stage's days over time). A session's
+ * charts are of the children its `filters` choose; `drawChart` draws the whole cohort.
  */
 export interface ChartSpec {
   kind: 'timeline' | 'cohort' | 'delay' | 'km' | 'histogram' | 'run' | 'xmr';
   /** For a timeline: the child's index in `report.journeys`. */
   child?: number;
+  /**
+   * A stage id of the profile (`first_review`, `time_to_permanence`, …): the stage of a
+   * `km`, `histogram`, `run` or `xmr` chart (`time_to_permanence` by default), the only
+   * stage of a `delay` chart (all by default).
+   */
+  stage?: string;
+  /**
+   * `delay`, `km`, `histogram`: split by `placement`, `legal_status`, `age_at_entry`, `sex`,
+   * `local_authority`, `team`, `year_of_entry`, `route` or `attribute:NAME` (`null`: no split).
+   */
+  breakdown?: string | null;
+  /** `run`, `xmr`: one point per completed stage (`none`), or the median per month or quarter. */
+  aggregate?: 'none' | 'month' | 'quarter';
+  /** `run`, `xmr`: the rules for signals. */
+  rules?: 'anhoej' | 'ihi' | 'mdc' | 'nhse-2024';
+  /** `run`, `xmr`: which way is better (`lower` by default, for delay). */
+  direction?: 'lower' | 'higher' | 'neutral';
+  /** `run`, `xmr`: a target in days (the stage's own target by default). */
+  target?: number;
+  /** `xmr`: fix the centre and limits after this many points. */
+  baseline?: number;
+  /** `run`, `xmr`: start a new segment at each of these dates. */
+  rebase?: IsoDate[];
+  /** `xmr`: screen large moving ranges out of the limits (true by default). */
+  screen?: boolean;
+  /** `run`, `xmr`: dated labels for tests of change. */
+  annotations?: { date: IsoDate; label: string }[];
   /** Width in CSS pixels. */
   width?: number;
   pseudonymise?: boolean;
@@ -80,10 +109,6 @@ export interface ChartSpec {
   first_row?: number;
   rows?: number | null;
   row_height?: number;
-  /** Statistical charts: the stage (km, histogram, run, xmr; time to permanence by default). */
-  stage?: string;
-  /** Statistical charts: one bar or curve per group of this breakdown (`placement`, `age_at_entry`, …). */
-  breakdown?: string | null;
   /** Session charts: only the children these filters choose (`{ placement, age_band, … }`). */
   filters?: Record<string, string>;
 }

@@ -582,10 +582,9 @@ pub fn delay(stages: &[StageSummary], options: &DelayOptions, measure: &dyn Text
         Key::Line(Stroke::solid(palette::KEY, 1.5)),
         "interquartile range".into(),
     ));
-    entries.push((
-        Key::Line(Stroke::solid(palette::KEY, 2.0)),
-        "| target".into(),
-    ));
+    if stages.iter().any(|s| s.target.is_some()) {
+        entries.push((Key::Target(palette::TARGET), "target".into()));
+    }
     let last = legend(
         &mut front,
         &entries,

@@ -300,7 +300,7 @@ pub fn survival(
         .min(180.0);
     let plot_x0 = MARGIN + 16.0 + risk_label_w.max(34.0) + 30.0;
     let plot_x1 = width - MARGIN - 12.0;
-    let plot_top = ly + 22.0;
+    let plot_top = ly + 30.0;
     let plot_bottom = plot_top + options.plot_height.max(160.0);
     let y_of = |s: f64| plot_bottom - s.clamp(0.0, 1.0) as f32 * (plot_bottom - plot_top);
 
@@ -420,34 +420,28 @@ pub fn survival(
         palette::TEXT,
     );
 
-    // The target.
+    // The target: a dashed line across the plot, labelled above it (clear of the curves,
+    // which start at 100% along the top edge), beside the axis title when the line is near 0.
     if let (Some(t), Some(duration)) = (target, stage.target) {
         let x = x_of(t);
         front.push(Item::Line {
-            from: Point::new(x, plot_top),
+            from: Point::new(x, plot_top - 14.0),
             to: Point::new(x, plot_bottom),
             stroke: Stroke::dashed(palette::TARGET, 1.8, 6.0, 3.0),
         });
         let label = format!("target {}", target_words(duration));
         let w = measure.width(&label, AXIS_SIZE, Weight::Bold);
+        let axis_title_end =
+            plot_x0 - 40.0 + measure.width("still waiting", AXIS_SIZE, Weight::Bold) + 10.0;
         let (lx, anchor) = if x + 6.0 + w <= plot_x1 {
-            (x + 6.0, Anchor::Start)
+            ((x + 6.0).max(axis_title_end), Anchor::Start)
         } else {
             (x - 6.0, Anchor::End)
         };
-        front.push(Item::Rect {
-            rect: match anchor {
-                Anchor::Start => Rect::new(lx - 2.0, plot_top + 3.0, w + 4.0, 15.0),
-                _ => Rect::new(lx - w - 2.0, plot_top + 3.0, w + 4.0, 15.0),
-            },
-            fill: Some(palette::WHITE.alpha(220)),
-            pattern: None,
-            stroke: None,
-        });
         push_text(
             &mut front,
             lx,
-            plot_top + 14.0,
+            plot_top - 8.0,
             &label,
             AXIS_SIZE,
             Weight::Bold,

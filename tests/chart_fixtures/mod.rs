@@ -405,3 +405,51 @@ pub fn generated(n: usize, seed: u64) -> (Vec<Child>, Statistics) {
     let stats = statistics(&data.children);
     (data.children, stats)
 }
+
+/// Seven children, all "as at" 30 Nov 2023, for the first-review stage (target 6 weeks):
+/// - A: in care 1 Jan 2023, reviewed 21 Jan (20 days); recommendation 1 May (120 days);
+/// - B: in care 1 Jan 2023, reviewed 20 Feb (50 days); recommendation 1 Sep (243 days);
+/// - C: in care 1 Feb 2023, reviewed 3 Mar (30 days);
+/// - D: in care 1 Mar 2023, reviewed 10 Apr (40 days);
+/// - E: in care 1 Nov 2023, not yet reviewed (29 days so far, within the target);
+/// - F: in care 1 Jun 2023, not yet reviewed (182 days so far, overdue);
+/// - G: in care 1 Jan 2023, left care on 11 Jan before any review (10 days, censored).
+///
+/// First review, completed: 20, 30, 40, 50 days: median 35, quartiles 27.5 and 42.5 (R type
+/// 7), three of four within 42 days. Kaplan–Meier: censored at 10; at 20, 6 at risk, S = 5/6;
+/// censored at 29; at 30, 4 at risk, S = 5/8; at 40, 3 at risk, S = 5/12; at 50, 2 at risk,
+/// S = 5/24; censored at 182.
+pub fn seven_reviews() -> Vec<Child> {
+    use Milestone as M;
+    use PlacementCategory as P;
+    let foster = P::Foster;
+    vec![
+        Fixture::new("A", Some("2015-05-05"))
+            .placement("2023-01-01", None, foster, Some("Carer A"))
+            .event("2023-01-21", M::LacReview, None)
+            .event("2023-05-01", M::PermanenceRecommendation, None)
+            .build(),
+        Fixture::new("B", Some("2022-06-01"))
+            .placement("2023-01-01", None, foster, Some("Carer B"))
+            .event("2023-02-20", M::LacReview, None)
+            .event("2023-09-01", M::PermanenceRecommendation, None)
+            .build(),
+        Fixture::new("C", Some("2016-02-02"))
+            .placement("2023-02-01", None, P::Kinship, Some("Aunt"))
+            .event("2023-03-03", M::LacReview, None)
+            .build(),
+        Fixture::new("D", Some("2019-03-03"))
+            .placement("2023-03-01", None, foster, Some("Carer D"))
+            .event("2023-04-10", M::LacReview, None)
+            .build(),
+        Fixture::new("E", Some("2010-01-01"))
+            .placement("2023-11-01", None, foster, Some("Carer E"))
+            .build(),
+        Fixture::new("F", Some("2012-07-07"))
+            .placement("2023-06-01", None, P::Kinship, Some("Grandmother"))
+            .build(),
+        Fixture::new("G", Some("2018-08-08"))
+            .placement("2023-01-01", Some("2023-01-11"), foster, Some("Carer G"))
+            .build(),
+    ]
+}
