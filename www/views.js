@@ -174,9 +174,10 @@ async function renderOverview(container, ctx) {
       element(
         'p',
         'For each stage, the median days taken by the children who completed it (the bar) and the ' +
-          'middle half of them (the whisker), against the target (the upright line; days beyond it ' +
-          'are hatched). On the right: the median and middle half, how many completed it (n), the ' +
-          'share within target and how many are waiting beyond it now.',
+          'middle half of them (the whisker), against the target (the marker; days beyond it are ' +
+          'hatched). On the right: the median and middle half in days, how many completed the stage, ' +
+          'the share within target and how many are waiting beyond it now. Split the figures above to ' +
+          'compare groups.',
       ),
       ...delay.parts,
     );
@@ -761,6 +762,8 @@ async function showChild(container, ctx, index, focus = false) {
           'child-stages-heading',
         );
   if (child.stages.length > 0) {
+    // A child has few stages: show them all rather than scroll.
+    stages.classList.add('stage-scroll');
     const rows = stages.querySelectorAll('tbody tr');
     child.stages.forEach((st, i) => {
       rows[i].dataset.stage = st.stage;
