@@ -23,7 +23,7 @@ import {
   setUpSortHeaders,
   showError,
 } from './ui.js';
-import { chartFigure, dataTable, heading, safeName, sourceWords } from './figure.js';
+import { chartFigure, dataTable, heading, safeName, shownTableCsvButton, sourceWords } from './figure.js';
 import { renderQi } from './qi.js';
 import { renderTimescales } from './timescales.js';
 
@@ -208,6 +208,9 @@ async function renderOverview(container, ctx) {
     statCharts.push(km);
     const kmSummaryHeading = element('h4', 'Medians and quartiles');
     kmSummaryHeading.id = 'km-summary-heading';
+    const kmSummary = kmTable(permanence, table);
+    const kmTools = element('div', undefined, 'table-tools');
+    kmTools.append(shownTableCsvButton('km-table-csv', kmSummary, `driftline-${permanence.id}-medians.csv`));
     parts.push(
       kmHeading,
       element(
@@ -219,7 +222,8 @@ async function renderOverview(container, ctx) {
       ),
       ...km.parts,
       kmSummaryHeading,
-      kmTable(permanence, table),
+      kmTools,
+      kmSummary,
     );
   }
 
@@ -830,6 +834,10 @@ async function showChild(container, ctx, index, focus = false) {
       }
     },
   });
+  const placementsTools = element('div', undefined, 'table-tools');
+  placementsTools.append(shownTableCsvButton('placements-csv', placements, `driftline-placements-${safeName(r.child)}.csv`));
+  const legalTools = element('div', undefined, 'table-tools');
+  legalTools.append(shownTableCsvButton('legal-csv', legal, `driftline-legal-status-${safeName(r.child)}.csv`));
   detail.replaceChildren(
     title,
     list,
@@ -844,8 +852,10 @@ async function showChild(container, ctx, index, focus = false) {
     chronologyHeading,
     chronology,
     placementsHeading,
+    placementsTools,
     placements,
     legalHeading,
+    legalTools,
     legal,
   );
   detail.hidden = false;

@@ -443,6 +443,8 @@ impl Session {
         let (Some(child), Some(row)) = (self.report.journeys.get(i), self.rows.get(i)) else {
             return Err(js_error(&format!("there is no child number {index}"), &[]));
         };
+        // Pseudonymised, carers are named as the chronology and the timeline name them.
+        let carers = crate::chart::chronology::CarerNames::new(child, pseudonymise);
         let detail = ChildDetail {
             row: row.shown(pseudonymise),
             care_periods: child
@@ -461,7 +463,10 @@ impl Session {
                             category: pl.category,
                             category_label: pl.category.label(),
                             placement_type: pl.placement_type.clone(),
-                            carer: pl.carer.clone(),
+                            carer: pl
+                                .carer
+                                .as_ref()
+                                .map(|_| Text::from(carers.name(pl).as_str())),
                             move_number: pl.move_number,
                             source: self.source(pl.source),
                         })

@@ -165,6 +165,11 @@ test('the Overview charts are drawn, and their numbers and exports equal driftli
     assert.equal(delayCsv.name, 'driftline-delay.csv');
     assert.equal(delayCsv.text, delay);
     assert.equal((await downloadText(page, 'figure[data-slot="overview-km"] [data-export="csv"]')).text, km);
+    // The medians and quartiles table downloads as shown.
+    const kmSummary = parseCsv((await downloadText(page, '#km-table-csv')).text);
+    const kmShown = await page.$$eval('#km-table tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(kmSummary, kmShown);
+    assert.equal(kmSummary[1][0], 'Everyone');
 
     // PNG at three times the CSS size, and SVG with the chart's title.
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('figure[data-slot="overview-km"] [data-export="png"]')]);
@@ -292,6 +297,8 @@ test('pseudonymised, chart exports and text alternatives hold no ID, carer or da
     await page.click(`#children-table [data-child="${index}"]`);
     await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
     const exports = [];
+    exports.push(await page.evaluate(() => document.body.innerText));
+    exports.push((await downloadText(page, '#placements-csv')).text);
     exports.push((await downloadText(page, '#child-detail [data-export="svg"]')).text);
     exports.push(await page.$eval('#child-detail canvas', (c) => `${c.getAttribute('aria-label')} ${document.getElementById(c.getAttribute('aria-describedby')).textContent}`));
     await openView(page, 'cohort');
@@ -356,6 +363,8 @@ test("the print layout puts one child's timeline and chronology on A4 landscape"
         load: visible(document.querySelector('.load')),
         filters: visible(document.querySelector('.filters')),
         tools: visible(document.querySelector('#child-detail .chart-tools')),
+        placements: visible(document.getElementById('placements-table')),
+        legal: visible(document.getElementById('legal-table')),
       };
     });
     assert.deepEqual(shown, {
@@ -367,6 +376,8 @@ test("the print layout puts one child's timeline and chronology on A4 landscape"
       load: false,
       filters: false,
       tools: false,
+      placements: false,
+      legal: false,
     });
     // A4 landscape with 12 mm margins: the timeline fits the printable width.
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
