@@ -330,21 +330,40 @@ function statChart(ctx, { slot, name, labelledBy, groupLabels, hide, spec }) {
   const numbers = element('details', undefined, 'numbers');
   numbers.id = `${slot}-numbers`;
   numbers.append(element('summary', 'The numbers behind the chart'));
+  // The table is built when it is first opened: a Kaplan–Meier table of a large cohort has a
+  // row for every day on which a wait ended.
+  let drawnTable = null;
+  const buildNumbers = () => {
+    if (drawnTable === null || numbers.dataset.built === 'yes') {
+      return;
+    }
+    const table = drawnTable;
+    const keep = table.columns.map((c, i) => (hide.includes(c) ? -1 : i)).filter((i) => i >= 0);
+    const columns = keep.map((i) => CHART_COLUMNS[table.columns[i]] ?? table.columns[i]);
+    const rows = table.rows.map((row) => keep.map((i) => chartCell(table.columns[i], row[i] ?? '', groupLabels)));
+    numbers.append(
+      dataTable(`${slot}-table`, columns, rows, labelledBy),
+      ...table.notes.map((note) => element('p', note, 'note')),
+    );
+    numbers.dataset.built = 'yes';
+  };
+  numbers.addEventListener('toggle', () => {
+    if (numbers.open) {
+      buildNumbers();
+    }
+  });
   const figure = chartFigure(ctx, {
     slot,
     name,
     spec,
     tools: [csv],
     onDrawn: (info) => {
-      const table = info.table ?? { columns: [], rows: [], notes: [] };
-      const keep = table.columns.map((c, i) => (hide.includes(c) ? -1 : i)).filter((i) => i >= 0);
-      const columns = keep.map((i) => CHART_COLUMNS[table.columns[i]] ?? table.columns[i]);
-      const rows = table.rows.map((row) => keep.map((i) => chartCell(table.columns[i], row[i] ?? '', groupLabels)));
-      numbers.replaceChildren(
-        numbers.firstChild,
-        dataTable(`${slot}-table`, columns, rows, labelledBy),
-        ...table.notes.map((note) => element('p', note, 'note')),
-      );
+      drawnTable = info.table ?? { columns: [], rows: [], notes: [] };
+      numbers.replaceChildren(numbers.firstChild);
+      delete numbers.dataset.built;
+      if (numbers.open) {
+        buildNumbers();
+      }
       figure.figure.hidden = false;
       numbers.hidden = false;
       message.hidden = true;

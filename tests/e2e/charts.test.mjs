@@ -106,8 +106,12 @@ function expectedShown(csvText, { hide = [], groups = new Map() } = {}) {
   );
 }
 
-/** The page's table of a chart's numbers, as cell texts. */
-function shownTable(page, slot) {
+/** The page's table of a chart's numbers (opened under its disclosure), as cell texts. */
+async function shownTable(page, slot) {
+  await page.$eval(`#${slot}-numbers`, (d) => {
+    d.open = true;
+  });
+  await page.waitForSelector(`#${slot}-table`);
   return page.$$eval(`#${slot}-table tbody tr`, (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
 }
 

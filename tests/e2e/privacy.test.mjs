@@ -311,6 +311,8 @@ test('axe-core finds no serious or critical violation on any view', async () => 
         d.open = true;
       });
     }
+    await page.waitForSelector('#overview-delay-table');
+    await page.waitForSelector('#overview-km-table');
     await check('the stage table and charts split by age, their numbers shown');
     await openView(page, 'qi');
     await page.fill('#qi-annotations-date', '2022-01-01');
