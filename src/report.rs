@@ -35,6 +35,24 @@ pub struct Report {
     pub breakdowns_omitted: Vec<OmittedBreakdown>,
 }
 
+/// The report without the journeys: everything else, in the same shape and order, for a
+/// cohort too large to print child by child (`driftline analyze --format summary`).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ReportSummary<'a> {
+    pub as_at: NaiveDate,
+    pub input: &'a InputSummary,
+    pub children: usize,
+    pub care_periods: usize,
+    pub placements: usize,
+    pub events: usize,
+    pub moves: usize,
+    pub profile: Option<&'a Profile>,
+    pub stages: &'a [StageSummary],
+    pub checks: &'a [CheckSummary],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub breakdowns_omitted: &'a [OmittedBreakdown],
+}
+
 /// Every child's journey and, beside it, what the statistics found for the child (stage rows,
 /// per-care-period facts, current status).
 ///
@@ -91,6 +109,23 @@ impl Serialize for Journeys {
 }
 
 impl Report {
+    /// Everything but the journeys.
+    pub fn summary(&self) -> ReportSummary<'_> {
+        ReportSummary {
+            as_at: self.as_at,
+            input: &self.input,
+            children: self.children,
+            care_periods: self.care_periods,
+            placements: self.placements,
+            events: self.events,
+            moves: self.moves,
+            profile: self.profile.as_ref(),
+            stages: &self.stages,
+            checks: &self.checks,
+            breakdowns_omitted: &self.breakdowns_omitted,
+        }
+    }
+
     /// Assembles a report from a built dataset, computing the headline counts.
     pub fn new(as_at: NaiveDate, input: InputSummary, dataset: Dataset) -> Report {
         let journeys = Journeys {

@@ -240,6 +240,77 @@ fn usage_and_input_errors_exit_2_with_a_message() {
 }
 
 #[test]
+fn resource_limits_can_be_set_and_each_refuses_with_its_own_message() {
+    let dir = scratch("limits");
+    // A CSV just over 1 MiB: refused under --max-file-mb 1, read under the default.
+    let mut big = String::from("child_id,date_of_birth,sex\n");
+    let mut n = 0;
+    while big.len() <= 1024 * 1024 {
+        n += 1;
+        big.push_str(&format!("C{n:07},2015-01-01,F\n"));
+    }
+    let big_path = dir.join("children.csv");
+    std::fs::write(&big_path, &big).expect("write");
+    let big_path = big_path.to_string_lossy().into_owned();
+    let refused = driftline(&[
+        "analyze",
+        &big_path,
+        "--as-at",
+        "2024-03-31",
+        "--max-file-mb",
+        "1",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("children.csv: The file is 1 MB, more than the limit of 1 MB"),
+        "{message}"
+    );
+    let read = driftline(&["analyze", &big_path, "--as-at", "2024-03-31"]);
+    assert_eq!(read.status.code(), Some(0), "{}", stderr(&read));
+    let report: serde_json::Value = serde_json::from_slice(&read.stdout).expect("json");
+    assert_eq!(report["input"]["rows_read"], n);
+
+    // A workbook with more cells than --max-cells allows.
+    let workbook = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/journey.xlsx")
+        .to_string_lossy()
+        .into_owned();
+    let refused = driftline(&[
+        "analyze",
+        &workbook,
+        "--as-at",
+        "2024-03-31",
+        "--max-cells",
+        "10",
+    ]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("cells"), "{}", stderr(&refused));
+    let read = driftline(&["analyze", &workbook, "--as-at", "2024-03-31"]);
+    assert_eq!(read.status.code(), Some(0), "{}", stderr(&read));
+    // Zero is not a limit.
+    let zero = driftline(&["analyze", &big_path, "--max-file-mb", "0"]);
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(stderr(&zero).contains("--max-file-mb"), "{}", stderr(&zero));
+}
+
+#[test]
+fn summary_is_the_report_without_its_journeys() {
+    let full = analyze_demo(&["--as-at", "2024-03-31", "--format", "json"]);
+    let summary = analyze_demo(&["--as-at", "2024-03-31", "--format", "summary"]);
+    assert_eq!(full.status.code(), Some(0), "{}", stderr(&full));
+    assert_eq!(summary.status.code(), Some(0), "{}", stderr(&summary));
+    let mut full: serde_json::Value = serde_json::from_slice(&full.stdout).expect("json");
+    let summary: serde_json::Value = serde_json::from_slice(&summary.stdout).expect("json");
+    let journeys = full
+        .as_object_mut()
+        .and_then(|o| o.remove("journeys"))
+        .expect("the full report has journeys");
+    assert!(!journeys.as_array().expect("a list").is_empty());
+    assert_eq!(summary, full);
+}
+
+#[test]
 fn help_and_version_succeed() {
     for args in [
         &["--help"][..],

@@ -516,3 +516,52 @@ fn statistical_charts_are_drawn_on_canvas_from_a_spec() {
     let message = error_message(&session.chart_view(&bad).err().expect("refused"));
     assert!(message.contains("no breakdown \"shoe_size\""), "{message}");
 }
+
+#[wasm_bindgen_test]
+fn the_limits_option_is_applied_as_the_library_applies_it() {
+    let with = |limits: JsValue| object(&[("asAt", JsValue::from_str(AS_AT)), ("limits", limits)]);
+    // A file-size limit below the children file's size refuses it with the core's message.
+    let tiny = object(&[("maxFileBytes", JsValue::from_f64(100.0))]);
+    let error = driftline::web::analyze(&js_files(&DEMO), &with(tiny))
+        .expect_err("every file is over 100 bytes");
+    let inputs: Vec<InputFile<'_>> = DEMO
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let mut options = Options::new(chrono::NaiveDate::from_ymd_opt(2025, 3, 31).expect("date"));
+    options.limits.max_file_bytes = 100;
+    let expected = driftline::analyze(&inputs, &options).expect_err("the library refuses too");
+    assert_eq!(error_message(&error), expected.to_string());
+    assert!(error_message(&error).contains("more than the limit"));
+    // A generous limit changes nothing.
+    let roomy = object(&[("maxFileBytes", JsValue::from_f64(1e9))]);
+    assert_same_as_core(
+        driftline::web::analyze(&js_files(&DEMO), &with(roomy)),
+        &DEMO,
+        AS_AT,
+    );
+    // Bad limits are errors that say which.
+    for (limits, says) in [
+        (
+            object(&[("maxCells", JsValue::from_f64(0.0))]),
+            "options.limits.maxCells",
+        ),
+        (
+            object(&[("maxCells", JsValue::from_f64(1.5))]),
+            "options.limits.maxCells",
+        ),
+        (
+            object(&[("maxFileMb", JsValue::from_f64(1.0))]),
+            "maxFileMb",
+        ),
+        (JsValue::from_str("big"), "options.limits must be an object"),
+    ] {
+        let error = driftline::web::analyze(&js_files(&DEMO), &with(limits))
+            .expect_err("a bad limit is refused");
+        assert!(
+            error_message(&error).contains(says),
+            "{}",
+            error_message(&error)
+        );
+    }
+}

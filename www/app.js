@@ -158,7 +158,24 @@ function setUp() {
 /** The options of the current load: the "as at" date, the mapping and the profile. */
 function loadOptions(extra = {}) {
   const asAt = byId('as-at-input').value || todayIso();
-  return { asAt, mapping: state.mapping, profile: state.profile ?? null, ...extra };
+  return { asAt, mapping: state.mapping, profile: state.profile ?? null, limits: pageLimits(), ...extra };
+}
+
+/**
+ * The resource limits the hosting page sets in `<meta name="driftline-limits" content="{…}">`
+ * (JSON, the `limits` option of `open`), or the core's defaults when it sets none.
+ */
+function pageLimits() {
+  const meta = document.querySelector('meta[name="driftline-limits"]');
+  if (meta === null) {
+    return null;
+  }
+  try {
+    return JSON.parse(meta.content);
+  } catch {
+    console.warn('The driftline-limits meta tag is not JSON; the default limits apply.');
+    return null;
+  }
 }
 
 async function load(files, extra = {}) {

@@ -9,10 +9,26 @@ export interface AnalyzeOptions {
   asAt?: string;
   /** A saved column and label mapping (an object, or its JSON text). It holds no data. */
   mapping?: object | string | null;
-  /** A timescale profile name. Accepted, not used yet. */
-  profile?: string | null;
+  /** A timescale profile: `"scotland"` (the default), `"england"`, a profile object or its JSON text. */
+  profile?: string | object | null;
+  /**
+   * Resource limits; those left out keep the core's defaults (files up to 256 MiB, workbooks
+   * up to 1 GiB uncompressed and 16 million cells, cells up to 32,767 characters, 10,000
+   * problems listed row by row). A file over `maxFileBytes` is refused before it is read.
+   */
+  limits?: Limits | null;
   /** Hand your ArrayBuffers to the worker instead of copying them (they become unusable). */
   transfer?: boolean;
+}
+
+/** Resource limits, each a whole number of at least 1. */
+export interface Limits {
+  maxFileBytes?: number;
+  maxUncompressedBytes?: number;
+  maxCells?: number;
+  maxTextBytes?: number;
+  maxCellChars?: number;
+  maxListedProblems?: number;
 }
 
 /** Reads one or several spreadsheets and analyses them in a Web Worker. */

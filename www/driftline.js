@@ -52,6 +52,7 @@ export async function open(input, options = {}) {
   }
   options.signal?.addEventListener('abort', abort, { once: true });
   try {
+    checkSizes(input, options.limits);
     const { files, transfer } = await collectFiles(input, options.transfer === true, onProgress);
     onProgress({ phase: 'starting' });
     await engine.ready;
@@ -81,6 +82,7 @@ export async function open(input, options = {}) {
 export async function preview(input, options = {}) {
   const engine = takeEngine();
   try {
+    checkSizes(input, options.limits);
     const { files, transfer } = await collectFiles(input, options.transfer === true, () => {});
     await engine.ready;
     return await engine.request('preview', { files, options: engineOptions(options) }, transfer);
@@ -456,7 +458,44 @@ function engineOptions(options) {
     asAt: options.asAt ?? todayIso(),
     mapping: options.mapping ?? null,
     profile: options.profile ?? null,
+    limits: options.limits ?? null,
   };
+}
+
+/** The core's default file size limit (`Limits::max_file_bytes`, 256 MiB). */
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Refuses, before a byte is read into the tab, any file larger than the limit: reading a file
+ * of several gigabytes just to have the core refuse it could itself crash the tab. The message
+ * and the problem are the core's own for a file over the limit.
+ */
+function checkSizes(input, limits) {
+  const max = limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const items = Array.isArray(input) ? input : [input];
+  const mb = (n) => Math.floor(n / (1024 * 1024));
+  const diagnostics = [];
+  for (const [index, item] of items.entries()) {
+    const size = sizeOf(item);
+    if (typeof size === 'number' && size > max) {
+      const name = (item?.name ?? `file-${index + 1}`).toString();
+      diagnostics.push({
+        severity: 'fatal',
+        code: 'too_large',
+        message: `The file is ${mb(size)} MB, more than the limit of ${mb(max)} MB. Split it, or remove columns and rows that are not needed.`,
+        file: name,
+        sheet: null,
+        row: null,
+        column: null,
+        child_id: null,
+      });
+    }
+  }
+  if (diagnostics.length > 0) {
+    const error = new Error(diagnostics.map((d) => `${d.file}: ${d.message}`).join('\n'));
+    error.diagnostics = diagnostics;
+    throw error;
+  }
 }
 
 // --- Reports returned by analyze() keep their session for the drawing functions -------------

@@ -14,7 +14,7 @@ use driftline::{InputFile, Mapping, Options};
 use std::path::{Path, PathBuf};
 
 /// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH]
-/// [--format json|csv]`.
+/// [--format json|summary|csv] [--max-file-mb MIB] [--max-uncompressed-mb MIB] [--max-cells N]`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Spreadsheet files: xlsx, xlsm, xls, ods, csv or tsv. Give one workbook, or one file per
@@ -31,16 +31,27 @@ pub struct Args {
     /// A saved column and label mapping (a JSON file holding no data).
     #[arg(long, value_name = "PATH")]
     mapping: Option<PathBuf>,
-    /// The output format: `json` is the full report; `csv` is the per-child stage table (one
-    /// row per child, care period and stage).
+    /// The output format: `json` is the full report; `summary` is the report without the
+    /// journeys; `csv` is the per-child stage table (one row per child, care period and stage).
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
+    /// Refuse any file larger than this many MiB (default 256, as in the page).
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    max_file_mb: Option<u64>,
+    /// Refuse a workbook whose zip parts expand to more than this many MiB (default 1024).
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    max_uncompressed_mb: Option<u64>,
+    /// Refuse a workbook with more cells than this, all sheets together (default 16000000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_cells: Option<u64>,
 }
 
 /// How the report is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
     Json,
+    /// The JSON report without the journeys (counts, problems, stage statistics, checks).
+    Summary,
     Csv,
 }
 
@@ -60,6 +71,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     match args.format {
         Format::Json => write_stdout(|out| {
             serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)
+        }),
+        Format::Summary => write_stdout(|out| {
+            serde_json::to_writer_pretty(&mut *out, &report.summary())?;
             writeln!(out)
         }),
         Format::Csv => write_stdout(|out| report.write_stage_csv(out, &TableOptions::default())),
@@ -85,6 +100,16 @@ impl Plan {
         }
         if let Some(path) = &args.mapping {
             options.mapping = Some(read_mapping(path)?);
+        }
+        const MIB: u64 = 1024 * 1024;
+        if let Some(mb) = args.max_file_mb {
+            options.limits.max_file_bytes = mb.saturating_mul(MIB);
+        }
+        if let Some(mb) = args.max_uncompressed_mb {
+            options.limits.max_uncompressed_bytes = mb.saturating_mul(MIB);
+        }
+        if let Some(n) = args.max_cells {
+            options.limits.max_cells = n;
         }
         let files = args
             .files

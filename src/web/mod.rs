@@ -25,7 +25,7 @@ use wasm_bindgen::JsCast;
 /// the same shape as the command line's JSON (`null` where the JSON has `null`).
 ///
 /// `files` is an array of `{ name: string, bytes: Uint8Array | ArrayBuffer }`; `options` is
-/// `{ asAt: "YYYY-MM-DD", mapping?: object | string, profile?: string | object }`, where
+/// `{ asAt: "YYYY-MM-DD", mapping?: object | string, profile?: string | object, limits?: object }`, where
 /// `profile` is a built-in name (`"scotland"`, the default, or `"england"`), a profile object
 /// or its JSON text (see [`crate::stats::profile`]). Throws an `Error` whose message lists every fatal problem, with
 /// the problems themselves in its `diagnostics` property.
@@ -127,8 +127,80 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     }
     parsed.profile = profiles::read_profile(get(options, "profile"))
         .map_err(|err| js_error(&format!("options.profile: {err}"), &[]))?;
+    if let Some(limits) = get(options, "limits").filter(|l| !l.is_null()) {
+        read_limits(&limits, &mut parsed.limits)?;
+    }
     Ok(parsed)
 }
+
+/// Reads `options.limits`: `{ maxFileBytes, maxUncompressedBytes, maxCells, maxTextBytes,
+/// maxCellChars, maxListedProblems }`, each optional, each a whole number of at least 1.
+/// Those left out keep their defaults (see [`crate::ingest::Limits`]).
+fn read_limits(limits: &JsValue, into: &mut crate::ingest::Limits) -> Result<(), JsValue> {
+    if !limits.is_object() {
+        return Err(js_error(
+            "options.limits must be an object such as { maxFileBytes: 104857600 }",
+            &[],
+        ));
+    }
+    let whole = |key: &str| -> Result<Option<u64>, JsValue> {
+        let Some(value) = get(limits, key) else {
+            return Ok(None);
+        };
+        match value.as_f64() {
+            Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => {
+                Ok(Some(n as u64))
+            }
+            _ => Err(js_error(
+                &format!("options.limits.{key} must be a whole number of at least 1"),
+                &[],
+            )),
+        }
+    };
+    if let Some(n) = whole("maxFileBytes")? {
+        into.max_file_bytes = n;
+    }
+    if let Some(n) = whole("maxUncompressedBytes")? {
+        into.max_uncompressed_bytes = n;
+    }
+    if let Some(n) = whole("maxCells")? {
+        into.max_cells = n;
+    }
+    if let Some(n) = whole("maxTextBytes")? {
+        into.max_text_bytes = n;
+    }
+    if let Some(n) = whole("maxCellChars")? {
+        into.max_cell_chars = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    if let Some(n) = whole("maxListedProblems")? {
+        into.max_listed_problems = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    let unknown: Vec<String> = js_sys::Object::keys(limits.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .filter(|k| !LIMIT_KEYS.contains(&k.as_str()))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(js_error(
+            &format!(
+                "options.limits has unknown field(s) {}; the known ones are {}",
+                unknown.join(", "),
+                LIMIT_KEYS.join(", ")
+            ),
+            &[],
+        ));
+    }
+    Ok(())
+}
+
+const LIMIT_KEYS: [&str; 6] = [
+    "maxFileBytes",
+    "maxUncompressedBytes",
+    "maxCells",
+    "maxTextBytes",
+    "maxCellChars",
+    "maxListedProblems",
+];
 
 fn parse_date(text: &str) -> Option<NaiveDate> {
     let bytes = text.as_bytes();
