@@ -565,3 +565,59 @@ fn the_limits_option_is_applied_as_the_library_applies_it() {
         );
     }
 }
+
+/// A statistical chart drawn from the worker follows the page's filters: its table is the
+/// library's chart of exactly the children the filters choose, with their own statistics.
+#[wasm_bindgen_test]
+fn statistical_charts_follow_the_filters() {
+    use driftline::chart::{layout_chart, ChartInput, ChartKind, ChartRequest};
+    use driftline::web::session::Session;
+    let mut session = Session::new(&js_files(&DEMO), &options(AS_AT)).expect("the demo loads");
+    let report = session.report_ref().clone();
+    let team = report
+        .journeys
+        .iter()
+        .find_map(|c| c.team.clone())
+        .expect("a child with a team");
+    let chosen: Vec<driftline::model::Child> = report
+        .journeys
+        .iter()
+        .filter(|c| c.team.as_deref() == Some(&*team))
+        .cloned()
+        .collect();
+    assert!(
+        chosen.len() < report.journeys.len(),
+        "the filter chooses some"
+    );
+    let stats = driftline::stats::compute(
+        &chosen,
+        report.profile.as_ref().expect("a profile"),
+        report.as_at,
+        &driftline::stats::Config::default(),
+    );
+    for (kind, parsed) in [("delay", ChartKind::Delay), ("km", ChartKind::Km)] {
+        let spec = object(&[
+            ("kind", JsValue::from_str(kind)),
+            ("slot", JsValue::from_str(kind)),
+            ("stage", JsValue::from_str("first_review")),
+            ("width", JsValue::from_f64(800.0)),
+            ("filters", object(&[("team", JsValue::from_str(&team))])),
+        ]);
+        session.draw_chart(&spec).expect("draws");
+        let mut request = ChartRequest::new(parsed, report.as_at);
+        request.stage = Some("first_review".into());
+        request.width = 800.0;
+        let input = ChartInput {
+            children: &chosen,
+            stats: &stats.children,
+            profile: Some(&stats.profile),
+            stages: &stats.stages,
+        };
+        let expected = layout_chart(input, &request).expect("layout");
+        let table = expected.table.as_ref().expect("a table").to_csv();
+        assert_eq!(session.chart_table(kind).expect("a table"), table, "{kind}");
+        // And not the whole cohort's.
+        let whole = layout_chart(ChartInput::from_report(&report), &request).expect("layout");
+        assert_ne!(whole.table.as_ref().map(|t| t.to_csv()), Some(table));
+    }
+}

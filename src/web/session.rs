@@ -18,8 +18,8 @@ use super::stages::{
 use super::{js_error, read_files, read_options, to_js};
 use crate::chart::{
     chronology, cohort, cohort_order, hit_test, render_svg, spc, stage_brackets, timeline,
-    BundledMetrics, ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout, SpcOptions,
-    StageBracket, TimelineOptions, Viewport,
+    BundledMetrics, ChartInput, ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout,
+    SpcOptions, StageBracket, TimelineOptions, Viewport,
 };
 use crate::diagnostics::Diagnostic;
 use crate::ingest::preview;
@@ -492,7 +492,7 @@ impl Session {
     /// `spec` is `{ kind: "timeline" | "cohort", slot, child, width, scale, pseudonymise,
     /// sort, first_row, rows, row_height, filters }`, or a statistical chart: `{ kind: "delay"
     /// | "km" | "histogram" | "run" | "xmr", slot, scale, stage, breakdown, aggregate, ... }`
-    /// as documented in `web::charts` (these are of the whole cohort; filters do not apply).
+    /// as documented in `web::charts`, of the children `filters` choose (all by default).
     #[wasm_bindgen(js_name = drawChart)]
     pub fn draw_chart(&mut self, spec: &JsValue) -> Result<JsValue, JsValue> {
         let raw = spec;
@@ -627,7 +627,28 @@ impl Session {
                 );
                 layout
             }
-            _ => super::charts::layout_from_spec(&self.report, raw)?,
+            // The statistical charts, of the children the filters choose (their statistics
+            // computed once per set of filters, as for the stage table).
+            _ if spec.filters.is_empty() => super::charts::layout_from_spec(&self.report, raw)?,
+            _ => {
+                self.filter_statistics(&spec.filters);
+                let filtered = self
+                    .filtered
+                    .as_ref()
+                    .ok_or_else(|| js_error("the filters could not be applied", &[]))?;
+                let children: Vec<Child> = filtered
+                    .indices
+                    .iter()
+                    .filter_map(|&i| self.report.journeys.children.get(i).cloned())
+                    .collect();
+                let input = ChartInput {
+                    children: &children,
+                    stats: &filtered.statistics.children,
+                    profile: Some(&filtered.statistics.profile),
+                    stages: &filtered.statistics.stages,
+                };
+                super::charts::layout_from_input(&self.report, input, raw)?
+            }
         };
         let canvas = super::offscreen::paint_offscreen(&layout, spec.scale)?;
         info.width = layout.width;
