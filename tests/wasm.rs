@@ -409,55 +409,6 @@ fn the_stage_table_of_a_filter_is_computed_over_exactly_those_children() {
     }
 }
 
-#[wasm_bindgen_test]
-fn the_limits_option_is_applied_as_the_library_applies_it() {
-    let with = |limits: JsValue| object(&[("asAt", JsValue::from_str(AS_AT)), ("limits", limits)]);
-    // A file-size limit below the children file's size refuses it with the core's message.
-    let tiny = object(&[("maxFileBytes", JsValue::from_f64(100.0))]);
-    let error = driftline::web::analyze(&js_files(&DEMO), &with(tiny))
-        .expect_err("every file is over 100 bytes");
-    let inputs: Vec<InputFile<'_>> = DEMO
-        .iter()
-        .map(|(name, bytes)| InputFile { name, bytes })
-        .collect();
-    let mut options = Options::new(chrono::NaiveDate::from_ymd_opt(2025, 3, 31).expect("date"));
-    options.limits.max_file_bytes = 100;
-    let expected = driftline::analyze(&inputs, &options).expect_err("the library refuses too");
-    assert_eq!(error_message(&error), expected.to_string());
-    assert!(error_message(&error).contains("more than the limit"));
-    // A generous limit changes nothing.
-    let roomy = object(&[("maxFileBytes", JsValue::from_f64(1e9))]);
-    assert_same_as_core(
-        driftline::web::analyze(&js_files(&DEMO), &with(roomy)),
-        &DEMO,
-        AS_AT,
-    );
-    // Bad limits are errors that say which.
-    for (limits, says) in [
-        (
-            object(&[("maxCells", JsValue::from_f64(0.0))]),
-            "options.limits.maxCells",
-        ),
-        (
-            object(&[("maxCells", JsValue::from_f64(1.5))]),
-            "options.limits.maxCells",
-        ),
-        (
-            object(&[("maxFileMb", JsValue::from_f64(1.0))]),
-            "maxFileMb",
-        ),
-        (JsValue::from_str("big"), "options.limits must be an object"),
-    ] {
-        let error = driftline::web::analyze(&js_files(&DEMO), &with(limits))
-            .expect_err("a bad limit is refused");
-        assert!(
-            error_message(&error).contains(says),
-            "{}",
-            error_message(&error)
-        );
-    }
-}
-
 /// The colour of the device pixel under the CSS point `(x, y)` of `canvas`.
 fn canvas_pixel(canvas: &web_sys::HtmlCanvasElement, ratio: f64, x: f32, y: f32) -> [u8; 3] {
     let ctx: web_sys::CanvasRenderingContext2d = canvas
@@ -564,4 +515,109 @@ fn statistical_charts_are_drawn_on_canvas_from_a_spec() {
     ]);
     let message = error_message(&session.chart_view(&bad).err().expect("refused"));
     assert!(message.contains("no breakdown \"shoe_size\""), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn the_limits_option_is_applied_as_the_library_applies_it() {
+    let with = |limits: JsValue| object(&[("asAt", JsValue::from_str(AS_AT)), ("limits", limits)]);
+    // A file-size limit below the children file's size refuses it with the core's message.
+    let tiny = object(&[("maxFileBytes", JsValue::from_f64(100.0))]);
+    let error = driftline::web::analyze(&js_files(&DEMO), &with(tiny))
+        .expect_err("every file is over 100 bytes");
+    let inputs: Vec<InputFile<'_>> = DEMO
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let mut options = Options::new(chrono::NaiveDate::from_ymd_opt(2025, 3, 31).expect("date"));
+    options.limits.max_file_bytes = 100;
+    let expected = driftline::analyze(&inputs, &options).expect_err("the library refuses too");
+    assert_eq!(error_message(&error), expected.to_string());
+    assert!(error_message(&error).contains("more than the limit"));
+    // A generous limit changes nothing.
+    let roomy = object(&[("maxFileBytes", JsValue::from_f64(1e9))]);
+    assert_same_as_core(
+        driftline::web::analyze(&js_files(&DEMO), &with(roomy)),
+        &DEMO,
+        AS_AT,
+    );
+    // Bad limits are errors that say which.
+    for (limits, says) in [
+        (
+            object(&[("maxCells", JsValue::from_f64(0.0))]),
+            "options.limits.maxCells",
+        ),
+        (
+            object(&[("maxCells", JsValue::from_f64(1.5))]),
+            "options.limits.maxCells",
+        ),
+        (
+            object(&[("maxFileMb", JsValue::from_f64(1.0))]),
+            "maxFileMb",
+        ),
+        (JsValue::from_str("big"), "options.limits must be an object"),
+    ] {
+        let error = driftline::web::analyze(&js_files(&DEMO), &with(limits))
+            .expect_err("a bad limit is refused");
+        assert!(
+            error_message(&error).contains(says),
+            "{}",
+            error_message(&error)
+        );
+    }
+}
+
+/// A statistical chart drawn from the worker follows the page's filters: its table is the
+/// library's chart of exactly the children the filters choose, with their own statistics.
+#[wasm_bindgen_test]
+fn statistical_charts_follow_the_filters() {
+    use driftline::chart::{layout_chart, ChartInput, ChartKind, ChartRequest};
+    use driftline::web::session::Session;
+    let mut session = Session::new(&js_files(&DEMO), &options(AS_AT)).expect("the demo loads");
+    let report = session.report_ref().clone();
+    let team = report
+        .journeys
+        .iter()
+        .find_map(|c| c.team.clone())
+        .expect("a child with a team");
+    let chosen: Vec<driftline::model::Child> = report
+        .journeys
+        .iter()
+        .filter(|c| c.team.as_deref() == Some(&*team))
+        .cloned()
+        .collect();
+    assert!(
+        chosen.len() < report.journeys.len(),
+        "the filter chooses some"
+    );
+    let stats = driftline::stats::compute(
+        &chosen,
+        report.profile.as_ref().expect("a profile"),
+        report.as_at,
+        &driftline::stats::Config::default(),
+    );
+    for (kind, parsed) in [("delay", ChartKind::Delay), ("km", ChartKind::Km)] {
+        let spec = object(&[
+            ("kind", JsValue::from_str(kind)),
+            ("slot", JsValue::from_str(kind)),
+            ("stage", JsValue::from_str("first_review")),
+            ("width", JsValue::from_f64(800.0)),
+            ("filters", object(&[("team", JsValue::from_str(&team))])),
+        ]);
+        session.draw_chart(&spec).expect("draws");
+        let mut request = ChartRequest::new(parsed, report.as_at);
+        request.stage = Some("first_review".into());
+        request.width = 800.0;
+        let input = ChartInput {
+            children: &chosen,
+            stats: &stats.children,
+            profile: Some(&stats.profile),
+            stages: &stats.stages,
+        };
+        let expected = layout_chart(input, &request).expect("layout");
+        let table = expected.table.as_ref().expect("a table").to_csv();
+        assert_eq!(session.chart_table(kind).expect("a table"), table, "{kind}");
+        // And not the whole cohort's.
+        let whole = layout_chart(ChartInput::from_report(&report), &request).expect("layout");
+        assert_ne!(whole.table.as_ref().map(|t| t.to_csv()), Some(table));
+    }
 }

@@ -56,6 +56,8 @@ const ROW: f32 = 24.0;
 const BAR: f32 = 14.0;
 const GROUP_BAR: f32 = 12.0;
 const COLUMN_GAP: f32 = 14.0;
+/// How far group rows are indented under their stage's header.
+const GROUP_INDENT: f32 = 12.0;
 
 /// One drawn row: a stage (and a group) with its figures.
 struct RowSpec<'a> {
@@ -163,20 +165,27 @@ pub fn delay(stages: &[StageSummary], options: &DelayOptions, measure: &dyn Text
     }
 
     // Columns: the label column, the plot, and the figures.
+    // Group rows are indented under their stage's header, and the whole cohort's is bold.
+    let indent = if breakdown.is_some() {
+        GROUP_INDENT
+    } else {
+        0.0
+    };
     let label_w = rows
         .iter()
         .flat_map(|r| {
             r.label.iter().enumerate().map(|(i, l)| {
-                let weight = if breakdown.is_none() && i + 1 < r.label.len() {
-                    Weight::Bold
-                } else {
-                    Weight::Regular
+                let bold = match breakdown {
+                    None => i + 1 < r.label.len(),
+                    Some(_) => r.series == 0,
                 };
+                let weight = if bold { Weight::Bold } else { Weight::Regular };
                 measure.width(l, LABEL_SIZE, weight)
             })
         })
         .fold(0.0f32, f32::max)
-        .min(label_max);
+        .min(label_max - indent)
+        + indent;
     let plot_x0 = MARGIN + label_w + 16.0;
     let columns = [
         "median (IQR)",
@@ -290,7 +299,8 @@ pub fn delay(stages: &[StageSummary], options: &DelayOptions, measure: &dyn Text
         to: Point::new(plot_x1, plot_bottom),
         stroke: Stroke::solid(palette::REFERENCE, 1.0),
     });
-    front.push(Item::Line {
+    // The day axis's zero line goes under the stage headers, which blank it out.
+    items.push(Item::Line {
         from: Point::new(plot_x0, plot_top),
         to: Point::new(plot_x0, plot_bottom),
         stroke: Stroke::solid(palette::REFERENCE, 1.0),
@@ -313,13 +323,21 @@ pub fn delay(stages: &[StageSummary], options: &DelayOptions, measure: &dyn Text
             Some(t) => format!("target {}", target_words(t)),
             None => "no target set".into(),
         };
+        // The name, then its target after it, across the whole width (the header row has no
+        // figures), on white so that the grid does not run through the words.
+        items.push(Item::Rect {
+            rect: Rect::new(MARGIN, hy, width - 2.0 * MARGIN, 20.0),
+            fill: Some(palette::WHITE),
+            pattern: None,
+            stroke: None,
+        });
         let tw = measure.width(&target, AXIS_SIZE, Weight::Regular);
         let name = super::text::fit(
             measure,
             &stage.label,
             LABEL_SIZE,
             Weight::Bold,
-            plot_x1 - MARGIN - tw - 16.0,
+            width - 2.0 * MARGIN - tw - 12.0,
         );
         push_text(
             &mut front,
@@ -333,12 +351,12 @@ pub fn delay(stages: &[StageSummary], options: &DelayOptions, measure: &dyn Text
         );
         push_text(
             &mut front,
-            plot_x1,
+            MARGIN + measure.width(&name, LABEL_SIZE, Weight::Bold) + 12.0,
             hy + 15.0,
             &target,
             AXIS_SIZE,
             Weight::Regular,
-            Anchor::End,
+            Anchor::Start,
             palette::MUTED,
         );
         items.push(Item::Line {
@@ -396,19 +414,20 @@ pub fn delay(stages: &[StageSummary], options: &DelayOptions, measure: &dyn Text
                 });
             }
         } else {
+            let weight = if r.series == 0 {
+                Weight::Bold
+            } else {
+                Weight::Regular
+            };
             let label =
-                super::text::fit(measure, &r.label[0], LABEL_SIZE, Weight::Regular, label_w);
+                super::text::fit(measure, &r.label[0], LABEL_SIZE, weight, label_w - indent);
             push_text(
                 &mut front,
-                MARGIN + 12.0,
+                MARGIN + indent,
                 cy + 4.0,
                 &label,
                 LABEL_SIZE,
-                if r.series == 0 {
-                    Weight::Bold
-                } else {
-                    Weight::Regular
-                },
+                weight,
                 Anchor::Start,
                 palette::TEXT,
             );

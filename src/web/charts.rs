@@ -156,9 +156,20 @@ impl ChartSpec {
 
 /// Lays out the chart `spec` asks for from `report` (any kind; the layout carries its table).
 pub fn layout_from_spec(report: &Report, spec: &JsValue) -> Result<Layout, JsValue> {
+    layout_from_input(report, ChartInput::from_report(report), spec)
+}
+
+/// Lays out the chart `spec` asks for from `input`: a part of `report`'s children with their
+/// own statistics (the page's filters), or the whole report. `report` gives the "as at" date
+/// and resolves a child's index to its ID.
+pub fn layout_from_input(
+    report: &Report,
+    input: ChartInput<'_>,
+    spec: &JsValue,
+) -> Result<Layout, JsValue> {
     let spec = ChartSpec::from_js(spec)?;
     let request = spec.request(report)?;
-    layout_chart(ChartInput::from_report(report), &request).map_err(|e| chart_error(&e))
+    layout_chart(input, &request).map_err(|e| chart_error(&e))
 }
 
 fn chart_error(e: &ChartError) -> JsValue {

@@ -17,9 +17,9 @@ use super::stages::{
 };
 use super::{js_error, read_files, read_options, to_js};
 use crate::chart::{
-    chronology, cohort, cohort_order, hit_test, layout_chart, render_svg, spc, stage_brackets,
-    timeline, BundledMetrics, ChartInput, ChronologyOptions, CohortOptions, CohortRow, CohortSort,
-    Layout, SpcOptions, StageBracket, Table, TimelineOptions, Viewport,
+    chronology, cohort, cohort_order, hit_test, render_svg, spc, stage_brackets, timeline,
+    BundledMetrics, ChartInput, ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout,
+    SpcOptions, StageBracket, Table, TimelineOptions, Viewport,
 };
 use crate::diagnostics::Diagnostic;
 use crate::ingest::preview;
@@ -802,8 +802,6 @@ impl Session {
     /// A statistical chart (delay, km, histogram, run, xmr) of the children the filters
     /// choose (after [`Session::filter_statistics`]): with no filter, of the whole report.
     fn statistical_layout(&self, raw: &JsValue, filters: &Filters) -> Result<Layout, JsValue> {
-        let spec = super::charts::ChartSpec::from_js(raw)?;
-        let request = spec.request(&self.report)?;
         let input = match &self.filtered {
             Some(f) if !filters.is_empty() && f.key == filters.key() => ChartInput {
                 children: &f.children,
@@ -813,7 +811,7 @@ impl Session {
             },
             _ => ChartInput::from_report(&self.report),
         };
-        layout_chart(input, &request).map_err(|e| js_error(&e.to_string(), &[]))
+        super::charts::layout_from_input(&self.report, input, raw)
     }
 
     /// The stage and check statistics for the filters and how many children they cover
