@@ -149,8 +149,8 @@ export function dataTable(id, columns, rows, labelledBy) {
  * A button that downloads a table as shown (its header and every row of cell texts) as CSV,
  * with cells a spreadsheet would read as a formula made inert by a leading `'`.
  */
-export function shownTableCsvButton(id, scroll, fileName) {
-  const button = element('button', 'Download as CSV', 'secondary');
+export function shownTableCsvButton(id, scroll, fileName, label = 'Download as CSV') {
+  const button = element('button', label, 'secondary');
   button.type = 'button';
   button.id = id;
   button.addEventListener('click', () => {

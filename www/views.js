@@ -210,7 +210,7 @@ async function renderOverview(container, ctx) {
     kmSummaryHeading.id = 'km-summary-heading';
     const kmSummary = kmTable(permanence, table);
     const kmTools = element('div', undefined, 'table-tools');
-    kmTools.append(shownTableCsvButton('km-table-csv', kmSummary, `driftline-${permanence.id}-medians.csv`));
+    kmTools.append(shownTableCsvButton('km-table-csv', kmSummary, `driftline-${permanence.id}-medians.csv`, 'Download the medians as CSV'));
     parts.push(
       kmHeading,
       element(
@@ -854,9 +854,9 @@ async function showChild(container, ctx, index, focus = false) {
     },
   });
   const placementsTools = element('div', undefined, 'table-tools');
-  placementsTools.append(shownTableCsvButton('placements-csv', placements, `driftline-placements-${safeName(r.child)}.csv`));
+  placementsTools.append(shownTableCsvButton('placements-csv', placements, `driftline-placements-${safeName(r.child)}.csv`, 'Download the placements as CSV'));
   const legalTools = element('div', undefined, 'table-tools');
-  legalTools.append(shownTableCsvButton('legal-csv', legal, `driftline-legal-status-${safeName(r.child)}.csv`));
+  legalTools.append(shownTableCsvButton('legal-csv', legal, `driftline-legal-status-${safeName(r.child)}.csv`, 'Download the legal statuses as CSV'));
   detail.replaceChildren(
     title,
     list,
