@@ -5,7 +5,8 @@
 // what the command line finds for exactly the children the filter chooses; the PNG and SVG
 // exports download; a child's timeline shows its stage brackets; the pseudonymise switch
 // changes what the chart exports hold; the print layout puts one child's timeline and
-// chronology on A4 landscape.
+// chronology on A4 landscape; the ES module's `drawChart` draws the statistical charts of a
+// report with the command line's numbers.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -406,6 +407,45 @@ test("the print layout puts one child's timeline and chronology on A4 landscape"
     assert.ok(widths.page <= printable, `the page is ${widths.page}px wide at ${printable}px`);
     assert.ok(widths.timeline <= printable && widths.timeline > printable * 0.8, `the timeline is ${widths.timeline}px`);
     await page.emulateMedia({ media: 'screen' });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the module's drawChart draws the statistical charts of a report, as driftline chart does", async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    const asAt = '2024-03-31';
+    const drawn = await page.evaluate(async (asAt) => {
+      const { analyze, drawChart } = await import('./driftline.js');
+      const names = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
+      const files = await Promise.all(names.map(async (name) => ({ name, bytes: await (await fetch(`demo/${name}`)).arrayBuffer() })));
+      const report = await analyze(files, { asAt });
+      const out = {};
+      for (const [kind, breakdown] of [['delay', 'sex'], ['km', null], ['histogram', null]]) {
+        const canvas = document.createElement('canvas');
+        document.body.append(canvas);
+        const info = await drawChart(canvas, report, { kind, breakdown, width: 800, slot: `api-${kind}` });
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        let ink = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) ink += 1;
+        }
+        out[kind] = { table: info.table, title: info.title, ink: ink / (data.length / 4) };
+        canvas.remove();
+      }
+      return out;
+    }, asAt);
+    for (const [kind, extra] of [['delay', ['--breakdown', 'sex']], ['km', []], ['histogram', []]]) {
+      const csv = await cliChartCsv(DEMO_FILES, asAt, kind, extra);
+      const [columns, ...rows] = tableRows(csv);
+      assert.deepEqual(drawn[kind].table.columns, columns, kind);
+      assert.deepEqual(drawn[kind].table.rows, rows, kind);
+      assert.deepEqual(drawn[kind].table.notes, noteLines(csv), kind);
+      assert.ok(drawn[kind].ink > 0.01, `${kind}: ink ${drawn[kind].ink}`);
+    }
+    assert.match(drawn.delay.title, /Where delay builds up, by sex/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
