@@ -8,8 +8,8 @@ use chart_fixtures::{as_at, child_17, child_returns, d, synthetic_cohort, Fixtur
 use driftline::chart::labels::{place_labels, LabelRequest, PlacerConfig};
 use driftline::chart::{
     chronology, cohort, cohort_order, hit_test, layout_chart, timeline, BundledMetrics, ChartError,
-    ChartInput, ChartKind, ChartRequest, ChronologyOptions, ChronologyRef, CohortOptions,
-    CohortRow, CohortSort, HitTarget, Item, Layout, OutputFormat, TimelineOptions, Viewport,
+    ChartKind, ChartRequest, ChronologyOptions, ChronologyRef, CohortOptions, CohortRow,
+    CohortSort, HitTarget, Item, Layout, OutputFormat, TimelineOptions, Viewport,
 };
 use driftline::model::{Milestone, PlacementCategory};
 use proptest::prelude::*;
@@ -58,15 +58,26 @@ fn every_stage_says_its_days_its_target_and_how_far_over() {
         &BundledMetrics,
     );
     let all = texts(&t.layout);
+    // The Scotland profile's stages, from the statistics. 15 Feb 2021 to the first review on
+    // 29 Mar 2021 is 42 days, on the 6-week target.
+    assert!(all.contains(
+        &"Became looked after to first LAC review: 42 days · target 6 weeks".to_string()
+    ));
+    assert!(all.contains(&"· within target".to_string()));
     // 15 Feb 2021 to 16 Mar 2022 is 394 days; the 6-month target fell on 15 Aug 2021, 213
     // days before the recommendation.
-    assert!(all.contains(&"Looked after → recommendation: 394 days · target 6 months".to_string()));
+    assert!(all.contains(
+        &"Became looked after to permanence recommendation: 394 days · target 6 months".to_string()
+    ));
     assert!(all.contains(&"· 213 days over".to_string()));
     // 16 Mar 2022 to 27 Jul 2022 is 133 days, 49 days past the 12-week target (8 Jun 2022).
     assert!(all.contains(&"· 49 days over".to_string()));
-    assert!(all.contains(&"Panel → ADM: 14 days · target 14 days".to_string()));
-    assert!(all.contains(&"· within target".to_string()));
-    assert!(all.contains(&"ADM → lodged: 161 days · no target set".to_string()));
+    assert!(all.contains(&"Panel to agency decision maker: 14 days · target 14 days".to_string()));
+    assert!(
+        all.contains(&"ADM decision to application lodged: 161 days · no target set".to_string())
+    );
+    // 15 Feb 2021 to the order on 8 Aug 2023: 730 days to 15 Feb 2023, then 174.
+    assert!(all.contains(&"Time to permanence: 904 days · no target set".to_string()));
     // A running stage counts to the "as at" date: 1 Jun 2020 to 30 Nov 2023 is 1277 days,
     // 1094 beyond 1 Dec 2020.
     let (child, stages) = child_returns();
@@ -78,9 +89,17 @@ fn every_stage_says_its_days_its_target_and_how_far_over() {
     );
     let all = texts(&t.layout);
     assert!(all.contains(
-        &"Looked after → recommendation: 1277 days so far · target 6 months".to_string()
+        &"Became looked after to permanence recommendation: 1277 days so far · target 6 months"
+            .to_string()
     ));
     assert!(all.contains(&"· 1094 days over".to_string()));
+    // The first care period ended (30 Sep 2019) before any recommendation: 263 days from
+    // 10 Jan 2019, 82 of them after the target (10 Jul 2019), then the child went home.
+    assert!(all.contains(
+        &"Became looked after to permanence recommendation: 263 days · target 6 months".to_string()
+    ));
+    assert!(all.contains(&"· 82 days over, then left care".to_string()));
+    assert!(all.contains(&"Time to permanence: 263 days · no target set".to_string()));
 }
 
 #[test]
@@ -250,20 +269,31 @@ fn cohort_orders_follow_their_keys() {
     let data = synthetic_cohort(300, 3);
     let rows = cohort_rows(&data);
     let entry = |i: usize| rows[i].child.care_periods.first().map(|p| p.start);
-    let order = cohort_order(&rows, &CohortSort::EntryDate, as_at());
+    let order = cohort_order(&rows, &CohortSort::EntryDate);
     assert_eq!(order.len(), rows.len());
     for w in order.windows(2) {
         assert!(entry(w[0]) <= entry(w[1]));
     }
+    // A wait is current when the stage has not ended and its care period is still open at the
+    // "as at" date; a stage whose period ended first counts to the period's end.
+    let period_end = |i: usize, start: chrono::NaiveDate| {
+        rows[i]
+            .child
+            .care_periods
+            .iter()
+            .find(|p| p.start <= start && p.end.is_none_or(|e| e >= start))
+            .and_then(|p| p.end)
+            .filter(|e| *e <= as_at())
+    };
     let wait = |i: usize| {
         rows[i]
             .stages
             .iter()
-            .filter(|s| s.end.is_none())
+            .filter(|s| s.end.is_none() && period_end(i, s.start).is_none())
             .map(|s| (as_at() - s.start).num_days())
             .max()
     };
-    let order = cohort_order(&rows, &CohortSort::LongestCurrentWait, as_at());
+    let order = cohort_order(&rows, &CohortSort::LongestCurrentWait);
     let waits: Vec<Option<i64>> = order.iter().map(|&i| wait(i)).collect();
     let first_none = waits
         .iter()
@@ -282,10 +312,13 @@ fn cohort_orders_follow_their_keys() {
             .stages
             .iter()
             .filter(|s| s.id == id)
-            .map(|s| (s.end.unwrap_or(as_at()) - s.start).num_days())
+            .map(|s| {
+                let until = s.end.or(period_end(i, s.start)).unwrap_or(as_at());
+                (until - s.start).num_days()
+            })
             .max()
     };
-    let order = cohort_order(&rows, &CohortSort::Stage(id.clone()), as_at());
+    let order = cohort_order(&rows, &CohortSort::Stage(id.clone()));
     let ds: Vec<Option<i64>> = order.iter().map(|&i| days(i)).collect();
     let first_none = ds.iter().position(Option::is_none).unwrap_or(ds.len());
     assert!(first_none > 0 && ds[first_none..].iter().all(Option::is_none));
@@ -298,7 +331,7 @@ fn cohort_orders_follow_their_keys() {
 fn the_cohort_viewport_lays_out_only_visible_rows_and_hits_give_dates() {
     let data = synthetic_cohort(1000, 11);
     let rows = cohort_rows(&data);
-    let order = cohort_order(&rows, &CohortSort::EntryDate, as_at());
+    let order = cohort_order(&rows, &CohortSort::EntryDate);
     let options = CohortOptions {
         viewport: Viewport {
             dates: Some((d("2020-01-01"), d("2023-12-31"))),
@@ -335,13 +368,10 @@ fn the_cohort_viewport_lays_out_only_visible_rows_and_hits_give_dates() {
 
 #[test]
 fn chart_requests_check_their_inputs() {
-    let (a, sa) = child_17();
+    let (a, _) = child_17();
     let children = vec![a];
-    let stages = vec![sa];
-    let input = ChartInput {
-        children: &children,
-        stages: &stages,
-    };
+    let stats = chart_fixtures::statistics(&children);
+    let input = chart_fixtures::input(&children, &stats);
     let mut request = ChartRequest::new(ChartKind::Timeline, as_at());
     assert!(matches!(
         layout_chart(input, &request),
@@ -370,16 +400,13 @@ fn chart_requests_check_their_inputs() {
 
 #[test]
 fn png_output_is_a_png_of_twice_the_logical_size() {
-    let (a, sa) = child_17();
+    let (a, _) = child_17();
     let children = vec![a];
-    let stages = vec![sa];
+    let stats = chart_fixtures::statistics(&children);
     let mut request = ChartRequest::new(ChartKind::Timeline, as_at());
     request.child = Some("17".into());
     request.width = 600.0;
-    let input = ChartInput {
-        children: &children,
-        stages: &stages,
-    };
+    let input = chart_fixtures::input(&children, &stats);
     let png = driftline::chart::render_chart(input, &request, OutputFormat::Png).expect("png");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);

@@ -135,7 +135,7 @@ fn the_cohort_view_is_painted_on_canvas() {
             stages: s,
         })
         .collect();
-    let order = cohort_order(&rows, &CohortSort::EntryDate, as_at());
+    let order = cohort_order(&rows, &CohortSort::EntryDate);
     let view = ChartView::cohort(&rows, &order, &CohortOptions::new(as_at()));
     let canvas = new_canvas();
     view.draw(&canvas, 1.0).expect("draws");

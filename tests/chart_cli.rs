@@ -102,8 +102,78 @@ fn usage_errors_exit_with_code_2_and_say_why() {
         scratch("x.gif").to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("must end in .svg or .png"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must end in .svg, .png or .csv"));
     let out = chart(&["--kind", "pie", "--out", scratch("x.svg").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown chart kind"));
+}
+
+#[test]
+fn the_statistical_kinds_write_svg_png_and_their_numbers() {
+    for kind in ["delay", "km", "histogram", "run"] {
+        let svg = scratch(&format!("{kind}.svg"));
+        let out = chart(&[
+            "--kind",
+            kind,
+            "--stage",
+            "first_review",
+            "--out",
+            svg.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&svg).expect("svg written");
+        assert!(text.starts_with("<svg width=\"1200\""), "{kind}");
+        assert!(
+            text.contains("Became looked after to first LAC review"),
+            "{kind} names its stage"
+        );
+        let png = scratch(&format!("{kind}.png"));
+        let out = chart(&[
+            "--kind",
+            kind,
+            "--stage",
+            "first_review",
+            "--width",
+            "700",
+            "--out",
+            png.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{kind} png");
+        let bytes = std::fs::read(&png).expect("png written");
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        assert_eq!(
+            u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]),
+            1400
+        );
+    }
+    // The delay chart's numbers as CSV, split by placement: one row per stage for everyone.
+    let csv = scratch("delay.csv");
+    let out = chart(&[
+        "--kind",
+        "delay",
+        "--breakdown",
+        "placement",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&csv).expect("csv written");
+    assert!(text.starts_with("stage,stage_label,group,started,completed,"));
+    let everyone = text.lines().filter(|l| l.contains(",all,")).count();
+    assert_eq!(everyone, 7, "seven stages in the Scotland profile:\n{text}");
+    // A breakdown the statistics do not have is a usage error that lists the known ones.
+    let out = chart(&[
+        "--kind",
+        "km",
+        "--breakdown",
+        "nope",
+        "--out",
+        scratch("x.svg").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no breakdown \"nope\"; choose one of"));
 }

@@ -7,8 +7,9 @@ mod chart_fixtures;
 
 use chart_fixtures::{as_at, child_17, child_returns, Fixture};
 use driftline::chart::{
-    chronology, cohort, cohort_order, render_svg, timeline, BundledMetrics, ChronologyOptions,
-    CohortOptions, CohortRow, CohortSort, TimelineOptions,
+    chronology, cohort, cohort_order, layout_chart, render_svg, timeline, BundledMetrics,
+    ChartKind, ChartRequest, ChronologyOptions, CohortOptions, CohortRow, CohortSort,
+    TimelineOptions,
 };
 use driftline::model::{LegalCategory, Milestone, PlacementCategory};
 
@@ -119,7 +120,7 @@ fn cohort_view() {
         })
         .collect();
     let sort = CohortSort::LongestCurrentWait;
-    let order = cohort_order(&rows, &sort, as_at());
+    let order = cohort_order(&rows, &sort);
     let options = CohortOptions {
         sort,
         width: 900.0,
@@ -128,6 +129,43 @@ fn cohort_view() {
     let c = cohort(&rows, &order, &options, &BundledMetrics);
     check("cohort_small.layout.txt", &c.layout.to_snapshot());
     check("cohort_small.svg", &render_svg(&c.layout).unwrap());
+}
+
+/// The statistical charts of seven hand-worked children (see `chart_fixtures::seven_reviews`):
+/// the delay chart for everyone and by placement, the Kaplan–Meier chart and the distribution
+/// of days to the first review, each as layout text, SVG and its table as CSV.
+#[test]
+fn statistical_charts_of_seven_children() {
+    let children = chart_fixtures::seven_reviews();
+    let stats = chart_fixtures::statistics(&children);
+    let input = chart_fixtures::input(&children, &stats);
+    let charts = [
+        ("delay_seven", ChartKind::Delay, None, None),
+        (
+            "delay_seven_by_placement",
+            ChartKind::Delay,
+            Some("first_review"),
+            Some("placement"),
+        ),
+        ("km_seven", ChartKind::Km, Some("first_review"), None),
+        (
+            "histogram_seven",
+            ChartKind::Histogram,
+            Some("first_review"),
+            None,
+        ),
+    ];
+    for (name, kind, stage, breakdown) in charts {
+        let mut request = ChartRequest::new(kind, as_at());
+        request.width = 900.0;
+        request.stage = stage.map(String::from);
+        request.breakdown = breakdown.map(String::from);
+        let layout = layout_chart(input, &request).expect("lays out");
+        check(&format!("{name}.layout.txt"), &layout.to_snapshot());
+        check(&format!("{name}.svg"), &render_svg(&layout).unwrap());
+        let table = layout.table.as_ref().expect("a table");
+        check(&format!("{name}.csv"), &table.to_csv());
+    }
 }
 
 /// Renders the README's pictures as PNG and checks each is a PNG of twice the chart's logical
@@ -145,7 +183,7 @@ fn readme_pictures() {
         })
         .collect();
     let sort = CohortSort::LongestCurrentWait;
-    let order = cohort_order(&rows, &sort, as_at());
+    let order = cohort_order(&rows, &sort);
     let screen = CohortOptions {
         sort: sort.clone(),
         viewport: driftline::chart::Viewport {
@@ -160,7 +198,7 @@ fn readme_pictures() {
         row_height: 0.35,
         ..CohortOptions::new(as_at())
     };
-    let overview_order = cohort_order(&rows, &CohortSort::EntryDate, as_at());
+    let overview_order = cohort_order(&rows, &CohortSort::EntryDate);
     let pictures = [
         (
             "timeline.png",
@@ -199,6 +237,58 @@ fn readme_pictures() {
             ),
         ),
     ];
+    let (gen_children, gen_stats) = chart_fixtures::generated(800, 2024);
+    let gen = chart_fixtures::input(&gen_children, &gen_stats);
+    let request = |kind: ChartKind, stage: Option<&str>, breakdown: Option<&str>| {
+        let mut r = ChartRequest::new(kind, as_at());
+        r.width = 1000.0;
+        r.stage = stage.map(String::from);
+        r.breakdown = breakdown.map(String::from);
+        r
+    };
+    let mut run = request(ChartKind::Run, Some("permanence_recommendation"), None);
+    run.aggregate = driftline::stats::Aggregate::Month;
+    let stats_pictures = [
+        ("delay.png", request(ChartKind::Delay, None, None)),
+        (
+            "delay-by-age.png",
+            request(ChartKind::Delay, None, Some("age_at_entry")),
+        ),
+        (
+            "km.png",
+            request(
+                ChartKind::Km,
+                Some("time_to_permanence"),
+                Some("age_at_entry"),
+            ),
+        ),
+        (
+            "km-recommendation.png",
+            request(
+                ChartKind::Km,
+                Some("permanence_recommendation"),
+                Some("placement"),
+            ),
+        ),
+        (
+            "histogram.png",
+            request(
+                ChartKind::Histogram,
+                Some("permanence_recommendation"),
+                Some("placement"),
+            ),
+        ),
+        ("run.png", run),
+    ];
+    let pictures: Vec<(&str, driftline::chart::Layout)> = pictures
+        .into_iter()
+        .chain(stats_pictures.into_iter().map(|(name, r)| {
+            (
+                name,
+                layout_chart(gen, &r).unwrap_or_else(|e| panic!("{name}: {e}")),
+            )
+        }))
+        .collect();
     for (name, layout) in pictures {
         let png = driftline::chart::render_png(&layout, 2.0).expect("renders");
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name} is a PNG");

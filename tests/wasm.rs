@@ -409,6 +409,114 @@ fn the_stage_table_of_a_filter_is_computed_over_exactly_those_children() {
     }
 }
 
+/// The colour of the device pixel under the CSS point `(x, y)` of `canvas`.
+fn canvas_pixel(canvas: &web_sys::HtmlCanvasElement, ratio: f64, x: f32, y: f32) -> [u8; 3] {
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("context")
+        .expect("2d")
+        .dyn_into()
+        .expect("a 2D context");
+    let data = ctx
+        .get_image_data(
+            (f64::from(x) * ratio).floor(),
+            (f64::from(y) * ratio).floor(),
+            1.0,
+            1.0,
+        )
+        .expect("image data")
+        .data();
+    [data[0], data[1], data[2]]
+}
+
+fn new_canvas() -> web_sys::HtmlCanvasElement {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    document
+        .create_element("canvas")
+        .expect("create canvas")
+        .dyn_into()
+        .expect("a canvas element")
+}
+
+/// Every statistical chart kind is laid out from a session by a plain JavaScript spec, is
+/// the library's layout for the same request, and paints on a canvas at device resolution:
+/// the delay chart's first bar and the Kaplan–Meier curve's first step are in their colours.
+#[wasm_bindgen_test]
+fn statistical_charts_are_drawn_on_canvas_from_a_spec() {
+    use driftline::chart::{layout_chart, ChartInput, ChartKind, ChartRequest, Item};
+    use driftline::web::session::Session;
+    let session = Session::new(&js_files(&DEMO), &options(AS_AT)).expect("the demo loads");
+    let report = session.report_ref().clone();
+    let ratio = 2.0;
+    for (kind, parsed) in [
+        ("delay", ChartKind::Delay),
+        ("km", ChartKind::Km),
+        ("histogram", ChartKind::Histogram),
+        ("run", ChartKind::Run),
+        ("xmr", ChartKind::Xmr),
+    ] {
+        let spec = object(&[
+            ("kind", JsValue::from_str(kind)),
+            ("stage", JsValue::from_str("first_review")),
+            ("width", JsValue::from_f64(900.0)),
+        ]);
+        let view = session.chart_view(&spec).expect("the chart lays out");
+        let mut request = ChartRequest::new(parsed, report.as_at);
+        request.stage = Some("first_review".into());
+        request.width = 900.0;
+        let expected = layout_chart(ChartInput::from_report(&report), &request).expect("layout");
+        assert_eq!(view.layout(), &expected, "{kind}");
+        assert!(view.table().lines().count() > 1, "{kind} has a table");
+        let canvas = new_canvas();
+        view.draw(&canvas, ratio).expect("draws");
+        assert_eq!(
+            canvas.width(),
+            (f64::from(view.width()) * ratio).round() as u32
+        );
+        // The colour of the first bar (delay) or of the curve's first level (km).
+        let probe = view.layout().items.iter().find_map(|i| match (kind, i) {
+            (
+                "delay",
+                Item::Rect {
+                    rect,
+                    fill: Some(c),
+                    pattern: None,
+                    ..
+                },
+            ) if rect.w > 4.0 => Some((rect.x + 2.0, rect.y + rect.h / 2.0, *c)),
+            ("km", Item::Polyline { points, stroke }) if points.len() > 2 => {
+                Some((points[0].x + 1.5, points[0].y, stroke.color))
+            }
+            _ => None,
+        });
+        if let Some((x, y, c)) = probe {
+            let got = canvas_pixel(&canvas, ratio, x, y);
+            let near = |p: u8, q: u8| (i16::from(p) - i16::from(q)).abs() <= 8;
+            assert!(
+                near(got[0], c.r) && near(got[1], c.g) && near(got[2], c.b),
+                "{kind}: pixel {got:?} at ({x}, {y}), expected {c:?}"
+            );
+        } else {
+            assert!(!matches!(kind, "delay" | "km"), "{kind}: nothing to probe");
+        }
+    }
+    // A stage or breakdown the analysis does not have is an Error that says so.
+    let bad = object(&[
+        ("kind", JsValue::from_str("km")),
+        ("stage", JsValue::from_str("nope")),
+    ]);
+    let message = error_message(&session.chart_view(&bad).err().expect("refused"));
+    assert!(message.contains("no stage \"nope\""), "{message}");
+    let bad = object(&[
+        ("kind", JsValue::from_str("delay")),
+        ("breakdown", JsValue::from_str("shoe_size")),
+    ]);
+    let message = error_message(&session.chart_view(&bad).err().expect("refused"));
+    assert!(message.contains("no breakdown \"shoe_size\""), "{message}");
+}
+
 #[wasm_bindgen_test]
 fn the_limits_option_is_applied_as_the_library_applies_it() {
     let with = |limits: JsValue| object(&[("asAt", JsValue::from_str(AS_AT)), ("limits", limits)]);
@@ -455,5 +563,61 @@ fn the_limits_option_is_applied_as_the_library_applies_it() {
             "{}",
             error_message(&error)
         );
+    }
+}
+
+/// A statistical chart drawn from the worker follows the page's filters: its table is the
+/// library's chart of exactly the children the filters choose, with their own statistics.
+#[wasm_bindgen_test]
+fn statistical_charts_follow_the_filters() {
+    use driftline::chart::{layout_chart, ChartInput, ChartKind, ChartRequest};
+    use driftline::web::session::Session;
+    let mut session = Session::new(&js_files(&DEMO), &options(AS_AT)).expect("the demo loads");
+    let report = session.report_ref().clone();
+    let team = report
+        .journeys
+        .iter()
+        .find_map(|c| c.team.clone())
+        .expect("a child with a team");
+    let chosen: Vec<driftline::model::Child> = report
+        .journeys
+        .iter()
+        .filter(|c| c.team.as_deref() == Some(&*team))
+        .cloned()
+        .collect();
+    assert!(
+        chosen.len() < report.journeys.len(),
+        "the filter chooses some"
+    );
+    let stats = driftline::stats::compute(
+        &chosen,
+        report.profile.as_ref().expect("a profile"),
+        report.as_at,
+        &driftline::stats::Config::default(),
+    );
+    for (kind, parsed) in [("delay", ChartKind::Delay), ("km", ChartKind::Km)] {
+        let spec = object(&[
+            ("kind", JsValue::from_str(kind)),
+            ("slot", JsValue::from_str(kind)),
+            ("stage", JsValue::from_str("first_review")),
+            ("width", JsValue::from_f64(800.0)),
+            ("filters", object(&[("team", JsValue::from_str(&team))])),
+        ]);
+        session.draw_chart(&spec).expect("draws");
+        let mut request = ChartRequest::new(parsed, report.as_at);
+        request.stage = Some("first_review".into());
+        request.width = 800.0;
+        let input = ChartInput {
+            children: &chosen,
+            stats: &stats.children,
+            profile: Some(&stats.profile),
+            stages: &stats.stages,
+        };
+        let expected = layout_chart(input, &request).expect("layout");
+        let table = expected.table.as_ref().expect("a table").to_csv();
+        assert_eq!(session.chart_table(kind).expect("a table"), table, "{kind}");
+        // And not the whole cohort's.
+        let whole = layout_chart(ChartInput::from_report(&report), &request).expect("layout");
+        assert_ne!(whole.table.as_ref().map(|t| t.to_csv()), Some(table));
     }
 }

@@ -60,11 +60,43 @@ export function preload(): Promise<void>;
 /** The session behind a report returned by `analyze` (the three most recent are kept). */
 export function sessionFor(report: Report): Session | undefined;
 
-/** What a chart shows: a child's timeline or the cohort view. */
+/**
+ * What a chart shows: a child's timeline, the cohort view, or a statistical chart
+ * (`delay`: median days per stage against the target; `km`: time in a stage, Kaplan–Meier;
+ * `histogram`: days in a stage; `run` and `xmr`: a stage's days over time). A session's
+ * charts are of the children its `filters` choose; `drawChart` draws the whole cohort.
+ */
 export interface ChartSpec {
-  kind: 'timeline' | 'cohort';
+  kind: 'timeline' | 'cohort' | 'delay' | 'km' | 'histogram' | 'run' | 'xmr';
   /** For a timeline: the child's index in `report.journeys`. */
   child?: number;
+  /**
+   * A stage id of the profile (`first_review`, `time_to_permanence`, …): the stage of a
+   * `km`, `histogram`, `run` or `xmr` chart (`time_to_permanence` by default), the only
+   * stage of a `delay` chart (all by default).
+   */
+  stage?: string;
+  /**
+   * `delay`, `km`, `histogram`: split by `placement`, `legal_status`, `age_at_entry`, `sex`,
+   * `local_authority`, `team`, `year_of_entry`, `route` or `attribute:NAME` (`null`: no split).
+   */
+  breakdown?: string | null;
+  /** `run`, `xmr`: one point per completed stage (`none`), or the median per month or quarter. */
+  aggregate?: 'none' | 'month' | 'quarter';
+  /** `run`, `xmr`: the rules for signals. */
+  rules?: 'anhoej' | 'ihi' | 'mdc' | 'nhse-2024';
+  /** `run`, `xmr`: which way is better (`lower` by default, for delay). */
+  direction?: 'lower' | 'higher' | 'neutral';
+  /** `run`, `xmr`: a target in days (the stage's own target by default). */
+  target?: number;
+  /** `xmr`: fix the centre and limits after this many points. */
+  baseline?: number;
+  /** `run`, `xmr`: start a new segment at each of these dates. */
+  rebase?: IsoDate[];
+  /** `xmr`: screen large moving ranges out of the limits (true by default). */
+  screen?: boolean;
+  /** `run`, `xmr`: dated labels for tests of change. */
+  annotations?: { date: IsoDate; label: string }[];
   /** Width in CSS pixels. */
   width?: number;
   pseudonymise?: boolean;
@@ -77,6 +109,15 @@ export interface ChartSpec {
   first_row?: number;
   rows?: number | null;
   row_height?: number;
+  /** Session charts: only the children these filters choose (`{ placement, age_band, … }`). */
+  filters?: Record<string, string>;
+}
+
+/** The numbers behind a chart (its text alternative). */
+export interface ChartTable {
+  columns: string[];
+  rows: string[][];
+  notes: string[];
 }
 
 export interface ChartInfo {
@@ -85,6 +126,8 @@ export interface ChartInfo {
   /** The chart's text alternative: a title and a description. */
   title: string;
   description: string;
+  /** A statistical chart's numbers. */
+  table?: ChartTable | null;
   [more: string]: unknown;
 }
 
@@ -119,6 +162,8 @@ export class Session {
   hitTest(slot: string, x: number, y: number): Promise<object | null>;
   svg(slot?: string): Promise<string>;
   png(slot?: string, scale?: number): Promise<Blob>;
+  /** The numbers behind the chart in `slot` as CSV text. */
+  chartCsv(slot: string): Promise<string>;
   memory(): Promise<number>;
   close(): void;
 }

@@ -207,6 +207,15 @@ export class Session {
     return this.#query('qiCsv', slot);
   }
 
+  /**
+   * The numbers behind the chart drawn in `slot` as CSV text (its text alternative; cells are
+   * made inert for spreadsheets): the chronology of a timeline, the rows of the cohort view,
+   * the figures of a delay, Kaplan–Meier or distribution chart.
+   */
+  chartCsv(slot) {
+    return this.#query('chartTable', slot);
+  }
+
   /** Checks a profile without using it: `{ ok, profile }` or `{ ok: false, message }`. */
   checkProfile(profile) {
     return this.#engine.request('call', { name: 'checkProfile', args: [profile] });
@@ -248,9 +257,11 @@ export class Session {
   }
 
   /**
-   * Draws a chart (`spec.kind` is `timeline`, `cohort` or `qi`) into `canvas` at the screen's
-   * pixel ratio, and keeps it under `spec.slot` for `hitTest`, `svg` and `png`. Resolves to
-   * `{ width, height, title, description, ... }`.
+   * Draws a chart (`spec.kind` is `timeline`, `cohort`, `qi`, or a statistical chart:
+   * `delay`, `km`, `histogram`, `run`, `xmr`) into `canvas` at the screen's pixel ratio, and
+   * keeps it under `spec.slot` for `hitTest`, `svg`, `png` and `chartCsv`. Resolves to
+   * `{ width, height, title, description, ... }`; a statistical chart's answer also has its
+   * `table` (`{ columns, rows, notes }`).
    */
   async draw(canvas, spec) {
     const scale = spec.scale ?? (globalThis.devicePixelRatio || 1);

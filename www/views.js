@@ -23,7 +23,7 @@ import {
   setUpSortHeaders,
   showError,
 } from './ui.js';
-import { chartFigure, dataTable, heading, safeName, sourceWords } from './figure.js';
+import { chartFigure, dataTable, heading, safeName, shownTableCsvButton, sourceWords } from './figure.js';
 import { renderQi } from './qi.js';
 import { renderTimescales } from './timescales.js';
 
@@ -118,7 +118,7 @@ async function renderOverview(container, ctx) {
     s.breakdown = breakdown.value;
     ctx.refresh();
   });
-  const breakdownLabel = element('label', 'Split by ');
+  const breakdownLabel = element('label', 'Split the table and charts by ');
   breakdownLabel.append(breakdown);
   const csv = element('button', 'Download the table as CSV', 'secondary');
   csv.type = 'button';
@@ -136,37 +136,99 @@ async function renderOverview(container, ctx) {
     const text = await c.session.stageRowsCsv({ filters: c.filters, pseudonymise: c.pseudonymise });
     download(text, 'driftline-stage-rows.csv', 'text/csv');
   });
+  const split = element('div', undefined, 'table-tools split');
+  split.append(breakdownLabel);
   const tools = element('div', undefined, 'table-tools');
-  tools.append(breakdownLabel, csv, rowsCsv);
+  tools.append(csv, rowsCsv);
 
   const parts = [
     heading('Overview', 'overview-heading'),
     intro,
     figures(counts),
+    split,
     stageHeading,
     stageIntro,
     tools,
     stageTable(table),
   ];
 
-  for (const check of table.checks) {
-    parts.push(checkSection(check, ctx));
+  const groupLabels = groupLabelsOf(table);
+  const statCharts = [];
+  if (table.stages.length > 0) {
+    const delayHeading = element('h3', 'Where delay builds up');
+    delayHeading.id = 'delay-heading';
+    const delay = statChart(ctx, {
+      slot: 'overview-delay',
+      name: s.breakdown === '' ? 'delay' : `delay-by-${s.breakdown}`,
+      labelledBy: 'delay-heading',
+      groupLabels,
+      hide: ['stage'],
+      spec: (width) => {
+        const c = ctx.current();
+        return { kind: 'delay', width, breakdown: s.breakdown || null, filters: c.filters, pseudonymise: c.pseudonymise };
+      },
+    });
+    statCharts.push(delay);
+    parts.push(
+      delayHeading,
+      element(
+        'p',
+        'For each stage, the median days taken by the children who completed it (the bar) and the ' +
+          'middle half of them (the whisker), against the target (the marker; days beyond it are ' +
+          'hatched). On the right: the median and middle half in days, how many completed the stage, ' +
+          'the share within target and how many are waiting beyond it now. Split the figures above to ' +
+          'compare groups.',
+      ),
+      ...delay.parts,
+    );
   }
 
   const permanence = table.stages.find((st) => st.id === 'time_to_permanence') ?? table.stages.at(-1);
   if (permanence !== undefined) {
     const kmHeading = element('h3', permanence.id === 'time_to_permanence' ? 'Time to permanence' : `Time to complete: ${permanence.label}`);
     kmHeading.id = 'km-heading';
+    const km = statChart(ctx, {
+      slot: 'overview-km',
+      name: s.breakdown === '' ? `km-${permanence.id}` : `km-${permanence.id}-by-${s.breakdown}`,
+      labelledBy: 'km-heading',
+      groupLabels,
+      hide: [],
+      spec: (width) => {
+        const c = ctx.current();
+        return {
+          kind: 'km',
+          width,
+          stage: permanence.id,
+          breakdown: s.breakdown || null,
+          filters: c.filters,
+          pseudonymise: c.pseudonymise,
+        };
+      },
+    });
+    statCharts.push(km);
+    const kmSummaryHeading = element('h4', 'Medians and quartiles');
+    kmSummaryHeading.id = 'km-summary-heading';
+    const kmSummary = kmTable(permanence, table);
+    const kmTools = element('div', undefined, 'table-tools');
+    kmTools.append(shownTableCsvButton('km-table-csv', kmSummary, `driftline-${permanence.id}-medians.csv`, 'Download the medians as CSV'));
     parts.push(
       kmHeading,
       element(
         'p',
-        `Days from the start of "${permanence.label}" until it ended, estimated with the Kaplan–Meier ` +
-          'method so that children still waiting count for as long as they have waited. Half of ' +
-          'the children had reached it by the median; the interval is its 95% confidence interval.',
+        `The share of children still waiting, day by day from the start of "${permanence.label}", ` +
+          'estimated with the Kaplan–Meier method so that children still waiting count for as long as ' +
+          'they have waited (one curve per group when the figures are split). Half of the children had ' +
+          'reached it by the median; the interval is its 95% confidence interval.',
       ),
-      kmTable(permanence, table),
+      ...km.parts,
+      kmSummaryHeading,
+      kmTools,
+      kmSummary,
     );
+  }
+
+  for (const check of table.checks) {
+    parts.push(checkSection(check, ctx));
   }
 
   const pictureHeading = element('h3', 'Every journey at a glance');
@@ -193,10 +255,137 @@ async function renderOverview(container, ctx) {
   );
   container.replaceChildren(...parts);
   if (table.matched > 0) {
-    await picture.draw();
+    await Promise.all([...statCharts.map((c) => c.draw()), picture.draw()]);
   } else {
     picture.figure.hidden = true;
+    for (const c of statCharts) {
+      c.hide('No child matches the filters.');
+    }
   }
+}
+
+/** Column headings for the numbers behind the statistical charts. */
+const CHART_COLUMNS = {
+  stage_label: 'Stage',
+  group: 'Children',
+  started: 'Started',
+  completed: 'Completed',
+  not_ended: 'Not ended',
+  median_days: 'Median days',
+  q1_days: 'Lower quartile (days)',
+  q3_days: 'Upper quartile (days)',
+  min_days: 'Shortest (days)',
+  max_days: 'Longest (days)',
+  target: 'Target',
+  target_days: 'Target (days)',
+  within_target: 'Completed within target',
+  within_target_pct: 'Within target (%)',
+  waiting_overdue: 'Waiting beyond target now',
+  days: 'Days',
+  still_waiting_pct: 'Still waiting (%)',
+  lower_95_pct: '95% CI lower (%)',
+  upper_95_pct: '95% CI upper (%)',
+  at_risk: 'Number still waiting (at risk)',
+  ended: 'Ended that day',
+  censored: 'Stopped being followed that day',
+};
+
+const tableNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+
+/** A cell of a chart's table as shown: numbers in en-GB form, group ids as their labels. */
+export function chartCell(column, value, groupLabels) {
+  if (column === 'group') {
+    return groupLabels.get(value) ?? value;
+  }
+  return /^-?\d+(\.\d+)?$/.test(value) ? tableNumber.format(Number(value)) : value;
+}
+
+/** Group id → label for every group of every breakdown in the stage table. */
+function groupLabelsOf(table) {
+  const labels = new Map([['all', table.matched === table.total ? 'All children' : 'All children in view']]);
+  for (const stage of table.stages) {
+    for (const [value, label] of stage.groups) {
+      labels.set(value, label);
+    }
+  }
+  return labels;
+}
+
+/**
+ * A statistical chart drawn from the statistics of the children in view: the figure (PNG and
+ * SVG downloads), a CSV download of its numbers, and the numbers themselves as a table (the
+ * chart's text alternative), under a disclosure.
+ */
+function statChart(ctx, { slot, name, labelledBy, groupLabels, hide, spec }) {
+  const csv = element('button', 'Download the numbers as CSV', 'secondary');
+  csv.type = 'button';
+  csv.dataset.export = 'csv';
+  csv.addEventListener('click', async () => {
+    const text = await ctx.current().session.chartCsv(slot);
+    download(text, `driftline-${name}.csv`, 'text/csv');
+  });
+  const message = element('p', '', 'status');
+  message.id = `${slot}-message`;
+  message.hidden = true;
+  const numbers = element('details', undefined, 'numbers');
+  numbers.id = `${slot}-numbers`;
+  numbers.append(element('summary', 'The numbers behind the chart'));
+  // The table is built when it is first opened: a Kaplan–Meier table of a large cohort has a
+  // row for every day on which a wait ended.
+  let drawnTable = null;
+  const buildNumbers = () => {
+    if (drawnTable === null || numbers.dataset.built === 'yes') {
+      return;
+    }
+    const table = drawnTable;
+    const keep = table.columns.map((c, i) => (hide.includes(c) ? -1 : i)).filter((i) => i >= 0);
+    const columns = keep.map((i) => CHART_COLUMNS[table.columns[i]] ?? table.columns[i]);
+    const rows = table.rows.map((row) => keep.map((i) => chartCell(table.columns[i], row[i] ?? '', groupLabels)));
+    numbers.append(
+      dataTable(`${slot}-table`, columns, rows, labelledBy),
+      ...table.notes.map((note) => element('p', note, 'note')),
+    );
+    numbers.dataset.built = 'yes';
+  };
+  numbers.addEventListener('toggle', () => {
+    if (numbers.open) {
+      buildNumbers();
+    }
+  });
+  const figure = chartFigure(ctx, {
+    slot,
+    name,
+    spec,
+    tools: [csv],
+    onDrawn: (info) => {
+      drawnTable = info.table ?? { columns: [], rows: [], notes: [] };
+      numbers.replaceChildren(numbers.firstChild);
+      delete numbers.dataset.built;
+      if (numbers.open) {
+        buildNumbers();
+      }
+      figure.figure.hidden = false;
+      numbers.hidden = false;
+      message.hidden = true;
+    },
+  });
+  const hideChart = (text) => {
+    figure.figure.hidden = true;
+    numbers.hidden = true;
+    message.textContent = text;
+    message.hidden = false;
+  };
+  return {
+    parts: [message, figure.figure, numbers],
+    hide: hideChart,
+    draw: async () => {
+      try {
+        await figure.draw();
+      } catch (error) {
+        hideChart(error?.message ?? String(error));
+      }
+    },
+  };
 }
 
 function filterWords(table) {
@@ -596,6 +785,8 @@ async function showChild(container, ctx, index, focus = false) {
           'child-stages-heading',
         );
   if (child.stages.length > 0) {
+    // A child has few stages: show them all rather than scroll.
+    stages.classList.add('stage-scroll');
     const rows = stages.querySelectorAll('tbody tr');
     child.stages.forEach((st, i) => {
       rows[i].dataset.stage = st.stage;
@@ -662,6 +853,10 @@ async function showChild(container, ctx, index, focus = false) {
       }
     },
   });
+  const placementsTools = element('div', undefined, 'table-tools');
+  placementsTools.append(shownTableCsvButton('placements-csv', placements, `driftline-placements-${safeName(r.child)}.csv`, 'Download the placements as CSV'));
+  const legalTools = element('div', undefined, 'table-tools');
+  legalTools.append(shownTableCsvButton('legal-csv', legal, `driftline-legal-status-${safeName(r.child)}.csv`, 'Download the legal statuses as CSV'));
   detail.replaceChildren(
     title,
     list,
@@ -676,8 +871,10 @@ async function showChild(container, ctx, index, focus = false) {
     chronologyHeading,
     chronology,
     placementsHeading,
+    placementsTools,
     placements,
     legalHeading,
+    legalTools,
     legal,
   );
   detail.hidden = false;

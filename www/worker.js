@@ -36,6 +36,7 @@
     'stagesCsv',
     'stageRowsCsv',
     'qiCsv',
+    'chartTable',
   ]);
 
   /** Functions that need no loaded data, and nothing else. */

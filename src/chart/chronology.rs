@@ -6,6 +6,7 @@
 //! rows by index.
 
 use super::axis::{date_short, duration_words, whole_months};
+use super::table::Table;
 use crate::model::{Child, SourceRow};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -292,9 +293,22 @@ impl Chronology {
 
     /// The chronology as CSV (RFC 4180 quoting), for dropping into a report.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("date,age,event,detail,key_decision,source_table,source_row\n");
+        self.to_table().to_csv()
+    }
+
+    /// The chronology as a table (the timeline's text alternative).
+    pub fn to_table(&self) -> Table {
+        let mut table = Table::new(&[
+            "date",
+            "age",
+            "event",
+            "detail",
+            "key_decision",
+            "source_table",
+            "source_row",
+        ]);
         for r in &self.rows {
-            let fields = [
+            table.push(vec![
                 date_short(r.date),
                 r.age.clone().unwrap_or_default(),
                 r.event.clone(),
@@ -302,26 +316,9 @@ impl Chronology {
                 if r.key { "yes".into() } else { String::new() },
                 r.source.map(|s| s.table.to_string()).unwrap_or_default(),
                 r.source.map(|s| s.row.to_string()).unwrap_or_default(),
-            ];
-            let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            out.push_str(&quoted.join(","));
-            out.push('\n');
+            ]);
         }
-        out
-    }
-}
-
-fn csv_field(f: &str) -> String {
-    // A leading formula character is neutralised so spreadsheets never evaluate a cell.
-    let f = if f.starts_with(['=', '+', '-', '@']) {
-        format!("'{f}")
-    } else {
-        f.to_string()
-    };
-    if f.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", f.replace('"', "\"\""))
-    } else {
-        f
+        table
     }
 }
 

@@ -6,13 +6,14 @@
 //! This module owns the cohort's sort order and its layout. It measures text only through
 //! [`TextMeasure`] and paints nothing.
 
-use super::axis::{date_long, thousands, DateScale};
+use super::axis::{date_long, date_short, thousands, DateScale};
 use super::layout::{
     Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect, Stroke,
     TextItem, Weight,
 };
 use super::palette;
 use super::stage::StageBracket;
+use super::table::Table;
 use super::text::{fit, TextMeasure};
 use crate::model::{Child, PlacementCategory};
 use chrono::{Datelike, Days, NaiveDate};
@@ -90,7 +91,7 @@ pub struct Cohort {
 
 /// The display order of `rows` (indices into `rows`). Sorting once and laying out many
 /// viewports is the intended use.
-pub fn cohort_order(rows: &[CohortRow<'_>], sort: &CohortSort, as_at: NaiveDate) -> Vec<usize> {
+pub fn cohort_order(rows: &[CohortRow<'_>], sort: &CohortSort) -> Vec<usize> {
     let entry = |r: &CohortRow<'_>| r.child.care_periods.first().map(|p| p.start);
     let mut order: Vec<usize> = (0..rows.len()).collect();
     match sort {
@@ -100,7 +101,7 @@ pub fn cohort_order(rows: &[CohortRow<'_>], sort: &CohortSort, as_at: NaiveDate)
         }),
         CohortSort::LongestCurrentWait => order.sort_by_cached_key(|&i| {
             let r = &rows[i];
-            let wait = longest_open(r.stages, as_at).map(|(_, d)| d);
+            let wait = longest_open(r.stages).map(|(_, d)| d);
             (wait.is_none(), Reverse(wait), entry(r), r.child.id.clone())
         }),
         CohortSort::Stage(id) => order.sort_by_cached_key(|&i| {
@@ -109,7 +110,7 @@ pub fn cohort_order(rows: &[CohortRow<'_>], sort: &CohortSort, as_at: NaiveDate)
                 .stages
                 .iter()
                 .filter(|s| s.id == *id)
-                .map(|s| s.days(as_at))
+                .map(StageBracket::days)
                 .max();
             (days.is_none(), Reverse(days), entry(r), r.child.id.clone())
         }),
@@ -117,13 +118,16 @@ pub fn cohort_order(rows: &[CohortRow<'_>], sort: &CohortSort, as_at: NaiveDate)
     order
 }
 
-/// The running stage with the most days so far, and its days.
-fn longest_open(stages: &[StageBracket], as_at: NaiveDate) -> Option<(&StageBracket, i64)> {
+/// The running stage with the most days so far, and its days. Among equally long waits the
+/// one furthest beyond its target wins, then the earliest in the profile's order (so a stage
+/// with a target is named before the overall time to permanence that spans it).
+fn longest_open(stages: &[StageBracket]) -> Option<(&StageBracket, i64)> {
     stages
         .iter()
+        .rev()
         .filter(|s| s.is_open())
-        .map(|s| (s, s.days(as_at)))
-        .max_by_key(|(_, d)| *d)
+        .map(|s| (s, s.days()))
+        .max_by_key(|(s, d)| (*d, s.days_over()))
 }
 
 const LEFT: f32 = 96.0;
@@ -174,11 +178,7 @@ pub fn cohort(
     };
     let overdue_now = rows
         .iter()
-        .filter(|r| {
-            r.stages
-                .iter()
-                .any(|s| s.is_open() && s.days_over(as_at) > 0)
-        })
+        .filter(|r| r.stages.iter().any(|s| s.is_open() && s.overdue))
         .count();
     let title = format!("Cohort · {} · {sort_words}", children(total));
     let subtitle = format!(
@@ -278,6 +278,19 @@ pub fn cohort(
     let detailed = rh >= 4.0;
     let patterned = rh >= 12.0;
     let bar_h = if detailed { (rh * 0.62).max(2.0) } else { rh };
+    let mut table = Table::new(&[
+        "row",
+        "child",
+        "entered_care",
+        "moves",
+        match &options.sort {
+            CohortSort::Stage(_) => "stage",
+            _ => "longest_current_wait",
+        },
+        "days",
+        "days_beyond_target",
+        "stages_overdue",
+    ]);
     for (k, &ri) in order[shown.clone()].iter().enumerate() {
         let Some(row) = rows.get(ri) else { continue };
         let y = top + k as f32 * rh;
@@ -312,7 +325,7 @@ pub fn cohort(
         // Time beyond target: a vermillion strip under the bar (over it in dense bands).
         for s in row.stages {
             let Some(t) = &s.target else { continue };
-            let until = s.until(as_at);
+            let until = s.until();
             if until <= t.date || until < start || t.date > end {
                 continue;
             }
@@ -357,9 +370,9 @@ pub fn cohort(
                 .stages
                 .iter()
                 .filter(|s| s.id == *id)
-                .max_by_key(|s| s.days(as_at))
-                .map(|s| (s, s.days(as_at))),
-            _ => longest_open(row.stages, as_at),
+                .max_by_key(|s| s.days())
+                .map(|s| (s, s.days())),
+            _ => longest_open(row.stages),
         };
         if labelled {
             let base = y + rh / 2.0 + 11.0 * 0.35;
@@ -375,7 +388,7 @@ pub fn cohort(
                 palette::TEXT,
             );
             if let Some((s, days)) = wait {
-                let over = s.days_over(as_at);
+                let over = s.days_over();
                 let text = if over > 0 {
                     format!("{days} d · {over} over")
                 } else {
@@ -409,7 +422,7 @@ pub fn cohort(
         let moves: u32 = child.care_periods.iter().map(|p| p.moves).sum();
         let wait_words = match wait {
             Some((s, d)) => {
-                let over = s.days_over(as_at);
+                let over = s.days_over();
                 if over > 0 {
                     format!(" · {}: {d} days, {over} beyond target", s.label)
                 } else {
@@ -430,9 +443,27 @@ pub fn cohort(
                     super::axis::plural(i64::from(moves), "move")
                 ),
                 source: child.source,
-                text_row: Some(first + k),
+                text_row: Some(k),
             },
         });
+        let (wait_stage, wait_days, wait_over) = match wait {
+            Some((s, d)) => (s.label.clone(), d.to_string(), s.days_over().to_string()),
+            None => Default::default(),
+        };
+        table.push(vec![
+            thousands(first + k + 1),
+            name.clone(),
+            child
+                .care_periods
+                .first()
+                .map(|p| date_short(p.start))
+                .unwrap_or_default(),
+            moves.to_string(),
+            wait_stage,
+            wait_days,
+            wait_over,
+            row.stages.iter().filter(|s| s.overdue).count().to_string(),
+        ]);
     }
     if !labelled && count > 0 {
         // A row ruler instead of names.
@@ -584,6 +615,7 @@ pub fn cohort(
                 start: scale.start,
                 end: scale.end,
             }),
+            table: Some(table),
         },
         shown,
         dates: (start, end),

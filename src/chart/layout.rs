@@ -6,6 +6,7 @@
 //! [`hit_test`]. It knows nothing about children or statistics (the chart modules fill it) and
 //! nothing about pixels, SVG or canvas (the painter reads it).
 
+use super::table::Table;
 use crate::model::SourceRow;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -33,6 +34,11 @@ pub struct Layout {
     /// The chart's date axis, if it has one: hit tests use it to say which date is under the
     /// pointer.
     pub date_axis: Option<DateAxis>,
+    /// The numbers behind the chart (its text alternative): the chronology for a timeline,
+    /// the rows in view for the cohort view, the figures of a statistical chart. Hit regions'
+    /// `text_row` index its rows.
+    #[serde(skip)]
+    pub table: Option<Table>,
 }
 
 /// A linear date axis: `start` at `x0`, `end` at `x1`.
@@ -221,6 +227,16 @@ pub enum HitTarget {
     CohortRow { row: usize, date: NaiveDate },
     /// A data point of a statistical chart: the series (group) and the point's index.
     Point { series: usize, index: usize },
+    /// A bar of the delay chart: the series (0 for the whole cohort, 1 + k for the k-th group
+    /// drawn) and the stage (index into the stages given to the chart).
+    Bar { series: usize, index: usize },
+    /// A step of a survival curve: the series (group) and the index of the step's starting
+    /// point in the curve.
+    Curve { series: usize, index: usize },
+    /// A bin of a histogram.
+    Bin { index: usize },
+    /// A box plot's row: 0 for the whole cohort, 1 + k for the k-th group drawn.
+    Box { series: usize },
 }
 
 impl Color {
@@ -497,6 +513,10 @@ fn target(t: &HitTarget) -> String {
         HitTarget::CareGap { period } => format!("care_gap {period}"),
         HitTarget::CohortRow { row, date } => format!("cohort_row {row} {date}"),
         HitTarget::Point { series, index } => format!("point {series}.{index}"),
+        HitTarget::Bar { series, index } => format!("bar {series}.{index}"),
+        HitTarget::Curve { series, index } => format!("curve {series}.{index}"),
+        HitTarget::Bin { index } => format!("bin {index}"),
+        HitTarget::Box { series } => format!("box {series}"),
     }
 }
 

@@ -17,6 +17,9 @@
 pub mod axis;
 pub mod chronology;
 pub mod cohort;
+pub mod delay;
+pub mod distribution;
+pub mod figure;
 #[rustfmt::skip]
 mod font_metrics;
 pub mod labels;
@@ -27,11 +30,15 @@ mod render;
 pub mod request;
 pub mod spc;
 pub mod stage;
+pub mod survival;
+pub mod table;
 pub mod text;
 pub mod timeline;
 
 pub use chronology::{chronology, Chronology, ChronologyOptions, ChronologyRef, ChronologyRow};
 pub use cohort::{cohort, cohort_order, Cohort, CohortOptions, CohortRow, CohortSort, Viewport};
+pub use delay::{delay, DelayOptions};
+pub use distribution::{distribution, DistributionOptions};
 pub use layout::{hit_test, Hit, HitRegion, HitTarget, Item, Layout, Rect};
 pub use paint::{paint, PaintOptions, PaintTarget};
 #[cfg(not(target_arch = "wasm32"))]
@@ -41,6 +48,8 @@ pub use render::{render_svg, RenderError};
 pub use request::render_chart;
 pub use request::{layout_chart, ChartError, ChartInput, ChartKind, ChartRequest, OutputFormat};
 pub use spc::{spc, spc_table, SpcOptions};
-pub use stage::{StageBracket, StageTarget};
+pub use stage::{cohort_brackets, stage_brackets, StageBracket, StageTarget};
+pub use survival::{survival, SurvivalOptions};
+pub use table::Table;
 pub use text::{BundledMetrics, TextMeasure, FONT_STACK};
 pub use timeline::{timeline, Timeline, TimelineOptions};

@@ -35,6 +35,9 @@ pub const GREEN: Color = Color::rgb(0x00, 0x9E, 0x73);
 pub const PURPLE: Color = Color::rgb(0xCC, 0x79, 0xA7);
 /// Okabe–Ito yellow.
 pub const YELLOW: Color = Color::rgb(0xF0, 0xE4, 0x42);
+/// Targets on statistical charts (a dark reddish purple, apart from the series colours and
+/// from vermillion).
+pub const TARGET: Color = Color::rgb(0x7A, 0x1F, 0x5C);
 /// Common-cause variation and "no target set".
 pub const NEUTRAL: Color = Color::rgb(0xA8, 0xA8, 0xA8);
 /// A stage's time within its target.

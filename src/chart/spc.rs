@@ -8,12 +8,14 @@
 //! [`crate::qi::SpcChart`]; nothing is computed here but positions and words.
 
 use super::axis::{date_long, date_short, DateScale};
+use super::figure::title_block;
 use super::labels::{place_labels, LabelRequest, PlacerConfig};
 use super::layout::{
     Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, MarkerShape, Point, Rect,
     Stroke, TextItem, Weight,
 };
 use super::palette;
+use super::table::Table;
 use super::text::{TextMeasure, ASCENT, DESCENT};
 use crate::qi::{
     AssuranceIcon, ChartKind, Direction, RuleSet, SpcChart, SpecialCause, Variation, VariationIcon,
@@ -29,6 +31,13 @@ pub struct SpcOptions {
     pub unit: String,
     pub width: f32,
     pub height: f32,
+    /// Words about each point, aligned with the chart's points, added to its tooltip ("median
+    /// of 12 stages", "child C00012"). Empty for none.
+    pub point_notes: Vec<String>,
+    /// Further columns of the table, each a header and one cell per point ("n", "child").
+    pub extra_columns: Vec<(String, Vec<String>)>,
+    /// A sentence under the title about what the series leaves out, if anything.
+    pub note: Option<String>,
 }
 
 impl SpcOptions {
@@ -38,6 +47,9 @@ impl SpcOptions {
             unit: unit.to_string(),
             width: 1000.0,
             height: 520.0,
+            point_notes: Vec::new(),
+            extra_columns: Vec::new(),
+            note: None,
         }
     }
 }
@@ -94,30 +106,20 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
         });
         sub.push(r);
     }
+    if let Some(note) = &options.note {
+        sub.push(note.clone());
+    }
     let subtitle = sub.join(" · ");
-    push_text(
-        &mut front,
-        24.0,
-        30.0,
-        &options.title,
-        18.0,
-        Weight::Bold,
-        Anchor::Start,
-        palette::TEXT,
-    );
-    push_text(
-        &mut front,
-        24.0,
-        50.0,
-        &subtitle,
-        12.0,
-        Weight::Regular,
-        Anchor::Start,
-        palette::MUTED,
-    );
 
-    // Icons at the top right.
+    // Icons at the top right, the title and subtitle wrapped beside them.
     let icon_w = icons(chart, width, &mut front, measure);
+    let text_bottom = title_block(
+        &mut front,
+        width - icon_w,
+        &options.title,
+        &subtitle,
+        measure,
+    );
 
     // Annotation labels go in a band above the plot.
     let left = 72.0;
@@ -182,7 +184,7 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
         .map(|p| p.row + 1)
         .max()
         .unwrap_or(0);
-    let band_top = 66.0 + if icon_w > 0.0 { 6.0 } else { 0.0 };
+    let band_top = (text_bottom + 6.0).max(if icon_w > 0.0 { 78.0 } else { 0.0 });
     let top = band_top + rows as f32 * 18.0 + 8.0;
     let bottom = options.height.max(top + 160.0) - 70.0;
 
@@ -341,17 +343,37 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
             let mut labels = vec![(
                 seg.lines.centre,
                 format!("{centre_name} {}", fmt_value(seg.lines.centre)),
+                palette::MUTED,
+                Weight::Regular,
             )];
             if let Some(u) = seg.lines.upper {
-                labels.push((u, format!("upper limit {}", fmt_value(u))));
+                labels.push((
+                    u,
+                    format!("upper limit {}", fmt_value(u)),
+                    palette::MUTED,
+                    Weight::Regular,
+                ));
             }
             if let Some(l) = seg.lines.lower {
-                labels.push((l, format!("lower limit {}", fmt_value(l))));
+                labels.push((
+                    l,
+                    format!("lower limit {}", fmt_value(l)),
+                    palette::MUTED,
+                    Weight::Regular,
+                ));
+            }
+            if let Some(t) = chart.target {
+                labels.push((
+                    t,
+                    format!("target {}", fmt_value(t)),
+                    palette::TARGET,
+                    Weight::Bold,
+                ));
             }
             // Keep the names apart when the lines are close together.
             labels.sort_by(|a, b| b.0.total_cmp(&a.0));
             let mut last_y = f32::MIN;
-            for (v, text) in labels {
+            for (v, text, color, weight) in labels {
                 let y = (y_of(v) + 4.0).max(last_y + 13.0);
                 last_y = y;
                 push_text(
@@ -360,9 +382,9 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
                     y,
                     &text,
                     10.5,
-                    Weight::Regular,
+                    weight,
                     Anchor::Start,
-                    palette::MUTED,
+                    color,
                 );
             }
         }
@@ -395,18 +417,8 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
         items.push(Item::Line {
             from: Point::new(left, y),
             to: Point::new(right, y),
-            stroke: Stroke::dashed(Color::rgb(0x7A, 0x1F, 0x5C), 1.5, 10.0, 3.0),
+            stroke: Stroke::dashed(palette::TARGET, 1.5, 10.0, 3.0),
         });
-        push_text(
-            &mut front,
-            left + 4.0,
-            y - 4.0,
-            &format!("target {}", fmt_value(t)),
-            10.5,
-            Weight::Bold,
-            Anchor::Start,
-            Color::rgb(0x7A, 0x1F, 0x5C),
-        );
     }
     // Annotations: a dotted line with its label stacked above the plot.
     for ((a, x), p) in chart.annotations.iter().zip(&ann_x).zip(&placed) {
@@ -476,7 +488,14 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
                     series: 0,
                     index: i,
                 },
-                label: format!("{when}: {} {}{why}", fmt_value(p.value), options.unit),
+                label: match options.point_notes.get(i).filter(|n| !n.is_empty()) {
+                    Some(note) => format!(
+                        "{when}: {} {} · {note}{why}",
+                        fmt_value(p.value),
+                        options.unit
+                    ),
+                    None => format!("{when}: {} {}{why}", fmt_value(p.value), options.unit),
+                },
                 source: None,
                 text_row: Some(i),
             },
@@ -574,19 +593,34 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
             start: s.start,
             end: s.end,
         }),
+        table: Some(spc_data(chart, options)),
     }
 }
 
-/// The numbers behind an SPC chart, one line per point: date, value, centre, limits,
-/// variation and the rule that fired.
+/// The numbers behind an SPC chart as CSV, one line per point: date, value, centre, limits,
+/// variation and the rule that fired, then the icons' reading.
 pub fn spc_table(chart: &SpcChart) -> String {
-    let mut out = String::from("date,value,centre,lower,upper,segment,variation,special_cause\n");
+    spc_data(chart, &SpcOptions::new("", "")).to_csv()
+}
+
+/// The numbers behind an SPC chart, with `options.extra_columns` after the standard ones.
+pub fn spc_data(chart: &SpcChart, options: &SpcOptions) -> Table {
+    let mut columns = vec![
+        "date",
+        "value",
+        "centre",
+        "lower",
+        "upper",
+        "segment",
+        "variation",
+        "special_cause",
+    ];
+    columns.extend(options.extra_columns.iter().map(|(h, _)| h.as_str()));
+    let mut table = Table::new(&columns);
     for (i, p) in chart.points.iter().enumerate() {
         let lines = chart.lines_of(p);
         let opt = |v: Option<f64>| v.map(fmt_value).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{}",
+        let mut row = vec![
             p.date
                 .map(date_short)
                 .unwrap_or_else(|| (i + 1).to_string()),
@@ -594,13 +628,20 @@ pub fn spc_table(chart: &SpcChart) -> String {
             opt(lines.map(|l| l.centre)),
             opt(lines.and_then(|l| l.lower)),
             opt(lines.and_then(|l| l.upper)),
-            p.segment + 1,
-            variation_words(p.variation),
-            p.special_cause.map(cause_words).unwrap_or("")
-        );
+            (p.segment + 1).to_string(),
+            variation_words(p.variation).to_string(),
+            p.special_cause.map(cause_words).unwrap_or("").to_string(),
+        ];
+        for (_, cells) in &options.extra_columns {
+            row.push(cells.get(i).cloned().unwrap_or_default());
+        }
+        table.push(row);
     }
-    let _ = writeln!(out, "# {}", icon_words(chart));
-    out
+    table.notes.push(icon_words(chart));
+    if let Some(note) = &options.note {
+        table.notes.push(note.clone());
+    }
+    table
 }
 
 fn point_style(v: Variation, size: f32) -> (MarkerShape, Color, f32) {
@@ -661,8 +702,10 @@ fn icon_words(chart: &SpcChart) -> String {
 }
 
 /// Draws the variation and assurance icons at the top right; returns the width they take.
-fn icons(chart: &SpcChart, width: f32, items: &mut Vec<Item>, _measure: &dyn TextMeasure) -> f32 {
-    let mut x = width - 30.0;
+fn icons(chart: &SpcChart, width: f32, items: &mut Vec<Item>, measure: &dyn TextMeasure) -> f32 {
+    let half = |caption: &str| (measure.width(caption, 9.5, Weight::Regular) / 2.0).max(20.0);
+    let mut right_edge = width - 20.0;
+    let mut x;
     let y = 34.0;
     let mut used = 0.0;
     let icon = |items: &mut Vec<Item>, x: f32, color: Color, letter: &str, caption: &str| {
@@ -700,9 +743,10 @@ fn icons(chart: &SpcChart, width: f32, items: &mut Vec<Item>, _measure: &dyn Tex
             AssuranceIcon::ConsistentFail => (palette::VERMILLION, "F", "fails"),
             AssuranceIcon::HitAndMiss => (COMMON, "?", "hit and miss"),
         };
+        x = right_edge - half(caption);
         icon(items, x, color, letter, caption);
-        x -= 58.0;
-        used += 58.0;
+        right_edge = x - half(caption) - 10.0;
+        used = width - right_edge;
     }
     if let Some(v) = chart.icons.variation {
         let (color, letter, caption) = match v {
@@ -714,8 +758,9 @@ fn icons(chart: &SpcChart, width: f32, items: &mut Vec<Item>, _measure: &dyn Tex
             VariationIcon::NeutralHigh => (NEUTRAL_SIGNAL, "H", "neutral"),
             VariationIcon::NeutralLow => (NEUTRAL_SIGNAL, "L", "neutral"),
         };
+        x = right_edge - half(caption);
         icon(items, x, color, letter, caption);
-        used += 58.0;
+        used = width - (x - half(caption));
     }
     used
 }

@@ -74,8 +74,10 @@ pub fn timeline(
     let mut b = Builder::new(child, stages, options, measure, &chronology);
     b.build();
     let hidden_labels = b.hidden_labels;
+    let mut layout = b.finish();
+    layout.table = Some(chronology.to_table());
     Timeline {
-        layout: b.finish(),
+        layout,
         chronology,
         hidden_labels,
     }
@@ -220,6 +222,7 @@ impl<'a> Builder<'a> {
                 start: self.scale.start,
                 end: self.scale.end,
             }),
+            table: None,
         }
     }
 
@@ -1021,9 +1024,9 @@ impl<'a> Builder<'a> {
         let top = self.y;
         let right_limit = self.options.width - 8.0;
         for (i, s) in self.stages.iter().enumerate() {
-            let until = s.until(as_at);
-            let days = s.days(as_at);
-            let over = s.days_over(as_at);
+            let until = s.until();
+            let days = s.days();
+            let over = s.days_over();
             let xs = self.scale.x_clamped(s.start);
             let xe = self.scale.x_clamped(until).max(xs + 1.5);
             let y = self.y + (STAGE_ROW - STAGE_BAR) / 2.0;
@@ -1112,12 +1115,18 @@ impl<'a> Builder<'a> {
                 ),
             };
             let tail = match &s.target {
+                Some(_) if s.left_care() && over > 0 => Some((
+                    format!("· {} over, then left care", plural(over, "day")),
+                    true,
+                )),
                 Some(_) if over > 0 => Some((format!("· {} over", plural(over, "day")), true)),
+                Some(_) if s.left_care() => Some(("· left care first".to_string(), false)),
                 Some(t) if s.is_open() => {
                     let left = (t.date - as_at).num_days();
                     Some((format!("· due in {}", plural(left, "day")), false))
                 }
                 Some(_) => Some(("· within target".to_string(), false)),
+                None if s.left_care() => Some(("· left care first".to_string(), false)),
                 None => None,
             };
             // SVG drops leading spaces, so the tail starts after the main text plus a space.
@@ -1173,9 +1182,11 @@ impl<'a> Builder<'a> {
                     "{main} {} · {} to {}",
                     tail.as_ref().map(|(t, _)| t.as_str()).unwrap_or(""),
                     date_long(s.start),
-                    s.end
-                        .map(date_long)
-                        .unwrap_or_else(|| "still running".into())
+                    match (s.end, s.left_care()) {
+                        (Some(end), _) => date_long(end),
+                        (None, true) => format!("leaving care {}", date_long(s.until())),
+                        (None, false) => "still running".into(),
+                    }
                 ),
                 source: s.source,
                 text_row: None,
@@ -1648,7 +1659,7 @@ fn full_range(
     dates.extend(child.all_events().map(|e| e.date));
     for s in stages {
         dates.push(s.start);
-        dates.extend(s.end);
+        dates.push(s.until());
     }
     let mut start = dates.iter().copied().min().unwrap_or(as_at);
     let end = dates.iter().copied().max().unwrap_or(as_at);

@@ -133,7 +133,7 @@ fn display_name(path: &Path) -> String {
 }
 
 /// A built-in profile by name (`scotland`, `england`), or a profile file.
-fn read_profile(name_or_path: &str) -> Result<Profile, Failure> {
+pub(super) fn read_profile(name_or_path: &str) -> Result<Profile, Failure> {
     if let Some(profile) = Profile::built_in(name_or_path) {
         return Ok(profile);
     }

@@ -13,11 +13,13 @@
 //! - `km`: the Kaplan–Meier estimator with R's conventions.
 //! - `summary`: cohort and group statistics.
 //! - `table`: the per-child stage table as CSV.
+//! - `series`: one stage's durations as a time series for run and SPC charts.
 
 pub mod child;
 pub mod duration;
 pub mod km;
 pub mod profile;
+pub mod series;
 pub mod stage;
 pub mod summary;
 pub mod table;
@@ -28,6 +30,7 @@ pub use km::{
     ConfType, KaplanMeier, KmConfig, Observation, Quantile, RestrictedMean, TimeCount, Z95,
 };
 pub use profile::{Backdate, Check, Profile, ProfileError, Stage, ToBeforeFrom};
+pub use series::{stage_series, Aggregate, StagePoint, StageSeries, UnknownStage};
 pub use stage::{CensoredBy, StageOutcome};
 pub use summary::{
     CheckSummary, GroupStats, KmSummary, OmittedBreakdown, OrderedMap, StageSummary,

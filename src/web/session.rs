@@ -17,9 +17,9 @@ use super::stages::{
 };
 use super::{js_error, read_files, read_options, to_js};
 use crate::chart::{
-    chronology, cohort, cohort_order, hit_test, render_svg, spc, timeline, BundledMetrics,
-    ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout, SpcOptions, TimelineOptions,
-    Viewport,
+    chronology, cohort, cohort_order, hit_test, render_svg, spc, stage_brackets, timeline,
+    BundledMetrics, ChartInput, ChronologyOptions, CohortOptions, CohortRow, CohortSort, Layout,
+    SpcOptions, StageBracket, Table, TimelineOptions, Viewport,
 };
 use crate::diagnostics::Diagnostic;
 use crate::ingest::preview;
@@ -58,6 +58,8 @@ struct Filtered {
     key: String,
     /// The children chosen, as indices into the report's journeys.
     indices: Vec<usize>,
+    /// Those children (aligned with `statistics.children`), for the statistical charts.
+    children: Vec<Child>,
     statistics: Statistics,
 }
 
@@ -441,6 +443,8 @@ impl Session {
         let (Some(child), Some(row)) = (self.report.journeys.get(i), self.rows.get(i)) else {
             return Err(js_error(&format!("there is no child number {index}"), &[]));
         };
+        // Pseudonymised, carers are named as the chronology and the timeline name them.
+        let carers = crate::chart::chronology::CarerNames::new(child, pseudonymise);
         let detail = ChildDetail {
             row: row.shown(pseudonymise),
             care_periods: child
@@ -459,7 +463,10 @@ impl Session {
                             category: pl.category,
                             category_label: pl.category.label(),
                             placement_type: pl.placement_type.clone(),
-                            carer: pl.carer.clone(),
+                            carer: pl
+                                .carer
+                                .as_ref()
+                                .map(|_| Text::from(carers.name(pl).as_str())),
                             move_number: pl.move_number,
                             source: self.source(pl.source),
                         })
@@ -490,10 +497,15 @@ impl Session {
     /// kept under `spec.slot` for [`Session::hit_test`] and the exports.
     ///
     /// `spec` is `{ kind: "timeline" | "cohort", slot, child, width, scale, pseudonymise,
-    /// sort, first_row, rows, row_height, filters }`.
+    /// sort, first_row, rows, row_height, filters }`, or a statistical chart: `{ kind: "delay"
+    /// | "km" | "histogram" | "run" | "xmr", slot, scale, stage, breakdown, aggregate,
+    /// filters, ... }` as documented in `web::charts`, drawn from the statistics of the
+    /// children the filters choose; its answer then also holds the chart's `table` (`{ columns,
+    /// rows, notes }`, the numbers behind it).
     #[wasm_bindgen(js_name = drawChart)]
     pub fn draw_chart(&mut self, spec: &JsValue) -> Result<JsValue, JsValue> {
-        let spec: ChartSpec = read_query(spec)?;
+        let raw = spec;
+        let spec: ChartSpec = read_query(raw)?;
         let as_at = self.report.as_at;
         let width = if spec.width.is_finite() {
             spec.width.clamp(320.0, 4000.0)
@@ -514,23 +526,29 @@ impl Session {
                     pseudonymise: spec.pseudonymise,
                     ..TimelineOptions::new(as_at)
                 };
-                let drawn = timeline(child, &[], &options, &BundledMetrics);
+                let stages = self.stages_of(i);
+                let drawn = timeline(child, &stages, &options, &BundledMetrics);
                 info.hidden_labels = drawn.hidden_labels;
                 drawn.layout
             }
             "cohort" => {
                 let chosen = self.chosen(&spec.filters);
+                let brackets: Vec<Vec<StageBracket>> =
+                    chosen.iter().map(|&i| self.stages_of(i)).collect();
                 let rows: Vec<CohortRow<'_>> = chosen
                     .iter()
-                    .filter_map(|&i| self.report.journeys.get(i))
-                    .map(|child| CohortRow { child, stages: &[] })
+                    .zip(&brackets)
+                    .filter_map(|(&i, stages)| {
+                        let child = self.report.journeys.get(i)?;
+                        Some(CohortRow { child, stages })
+                    })
                     .collect();
                 let sort = match spec.sort.as_deref() {
                     Some("entry") | None => CohortSort::EntryDate,
                     Some("wait") => CohortSort::LongestCurrentWait,
                     Some(stage) => CohortSort::Stage(stage.to_string()),
                 };
-                let order = cohort_order(&rows, &sort, as_at);
+                let order = cohort_order(&rows, &sort);
                 let options = CohortOptions {
                     width,
                     row_height: if spec.row_height.is_finite() {
@@ -618,8 +636,11 @@ impl Session {
                 );
                 layout
             }
-            other => {
-                return Err(js_error(&format!("there is no chart called {other}"), &[]));
+            _ => {
+                self.filter_statistics(&spec.filters);
+                let layout = self.statistical_layout(raw, &spec.filters)?;
+                info.table.clone_from(&layout.table);
+                layout
             }
         };
         let canvas = super::offscreen::paint_offscreen(&layout, spec.scale)?;
@@ -651,6 +672,22 @@ impl Session {
             .get(slot)
             .ok_or_else(|| js_error("that chart has not been drawn", &[]))?;
         render_svg(layout).map_err(|e| js_error(&e.to_string(), &[]))
+    }
+
+    /// The numbers behind the chart in `slot` as CSV (its text alternative), safe for
+    /// spreadsheets: the chronology for a timeline, the rows in view for the cohort view, the
+    /// figures of a statistical chart.
+    #[wasm_bindgen(js_name = chartTable)]
+    pub fn chart_table(&self, slot: &str) -> Result<String, JsValue> {
+        let layout = self
+            .charts
+            .get(slot)
+            .ok_or_else(|| js_error("that chart has not been drawn", &[]))?;
+        Ok(layout
+            .table
+            .as_ref()
+            .map(|t| t.to_csv())
+            .unwrap_or_default())
     }
 
     /// The chart in `slot` painted at `scale` times its CSS size (for a PNG export).
@@ -702,6 +739,18 @@ impl Session {
         &self.report
     }
 
+    /// The stage brackets of the child at `index`, from the statistics.
+    fn stages_of(&self, index: usize) -> Vec<StageBracket> {
+        match (
+            self.report.journeys.get(index),
+            self.report.journeys.stats_of(index),
+            self.report.profile.as_ref(),
+        ) {
+            (Some(child), Some(stats), Some(profile)) => stage_brackets(child, stats, profile),
+            _ => Vec::new(),
+        }
+    }
+
     /// The profile in force (the default one if the report somehow has none).
     fn profile_ref(&self) -> &Profile {
         static DEFAULT: std::sync::OnceLock<Profile> = std::sync::OnceLock::new();
@@ -745,8 +794,24 @@ impl Session {
         self.filtered = Some(Filtered {
             key,
             indices,
+            children,
             statistics,
         });
+    }
+
+    /// A statistical chart (delay, km, histogram, run, xmr) of the children the filters
+    /// choose (after [`Session::filter_statistics`]): with no filter, of the whole report.
+    fn statistical_layout(&self, raw: &JsValue, filters: &Filters) -> Result<Layout, JsValue> {
+        let input = match &self.filtered {
+            Some(f) if !filters.is_empty() && f.key == filters.key() => ChartInput {
+                children: &f.children,
+                stats: &f.statistics.children,
+                profile: Some(&f.statistics.profile),
+                stages: &f.statistics.stages,
+            },
+            _ => ChartInput::from_report(&self.report),
+        };
+        super::charts::layout_from_input(&self.report, input, raw)
     }
 
     /// The stage and check statistics for the filters and how many children they cover
@@ -1802,6 +1867,8 @@ struct ChartInfo {
     shown_rows: usize,
     children: Vec<usize>,
     qi: Option<QiInfo>,
+    /// The numbers behind a statistical chart.
+    table: Option<Table>,
 }
 
 /// A QI chart's numbers, for the table under it.

@@ -3,11 +3,12 @@
 #![allow(dead_code)]
 
 use chrono::NaiveDate;
-use driftline::chart::{StageBracket, StageTarget};
+use driftline::chart::{cohort_brackets, stage_brackets, ChartInput, StageBracket};
 use driftline::model::{
     build_children, Child, ChildRecord, EventRecord, LegalCategory, LegalRecord, Milestone,
     PlacementCategory, PlacementRecord, Records, SourceRow,
 };
+use driftline::stats::{compute, Config, Profile, Statistics};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -133,23 +134,33 @@ impl Fixture {
     }
 }
 
-pub fn stage(
-    id: &str,
-    label: &str,
-    start: &str,
-    end: Option<&str>,
-    target: Option<(&str, &str)>,
-) -> StageBracket {
-    StageBracket {
-        id: id.into(),
-        label: label.into(),
-        start: d(start),
-        end: end.map(d),
-        target: target.map(|(date, label)| StageTarget {
-            date: d(date),
-            label: label.into(),
-        }),
-        source: None,
+/// The statistics of `children` (the Scotland profile "as at" the fixtures' date).
+pub fn statistics(children: &[Child]) -> Statistics {
+    compute(children, &Profile::scotland(), as_at(), &Config::default())
+}
+
+/// Chart input over `children` and their statistics.
+pub fn input<'a>(children: &'a [Child], stats: &'a Statistics) -> ChartInput<'a> {
+    ChartInput {
+        children,
+        stats: &stats.children,
+        profile: Some(&stats.profile),
+        stages: &stats.stages,
+    }
+}
+
+/// The child's stage brackets from the real statistics: the Scotland profile applied "as at"
+/// the fixtures' date.
+pub fn brackets(child: &Child) -> Vec<StageBracket> {
+    let stats = compute(
+        std::slice::from_ref(child),
+        &Profile::scotland(),
+        as_at(),
+        &Config::default(),
+    );
+    match stats.children.first() {
+        Some(s) => stage_brackets(child, s, &stats.profile),
+        None => Vec::new(),
     }
 }
 
@@ -196,43 +207,7 @@ pub fn child_17() -> (Child, Vec<StageBracket>) {
         .event("2023-01-18", M::ApplicationLodged, None)
         .event("2023-08-08", M::OrderGranted, None)
         .build();
-    let stages = vec![
-        stage(
-            "la_to_recommendation",
-            "Looked after → recommendation",
-            "2021-02-15",
-            Some("2022-03-16"),
-            Some(("2021-08-15", "6 months")),
-        ),
-        stage(
-            "recommendation_to_panel",
-            "Recommendation → panel",
-            "2022-03-16",
-            Some("2022-07-27"),
-            Some(("2022-06-08", "12 weeks")),
-        ),
-        stage(
-            "panel_to_adm",
-            "Panel → ADM",
-            "2022-07-27",
-            Some("2022-08-10"),
-            Some(("2022-08-10", "14 days")),
-        ),
-        stage(
-            "adm_to_lodged",
-            "ADM → lodged",
-            "2022-08-10",
-            Some("2023-01-18"),
-            None,
-        ),
-        stage(
-            "lodged_to_order",
-            "Lodged → order",
-            "2023-01-18",
-            Some("2023-08-08"),
-            None,
-        ),
-    ];
+    let stages = brackets(&child);
     (child, stages)
 }
 
@@ -294,22 +269,7 @@ pub fn child_returns() -> (Child, Vec<StageBracket>) {
         .event("2023-04-11", M::LacReview, None)
         .event("2023-10-09", M::LacReview, None)
         .build();
-    let stages = vec![
-        stage(
-            "la_to_recommendation",
-            "Looked after → recommendation",
-            "2020-06-01",
-            None,
-            Some(("2020-12-01", "6 months")),
-        ),
-        stage(
-            "first_review",
-            "Placement → first review",
-            "2020-06-01",
-            Some("2020-07-13"),
-            Some(("2020-07-13", "6 weeks")),
-        ),
-    ];
+    let stages = brackets(&child);
     (child, stages)
 }
 
@@ -347,8 +307,8 @@ fn plus(date: NaiveDate, days: u64) -> NaiveDate {
         .unwrap_or(date)
 }
 
-/// A synthetic cohort of `n` children with placements, reviews, permanence decisions and the
-/// matching stage brackets (targets 6 months, 12 weeks, 14 days).
+/// A synthetic cohort of `n` children with placements, reviews and permanence decisions, and
+/// their stage brackets from the statistics (the Scotland profile).
 pub fn synthetic_cohort(n: usize, seed: u64) -> Vec<(Child, Vec<StageBracket>)> {
     use Milestone as M;
     use PlacementCategory as P;
@@ -369,7 +329,7 @@ pub fn synthetic_cohort(n: usize, seed: u64) -> Vec<(Child, Vec<StageBracket>)> 
     let first = d("2015-01-01");
     let as_at = as_at();
     let span = (as_at - first).num_days() as u64 - 60;
-    let mut out = Vec::with_capacity(n);
+    let mut children = Vec::with_capacity(n);
     for i in 0..n {
         let entry = plus(first, rng.below(span));
         let age_days = if rng.below(3) == 0 {
@@ -416,89 +376,80 @@ pub fn synthetic_cohort(n: usize, seed: u64) -> Vec<(Child, Vec<StageBracket>)> 
             f = f.event(&review.to_string(), M::LacReview, None);
             review = plus(review, 182);
         }
-        let mut stages = Vec::new();
-        let rec_target = plus(entry, 182);
         let rec = plus(entry, 90 + rng.below(500));
         if rec < until && rng.below(2) == 0 {
             f = f.event(&rec.to_string(), M::PermanenceRecommendation, None);
-            stages.push(stage_at(
-                "la_to_recommendation",
-                "Looked after → recommendation",
-                entry,
-                Some(rec),
-                Some((rec_target, "6 months")),
-            ));
             let panel = plus(rec, 30 + rng.below(160));
-            let panel_target = plus(rec, 84);
-            if panel < as_at {
+            if panel < until {
                 f = f.event(&panel.to_string(), M::Panel, None);
-                stages.push(stage_at(
-                    "recommendation_to_panel",
-                    "Recommendation → panel",
-                    rec,
-                    Some(panel),
-                    Some((panel_target, "12 weeks")),
-                ));
                 let adm = plus(panel, 5 + rng.below(30));
-                if adm < as_at {
+                if adm < until {
                     f = f.event(&adm.to_string(), M::AdmDecision, None);
-                    stages.push(stage_at(
-                        "panel_to_adm",
-                        "Panel → ADM",
-                        panel,
-                        Some(adm),
-                        Some((plus(panel, 14), "14 days")),
-                    ));
-                } else {
-                    stages.push(stage_at(
-                        "panel_to_adm",
-                        "Panel → ADM",
-                        panel,
-                        None,
-                        Some((plus(panel, 14), "14 days")),
-                    ));
                 }
-            } else {
-                stages.push(stage_at(
-                    "recommendation_to_panel",
-                    "Recommendation → panel",
-                    rec,
-                    None,
-                    Some((panel_target, "12 weeks")),
-                ));
             }
-        } else if ended.is_none() && (as_at - entry).num_days() < 2 * 365 {
-            // Children long in care without a recommendation have a plan to stay or go home;
-            // only recent entrants are still waiting for one.
-            stages.push(stage_at(
-                "la_to_recommendation",
-                "Looked after → recommendation",
-                entry,
-                None,
-                Some((rec_target, "6 months")),
-            ));
         }
-        out.push((f.build(), stages));
+        children.push(f.build());
     }
-    out
+    let stats = compute(&children, &Profile::scotland(), as_at, &Config::default());
+    let brackets = cohort_brackets(&children, &stats.children, &stats.profile);
+    children.into_iter().zip(brackets).collect()
 }
 
-fn stage_at(
-    id: &str,
-    label: &str,
-    start: NaiveDate,
-    end: Option<NaiveDate>,
-    target: Option<(NaiveDate, &str)>,
-) -> StageBracket {
-    StageBracket {
-        id: id.into(),
-        label: label.into(),
-        start,
-        end,
-        target: target.map(|(date, label)| StageTarget {
-            date,
-            label: label.into(),
-        }),
-        source: None,
-    }
+/// A realistic synthetic cohort from the project's generator (`driftline generate`), "as at"
+/// the fixtures' date, with its statistics: for the statistical charts' pictures and benches.
+pub fn generated(n: usize, seed: u64) -> (Vec<Child>, Statistics) {
+    let config = driftline::generate::GenerateConfig::new(n, seed, as_at());
+    let records = driftline::generate::cohort(&config);
+    let locate = |_: SourceRow| ("generated.csv".to_string(), None);
+    let (data, _) = build_children(records, as_at(), &locate);
+    let stats = statistics(&data.children);
+    (data.children, stats)
+}
+
+/// Seven children, all "as at" 30 Nov 2023, for the first-review stage (target 6 weeks):
+/// - A: in care 1 Jan 2023, reviewed 21 Jan (20 days); recommendation 1 May (120 days);
+/// - B: in care 1 Jan 2023, reviewed 20 Feb (50 days); recommendation 1 Sep (243 days);
+/// - C: in care 1 Feb 2023, reviewed 3 Mar (30 days);
+/// - D: in care 1 Mar 2023, reviewed 10 Apr (40 days);
+/// - E: in care 1 Nov 2023, not yet reviewed (29 days so far, within the target);
+/// - F: in care 1 Jun 2023, not yet reviewed (182 days so far, overdue);
+/// - G: in care 1 Jan 2023, left care on 11 Jan before any review (10 days, censored).
+///
+/// First review, completed: 20, 30, 40, 50 days: median 35, quartiles 27.5 and 42.5 (R type
+/// 7), three of four within 42 days. Kaplan–Meier: censored at 10; at 20, 6 at risk, S = 5/6;
+/// censored at 29; at 30, 4 at risk, S = 5/8; at 40, 3 at risk, S = 5/12; at 50, 2 at risk,
+/// S = 5/24; censored at 182.
+pub fn seven_reviews() -> Vec<Child> {
+    use Milestone as M;
+    use PlacementCategory as P;
+    let foster = P::Foster;
+    vec![
+        Fixture::new("A", Some("2015-05-05"))
+            .placement("2023-01-01", None, foster, Some("Carer A"))
+            .event("2023-01-21", M::LacReview, None)
+            .event("2023-05-01", M::PermanenceRecommendation, None)
+            .build(),
+        Fixture::new("B", Some("2022-06-01"))
+            .placement("2023-01-01", None, foster, Some("Carer B"))
+            .event("2023-02-20", M::LacReview, None)
+            .event("2023-09-01", M::PermanenceRecommendation, None)
+            .build(),
+        Fixture::new("C", Some("2016-02-02"))
+            .placement("2023-02-01", None, P::Kinship, Some("Aunt"))
+            .event("2023-03-03", M::LacReview, None)
+            .build(),
+        Fixture::new("D", Some("2019-03-03"))
+            .placement("2023-03-01", None, foster, Some("Carer D"))
+            .event("2023-04-10", M::LacReview, None)
+            .build(),
+        Fixture::new("E", Some("2010-01-01"))
+            .placement("2023-11-01", None, foster, Some("Carer E"))
+            .build(),
+        Fixture::new("F", Some("2012-07-07"))
+            .placement("2023-06-01", None, P::Kinship, Some("Grandmother"))
+            .build(),
+        Fixture::new("G", Some("2018-08-08"))
+            .placement("2023-01-01", Some("2023-01-11"), foster, Some("Carer G"))
+            .build(),
+    ]
 }

@@ -89,15 +89,31 @@ test('no request after load and none elsewhere, across every view, export and pr
         await download.path();
       }
     }
-    // The stage table and its exports, a breakdown and a filter.
+    // The stage table and its exports, a breakdown and a filter; the Overview's charts are
+    // real pixels, drawn again (and exported again) for the split and the filter.
     await openView(page, 'overview');
     for (const selector of ['#stages-csv', '#stage-rows-csv']) {
       await downloadText(page, selector);
     }
+    const overviewInk = async () => {
+      const drawn = (await chartInk(page)).filter(({ slot }) => slot.startsWith('overview-'));
+      assert.deepEqual(drawn.map((d) => d.slot).sort(), ['overview-cohort', 'overview-delay', 'overview-km']);
+      for (const { slot, ink: n, pixels } of drawn) {
+        assert.ok(n > pixels * 0.01, `${slot}: only ${n} of ${pixels} pixels drawn`);
+      }
+    };
+    await overviewInk();
     await page.selectOption('#stage-breakdown', 'placement');
     await page.waitForSelector('#stage-table tr.group-row');
+    await openView(page, 'overview');
+    await overviewInk();
     await page.selectOption('[data-filter="age_band"]', { index: 1 });
     await openView(page, 'overview');
+    await overviewInk();
+    for (const button of await page.$$('#view-overview [data-export]')) {
+      const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+      await download.path();
+    }
     await page.click('#filters-reset');
     // QI: a test of change and a rebase date.
     await openView(page, 'qi');
@@ -288,7 +304,16 @@ test('axe-core finds no serious or critical violation on any view', async () => 
     await openView(page, 'overview');
     await page.selectOption('#stage-breakdown', 'age_at_entry');
     await page.waitForSelector('#stage-table tr.group-row');
-    await check('the stage table split by age');
+    await openView(page, 'overview');
+    // The numbers behind the charts, opened.
+    for (const details of await page.$$('#view-overview details.numbers')) {
+      await details.evaluate((d) => {
+        d.open = true;
+      });
+    }
+    await page.waitForSelector('#overview-delay-table');
+    await page.waitForSelector('#overview-km-table');
+    await check('the stage table and charts split by age, their numbers shown');
     await openView(page, 'qi');
     await page.fill('#qi-annotations-date', '2022-01-01');
     await page.click('#qi-annotations-add');

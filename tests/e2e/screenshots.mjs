@@ -29,6 +29,23 @@ try {
   await page.locator('#results').screenshot({ path: join(DOCS, 'page-read.png') });
   await show('overview');
   await page.locator('#results').screenshot({ path: join(DOCS, 'page-overview.png') });
+  // The Overview's charts split by age on entering care.
+  await page.evaluate(() => {
+    for (const f of document.querySelectorAll('#view-overview figure.chart')) delete f.dataset.drawn;
+  });
+  await page.selectOption('#stage-breakdown', 'age_at_entry');
+  await page.waitForFunction(() =>
+    ['overview-delay', 'overview-km'].every((slot) => document.querySelector(`figure[data-slot="${slot}"]`)?.dataset.drawn === 'yes'),
+  );
+  const top = await page.locator('#delay-heading').boundingBox();
+  const bottom = await page.locator('figure[data-slot="overview-km"]').boundingBox();
+  const scroll = await page.evaluate(() => window.scrollY);
+  await page.screenshot({
+    path: join(DOCS, 'page-overview-charts.png'),
+    fullPage: true,
+    clip: { x: 0, y: top.y + scroll - 8, width: 1280, height: bottom.y + bottom.height - top.y + 16 },
+  });
+  await page.selectOption('#stage-breakdown', '');
   await show('children');
   await page.fill('#children-search', 'C0000038');
   await page.waitForFunction(() => document.querySelectorAll('#children-table tbody tr').length === 1);

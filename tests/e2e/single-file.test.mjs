@@ -1,6 +1,6 @@
 // The single-file page (dist/driftline.html, built by `make dist`) opened from disk: it starts
 // with no network at all, its inlined demo data loads, and it shows what the command line
-// reports for the same files.
+// reports for the same files, and draws the Overview's charts.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +33,25 @@ test('dist/driftline.html works from file:// with no network', async () => {
     await page.waitForSelector('body[data-engine="ready"]');
     await page.click('#demo-button');
     await assertPageMatchesCli(page, DEMO_FILES);
+    // The Overview's charts are drawn from file:// too.
+    await page.click('#tab-overview');
+    await page.waitForFunction(() =>
+      ['overview-delay', 'overview-km', 'overview-cohort'].every(
+        (slot) => document.querySelector(`figure[data-slot="${slot}"]`)?.dataset.drawn === 'yes',
+      ),
+    );
+    const ink = await page.$$eval('#view-overview figure.chart canvas', (canvases) =>
+      canvases.map((canvas) => {
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) n += 1;
+        }
+        return n / (data.length / 4);
+      }),
+    );
+    assert.equal(ink.length, 3);
+    assert.ok(ink.every((share) => share > 0.01), `ink: ${ink.join(', ')}`);
     // The only "requests" are the file itself and the worker's blob: URL.
     const other = requests.filter((r) => r !== url && !r.startsWith('blob:'));
     assert.deepEqual(other, []);

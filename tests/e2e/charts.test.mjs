@@ -1,0 +1,453 @@
+// End-to-end tests of the statistical charts in the page, in headless Chromium: the Overview's
+// "Where delay builds up" and "Time to permanence" (Kaplan–Meier) charts are drawn with real
+// pixels; their text alternatives (the numbers behind them) and their CSV exports equal what
+// `driftline chart` writes for the same files, split by a breakdown, and for a filter equal
+// what the command line finds for exactly the children the filter chooses; the PNG and SVG
+// exports download; a child's timeline shows its stage brackets; the pseudonymise switch
+// changes what the chart exports hold; the print layout puts one child's timeline and
+// chronology on A4 landscape; the ES module's `drawChart` draws the statistical charts of a
+// report with the command line's numbers.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { launch } from './browser.mjs';
+import { serve } from './server.mjs';
+import {
+  DEMO_FILES,
+  WWW,
+  assertPageMatchesCli,
+  cli,
+  downloadText,
+  networkRequests,
+  openRecorded,
+  pageAsAt,
+  parseCsv,
+} from './helpers.mjs';
+
+let server;
+let browser;
+let dir;
+
+before(async () => {
+  server = await serve(WWW);
+  browser = await launch();
+  dir = mkdtempSync(join(tmpdir(), 'driftline-charts-'));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const openPage = () => openRecorded(browser, `${server.origin}/`);
+
+async function openView(page, name) {
+  await page.click(`#tab-${name}`);
+  await page.waitForSelector(`#view-${name}[data-rendered="yes"]:not([hidden])`);
+  await page.waitForFunction(
+    (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.hidden || f.dataset.drawn === 'yes'),
+    `view-${name}`,
+  );
+}
+
+/** Waits until the Overview's two statistical charts have been drawn again after `change`. */
+async function redrawn(page, change) {
+  await page.evaluate(() => {
+    for (const f of document.querySelectorAll('#view-overview figure.chart')) delete f.dataset.drawn;
+  });
+  await change();
+  await page.waitForFunction(() => {
+    const figures = ['overview-delay', 'overview-km'].map((slot) => document.querySelector(`figure[data-slot="${slot}"]`));
+    return figures.every((f) => f !== null && f.dataset.drawn === 'yes' && !f.hidden);
+  });
+}
+
+/** The non-white pixels of the chart canvas in `slot`, and all its pixels. */
+function ink(page, slot) {
+  return page.$eval(`figure[data-slot="${slot}"] canvas`, (canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) n += 1;
+    }
+    return { ink: n, pixels: data.length / 4, colours: new Set(Array.from({ length: data.length / 4 }, (_, k) => `${data[4 * k]},${data[4 * k + 1]},${data[4 * k + 2]}`)).size };
+  });
+}
+
+/** `driftline chart FILES --kind KIND [EXTRA…] --out X.csv`: the chart's table as CSV text. */
+async function cliChartCsv(files, asAt, kind, extra = []) {
+  const out = join(dir, `${kind}-${Math.random().toString(36).slice(2)}.csv`);
+  const run = await cli(['chart', ...files, '--as-at', asAt, '--kind', kind, ...extra, '--out', out]);
+  assert.equal(run.code, 0, run.stderr);
+  return readFileSync(out, 'utf8');
+}
+
+/** The table rows of CSV text (notes, the lines starting with "#", left out). */
+const tableRows = (text) => parseCsv(text).filter((row) => !row[0].startsWith('#'));
+const noteLines = (text) => text.split('\n').filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
+
+const twoDecimals = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+
+/**
+ * What the page's table of a chart's numbers should show for the command line's CSV: the
+ * columns except `hide`, numbers written the en-GB way, group ids as the stage table's labels.
+ */
+function expectedShown(csvText, { hide = [], groups = new Map() } = {}) {
+  const [header, ...rows] = tableRows(csvText);
+  const keep = header.map((c, i) => (hide.includes(c) ? -1 : i)).filter((i) => i >= 0);
+  return rows.map((row) =>
+    keep.map((i) => {
+      const cell = row[i];
+      if (header[i] === 'group') return groups.get(cell) ?? cell;
+      return /^-?\d+(\.\d+)?$/.test(cell) ? twoDecimals.format(Number(cell)) : cell;
+    }),
+  );
+}
+
+/** The page's table of a chart's numbers (opened under its disclosure), as cell texts. */
+async function shownTable(page, slot) {
+  await page.$eval(`#${slot}-numbers`, (d) => {
+    d.open = true;
+  });
+  await page.waitForSelector(`#${slot}-table`);
+  return page.$$eval(`#${slot}-table tbody tr`, (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+}
+
+/** Group id → the label the stage table gives it, from the command line's report. */
+function groupLabels(report, breakdown, all = 'All children') {
+  const labels = new Map([['all', all]]);
+  const words = {
+    placement: { home_with_parents: 'At home with parents', kinship: 'Kinship care', foster: 'Foster care', residential: 'Residential care' },
+  };
+  for (const stage of report.stages) {
+    for (const value of Object.keys(stage.groups[breakdown] ?? {})) {
+      labels.set(value, words[breakdown]?.[value] ?? (value === 'unknown' ? 'Not recorded' : value));
+    }
+  }
+  return labels;
+}
+
+test('the Overview charts are drawn, and their numbers and exports equal driftline chart, split or not', async () => {
+  const { context, page, errors, requests } = await openPage();
+  try {
+    await page.click('#demo-button');
+    const { report } = await assertPageMatchesCli(page, DEMO_FILES);
+    const asAt = await pageAsAt(page);
+    const before = requests.length;
+    await openView(page, 'overview');
+    for (const slot of ['overview-delay', 'overview-km']) {
+      const { ink: n, pixels, colours } = await ink(page, slot);
+      assert.ok(n > pixels * 0.02, `${slot}: only ${n} of ${pixels} pixels drawn`);
+      assert.ok(colours > 20, `${slot}: ${colours} colours`);
+      // The canvas names the chart and is described by its description.
+      const { label, description } = await page.$eval(`figure[data-slot="${slot}"] canvas`, (c) => ({
+        label: c.getAttribute('aria-label'),
+        description: document.getElementById(c.getAttribute('aria-describedby')).textContent,
+      }));
+      assert.ok(label.length > 10 && description.length > 20, `${slot}: ${label} / ${description}`);
+    }
+    assert.match(await page.getAttribute('figure[data-slot="overview-delay"] canvas', 'aria-label'), /Where delay builds up/);
+    assert.match(await page.getAttribute('figure[data-slot="overview-km"] canvas', 'aria-label'), /Time to permanence/);
+
+    // Everyone together: the numbers behind each chart are the command line's.
+    const delay = await cliChartCsv(DEMO_FILES, asAt, 'delay');
+    const km = await cliChartCsv(DEMO_FILES, asAt, 'km', ['--stage', 'time_to_permanence']);
+    assert.equal(tableRows(delay).length - 1, report.stages.length, 'one delay row per stage');
+    assert.deepEqual(await shownTable(page, 'overview-delay'), expectedShown(delay, { hide: ['stage'], groups: groupLabels(report, 'placement') }));
+    assert.deepEqual(await shownTable(page, 'overview-km'), expectedShown(km, { groups: groupLabels(report, 'placement') }));
+    assert.deepEqual(await page.$$eval('#overview-delay-numbers .note', (ps) => ps.map((p) => p.textContent)), noteLines(delay));
+    // The delay table's medians are the report's, stage by stage.
+    const shownDelay = await shownTable(page, 'overview-delay');
+    assert.deepEqual(
+      shownDelay.map((r) => [r[0], r[2], r[5]]),
+      report.stages.map((s) => [s.label, twoDecimals.format(s.started), s.median_days === null ? '' : twoDecimals.format(s.median_days)]),
+    );
+    // CSV exports: exactly what `driftline chart --out x.csv` writes.
+    const delayCsv = await downloadText(page, 'figure[data-slot="overview-delay"] [data-export="csv"]');
+    assert.equal(delayCsv.name, 'driftline-delay.csv');
+    assert.equal(delayCsv.text, delay);
+    assert.equal((await downloadText(page, 'figure[data-slot="overview-km"] [data-export="csv"]')).text, km);
+    // The medians and quartiles table downloads as shown.
+    const kmSummary = parseCsv((await downloadText(page, '#km-table-csv')).text);
+    const kmShown = await page.$$eval('#km-table tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(kmSummary, kmShown);
+    assert.equal(kmSummary[1][0], 'Everyone');
+
+    // PNG at three times the CSS size, and SVG with the chart's title.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('figure[data-slot="overview-km"] [data-export="png"]')]);
+    const bytes = readFileSync(await png.path());
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const cssWidth = await page.$eval('figure[data-slot="overview-km"] canvas', (c) => parseFloat(c.style.width));
+    assert.equal(bytes.readUInt32BE(16), Math.round(cssWidth * 3));
+    const svg = await downloadText(page, 'figure[data-slot="overview-delay"] [data-export="svg"]');
+    assert.equal(svg.name, 'driftline-delay.svg');
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return { error: doc.querySelector('parsererror') !== null, title: doc.querySelector('title')?.textContent };
+    }, svg.text);
+    assert.equal(parsed.error, false);
+    assert.match(parsed.title, /Where delay builds up/);
+
+    // Split by placement: one bar and one curve per group, as the command line draws them.
+    await redrawn(page, () => page.selectOption('#stage-breakdown', 'placement'));
+    const delayBy = await cliChartCsv(DEMO_FILES, asAt, 'delay', ['--breakdown', 'placement']);
+    const kmBy = await cliChartCsv(DEMO_FILES, asAt, 'km', ['--stage', 'time_to_permanence', '--breakdown', 'placement']);
+    const labels = groupLabels(report, 'placement');
+    assert.deepEqual(await shownTable(page, 'overview-delay'), expectedShown(delayBy, { hide: ['stage'], groups: labels }));
+    assert.deepEqual(await shownTable(page, 'overview-km'), expectedShown(kmBy, { groups: labels }));
+    const kmGroups = new Set(tableRows(kmBy).slice(1).map((r) => r[0]));
+    assert.ok(kmGroups.size >= 3, `curves for ${[...kmGroups].join(', ')}`);
+    assert.match(await page.getAttribute('figure[data-slot="overview-km"] canvas', 'aria-label'), /placement/i);
+    assert.equal((await downloadText(page, 'figure[data-slot="overview-delay"] [data-export="csv"]')).text, delayBy);
+    assert.equal((await downloadText(page, 'figure[data-slot="overview-km"] [data-export="svg"]')).name, 'driftline-km-time_to_permanence-by-placement.svg');
+    const { ink: n, pixels } = await ink(page, 'overview-km');
+    assert.ok(n > pixels * 0.02);
+
+    assert.deepEqual(networkRequests(requests.slice(before)), [], 'requests while drawing and exporting');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Writes the rows of the demo files whose child is in `ids` to `out`; resolves to the paths. */
+function subsetOfDemo(ids, out) {
+  mkdirSync(out, { recursive: true });
+  return DEMO_FILES.map((file) => {
+    const [header, ...lines] = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+    const kept = lines.filter((line) => ids.has(line.split(',')[0]));
+    const path = join(out, basename(file));
+    writeFileSync(path, `${[header, ...kept].join('\n')}\n`);
+    return path;
+  });
+}
+
+test('with a filter, the charts are of exactly the children it chooses', async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    await page.click('#demo-button');
+    const { report } = await assertPageMatchesCli(page, DEMO_FILES);
+    const asAt = await pageAsAt(page);
+    await openView(page, 'overview');
+    // A team is a child's own detail: the command line, given only that team's rows, sees the
+    // same children.
+    const team = report.journeys.find((j) => j.team !== null).team;
+    const ids = new Set(report.journeys.filter((j) => j.team === team).map((j) => j.child_id));
+    assert.ok(ids.size > 5 && ids.size < report.children);
+    await redrawn(page, () => page.selectOption('[data-filter="team"]', team));
+    const files = subsetOfDemo(ids, join(dir, 'team'));
+    const delay = await cliChartCsv(files, asAt, 'delay');
+    const km = await cliChartCsv(files, asAt, 'km', ['--stage', 'time_to_permanence']);
+    const groups = new Map([['all', 'All children in view']]);
+    assert.deepEqual(await shownTable(page, 'overview-delay'), expectedShown(delay, { hide: ['stage'], groups }));
+    assert.deepEqual(await shownTable(page, 'overview-km'), expectedShown(km, { groups }));
+    // And split by age on entering care, still of that team alone.
+    await redrawn(page, () => page.selectOption('#stage-breakdown', 'age_at_entry'));
+    const delayBy = await cliChartCsv(files, asAt, 'delay', ['--breakdown', 'age_at_entry']);
+    const shownGroups = (await shownTable(page, 'overview-delay')).map((r) => [r[0], r[1], r[2]]);
+    const cliRows = tableRows(delayBy).slice(1);
+    assert.equal(shownGroups.length, cliRows.length);
+    assert.deepEqual(shownGroups.map((r) => r[2]), cliRows.map((r) => twoDecimals.format(Number(r[3]))));
+    assert.equal((await downloadText(page, 'figure[data-slot="overview-delay"] [data-export="csv"]')).text, delayBy);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a child's timeline shows its stage brackets", async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    await page.click('#demo-button');
+    const { report } = await assertPageMatchesCli(page, DEMO_FILES);
+    // A child with several stages, one of them completed after its target.
+    const child = report.journeys.find((j) => j.stages.length >= 5 && j.stages.some((s) => s.within_target === false));
+    assert.ok(child !== undefined);
+    await openView(page, 'children');
+    await page.fill('#children-search', child.child_id);
+    await page.waitForFunction(() => document.querySelectorAll('#children-table tbody tr').length === 1);
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    const description = await page.$eval('#child-detail canvas', (c) => document.getElementById(c.getAttribute('aria-describedby')).textContent);
+    assert.match(description, new RegExp(`${child.stages.length} timescale stages`));
+    const svg = (await downloadText(page, '#child-detail [data-export="svg"]')).text;
+    const labels = Object.fromEntries(report.profile.stages.map((s) => [s.id, s.label]));
+    for (const stage of child.stages) {
+      const words = `${labels[stage.stage]}: ${stage.days} day${stage.days === 1 ? '' : 's'}`;
+      assert.ok(svg.includes(words), `the timeline has the bracket "${words}"`);
+    }
+    const late = child.stages.find((s) => s.within_target === false);
+    const over = Math.round((Date.parse(late.end) - Date.parse(late.target_date)) / 86_400_000);
+    assert.ok(svg.includes(`${over} days over`), `the late stage is marked ${over} days over`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('pseudonymised, chart exports and text alternatives hold no ID, carer or date of birth', async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    await page.click('#demo-button');
+    const { report } = await assertPageMatchesCli(page, DEMO_FILES);
+    await page.check('#pseudonymise');
+    const child = report.journeys.find((j) => j.date_of_birth !== null && j.care_periods.some((p) => p.placements.some((pl) => pl.carer)));
+    const index = report.journeys.indexOf(child);
+    await openView(page, 'children');
+    await page.fill('#children-search', `Child ${index + 1}`);
+    await page.waitForFunction(() => document.querySelectorAll('#children-table tbody tr').length >= 1);
+    await page.click(`#children-table [data-child="${index}"]`);
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    const exports = [];
+    exports.push(await page.evaluate(() => document.body.innerText));
+    exports.push((await downloadText(page, '#placements-csv')).text);
+    exports.push((await downloadText(page, '#child-detail [data-export="svg"]')).text);
+    exports.push(await page.$eval('#child-detail canvas', (c) => `${c.getAttribute('aria-label')} ${document.getElementById(c.getAttribute('aria-describedby')).textContent}`));
+    await openView(page, 'cohort');
+    exports.push((await downloadText(page, '#view-cohort [data-export="svg"]')).text);
+    await openView(page, 'overview');
+    for (const slot of ['overview-delay', 'overview-km', 'overview-cohort']) {
+      exports.push((await downloadText(page, `figure[data-slot="${slot}"] [data-export="svg"]`)).text);
+    }
+    for (const slot of ['overview-delay', 'overview-km']) {
+      exports.push((await downloadText(page, `figure[data-slot="${slot}"] [data-export="csv"]`)).text);
+    }
+    const [y, m, d] = child.date_of_birth.split('-');
+    const born = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(+y, +m - 1, +d)));
+    const carers = child.care_periods.flatMap((p) => p.placements.map((pl) => pl.carer)).filter(Boolean);
+    for (const text of exports) {
+      for (const j of report.journeys) {
+        assert.ok(!text.includes(j.child_id), `${j.child_id} exported`);
+      }
+      for (const hidden of [born, child.date_of_birth, `${d}/${m}/${y}`, ...carers]) {
+        assert.ok(!text.includes(hidden), `${hidden} exported`);
+      }
+    }
+    // The same timeline without the switch names the child, its carers and its birthday: the
+    // check above can fail.
+    await page.uncheck('#pseudonymise');
+    await openView(page, 'children');
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    const named = (await downloadText(page, '#child-detail [data-export="svg"]')).text;
+    assert.ok(named.includes(child.child_id) && named.includes(born) && carers.some((c) => named.includes(c)));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the print layout puts one child's timeline and chronology on A4 landscape", async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    await page.click('#demo-button');
+    await assertPageMatchesCli(page, DEMO_FILES);
+    await openView(page, 'children');
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    // The button asks the browser to print with the print layout chosen (the dialog itself
+    // is replaced here: headless Chromium cannot show it and print to PDF at once).
+    await page.evaluate(() => {
+      window.print = () => {
+        window.__printedWith = document.body.className;
+      };
+    });
+    await page.click('#print-child');
+    assert.match(await page.evaluate(() => window.__printedWith), /\bprint-child\b/);
+    await page.emulateMedia({ media: 'print' });
+    const shown = await page.evaluate(() => {
+      const visible = (el) => el !== null && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+      return {
+        timeline: visible(document.querySelector('#child-detail canvas')),
+        chronology: visible(document.getElementById('chronology-table')),
+        title: visible(document.getElementById('child-heading')),
+        children: visible(document.getElementById('children-table')),
+        overview: visible(document.getElementById('view-overview')),
+        load: visible(document.querySelector('.load')),
+        filters: visible(document.querySelector('.filters')),
+        tools: visible(document.querySelector('#child-detail .chart-tools')),
+        placements: visible(document.getElementById('placements-table')),
+        legal: visible(document.getElementById('legal-table')),
+      };
+    });
+    assert.deepEqual(shown, {
+      timeline: true,
+      chronology: true,
+      title: true,
+      children: false,
+      overview: false,
+      load: false,
+      filters: false,
+      tools: false,
+      placements: false,
+      legal: false,
+    });
+    // A4 landscape with 12 mm margins: the timeline fits the printable width.
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    const text = pdf.toString('latin1');
+    if (process.env.PRINT_PDF) writeFileSync(process.env.PRINT_PDF, pdf);
+    const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(text);
+    assert.ok(box !== null, 'the PDF has a page size');
+    // 297 × 210 mm in points, every page.
+    const boxes = [...text.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)];
+    assert.ok(boxes.length >= 1 && boxes.length <= 4, `${boxes.length} pages`);
+    for (const [, w, h] of boxes) {
+      assert.ok(Math.abs(Number(w) - 841.89) < 2 && Math.abs(Number(h) - 595.28) < 2, `page ${w} × ${h}`);
+    }
+    // At the printable width of A4 landscape (297 mm less two 12 mm margins), nothing is wider
+    // than the page: the timeline shrinks to fit.
+    const printable = Math.floor(((297 - 24) / 25.4) * 96);
+    await page.setViewportSize({ width: printable, height: Math.floor(((210 - 24) / 25.4) * 96) });
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      timeline: document.querySelector('#child-detail canvas').getBoundingClientRect().width,
+    }));
+    assert.ok(widths.page <= printable, `the page is ${widths.page}px wide at ${printable}px`);
+    assert.ok(widths.timeline <= printable && widths.timeline > printable * 0.8, `the timeline is ${widths.timeline}px`);
+    await page.emulateMedia({ media: 'screen' });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the module's drawChart draws the statistical charts of a report, as driftline chart does", async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    const asAt = '2024-03-31';
+    const drawn = await page.evaluate(async (asAt) => {
+      const { analyze, drawChart } = await import('./driftline.js');
+      const names = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
+      const files = await Promise.all(names.map(async (name) => ({ name, bytes: await (await fetch(`demo/${name}`)).arrayBuffer() })));
+      const report = await analyze(files, { asAt });
+      const out = {};
+      for (const [kind, breakdown] of [['delay', 'sex'], ['km', null], ['histogram', null]]) {
+        const canvas = document.createElement('canvas');
+        document.body.append(canvas);
+        const info = await drawChart(canvas, report, { kind, breakdown, width: 800, slot: `api-${kind}` });
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        let ink = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) ink += 1;
+        }
+        out[kind] = { table: info.table, title: info.title, ink: ink / (data.length / 4) };
+        canvas.remove();
+      }
+      return out;
+    }, asAt);
+    for (const [kind, extra] of [['delay', ['--breakdown', 'sex']], ['km', []], ['histogram', []]]) {
+      const csv = await cliChartCsv(DEMO_FILES, asAt, kind, extra);
+      const [columns, ...rows] = tableRows(csv);
+      assert.deepEqual(drawn[kind].table.columns, columns, kind);
+      assert.deepEqual(drawn[kind].table.rows, rows, kind);
+      assert.deepEqual(drawn[kind].table.notes, noteLines(csv), kind);
+      assert.ok(drawn[kind].ink > 0.01, `${kind}: ink ${drawn[kind].ink}`);
+    }
+    assert.match(drawn.delay.title, /Where delay builds up, by sex/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
