@@ -2,6 +2,7 @@
 #
 #   make serve   install what is missing, build, and serve the page on http://localhost:8000
 #   make test    formatting, lints, native tests, wasm tests and browser tests
+#   make bench   native criterion benchmarks, then the browser benchmark against the peers
 #
 # Every install step checks first and skips what is already there.
 
@@ -21,6 +22,8 @@ WASM_FILE := target/$(WASM_TARGET)/$(WASM_PROFILE)/driftline.wasm
 # The wasm-bindgen CLI must match the wasm-bindgen library version locked in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '$$0 == "name = \"wasm-bindgen\"" { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
 E2E := tests/e2e
+BENCH := tests/bench
+BENCH_DEPS := $(BENCH)/node_modules/.package-lock.json
 PLAYWRIGHT := $(E2E)/node_modules/playwright-core/package.json
 # Binaryen's wasm-opt from npm (Debian's wasm-opt corrupts wasm-bindgen output).
 WASM_OPT := .ci/node_modules/.bin/wasm-opt
@@ -28,7 +31,7 @@ BINDGEN_OUT := target/wasm-bindgen
 OPT_CACHE := target/wasm-opt
 NATIVE_BIN := target/debug/driftline
 
-.PHONY: build serve test dist bench tools wasm page lint test-native test-wasm test-e2e e2e-deps build-deps
+.PHONY: build serve test dist bench bench-native bench-browser bench-deps tools wasm page lint test-native test-wasm test-e2e e2e-deps build-deps
 
 ## build: the wasm and the page's generated files into www/ (nothing is served).
 build: tools wasm page
@@ -45,9 +48,18 @@ test: lint test-native test-wasm test-e2e
 dist: build
 	node .ci/dist.mjs
 
-## bench: the criterion benchmarks.
-bench:
+## bench: the native criterion benchmarks, then the browser benchmark (see BENCHMARKS.md).
+bench: bench-native bench-browser
+
+## bench-native: every criterion benchmark in benches/ (phases.rs prints time and heap by phase).
+bench-native:
 	$(CARGO) bench
+
+## bench-browser: Driftline against SheetJS, Papa Parse and DuckDB-wasm in headless Chromium.
+## Sizes and runs: CSV_CHILDREN, XLSX_CHILDREN, COHORT_CHILDREN, RUNS (see tests/bench/run.mjs).
+bench-browser: build bench-deps
+	$(CARGO) build --release --bin driftline
+	cd $(BENCH) && DRIFTLINE_BIN='$(CURDIR)/target/release/driftline' node run.mjs
 
 # --- Installation (idempotent) ---------------------------------------------------------
 
@@ -67,6 +79,12 @@ tools: build-deps
 	fi
 
 e2e-deps: $(PLAYWRIGHT)
+
+bench-deps: $(BENCH_DEPS)
+
+$(BENCH_DEPS): $(BENCH)/package-lock.json
+	cd $(BENCH) && npm ci --no-audit --no-fund
+	@touch $@
 
 build-deps: $(WASM_OPT)
 

@@ -357,22 +357,20 @@ impl Builder<'_> {
     }
 
     fn drop_duplicate_placements(&mut self, id: &str, placements: &mut Vec<PlacementRecord>) {
-        let mut seen = HashSet::default();
-        let mut dups = Vec::new();
-        placements.retain(|p| {
-            let key = (
-                p.start,
-                p.end,
-                p.placement_type.clone(),
-                p.carer.clone(),
-                p.legal_status.clone(),
-            );
-            let keep = seen.insert(key);
-            if !keep {
-                dups.push(p.source);
-            }
-            keep
-        });
+        let dups = remove_repeats(
+            placements,
+            |p| (p.start, p.end),
+            |p| {
+                (
+                    p.start,
+                    p.end,
+                    p.placement_type.clone(),
+                    p.carer.clone(),
+                    p.legal_status.clone(),
+                )
+            },
+            |p| p.source,
+        );
         for src in dups {
             self.warn(
                 Code::DuplicateRow,
@@ -384,15 +382,12 @@ impl Builder<'_> {
     }
 
     fn drop_duplicate_events(&mut self, id: &str, events: &mut Vec<EventRecord>) {
-        let mut seen = HashSet::default();
-        let mut dups = Vec::new();
-        events.retain(|e| {
-            let keep = seen.insert((e.date, e.milestone, e.label.clone(), e.detail.clone()));
-            if !keep {
-                dups.push(e.source);
-            }
-            keep
-        });
+        let dups = remove_repeats(
+            events,
+            |e| e.date,
+            |e| (e.date, e.milestone, e.label.clone(), e.detail.clone()),
+            |e| e.source,
+        );
         for src in dups {
             self.warn(
                 Code::DuplicateRow,
@@ -404,15 +399,12 @@ impl Builder<'_> {
     }
 
     fn drop_duplicate_legal(&mut self, id: &str, legal: &mut Vec<LegalRecord>) {
-        let mut seen = HashSet::default();
-        let mut dups = Vec::new();
-        legal.retain(|l| {
-            let keep = seen.insert((l.start, l.end, l.legal_status.clone()));
-            if !keep {
-                dups.push(l.source);
-            }
-            keep
-        });
+        let dups = remove_repeats(
+            legal,
+            |l| (l.start, l.end),
+            |l| (l.start, l.end, l.legal_status.clone()),
+            |l| l.source,
+        );
         for src in dups {
             self.warn(
                 Code::DuplicateRow,
@@ -579,4 +571,111 @@ fn placement(p: PlacementRecord, move_number: Option<u32>) -> Placement {
 /// Formats a date the way users write it (en-GB).
 pub(crate) fn fmt_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
+}
+
+/// Runs longer than this (rows of one child sharing the dates the list is sorted by) are
+/// checked for repeats through a hash set rather than row by row.
+const SHORT_RUN: usize = 16;
+
+/// Removes every row that repeats an earlier row exactly (the same `key`), keeping the first,
+/// and returns the removed rows' sources in order.
+///
+/// `items` must be sorted so that rows with equal keys lie in one run of equal `run` keys (the
+/// dates each list is sorted by, which are part of its key). Only rows of one run are
+/// compared: most runs are one row long and cost nothing, short runs are compared row by row,
+/// and long runs (many rows on one day) go through a hash set, so no input is quadratic.
+fn remove_repeats<T, R, K>(
+    items: &mut Vec<T>,
+    run: impl Fn(&T) -> R,
+    key: impl Fn(&T) -> K,
+    source: impl Fn(&T) -> SourceRow,
+) -> Vec<SourceRow>
+where
+    R: PartialEq,
+    K: Eq + std::hash::Hash,
+{
+    let mut dups = Vec::new();
+    // `items[..kept]` are kept so far; `items[run_start..kept]` are the current run's.
+    let mut kept = 0;
+    let mut run_start = 0;
+    let mut long_run: HashSet<K> = HashSet::default();
+    for i in 0..items.len() {
+        let (done, rest) = items.split_at_mut(i);
+        let Some(item) = rest.first() else { break };
+        let same_run = kept > 0 && done.get(kept - 1).is_some_and(|k| run(k) == run(item));
+        let repeat = if !same_run {
+            run_start = kept;
+            long_run.clear();
+            false
+        } else if kept - run_start < SHORT_RUN {
+            let k = key(item);
+            done.get(run_start..kept)
+                .is_some_and(|run| run.iter().any(|other| key(other) == k))
+        } else {
+            if long_run.is_empty() {
+                long_run.extend(done.get(run_start..kept).into_iter().flatten().map(&key));
+            }
+            !long_run.insert(key(item))
+        };
+        if repeat {
+            dups.push(source(item));
+        } else {
+            items.swap(kept, i);
+            kept += 1;
+        }
+    }
+    items.truncate(kept);
+    dups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plain way: a set of every key seen so far.
+    fn reference(items: &mut Vec<(u8, u8, u32)>) -> Vec<u32> {
+        let mut seen = HashSet::default();
+        let mut dups = Vec::new();
+        items.retain(|&(day, value, row)| {
+            let keep = seen.insert((day, value));
+            if !keep {
+                dups.push(row);
+            }
+            keep
+        });
+        dups
+    }
+
+    #[test]
+    fn repeats_are_removed_as_a_set_of_every_key_would() {
+        // Rows (day, value, row number), sorted by day then row as the builder sorts them;
+        // small value ranges make repeats common, and some days hold long runs.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as u8
+        };
+        for case in 0..200 {
+            let len = 1 + usize::from(next(120));
+            let days = 1 + u64::from(next(if case % 4 == 0 { 2 } else { 40 }));
+            let values = 1 + u64::from(next(if case % 3 == 0 { 40 } else { 5 }));
+            let mut rows: Vec<(u8, u8, u32)> = (0..len)
+                .map(|row| (next(days), next(values), row as u32))
+                .collect();
+            rows.sort_by_key(|&(day, _, row)| (day, row));
+            let mut expected_rows = rows.clone();
+            let expected_dups = reference(&mut expected_rows);
+            let dups = remove_repeats(
+                &mut rows,
+                |r| r.0,
+                |r| (r.0, r.1),
+                |r| SourceRow { table: 0, row: r.2 },
+            );
+            assert_eq!(rows, expected_rows, "case {case}: the rows kept");
+            let dup_rows: Vec<u32> = dups.iter().map(|s| s.row).collect();
+            assert_eq!(dup_rows, expected_dups, "case {case}: the repeats reported");
+        }
+    }
 }
