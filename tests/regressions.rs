@@ -280,3 +280,25 @@ fn ods_comment_that_swallows_the_sheet_end_hang() {
     );
     refused_as_never_closed("w.ods", &ods_content(&xml), "a sheet");
 }
+
+#[test]
+fn fuzz_workbook_zip_header_row_of_9596_columns_timed_out() {
+    // The fuzz input: one CSV row of 9,596 made-up headers. Header search walked the whole
+    // row once for every synonym of every field, for every table kind and candidate row.
+    let found = fixture("regressions/workbook_zip/header_row_of_9596_columns_timeout.csv");
+    let e = load("wide.csv", &found).expect_err("no table in made-up headers");
+    assert_eq!(e.diagnostics.len(), 1);
+    assert_eq!(e.diagnostics[0].code, Code::NoTableRecognised);
+    assert_eq!(e.diagnostics[0].file.as_deref(), Some("wide.csv"));
+    // A real header far to the right of 20,000 other columns is still found, each field at
+    // its leftmost column, and its rows are read.
+    let junk: Vec<String> = (0..20_000).map(|i| format!("x{i}")).collect();
+    let header = format!("{},child_id,date_of_birth,sex,child_id\n", junk.join(","));
+    let blanks = ",".repeat(20_000);
+    let csv = format!("{header}{blanks}C1,01/02/2015,F,C9\n{blanks}C2,03/04/2016,M,C9\n");
+    let report = load("children.csv", csv.as_bytes()).expect("the children table is found");
+    assert_eq!(report.input.rows_read, 2);
+    assert_eq!(report.input.rows_used, 2);
+    let ids: Vec<&str> = report.journeys.iter().map(|c| &*c.id).collect();
+    assert_eq!(ids, ["C1", "C2"]);
+}

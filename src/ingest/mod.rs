@@ -141,11 +141,16 @@ pub fn load(
             .filter(|d| d.severity == Severity::Fatal)
             .collect();
         if diagnostics.is_empty() {
-            diagnostics.push(Diagnostic::new(
+            let mut d = Diagnostic::new(
                 Severity::Fatal,
                 Code::NoTableRecognised,
                 "No table of placements, legal status, events or children was recognised. Driftline looks for a header row with columns such as child_id, start_date, placement_type (placements), date and event (events). Check the header row, or map the columns yourself.",
-            ));
+            );
+            // With one file, say which; with several, the message is about all of them.
+            if let [only] = files {
+                d = d.file(only.name);
+            }
+            diagnostics.push(d);
         }
         return Err(Error::new(diagnostics));
     }
