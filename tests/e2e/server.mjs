@@ -1,6 +1,7 @@
-// A static file server for the tests: serves one folder on 127.0.0.1 on a free port, with the
+// A static file server for the browser tests and the browser benchmark: serves one folder, or
+// several mounted under URL prefixes of one origin, on 127.0.0.1 on a free port, with the
 // content types a browser needs (.wasm as application/wasm, .js as JavaScript). It reads files
-// only from inside that folder.
+// only from inside the served folders.
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -21,16 +22,24 @@ const TYPES = {
 };
 
 /**
- * Serves `root` and resolves to `{ origin, close() }`.
+ * Serves `root` (a folder, or URL prefix → folder with the longest matching prefix winning)
+ * and resolves to `{ origin, close() }`.
  *
- * @param {string} root
+ * @param {string | Record<string, string>} root
  */
 export async function serve(root) {
-  const base = resolve(root);
+  const mounts = typeof root === 'string' ? { '/': root } : root;
+  const table = Object.entries(mounts)
+    .map(([prefix, folder]) => [prefix, resolve(folder)])
+    .sort((a, b) => b[0].length - a[0].length);
   const server = createServer(async (request, response) => {
     try {
       const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
-      let file = normalize(join(base, path));
+      const [prefix, base] = table.find(([p]) => path.startsWith(p)) ?? [];
+      if (base === undefined) {
+        throw new Error('no mount');
+      }
+      let file = normalize(join(base, path.slice(prefix.length)));
       if (file !== base && !file.startsWith(base + sep)) {
         response.writeHead(403).end();
         return;
