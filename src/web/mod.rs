@@ -143,49 +143,35 @@ fn read_limits(limits: &JsValue, into: &mut crate::ingest::Limits) -> Result<(),
             &[],
         ));
     }
-    let whole = |key: &str| -> Result<Option<u64>, JsValue> {
+    for (key, set) in LIMITS {
         let Some(value) = get(limits, key) else {
-            return Ok(None);
+            continue;
         };
         match value.as_f64() {
             Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => {
-                Ok(Some(n as u64))
+                set(into, n as u64);
             }
-            _ => Err(js_error(
-                &format!("options.limits.{key} must be a whole number of at least 1"),
-                &[],
-            )),
+            _ => {
+                return Err(js_error(
+                    &format!("options.limits.{key} must be a whole number of at least 1"),
+                    &[],
+                ))
+            }
         }
-    };
-    if let Some(n) = whole("maxFileBytes")? {
-        into.max_file_bytes = n;
     }
-    if let Some(n) = whole("maxUncompressedBytes")? {
-        into.max_uncompressed_bytes = n;
-    }
-    if let Some(n) = whole("maxCells")? {
-        into.max_cells = n;
-    }
-    if let Some(n) = whole("maxTextBytes")? {
-        into.max_text_bytes = n;
-    }
-    if let Some(n) = whole("maxCellChars")? {
-        into.max_cell_chars = usize::try_from(n).unwrap_or(usize::MAX);
-    }
-    if let Some(n) = whole("maxListedProblems")? {
-        into.max_listed_problems = usize::try_from(n).unwrap_or(usize::MAX);
-    }
-    let unknown: Vec<String> = js_sys::Object::keys(limits.unchecked_ref::<js_sys::Object>())
+    let keys = js_sys::Object::keys(limits.unchecked_ref::<js_sys::Object>());
+    let unknown: Vec<String> = keys
         .iter()
         .filter_map(|k| k.as_string())
-        .filter(|k| !LIMIT_KEYS.contains(&k.as_str()))
+        .filter(|k| !LIMITS.iter().any(|(known, _)| known == k))
         .collect();
     if !unknown.is_empty() {
+        let known: Vec<&str> = LIMITS.iter().map(|(key, _)| *key).collect();
         return Err(js_error(
             &format!(
                 "options.limits has unknown field(s) {}; the known ones are {}",
                 unknown.join(", "),
-                LIMIT_KEYS.join(", ")
+                known.join(", ")
             ),
             &[],
         ));
@@ -193,13 +179,19 @@ fn read_limits(limits: &JsValue, into: &mut crate::ingest::Limits) -> Result<(),
     Ok(())
 }
 
-const LIMIT_KEYS: [&str; 6] = [
-    "maxFileBytes",
-    "maxUncompressedBytes",
-    "maxCells",
-    "maxTextBytes",
-    "maxCellChars",
-    "maxListedProblems",
+/// Each field of `options.limits` and how it sets the core's [`crate::ingest::Limits`].
+type SetLimit = fn(&mut crate::ingest::Limits, u64);
+const LIMITS: [(&str, SetLimit); 6] = [
+    ("maxFileBytes", |l, n| l.max_file_bytes = n),
+    ("maxUncompressedBytes", |l, n| l.max_uncompressed_bytes = n),
+    ("maxCells", |l, n| l.max_cells = n),
+    ("maxTextBytes", |l, n| l.max_text_bytes = n),
+    ("maxCellChars", |l, n| {
+        l.max_cell_chars = usize::try_from(n).unwrap_or(usize::MAX)
+    }),
+    ("maxListedProblems", |l, n| {
+        l.max_listed_problems = usize::try_from(n).unwrap_or(usize::MAX)
+    }),
 ];
 
 fn parse_date(text: &str) -> Option<NaiveDate> {
