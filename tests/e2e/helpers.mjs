@@ -97,6 +97,19 @@ export async function shownProblems(page) {
   );
 }
 
+/** What the load summary should show for a report (full or `--format summary`). */
+export function expectedCounts(report) {
+  return {
+    files: report.input.files.length,
+    tables: report.input.tables.length,
+    rows_read: report.input.rows_read,
+    rows_used: report.input.rows_used,
+    rows_rejected: report.input.rows_rejected,
+    children: report.children,
+    care_periods: report.care_periods,
+  };
+}
+
 /** What the problem table should show for these diagnostics. */
 export function expectedProblemRows(diagnostics) {
   const number = new Intl.NumberFormat('en-GB');
@@ -120,15 +133,7 @@ export async function assertPageMatchesCli(page, files, { readable = true } = {}
   if (readable) {
     assert.equal(cli.code, 0, cli.stderr);
     const report = cli.report;
-    assert.deepEqual(await shownCounts(page), {
-      files: report.input.files.length,
-      tables: report.input.tables.length,
-      rows_read: report.input.rows_read,
-      rows_used: report.input.rows_used,
-      rows_rejected: report.input.rows_rejected,
-      children: report.children,
-      care_periods: report.care_periods,
-    });
+    assert.deepEqual(await shownCounts(page), expectedCounts(report));
     assert.deepEqual(await shownProblems(page), expectedProblemRows(report.input.diagnostics));
     assert.equal(await page.isVisible('#summary'), true);
     const unknown = await page.$$eval('#unknown-labels li', (items) => items.length);
