@@ -7,9 +7,9 @@
 //! [`TextMeasure`] and paints nothing.
 
 use super::axis::{date_long, date_short, thousands, DateScale};
+use super::figure::push_text;
 use super::layout::{
-    Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect, Stroke,
-    TextItem, Weight,
+    Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect, Stroke, Weight,
 };
 use super::palette;
 use super::stage::StageBracket;
@@ -628,27 +628,6 @@ fn children(n: usize) -> String {
     } else {
         format!("{} children", thousands(n))
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn push_text(
-    items: &mut Vec<Item>,
-    x: f32,
-    y: f32,
-    text: &str,
-    size: f32,
-    weight: Weight,
-    anchor: Anchor,
-    color: Color,
-) {
-    items.push(Item::Text(TextItem {
-        at: Point::new(x, y),
-        text: text.to_string(),
-        size,
-        weight,
-        anchor,
-        color,
-    }));
 }
 
 /// Moves a legend item drawn around the origin to `(x, y)`.

@@ -377,6 +377,13 @@ mod tests {
     use crate::chart::text::BundledMetrics;
 
     #[test]
+    fn values_print_plainly() {
+        assert_eq!(fmt_value(84.0), "84");
+        assert_eq!(fmt_value(12.345), "12.35");
+        assert_eq!(fmt_value(0.5), "0.5");
+    }
+
+    #[test]
     fn ticks_are_round_and_cover_the_range() {
         let (t, lo, hi) = nice_ticks(13.0, 187.0, 6.0);
         assert_eq!(t, vec![0.0, 50.0, 100.0, 150.0, 200.0]);

@@ -8,11 +8,11 @@
 //! [`crate::qi::SpcChart`]; nothing is computed here but positions and words.
 
 use super::axis::{date_long, date_short, DateScale};
-use super::figure::title_block;
+use super::figure::{fmt_value, nice_ticks, push_text, title_block};
 use super::labels::{place_labels, LabelRequest, PlacerConfig};
 use super::layout::{
     Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, MarkerShape, Point, Rect,
-    Stroke, TextItem, Weight,
+    Stroke, Weight,
 };
 use super::palette;
 use super::table::Table;
@@ -210,7 +210,7 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
         lo = 0.0;
         hi = 1.0;
     }
-    let (ticks, lo, hi) = nice_ticks(lo, hi);
+    let (ticks, lo, hi) = nice_ticks(lo, hi, 6.0);
     let y_of = |v: f64| -> f32 { bottom - ((v - lo) / (hi - lo)) as f32 * (bottom - top) };
 
     // Grid and y axis.
@@ -763,82 +763,4 @@ fn icons(chart: &SpcChart, width: f32, items: &mut Vec<Item>, measure: &dyn Text
         used = width - (x - half(caption));
     }
     used
-}
-
-/// Round tick values covering `lo..hi` (about six of them) and the padded range they span.
-fn nice_ticks(lo: f64, hi: f64) -> (Vec<f64>, f64, f64) {
-    let (lo, hi) = if hi - lo < 1e-9 {
-        (lo - 1.0, hi + 1.0)
-    } else {
-        (lo, hi)
-    };
-    let raw = (hi - lo) / 6.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
-    let start = (lo / step).floor() * step;
-    let end = (hi / step).ceil() * step;
-    let mut ticks = Vec::new();
-    let mut t = start;
-    while t <= end + step * 0.5 && ticks.len() < 50 {
-        ticks.push(t);
-        t += step;
-    }
-    (ticks, start, end.max(start + step))
-}
-
-/// A value as shown: whole numbers plainly, others to at most two decimals.
-fn fmt_value(v: f64) -> String {
-    let r = (v * 100.0).round() / 100.0;
-    if r == r.trunc() {
-        format!("{}", r as i64)
-    } else {
-        let s = format!("{r:.2}");
-        s.trim_end_matches('0').to_string()
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn push_text(
-    items: &mut Vec<Item>,
-    x: f32,
-    y: f32,
-    text: &str,
-    size: f32,
-    weight: Weight,
-    anchor: Anchor,
-    color: Color,
-) {
-    items.push(Item::Text(TextItem {
-        at: Point::new(x, y),
-        text: text.to_string(),
-        size,
-        weight,
-        anchor,
-        color,
-    }));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ticks_are_round_and_cover_the_range() {
-        let (t, lo, hi) = nice_ticks(13.0, 187.0);
-        assert_eq!(t, vec![0.0, 50.0, 100.0, 150.0, 200.0]);
-        assert_eq!((lo, hi), (0.0, 200.0));
-        let (t, _, _) = nice_ticks(5.0, 5.0);
-        assert!(t.first().is_some_and(|f| *f <= 4.0) && t.last().is_some_and(|l| *l >= 6.0));
-    }
-
-    #[test]
-    fn values_print_plainly() {
-        assert_eq!(fmt_value(84.0), "84");
-        assert_eq!(fmt_value(12.345), "12.35");
-        assert_eq!(fmt_value(0.5), "0.5");
-    }
 }
