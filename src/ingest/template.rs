@@ -111,6 +111,7 @@ pub fn read_table(
 ) -> Counts {
     let mut reader = RowReader {
         table,
+        columns: Field::ALL.map(|f| table.column_of(f)),
         ctx,
         is_1904: data.is_1904(),
         first_column: data.first_column(),
@@ -191,6 +192,9 @@ pub fn read_table(
 
 struct RowReader<'a> {
     table: &'a Recognised,
+    /// The column of each field (indexed by `Field as usize`), looked up once per table
+    /// rather than for every cell.
+    columns: [Option<usize>; Field::ALL.len()],
     ctx: &'a TableContext<'a>,
     is_1904: bool,
     first_column: usize,
@@ -228,8 +232,13 @@ impl RowReader<'_> {
         Box::new(d)
     }
 
+    /// The column holding `field`.
+    fn column_of(&self, field: Field) -> Option<usize> {
+        self.columns.get(field as usize).copied().flatten()
+    }
+
     fn cell<'c>(&self, cells: &'c [Cell<'c>], field: Field) -> Option<(usize, Cell<'c>)> {
-        let col = self.table.column_of(field)?;
+        let col = self.column_of(field)?;
         Some((col, cells.get(col).copied().unwrap_or(Cell::Empty)))
     }
 
@@ -247,7 +256,7 @@ impl RowReader<'_> {
         child: Option<&str>,
         why: &str,
     ) -> Result<std::borrow::Cow<'c, str>, Box<Diagnostic>> {
-        let col = self.table.column_of(field).unwrap_or(0);
+        let col = self.column_of(field).unwrap_or(0);
         if let Some((col, Cell::Error(e))) = self.cell(cells, field) {
             return Err(self.reject(
                 row,
@@ -335,7 +344,7 @@ impl RowReader<'_> {
         match self.date(row, cells, field, child)? {
             Some(d) => Ok(d),
             None => {
-                let col = self.table.column_of(field).unwrap_or(0);
+                let col = self.column_of(field).unwrap_or(0);
                 Err(self.reject(
                     row,
                     col,

@@ -269,6 +269,7 @@ pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Ce
     let bytes = text.as_bytes();
     let delimiter = dialect.delimiter;
     let mut quoted = QuotedRecords::new(delimiter);
+    let classes = byte_classes(delimiter);
     let mut skip_first = dialect.sep_line;
     // The csv reader drops a byte-order mark at the very start (a file saved with two).
     let mut pos = if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -292,24 +293,38 @@ pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Ce
             line
         };
         let rest = bytes.get(start..).unwrap_or_default();
-        let line_len = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
-        let first_line = rest.get(..line_len).unwrap_or_default();
-        let go_on = if memchr::memchr(b'"', first_line).is_none() {
-            // No quote mark: the record is this line, split at the delimiter. Every split is
-            // at an ASCII byte, so every field is a slice of `text`.
-            pos = start + line_len;
+        // One pass over the line: split at each delimiter until the line break, or stop at a
+        // quote mark, which sends the record to csv-core.
+        plain.clear();
+        let mut from = start;
+        let mut line_end = bytes.len();
+        let mut has_quote = false;
+        for (i, &b) in rest.iter().enumerate() {
+            match classes[usize::from(b)] {
+                ByteClass::Plain => {}
+                ByteClass::Delimiter => {
+                    let at = start + i;
+                    plain.push(field(text.get(from..at).unwrap_or_default()));
+                    from = at + 1;
+                }
+                ByteClass::LineBreak => {
+                    line_end = start + i;
+                    break;
+                }
+                ByteClass::Quote => {
+                    has_quote = true;
+                    break;
+                }
+            }
+        }
+        let go_on = if !has_quote {
+            // No quote mark: the record is this line. Every split is at an ASCII byte, so
+            // every field is a slice of `text`.
+            plain.push(field(text.get(from..line_end).unwrap_or_default()));
+            pos = line_end;
             if skip_first {
                 skip_first = false;
                 continue;
-            }
-            plain.clear();
-            let mut from = start;
-            for at in memchr::memchr_iter(delimiter, first_line)
-                .map(|i| start + i)
-                .chain(std::iter::once(pos))
-            {
-                plain.push(field(text.get(from..at).unwrap_or_default()));
-                from = at + 1;
             }
             f(row, &plain)
         } else {
@@ -332,6 +347,31 @@ pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Ce
             break;
         }
     }
+}
+
+/// What a byte means to the line splitter.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    Plain,
+    Delimiter,
+    LineBreak,
+    /// A quote mark: the record goes to csv-core.
+    Quote,
+}
+
+/// Every byte's class. A delimiter that is itself a quote mark or a line break (only an odd
+/// `sep=` line can ask for one) counts as a quote mark, so such files are read by csv-core
+/// alone.
+fn byte_classes(delimiter: u8) -> [ByteClass; 256] {
+    let mut classes = [ByteClass::Plain; 256];
+    classes[usize::from(delimiter)] = ByteClass::Delimiter;
+    classes[usize::from(b'\n')] = ByteClass::LineBreak;
+    classes[usize::from(b'\r')] = ByteClass::LineBreak;
+    classes[usize::from(b'"')] = ByteClass::Quote;
+    if matches!(delimiter, b'\n' | b'\r') {
+        classes[usize::from(delimiter)] = ByteClass::Quote;
+    }
+    classes
 }
 
 /// A field's cell: empty text is an empty cell.
@@ -581,7 +621,7 @@ mod tests {
         for case in 0..3000 {
             let len = next(40);
             let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
-            for delimiter in [b',', b';', b'\t'] {
+            for delimiter in [b',', b';', b'\t', b'"', b'\n'] {
                 for sep_line in [false, true] {
                     let d = Dialect {
                         delimiter,
