@@ -120,6 +120,42 @@ struct Builder<'a> {
     listing: Listing,
 }
 
+/// Rows grouped by child, children numbered by first appearance.
+#[derive(Default)]
+struct Groups {
+    index: HashMap<Text, usize>,
+    pending: Vec<Pending>,
+    /// Each child's id, aligned with `pending`.
+    ids: Vec<Text>,
+    /// The last child looked up: rows usually come grouped by child, and the loaders share
+    /// one allocation per distinct id, so a pointer comparison usually finds the slot
+    /// without hashing the id.
+    last: Option<(Text, usize)>,
+}
+
+impl Groups {
+    /// The slot of the child `id`, made on first sight.
+    fn slot(&mut self, id: &Text) -> usize {
+        if let Some((last, i)) = &self.last {
+            if std::sync::Arc::ptr_eq(last, id) {
+                return *i;
+            }
+        }
+        let i = match self.index.get(id) {
+            Some(&i) => i,
+            None => {
+                let i = self.pending.len();
+                self.index.insert(id.clone(), i);
+                self.pending.push(Pending::default());
+                self.ids.push(id.clone());
+                i
+            }
+        };
+        self.last = Some((id.clone(), i));
+        i
+    }
+}
+
 #[derive(Default)]
 struct Pending {
     record: Option<ChildRecord>,
@@ -150,33 +186,21 @@ impl Builder<'_> {
     }
 
     fn build(&mut self, records: Records) -> Dataset {
-        let mut index: HashMap<Text, usize> = HashMap::default();
-        let mut pending: Vec<Pending> = Vec::new();
-        let mut slot = |id: &Text| -> usize {
-            *index.entry(id.clone()).or_insert_with(|| {
-                pending.push(Pending::default());
-                pending.len() - 1
-            })
-        };
+        let mut groups = Groups::default();
         let Records {
             children,
             placements,
             legal,
             events,
         } = records;
-        let mut child_slots = Vec::with_capacity(children.len());
+        // Each row goes straight to its child's pending lists (tables in the same order as
+        // ever, so children are numbered by first appearance across the tables in turn).
         for c in children {
-            child_slots.push((slot(&c.child_id), c));
-        }
-        let placement_slots: Vec<_> = placements
-            .into_iter()
-            .map(|p| (slot(&p.child_id), p))
-            .collect();
-        let legal_slots: Vec<_> = legal.into_iter().map(|l| (slot(&l.child_id), l)).collect();
-        let event_slots: Vec<_> = events.into_iter().map(|e| (slot(&e.child_id), e)).collect();
-
-        for (i, c) in child_slots {
-            match &pending[i].record {
+            let i = groups.slot(&c.child_id);
+            let Some(slot) = groups.pending.get_mut(i) else {
+                continue;
+            };
+            match &slot.record {
                 Some(first) => {
                     let (src, id) = (c.source, c.child_id.clone());
                     let first_row = first.source.row;
@@ -189,23 +213,37 @@ impl Builder<'_> {
                         ),
                     );
                 }
-                None => pending[i].record = Some(c),
+                None => slot.record = Some(c),
             }
         }
-        for (i, p) in placement_slots {
-            pending[i].placements.push(p);
+        for p in placements {
+            let i = groups.slot(&p.child_id);
+            if let Some(slot) = groups.pending.get_mut(i) {
+                slot.placements.push(p);
+            }
         }
-        for (i, l) in legal_slots {
-            pending[i].legal.push(l);
+        for l in legal {
+            let i = groups.slot(&l.child_id);
+            if let Some(slot) = groups.pending.get_mut(i) {
+                slot.legal.push(l);
+            }
         }
-        for (i, e) in event_slots {
-            pending[i].events.push(e);
+        for e in events {
+            let i = groups.slot(&e.child_id);
+            if let Some(slot) = groups.pending.get_mut(i) {
+                slot.events.push(e);
+            }
         }
 
-        let mut ids: Vec<Text> = vec![Text::from(""); pending.len()];
-        for (id, i) in index {
-            ids[i] = id;
-        }
+        let Groups {
+            pending,
+            ids,
+            index,
+            last,
+        } = groups;
+        // The index is not needed once every row has its child: free it before the
+        // journeys are built.
+        drop((index, last));
         let children = pending
             .into_iter()
             .zip(ids)
