@@ -118,6 +118,19 @@ pub fn read_table(
         counts: Counts::default(),
         month_first: BTreeMap::new(),
     };
+    // The record list of this table's kind is sized once for every row below the header
+    // (the lists otherwise double as they grow, and up to half of the memory they hold is
+    // unused when the journeys are built). A reservation that cannot be had is skipped: the
+    // list then grows as before.
+    let rows = data
+        .row_hint()
+        .saturating_sub(usize::try_from(table.header_row).unwrap_or(0));
+    let _ = match table.kind {
+        TableKind::Children => sink.records.children.try_reserve(rows),
+        TableKind::Placements => sink.records.placements.try_reserve(rows),
+        TableKind::Legal => sink.records.legal.try_reserve(rows),
+        TableKind::Events => sink.records.events.try_reserve(rows),
+    };
     let cap = sink.max_cell_chars;
     // (cells cut, first row, first column) of cells longer than `cap`.
     let mut cut: Option<(u64, u32, usize)> = None;
