@@ -359,7 +359,27 @@ impl Builder<'_> {
         }
 
         let mut care_periods = self.periods(&id, placements);
-        let events_outside_care = self.attach_events(&id, &mut care_periods, events);
+        let mut events_outside_care = self.attach_events(&id, &mut care_periods, events);
+        // The journeys outlive the load (the report holds them): the lists give back the
+        // room they grew into (up to half of each, from doubling as items were pushed).
+        for period in &mut care_periods {
+            period.placements.shrink_to_fit();
+            period.events.shrink_to_fit();
+        }
+        care_periods.shrink_to_fit();
+        events_outside_care.shrink_to_fit();
+
+        let mut legal: Vec<LegalSpell> = legal
+            .into_iter()
+            .map(|l| LegalSpell {
+                start: l.start,
+                end: l.end,
+                category: l.category,
+                legal_status: l.legal_status,
+                source: l.source,
+            })
+            .collect();
+        legal.shrink_to_fit();
 
         let (sex, local_authority, team, attributes, source) = match record {
             Some(r) => (
@@ -379,16 +399,7 @@ impl Builder<'_> {
             team,
             attributes,
             care_periods,
-            legal: legal
-                .into_iter()
-                .map(|l| LegalSpell {
-                    start: l.start,
-                    end: l.end,
-                    category: l.category,
-                    legal_status: l.legal_status,
-                    source: l.source,
-                })
-                .collect(),
+            legal,
             events_outside_care,
             source,
         }
