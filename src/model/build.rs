@@ -193,11 +193,38 @@ impl Builder<'_> {
             legal,
             events,
         } = records;
-        // Each row goes straight to its child's pending lists (tables in the same order as
-        // ever, so children are numbered by first appearance across the tables in turn).
-        for c in children {
-            let i = groups.slot(&c.child_id);
-            let Some(slot) = groups.pending.get_mut(i) else {
+        // First each row's child (tables in the same order as ever, so children are numbered
+        // by first appearance across the tables in turn), then each child's lists sized
+        // exactly, then each row moved straight into its child's list.
+        let mut slots = |ids: &mut dyn Iterator<Item = &Text>| -> Vec<u32> {
+            ids.map(|id| u32::try_from(groups.slot(id)).unwrap_or(u32::MAX))
+                .collect()
+        };
+        let child_slots = slots(&mut children.iter().map(|c| &c.child_id));
+        let placement_slots = slots(&mut placements.iter().map(|p| &p.child_id));
+        let legal_slots = slots(&mut legal.iter().map(|l| &l.child_id));
+        let event_slots = slots(&mut events.iter().map(|e| &e.child_id));
+        let mut sizes = vec![[0usize; 3]; groups.pending.len()];
+        for (k, table) in [&placement_slots, &legal_slots, &event_slots]
+            .into_iter()
+            .enumerate()
+        {
+            for &i in table {
+                if let Some(size) = sizes.get_mut(i as usize).and_then(|s| s.get_mut(k)) {
+                    *size += 1;
+                }
+            }
+        }
+        for (p, [placements, legal, events]) in groups.pending.iter_mut().zip(sizes) {
+            p.placements.reserve_exact(placements);
+            p.legal.reserve_exact(legal);
+            p.events.reserve_exact(events);
+        }
+        // A slot past u32 (more than four billion children) cannot be held in memory anyway;
+        // `get_mut` would skip it rather than fail.
+        let pending = &mut groups.pending;
+        for (c, i) in children.into_iter().zip(child_slots) {
+            let Some(slot) = pending.get_mut(i as usize) else {
                 continue;
             };
             match &slot.record {
@@ -216,21 +243,18 @@ impl Builder<'_> {
                 None => slot.record = Some(c),
             }
         }
-        for p in placements {
-            let i = groups.slot(&p.child_id);
-            if let Some(slot) = groups.pending.get_mut(i) {
+        for (p, i) in placements.into_iter().zip(placement_slots) {
+            if let Some(slot) = pending.get_mut(i as usize) {
                 slot.placements.push(p);
             }
         }
-        for l in legal {
-            let i = groups.slot(&l.child_id);
-            if let Some(slot) = groups.pending.get_mut(i) {
+        for (l, i) in legal.into_iter().zip(legal_slots) {
+            if let Some(slot) = pending.get_mut(i as usize) {
                 slot.legal.push(l);
             }
         }
-        for e in events {
-            let i = groups.slot(&e.child_id);
-            if let Some(slot) = groups.pending.get_mut(i) {
+        for (e, i) in events.into_iter().zip(event_slots) {
+            if let Some(slot) = pending.get_mut(i as usize) {
                 slot.events.push(e);
             }
         }
