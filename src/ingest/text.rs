@@ -270,6 +270,7 @@ pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Ce
     let delimiter = dialect.delimiter;
     let mut quoted = QuotedRecords::new(delimiter);
     let classes = byte_classes(delimiter);
+    let delimiter_pattern = u64::from(delimiter) * ONES;
     let mut skip_first = dialect.sep_line;
     // The csv reader drops a byte-order mark at the very start (a file saved with two).
     let mut pos = if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -294,21 +295,38 @@ pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Ce
         };
         let rest = bytes.get(start..).unwrap_or_default();
         // One pass over the line: split at each delimiter until the line break, or stop at a
-        // quote mark, which sends the record to csv-core.
+        // quote mark, which sends the record to csv-core. Eight bytes are checked at a time
+        // for candidates (see `candidates`); only those are looked up in the class table.
         plain.clear();
         let mut from = start;
         let mut line_end = bytes.len();
         let mut has_quote = false;
-        for (i, &b) in rest.iter().enumerate() {
+        let mut i = 0;
+        loop {
+            let at = match rest.get(i..i + 8).map(<[u8; 8]>::try_from) {
+                Some(Ok(chunk)) => {
+                    let mask = candidates(u64::from_le_bytes(chunk), delimiter_pattern);
+                    if mask == 0 {
+                        i += 8;
+                        continue;
+                    }
+                    i + (mask.trailing_zeros() / 8) as usize
+                }
+                // Fewer than eight bytes left: one at a time.
+                _ if i < rest.len() => i,
+                _ => break,
+            };
+            let Some(&b) = rest.get(at) else { break };
+            i = at + 1;
             match classes[usize::from(b)] {
                 ByteClass::Plain => {}
                 ByteClass::Delimiter => {
-                    let at = start + i;
+                    let at = start + at;
                     plain.push(field(text.get(from..at).unwrap_or_default()));
                     from = at + 1;
                 }
                 ByteClass::LineBreak => {
-                    line_end = start + i;
+                    line_end = start + at;
                     break;
                 }
                 ByteClass::Quote => {
@@ -372,6 +390,25 @@ fn byte_classes(delimiter: u8) -> [ByteClass; 256] {
         classes[usize::from(delimiter)] = ByteClass::Quote;
     }
     classes
+}
+
+/// `0x01` in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte of a word.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit set in each byte of `word` (eight bytes of text) that may matter to the
+/// line splitter: every byte equal to the delimiter (`delimiter_pattern` holds it in every
+/// byte) and every byte below `#`, which covers the line breaks and the quote mark (and
+/// also spaces, tabs and other controls, which the class table then passes over). Exact
+/// per byte: no carry crosses from one byte to the next.
+fn candidates(word: u64, delimiter_pattern: u64) -> u64 {
+    // Below `#`: a clear high bit and (low seven bits + 0x80 − 0x23) without its high bit.
+    let below = !(((word & !HIGH) + (0x80 - 0x23) * ONES) | word) & HIGH;
+    // Equal to the delimiter: a zero byte in the difference.
+    let diff = word ^ delimiter_pattern;
+    let equal = !(((diff & !HIGH) + !HIGH) | diff) & HIGH;
+    below | equal
 }
 
 /// A field's cell: empty text is an empty cell.
@@ -619,7 +656,8 @@ mod tests {
             (state % n as u64) as usize
         };
         for case in 0..3000 {
-            let len = next(40);
+            // Some long texts, so that lines span several eight-byte words.
+            let len = next(if case % 4 == 0 { 160 } else { 40 });
             let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
             for delimiter in [b',', b';', b'\t', b'"', b'\n'] {
                 for sep_line in [false, true] {
@@ -632,6 +670,27 @@ mod tests {
                         csv_crate_records(&text, d),
                         "case {case}: {text:?} with {d:?}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn candidates_are_exactly_the_delimiter_and_bytes_below_hash() {
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        for delimiter in [b',', b';', b'\t', b'|'] {
+            let pattern = u64::from(delimiter) * ONES;
+            for chunk in bytes.chunks(8) {
+                for shift in 0..8 {
+                    let mut word = [0u8; 8];
+                    for (k, w) in word.iter_mut().enumerate() {
+                        *w = chunk[(k + shift) % 8];
+                    }
+                    let mask = candidates(u64::from_le_bytes(word), pattern);
+                    for (k, &b) in word.iter().enumerate() {
+                        let flagged = mask & (0x80 << (8 * k)) != 0;
+                        assert_eq!(flagged, b == delimiter || b < b'#', "{b:#x} in {word:?}");
+                    }
                 }
             }
         }
