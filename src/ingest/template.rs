@@ -141,7 +141,11 @@ pub fn read_table(
         // A cell longer than Excel allows (a 10 MB note in a CSV) is cut before it is copied
         // into records and messages.
         let capped: Vec<Cell<'_>>;
-        let cells = if cap > 0 && cells.iter().any(|c| long_text(c, cap).is_some()) {
+        // Only a cell of more than `cap` bytes can have more than `cap` characters: that
+        // length test is all most rows need.
+        let may_be_long =
+            |c: &Cell<'_>| matches!(c, Cell::Text(s) | Cell::IsoDate(s) if s.len() > cap);
+        let cells = if cap > 0 && cells.iter().any(may_be_long) {
             capped = cells
                 .iter()
                 .enumerate()
