@@ -18,6 +18,7 @@ import {
   formatDays,
   formatNumber,
   formatPercent,
+  lazyFormat,
   numberFormat,
   plural,
   setUpSortHeaders,
@@ -290,7 +291,7 @@ const CHART_COLUMNS = {
   censored: 'Stopped being followed that day',
 };
 
-const tableNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+const tableNumber = lazyFormat(() => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }));
 
 /** A cell of a chart's table as shown: numbers in en-GB form, group ids as their labels. */
 export function chartCell(column, value, groupLabels) {
