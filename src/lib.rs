@@ -56,6 +56,13 @@ impl Options {
 /// nothing usable was found (every file unreadable, or no recognisable table).
 pub fn analyze(files: &[InputFile<'_>], options: &Options) -> Result<Report, Error> {
     let loaded = ingest::load(files, options.mapping.as_ref(), &options.limits)?;
+    Ok(analyze_loaded(loaded, options))
+}
+
+/// The rest of [`analyze`] after the files were read (with [`ingest::load`] or an
+/// [`ingest::Loader`], given the same mapping and limits as `options`): builds every child's
+/// journey and computes the report. The files themselves are no longer needed.
+pub fn analyze_loaded(loaded: ingest::Loaded, options: &Options) -> Report {
     let mut input = loaded.summary;
     let tables = input.tables.clone();
     let locate = move |src: model::SourceRow| {
@@ -75,5 +82,5 @@ pub fn analyze(files: &[InputFile<'_>], options: &Options) -> Result<Report, Err
         options.as_at,
         &stats::Config::default(),
     );
-    Ok(Report::new(options.as_at, input, dataset).with_statistics(statistics))
+    Report::new(options.as_at, input, dataset).with_statistics(statistics)
 }

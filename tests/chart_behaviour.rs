@@ -623,3 +623,31 @@ fn spc_points_are_shaped_and_coloured_by_variation_and_answer_hit_tests() {
     // The table has a line per point, a header and the icons' words.
     assert_eq!(spc_table(&chart).lines().count(), values.len() + 2);
 }
+
+#[test]
+fn the_spc_legend_names_the_target_line_only_when_there_is_one() {
+    use driftline::chart::{spc, SpcOptions};
+    use driftline::qi::{analyze, ChartKind, SpcConfig};
+    let points: Vec<_> = [120.0, 90.0, 130.0, 100.0, 95.0, 110.0, 105.0, 99.0]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (d("2023-01-01") + chrono::Days::new(30 * i as u64), *v))
+        .collect();
+    for chart_kind in [ChartKind::Run, ChartKind::Xmr] {
+        for target in [None, Some(100.0)] {
+            let config = SpcConfig {
+                chart: chart_kind,
+                target,
+                ..SpcConfig::default()
+            };
+            let chart = analyze(&points, &config).expect("chart");
+            let layout = spc(&chart, &SpcOptions::new("Days", "days"), &BundledMetrics);
+            let legend_says_target = texts(&layout).iter().any(|t| t == "target");
+            assert_eq!(
+                legend_says_target,
+                target.is_some(),
+                "{chart_kind:?} with target {target:?}"
+            );
+        }
+    }
+}

@@ -127,8 +127,18 @@ export class Session {
   }
 
   /** The full report, as `analyze` returns it. */
-  report() {
-    return this.#query('report');
+  async report() {
+    // The worker sends JSON text: one string crosses from wasm and between threads, and
+    // `JSON.parse` builds the objects far faster than one wasm-to-JavaScript call per value.
+    // A report too long for one JavaScript string (about 500 MB of JSON, some 130,000
+    // children) comes as objects instead, slowly but whole.
+    let text;
+    try {
+      text = await this.#query('reportJson');
+    } catch {
+      return this.#query('report');
+    }
+    return JSON.parse(text);
   }
 
   /** One page of the problem table: `{ total, matched, offset, rows }`. */

@@ -21,6 +21,9 @@ export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extr
   figure.dataset.slot = slot;
   const canvas = element('canvas');
   canvas.setAttribute('role', 'img');
+  // An image needs a name even before the worker has drawn it; the chart's title replaces
+  // this as soon as it is.
+  canvas.setAttribute('aria-label', 'Chart being drawn');
   canvas.tabIndex = 0;
   const description = element('p', undefined, 'visually-hidden');
   description.id = `${slot}-description`;

@@ -3,20 +3,28 @@
  * en-GB numbers and dates, downloads, sortable table headers and the status line.
  */
 
-export const numberFormat = new Intl.NumberFormat('en-GB');
-const oneDecimal = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
-const longDate = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-const shortDate = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
+/**
+ * A formatter made on first use: the first `Intl` formatter a page makes loads the locale's
+ * data, which takes tens of milliseconds, and none is needed before a file is read.
+ */
+export function lazyFormat(make) {
+  let formatter = null;
+  return {
+    format(value) {
+      formatter ??= make();
+      return formatter.format(value);
+    },
+  };
+}
+
+export const numberFormat = lazyFormat(() => new Intl.NumberFormat('en-GB'));
+const oneDecimal = lazyFormat(() => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }));
+const longDate = lazyFormat(
+  () => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
+);
+const shortDate = lazyFormat(
+  () => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }),
+);
 
 /** Sortable column headers: buttons with `data-sort`, `aria-sort` on their `th`. */
 export function setUpSortHeaders(table, sortState, onChange) {

@@ -18,6 +18,7 @@ import {
   formatDays,
   formatNumber,
   formatPercent,
+  lazyFormat,
   numberFormat,
   plural,
   setUpSortHeaders,
@@ -225,6 +226,39 @@ async function renderOverview(container, ctx) {
       kmTools,
       kmSummary,
     );
+
+    const spreadHeading = element('h3', `How the waits are spread: ${permanence.label}`);
+    spreadHeading.id = 'spread-heading';
+    const spread = statChart(ctx, {
+      slot: 'overview-spread',
+      name: s.breakdown === '' ? `spread-${permanence.id}` : `spread-${permanence.id}-by-${s.breakdown}`,
+      labelledBy: 'spread-heading',
+      groupLabels,
+      hide: [],
+      spec: (width) => {
+        const c = ctx.current();
+        return {
+          kind: 'histogram',
+          width,
+          stage: permanence.id,
+          breakdown: s.breakdown || null,
+          filters: c.filters,
+          pseudonymise: c.pseudonymise,
+        };
+      },
+    });
+    statCharts.push(spread);
+    parts.push(
+      spreadHeading,
+      element(
+        'p',
+        'How many children took how long: completed waits as bars (beyond the target in its own ' +
+          'colour), waits still running stacked on top at their days so far, and box plots of the ' +
+          'quartiles for the cohort and each group when the figures are split. A long tail or a ' +
+          'second peak shows children the medians hide.',
+      ),
+      ...spread.parts,
+    );
   }
 
   for (const check of table.checks) {
@@ -290,7 +324,7 @@ const CHART_COLUMNS = {
   censored: 'Stopped being followed that day',
 };
 
-const tableNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+const tableNumber = lazyFormat(() => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }));
 
 /** A cell of a chart's table as shown: numbers in en-GB form, group ids as their labels. */
 export function chartCell(column, value, groupLabels) {

@@ -23,6 +23,7 @@
   /** Session methods the page may call, and nothing else. */
   const QUERIES = new Set([
     'report',
+    'reportJson',
     'summary',
     'problems',
     'problemsCsv',

@@ -10,8 +10,8 @@
 
 use super::axis::{date_long, thousands};
 use super::figure::{
-    breakdown_words, fmt_days, fmt_value, group_words, legend, nice_step, nice_ticks, push_text,
-    target_days, target_words, title_block, Key, AXIS_SIZE, LABEL_SIZE, MARGIN,
+    breakdown_words, fmt_days, fmt_value, group_words, legend, nice_step, nice_ticks, plot_frame,
+    push_text, target_days, target_words, title_block, Key, AXIS_SIZE, LABEL_SIZE, MARGIN,
 };
 use super::layout::{Anchor, Color, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect};
 use super::layout::{Stroke, Weight};
@@ -245,16 +245,7 @@ pub fn distribution(
         Anchor::Middle,
         palette::TEXT,
     );
-    front.push(Item::Line {
-        from: Point::new(plot_x0, plot_bottom),
-        to: Point::new(plot_x1, plot_bottom),
-        stroke: Stroke::solid(palette::REFERENCE, 1.0),
-    });
-    front.push(Item::Line {
-        from: Point::new(plot_x0, plot_top),
-        to: Point::new(plot_x0, plot_bottom),
-        stroke: Stroke::solid(palette::REFERENCE, 1.0),
-    });
+    plot_frame(&mut front, (plot_x0, plot_x1), (plot_top, plot_bottom));
 
     // Bars.
     let mut table = Table::new(&["days_from", "days_to", "completed", "still_waiting"]);

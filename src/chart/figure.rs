@@ -19,6 +19,21 @@ pub const SUBTITLE_SIZE: f32 = 12.0;
 pub const AXIS_SIZE: f32 = 11.0;
 pub const LABEL_SIZE: f32 = 12.0;
 
+/// The plot's frame, drawn over the data (`front`): its bottom edge from `x0` to `x1` and its
+/// left edge from `top` to `bottom`, in the reference colour.
+pub fn plot_frame(front: &mut Vec<Item>, (x0, x1): (f32, f32), (top, bottom): (f32, f32)) {
+    front.push(Item::Line {
+        from: Point::new(x0, bottom),
+        to: Point::new(x1, bottom),
+        stroke: Stroke::solid(palette::REFERENCE, 1.0),
+    });
+    front.push(Item::Line {
+        from: Point::new(x0, top),
+        to: Point::new(x0, bottom),
+        stroke: Stroke::solid(palette::REFERENCE, 1.0),
+    });
+}
+
 /// Adds a single line of text.
 #[allow(clippy::too_many_arguments)]
 pub fn push_text(

@@ -417,7 +417,7 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
         items.push(Item::Line {
             from: Point::new(left, y),
             to: Point::new(right, y),
-            stroke: Stroke::dashed(palette::TARGET, 1.5, 10.0, 3.0),
+            stroke: target_stroke(),
         });
     }
     // Annotations: a dotted line with its label stacked above the plot.
@@ -547,7 +547,7 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
         );
         x += 30.0 + measure.width(&label, 11.0, Weight::Regular);
     }
-    let line_legend: Vec<(Stroke, &str)> = if chart.chart == ChartKind::Run {
+    let mut line_legend: Vec<(Stroke, &str)> = if chart.chart == ChartKind::Run {
         vec![(Stroke::solid(palette::KEY, 1.5), "median")]
     } else {
         vec![
@@ -558,6 +558,9 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
             ),
         ]
     };
+    if chart.target.is_some() {
+        line_legend.push((target_stroke(), "target"));
+    }
     for (stroke, label) in line_legend {
         front.push(Item::Line {
             from: Point::new(x, ly - 4.0),
@@ -675,6 +678,11 @@ fn cause_words(c: SpecialCause) -> &'static str {
         SpecialCause::ShiftAbove => "a run of points above the centre line",
         SpecialCause::ShiftBelow => "a run of points below the centre line",
     }
+}
+
+/// The target's dashed line, on the chart and in its legend.
+fn target_stroke() -> Stroke {
+    Stroke::dashed(palette::TARGET, 1.5, 10.0, 3.0)
 }
 
 fn icon_words(chart: &SpcChart) -> String {

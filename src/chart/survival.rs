@@ -11,8 +11,8 @@
 
 use super::axis::{date_long, thousands};
 use super::figure::{
-    breakdown_words, fmt_days, fmt_value, group_words, nice_step, push_text, target_days,
-    target_words, title_block, AXIS_SIZE, LABEL_SIZE, MARGIN,
+    breakdown_words, fmt_days, fmt_value, group_words, nice_step, plot_frame, push_text,
+    target_days, target_words, title_block, AXIS_SIZE, LABEL_SIZE, MARGIN,
 };
 use super::layout::{Anchor, Color, Hit, HitRegion, HitTarget, Item, Layout, MarkerShape};
 use super::layout::{Point, Rect, Stroke, Weight};
@@ -384,16 +384,7 @@ pub fn survival(
             palette::MUTED,
         );
     }
-    front.push(Item::Line {
-        from: Point::new(plot_x0, plot_bottom),
-        to: Point::new(plot_x1, plot_bottom),
-        stroke: Stroke::solid(palette::REFERENCE, 1.0),
-    });
-    front.push(Item::Line {
-        from: Point::new(plot_x0, plot_top),
-        to: Point::new(plot_x0, plot_bottom),
-        stroke: Stroke::solid(palette::REFERENCE, 1.0),
-    });
+    plot_frame(&mut front, (plot_x0, plot_x1), (plot_top, plot_bottom));
     let unit_words = match unit {
         Unit::Days => "days since the stage began",
         Unit::Months => "months since the stage began",

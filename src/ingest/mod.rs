@@ -30,6 +30,7 @@ use labels::LabelReader;
 use mapping::{KindChoice, TableMapping};
 use serde::{Deserialize, Serialize};
 use sheet::SheetData;
+use std::borrow::Cow;
 use template::{Sink, TableContext};
 
 /// One input file: its name (used only in messages) and its bytes.
@@ -109,28 +110,94 @@ pub fn load(
     mapping: Option<&Mapping>,
     limits: &Limits,
 ) -> Result<Loaded, Error> {
-    let empty = Mapping::default();
-    let mapping = mapping.unwrap_or(&empty);
-    let labels = LabelReader::new(
-        &mapping.labels.placement_type,
-        &mapping.labels.legal_status,
-        &mapping.labels.event,
-    );
-    let mut sink = Sink::new(labels);
-    sink.max_cell_chars = limits.max_cell_chars;
-    sink.listing = crate::diagnostics::Listing::new(limits.max_listed_problems);
-    let mut summary = InputSummary::default();
-    let mut ssda903_rows = ssda903::Collector::default();
+    let mut loader = Loader::new(mapping, limits);
     for file in files {
-        load_file(
-            file,
+        loader.add(file);
+    }
+    loader.finish()
+}
+
+/// Reads files one at a time, so that a caller holding many large files can let each one go
+/// as soon as it has been read (the web boundary copies a file into wasm memory, reads it and
+/// frees it before copying the next). [`load`] is this over a slice; the answer is the same.
+pub struct Loader<'a> {
+    mapping: Cow<'a, Mapping>,
+    limits: &'a Limits,
+    sink: Sink,
+    summary: InputSummary,
+    ssda903_rows: ssda903::Collector,
+    /// How many files were added, and the name of the first (named in the message when it
+    /// was the only one and held no table).
+    files: usize,
+    first_name: Option<String>,
+}
+
+impl<'a> Loader<'a> {
+    /// A loader with no files yet, reading with `mapping` (or Driftline's own recognition)
+    /// within `limits`.
+    pub fn new(mapping: Option<&'a Mapping>, limits: &'a Limits) -> Self {
+        let mapping = mapping.map_or_else(|| Cow::Owned(Mapping::default()), Cow::Borrowed);
+        let labels = LabelReader::new(
+            &mapping.labels.placement_type,
+            &mapping.labels.legal_status,
+            &mapping.labels.event,
+        );
+        let mut sink = Sink::new(labels);
+        sink.max_cell_chars = limits.max_cell_chars;
+        sink.listing = crate::diagnostics::Listing::new(limits.max_listed_problems);
+        Loader {
             mapping,
             limits,
-            &mut sink,
-            &mut summary,
-            &mut ssda903_rows,
+            sink,
+            summary: InputSummary::default(),
+            ssda903_rows: ssda903::Collector::default(),
+            files: 0,
+            first_name: None,
+        }
+    }
+
+    /// Reads one file. Nothing borrowed from it is kept: the caller may free it afterwards.
+    pub fn add(&mut self, file: &InputFile<'_>) {
+        self.files += 1;
+        if self.first_name.is_none() {
+            self.first_name = Some(file.name.to_string());
+        }
+        load_file(
+            file,
+            &self.mapping,
+            self.limits,
+            &mut self.sink,
+            &mut self.summary,
+            &mut self.ssda903_rows,
         );
     }
+
+    /// Finishes the load: the SSDA903 tables are joined, legal status is derived when no file
+    /// gave it, and the counts are added up. `Err` when no file held a recognisable table.
+    pub fn finish(self) -> Result<Loaded, Error> {
+        let Loader {
+            sink,
+            summary,
+            ssda903_rows,
+            files,
+            first_name,
+            ..
+        } = self;
+        finish_load(
+            sink,
+            summary,
+            ssda903_rows,
+            if files == 1 { first_name } else { None },
+        )
+    }
+}
+
+fn finish_load(
+    mut sink: Sink,
+    mut summary: InputSummary,
+    ssda903_rows: ssda903::Collector,
+    only_file: Option<String>,
+) -> Result<Loaded, Error> {
     if !ssda903_rows.is_empty() {
         ssda903::finish(ssda903_rows, &mut sink, &summary);
     }
@@ -147,8 +214,8 @@ pub fn load(
                 "No table of placements, legal status, events or children was recognised. Driftline looks for a header row with columns such as child_id, start_date, placement_type (placements), date and event (events). Check the header row, or map the columns yourself.",
             );
             // With one file, say which; with several, the message is about all of them.
-            if let [only] = files {
-                d = d.file(only.name);
+            if let Some(only) = &only_file {
+                d = d.file(only);
             }
             diagnostics.push(d);
         }

@@ -76,9 +76,10 @@ impl StageSeries {
 }
 
 /// The series of the stage with id `stage` over every child's rows (`stats` as returned by
-/// [`crate::stats::compute`], aligned with the children).
-pub fn stage_series(
-    stats: &[ChildStats],
+/// [`crate::stats::compute`], aligned with the children, or any selection of them: a point's
+/// `child` is the position in what `stats` yields).
+pub fn stage_series<'a>(
+    stats: impl IntoIterator<Item = &'a ChildStats>,
     profile: &Profile,
     stage: &str,
     how: Aggregate,
@@ -91,7 +92,7 @@ pub fn stage_series(
     };
     let mut singles: Vec<StagePoint> = Vec::new();
     let mut not_ended = 0;
-    for (ci, cs) in stats.iter().enumerate() {
+    for (ci, cs) in stats.into_iter().enumerate() {
         for row in cs.stages.iter().filter(|r| *r.stage == *stage) {
             match row.end {
                 Some(end) => singles.push(StagePoint {

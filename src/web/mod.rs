@@ -62,42 +62,63 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 
 fn run(files: &JsValue, options: &JsValue) -> Result<crate::Report, JsValue> {
     let options = read_options(options)?;
-    let files = read_files(files)?;
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(name, bytes)| InputFile {
-            name,
-            bytes: bytes.as_slice(),
-        })
-        .collect();
-    crate::analyze(&inputs, &options).map_err(|err| js_error(&err.to_string(), &err.diagnostics))
+    // One file at a time is copied into wasm memory, read and freed, so that the memory's
+    // peak holds one file's bytes rather than all of them (wasm memory never shrinks).
+    let mut loader = crate::ingest::Loader::new(options.mapping.as_ref(), &options.limits);
+    for_each_file(files, |file| loader.add(&file))?;
+    let loaded = loader
+        .finish()
+        .map_err(|err| js_error(&err.to_string(), &err.diagnostics))?;
+    Ok(crate::analyze_loaded(loaded, &options))
 }
 
-/// Copies each file's bytes into wasm memory once (the only copy the boundary makes).
+/// Copies each file's bytes into wasm memory (the only copy the boundary makes) and hands it
+/// to `visit`, one file at a time; each copy is freed before the next is made.
+fn for_each_file(files: &JsValue, mut visit: impl FnMut(InputFile<'_>)) -> Result<(), JsValue> {
+    let files: &Array = files
+        .dyn_ref()
+        .ok_or_else(|| js_error("files must be an array of { name, bytes }", &[]))?;
+    for (index, file) in files.iter().enumerate() {
+        let (name, bytes) = read_file(&file, index + 1)?;
+        visit(InputFile {
+            name: &name,
+            bytes: &bytes,
+        });
+    }
+    Ok(())
+}
+
+/// Copies every file's bytes into wasm memory at once (for the preview, which reads only the
+/// first rows of each).
 fn read_files(files: &JsValue) -> Result<Vec<(String, Vec<u8>)>, JsValue> {
     let files: &Array = files
         .dyn_ref()
         .ok_or_else(|| js_error("files must be an array of { name, bytes }", &[]))?;
-    let mut read = Vec::with_capacity(files.length() as usize);
-    for (index, file) in files.iter().enumerate() {
-        let position = index + 1;
-        let name = get(&file, "name")
-            .and_then(|name| name.as_string())
-            .unwrap_or_else(|| format!("file {position}"));
-        let bytes = get(&file, "bytes").unwrap_or(JsValue::UNDEFINED);
-        let bytes = if let Some(array) = bytes.dyn_ref::<Uint8Array>() {
-            array.to_vec()
-        } else if let Some(buffer) = bytes.dyn_ref::<ArrayBuffer>() {
-            Uint8Array::new(buffer).to_vec()
-        } else {
-            return Err(js_error(
-                &format!("{name}: bytes must be a Uint8Array or an ArrayBuffer"),
-                &[],
-            ));
-        };
-        read.push((name, bytes));
-    }
-    Ok(read)
+    files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| read_file(&file, index + 1))
+        .collect()
+}
+
+/// One `{ name, bytes }` as its name and a copy of its bytes; `position` (from 1) names a
+/// file that has no name.
+fn read_file(file: &JsValue, position: usize) -> Result<(String, Vec<u8>), JsValue> {
+    let name = get(file, "name")
+        .and_then(|name| name.as_string())
+        .unwrap_or_else(|| format!("file {position}"));
+    let bytes = get(file, "bytes").unwrap_or(JsValue::UNDEFINED);
+    let bytes = if let Some(array) = bytes.dyn_ref::<Uint8Array>() {
+        array.to_vec()
+    } else if let Some(buffer) = bytes.dyn_ref::<ArrayBuffer>() {
+        Uint8Array::new(buffer).to_vec()
+    } else {
+        return Err(js_error(
+            &format!("{name}: bytes must be a Uint8Array or an ArrayBuffer"),
+            &[],
+        ));
+    };
+    Ok((name, bytes))
 }
 
 fn read_options(options: &JsValue) -> Result<Options, JsValue> {

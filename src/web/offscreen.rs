@@ -38,6 +38,7 @@ pub fn paint_offscreen(layout: &Layout, scale: f64) -> Result<OffscreenCanvas, J
         width,
         height,
         context,
+        state: State::default(),
     };
     paint(layout, &mut backend, &PaintOptions::canvas(scale as f32))
         .map_err(|e| JsValue::from_str(&format!("drawing the chart failed: {e}")))?;
@@ -49,6 +50,26 @@ pub struct OffscreenBackend {
     width: u32,
     height: u32,
     context: OffscreenCanvasRenderingContext2d,
+    state: State,
+}
+
+/// The context's drawing state as this backend last set it. Setting a style makes the
+/// browser parse a CSS colour, and a cohort view of thousands of children fills tens of
+/// thousands of rectangles in a handful of colours, so a style is only set when it changes.
+#[derive(Default)]
+struct State {
+    fill: Option<ColorKey>,
+    stroke: Option<ColorKey>,
+    line_width: Option<u32>,
+    font: String,
+}
+
+/// A colour as a comparable key: its channels and the bits of its opacity.
+type ColorKey = (u8, u8, u8, u64);
+
+fn color_key(color: BackendColor) -> ColorKey {
+    let (r, g, b) = color.rgb;
+    (r, g, b, color.alpha.to_bits())
 }
 
 /// A drawing call the canvas refused.
@@ -75,9 +96,25 @@ fn css_color(color: BackendColor) -> String {
 }
 
 impl OffscreenBackend {
-    fn set_line_style(&self, style: &impl BackendStyle) {
-        self.context.set_stroke_style_str(&css_color(style.color()));
-        self.context.set_line_width(f64::from(style.stroke_width()));
+    fn set_line_style(&mut self, style: &impl BackendStyle) {
+        let key = color_key(style.color());
+        if self.state.stroke != Some(key) {
+            self.context.set_stroke_style_str(&css_color(style.color()));
+            self.state.stroke = Some(key);
+        }
+        let width = style.stroke_width();
+        if self.state.line_width != Some(width) {
+            self.context.set_line_width(f64::from(width));
+            self.state.line_width = Some(width);
+        }
+    }
+
+    fn set_fill(&mut self, color: BackendColor) {
+        let key = color_key(color);
+        if self.state.fill != Some(key) {
+            self.context.set_fill_style_str(&css_color(color));
+            self.state.fill = Some(key);
+        }
     }
 }
 
@@ -102,7 +139,7 @@ impl DrawingBackend for OffscreenBackend {
         if color.alpha == 0.0 {
             return Ok(());
         }
-        self.context.set_fill_style_str(&css_color(color));
+        self.set_fill(color);
         self.context
             .fill_rect(f64::from(point.0), f64::from(point.1), 1.0, 1.0);
         Ok(())
@@ -142,7 +179,7 @@ impl DrawingBackend for OffscreenBackend {
             f64::from(bottom_right.1 - upper_left.1),
         );
         if fill {
-            self.context.set_fill_style_str(&css_color(style.color()));
+            self.set_fill(style.color());
             self.context.fill_rect(x, y, w, h);
         } else {
             self.set_line_style(style);
@@ -183,7 +220,7 @@ impl DrawingBackend for OffscreenBackend {
         let mut path = path.into_iter();
         self.context.begin_path();
         if let Some(start) = path.next() {
-            self.context.set_fill_style_str(&css_color(style.color()));
+            self.set_fill(style.color());
             self.context.move_to(f64::from(start.0), f64::from(start.1));
             for next in path {
                 self.context.line_to(f64::from(next.0), f64::from(next.1));
@@ -205,7 +242,7 @@ impl DrawingBackend for OffscreenBackend {
             return Ok(());
         }
         if fill {
-            self.context.set_fill_style_str(&css_color(style.color()));
+            self.set_fill(style.color());
         } else {
             self.set_line_style(style);
         }
@@ -259,18 +296,25 @@ impl DrawingBackend for OffscreenBackend {
             HPos::Right => "end",
             HPos::Center => "center",
         });
-        self.context.set_fill_style_str(&css_color(color));
-        self.context.set_font(&format!(
+        self.set_fill(color);
+        let font = format!(
             "{} {}px {}",
             style.style().as_str(),
             style.size(),
             style.family().as_str(),
-        ));
+        );
+        if self.state.font != font {
+            self.context.set_font(&font);
+            self.state.font = font;
+        }
         self.context
             .fill_text(text, f64::from(x), f64::from(y))
             .map_err(error_cast)?;
         if degree != 0.0 {
+            // `restore` brings back every style as it was at `save`: what was set inside is
+            // no longer in force, so nothing is assumed about the context any more.
             self.context.restore();
+            self.state = State::default();
         }
         Ok(())
     }

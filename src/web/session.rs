@@ -12,8 +12,8 @@
 
 use super::profiles::read_profile;
 use super::stages::{
-    qi_chart, route_label, stage_series, stage_table, stage_table_csv, CohortCounts, QiSpec,
-    TableInput, AGE_BANDS,
+    qi_chart, route_label, stage_table, stage_table_csv, CohortCounts, QiSpec, TableInput,
+    AGE_BANDS,
 };
 use super::{js_error, read_files, read_options, to_js};
 use crate::chart::{
@@ -25,6 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ingest::preview;
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
 use crate::qi::SpcChart;
+use crate::stats::series::{stage_series, Aggregate};
 use crate::stats::{
     self, CensoredBy, CheckSummary, ChildStats, Profile, Route, StageSummary, Statistics,
     TableOptions,
@@ -99,6 +100,15 @@ impl Session {
     /// The full report as a plain object, exactly what `analyze` returns.
     pub fn report(&self) -> Result<JsValue, JsValue> {
         to_js(&self.report)
+    }
+
+    /// The full report as JSON text, as `driftline analyze --format json` writes it. For a
+    /// large report, `JSON.parse` of this text builds the object many times faster than
+    /// [`Session::report`], which crosses from wasm to JavaScript once per value.
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(&self) -> Result<String, JsValue> {
+        serde_json::to_string(&self.report)
+            .map_err(|err| js_error(&format!("cannot convert the report: {err}"), &[]))
     }
 
     /// The timescale profile in force, as a plain object in the JSON shape of a saved profile.
@@ -580,31 +590,30 @@ impl Session {
             }
             "qi" => {
                 let q = spec.qi.clone().unwrap_or_default();
-                let profile = self.profile_ref();
-                let (stage_index, stage) = profile
-                    .stages
-                    .iter()
-                    .enumerate()
-                    .find(|(_, s)| s.id == q.stage)
-                    .ok_or_else(|| js_error(&format!("there is no stage {}", q.stage), &[]))?;
+                let aggregate = match q.aggregation.as_str() {
+                    "" => Aggregate::None,
+                    text => text.parse::<Aggregate>().map_err(|e| js_error(&e, &[]))?,
+                };
                 let indices = self.chosen(&spec.filters);
                 let series = stage_series(
                     indices
                         .iter()
                         .filter_map(|&i| self.report.journeys.stats.get(i)),
-                    stage_index,
-                    &q.aggregation,
+                    self.profile_ref(),
+                    &q.stage,
+                    aggregate,
                 )
-                .map_err(|e| js_error(&e, &[]))?;
+                .map_err(|_| js_error(&format!("there is no stage {}", q.stage), &[]))?;
                 if series.points.is_empty() {
                     return Err(js_error(
                         &format!(
                             "No child in view has completed \"{}\" yet, so there is nothing to chart.",
-                            stage.label
+                            series.label
                         ),
                         &[],
                     ));
                 }
+                let counts: Vec<usize> = series.points.iter().map(|p| p.n).collect();
                 let chart = qi_chart(&series, &q).map_err(|e| js_error(&e, &[]))?;
                 let what = match q.aggregation.as_str() {
                     "month" => "median days, by month completed",
@@ -618,22 +627,16 @@ impl Session {
                     } else {
                         440.0
                     },
-                    ..SpcOptions::new(&format!("{}: {what}", stage.label), "days")
+                    ..SpcOptions::new(&format!("{}: {what}", series.label), "days")
                 };
                 let layout = spc(&chart, &options, &BundledMetrics);
                 info.qi = Some(QiInfo {
-                    stage: stage.id.clone(),
-                    stage_label: stage.label.clone(),
-                    counts: series.counts.clone(),
+                    stage: series.stage.clone(),
+                    stage_label: series.label.clone(),
+                    counts: counts.clone(),
                     chart: chart.clone(),
                 });
-                self.qi.insert(
-                    spec.slot.clone(),
-                    QiDrawn {
-                        chart,
-                        counts: series.counts,
-                    },
-                );
+                self.qi.insert(spec.slot.clone(), QiDrawn { chart, counts });
                 layout
             }
             _ => {

@@ -11,9 +11,8 @@
 use super::session::Csv;
 use crate::model::{LegalCategory, PlacementCategory};
 use crate::qi::{self, Annotation, ChartKind, RuleSet, SpcChart, SpcConfig};
-use crate::stats::{
-    CheckSummary, ChildStats, GroupStats, Profile, RestrictedMean, Route, StageSummary,
-};
+use crate::stats::series::StageSeries;
+use crate::stats::{CheckSummary, GroupStats, Profile, RestrictedMean, Route, StageSummary};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -397,48 +396,6 @@ impl Default for QiSpec {
     }
 }
 
-/// A stage's series: the points to chart and, when aggregated, how many waits each holds.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StageSeries {
-    pub points: Vec<(NaiveDate, f64)>,
-    /// Waits per point (1 each when not aggregated).
-    pub counts: Vec<usize>,
-}
-
-/// The completed waits of stage `stage_index` among `children`, each dated when it ended, in
-/// date order, aggregated as `aggregation` asks (`none`, `month` or `quarter`).
-pub fn stage_series<'a>(
-    children: impl Iterator<Item = &'a ChildStats>,
-    stage_index: usize,
-    aggregation: &str,
-) -> Result<StageSeries, String> {
-    let waits: Vec<(NaiveDate, f64)> = children
-        .flat_map(|c| c.stages.iter())
-        .filter(|r| r.stage_index == stage_index)
-        .filter_map(|r| r.end.map(|end| (end, f64::from(r.days))))
-        .collect();
-    let period = match aggregation {
-        "" | "none" => None,
-        "month" => Some(qi::series::Period::Month),
-        "quarter" => Some(qi::series::Period::Quarter),
-        other => return Err(format!("unknown aggregation {other}")),
-    };
-    match period {
-        None => {
-            let points = qi::series::individual(&waits).map_err(|e| e.to_string())?;
-            let counts = vec![1; points.len()];
-            Ok(StageSeries { points, counts })
-        }
-        Some(period) => {
-            let periods = qi::series::aggregate(&waits, period).map_err(|e| e.to_string())?;
-            Ok(StageSeries {
-                points: periods.iter().map(|p| p.point()).collect(),
-                counts: periods.iter().map(|p| p.n).collect(),
-            })
-        }
-    }
-}
-
 /// The chart configuration a QI spec describes.
 pub fn qi_config(spec: &QiSpec) -> Result<SpcConfig, String> {
     let chart = match spec.chart.as_str() {
@@ -486,5 +443,5 @@ pub fn qi_config(spec: &QiSpec) -> Result<SpcConfig, String> {
 /// Analyses a stage series under a QI spec.
 pub fn qi_chart(series: &StageSeries, spec: &QiSpec) -> Result<SpcChart, String> {
     let config = qi_config(spec)?;
-    qi::analyze(&series.points, &config).map_err(|e| e.to_string())
+    qi::analyze(&series.values(), &config).map_err(|e| e.to_string())
 }

@@ -41,6 +41,10 @@ const BIN = env('DRIFTLINE_BIN', join(ROOT, 'target', 'debug', 'driftline'));
 const DATA = join(ROOT, 'target', 'bench-data');
 const OUT = join(ROOT, 'target', 'bench');
 const CSV_FILES = ['children.csv', 'placements.csv', 'events.csv'];
+// Which parts to run (a comma-separated subset, for iterating on one figure): page, peers,
+// analyze, draw. The default runs them all; the table leaves out the rows not measured.
+const ONLY = env('ONLY', 'page,peers,analyze,draw').split(',');
+const want = (part) => ONLY.includes(part);
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -104,7 +108,9 @@ async function main() {
     runs: RUNS,
   };
   try {
-    results.page = await pageFigures(browser, server.origin, csvPaths);
+    if (want('page')) {
+      results.page = await pageFigures(browser, server.origin, csvPaths);
+    }
     results.wasm = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length };
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -113,78 +119,98 @@ async function main() {
     await page.waitForFunction(() => document.getElementById('status').textContent === 'ready');
     await page.evaluate((urls) => window.bench.fetchFiles(urls), [...csvUrls, ...xlsxUrls, ...cohortUrls]);
 
-    // The same answer from everyone before anything is timed.
-    log('checking that the medians agree');
-    const reference = await page.evaluate(([u, a]) => window.bench.driftlineAnalyze(u, a), [csvUrls, AS_AT]);
-    const mine = reference.stages.permanence_recommendation;
-    const papa = await page.evaluate(([u, a]) => window.bench.papa(u, a), [csvUrls, AS_AT]);
-    await page.evaluate(() => window.bench.duckdbInit());
-    const duck = await page.evaluate(([u, a]) => window.bench.duckdbMedian(u, a), [csvUrls, AS_AT]);
-    for (const [who, theirs] of [['Papa Parse + JS', papa], ['DuckDB-wasm', duck]]) {
-      for (const key of ['median', 'started', 'completed']) {
-        if (theirs[key] !== mine[key]) {
-          throw new Error(`${who} gives ${key} ${theirs[key]}, Driftline ${mine[key]}: the peers do not agree`);
+    if (want('peers')) {
+      // The same answer from everyone before anything is timed.
+      log('checking that the medians agree');
+      const reference = await page.evaluate(([u, a]) => window.bench.driftlineAnalyze(u, a), [csvUrls, AS_AT]);
+      const mine = reference.stages.permanence_recommendation;
+      const papa = await page.evaluate(([u, a]) => window.bench.papa(u, a), [csvUrls, AS_AT]);
+      await page.evaluate(() => window.bench.duckdbInit());
+      const duck = await page.evaluate(([u, a]) => window.bench.duckdbMedian(u, a), [csvUrls, AS_AT]);
+      for (const [who, theirs] of [['Papa Parse + JS', papa], ['DuckDB-wasm', duck]]) {
+        for (const key of ['median', 'started', 'completed']) {
+          if (theirs[key] !== mine[key]) {
+            throw new Error(`${who} gives ${key} ${theirs[key]}, Driftline ${mine[key]}: the peers do not agree`);
+          }
         }
       }
-    }
-    results.check = { median: mine.median, started: mine.started, completed: mine.completed };
-    log(`all agree: median ${mine.median} days, ${mine.completed} of ${mine.started} completed`);
+      results.check = { median: mine.median, started: mine.started, completed: mine.completed };
+      log(`all agree: median ${mine.median} days, ${mine.completed} of ${mine.started} completed`);
 
-    const contenders = {
-      csvDriftline: () => page.evaluate(([u, a]) => window.bench.driftlineOpen(u, a), [csvUrls, AS_AT]),
-      csvPapa: () => page.evaluate(([u, a]) => window.bench.papa(u, a), [csvUrls, AS_AT]),
-      csvDuckdb: () => page.evaluate(([u, a]) => window.bench.duckdbMedian(u, a), [csvUrls, AS_AT]),
-      xlsxDriftline: () => page.evaluate(([u, a]) => window.bench.driftlineOpen(u, a), [xlsxUrls, AS_AT]),
-      xlsxSheetjs: () => page.evaluate((u) => window.bench.sheetjsRead(u), xlsxUrls),
-    };
-    const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
-    for (let round = 0; round <= RUNS; round++) {
-      for (const [name, run] of Object.entries(contenders)) {
-        const figures = await run();
-        if (round > 0) {
-          samples[name].push(figures);
+      const contenders = {
+        csvDriftline: () => page.evaluate(([u, a]) => window.bench.driftlineOpen(u, a), [csvUrls, AS_AT]),
+        csvPapa: () => page.evaluate(([u, a]) => window.bench.papa(u, a), [csvUrls, AS_AT]),
+        csvDuckdb: () => page.evaluate(([u, a]) => window.bench.duckdbMedian(u, a), [csvUrls, AS_AT]),
+        xlsxDriftline: () => page.evaluate(([u, a]) => window.bench.driftlineOpen(u, a), [xlsxUrls, AS_AT]),
+        xlsxSheetjs: () => page.evaluate((u) => window.bench.sheetjsRead(u), xlsxUrls),
+      };
+      const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+      for (let round = 0; round <= RUNS; round++) {
+        for (const [name, run] of Object.entries(contenders)) {
+          const figures = await run();
+          if (round > 0) {
+            samples[name].push(figures);
+          }
+        }
+        log(`round ${round}${round === 0 ? ' (warm-up)' : ''}: ` +
+          Object.entries(samples).map(([k, v]) => `${k} ${v.at(-1)?.ms.toFixed(0) ?? '-'}`).join(', '));
+      }
+      const pick = (name, key) => median(samples[name].map((s) => s[key]));
+      results.csv = {
+        driftline: pick('csvDriftline', 'ms'),
+        papaParse: pick('csvPapa', 'parseMs'),
+        papa: pick('csvPapa', 'ms'),
+        duckdb: pick('csvDuckdb', 'ms'),
+        memory: pick('csvDriftline', 'memory'),
+        children: samples.csvDriftline[0].children,
+        rowsRead: samples.csvDriftline[0].rowsRead,
+      };
+      results.xlsx = {
+        driftline: pick('xlsxDriftline', 'ms'),
+        sheetjs: pick('xlsxSheetjs', 'ms'),
+        memory: pick('xlsxDriftline', 'memory'),
+        rowsRead: samples.xlsxDriftline[0].rowsRead,
+      };
+    }
+    if (want('analyze')) {
+      const full = [];
+      for (let i = 0; i <= Math.min(RUNS, 3); i++) {
+        const r = await page.evaluate(([u, a]) => window.bench.driftlineAnalyze(u, a), [csvUrls, AS_AT]);
+        if (i > 0) {
+          full.push(r.ms);
         }
       }
-      log(`round ${round}${round === 0 ? ' (warm-up)' : ''}: ` +
-        Object.entries(samples).map(([k, v]) => `${k} ${v.at(-1)?.ms.toFixed(0) ?? '-'}`).join(', '));
+      results.analyze = median(full);
     }
-    const pick = (name, key) => median(samples[name].map((s) => s[key]));
-    results.csv = {
-      driftline: pick('csvDriftline', 'ms'),
-      papaParse: pick('csvPapa', 'parseMs'),
-      papa: pick('csvPapa', 'ms'),
-      duckdb: pick('csvDuckdb', 'ms'),
-      memory: pick('csvDriftline', 'memory'),
-      children: samples.csvDriftline[0].children,
-      rowsRead: samples.csvDriftline[0].rowsRead,
-    };
-    results.xlsx = {
-      driftline: pick('xlsxDriftline', 'ms'),
-      sheetjs: pick('xlsxSheetjs', 'ms'),
-      memory: pick('xlsxDriftline', 'memory'),
-      rowsRead: samples.xlsxDriftline[0].rowsRead,
-    };
-    const full = [];
-    for (let i = 0; i <= Math.min(RUNS, 3); i++) {
-      const r = await page.evaluate(([u, a]) => window.bench.driftlineAnalyze(u, a), [csvUrls, AS_AT]);
-      if (i > 0) {
-        full.push(r.ms);
-      }
-    }
-    results.csv.analyze = median(full);
 
-    // Charts: a child's timeline and the cohort view, redrawn.
-    await page.evaluate(([u, a]) => window.bench.keep(u, a), [cohortUrls, AS_AT]);
-    const draws = { timeline: [], cohort: [] };
-    for (let i = 0; i <= RUNS; i++) {
-      const t = await page.evaluate(() => window.bench.draw({ kind: 'timeline', child: 0, width: 1000 }));
-      const c = await page.evaluate(() => window.bench.draw({ kind: 'cohort', width: 1000 }));
-      if (i > 0) {
-        draws.timeline.push(t.ms);
-        draws.cohort.push(c.ms);
+    // Charts: a child's timeline and the cohort view as the page draws them, redrawn. The
+    // page shows a cohort two ways: every child in one picture (rows as thin as the page
+    // makes them for this many children) and 40 rows at a time.
+    if (want('draw')) {
+      const kept = await page.evaluate(([u, a]) => window.bench.keep(u, a), [cohortUrls, AS_AT]);
+      const specs = {
+        timeline: { kind: 'timeline', child: 0, width: 1000 },
+        cohort: {
+          kind: 'cohort', width: 1000, first_row: 0, rows: null,
+          row_height: Math.max(0.5, Math.min(14, 640 / kept.children)),
+        },
+        cohortPage: { kind: 'cohort', width: 1000, first_row: 0, rows: 40, row_height: 14 },
+      };
+      const draws = Object.fromEntries(Object.keys(specs).map((k) => [k, []]));
+      for (let i = 0; i <= RUNS; i++) {
+        for (const [name, spec] of Object.entries(specs)) {
+          const d = await page.evaluate((sp) => window.bench.draw(sp), spec);
+          if (i > 0) {
+            draws[name].push(d.ms);
+          }
+        }
       }
+      results.draw = {
+        ...Object.fromEntries(Object.entries(draws).map(([k, v]) => [k, median(v)])),
+        cohortChildren: COHORT_CHILDREN,
+      };
+      log(`draw: ${JSON.stringify(results.draw)}`);
     }
-    results.draw = { timeline: median(draws.timeline), cohort: median(draws.cohort), cohortChildren: COHORT_CHILDREN };
     await context.close();
   } finally {
     await browser.close();
@@ -245,25 +271,44 @@ function markdown(r) {
   const lines = [
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB; headless Chromium ${r.machine.chromium}; Node ${r.machine.node}. Median of ${r.runs} runs after a warm-up.`,
     '',
-    `Input: template CSV of ${r.input.csvChildren.toLocaleString('en-GB')} children (children, placements, events; ${mb(r.input.csvBytes)}, ${r.input.csvRows.toLocaleString('en-GB')} rows); workbook of ${r.input.xlsxChildren.toLocaleString('en-GB')} children (${mb(r.input.xlsxBytes)}, ${r.xlsx.rowsRead.toLocaleString('en-GB')} rows in four sheets). All three give the permanence_recommendation median ${r.check.median} days (${r.check.completed.toLocaleString('en-GB')} of ${r.check.started.toLocaleString('en-GB')} completed).`,
-    '',
-    '| measure | Driftline | peer | peer time | peer ÷ Driftline |',
-    '|---|---:|---|---:|---:|',
-    `| CSV bytes → full report (every stage, KM, breakdowns) | ${ms(r.csv.driftline)} | DuckDB-wasm 1.32 (eh, worker): read + one median in SQL | ${ms(r.csv.duckdb)} | ${ratio(r.csv.duckdb, r.csv.driftline)} |`,
-    `| | | Papa Parse 5.7 parsing alone | ${ms(r.csv.papaParse)} | ${ratio(r.csv.papaParse, r.csv.driftline)} |`,
-    `| | | Papa Parse + JS median | ${ms(r.csv.papa)} | ${ratio(r.csv.papa, r.csv.driftline)} |`,
-    `| xlsx bytes → full report | ${ms(r.xlsx.driftline)} | SheetJS 0.18.5 \`read\` alone | ${ms(r.xlsx.sheetjs)} | ${ratio(r.xlsx.sheetjs, r.xlsx.driftline)} |`,
-    `| CSV bytes → the whole report object in the page (\`analyze\`) | ${ms(r.csv.analyze)} | | | |`,
-    `| peak wasm memory, CSV load | ${mb(r.csv.memory)} = ${(r.csv.memory / r.input.csvBytes).toFixed(2)}× input | | | |`,
-    `| peak wasm memory, xlsx load | ${mb(r.xlsx.memory)} = ${(r.xlsx.memory / r.input.xlsxBytes).toFixed(2)}× input | | | |`,
-    `| page: navigation → ready | ${ms(r.page.ready)} | | | |`,
-    `| page: CSV dropped → summary shown | ${ms(r.page.load)} | | | |`,
-    `| longest main-thread task during that load | ${ms(r.page.longestTask)} (worst run ${ms(r.page.longestTaskMax)}) | | | |`,
-    `| wasm size | ${(r.wasm.raw / 1024).toFixed(0)} KB raw, ${(r.wasm.gzip / 1024).toFixed(0)} KB gzipped | | | |`,
-    `| canvas redraw: one child's timeline | ${ms(r.draw.timeline)} | | | |`,
-    `| canvas redraw: cohort view of ${r.draw.cohortChildren.toLocaleString('en-GB')} children | ${ms(r.draw.cohort)} | | | |`,
-    '',
   ];
+  if (r.check) {
+    lines.push(
+      `Input: template CSV of ${r.input.csvChildren.toLocaleString('en-GB')} children (children, placements, events; ${mb(r.input.csvBytes)}, ${r.input.csvRows.toLocaleString('en-GB')} rows); workbook of ${r.input.xlsxChildren.toLocaleString('en-GB')} children (${mb(r.input.xlsxBytes)}, ${r.xlsx.rowsRead.toLocaleString('en-GB')} rows in four sheets). All three give the permanence_recommendation median ${r.check.median} days (${r.check.completed.toLocaleString('en-GB')} of ${r.check.started.toLocaleString('en-GB')} completed).`,
+      '',
+    );
+  }
+  lines.push('| measure | Driftline | peer | peer time | peer ÷ Driftline |', '|---|---:|---|---:|---:|');
+  if (r.csv) {
+    lines.push(
+      `| CSV bytes → full report (every stage, KM, breakdowns) | ${ms(r.csv.driftline)} | DuckDB-wasm 1.32 (eh, worker): read + one median in SQL | ${ms(r.csv.duckdb)} | ${ratio(r.csv.duckdb, r.csv.driftline)} |`,
+      `| | | Papa Parse 5.7 parsing alone | ${ms(r.csv.papaParse)} | ${ratio(r.csv.papaParse, r.csv.driftline)} |`,
+      `| | | Papa Parse + JS median | ${ms(r.csv.papa)} | ${ratio(r.csv.papa, r.csv.driftline)} |`,
+      `| xlsx bytes → full report | ${ms(r.xlsx.driftline)} | SheetJS 0.18.5 \`read\` alone | ${ms(r.xlsx.sheetjs)} | ${ratio(r.xlsx.sheetjs, r.xlsx.driftline)} |`,
+      `| peak wasm memory, CSV load | ${mb(r.csv.memory)} = ${(r.csv.memory / r.input.csvBytes).toFixed(2)}× input | | | |`,
+      `| peak wasm memory, xlsx load | ${mb(r.xlsx.memory)} = ${(r.xlsx.memory / r.input.xlsxBytes).toFixed(2)}× input | | | |`,
+    );
+  }
+  if (r.analyze !== undefined) {
+    lines.push(`| CSV bytes → the whole report object in the page (\`analyze\`) | ${ms(r.analyze)} | | | |`);
+  }
+  if (r.page) {
+    lines.push(
+      `| page: navigation → ready | ${ms(r.page.ready)} | | | |`,
+      `| page: CSV dropped → summary shown | ${ms(r.page.load)} | | | |`,
+      `| longest main-thread task during that load | ${ms(r.page.longestTask)} (worst run ${ms(r.page.longestTaskMax)}) | | | |`,
+    );
+  }
+  lines.push(`| wasm size | ${(r.wasm.raw / 1024).toFixed(0)} KB raw, ${(r.wasm.gzip / 1024).toFixed(0)} KB gzipped | | | |`);
+  if (r.draw) {
+    const n = r.draw.cohortChildren.toLocaleString('en-GB');
+    lines.push(
+      `| canvas redraw: one child's timeline | ${ms(r.draw.timeline)} | | | |`,
+      `| canvas redraw: cohort of ${n} children, every child in one picture | ${ms(r.draw.cohort)} | | | |`,
+      `| canvas redraw: cohort of ${n} children, 40 rows in view | ${ms(r.draw.cohortPage)} | | | |`,
+    );
+  }
+  lines.push('');
   return lines.join('\n');
 }
 

@@ -138,7 +138,7 @@ test('the Overview charts are drawn, and their numbers and exports equal driftli
     const asAt = await pageAsAt(page);
     const before = requests.length;
     await openView(page, 'overview');
-    for (const slot of ['overview-delay', 'overview-km']) {
+    for (const slot of ['overview-delay', 'overview-km', 'overview-spread']) {
       const { ink: n, pixels, colours } = await ink(page, slot);
       assert.ok(n > pixels * 0.02, `${slot}: only ${n} of ${pixels} pixels drawn`);
       assert.ok(colours > 20, `${slot}: ${colours} colours`);
@@ -151,6 +151,7 @@ test('the Overview charts are drawn, and their numbers and exports equal driftli
     }
     assert.match(await page.getAttribute('figure[data-slot="overview-delay"] canvas', 'aria-label'), /Where delay builds up/);
     assert.match(await page.getAttribute('figure[data-slot="overview-km"] canvas', 'aria-label'), /Time to permanence/);
+    assert.match(await page.getAttribute('figure[data-slot="overview-spread"] canvas', 'aria-label'), /Time to permanence: how many days it takes/);
 
     // Everyone together: the numbers behind each chart are the command line's.
     const delay = await cliChartCsv(DEMO_FILES, asAt, 'delay');
@@ -158,6 +159,8 @@ test('the Overview charts are drawn, and their numbers and exports equal driftli
     assert.equal(tableRows(delay).length - 1, report.stages.length, 'one delay row per stage');
     assert.deepEqual(await shownTable(page, 'overview-delay'), expectedShown(delay, { hide: ['stage'], groups: groupLabels(report, 'placement') }));
     assert.deepEqual(await shownTable(page, 'overview-km'), expectedShown(km, { groups: groupLabels(report, 'placement') }));
+    const spread = await cliChartCsv(DEMO_FILES, asAt, 'histogram', ['--stage', 'time_to_permanence']);
+    assert.deepEqual(await shownTable(page, 'overview-spread'), expectedShown(spread, { groups: groupLabels(report, 'placement') }));
     assert.deepEqual(await page.$$eval('#overview-delay-numbers .note', (ps) => ps.map((p) => p.textContent)), noteLines(delay));
     // The delay table's medians are the report's, stage by stage.
     const shownDelay = await shownTable(page, 'overview-delay');

@@ -97,7 +97,7 @@ test('no request after load and none elsewhere, across every view, export and pr
     }
     const overviewInk = async () => {
       const drawn = (await chartInk(page)).filter(({ slot }) => slot.startsWith('overview-'));
-      assert.deepEqual(drawn.map((d) => d.slot).sort(), ['overview-cohort', 'overview-delay', 'overview-km']);
+      assert.deepEqual(drawn.map((d) => d.slot).sort(), ['overview-cohort', 'overview-delay', 'overview-km', 'overview-spread']);
       for (const { slot, ink: n, pixels } of drawn) {
         assert.ok(n > pixels * 0.01, `${slot}: only ${n} of ${pixels} pixels drawn`);
       }

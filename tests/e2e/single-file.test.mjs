@@ -36,7 +36,7 @@ test('dist/driftline.html works from file:// with no network', async () => {
     // The Overview's charts are drawn from file:// too.
     await page.click('#tab-overview');
     await page.waitForFunction(() =>
-      ['overview-delay', 'overview-km', 'overview-cohort'].every(
+      ['overview-delay', 'overview-km', 'overview-spread', 'overview-cohort'].every(
         (slot) => document.querySelector(`figure[data-slot="${slot}"]`)?.dataset.drawn === 'yes',
       ),
     );
@@ -50,7 +50,7 @@ test('dist/driftline.html works from file:// with no network', async () => {
         return n / (data.length / 4);
       }),
     );
-    assert.equal(ink.length, 3);
+    assert.equal(ink.length, 4);
     assert.ok(ink.every((share) => share > 0.01), `ink: ${ink.join(', ')}`);
     // The only "requests" are the file itself and the worker's blob: URL.
     const other = requests.filter((r) => r !== url && !r.startsWith('blob:'));
