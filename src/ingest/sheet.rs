@@ -142,6 +142,29 @@ impl SheetData<'_> {
         }
     }
 
+    /// At least the number of non-blank rows (cheap: a count of lines that are not empty for
+    /// text, the height of a range), so readers can size their record lists once instead of
+    /// doubling them.
+    pub fn row_hint(&self) -> usize {
+        match self {
+            SheetData::Text { text, .. } => {
+                // A line starts after each line break that is followed by neither another
+                // break nor the end; a `\r\n` pair starts one line. Blank lines (a file
+                // padded with them, say) are not counted.
+                let bytes = text.as_bytes();
+                let starts = memchr::memchr2_iter(b'\n', b'\r', bytes)
+                    .filter(|&at| {
+                        bytes
+                            .get(at + 1)
+                            .is_some_and(|&next| next != b'\n' && next != b'\r')
+                    })
+                    .count();
+                starts + 1
+            }
+            SheetData::Range { range, .. } => range.height(),
+        }
+    }
+
     /// Calls `f` with each row's user-visible number (1-based) and cells until it returns
     /// `false`.
     pub fn for_each_row(&self, f: &mut dyn FnMut(u32, &[Cell<'_>]) -> bool) {
@@ -206,6 +229,31 @@ mod tests {
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
         assert_eq!(column_letters(19_999), "ACOF");
+    }
+
+    #[test]
+    fn row_hint_bounds_the_rows_and_skips_blank_lines() {
+        // (text, rows the reader yields, the hint): exact without line breaks in cells.
+        let cases = [
+            ("a,b\n1,2\n", 2, 2),
+            ("a,b\r\n1,2\r\n\r\n\r\n3,4", 3, 3),
+            ("a\r1\r\r2", 3, 3),
+            ("\n\n\n\n\n\n", 0, 1),
+            ("x,\"two\nlines\"\ny,z\n", 2, 3),
+            ("", 0, 1),
+        ];
+        for (text, rows, hint) in cases {
+            let data = SheetData::Text {
+                text: Cow::Borrowed(text),
+                dialect: text::sniff(text),
+            };
+            let mut n = 0;
+            data.for_each_row(&mut |_, _| {
+                n += 1;
+                true
+            });
+            assert_eq!((n, data.row_hint()), (rows, hint), "{text:?}");
+        }
     }
 
     #[test]

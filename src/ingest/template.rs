@@ -111,11 +111,25 @@ pub fn read_table(
 ) -> Counts {
     let mut reader = RowReader {
         table,
+        columns: Field::ALL.map(|f| table.column_of(f)),
         ctx,
         is_1904: data.is_1904(),
         first_column: data.first_column(),
         counts: Counts::default(),
         month_first: BTreeMap::new(),
+    };
+    // The record list of this table's kind is sized once for every row below the header
+    // (the lists otherwise double as they grow, and up to half of the memory they hold is
+    // unused when the journeys are built). A reservation that cannot be had is skipped: the
+    // list then grows as before.
+    let rows = data
+        .row_hint()
+        .saturating_sub(usize::try_from(table.header_row).unwrap_or(0));
+    let _ = match table.kind {
+        TableKind::Children => sink.records.children.try_reserve(rows),
+        TableKind::Placements => sink.records.placements.try_reserve(rows),
+        TableKind::Legal => sink.records.legal.try_reserve(rows),
+        TableKind::Events => sink.records.events.try_reserve(rows),
     };
     let cap = sink.max_cell_chars;
     // (cells cut, first row, first column) of cells longer than `cap`.
@@ -127,7 +141,11 @@ pub fn read_table(
         // A cell longer than Excel allows (a 10 MB note in a CSV) is cut before it is copied
         // into records and messages.
         let capped: Vec<Cell<'_>>;
-        let cells = if cap > 0 && cells.iter().any(|c| long_text(c, cap).is_some()) {
+        // Only a cell of more than `cap` bytes can have more than `cap` characters: that
+        // length test is all most rows need.
+        let may_be_long =
+            |c: &Cell<'_>| matches!(c, Cell::Text(s) | Cell::IsoDate(s) if s.len() > cap);
+        let cells = if cap > 0 && cells.iter().any(may_be_long) {
             capped = cells
                 .iter()
                 .enumerate()
@@ -191,6 +209,9 @@ pub fn read_table(
 
 struct RowReader<'a> {
     table: &'a Recognised,
+    /// The column of each field (indexed by `Field as usize`), looked up once per table
+    /// rather than for every cell.
+    columns: [Option<usize>; Field::ALL.len()],
     ctx: &'a TableContext<'a>,
     is_1904: bool,
     first_column: usize,
@@ -228,8 +249,13 @@ impl RowReader<'_> {
         Box::new(d)
     }
 
+    /// The column holding `field`.
+    fn column_of(&self, field: Field) -> Option<usize> {
+        self.columns.get(field as usize).copied().flatten()
+    }
+
     fn cell<'c>(&self, cells: &'c [Cell<'c>], field: Field) -> Option<(usize, Cell<'c>)> {
-        let col = self.table.column_of(field)?;
+        let col = self.column_of(field)?;
         Some((col, cells.get(col).copied().unwrap_or(Cell::Empty)))
     }
 
@@ -247,7 +273,7 @@ impl RowReader<'_> {
         child: Option<&str>,
         why: &str,
     ) -> Result<std::borrow::Cow<'c, str>, Box<Diagnostic>> {
-        let col = self.table.column_of(field).unwrap_or(0);
+        let col = self.column_of(field).unwrap_or(0);
         if let Some((col, Cell::Error(e))) = self.cell(cells, field) {
             return Err(self.reject(
                 row,
@@ -335,7 +361,7 @@ impl RowReader<'_> {
         match self.date(row, cells, field, child)? {
             Some(d) => Ok(d),
             None => {
-                let col = self.table.column_of(field).unwrap_or(0);
+                let col = self.column_of(field).unwrap_or(0);
                 Err(self.reject(
                     row,
                     col,

@@ -120,6 +120,42 @@ struct Builder<'a> {
     listing: Listing,
 }
 
+/// Rows grouped by child, children numbered by first appearance.
+#[derive(Default)]
+struct Groups {
+    index: HashMap<Text, usize>,
+    pending: Vec<Pending>,
+    /// Each child's id, aligned with `pending`.
+    ids: Vec<Text>,
+    /// The last child looked up: rows usually come grouped by child, and the loaders share
+    /// one allocation per distinct id, so a pointer comparison usually finds the slot
+    /// without hashing the id.
+    last: Option<(Text, usize)>,
+}
+
+impl Groups {
+    /// The slot of the child `id`, made on first sight.
+    fn slot(&mut self, id: &Text) -> usize {
+        if let Some((last, i)) = &self.last {
+            if std::sync::Arc::ptr_eq(last, id) {
+                return *i;
+            }
+        }
+        let i = match self.index.get(id) {
+            Some(&i) => i,
+            None => {
+                let i = self.pending.len();
+                self.index.insert(id.clone(), i);
+                self.pending.push(Pending::default());
+                self.ids.push(id.clone());
+                i
+            }
+        };
+        self.last = Some((id.clone(), i));
+        i
+    }
+}
+
 #[derive(Default)]
 struct Pending {
     record: Option<ChildRecord>,
@@ -150,33 +186,48 @@ impl Builder<'_> {
     }
 
     fn build(&mut self, records: Records) -> Dataset {
-        let mut index: HashMap<Text, usize> = HashMap::default();
-        let mut pending: Vec<Pending> = Vec::new();
-        let mut slot = |id: &Text| -> usize {
-            *index.entry(id.clone()).or_insert_with(|| {
-                pending.push(Pending::default());
-                pending.len() - 1
-            })
-        };
+        let mut groups = Groups::default();
         let Records {
             children,
             placements,
             legal,
             events,
         } = records;
-        let mut child_slots = Vec::with_capacity(children.len());
-        for c in children {
-            child_slots.push((slot(&c.child_id), c));
-        }
-        let placement_slots: Vec<_> = placements
+        // First each row's child (tables in the same order as ever, so children are numbered
+        // by first appearance across the tables in turn), then each child's lists sized
+        // exactly, then each row moved straight into its child's list.
+        let mut slots = |ids: &mut dyn Iterator<Item = &Text>| -> Vec<u32> {
+            ids.map(|id| u32::try_from(groups.slot(id)).unwrap_or(u32::MAX))
+                .collect()
+        };
+        let child_slots = slots(&mut children.iter().map(|c| &c.child_id));
+        let placement_slots = slots(&mut placements.iter().map(|p| &p.child_id));
+        let legal_slots = slots(&mut legal.iter().map(|l| &l.child_id));
+        let event_slots = slots(&mut events.iter().map(|e| &e.child_id));
+        let mut sizes = vec![[0usize; 3]; groups.pending.len()];
+        for (k, table) in [&placement_slots, &legal_slots, &event_slots]
             .into_iter()
-            .map(|p| (slot(&p.child_id), p))
-            .collect();
-        let legal_slots: Vec<_> = legal.into_iter().map(|l| (slot(&l.child_id), l)).collect();
-        let event_slots: Vec<_> = events.into_iter().map(|e| (slot(&e.child_id), e)).collect();
-
-        for (i, c) in child_slots {
-            match &pending[i].record {
+            .enumerate()
+        {
+            for &i in table {
+                if let Some(size) = sizes.get_mut(i as usize).and_then(|s| s.get_mut(k)) {
+                    *size += 1;
+                }
+            }
+        }
+        for (p, [placements, legal, events]) in groups.pending.iter_mut().zip(sizes) {
+            p.placements.reserve_exact(placements);
+            p.legal.reserve_exact(legal);
+            p.events.reserve_exact(events);
+        }
+        // A slot past u32 (more than four billion children) cannot be held in memory anyway;
+        // `get_mut` would skip it rather than fail.
+        let pending = &mut groups.pending;
+        for (c, i) in children.into_iter().zip(child_slots) {
+            let Some(slot) = pending.get_mut(i as usize) else {
+                continue;
+            };
+            match &slot.record {
                 Some(first) => {
                     let (src, id) = (c.source, c.child_id.clone());
                     let first_row = first.source.row;
@@ -189,23 +240,34 @@ impl Builder<'_> {
                         ),
                     );
                 }
-                None => pending[i].record = Some(c),
+                None => slot.record = Some(c),
             }
         }
-        for (i, p) in placement_slots {
-            pending[i].placements.push(p);
+        for (p, i) in placements.into_iter().zip(placement_slots) {
+            if let Some(slot) = pending.get_mut(i as usize) {
+                slot.placements.push(p);
+            }
         }
-        for (i, l) in legal_slots {
-            pending[i].legal.push(l);
+        for (l, i) in legal.into_iter().zip(legal_slots) {
+            if let Some(slot) = pending.get_mut(i as usize) {
+                slot.legal.push(l);
+            }
         }
-        for (i, e) in event_slots {
-            pending[i].events.push(e);
+        for (e, i) in events.into_iter().zip(event_slots) {
+            if let Some(slot) = pending.get_mut(i as usize) {
+                slot.events.push(e);
+            }
         }
 
-        let mut ids: Vec<Text> = vec![Text::from(""); pending.len()];
-        for (id, i) in index {
-            ids[i] = id;
-        }
+        let Groups {
+            pending,
+            ids,
+            index,
+            last,
+        } = groups;
+        // The index is not needed once every row has its child: free it before the
+        // journeys are built.
+        drop((index, last));
         let children = pending
             .into_iter()
             .zip(ids)
@@ -321,7 +383,27 @@ impl Builder<'_> {
         }
 
         let mut care_periods = self.periods(&id, placements);
-        let events_outside_care = self.attach_events(&id, &mut care_periods, events);
+        let mut events_outside_care = self.attach_events(&id, &mut care_periods, events);
+        // The journeys outlive the load (the report holds them): the lists give back the
+        // room they grew into (up to half of each, from doubling as items were pushed).
+        for period in &mut care_periods {
+            period.placements.shrink_to_fit();
+            period.events.shrink_to_fit();
+        }
+        care_periods.shrink_to_fit();
+        events_outside_care.shrink_to_fit();
+
+        let mut legal: Vec<LegalSpell> = legal
+            .into_iter()
+            .map(|l| LegalSpell {
+                start: l.start,
+                end: l.end,
+                category: l.category,
+                legal_status: l.legal_status,
+                source: l.source,
+            })
+            .collect();
+        legal.shrink_to_fit();
 
         let (sex, local_authority, team, attributes, source) = match record {
             Some(r) => (
@@ -341,16 +423,7 @@ impl Builder<'_> {
             team,
             attributes,
             care_periods,
-            legal: legal
-                .into_iter()
-                .map(|l| LegalSpell {
-                    start: l.start,
-                    end: l.end,
-                    category: l.category,
-                    legal_status: l.legal_status,
-                    source: l.source,
-                })
-                .collect(),
+            legal,
             events_outside_care,
             source,
         }

@@ -378,6 +378,9 @@ pub(crate) fn child_stats_cached<'a>(
         .zip(check_ids)
         .filter_map(|(c, id)| check_hit(child, current_index, c, id, as_at))
         .collect();
+    // The rows outlive the computation (the report holds them): give back the room
+    // reserved for stages that did not apply.
+    stages.shrink_to_fit();
     ChildStats {
         stages,
         care_period_stats,
