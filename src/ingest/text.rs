@@ -215,14 +215,10 @@ fn count_outside_quotes(line: &str, delim: u8) -> usize {
 /// Line breaks as the csv reader sees them: `\n`, `\r\n`, and a lone `\r` (old Mac files, and
 /// files edited in several programs, mix them). Counting `\n` alone put rows after a lone `\r`
 /// one row too high in messages (found by `tests/fixtures/bad/csv_mixed_line_endings.csv`).
-///
-/// Counts the breaks in `bytes[from..to]`, looking one byte past `to` so that a `\r\n` split
-/// across two ranges is counted once.
-fn line_breaks(bytes: &[u8], from: usize, to: usize) -> u32 {
+fn line_breaks(bytes: &[u8]) -> u32 {
     let mut n = 0u32;
-    for i in memchr::memchr2_iter(b'\n', b'\r', bytes.get(from..to).unwrap_or_default()) {
-        let at = from + i;
-        if bytes.get(at) == Some(&b'\n') || bytes.get(at + 1) != Some(&b'\n') {
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
             n = n.saturating_add(1);
         }
     }
@@ -234,7 +230,9 @@ fn line_breaks(bytes: &[u8], from: usize, to: usize) -> u32 {
 /// quote marks in the file and a last record holding a line break (a lone quote inside an
 /// unquoted field, as in `5" bed`, is read literally and leaves the records intact).
 pub fn unclosed_quote_row(text: &str, dialect: Dialect) -> Option<u32> {
-    if memchr::memchr_iter(b'"', text.as_bytes())
+    if text
+        .bytes()
+        .filter(|&b| b == b'"')
         .count()
         .is_multiple_of(2)
     {
@@ -258,246 +256,52 @@ pub fn unclosed_quote_row(text: &str, dialect: Dialect) -> Option<u32> {
 
 /// Calls `f` with each record's user-visible row number and its fields, until `f` returns
 /// `false`. Row numbers are line numbers as Excel shows them (the `sep=` line excluded).
-///
-/// Records are read as the csv crate reads them (RFC 4180 quoting with doubled quotes, `\n`,
-/// `\r\n` or a lone `\r` ending a record, blank lines skipped, a UTF-8 BOM at the start
-/// dropped), in two ways: a line without any quote mark is split at the delimiter in place,
-/// its fields borrowed from `text`, and only a record that starts on a line holding a quote
-/// mark goes through csv-core's state machine (which copies its fields out). Most exports
-/// quote few fields, so most lines never reach the state machine.
 pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Cell<'_>]) -> bool) {
-    let bytes = text.as_bytes();
-    let delimiter = dialect.delimiter;
-    let mut quoted = QuotedRecords::new(delimiter);
-    let classes = byte_classes(delimiter);
-    let delimiter_pattern = u64::from(delimiter) * ONES;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(dialect.delimiter)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
     let mut skip_first = dialect.sep_line;
-    // The csv reader drops a byte-order mark at the very start (a file saved with two).
-    let mut pos = if bytes.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    let mut line = 1u32;
-    let mut plain: Vec<Cell<'_>> = Vec::new();
+    let bytes = text.as_bytes();
+    // The csv crate reports a record's position before any blank lines it skipped, so the
+    // line number is counted here from the record's first byte.
+    let (mut counted_to, mut line) = (0usize, 1u32);
     let mut buffer: Vec<Cell<'static>> = Vec::new();
-    // Blank lines (line breaks at the start of a record) are skipped, and counted.
-    while let Some(start) = bytes
-        .get(pos..)
-        .and_then(|rest| rest.iter().position(|&b| b != b'\n' && b != b'\r'))
-        .map(|skip| pos + skip)
-    {
-        line = line.saturating_add(line_breaks(bytes, pos, start));
+    // Reading from valid UTF-8 text cannot fail on encoding; any other error (none are
+    // possible from an in-memory slice) ends the table.
+    while let Ok(true) = reader.read_record(&mut record) {
+        if skip_first {
+            skip_first = false;
+            continue;
+        }
+        let mut start = record.position().map_or(0, |p| p.byte() as usize);
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > counted_to {
+            line = line.saturating_add(line_breaks(&bytes[counted_to..start]));
+            counted_to = start;
+        }
         let row = if dialect.sep_line {
             line.saturating_sub(1)
         } else {
             line
         };
-        let rest = bytes.get(start..).unwrap_or_default();
-        // One pass over the line: split at each delimiter until the line break, or stop at a
-        // quote mark, which sends the record to csv-core. Eight bytes are checked at a time
-        // for candidates (see `candidates`); only those are looked up in the class table.
-        plain.clear();
-        let mut from = start;
-        let mut line_end = bytes.len();
-        let mut has_quote = false;
-        let mut i = 0;
-        loop {
-            let at = match rest.get(i..i + 8).map(<[u8; 8]>::try_from) {
-                Some(Ok(chunk)) => {
-                    let mask = candidates(u64::from_le_bytes(chunk), delimiter_pattern);
-                    if mask == 0 {
-                        i += 8;
-                        continue;
-                    }
-                    i + (mask.trailing_zeros() / 8) as usize
-                }
-                // Fewer than eight bytes left: one at a time.
-                _ if i < rest.len() => i,
-                _ => break,
-            };
-            let Some(&b) = rest.get(at) else { break };
-            i = at + 1;
-            match classes[usize::from(b)] {
-                ByteClass::Plain => {}
-                ByteClass::Delimiter => {
-                    let at = start + at;
-                    plain.push(field(text.get(from..at).unwrap_or_default()));
-                    from = at + 1;
-                }
-                ByteClass::LineBreak => {
-                    line_end = start + at;
-                    break;
-                }
-                ByteClass::Quote => {
-                    has_quote = true;
-                    break;
-                }
+        // One buffer serves every record: it is emptied and handed back each time.
+        let mut cells: Vec<Cell<'_>> = reuse(std::mem::take(&mut buffer));
+        cells.extend(record.iter().map(|s| {
+            if s.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s)
             }
-        }
-        let go_on = if !has_quote {
-            // No quote mark: the record is this line. Every split is at an ASCII byte, so
-            // every field is a slice of `text`.
-            plain.push(field(text.get(from..line_end).unwrap_or_default()));
-            pos = line_end;
-            if skip_first {
-                skip_first = false;
-                continue;
-            }
-            f(row, &plain)
-        } else {
-            let consumed = quoted.read(rest);
-            let end = start + consumed.max(1);
-            line = line.saturating_add(line_breaks(bytes, start, end));
-            pos = end;
-            if skip_first {
-                skip_first = false;
-                continue;
-            }
-            // One buffer serves every quoted record: it is emptied and handed back each time.
-            let mut cells: Vec<Cell<'_>> = reuse(std::mem::take(&mut buffer));
-            quoted.fields(&mut cells);
-            let go_on = f(row, &cells);
-            buffer = reuse(cells);
-            go_on
-        };
+        }));
+        let go_on = f(row, &cells);
+        buffer = reuse(cells);
         if !go_on {
             break;
-        }
-    }
-}
-
-/// What a byte means to the line splitter.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ByteClass {
-    Plain,
-    Delimiter,
-    LineBreak,
-    /// A quote mark: the record goes to csv-core.
-    Quote,
-}
-
-/// Every byte's class. A delimiter that is itself a quote mark or a line break (only an odd
-/// `sep=` line can ask for one) counts as a quote mark, so such files are read by csv-core
-/// alone.
-fn byte_classes(delimiter: u8) -> [ByteClass; 256] {
-    let mut classes = [ByteClass::Plain; 256];
-    classes[usize::from(delimiter)] = ByteClass::Delimiter;
-    classes[usize::from(b'\n')] = ByteClass::LineBreak;
-    classes[usize::from(b'\r')] = ByteClass::LineBreak;
-    classes[usize::from(b'"')] = ByteClass::Quote;
-    if matches!(delimiter, b'\n' | b'\r') {
-        classes[usize::from(delimiter)] = ByteClass::Quote;
-    }
-    classes
-}
-
-/// `0x01` in every byte of a word.
-const ONES: u64 = 0x0101_0101_0101_0101;
-/// The high bit of every byte of a word.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit set in each byte of `word` (eight bytes of text) that may matter to the
-/// line splitter: every byte equal to the delimiter (`delimiter_pattern` holds it in every
-/// byte) and every byte below `#`, which covers the line breaks and the quote mark (and
-/// also spaces, tabs and other controls, which the class table then passes over). Exact
-/// per byte: no carry crosses from one byte to the next.
-fn candidates(word: u64, delimiter_pattern: u64) -> u64 {
-    // Below `#`: a clear high bit and (low seven bits + 0x80 − 0x23) without its high bit.
-    let below = !(((word & !HIGH) + (0x80 - 0x23) * ONES) | word) & HIGH;
-    // Equal to the delimiter: a zero byte in the difference.
-    let diff = word ^ delimiter_pattern;
-    let equal = !(((diff & !HIGH) + !HIGH) | diff) & HIGH;
-    below | equal
-}
-
-/// A field's cell: empty text is an empty cell.
-fn field(s: &str) -> Cell<'_> {
-    if s.is_empty() {
-        Cell::Empty
-    } else {
-        Cell::Text(s)
-    }
-}
-
-/// csv-core's reader for records holding quote marks, with the buffers of the last record.
-struct QuotedRecords {
-    reader: csv_core::Reader,
-    /// The last record's fields, unquoted and one after another.
-    out: Vec<u8>,
-    /// The end of each field in `out`.
-    ends: Vec<usize>,
-    fields: usize,
-}
-
-impl QuotedRecords {
-    fn new(delimiter: u8) -> Self {
-        let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-        // csv-core drops a byte-order mark at the start of the first input it is given; that
-        // is handled above for the file's start, so a blank line is read first to mark the
-        // reader as started (a record in the middle of the file keeps its bytes).
-        let _ = reader.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
-        QuotedRecords {
-            reader,
-            out: vec![0; 1024],
-            ends: vec![0; 64],
-            fields: 0,
-        }
-    }
-
-    /// Reads the record that starts at `input[0]`; returns the bytes it took (with the line
-    /// break that ends it).
-    fn read(&mut self, input: &[u8]) -> usize {
-        let (mut nin, mut nout, mut nend) = (0, 0, 0);
-        let mut ended = 0;
-        loop {
-            let (result, i, o, e) = self.reader.read_record(
-                input.get(nin..).unwrap_or_default(),
-                self.out.get_mut(nout..).unwrap_or_default(),
-                self.ends.get_mut(nend..).unwrap_or_default(),
-            );
-            nin += i;
-            nout += o;
-            nend += e;
-            match result {
-                csv_core::ReadRecordResult::OutputFull => {
-                    let len = self.out.len().max(1) * 2;
-                    self.out.resize(len, 0);
-                }
-                csv_core::ReadRecordResult::OutputEndsFull => {
-                    let len = self.ends.len().max(1) * 2;
-                    self.ends.resize(len, 0);
-                }
-                // The input ran out inside the record: the next call, with an empty input,
-                // tells the reader the file has ended, and it then ends the record (an empty
-                // input always gives a record, the end, or a full output to grow).
-                csv_core::ReadRecordResult::InputEmpty => {
-                    if i == 0 && nin >= input.len() {
-                        ended += 1;
-                    }
-                    // A guard, never reached: the end of the input always ends the record.
-                    if ended > 2 {
-                        self.fields = nend;
-                        return nin;
-                    }
-                }
-                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => {
-                    self.fields = nend;
-                    return nin;
-                }
-            }
-        }
-    }
-
-    /// The last record's fields as cells.
-    fn fields<'a>(&'a self, cells: &mut Vec<Cell<'a>>) {
-        let mut from = 0;
-        for &end in self.ends.get(..self.fields).unwrap_or_default() {
-            // The input is UTF-8 and csv-core removes only ASCII bytes (quote marks,
-            // delimiters and line breaks), so every field is UTF-8.
-            let bytes = self.out.get(from..end).unwrap_or_default();
-            cells.push(field(std::str::from_utf8(bytes).unwrap_or_default()));
-            from = end;
         }
     }
 }
@@ -553,147 +357,6 @@ mod tests {
                 sep_line: true
             }
         );
-    }
-
-    /// The records as the csv crate reads them, with line numbers counted from each record's
-    /// first byte: the reader as it was before unquoted lines were split in place.
-    fn csv_crate_records(text: &str, dialect: Dialect) -> Vec<(u32, Vec<String>)> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(dialect.delimiter)
-            .from_reader(text.as_bytes());
-        let bytes = text.as_bytes();
-        let mut record = csv::StringRecord::new();
-        let mut out = Vec::new();
-        let mut skip_first = dialect.sep_line;
-        while let Ok(true) = reader.read_record(&mut record) {
-            if skip_first {
-                skip_first = false;
-                continue;
-            }
-            let mut start = record.position().map_or(0, |p| p.byte() as usize);
-            while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-                start += 1;
-            }
-            let line = 1 + line_breaks(bytes, 0, start) - u32::from(dialect.sep_line);
-            out.push((line, record.iter().map(str::to_string).collect()));
-        }
-        out
-    }
-
-    fn records(text: &str, dialect: Dialect) -> Vec<(u32, Vec<String>)> {
-        let mut out = Vec::new();
-        for_each_record(text, dialect, &mut |row, fields| {
-            let texts = fields
-                .iter()
-                .map(|c| match c {
-                    Cell::Text(t) => t.to_string(),
-                    _ => String::new(),
-                })
-                .collect();
-            out.push((row, texts));
-            true
-        });
-        out
-    }
-
-    #[test]
-    fn records_match_the_csv_crate() {
-        let comma = Dialect {
-            delimiter: b',',
-            sep_line: false,
-        };
-        let cases = [
-            "a,b\n1,2\n",
-            "a,b\r\n1,2\r\n\r\n3,4",
-            "a,b\r1,2\r\r3,4\n",
-            "\u{FEFF}a,b\n1,2",
-            "\n\n\na\n",
-            "a,\"b\"\n\"1\",\"2,3\"\n",
-            "a,\"b\nc\",d\ne,f\n",
-            "a,\"b\r\nc\r\n\",d\r\ne,f\r\n",
-            "a,5\" bed,c\nd,e\n",
-            "\"a\"\"b\",c\n",
-            "\"a\"b,c\n",
-            "\"unclosed,x\ny,z\n",
-            ",\n,,\n\"\"\n",
-            "caf\u{e9},\"na\u{ef}ve\"\n\u{20ac},\u{1F600}\n",
-            "a,b\n \n  ,\n",
-            "x,\"\"",
-        ];
-        for case in cases {
-            assert_eq!(
-                records(case, comma),
-                csv_crate_records(case, comma),
-                "{case:?}"
-            );
-        }
-        let sep = "sep=;\na;b\n\"1;2\";3\n";
-        let d = sniff(sep);
-        assert!(d.sep_line);
-        assert_eq!(records(sep, d), csv_crate_records(sep, d));
-        let quoted_sep = "\"sep\";x\na;b\n";
-        let d = Dialect {
-            delimiter: b';',
-            sep_line: true,
-        };
-        assert_eq!(records(quoted_sep, d), csv_crate_records(quoted_sep, d));
-    }
-
-    #[test]
-    fn random_records_match_the_csv_crate() {
-        // Random texts over an alphabet rich in the bytes that matter: delimiters, quotes,
-        // every kind of line break, spaces and a multi-byte character.
-        let alphabet = [
-            ",", ";", "\"", "\n", "\r", "\r\n", " ", "a", "b", "\u{e9}", "\t",
-        ];
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
-        for case in 0..3000 {
-            // Some long texts, so that lines span several eight-byte words.
-            let len = next(if case % 4 == 0 { 160 } else { 40 });
-            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
-            for delimiter in [b',', b';', b'\t', b'"', b'\n'] {
-                for sep_line in [false, true] {
-                    let d = Dialect {
-                        delimiter,
-                        sep_line,
-                    };
-                    assert_eq!(
-                        records(&text, d),
-                        csv_crate_records(&text, d),
-                        "case {case}: {text:?} with {d:?}"
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn candidates_are_exactly_the_delimiter_and_bytes_below_hash() {
-        let bytes: Vec<u8> = (0..=255u8).collect();
-        for delimiter in [b',', b';', b'\t', b'|'] {
-            let pattern = u64::from(delimiter) * ONES;
-            for chunk in bytes.chunks(8) {
-                for shift in 0..8 {
-                    let mut word = [0u8; 8];
-                    for (k, w) in word.iter_mut().enumerate() {
-                        *w = chunk[(k + shift) % 8];
-                    }
-                    let mask = candidates(u64::from_le_bytes(word), pattern);
-                    for (k, &b) in word.iter().enumerate() {
-                        let flagged = mask & (0x80 << (8 * k)) != 0;
-                        assert_eq!(flagged, b == delimiter || b < b'#', "{b:#x} in {word:?}");
-                    }
-                }
-            }
-        }
     }
 
     #[test]
