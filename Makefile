@@ -55,9 +55,10 @@ bench: bench-native bench-browser
 bench-native:
 	$(CARGO) bench
 
-## bench-browser: Driftline against SheetJS, Papa Parse and DuckDB-wasm in headless Chromium.
+## bench-browser: Driftline against SheetJS, Papa Parse and DuckDB-wasm in headless Chromium
+## (it launches Chromium and reads the page with the browser tests' helpers, so it needs their npm packages too).
 ## Sizes and runs: CSV_CHILDREN, XLSX_CHILDREN, COHORT_CHILDREN, RUNS (see tests/bench/run.mjs).
-bench-browser: build bench-deps
+bench-browser: build bench-deps e2e-deps
 	$(CARGO) build --release --bin driftline
 	cd $(BENCH) && DRIFTLINE_BIN='$(CURDIR)/target/release/driftline' node run.mjs
 

@@ -25,7 +25,8 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launch } from '../e2e/browser.mjs';
+import { waitForLoad, watchLongTasks } from '../e2e/helpers.mjs';
 import { serve } from '../e2e/server.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -45,17 +46,6 @@ const CSV_FILES = ['children.csv', 'placements.csv', 'events.csv'];
 // analyze, draw. The default runs them all; the table leaves out the rows not measured.
 const ONLY = env('ONLY', 'page,peers,analyze,draw').split(',');
 const want = (part) => ONLY.includes(part);
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 const log = (line) => process.stderr.write(`${line}\n`);
 
 /** Generates a cohort once per set of parameters. */
@@ -92,10 +82,7 @@ async function main() {
   const csvUrls = CSV_FILES.map((f) => url(csvDir, f));
   const xlsxUrls = [url(xlsxDir, 'driftline.xlsx')];
   const cohortUrls = CSV_FILES.map((f) => url(cohortDir, f));
-  const browser = await chromium.launch({
-    executablePath: env('CHROMIUM', '/usr/bin/chromium'),
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launch();
   const results = {
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -234,25 +221,15 @@ async function pageFigures(browser, origin, csvPaths) {
     await page.goto(`${origin}/`);
     await page.waitForSelector('body[data-engine="ready"]');
     const readyMs = await page.evaluate(() => performance.getEntriesByName('driftline-ready')[0].startTime);
-    await page.evaluate(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) {
-          window.__longTasks.push(entry.duration);
-        }
-      }).observe({ type: 'longtask', buffered: false });
-    });
+    const longTasksSoFar = await watchLongTasks(page);
     const t0 = Date.now();
     await page.setInputFiles('#file-input', csvPaths);
-    await page.waitForFunction(() => {
-      const status = document.getElementById('status');
-      return status.classList.contains('is-done') || status.classList.contains('is-error');
-    });
+    await waitForLoad(page);
     const loadMs = Date.now() - t0;
     if (await page.$eval('#status', (s) => s.classList.contains('is-error'))) {
       throw new Error(`the page failed to load the CSV: ${await page.textContent('#status')}`);
     }
-    const tasks = await page.evaluate(() => window.__longTasks);
+    const tasks = await longTasksSoFar();
     if (i > 0) {
       ready.push(readyMs);
       longest.push(Math.max(0, ...tasks));

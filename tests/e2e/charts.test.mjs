@@ -25,6 +25,7 @@ import {
   openRecorded,
   pageAsAt,
   parseCsv,
+  openView,
 } from './helpers.mjs';
 
 let server;
@@ -44,14 +45,6 @@ after(async () => {
 
 const openPage = () => openRecorded(browser, `${server.origin}/`);
 
-async function openView(page, name) {
-  await page.click(`#tab-${name}`);
-  await page.waitForSelector(`#view-${name}[data-rendered="yes"]:not([hidden])`);
-  await page.waitForFunction(
-    (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.hidden || f.dataset.drawn === 'yes'),
-    `view-${name}`,
-  );
-}
 
 /** Waits until the Overview's two statistical charts have been drawn again after `change`. */
 async function redrawn(page, change) {

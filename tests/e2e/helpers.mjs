@@ -69,6 +69,35 @@ export async function waitForLoad(page) {
   return page.textContent('#status');
 }
 
+/**
+ * Opens a view by its tab and waits until it is rendered and every chart in it is drawn
+ * (charts are drawn after their view).
+ */
+export async function openView(page, name) {
+  await page.click(`#tab-${name}`);
+  await page.waitForSelector(`#view-${name}[data-rendered="yes"]:not([hidden])`);
+  await page.waitForFunction(
+    (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.hidden || f.dataset.drawn === 'yes'),
+    `view-${name}`,
+  );
+}
+
+/**
+ * Starts recording the page's long main-thread tasks (the Long Tasks API) from now on;
+ * resolves to a function that returns their durations so far, in milliseconds.
+ */
+export async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        window.__longTasks.push(entry.duration);
+      }
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  return () => page.evaluate(() => window.__longTasks);
+}
+
 /** The numbers in the load summary, parsed from their en-GB form ("1,234"). */
 export async function shownCounts(page) {
   const entries = await page.$$eval('[data-count]', (nodes) =>

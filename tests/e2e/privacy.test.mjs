@@ -27,6 +27,8 @@ import {
   openRecorded,
   pickFiles,
   waitForLoad,
+  openView,
+  watchLongTasks,
 } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -48,15 +50,6 @@ after(async () => {
   await server?.close();
 });
 
-async function openView(page, name) {
-  await page.click(`#tab-${name}`);
-  await page.waitForSelector(`#view-${name}[data-rendered="yes"]:not([hidden])`);
-  // Charts are drawn after their view: wait for every one in the view.
-  await page.waitForFunction(
-    (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.hidden || f.dataset.drawn === 'yes'),
-    `view-${name}`,
-  );
-}
 
 /** Counts the non-white pixels of every chart canvas drawn on the page (and not hidden). */
 function chartInk(page) {
@@ -347,19 +340,12 @@ test('a large file loads with no main-thread task over 100 ms', async () => {
   const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
   try {
     const ready = await page.evaluate(() => performance.getEntriesByName('driftline-ready')[0].startTime);
-    await page.evaluate(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) {
-          window.__longTasks.push(entry.duration);
-        }
-      }).observe({ type: 'longtask', buffered: false });
-    });
+    const longTasksSoFar = await watchLongTasks(page);
     const t0 = Date.now();
     await page.setInputFiles('#file-input', files);
     await waitForLoad(page);
     const loadMs = Date.now() - t0;
-    const longTasks = await page.evaluate(() => window.__longTasks);
+    const longTasks = await longTasksSoFar();
     // The views open on the loaded data too.
     await openView(page, 'children');
     await openView(page, 'cohort');

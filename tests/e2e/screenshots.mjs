@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { launch } from './browser.mjs';
 import { serve } from './server.mjs';
-import { ROOT, WWW } from './helpers.mjs';
+import { openView, ROOT, WWW } from './helpers.mjs';
 
 const DOCS = join(ROOT, 'docs');
 const server = await serve(WWW);
@@ -17,14 +17,7 @@ try {
   await page.screenshot({ path: join(DOCS, 'page-start.png') });
   await page.click('#demo-button');
   await page.waitForSelector('body[data-loaded="yes"]');
-  const show = async (view) => {
-    await page.click(`#tab-${view}`);
-    await page.waitForSelector(`#view-${view}[data-rendered="yes"]:not([hidden])`);
-    await page.waitForFunction(
-      (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.hidden || f.dataset.drawn === 'yes'),
-      `view-${view}`,
-    );
-  };
+  const show = (view) => openView(page, view);
   await show('read');
   await page.locator('#results').screenshot({ path: join(DOCS, 'page-read.png') });
   await show('overview');

@@ -24,6 +24,7 @@ import {
   parseCsv,
   pickFiles,
   waitForLoad,
+  openView,
 } from './helpers.mjs';
 
 let server;
@@ -51,14 +52,6 @@ after(async () => {
 
 const openPage = () => openRecorded(browser, `${server.origin}/`);
 
-async function openView(page, name) {
-  await page.click(`#tab-${name}`);
-  await page.waitForSelector(`#view-${name}[data-rendered="yes"]:not([hidden])`);
-  await page.waitForFunction(
-    (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.hidden || f.dataset.drawn === 'yes'),
-    `view-${name}`,
-  );
-}
 
 // --- What the page should show, written out from the command line's report ------------------
 
