@@ -155,19 +155,23 @@ async function renderOverview(container, ctx) {
 
   const groupLabels = groupLabelsOf(table);
   const statCharts = [];
+  // Every statistical chart here follows the split and the filters: its file name says the
+  // split, and its spec carries it.
+  const splitName = (name) => (s.breakdown === '' ? name : `${name}-by-${s.breakdown}`);
+  const splitSpec = (kind, extra = {}) => (width) => {
+    const c = ctx.current();
+    return { kind, width, ...extra, breakdown: s.breakdown || null, filters: c.filters, pseudonymise: c.pseudonymise };
+  };
   if (table.stages.length > 0) {
     const delayHeading = element('h3', 'Where delay builds up');
     delayHeading.id = 'delay-heading';
     const delay = statChart(ctx, {
       slot: 'overview-delay',
-      name: s.breakdown === '' ? 'delay' : `delay-by-${s.breakdown}`,
+      name: splitName('delay'),
       labelledBy: 'delay-heading',
       groupLabels,
       hide: ['stage'],
-      spec: (width) => {
-        const c = ctx.current();
-        return { kind: 'delay', width, breakdown: s.breakdown || null, filters: c.filters, pseudonymise: c.pseudonymise };
-      },
+      spec: splitSpec('delay'),
     });
     statCharts.push(delay);
     parts.push(
@@ -190,21 +194,11 @@ async function renderOverview(container, ctx) {
     kmHeading.id = 'km-heading';
     const km = statChart(ctx, {
       slot: 'overview-km',
-      name: s.breakdown === '' ? `km-${permanence.id}` : `km-${permanence.id}-by-${s.breakdown}`,
+      name: splitName(`km-${permanence.id}`),
       labelledBy: 'km-heading',
       groupLabels,
       hide: [],
-      spec: (width) => {
-        const c = ctx.current();
-        return {
-          kind: 'km',
-          width,
-          stage: permanence.id,
-          breakdown: s.breakdown || null,
-          filters: c.filters,
-          pseudonymise: c.pseudonymise,
-        };
-      },
+      spec: splitSpec('km', { stage: permanence.id }),
     });
     statCharts.push(km);
     const kmSummaryHeading = element('h4', 'Medians and quartiles');
@@ -231,21 +225,11 @@ async function renderOverview(container, ctx) {
     spreadHeading.id = 'spread-heading';
     const spread = statChart(ctx, {
       slot: 'overview-spread',
-      name: s.breakdown === '' ? `spread-${permanence.id}` : `spread-${permanence.id}-by-${s.breakdown}`,
+      name: splitName(`spread-${permanence.id}`),
       labelledBy: 'spread-heading',
       groupLabels,
       hide: [],
-      spec: (width) => {
-        const c = ctx.current();
-        return {
-          kind: 'histogram',
-          width,
-          stage: permanence.id,
-          breakdown: s.breakdown || null,
-          filters: c.filters,
-          pseudonymise: c.pseudonymise,
-        };
-      },
+      spec: splitSpec('histogram', { stage: permanence.id }),
     });
     statCharts.push(spread);
     parts.push(
