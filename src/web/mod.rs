@@ -75,9 +75,7 @@ fn run(files: &JsValue, options: &JsValue) -> Result<crate::Report, JsValue> {
 /// Copies each file's bytes into wasm memory (the only copy the boundary makes) and hands it
 /// to `visit`, one file at a time; each copy is freed before the next is made.
 fn for_each_file(files: &JsValue, mut visit: impl FnMut(InputFile<'_>)) -> Result<(), JsValue> {
-    let files: &Array = files
-        .dyn_ref()
-        .ok_or_else(|| js_error("files must be an array of { name, bytes }", &[]))?;
+    let files = file_array(files)?;
     for (index, file) in files.iter().enumerate() {
         let (name, bytes) = read_file(&file, index + 1)?;
         visit(InputFile {
@@ -91,14 +89,19 @@ fn for_each_file(files: &JsValue, mut visit: impl FnMut(InputFile<'_>)) -> Resul
 /// Copies every file's bytes into wasm memory at once (for the preview, which reads only the
 /// first rows of each).
 fn read_files(files: &JsValue) -> Result<Vec<(String, Vec<u8>)>, JsValue> {
-    let files: &Array = files
-        .dyn_ref()
-        .ok_or_else(|| js_error("files must be an array of { name, bytes }", &[]))?;
+    let files = file_array(files)?;
     files
         .iter()
         .enumerate()
         .map(|(index, file)| read_file(&file, index + 1))
         .collect()
+}
+
+/// The `files` argument as the array of `{ name, bytes }` it must be.
+fn file_array(files: &JsValue) -> Result<&Array, JsValue> {
+    files
+        .dyn_ref()
+        .ok_or_else(|| js_error("files must be an array of { name, bytes }", &[]))
 }
 
 /// One `{ name, bytes }` as its name and a copy of its bytes; `position` (from 1) names a
