@@ -1,10 +1,13 @@
 # Driftline: build, serve, test and package.
 #
 #   make serve   install what is missing, build, and serve the page on http://localhost:8000
-#   make test    formatting, lints, native tests, wasm tests and browser tests
+#   make test    install what is missing, then formatting, lints, native tests, wasm tests
+#                and browser tests
 #   make bench   native criterion benchmarks, then the browser benchmark against the peers
 #
-# Every install step checks first and skips what is already there.
+# A fresh machine needs only Rust (rustup), node and python: every other tool is installed by
+# the target that first needs it, and every install step checks first and skips what is
+# already there (see "Installation" below).
 
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
@@ -31,17 +34,20 @@ BINDGEN_OUT := target/wasm-bindgen
 OPT_CACHE := target/wasm-opt
 NATIVE_BIN := target/debug/driftline
 
-.PHONY: build serve test dist bench bench-native bench-browser bench-deps tools wasm page lint test-native test-wasm test-e2e e2e-deps build-deps
+.PHONY: bindgen build build-fast serve test dist bench bench-native bench-browser bench-deps tools wasm-target wasm-bindgen-cli browser wasm wasm-fast page lint test-native test-wasm test-e2e e2e-deps build-deps
 
-## build: the wasm and the page's generated files into www/ (nothing is served).
-build: tools wasm page
+## build: the optimised wasm and the page's generated files into www/ (nothing is served).
+build: tools build-deps wasm page
 
-## serve: build, then serve www/ with the bundled demo data on http://localhost:$(PORT).
-serve: build
+## build-fast: the same page without wasm-opt (a larger wasm, a minute sooner): what serve uses.
+build-fast: tools wasm-fast page
+
+## serve: build (without wasm-opt), then serve www/ with the demo data on http://localhost:$(PORT).
+serve: build-fast
 	@echo "Driftline is at http://localhost:$(PORT)/  (press Ctrl-C to stop)"
 	python3 -m http.server --bind 127.0.0.1 $(PORT) -d www
 
-## test: everything CI checks.
+## test: everything CI checks, after installing whatever is missing.
 test: lint test-native test-wasm test-e2e
 
 ## dist: dist/npm/ (the ES module package) and dist/driftline.html (one self-contained file).
@@ -58,25 +64,45 @@ bench-native:
 ## bench-browser: Driftline against SheetJS, Papa Parse and DuckDB-wasm in headless Chromium
 ## (it launches Chromium and reads the page with the browser tests' helpers, so it needs their npm packages too).
 ## Sizes and runs: CSV_CHILDREN, XLSX_CHILDREN, COHORT_CHILDREN, RUNS (see tests/bench/run.mjs).
-bench-browser: build bench-deps e2e-deps
+bench-browser: browser build bench-deps e2e-deps
 	$(CARGO) build --release --bin driftline
 	cd $(BENCH) && DRIFTLINE_BIN='$(CURDIR)/target/release/driftline' node run.mjs
 
 # --- Installation (idempotent) ---------------------------------------------------------
 
-tools: build-deps
+# tools: what building the page needs (the wasm32 target and wasm-bindgen-cli).
+tools: wasm-target wasm-bindgen-cli
+
+wasm-target:
 	@if ! rustup target list --installed | grep -qx '$(WASM_TARGET)'; then \
 	    echo "Installing the $(WASM_TARGET) target"; \
 	    rustup target add $(WASM_TARGET); \
 	fi
+
+# The CLI must match the library version locked in Cargo.lock. `--locked` fails on some
+# registries (the CLI's own lockfile pins a crate they lack), so it falls back to unlocked.
+wasm-bindgen-cli:
 	@if [ -z '$(WASM_BINDGEN_VERSION)' ]; then \
 	    echo "Cannot find wasm-bindgen's version in Cargo.lock" >&2; exit 1; \
 	fi
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != 'wasm-bindgen $(WASM_BINDGEN_VERSION)' ] || \
-	    ! command -v wasm-bindgen-test-runner > /dev/null; then \
+	    [ "$$(wasm-bindgen-test-runner --version 2>/dev/null)" != 'wasm-bindgen-test-runner $(WASM_BINDGEN_VERSION)' ]; then \
 	    echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (a few minutes, once)"; \
 	    $(CARGO) install wasm-bindgen-cli --version '$(WASM_BINDGEN_VERSION)' --locked --force || \
 	    $(CARGO) install wasm-bindgen-cli --version '$(WASM_BINDGEN_VERSION)' --force; \
+	fi
+
+# browser: Debian's Chromium and ChromeDriver (the wasm tests and the browser tests drive
+# them). Installed with apt-get, through sudo when not root.
+browser:
+	@missing=(); \
+	command -v chromium > /dev/null || missing+=(chromium); \
+	[ -x '$(CHROMEDRIVER)' ] || command -v chromedriver > /dev/null || missing+=(chromium-driver); \
+	if (( $${#missing[@]} > 0 )); then \
+	    echo "Installing $${missing[*]} from Debian's packages"; \
+	    sudo=; if [ "$$(id -u)" != 0 ]; then sudo=sudo; fi; \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q; \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "$${missing[@]}"; \
 	fi
 
 e2e-deps: $(PLAYWRIGHT)
@@ -101,11 +127,8 @@ $(PLAYWRIGHT): $(E2E)/package-lock.json
 
 # wasm-opt -Oz makes the core a quarter smaller; it takes about a minute, so it runs only
 # when wasm-bindgen's output changed.
-wasm:
-	$(CARGO) build --lib --target $(WASM_TARGET) --profile $(WASM_PROFILE)
-	wasm-bindgen --target no-modules --no-typescript --out-dir $(BINDGEN_OUT) $(WASM_FILE)
-	@mkdir -p www/pkg $(OPT_CACHE)
-	cp $(BINDGEN_OUT)/driftline.js www/pkg/driftline.js
+wasm: tools build-deps bindgen
+	@mkdir -p $(OPT_CACHE)
 	@if cmp -s $(BINDGEN_OUT)/driftline_bg.wasm $(OPT_CACHE)/input.wasm && [ -f $(OPT_CACHE)/output.wasm ]; then \
 	    echo "wasm-opt: the core is unchanged, reusing its optimised build"; \
 	else \
@@ -115,12 +138,22 @@ wasm:
 	fi
 	cp $(OPT_CACHE)/output.wasm www/pkg/driftline_bg.wasm
 
+# wasm-fast: wasm-bindgen's output as it is, for `make serve` (no wasm-opt, no npm install).
+wasm-fast: tools bindgen
+	cp $(BINDGEN_OUT)/driftline_bg.wasm www/pkg/driftline_bg.wasm
+
+bindgen:
+	$(CARGO) build --lib --target $(WASM_TARGET) --profile $(WASM_PROFILE)
+	wasm-bindgen --target no-modules --no-typescript --out-dir $(BINDGEN_OUT) $(WASM_FILE)
+	@mkdir -p www/pkg
+	cp $(BINDGEN_OUT)/driftline.js www/pkg/driftline.js
+
 page:
 	$(CARGO) run --quiet --bin driftline -- template --out www/template.xlsx
 
 # --- Test steps --------------------------------------------------------------------------
 
-lint:
+lint: wasm-target
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --target $(WASM_TARGET) --lib --test wasm --test chart_canvas -- -D warnings
@@ -128,10 +161,10 @@ lint:
 test-native:
 	$(CARGO) test
 
-test-wasm: tools
+test-wasm: tools browser
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	    $(CARGO) test --target $(WASM_TARGET) --test wasm --test chart_canvas
 
-test-e2e: dist e2e-deps
+test-e2e: browser dist e2e-deps
 	$(CARGO) build --bin driftline
 	cd $(E2E) && DRIFTLINE_BIN='$(CURDIR)/$(NATIVE_BIN)' node --test --test-concurrency=1

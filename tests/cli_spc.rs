@@ -70,3 +70,40 @@ fn spc_prints_the_librarys_chart_and_reports_bad_rows() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// A measure that can be negative (days ahead of or behind a plan) takes a negative target:
+/// `--target -3` is the option's value, not an unknown option.
+#[test]
+fn a_negative_target_is_a_value_not_an_option() {
+    let dir = std::env::temp_dir().join(format!("driftline-spc-neg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("slippage.csv");
+    let values = [-5.0, 2.0, -1.0, 4.0, -3.0, 0.0, 1.0, -2.0];
+    let mut text = String::from("Month,Days behind plan\n");
+    for (i, v) in values.iter().enumerate() {
+        text.push_str(&format!(
+            "{},{v}\n",
+            d(2024, i as u32 + 1).format("%d/%m/%Y")
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_driftline"))
+        .args(["spc", &path.to_string_lossy(), "--target", "-3"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let points: Vec<(NaiveDate, f64)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (d(2024, i as u32 + 1), *v))
+        .collect();
+    let mut config = SpcConfig::new(ChartKind::Xmr);
+    config.target = Some(-3.0);
+    let expected = serde_json::to_value(qi::analyze(&points, &config).unwrap()).unwrap();
+    assert_eq!(printed, expected);
+}

@@ -66,7 +66,7 @@ pub struct Args {
     #[arg(long, default_value = "lower", value_parser = str::parse::<Direction>)]
     direction: Direction,
     /// For xmr: a target in days (by default the stage's own target).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     target: Option<f64>,
     /// For run and xmr: a dated label for a test of change, such as 2024-02-01=PDSA 1.
     #[arg(long, value_name = "YYYY-MM-DD=LABEL", value_parser = parse_annotation)]

@@ -64,7 +64,7 @@ pub struct Args {
     #[arg(long, default_value = "lower", value_parser = str::parse::<Direction>)]
     direction: Direction,
     /// A target in the units of the values, for the assurance icon.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
     target: Option<f64>,
     /// A dated label for a test of change, such as 2024-02-01=PDSA 1.
     #[arg(long, value_name = "YYYY-MM-DD=LABEL", value_parser = parse_annotation)]
