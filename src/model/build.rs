@@ -426,6 +426,7 @@ impl Builder<'_> {
             legal,
             events_outside_care,
             source,
+            observed: None,
         }
     }
 
@@ -543,6 +544,7 @@ impl Builder<'_> {
                     placements: vec![placement(p, None)],
                     events: Vec::new(),
                     moves: 0,
+                    start_unknown: false,
                 });
             }
             if let Some(period) = periods.last_mut() {

@@ -58,6 +58,20 @@ pub struct Child {
     pub events_outside_care: Vec<Event>,
     /// The children-table row this child came from, if there was one.
     pub source: Option<SourceRow>,
+    /// The days the data speaks for, when the input says so: an SSDA903 return covers 1 April
+    /// to 31 March, and several returns of one authority cover from the first's start to the
+    /// last's end. Before `from` the child's history is unseen (a care period already open then
+    /// entered the data late); after `to` nothing is known (an open period is censored there,
+    /// not "in care today"). `None` for input taken to hold whole journeys (the template).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed: Option<Observed>,
+}
+
+/// The first and last day an input covers for a child (both inclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observed {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
 }
 
 /// A maximal run of placements, each starting no later than one day after the previous ends.
@@ -73,6 +87,12 @@ pub struct CarePeriod {
     pub events: Vec<Event>,
     /// Placements after the first that count as moves (temporary placements do not).
     pub moves: u32,
+    /// The period began before the data: its first record is not a start of care (an SSDA903
+    /// episode whose RNE is not S) or it begins on the first day the data covers. `start` is
+    /// then the first day seen, not the day the child became looked after, and nothing may be
+    /// timed from it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub start_unknown: bool,
 }
 
 /// One placement: where and with whom the child lived.
