@@ -560,11 +560,25 @@ async function refreshView() {
   document.body.dataset.view = name;
   const render = views[name];
   const container = byId(`view-${name}`);
-  if (render !== undefined) {
-    await render(container, context());
+  // "rendered" says the view shows the page's current state: it is "no" from the moment a
+  // render starts until the latest one has finished, so nothing (a user, a test) can take an
+  // earlier render's charts and buttons for the current ones.
+  const generation = (renders.get(name) ?? 0) + 1;
+  renders.set(name, generation);
+  container.dataset.rendered = 'no';
+  try {
+    if (render !== undefined) {
+      await render(container, context());
+    }
+  } finally {
+    if (renders.get(name) === generation) {
+      container.dataset.rendered = 'yes';
+    }
   }
-  container.dataset.rendered = 'yes';
 }
+
+/** The number of renders started per view (see refreshView). */
+const renders = new Map();
 
 /** What views need: the session, the options in force and the page's helpers. */
 function context() {

@@ -39,15 +39,31 @@ export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extr
   figure.append(tools, canvas, description);
 
   let lastWidth = 0;
+  // "drawn" is "yes" only while the canvas shows the latest drawing asked for: a redraw (a
+  // new width, filter or setting) sets it to "no" until that drawing is done.
+  let drawing = 0;
   const draw = async () => {
     const width = Math.max(320, Math.floor(figure.clientWidth || figure.parentElement?.clientWidth || 960));
     lastWidth = width;
+    drawing += 1;
+    const mine = drawing;
+    figure.dataset.drawn = 'no';
     const session = ctx.current().session;
-    const info = await session.draw(canvas, { slot, ...spec(width) });
+    let info;
+    try {
+      info = await session.draw(canvas, { slot, ...spec(width) });
+    } catch (error) {
+      if (mine === drawing) {
+        figure.dataset.drawn = 'failed';
+      }
+      throw error;
+    }
     canvas.setAttribute('aria-label', info.title);
     description.textContent = info.description;
-    figure.dataset.drawn = 'yes';
     onDrawn?.(info);
+    if (mine === drawing) {
+      figure.dataset.drawn = 'yes';
+    }
     return info;
   };
   png.addEventListener('click', async () => {
