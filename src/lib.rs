@@ -8,6 +8,7 @@
 pub mod chart;
 pub mod date;
 pub mod diagnostics;
+pub mod disclosure;
 pub mod error;
 pub mod generate;
 pub mod ingest;
