@@ -358,12 +358,12 @@ fn reduced_row_echelon(rows: Vec<Vec<i64>>, width: usize) -> Vec<Vec<Ratio>> {
         for x in m[lead].iter_mut() {
             *x = x.div(p);
         }
-        for r in 0..m.len() {
-            if r != lead && !m[r][col].is_zero() {
-                let f = m[r][col];
-                for c in 0..width {
-                    let v = m[lead][c];
-                    m[r][c] = m[r][c].sub(f.mul(v));
+        let pivot_row = m[lead].clone();
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != lead && !row[col].is_zero() {
+                let f = row[col];
+                for (x, &v) in row.iter_mut().zip(&pivot_row) {
+                    *x = x.sub(f.mul(v));
                 }
             }
         }
