@@ -30,7 +30,12 @@ use chrono::NaiveDate;
 #[derive(Clone, Debug)]
 pub struct Options {
     /// The date the analysis is "as at": waits are measured up to it, later dates are flagged.
+    /// Ignored when `as_at_from_data` is set.
     pub as_at: NaiveDate,
+    /// Take the "as at" date from the data instead: the latest date in the files that is not
+    /// after this one (the caller's today). An extract is as at the day it was taken, and the
+    /// latest date in it is the best evidence of that day; see [`AsAtBasis`].
+    pub as_at_from_data: Option<NaiveDate>,
     /// A user's column and label mapping, overriding automatic recognition.
     pub mapping: Option<Mapping>,
     /// Resource limits for hostile or huge input.
@@ -44,10 +49,56 @@ impl Options {
     pub fn new(as_at: NaiveDate) -> Self {
         Options {
             as_at,
+            as_at_from_data: None,
             mapping: None,
             limits: Limits::default(),
             profile: stats::Profile::default(),
         }
+    }
+}
+
+impl Options {
+    /// Default options "as at" the latest date in the data, not after `today`.
+    pub fn as_at_latest_in_data(today: NaiveDate) -> Self {
+        Options {
+            as_at_from_data: Some(today),
+            ..Options::new(today)
+        }
+    }
+}
+
+/// Why the report is "as at" the date it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AsAtBasis {
+    /// The caller gave the date.
+    Given,
+    /// The latest date in the files (a placement, legal status or event starting or ending),
+    /// ignoring dates after the caller's today.
+    LatestDateInData,
+    /// The files hold no date up to the caller's today, so today.
+    Today,
+}
+
+impl AsAtBasis {
+    /// The reason in words, for a message beside the date.
+    pub fn words(self) -> &'static str {
+        match self {
+            AsAtBasis::Given => "the date given",
+            AsAtBasis::LatestDateInData => "the latest date in your files",
+            AsAtBasis::Today => "today: your files hold no date up to today",
+        }
+    }
+}
+
+/// The "as at" date of an analysis of `records` with `options`, and why.
+pub fn resolve_as_at(records: &model::Records, options: &Options) -> (NaiveDate, AsAtBasis) {
+    let Some(today) = options.as_at_from_data else {
+        return (options.as_at, AsAtBasis::Given);
+    };
+    match records.latest_date_up_to(today) {
+        Some(date) => (date, AsAtBasis::LatestDateInData),
+        None => (today, AsAtBasis::Today),
     }
 }
 
@@ -64,6 +115,7 @@ pub fn analyze(files: &[InputFile<'_>], options: &Options) -> Result<Report, Err
 /// [`ingest::Loader`], given the same mapping and limits as `options`): builds every child's
 /// journey and computes the report. The files themselves are no longer needed.
 pub fn analyze_loaded(loaded: ingest::Loaded, options: &Options) -> Report {
+    let (as_at, as_at_basis) = resolve_as_at(&loaded.records, options);
     let mut input = loaded.summary;
     let tables = input.tables.clone();
     let locate = move |src: model::SourceRow| {
@@ -72,7 +124,7 @@ pub fn analyze_loaded(loaded: ingest::Loaded, options: &Options) -> Report {
     };
     let (dataset, quality) = model::build_children_listing(
         loaded.records,
-        options.as_at,
+        as_at,
         &locate,
         options.limits.max_listed_problems,
     );
@@ -80,8 +132,10 @@ pub fn analyze_loaded(loaded: ingest::Loaded, options: &Options) -> Report {
     let statistics = stats::compute(
         &dataset.children,
         &options.profile,
-        options.as_at,
+        as_at,
         &stats::Config::default(),
     );
-    Report::new(options.as_at, input, dataset).with_statistics(statistics)
+    let mut report = Report::new(as_at, input, dataset).with_statistics(statistics);
+    report.as_at_basis = as_at_basis;
+    report
 }

@@ -8,6 +8,7 @@ use crate::model::{Child, Dataset};
 use crate::stats::{
     CheckSummary, ChildStats, OmittedBreakdown, Profile, StageSummary, Statistics, TableOptions,
 };
+use crate::AsAtBasis;
 use chrono::NaiveDate;
 use serde::ser::SerializeSeq;
 use serde::{Serialize, Serializer};
@@ -18,6 +19,9 @@ use std::ops::Deref;
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub as_at: NaiveDate,
+    /// Why the report is as at that date (not written when the caller gave it).
+    #[serde(skip_serializing_if = "is_given")]
+    pub as_at_basis: AsAtBasis,
     pub input: InputSummary,
     pub children: usize,
     pub care_periods: usize,
@@ -40,6 +44,8 @@ pub struct Report {
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct ReportSummary<'a> {
     pub as_at: NaiveDate,
+    #[serde(skip_serializing_if = "is_given")]
+    pub as_at_basis: AsAtBasis,
     pub input: &'a InputSummary,
     pub children: usize,
     pub care_periods: usize,
@@ -113,6 +119,7 @@ impl Report {
     pub fn summary(&self) -> ReportSummary<'_> {
         ReportSummary {
             as_at: self.as_at,
+            as_at_basis: self.as_at_basis,
             input: &self.input,
             children: self.children,
             care_periods: self.care_periods,
@@ -145,6 +152,7 @@ impl Report {
             .sum();
         Report {
             as_at,
+            as_at_basis: AsAtBasis::Given,
             input,
             children: journeys.len(),
             care_periods,
@@ -190,6 +198,10 @@ impl Report {
         let journeys = self.journeys.children.iter().zip(&self.journeys.stats);
         crate::stats::write_stage_csv(out, profile, journeys, options)
     }
+}
+
+fn is_given(basis: &AsAtBasis) -> bool {
+    *basis == AsAtBasis::Given
 }
 
 /// What was read: files, tables, row counts and every problem found.

@@ -442,29 +442,54 @@ fn demo_dataset_reads_as_counted_by_hand() {
     assert_eq!(unknown[0]["label"], "Sibling contact review");
 }
 
+/// Without --as-at, the report is as at the day the extract was taken, as near as the data
+/// can tell: the latest date in the files that is not after today. Here the rows' dates are
+///   placements: 03/01/2022–14/07/2023, 15/07/2023– (open)   → latest 15/07/2023
+///   events:     20/06/2023 review, 01/01/2099 (a typing error) → 2099 is after today, ignored
+/// and the dates of birth (which are no evidence of an extract's date) are earlier anyway.
+/// So the report is as at 2023-07-15, and says why, on standard error and in the JSON.
 #[test]
-fn as_at_defaults_to_today() {
-    let before = today();
-    let output = analyze_demo(&[]);
-    let after = today();
+fn as_at_defaults_to_the_latest_date_in_the_files() {
+    let dir = scratch("as_at_default");
+    let children = dir.join("children.csv");
+    let placements = dir.join("placements.csv");
+    let events = dir.join("events.csv");
+    std::fs::write(&children, "child_id,date_of_birth\nA1,02/02/2015\n").unwrap();
+    std::fs::write(
+        &placements,
+        "child_id,start_date,end_date,placement_type\n\
+         A1,03/01/2022,14/07/2023,Foster care\n\
+         A1,15/07/2023,,Kinship care\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &events,
+        "child_id,date,event\nA1,20/06/2023,LAC review\nA1,01/01/2099,LAC review\n",
+    )
+    .unwrap();
+    let files: Vec<String> = [&children, &placements, &events]
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let mut args = vec!["analyze"];
+    args.extend(files.iter().map(String::as_str));
+    let output = driftline(&args);
     assert!(output.status.success(), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let as_at = report["as_at"].as_str().expect("as_at");
+    assert_eq!(report["as_at"], "2023-07-15");
+    assert_eq!(report["as_at_basis"], "latest_date_in_data");
     assert!(
-        as_at == before || as_at == after,
-        "{as_at} not in {before}..={after}"
+        stderr(&output).contains("as at 2023-07-15, the latest date in your files"),
+        "{}",
+        stderr(&output)
     );
-}
-
-/// Today in UTC, computed independently of the command line's own code.
-fn today() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs();
-    let seconds = i64::try_from(seconds).expect("a plausible time");
-    let date = chrono::DateTime::from_timestamp(seconds, 0).expect("a timestamp");
-    date.date_naive().to_string()
+    // Given, the date is used as it is and needs no reason.
+    args.extend(["--as-at", "2024-01-31"]);
+    let output = driftline(&args);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["as_at"], "2024-01-31");
+    assert!(report.get("as_at_basis").is_none());
+    assert!(!stderr(&output).contains("as at"), "{}", stderr(&output));
 }
 
 /// One list of labels on the template's "Read me" sheet: each label in column B with the

@@ -6,7 +6,7 @@
 //! mapping parsed). This file owns that resolution and the output formats; it computes no
 //! statistics.
 
-use super::{parse_date, today_utc, write_stdout, Failure};
+use super::{as_at_options, parse_date, say_as_at, write_stdout, Failure};
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use driftline::stats::{Profile, TableOptions};
@@ -22,7 +22,8 @@ pub struct Args {
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// The date the analysis is "as at": waits are measured up to it and later dates are
-    /// flagged. Defaults to today (UTC).
+    /// flagged. Defaults to the latest date in the files that is not after today (the day the
+    /// extract was taken, as near as the data can tell).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_at: Option<NaiveDate>,
     /// A timescale profile, by name or by the path of a profile file.
@@ -68,6 +69,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .collect();
     let report = driftline::analyze(&files, &plan.options)
         .map_err(|err| Failure::new(format!("nothing usable could be read:\n{err}")))?;
+    say_as_at(&report);
     match args.format {
         Format::Json => write_stdout(|out| {
             serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -90,11 +92,7 @@ struct Plan {
 
 impl Plan {
     fn resolve(args: &Args) -> Result<Plan, Failure> {
-        let as_at = match args.as_at {
-            Some(date) => date,
-            None => today_utc()?,
-        };
-        let mut options = Options::new(as_at);
+        let mut options = as_at_options(args.as_at)?;
         if let Some(profile) = &args.profile {
             options.profile = read_profile(profile)?;
         }
@@ -190,7 +188,7 @@ mod tests {
                 .date_naive()
         };
         let before = independent();
-        let today = today_utc().expect("a usable clock");
+        let today = crate::cli::today_utc().expect("a usable clock");
         let after = independent();
         assert!(
             today == before || today == after,

@@ -7,12 +7,12 @@
 
 use super::analyze::read_profile;
 use super::spc::parse_annotation;
-use super::{parse_date, today_utc, Failure};
+use super::{as_at_options, parse_date, say_as_at, Failure};
 use chrono::NaiveDate;
 use driftline::chart::{render_chart, ChartInput, ChartKind, ChartRequest, OutputFormat};
 use driftline::qi::{Annotation, Direction, RuleSet, SpcConfig};
 use driftline::stats::Aggregate;
-use driftline::{InputFile, Options};
+use driftline::InputFile;
 use std::path::PathBuf;
 
 /// `driftline chart FILE... [--as-at YYYY-MM-DD] --kind
@@ -24,7 +24,8 @@ pub struct Args {
     /// Spreadsheet files: xlsx, xlsm, xls, ods, csv or tsv.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// The date the chart is "as at". Defaults to today (UTC).
+    /// The date the chart is "as at". Defaults to the latest date in the files that is not
+    /// after today.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_at: Option<NaiveDate>,
     /// The chart: timeline (one child), cohort (every child), delay (median days per stage),
@@ -94,11 +95,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     if !(200.0..=20_000.0).contains(&args.width) {
         return Err(Failure::new("--width must be between 200 and 20000 pixels"));
     }
-    let as_at = match args.as_at {
-        Some(date) => date,
-        None => today_utc()?,
-    };
-    let mut options = Options::new(as_at);
+    let mut options = as_at_options(args.as_at)?;
     if let Some(profile) = &args.profile {
         options.profile = read_profile(profile)?;
     }
@@ -124,6 +121,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .collect();
     let report = driftline::analyze(&inputs, &options)
         .map_err(|err| Failure::new(format!("nothing usable could be read:\n{err}")))?;
+    say_as_at(&report);
+    let as_at = report.as_at;
     let request = ChartRequest {
         child: args.child.clone(),
         stage: args.stage.clone(),

@@ -13,6 +13,7 @@ mod spc;
 mod template;
 
 use clap::{Parser, Subcommand};
+use driftline::Options;
 use std::fmt;
 use std::process::ExitCode;
 
@@ -114,6 +115,26 @@ pub(crate) fn today_utc() -> Result<chrono::NaiveDate, Failure> {
     chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
         .and_then(|epoch| epoch.checked_add_days(chrono::Days::new(seconds / 86_400)))
         .ok_or_else(clock_error)
+}
+
+/// The library's options for an "as at" date given on the command line or, without one, for
+/// the latest date in the files (not after today): an extract is as at the day it was taken.
+pub(crate) fn as_at_options(given: Option<chrono::NaiveDate>) -> Result<Options, Failure> {
+    Ok(match given {
+        Some(date) => Options::new(date),
+        None => Options::as_at_latest_in_data(today_utc()?),
+    })
+}
+
+/// Says on standard error which "as at" date a report used when it was not given, and why.
+pub(crate) fn say_as_at(report: &driftline::Report) {
+    if report.as_at_basis != driftline::AsAtBasis::Given {
+        eprintln!(
+            "driftline: as at {}, {} (give --as-at YYYY-MM-DD to change it)",
+            report.as_at.format("%Y-%m-%d"),
+            report.as_at_basis.words()
+        );
+    }
 }
 
 /// Writes to standard output, turning a closed pipe or full disk into a [`Failure`] instead of

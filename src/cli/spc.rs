@@ -9,12 +9,12 @@
 //! over [`driftline::analyze`]'s statistics, and the chart from `driftline::qi`.
 
 use super::analyze::read_profile;
-use super::{parse_date, today_utc, write_stdout, Failure};
+use super::{as_at_options, parse_date, say_as_at, write_stdout, Failure};
 use chrono::NaiveDate;
 use driftline::ingest::series::{read_series, SeriesColumns};
 use driftline::qi::{self, Annotation, ChartKind, Direction, RuleSet, SpcConfig};
 use driftline::stats::{stage_series, Aggregate};
-use driftline::{InputFile, Limits, Options};
+use driftline::{InputFile, Limits};
 use std::path::PathBuf;
 
 /// `driftline spc`.
@@ -32,7 +32,8 @@ pub struct Args {
     /// stages.
     #[arg(long, default_value = "none", value_parser = str::parse::<Aggregate>, requires = "stage")]
     aggregate: Aggregate,
-    /// With --stage: the date the journeys are "as at". Defaults to today (UTC).
+    /// With --stage: the date the journeys are "as at". Defaults to the latest date in the
+    /// files that is not after today.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "stage")]
     as_at: Option<NaiveDate>,
     /// With --stage: a timescale profile, by name or by the path of a profile file.
@@ -140,11 +141,7 @@ fn column_chart(args: &Args, config: &SpcConfig) -> Result<qi::SpcChart, Failure
 
 /// The chart of one stage's days over the journeys in the files.
 fn stage_chart(args: &Args, stage: &str, config: &SpcConfig) -> Result<qi::SpcChart, Failure> {
-    let as_at = match args.as_at {
-        Some(date) => date,
-        None => today_utc()?,
-    };
-    let mut options = Options::new(as_at);
+    let mut options = as_at_options(args.as_at)?;
     if let Some(profile) = &args.profile {
         options.profile = read_profile(profile)?;
     }
@@ -170,6 +167,8 @@ fn stage_chart(args: &Args, stage: &str, config: &SpcConfig) -> Result<qi::SpcCh
         .collect();
     let report = driftline::analyze(&inputs, &options)
         .map_err(|err| Failure::new(format!("nothing usable could be read:\n{err}")))?;
+    say_as_at(&report);
+    let as_at = report.as_at;
     let profile = report.profile.as_ref().unwrap_or(&options.profile);
     let series = stage_series(&report.journeys.stats, profile, stage, args.aggregate)
         .map_err(|err| Failure::new(err.to_string()))?;

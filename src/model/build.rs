@@ -80,6 +80,27 @@ pub struct Records {
     pub events: Vec<EventRecord>,
 }
 
+impl Records {
+    /// The latest date in the records (a placement or legal status starting or ending, an
+    /// event) that is not after `limit`; dates of birth are not evidence of an extract's date.
+    pub fn latest_date_up_to(&self, limit: NaiveDate) -> Option<NaiveDate> {
+        let placements = self
+            .placements
+            .iter()
+            .flat_map(|p| std::iter::once(p.start).chain(p.end));
+        let legal = self
+            .legal
+            .iter()
+            .flat_map(|l| std::iter::once(l.start).chain(l.end));
+        let events = self.events.iter().map(|e| e.date);
+        placements
+            .chain(legal)
+            .chain(events)
+            .filter(|&d| d <= limit)
+            .max()
+    }
+}
+
 /// Resolves a source row to the file and sheet names shown in diagnostics.
 pub type Locate<'a> = &'a dyn Fn(SourceRow) -> (String, Option<String>);
 
