@@ -149,7 +149,7 @@ bindgen:
 	cp $(BINDGEN_OUT)/driftline.js www/pkg/driftline.js
 
 page:
-	$(CARGO) run --quiet --bin driftline -- template --out www/template.xlsx
+	$(CARGO) run --quiet --bin driftline -- template --out www/template.xlsx --force
 
 # --- Test steps --------------------------------------------------------------------------
 

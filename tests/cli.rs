@@ -262,10 +262,12 @@ fn resource_limits_can_be_set_and_each_refuses_with_its_own_message() {
     ]);
     assert_eq!(refused.status.code(), Some(2));
     let message = stderr(&refused);
+    // Refused from its size on disk, before a byte is read.
     assert!(
-        message.contains("children.csv: The file is 1 MB, more than the limit of 1 MB"),
+        message.contains("children.csv is larger than 1 MiB (the limit); nothing was read"),
         "{message}"
     );
+    assert!(message.contains("--max-file-mb"), "{message}");
     let read = driftline(&["analyze", &big_path, "--as-at", "2024-03-31"]);
     assert_eq!(read.status.code(), Some(0), "{}", stderr(&read));
     let report: serde_json::Value = serde_json::from_slice(&read.stdout).expect("json");
@@ -399,7 +401,7 @@ fn template_to_an_unwritable_path_exits_2() {
     let output = driftline(&["template", "--out", &out.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("cannot write"),
+        stderr(&output).contains("no/such/folder does not exist; create it first"),
         "{}",
         stderr(&output)
     );
@@ -629,4 +631,74 @@ fn read_me_labels_are_all_recognised() {
     for ((label, expected), event) in events.iter().zip(found) {
         assert_eq!(&event["milestone"], expected, "event {label:?}");
     }
+}
+
+/// The command line never destroys a user's file: `generate` into a folder of real exports,
+/// `chart --out` naming one of its own inputs, and `template --out` over a CSV are refused
+/// with exit code 2 and the files are left byte for byte as they were.
+#[test]
+fn outputs_never_replace_the_users_files() {
+    let dir = scratch("never_overwrite");
+    let children = dir.join("children.csv");
+    let real = "child_id,date_of_birth\nREAL-1,01/02/2015\n";
+    std::fs::write(&children, real).unwrap();
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let generated = driftline(&[
+        "generate",
+        "--children",
+        "5",
+        "--as-at",
+        "2024-03-31",
+        "--out",
+        &dir_arg,
+    ]);
+    assert_eq!(generated.status.code(), Some(2), "{}", stderr(&generated));
+    assert!(
+        stderr(&generated).contains("already holds children.csv"),
+        "{}",
+        stderr(&generated)
+    );
+    assert_eq!(std::fs::read_to_string(&children).unwrap(), real);
+    assert!(!dir.join("placements.csv").exists(), "nothing is written");
+
+    let placements = dir.join("placements.csv");
+    let rows = "child_id,start_date,end_date,placement_type\nREAL-1,01/03/2020,,Foster care\n";
+    std::fs::write(&placements, rows).unwrap();
+    let p = placements.to_string_lossy().into_owned();
+    let c = children.to_string_lossy().into_owned();
+    let chart = driftline(&["chart", &c, &p, "--kind", "cohort", "--out", &p, "--force"]);
+    assert_eq!(chart.status.code(), Some(2), "{}", stderr(&chart));
+    assert!(
+        stderr(&chart).contains("is one of the files being read"),
+        "{}",
+        stderr(&chart)
+    );
+    assert_eq!(std::fs::read_to_string(&placements).unwrap(), rows);
+
+    let template = driftline(&["template", "--out", &c]);
+    assert_eq!(template.status.code(), Some(2));
+    assert!(
+        stderr(&template).contains("must end in .xlsx"),
+        "{}",
+        stderr(&template)
+    );
+    assert_eq!(std::fs::read_to_string(&children).unwrap(), real);
+
+    // --force replaces what the command itself writes, in a folder of its own.
+    let fresh = dir.join("cohort");
+    let fresh_arg = fresh.to_string_lossy().into_owned();
+    let args = [
+        "generate",
+        "--children",
+        "5",
+        "--as-at",
+        "2024-03-31",
+        "--out",
+        &fresh_arg,
+    ];
+    assert_eq!(driftline(&args).status.code(), Some(0));
+    assert_eq!(driftline(&args).status.code(), Some(2));
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert_eq!(driftline(&forced).status.code(), Some(0));
 }

@@ -6,7 +6,11 @@
 //! mapping parsed). This file owns that resolution and the output formats; it computes no
 //! statistics.
 
+use super::files::{read_input, read_settings};
 use super::{as_at_options, parse_date, say_as_at, write_stdout, Failure};
+
+/// A mapping or profile file holds settings, never data: 1 MiB is far more than any needs.
+pub(super) const SETTINGS_MAX_BYTES: u64 = 1024 * 1024;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use driftline::stats::{Profile, TableOptions};
@@ -113,9 +117,7 @@ impl Plan {
             .files
             .iter()
             .map(|path| {
-                let bytes = std::fs::read(path).map_err(|err| {
-                    Failure::new(format!("cannot read {}: {err}", path.display()))
-                })?;
+                let bytes = read_input(path, options.limits.max_file_bytes, "--max-file-mb")?;
                 Ok((display_name(path), bytes))
             })
             .collect::<Result<_, Failure>>()?;
@@ -135,18 +137,19 @@ pub(super) fn read_profile(name_or_path: &str) -> Result<Profile, Failure> {
     if let Some(profile) = Profile::built_in(name_or_path) {
         return Ok(profile);
     }
-    let text = std::fs::read_to_string(name_or_path).map_err(|err| {
-        Failure::new(format!(
-            "--profile {name_or_path}: not a built-in profile (scotland, england) and not a readable file ({err})"
-        ))
-    })?;
+    let path = Path::new(name_or_path);
+    if !path.exists() {
+        return Err(Failure::new(format!(
+            "--profile {name_or_path}: not a built-in profile (scotland, england) and not a file"
+        )));
+    }
+    let text = read_settings(path, "--profile", SETTINGS_MAX_BYTES)?;
     Profile::from_json(&text)
         .map_err(|err| Failure::new(format!("{name_or_path} is not a valid profile: {err}")))
 }
 
 fn read_mapping(path: &Path) -> Result<Mapping, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| Failure::new(format!("cannot read {}: {err}", path.display())))?;
+    let text = read_settings(path, "--mapping", SETTINGS_MAX_BYTES)?;
     Mapping::from_json(&text).map_err(|err| {
         Failure::new(format!(
             "{} is not a valid Driftline mapping: {err}",

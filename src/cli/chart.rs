@@ -6,6 +6,7 @@
 //! itself (layout, wording, pixels, table) comes from the library.
 
 use super::analyze::read_profile;
+use super::files::{read_input, Output};
 use super::spc::parse_annotation;
 use super::{as_at_options, parse_date, say_as_at, Failure};
 use chrono::NaiveDate;
@@ -79,9 +80,12 @@ pub struct Args {
     #[arg(long, value_name = "PX", default_value_t = 1200.0)]
     width: f32,
     /// The output file; its extension chooses the format: .svg, .png, or .csv for the
-    /// chart's numbers.
+    /// chart's numbers. It is created new: an existing file is left alone unless --force.
     #[arg(long, value_name = "PATH")]
     out: PathBuf,
+    /// Replace the --out file if it exists (never one of the inputs, never through a link).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Runs the subcommand.
@@ -95,6 +99,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     if !(200.0..=20_000.0).contains(&args.width) {
         return Err(Failure::new("--width must be between 200 and 20000 pixels"));
     }
+    let extension = args
+        .out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let output = Output::check(&args.out, args.force, &args.files, &[extension.as_str()])?;
     let mut options = as_at_options(args.as_at)?;
     if let Some(profile) = &args.profile {
         options.profile = read_profile(profile)?;
@@ -103,8 +113,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .files
         .iter()
         .map(|path| {
-            let bytes = std::fs::read(path)
-                .map_err(|err| Failure::new(format!("cannot read {}: {err}", path.display())))?;
+            let bytes = read_input(path, options.limits.max_file_bytes, "--max-file-mb")?;
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -144,6 +153,5 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     };
     let bytes = render_chart(ChartInput::from_report(&report), &request, format)
         .map_err(|err| Failure::new(err.to_string()))?;
-    std::fs::write(&args.out, bytes)
-        .map_err(|err| Failure::new(format!("cannot write {out}: {err}")))
+    output.write(&bytes)
 }

@@ -5,9 +5,10 @@
 //! This file owns the subcommand's arguments and its one-line summary. The cohort itself and
 //! the file layouts come from `driftline::generate`.
 
+use super::files::check_folder;
 use super::{parse_date, Failure};
 use chrono::NaiveDate;
-use driftline::generate::{write_dir, DateStyle, Format, GenerateConfig};
+use driftline::generate::{ssda903, template, write_dir, DateStyle, Format, GenerateConfig};
 use std::path::PathBuf;
 
 /// `driftline generate`.
@@ -31,9 +32,13 @@ pub struct Args {
     /// How template CSV files write dates: uk (dd/mm/yyyy) or iso (yyyy-mm-dd).
     #[arg(long, default_value = "uk", value_parser = parse_style)]
     date_style: DateStyle,
-    /// The folder to write into (created if missing).
+    /// The folder to write into (created if missing). Files already there with the names
+    /// written are left alone, and nothing is written, unless --force.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Replace files of the same names in the --out folder (never through a link).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Runs the subcommand and prints what was written to standard error.
@@ -48,6 +53,7 @@ fn generate(args: &Args) -> Result<String, Failure> {
     if !(0.0..=1.0).contains(&args.messy_rate) {
         return Err(Failure::new("--messy-rate must be between 0 and 1"));
     }
+    check_folder(&args.out, &file_names(args.format), args.force, &[])?;
     let mut config = GenerateConfig::new(args.children, args.seed, args.as_at);
     config.messy_rate = args.messy_rate;
     let written = write_dir(&config, args.format, args.date_style, &args.out)
@@ -70,6 +76,16 @@ fn generate(args: &Args) -> Result<String, Failure> {
         written.rows()
     ));
     Ok(lines.join("\n"))
+}
+
+/// The files a format writes into the folder.
+fn file_names(format: Format) -> Vec<String> {
+    let names: &[&str] = match format {
+        Format::TemplateCsv => &template::CSV_FILES,
+        Format::TemplateXlsx => &[template::XLSX_FILE],
+        Format::Ssda903 => &ssda903::FILES,
+    };
+    names.iter().map(|n| n.to_string()).collect()
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {

@@ -8,6 +8,7 @@
 
 mod analyze;
 mod chart;
+mod files;
 mod generate;
 mod spc;
 mod template;

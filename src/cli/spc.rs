@@ -9,6 +9,7 @@
 //! over [`driftline::analyze`]'s statistics, and the chart from `driftline::qi`.
 
 use super::analyze::read_profile;
+use super::files::read_input;
 use super::{as_at_options, parse_date, say_as_at, write_stdout, Failure};
 use chrono::NaiveDate;
 use driftline::ingest::series::{read_series, SeriesColumns};
@@ -104,8 +105,7 @@ fn column_chart(args: &Args, config: &SpcConfig) -> Result<qi::SpcChart, Failure
             "give one file holding the measure (or --stage ID to chart a stage of the journeys in several files)",
         ));
     };
-    let bytes = std::fs::read(file)
-        .map_err(|err| Failure::new(format!("cannot read {}: {err}", file.display())))?;
+    let bytes = read_input(file, Limits::default().max_file_bytes, "a smaller file")?;
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -149,8 +149,7 @@ fn stage_chart(args: &Args, stage: &str, config: &SpcConfig) -> Result<qi::SpcCh
         .files
         .iter()
         .map(|path| {
-            let bytes = std::fs::read(path)
-                .map_err(|err| Failure::new(format!("cannot read {}: {err}", path.display())))?;
+            let bytes = read_input(path, options.limits.max_file_bytes, "a smaller file")?;
             let name = path.file_name().map_or_else(
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),

@@ -5,6 +5,7 @@
 //! text). Which headers and labels are *recognised* is decided by `driftline::ingest`; the
 //! lists here describe that behaviour for people, using the model's own labels.
 
+use super::files::Output;
 use super::Failure;
 use driftline::model::{LegalCategory, Milestone, PlacementCategory};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
@@ -13,17 +14,21 @@ use std::path::PathBuf;
 /// `driftline template --out PATH.xlsx`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Where to write the workbook.
+    /// Where to write the workbook (a name ending in .xlsx). It is created new: an existing
+    /// file is left alone unless --force.
     #[arg(long, value_name = "PATH.xlsx")]
     out: PathBuf,
+    /// Replace the --out file if it exists (never through a link).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Runs the subcommand.
 pub fn run(args: &Args) -> Result<(), Failure> {
+    let output = Output::check(&args.out, args.force, &[], &["xlsx"])?;
     let bytes = workbook_bytes()
         .map_err(|err| Failure::new(format!("cannot build the template workbook: {err}")))?;
-    std::fs::write(&args.out, bytes)
-        .map_err(|err| Failure::new(format!("cannot write {}: {err}", args.out.display())))
+    output.write(&bytes)
 }
 
 /// One column of a template table.

@@ -54,7 +54,7 @@ function generate(format, children) {
   if (!existsSync(join(dir, 'done'))) {
     log(`generating ${format} for ${children} children in ${dir}`);
     execFileSync(BIN, ['generate', '--children', String(children), '--seed', SEED, '--as-at', AS_AT,
-      '--format', format, '--out', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+      '--format', format, '--out', dir, '--force'], { stdio: ['ignore', 'ignore', 'inherit'] });
     writeFileSync(join(dir, 'done'), '');
   }
   return dir;

@@ -1,0 +1,389 @@
+//! The command line's own file handling: reading inputs without reading more than the size
+//! limit allows, and writing outputs without ever destroying a file the user has.
+//!
+//! Rules for every file a command writes:
+//! - it is created new; a file already there is replaced only with `--force`;
+//! - a symbolic link is never written through, with or without `--force`;
+//! - an output that is one of the command's inputs is refused, with or without `--force`;
+//! - its name must end in an extension of the format written, so that a workbook is never
+//!   saved as `children.csv`.
+//!
+//! The library performs no I/O; this module is the only place the CLI touches the file system
+//! for data.
+
+use super::Failure;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Reads an input file of at most `max_bytes`, checking the size before reading and never
+/// reading more than one byte past the limit (a file can grow, and `/dev/zero` never ends).
+pub(crate) fn read_input(path: &Path, max_bytes: u64, option: &str) -> Result<Vec<u8>, Failure> {
+    let shown = path.display();
+    let metadata = std::fs::metadata(path).map_err(|err| cannot_read(path, &err))?;
+    if metadata.is_dir() {
+        return Err(Failure::new(format!(
+            "{shown} is a folder, not a file: give the files in it (such as {}) instead",
+            path.join("*.csv").display()
+        )));
+    }
+    let too_big = || {
+        Failure::new(format!(
+            "{shown} is larger than {} (the limit); nothing was read. {option} raises the limit",
+            megabytes(max_bytes)
+        ))
+    };
+    if metadata.is_file() && metadata.len() > max_bytes {
+        return Err(too_big());
+    }
+    let file = File::open(path).map_err(|err| cannot_read(path, &err))?;
+    let mut bytes = Vec::with_capacity(if metadata.is_file() {
+        metadata.len().min(max_bytes) as usize
+    } else {
+        0
+    });
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|err| cannot_read(path, &err))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// Reads a small text file the user wrote (a mapping or a profile), refusing one over
+/// `max_bytes`: such files hold settings, never data, so a large one is a mistake.
+pub(crate) fn read_settings(path: &Path, what: &str, max_bytes: u64) -> Result<String, Failure> {
+    let bytes = read_input(path, max_bytes, "a smaller file")
+        .map_err(|failure| Failure::new(format!("{what} {}: {}", path.display(), failure)))?;
+    String::from_utf8(bytes).map_err(|_| {
+        Failure::new(format!(
+            "{what} {} is not UTF-8 text (it should be the JSON file Driftline saved)",
+            path.display()
+        ))
+    })
+}
+
+/// An output file that has been checked against the rules and may be written.
+#[derive(Debug)]
+pub(crate) struct Output {
+    path: PathBuf,
+    force: bool,
+}
+
+impl Output {
+    /// Checks `path` as an output of a command reading `inputs`, which writes a format whose
+    /// file names end in one of `extensions` (lower case, without the dot).
+    pub(crate) fn check(
+        path: &Path,
+        force: bool,
+        inputs: &[PathBuf],
+        extensions: &[&str],
+    ) -> Result<Output, Failure> {
+        let shown = path.display();
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if !extension
+            .as_deref()
+            .is_some_and(|e| extensions.contains(&e))
+        {
+            let list: Vec<String> = extensions.iter().map(|e| format!(".{e}")).collect();
+            return Err(Failure::new(format!(
+                "--out {shown}: the file name must end in {} for what this command writes",
+                list.join(" or ")
+            )));
+        }
+        check_not_link_or_input(path, inputs)?;
+        if !force && path.symlink_metadata().is_ok() {
+            return Err(Failure::new(format!(
+                "{shown} already exists and was left as it is; choose another name, or add \
+                 --force to replace it"
+            )));
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() {
+                return Err(Failure::new(format!(
+                    "--out {shown}: the folder {} does not exist; create it first",
+                    parent.display()
+                )));
+            }
+        }
+        Ok(Output {
+            path: path.to_path_buf(),
+            force,
+        })
+    }
+
+    /// Writes the whole file: created new unless `--force` was given (and even then never
+    /// through a link, checked again just before writing).
+    pub(crate) fn write(&self, bytes: &[u8]) -> Result<(), Failure> {
+        let mut file = open_new(&self.path, self.force)?;
+        file.write_all(bytes)
+            .and_then(|()| file.flush())
+            .map_err(|err| cannot_write(&self.path, &err))
+    }
+}
+
+/// Checks the files a command will write into `dir` (by name): none may exist unless `force`,
+/// none may be a link or one of `inputs`.
+pub(crate) fn check_folder(
+    dir: &Path,
+    names: &[String],
+    force: bool,
+    inputs: &[PathBuf],
+) -> Result<(), Failure> {
+    if dir
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(Failure::new(format!(
+            "--out {}: is a link; give the folder itself",
+            dir.display()
+        )));
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::new(format!(
+            "--out {}: is a file, not a folder",
+            dir.display()
+        )));
+    }
+    let mut existing = Vec::new();
+    for name in names {
+        let path = dir.join(name);
+        check_not_link_or_input(&path, inputs)?;
+        if path.symlink_metadata().is_ok() {
+            existing.push(name.as_str());
+        }
+    }
+    if !force && !existing.is_empty() {
+        return Err(Failure::new(format!(
+            "{} already holds {}, which would be replaced; nothing was written. Choose an \
+             empty folder, or add --force to replace them",
+            dir.display(),
+            existing.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Opens `path` for writing: created new, or (with `force`) truncated, never through a link.
+pub(crate) fn open_new(path: &Path, force: bool) -> Result<File, Failure> {
+    if path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(link_refused(path));
+    }
+    let mut options = OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    options.open(path).map_err(|err| {
+        if err.kind() == std::io::ErrorKind::AlreadyExists {
+            Failure::new(format!(
+                "{} already exists and was left as it is; add --force to replace it",
+                path.display()
+            ))
+        } else {
+            cannot_write(path, &err)
+        }
+    })
+}
+
+fn check_not_link_or_input(path: &Path, inputs: &[PathBuf]) -> Result<(), Failure> {
+    if path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(link_refused(path));
+    }
+    let Some(target) = canonical(path) else {
+        return Ok(());
+    };
+    if inputs
+        .iter()
+        .filter_map(|input| std::fs::canonicalize(input).ok())
+        .any(|input| input == target)
+    {
+        return Err(Failure::new(format!(
+            "--out {} is one of the files being read; it was left as it is. Choose another name",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The canonical path `path` names, whether or not it exists yet (its folder must).
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
+}
+
+fn link_refused(path: &Path) -> Failure {
+    Failure::new(format!(
+        "{} is a symbolic link; Driftline does not write through links. Give the real path",
+        path.display()
+    ))
+}
+
+fn cannot_read(path: &Path, err: &std::io::Error) -> Failure {
+    let reason = match err.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => err.to_string(),
+    };
+    Failure::new(format!("cannot read {}: {reason}", path.display()))
+}
+
+fn cannot_write(path: &Path, err: &std::io::Error) -> Failure {
+    let reason = match err.kind() {
+        std::io::ErrorKind::NotFound => "its folder does not exist".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => err.to_string(),
+    };
+    Failure::new(format!("cannot write {}: {reason}", path.display()))
+}
+
+fn megabytes(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("driftline-files-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_input_over_the_limit_is_refused_before_it_is_read() {
+        let dir = scratch("limit");
+        let path = dir.join("big.csv");
+        std::fs::write(&path, vec![b'x'; 2048]).unwrap();
+        assert_eq!(read_input(&path, 2048, "--max").unwrap().len(), 2048);
+        let err = read_input(&path, 2047, "--max-file-mb").unwrap_err();
+        assert!(
+            err.message.contains("larger than 2047 bytes"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("--max-file-mb"), "{}", err.message);
+    }
+
+    /// `/dev/zero` has no length and never ends: at most the limit plus one byte is read.
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_input_stops_one_byte_past_the_limit() {
+        let err = read_input(Path::new("/dev/zero"), 1 << 20, "--max-file-mb").unwrap_err();
+        assert!(err.message.contains("larger than 1 MiB"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_folder_as_input_says_what_to_give_instead() {
+        let dir = scratch("folder");
+        let err = read_input(&dir, 1 << 20, "--max").unwrap_err();
+        assert!(
+            err.message.contains("is a folder, not a file"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn outputs_are_created_new_unless_forced() {
+        let dir = scratch("force");
+        let path = dir.join("chart.svg");
+        Output::check(&path, false, &[], &["svg"])
+            .unwrap()
+            .write(b"one")
+            .unwrap();
+        let err = Output::check(&path, false, &[], &["svg"]).unwrap_err();
+        assert!(err.message.contains("already exists"), "{}", err.message);
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        Output::check(&path, true, &[], &["svg"])
+            .unwrap()
+            .write(b"two")
+            .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+    }
+
+    #[test]
+    fn an_output_that_is_an_input_is_refused_even_with_force() {
+        let dir = scratch("input");
+        let input = dir.join("placements.csv");
+        std::fs::write(&input, "child_id\n").unwrap();
+        // The same file named another way.
+        let other_name = dir.join(".").join("placements.csv");
+        let err =
+            Output::check(&other_name, true, std::slice::from_ref(&input), &["csv"]).unwrap_err();
+        assert!(
+            err.message.contains("one of the files being read"),
+            "{}",
+            err.message
+        );
+        assert_eq!(std::fs::read(&input).unwrap(), b"child_id\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_never_written_through() {
+        let dir = scratch("link");
+        let target = dir.join("precious.csv");
+        std::fs::write(&target, "keep me").unwrap();
+        let link = dir.join("out.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        for force in [false, true] {
+            let err = Output::check(&link, force, &[], &["csv"]).unwrap_err();
+            assert!(err.message.contains("symbolic link"), "{}", err.message);
+            assert!(open_new(&link, force).is_err());
+        }
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    }
+
+    #[test]
+    fn the_extension_must_match_the_format() {
+        let dir = scratch("ext");
+        let err = Output::check(&dir.join("t.csv"), false, &[], &["xlsx"]).unwrap_err();
+        assert!(err.message.contains("must end in .xlsx"), "{}", err.message);
+        assert!(Output::check(&dir.join("T.XLSX"), false, &[], &["xlsx"]).is_ok());
+    }
+
+    #[test]
+    fn a_missing_output_folder_is_named() {
+        let dir = scratch("nofolder");
+        let err = Output::check(&dir.join("no/such/x.svg"), false, &[], &["svg"]).unwrap_err();
+        assert!(err.message.contains("does not exist"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_folder_of_files_is_not_overwritten() {
+        let dir = scratch("gen");
+        std::fs::write(dir.join("children.csv"), "real").unwrap();
+        let names = vec!["children.csv".to_string(), "placements.csv".to_string()];
+        let err = check_folder(&dir, &names, false, &[]).unwrap_err();
+        assert!(err.message.contains("children.csv"), "{}", err.message);
+        assert!(!err.message.contains("placements.csv"), "{}", err.message);
+        assert!(check_folder(&dir, &names, true, &[]).is_ok());
+        assert!(check_folder(&dir.join("new"), &names, false, &[]).is_ok());
+    }
+}
