@@ -6,7 +6,7 @@
 //! parameter.
 
 use super::{
-    CarePeriod, Child, Dataset, Event, LegalCategory, LegalSpell, Milestone, Placement,
+    CarePeriod, Child, Dataset, Event, LegalCategory, LegalSpell, Milestone, Observed, Placement,
     PlacementCategory, SourceRow, Text,
 };
 use crate::diagnostics::{
@@ -71,6 +71,21 @@ pub struct EventRecord {
     pub source: SourceRow,
 }
 
+/// What an importer knows about a child beyond a children-table row (the SSDA903 importer:
+/// which authority's returns the child is in and which days they cover). The template gives
+/// none.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChildFacts {
+    pub child_id: Text,
+    /// Used when the child has no children-table row, or one without a local authority.
+    pub local_authority: Option<Text>,
+    /// The days the input covers for this child (see [`super::Child::observed`]).
+    pub observed: Option<Observed>,
+    /// The placements (by source row) that begin a care period whose real start is not in the
+    /// data: [`super::CarePeriod::start_unknown`].
+    pub unknown_starts: Vec<SourceRow>,
+}
+
 /// Every usable row of a load, in input order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Records {
@@ -78,6 +93,8 @@ pub struct Records {
     pub placements: Vec<PlacementRecord>,
     pub legal: Vec<LegalRecord>,
     pub events: Vec<EventRecord>,
+    /// At most one per child.
+    pub facts: Vec<ChildFacts>,
 }
 
 /// Resolves a source row to the file and sheet names shown in diagnostics.
@@ -162,6 +179,7 @@ struct Pending {
     placements: Vec<PlacementRecord>,
     legal: Vec<LegalRecord>,
     events: Vec<EventRecord>,
+    facts: Option<ChildFacts>,
 }
 
 impl Builder<'_> {
@@ -192,6 +210,7 @@ impl Builder<'_> {
             placements,
             legal,
             events,
+            facts,
         } = records;
         // First each row's child (tables in the same order as ever, so children are numbered
         // by first appearance across the tables in turn), then each child's lists sized
@@ -204,6 +223,7 @@ impl Builder<'_> {
         let placement_slots = slots(&mut placements.iter().map(|p| &p.child_id));
         let legal_slots = slots(&mut legal.iter().map(|l| &l.child_id));
         let event_slots = slots(&mut events.iter().map(|e| &e.child_id));
+        let fact_slots = slots(&mut facts.iter().map(|f| &f.child_id));
         let mut sizes = vec![[0usize; 3]; groups.pending.len()];
         for (k, table) in [&placement_slots, &legal_slots, &event_slots]
             .into_iter()
@@ -258,6 +278,11 @@ impl Builder<'_> {
                 slot.events.push(e);
             }
         }
+        for (f, i) in facts.into_iter().zip(fact_slots) {
+            if let Some(slot) = pending.get_mut(i as usize) {
+                slot.facts = Some(f);
+            }
+        }
 
         let Groups {
             pending,
@@ -282,6 +307,7 @@ impl Builder<'_> {
             mut placements,
             mut legal,
             mut events,
+            facts,
         } = p;
         let dob = record.as_ref().and_then(|r| r.date_of_birth);
 
@@ -383,6 +409,14 @@ impl Builder<'_> {
         }
 
         let mut care_periods = self.periods(&id, placements);
+        let observed = facts.as_ref().and_then(|f| f.observed);
+        if let Some(f) = &facts {
+            for period in &mut care_periods {
+                let first = period.placements[0].source;
+                period.start_unknown = f.unknown_starts.contains(&first)
+                    || observed.is_some_and(|o| period.start == o.from);
+            }
+        }
         let mut events_outside_care = self.attach_events(&id, &mut care_periods, events);
         // The journeys outlive the load (the report holds them): the lists give back the
         // room they grew into (up to half of each, from doubling as items were pushed).
@@ -415,6 +449,8 @@ impl Builder<'_> {
             ),
             None => (None, None, None, BTreeMap::new(), None),
         };
+        let local_authority =
+            local_authority.or_else(|| facts.and_then(|f| f.local_authority));
         Child {
             id,
             date_of_birth: dob,
@@ -426,7 +462,7 @@ impl Builder<'_> {
             legal,
             events_outside_care,
             source,
-            observed: None,
+            observed,
         }
     }
 
