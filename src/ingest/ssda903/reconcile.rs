@@ -102,7 +102,7 @@ pub fn reconcile(mut copies: Vec<Episode>, returns: &[Option<Coverage>]) -> Outc
         let winner = group
             .iter()
             .enumerate()
-            .max_by_key(|(_, e)| (e.dec.is_some(), e.rank, e.source))
+            .max_by_key(|(_, e)| (e.dec.is_some(), e.rank, std::cmp::Reverse(e.source)))
             .map_or(0, |(k, _)| k);
         let w = group.remove(winner);
         let mut own_return = Vec::new();
