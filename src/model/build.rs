@@ -449,8 +449,7 @@ impl Builder<'_> {
             ),
             None => (None, None, None, BTreeMap::new(), None),
         };
-        let local_authority =
-            local_authority.or_else(|| facts.and_then(|f| f.local_authority));
+        let local_authority = local_authority.or_else(|| facts.and_then(|f| f.local_authority));
         Child {
             id,
             date_of_birth: dob,

@@ -163,7 +163,9 @@ impl Builder<'_> {
                         e.source,
                         child,
                         "DECOM",
-                        format!("This episode repeats the one in {at} exactly; it is counted once."),
+                        format!(
+                            "This episode repeats the one in {at} exactly; it is counted once."
+                        ),
                     );
                     continue;
                 }

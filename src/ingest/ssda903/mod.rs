@@ -187,11 +187,7 @@ pub fn recognise(headers: &[String]) -> Option<Table903> {
         .into_iter()
         .filter(|t| has_all(t.columns()))
         .max_by_key(|t| t.columns().len())
-        .or_else(|| {
-            Table903::ALL
-                .into_iter()
-                .find(|t| has_all(t.distinctive()))
-        })
+        .or_else(|| Table903::ALL.into_iter().find(|t| has_all(t.distinctive())))
 }
 
 /// Finds a 903 header among the first rows of a sheet: (table, header row, header texts).
@@ -223,15 +219,21 @@ struct Episode {
 impl Episode {
     /// Whether two rows say the same thing about an episode.
     fn same_as(&self, other: &Episode) -> bool {
-        (self.decom, self.dec, &self.rne, &self.ls, &self.place, &self.rec)
-            == (
-                other.decom,
-                other.dec,
-                &other.rne,
-                &other.ls,
-                &other.place,
-                &other.rec,
-            )
+        (
+            self.decom,
+            self.dec,
+            &self.rne,
+            &self.ls,
+            &self.place,
+            &self.rec,
+        ) == (
+            other.decom,
+            other.dec,
+            &other.rne,
+            &other.ls,
+            &other.place,
+            &other.rec,
+        )
     }
 }
 
@@ -241,7 +243,10 @@ enum What {
     Review(Option<Text>),
     Decision,
     Matched,
-    Missing { code: Option<Text>, until: Option<NaiveDate> },
+    Missing {
+        code: Option<Text>,
+        until: Option<NaiveDate>,
+    },
 }
 
 /// Any row but a Header or Episodes row: it must be about a child those know.
@@ -599,7 +604,9 @@ impl RowReader<'_, '_> {
             }
             Table903::PrevPerm => {
                 let _ = self.date("dateperm", &child)?;
-                let prev = self.text("prevperm").map(|s| ("PREV_PERM", sink.intern(&s)));
+                let prev = self
+                    .text("prevperm")
+                    .map(|s| ("PREV_PERM", sink.intern(&s)));
                 other(None, prev);
             }
             Table903::Uasc => {
@@ -639,7 +646,10 @@ pub fn finish(collector: Collector, sink: &mut Sink, summary: &mut InputSummary)
         .map(|h| (&h.record.child_id, h.ret))
         .chain(episodes.iter().map(|e| (&e.child, e.ret)))
     {
-        las_of_id.entry(child.clone()).or_default().insert(la_of(ret));
+        las_of_id
+            .entry(child.clone())
+            .or_default()
+            .insert(la_of(ret));
     }
     for (id, las) in &las_of_id {
         for la in las {

@@ -87,7 +87,7 @@ pub struct Outcome {
 /// whose year could not be read, which never decides anything).
 pub fn reconcile(mut copies: Vec<Episode>, returns: &[Option<Coverage>]) -> Outcome {
     let mut out = Outcome::default();
-    copies.sort_by(|a, b| (a.decom, a.rank, a.source).cmp(&(b.decom, b.rank, b.source)));
+    copies.sort_by_key(|e| (e.decom, e.rank, e.source));
     let present: BTreeSet<usize> = copies.iter().map(|e| e.rank).collect();
     // The copies used, each with the returns (by rank) holding a copy of its start date.
     let mut kept: Vec<(Episode, BTreeSet<usize>)> = Vec::new();

@@ -258,9 +258,7 @@ pub fn read(
         );
     }
     result.map(|()| sheets).map_err(|message| {
-        Box::new(
-            Diagnostic::new(Severity::Fatal, Code::CorruptWorkbook, message).file(file),
-        )
+        Box::new(Diagnostic::new(Severity::Fatal, Code::CorruptWorkbook, message).file(file))
     })
 }
 
@@ -288,11 +286,9 @@ fn emit(
         let table = TABLES[t];
         let cells: Vec<Cell<'_>> = elements(table)
             .iter()
-            .map(|(_, e)| {
-                match fields.get(*e).or_else(|| h.get(*e)) {
-                    Some(v) => Cell::Text(v.as_str()),
-                    None => Cell::Empty,
-                }
+            .map(|(_, e)| match fields.get(*e).or_else(|| h.get(*e)) {
+                Some(v) => Cell::Text(v.as_str()),
+                None => Cell::Empty,
             })
             .collect();
         rows[t] += 1;
@@ -383,7 +379,9 @@ fn walk(
         }
     }
     if !seen_root {
-        return Err("The XML file holds no EXPSSDA903 element, so it is not an SSDA903 return.".into());
+        return Err(
+            "The XML file holds no EXPSSDA903 element, so it is not an SSDA903 return.".into(),
+        );
     }
     Ok(())
 }
