@@ -1321,3 +1321,62 @@ fn a_generated_cohort_as_yearly_returns_and_as_xml_gives_the_history_s_journeys(
     every_row_accounted_for(&r);
     assert_eq!(outlines_without_uasc(&r), want);
 }
+
+#[test]
+fn a_broken_xml_return_is_reported_not_trusted() {
+    let child = "<CHILD><HEADER><CHILDID>1</CHILDID><SEX>1</SEX><DOB>01/01/2015</DOB></HEADER>\
+        <EPISODE><DECOM>01/06/2019</DECOM><RNE>S</RNE><LS>C2</LS><PL>U4</PL><DEC /><REC /></EPISODE></CHILD>";
+    // Cut short inside the second child: the first child is read, and the fault is named.
+    let cut = format!("<?xml version='1.0'?><EXPSSDA903>{child}<CHILD><HEADER><CHILDID>2</CHI");
+    let r = load(&[("cut.xml".to_string(), cut.into_bytes())], "31/03/2021");
+    assert_eq!(r.children, 1);
+    let fatal: Vec<&str> = r
+        .input
+        .diagnostics
+        .iter()
+        .filter(|x| x.severity == Severity::Fatal)
+        .map(|x| x.message.as_str())
+        .collect();
+    assert_eq!(fatal.len(), 1);
+    assert!(
+        fatal[0].contains("could not be read past byte"),
+        "{}",
+        fatal[0]
+    );
+    assert!(!fatal[0].contains("Excel"), "{}", fatal[0]);
+    // An entity of its own (the start of a "billion laughs") is refused, not expanded.
+    let entity = format!(
+        "<?xml version='1.0'?><!DOCTYPE EXPSSDA903 [<!ENTITY a \"aaaa\">]><EXPSSDA903>{}</EXPSSDA903>",
+        child.replace("<SEX>1</SEX>", "<SEX>&a;</SEX>")
+    );
+    let inputs = [InputFile {
+        name: "entity.xml",
+        bytes: entity.as_bytes(),
+    }];
+    let r = analyze(&inputs, &Options::new(d("31/03/2021")));
+    let diagnostics = match r {
+        Ok(r) => r.input.diagnostics,
+        Err(e) => e.diagnostics,
+    };
+    assert!(diagnostics
+        .iter()
+        .any(|x| x.severity == Severity::Fatal && x.message.contains("&a;")));
+    // Elements the return does not define are listed once per name, not silently dropped.
+    let extra = format!(
+        "<EXPSSDA903>{}</EXPSSDA903>",
+        child.replace("<SEX>1</SEX>", "<SEX>1</SEX><SHOE_SIZE>3</SHOE_SIZE>")
+    );
+    let r = load(
+        &[("extra.xml".to_string(), extra.into_bytes())],
+        "31/03/2021",
+    );
+    let notes: Vec<&str> = r
+        .input
+        .diagnostics
+        .iter()
+        .filter(|x| x.code == Code::TableIgnored)
+        .map(|x| x.message.as_str())
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].contains("HEADER/SHOE_SIZE"), "{}", notes[0]);
+}

@@ -314,10 +314,7 @@ fn load_xml_return(
         delimiter: None,
         sheets: Vec::new(),
     };
-    match ssda903::xml::read(file.name, &decoded.text, ssda903_rows, sink, summary) {
-        Ok(sheets) => file_summary.sheets = sheets,
-        Err(d) => sink.diagnostics.push(*d),
-    }
+    file_summary.sheets = ssda903::xml::read(file.name, &decoded.text, ssda903_rows, sink, summary);
     summary.files.push(file_summary);
 }
 

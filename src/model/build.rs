@@ -183,6 +183,17 @@ struct Pending {
 }
 
 impl Builder<'_> {
+    /// A row as a message cites it: its file (and sheet) and row, so that a row of another
+    /// file than the one the message is about is found.
+    fn at(&self, src: SourceRow) -> String {
+        let (file, sheet) = (self.locate)(src);
+        match (file.is_empty(), sheet) {
+            (true, _) => format!("row {}", src.row),
+            (false, Some(s)) => format!("{file}, sheet {s}, row {}", src.row),
+            (false, None) => format!("{file} row {}", src.row),
+        }
+    }
+
     fn warn(&mut self, code: Code, src: SourceRow, child: &str, message: String) {
         self.note(Severity::Warning, code, Some(src), child, message);
     }
@@ -250,7 +261,7 @@ impl Builder<'_> {
             match &slot.record {
                 Some(first) => {
                     let (src, id) = (c.source, c.child_id.clone());
-                    let first_row = first.source.row;
+                    let first_row = self.at(first.source);
                     self.warn(
                         Code::DuplicateRow,
                         src,
@@ -553,11 +564,11 @@ impl Builder<'_> {
                         None => "which has no end date".to_string(),
                     };
                     let msg = format!(
-                        "This placement starts on {} while the placement from {} ({}, row {}) is still running, {prev_desc}.",
+                        "This placement starts on {} while the placement from {} ({}, {}) is still running, {prev_desc}.",
                         fmt_date(p.start),
                         fmt_date(prev.start),
                         shorten(&prev.placement_type, QUOTE_CHARS),
-                        prev.source.row,
+                        self.at(prev.source),
                     );
                     self.warn(Code::OverlappingPlacements, p.source, id, msg);
                 }

@@ -47,7 +47,12 @@ pub fn is_return(head: &str) -> bool {
             };
             rest = &r[end + 3..];
         } else if let Some(r) = rest.strip_prefix("<!") {
-            let Some(end) = r.find('>') else {
+            // A document type, perhaps with an internal subset in brackets.
+            let close = match (r.find('['), r.find('>')) {
+                (Some(open), Some(gt)) if open < gt => r[open..].find("]>").map(|e| open + e + 1),
+                (_, gt) => gt,
+            };
+            let Some(end) = close else {
                 return false;
             };
             rest = &r[end + 1..];
@@ -204,15 +209,15 @@ struct ChildElements {
     rows: Vec<(String, BTreeMap<String, String>)>,
 }
 
-/// Reads an XML return. Returns the sheets (one per table) for the file's summary, or a fatal
-/// diagnostic if the XML cannot be read (rows read before the fault are kept).
+/// Reads an XML return. Returns the sheets (one per table) for the file's summary; XML that
+/// cannot be read to its end is reported as fatal, and the rows read before the fault are kept.
 pub fn read(
     file: &str,
     text: &str,
     collector: &mut Collector,
     sink: &mut Sink,
     summary: &mut InputSummary,
-) -> Result<Vec<SheetSummary>, Box<Diagnostic>> {
+) -> Vec<SheetSummary> {
     let base = summary.tables.len() as u32;
     let mut readers: Vec<TableReader<'_>> = TABLES
         .iter()
@@ -257,9 +262,11 @@ pub fn read(
             .file(file),
         );
     }
-    result.map(|()| sheets).map_err(|message| {
-        Box::new(Diagnostic::new(Severity::Fatal, Code::CorruptWorkbook, message).file(file))
-    })
+    if let Err(message) = result {
+        sink.diagnostics
+            .push(Diagnostic::new(Severity::Fatal, Code::CorruptWorkbook, message).file(file));
+    }
+    sheets
 }
 
 /// The sheet name a table of an XML return is listed under.
