@@ -135,13 +135,15 @@ impl Builder<'_> {
     }
 
     /// One child's episodes, sorted by start, shown as `child`. `observed_from` is the first
-    /// day the child's authority's returns cover. Returns the placements that begin a period
-    /// whose start is unknown.
+    /// day the child's authority's returns cover; `known` what else bounds an unknown start
+    /// (the date of birth, a previous permanence), for the messages. Returns the placements
+    /// that begin a period whose start is unknown.
     pub fn child_episodes(
         &mut self,
         child: &Text,
         eps: &[Episode],
         observed_from: Option<NaiveDate>,
+        known: &str,
     ) -> Vec<SourceRow> {
         let mut unknown_starts = Vec::new();
         let mut in_period = false;
@@ -212,6 +214,14 @@ impl Builder<'_> {
             let starts = rne == "S" || !continues;
             if starts && rne != "S" {
                 let shown = if rne.is_empty() { "blank" } else { rne };
+                let ls = if e.ls.is_empty() { "blank" } else { &*e.ls };
+                let mut what = format!(
+                    "first seen on {} under legal status {ls}",
+                    crate::date::format_uk(e.decom)
+                );
+                if !known.is_empty() {
+                    what = format!("{what}; {known}");
+                }
                 let before_data = observed_from.is_some_and(|f| e.decom <= f);
                 if before_data {
                     self.note(
@@ -220,7 +230,7 @@ impl Builder<'_> {
                         e.source,
                         child,
                         "RNE",
-                        format!("This period of care began before the returns (its first episode here, RNE {shown}, is not a start of care): the day the child became looked after is not known, and the period is not timed from its first day seen."),
+                        format!("This period of care began before the returns (its first episode here, RNE {shown}, is not a start of care): the day the child became looked after is not known ({what}), and the period is not timed from its first day seen."),
                     );
                 } else {
                     self.warn(
@@ -229,7 +239,7 @@ impl Builder<'_> {
                         child,
                         "RNE",
                         format!(
-                            "This episode begins a period of care (no earlier episode continues into it) but its RNE is {shown}, not S; the period is read as starting here, and its real start is not known."
+                            "This episode begins a period of care (no earlier episode continues into it) but its RNE is {shown}, not S; the period is read as starting here, and its real start is not known ({what})."
                         ),
                     );
                 }

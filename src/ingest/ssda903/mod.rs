@@ -787,6 +787,19 @@ pub fn finish(collector: Collector, sink: &mut Sink, summary: &mut InputSummary)
             }
         }
     }
+    // What bounds an unknown start: the date of birth and any previous permanence.
+    let mut before_care: HashMap<Text, String> = HashMap::default();
+    for (id, &i) in &chosen {
+        let r = &records[i];
+        let mut known = Vec::new();
+        if let Some(dob) = r.date_of_birth {
+            known.push(format!("born {}", crate::date::format_uk(dob)));
+        }
+        if let Some(prev) = r.attributes.get("PREV_PERM").filter(|p| &***p != "Z1") {
+            known.push(format!("previous permanence {prev}"));
+        }
+        before_care.insert(id.clone(), known.join(", "));
+    }
     sink.records.children.extend(records);
 
     // Episodes: each child's copies from every return reconciled, then built.
@@ -834,7 +847,9 @@ pub fn finish(collector: Collector, sink: &mut Sink, summary: &mut InputSummary)
             locate: &locate,
             reported: &mut reported,
         };
-        let unknown_starts = b.child_episodes(&id, &outcome.episodes, observed.map(|o| o.from));
+        let known = before_care.get(&id).map_or("", String::as_str);
+        let unknown_starts =
+            b.child_episodes(&id, &outcome.episodes, observed.map(|o| o.from), known);
         facts.insert(
             id.clone(),
             ChildFacts {
