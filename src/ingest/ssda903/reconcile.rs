@@ -9,8 +9,9 @@
 //! 2. An episode that, by its own dates, was open during a later return's year, which does not
 //!    have it, is `Withdrawn` when that return holds the child: it is the account of those
 //!    days and says the episode was not there.
-//! 3. When that later return does not hold the child at all, the child was not looked after in
-//!    its year. An open episode then ended by the end of its own return: if the child comes
+//! 3. When a later year's return does not hold the child at all, the child was not looked
+//!    after in its year (a later return of the same year without the child says nothing about
+//!    them: it may be another authority's, or partial). An open episode then ended by the end of its own return: if the child comes
 //!    back in a later return, it is read as ending then (`EndedBetweenReturns`, reason
 //!    unknown); if not, the journey is followed to that day only (`Censored`), not taken as
 //!    "in care today".
@@ -136,11 +137,19 @@ pub fn reconcile(mut copies: Vec<Episode>, returns: &[Option<Coverage>]) -> Outc
     for (mut e, holders) in kept {
         let end = e.dec;
         let open_during = |c: &Coverage| e.decom <= c.to && end.is_none_or(|d| d > c.from);
+        // A later return of the same years that does not hold the child says nothing about
+        // them (it may be another authority's, or a partial one); a later year's return does.
+        let own_to = returns
+            .get(e.rank)
+            .copied()
+            .flatten()
+            .map_or(e.decom, |c| c.to);
         let later = returns
             .iter()
             .enumerate()
             .skip(e.rank + 1)
             .filter_map(|(rank, c)| c.map(|c| (rank, c)))
+            .filter(|(rank, c)| present.contains(rank) || c.from > own_to)
             .find(|(rank, c)| !holders.contains(rank) && open_during(c));
         let Some((by, by_cover)) = later else {
             episodes.push(e);
