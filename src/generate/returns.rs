@@ -23,7 +23,7 @@ use super::template::{Cell, CsvSink, DateStyle, RowSink};
 use super::{journeys, GenerateConfig};
 use chrono::{Datelike, NaiveDate};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// One cell, owned.
@@ -401,13 +401,4 @@ pub fn yearly_csv_files(
         }
     }
     Ok(files)
-}
-
-/// Row counts of a set of tables by file name, for reports of what was written.
-pub fn counts(tables: &Tables) -> BTreeMap<&'static str, u64> {
-    FILES
-        .iter()
-        .zip(&tables.rows)
-        .map(|(name, rows)| (*name, rows.len() as u64))
-        .collect()
 }
