@@ -61,6 +61,13 @@ pub enum Code {
     EpisodeOverlap,
     PeriodWithoutStart,
     UnknownCode,
+    UnknownChild,
+    RepeatedAcrossReturns,
+    EpisodeSuperseded,
+    EpisodeWithdrawn,
+    EpisodeEndedBetweenReturns,
+    CensoredAtReturnEnd,
+    GapAfterX1Closed,
 }
 
 impl Code {
@@ -96,6 +103,13 @@ impl Code {
             Code::EpisodeOverlap => "episode_overlap",
             Code::PeriodWithoutStart => "period_without_start",
             Code::UnknownCode => "unknown_code",
+            Code::UnknownChild => "unknown_child",
+            Code::RepeatedAcrossReturns => "repeated_across_returns",
+            Code::EpisodeSuperseded => "episode_superseded",
+            Code::EpisodeWithdrawn => "episode_withdrawn",
+            Code::EpisodeEndedBetweenReturns => "episode_ended_between_returns",
+            Code::CensoredAtReturnEnd => "censored_at_return_end",
+            Code::GapAfterX1Closed => "gap_after_x1_closed",
         }
     }
 }

@@ -34,6 +34,13 @@ fn writes_each_format_into_the_folder() {
                 "missing.csv",
             ][..],
         ),
+        // Yearly returns up to the one holding the "as at" date (1 April 2023 - 31 March 2024).
+        (
+            "ssda903-returns",
+            &["2023-header.csv", "2023-episodes.csv", "2023-reviews.csv"][..],
+        ),
+        ("ssda903-xml", &["ssda903.xml"][..]),
+        ("ssda903-returns-xml", &["2023-ssda903.xml"][..]),
     ] {
         let dir = temp_dir(format);
         let out = dir.to_str().unwrap();

@@ -103,7 +103,17 @@ fn the_fake_tables_load_with_every_row_accounted_for() {
             *codes.entry(d.code.as_str()).or_default() += 1;
         }
     }
-    assert_eq!(codes.get("period_without_start"), Some(&1863));
+    // A single return starts in the middle of most journeys: 1,856 periods began before its
+    // first day (1 April 2017) without an RNE S episode in it, which is expected and noted as
+    // information (their starts are unknown); 7 begin inside the year without one.
+    assert_eq!(codes.get("period_without_start"), Some(&7));
+    let info = |code: &str| {
+        i.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Info && d.code.as_str() == code)
+            .count()
+    };
+    assert_eq!(info("period_without_start"), 1856);
     assert_eq!(codes.get("episode_overlap"), Some(&72));
     assert_eq!(codes.get("duplicate_row"), Some(&2));
     assert_eq!(codes.get("invalid_value"), Some(&9));

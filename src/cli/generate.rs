@@ -1,6 +1,6 @@
 //! `driftline generate --children N --seed S --as-at DATE --format FORMAT --out DIR`: writes a
-//! synthetic cohort (template CSV, template xlsx or SSDA903 CSV tables) for tests, benchmarks
-//! and demonstrations.
+//! synthetic cohort (template CSV, template xlsx, SSDA903 CSV tables or XML, as one history or
+//! as yearly returns) for tests, benchmarks and demonstrations.
 //!
 //! This file owns the subcommand's arguments and its one-line summary. The cohort itself and
 //! the file layouts come from `driftline::generate`.
@@ -23,7 +23,9 @@ pub struct Args {
     /// The "as at" date (YYYY-MM-DD): nothing is dated after it except deliberately messy rows.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_at: NaiveDate,
-    /// template-csv (four CSV files), template-xlsx (one workbook) or ssda903 (six CSV tables).
+    /// template-csv (four CSV files), template-xlsx (one workbook), ssda903 (six CSV tables),
+    /// ssda903-returns (six CSV tables per year, `<year>-<table>.csv`), ssda903-xml (one XML
+    /// return) or ssda903-returns-xml (an XML return per year).
     #[arg(long, default_value = "template-csv", value_parser = parse_format)]
     format: Format,
     /// How messy the values are, 0 (clean) to 1; about 0.02 looks like a tidy export.
@@ -90,7 +92,7 @@ fn file_names(format: Format) -> Vec<String> {
 
 fn parse_format(s: &str) -> Result<Format, String> {
     Format::parse(s).ok_or_else(|| {
-        format!("\"{s}\" is not a format: use template-csv, template-xlsx or ssda903")
+        format!("\"{s}\" is not a format: use template-csv, template-xlsx, ssda903, ssda903-returns, ssda903-xml or ssda903-returns-xml")
     })
 }
 

@@ -20,6 +20,7 @@
 
 pub mod journey;
 pub mod records;
+pub mod returns;
 mod rng;
 pub mod ssda903;
 pub mod template;
@@ -258,15 +259,26 @@ pub enum Format {
     /// SSDA903 CSV tables: `header.csv`, `episodes.csv`, `reviews.csv`, `ad1.csv`,
     /// `placed_for_adoption.csv`, `missing.csv`.
     Ssda903,
+    /// The same as yearly returns (see [`returns`]): `<year>-header.csv` and so on for each
+    /// year (1 April to 31 March, named by the year it begins) up to the "as at" date.
+    Ssda903Returns,
+    /// The whole history as one XML return, `ssda903.xml`.
+    Ssda903Xml,
+    /// Yearly returns as XML, `<year>-ssda903.xml`.
+    Ssda903ReturnsXml,
 }
 
 impl Format {
-    /// Parses `template-csv`, `template-xlsx` or `ssda903`.
+    /// Parses `template-csv`, `template-xlsx`, `ssda903`, `ssda903-returns`, `ssda903-xml`
+    /// or `ssda903-returns-xml`.
     pub fn parse(s: &str) -> Option<Format> {
         match s {
             "template-csv" => Some(Format::TemplateCsv),
             "template-xlsx" => Some(Format::TemplateXlsx),
             "ssda903" => Some(Format::Ssda903),
+            "ssda903-returns" => Some(Format::Ssda903Returns),
+            "ssda903-xml" => Some(Format::Ssda903Xml),
+            "ssda903-returns-xml" => Some(Format::Ssda903ReturnsXml),
             _ => None,
         }
     }
@@ -313,7 +325,7 @@ pub use native::write_dir;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use super::{journeys, records, ssda903, template, Format, GenerateConfig, Written};
+    use super::{journeys, records, returns, ssda903, template, Format, GenerateConfig, Written};
     use std::fs::File;
     use std::io::{self, BufWriter, Write};
     use std::path::Path;
@@ -362,7 +374,52 @@ mod native {
                 let (counts, sinks) = w.finish();
                 finish_all(names, counts, sinks)
             }
+            Format::Ssda903Returns => {
+                let history = returns::history(config)?;
+                let mut written = Written::default();
+                for r in returns::yearly(&history, config.as_at) {
+                    let names = ssda903::FILES.map(|n| format!("{}-{n}", r.year));
+                    let mut sinks = open_all(
+                        dir,
+                        names.each_ref().map(String::as_str),
+                        template::DateStyle::Uk,
+                    )?;
+                    let counts = r.tables.write(&mut sinks)?;
+                    let part = finish_all(names.each_ref().map(String::as_str), counts, sinks)?;
+                    written.tables.extend(part.tables);
+                }
+                Ok(written)
+            }
+            Format::Ssda903Xml => {
+                let history = returns::history(config)?;
+                let name = "ssda903.xml";
+                xml_file(dir, name, &history).map(|t| Written { tables: vec![t] })
+            }
+            Format::Ssda903ReturnsXml => {
+                let history = returns::history(config)?;
+                let mut written = Written::default();
+                for r in returns::yearly(&history, config.as_at) {
+                    let name = format!("{}-ssda903.xml", r.year);
+                    written.tables.push(xml_file(dir, &name, &r.tables)?);
+                }
+                Ok(written)
+            }
         }
+    }
+
+    /// Writes one XML return; (name, children, bytes).
+    fn xml_file(
+        dir: &Path,
+        name: &str,
+        tables: &returns::Tables,
+    ) -> io::Result<(String, u64, u64)> {
+        let bytes = returns::xml_bytes(tables)?;
+        std::fs::write(dir.join(name), &bytes)?;
+        Ok((
+            name.to_string(),
+            tables.rows[0].len() as u64,
+            bytes.len() as u64,
+        ))
     }
 
     type FileSink = template::CsvSink<BufWriter<File>>;

@@ -19,6 +19,8 @@ pub enum Format {
     Xls,
     Ods,
     Csv,
+    /// The SSDA903 return as submitted: XML whose first element is `EXPSSDA903`.
+    Ssda903Xml,
 }
 
 impl Format {
@@ -29,6 +31,7 @@ impl Format {
             Format::Xls => "xls",
             Format::Ods => "ods",
             Format::Csv => "csv",
+            Format::Ssda903Xml => "ssda903-xml",
         }
     }
 }
@@ -79,15 +82,19 @@ pub fn detect(bytes: &[u8]) -> Result<Format, Box<Diagnostic>> {
             "This is a very old Excel file (Excel 4 or earlier) that Driftline cannot read. Open it in Excel or LibreOffice and save it as .xlsx, then load the saved file.",
         ));
     }
-    let head = &bytes[..bytes.len().min(2048)];
-    let head_text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let head = &bytes[..bytes.len().min(4096)];
+    let head_raw = String::from_utf8_lossy(head);
+    if super::ssda903::xml::is_return(&head_raw) {
+        return Ok(Format::Ssda903Xml);
+    }
+    let head_text = head_raw.to_ascii_lowercase();
     let trimmed = head_text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     // XML first: an Excel 2003 XML spreadsheet has a `<Table>` element, which is not HTML.
     let xhtml = trimmed.contains("<html") || trimmed.contains("<!doctype html");
     if trimmed.starts_with("<?xml") && !xhtml {
         return Err(fatal(
             Code::NotASpreadsheet,
-            "This file is XML, not a spreadsheet Driftline can read (XML Spreadsheet 2003 files included). Open it in Excel and save it as .xlsx or CSV, then load the saved file.",
+            "This file is XML, but neither an SSDA903 return (whose first element is EXPSSDA903) nor a spreadsheet Driftline can read. An SSDA903 return is read as it is; an XML Spreadsheet 2003 file can be opened in Excel and saved as .xlsx or CSV.",
         ));
     }
     if trimmed.starts_with('<')
@@ -158,7 +165,7 @@ pub fn open_workbook<'a>(
             let mut wb = calamine::Ods::new(cursor).map_err(|e| workbook_error(&e.to_string()))?;
             (read_sheets(&mut wb, limits)?, false)
         }
-        Format::Csv => unreachable_csv()?,
+        Format::Csv | Format::Ssda903Xml => unreachable_csv()?,
     };
     let sheets = sheets
         .into_iter()

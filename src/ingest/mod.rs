@@ -199,7 +199,7 @@ fn finish_load(
     only_file: Option<String>,
 ) -> Result<Loaded, Error> {
     if !ssda903_rows.is_empty() {
-        ssda903::finish(ssda903_rows, &mut sink, &summary);
+        ssda903::finish(ssda903_rows, &mut sink, &mut summary);
     }
     if summary.tables.is_empty() {
         let mut diagnostics: Vec<Diagnostic> = sink
@@ -258,6 +258,11 @@ fn load_file(
     summary: &mut InputSummary,
     ssda903_rows: &mut ssda903::Collector,
 ) {
+    if file.bytes.len() as u64 <= limits.max_file_bytes
+        && matches!(file::detect(file.bytes), Ok(Format::Ssda903Xml))
+    {
+        return load_xml_return(file, sink, summary, ssda903_rows);
+    }
     let (mut file_summary, sheets) = match open_file(file, limits) {
         Ok(opened) => opened,
         Err(d) => return sink.diagnostics.push(d.file(file.name)),
@@ -291,6 +296,28 @@ fn load_file(
     summary.files.push(file_summary);
 }
 
+/// Reads an SSDA903 return in its XML form (within the size limit, checked by the caller).
+fn load_xml_return(
+    file: &InputFile<'_>,
+    sink: &mut Sink,
+    summary: &mut InputSummary,
+    ssda903_rows: &mut ssda903::Collector,
+) {
+    let decoded = match file::decode_text(file.bytes) {
+        Ok(d) => d,
+        Err(d) => return sink.diagnostics.push(d.file(file.name)),
+    };
+    let mut file_summary = FileSummary {
+        name: file.name.to_string(),
+        format: Format::Ssda903Xml.name().to_string(),
+        encoding: Some(decoded.encoding.name().to_string()),
+        delimiter: None,
+        sheets: Vec::new(),
+    };
+    file_summary.sheets = ssda903::xml::read(file.name, &decoded.text, ssda903_rows, sink, summary);
+    summary.files.push(file_summary);
+}
+
 /// Checks the limits, detects the format and opens the file's sheets.
 fn open_file<'a>(
     file: &InputFile<'a>,
@@ -315,7 +342,10 @@ fn open_file<'a>(
         delimiter: None,
         sheets: Vec::new(),
     };
-    let sheets = if format == Format::Csv {
+    let sheets = if format == Format::Ssda903Xml {
+        // Read by `load_xml_return`; it has no sheets to preview.
+        Vec::new()
+    } else if format == Format::Csv {
         let decoded = file::decode_text(file.bytes)?;
         let dialect = text::sniff(&decoded.text);
         summary.encoding = Some(decoded.encoding.name().to_string());

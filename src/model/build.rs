@@ -6,7 +6,7 @@
 //! parameter.
 
 use super::{
-    CarePeriod, Child, Dataset, Event, LegalCategory, LegalSpell, Milestone, Placement,
+    CarePeriod, Child, Dataset, Event, LegalCategory, LegalSpell, Milestone, Observed, Placement,
     PlacementCategory, SourceRow, Text,
 };
 use crate::diagnostics::{
@@ -71,6 +71,21 @@ pub struct EventRecord {
     pub source: SourceRow,
 }
 
+/// What an importer knows about a child beyond a children-table row (the SSDA903 importer:
+/// which authority's returns the child is in and which days they cover). The template gives
+/// none.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChildFacts {
+    pub child_id: Text,
+    /// Used when the child has no children-table row, or one without a local authority.
+    pub local_authority: Option<Text>,
+    /// The days the input covers for this child (see [`super::Child::observed`]).
+    pub observed: Option<Observed>,
+    /// The placements (by source row) that begin a care period whose real start is not in the
+    /// data: [`super::CarePeriod::start_unknown`].
+    pub unknown_starts: Vec<SourceRow>,
+}
+
 /// Every usable row of a load, in input order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Records {
@@ -78,6 +93,8 @@ pub struct Records {
     pub placements: Vec<PlacementRecord>,
     pub legal: Vec<LegalRecord>,
     pub events: Vec<EventRecord>,
+    /// At most one per child.
+    pub facts: Vec<ChildFacts>,
 }
 
 impl Records {
@@ -183,9 +200,21 @@ struct Pending {
     placements: Vec<PlacementRecord>,
     legal: Vec<LegalRecord>,
     events: Vec<EventRecord>,
+    facts: Option<ChildFacts>,
 }
 
 impl Builder<'_> {
+    /// A row as a message cites it: its file (and sheet) and row, so that a row of another
+    /// file than the one the message is about is found.
+    fn at(&self, src: SourceRow) -> String {
+        let (file, sheet) = (self.locate)(src);
+        match (file.is_empty(), sheet) {
+            (true, _) => format!("row {}", src.row),
+            (false, Some(s)) => format!("{file}, sheet {s}, row {}", src.row),
+            (false, None) => format!("{file} row {}", src.row),
+        }
+    }
+
     fn warn(&mut self, code: Code, src: SourceRow, child: &str, message: String) {
         self.note(Severity::Warning, code, Some(src), child, message);
     }
@@ -213,6 +242,7 @@ impl Builder<'_> {
             placements,
             legal,
             events,
+            facts,
         } = records;
         // First each row's child (tables in the same order as ever, so children are numbered
         // by first appearance across the tables in turn), then each child's lists sized
@@ -225,6 +255,7 @@ impl Builder<'_> {
         let placement_slots = slots(&mut placements.iter().map(|p| &p.child_id));
         let legal_slots = slots(&mut legal.iter().map(|l| &l.child_id));
         let event_slots = slots(&mut events.iter().map(|e| &e.child_id));
+        let fact_slots = slots(&mut facts.iter().map(|f| &f.child_id));
         let mut sizes = vec![[0usize; 3]; groups.pending.len()];
         for (k, table) in [&placement_slots, &legal_slots, &event_slots]
             .into_iter()
@@ -251,7 +282,7 @@ impl Builder<'_> {
             match &slot.record {
                 Some(first) => {
                     let (src, id) = (c.source, c.child_id.clone());
-                    let first_row = first.source.row;
+                    let first_row = self.at(first.source);
                     self.warn(
                         Code::DuplicateRow,
                         src,
@@ -279,6 +310,11 @@ impl Builder<'_> {
                 slot.events.push(e);
             }
         }
+        for (f, i) in facts.into_iter().zip(fact_slots) {
+            if let Some(slot) = pending.get_mut(i as usize) {
+                slot.facts = Some(f);
+            }
+        }
 
         let Groups {
             pending,
@@ -303,6 +339,7 @@ impl Builder<'_> {
             mut placements,
             mut legal,
             mut events,
+            facts,
         } = p;
         let dob = record.as_ref().and_then(|r| r.date_of_birth);
 
@@ -404,6 +441,14 @@ impl Builder<'_> {
         }
 
         let mut care_periods = self.periods(&id, placements);
+        let observed = facts.as_ref().and_then(|f| f.observed);
+        if let Some(f) = &facts {
+            for period in &mut care_periods {
+                let first = period.placements[0].source;
+                period.start_unknown = f.unknown_starts.contains(&first)
+                    || observed.is_some_and(|o| period.start == o.from);
+            }
+        }
         let mut events_outside_care = self.attach_events(&id, &mut care_periods, events);
         // The journeys outlive the load (the report holds them): the lists give back the
         // room they grew into (up to half of each, from doubling as items were pushed).
@@ -436,6 +481,7 @@ impl Builder<'_> {
             ),
             None => (None, None, None, BTreeMap::new(), None),
         };
+        let local_authority = local_authority.or_else(|| facts.and_then(|f| f.local_authority));
         Child {
             id,
             date_of_birth: dob,
@@ -447,7 +493,7 @@ impl Builder<'_> {
             legal,
             events_outside_care,
             source,
-            observed: None,
+            observed,
         }
     }
 
@@ -539,11 +585,11 @@ impl Builder<'_> {
                         None => "which has no end date".to_string(),
                     };
                     let msg = format!(
-                        "This placement starts on {} while the placement from {} ({}, row {}) is still running, {prev_desc}.",
+                        "This placement starts on {} while the placement from {} ({}, {}) is still running, {prev_desc}.",
                         fmt_date(p.start),
                         fmt_date(prev.start),
                         shorten(&prev.placement_type, QUOTE_CHARS),
-                        prev.source.row,
+                        self.at(prev.source),
                     );
                     self.warn(Code::OverlappingPlacements, p.source, id, msg);
                 }

@@ -9,8 +9,8 @@ mod build;
 mod categories;
 
 pub use build::{
-    build_children, build_children_listing, ChildRecord, EventRecord, LegalRecord, PlacementRecord,
-    Records,
+    build_children, build_children_listing, ChildFacts, ChildRecord, EventRecord, LegalRecord,
+    PlacementRecord, Records,
 };
 pub use categories::{LegalCategory, Milestone, PlacementCategory};
 
