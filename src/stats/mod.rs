@@ -27,7 +27,8 @@ pub mod table;
 pub use child::{AgeBand, CheckHit, ChildStats, CurrentStatus, PeriodStats, Route, StageRow};
 pub use duration::{CalendarDuration, DurationError, DurationUnit};
 pub use km::{
-    ConfType, KaplanMeier, KmConfig, Observation, Quantile, RestrictedMean, TimeCount, Z95,
+    ConfType, KaplanMeier, KmConfig, LateObservation, Observation, Quantile, RestrictedMean,
+    TimeCount, Z95,
 };
 pub use profile::{Backdate, Check, Profile, ProfileError, Stage, ToBeforeFrom};
 pub use series::{stage_series, Aggregate, StagePoint, StageSeries, UnknownStage};

@@ -388,8 +388,7 @@ impl Acc {
             _ => {
                 let mut c = TimeCount {
                     time: o.days,
-                    events: 0,
-                    censored: 0,
+                    ..TimeCount::default()
                 };
                 c.add(o.event);
                 self.hist.push(c);
