@@ -367,10 +367,13 @@ pub fn with_entries(counts: &[TimeCount], entries: &[u32]) -> Vec<TimeCount> {
             (Some(a), None) => a,
             (None, Some(b)) => b,
         };
-        let mut c = exits.next_if(|c| c.time == time).copied().unwrap_or(TimeCount {
-            time,
-            ..TimeCount::default()
-        });
+        let mut c = exits
+            .next_if(|c| c.time == time)
+            .copied()
+            .unwrap_or(TimeCount {
+                time,
+                ..TimeCount::default()
+            });
         while entries.next_if(|&&e| e == time).is_some() {
             c.entered += 1;
         }

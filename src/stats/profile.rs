@@ -41,14 +41,19 @@
 //!   order counts as 0 days").
 //! - `require_any` (optional): milestone ids; the stage is only measured in care periods
 //!   where at least one of them happened by the "as at" date (the stage's population).
-//! - `backdate_to_preceding_placement` (optional): `{ "placement_types": ["A5", "A6"],
-//!   "preceding": ["foster", "kinship"] }`. When the stage ends on the day a placement of one
-//!   of these types (as written in the input, case-insensitive) starts, and the placement just
-//!   before it in the care period is of one of the `preceding` categories, the stage ends at
-//!   the start of that preceding placement instead (going further back through earlier
-//!   placements of those categories with the same recorded carer), never before the stage's
-//!   start. England's A10 uses it: adoptions by the child's own foster carer count to the
-//!   start of that foster placement.
+//! - `backdate_to_preceding_placement` (optional): `{ "placement_types": ["A3", "A5"],
+//!   "preceding": ["foster", "kinship"], "same_carer_categories": ["prospective_adopters"],
+//!   "not_placement_types": ["A4", "A6"] }`. When the stage ends on the day a placement of one
+//!   of these types (as written in the input, case-insensitive) starts, or a placement of one
+//!   of the `same_carer_categories` whose recorded carer is that of the placement just before
+//!   it, and the placement just before it in the care period is of one of the `preceding`
+//!   categories, the stage ends at the start of that preceding placement instead (going
+//!   further back through earlier placements of those categories with the same recorded
+//!   carer), never before the stage's start. Placements of the `not_placement_types` never
+//!   count. England's A10 uses it: adoptions by the child's own foster carer (SSDA903 A3 and
+//!   A5, "placed for adoption with their current foster carer"; or, in the template, a
+//!   prospective adopters placement with the foster carer's name) count to the start of that
+//!   foster placement.
 //!
 //! Check fields: `id`, `label`, optional `description`, `placement` (placement category ids),
 //! `legal_status` (legal category ids) and `longer_than` (a duration). A child is in the
@@ -124,6 +129,15 @@ pub struct Backdate {
     pub placement_types: Vec<String>,
     /// The categories the preceding placement must have.
     pub preceding: Vec<PlacementCategory>,
+    /// Placements of these categories count too when their recorded carer is the preceding
+    /// placement's (for input that names carers rather than giving SSDA903 codes, such as the
+    /// template's `carer` column).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same_carer_categories: Vec<PlacementCategory>,
+    /// Placement types that never count, whatever the carer (SSDA903 A4 and A6: placed with
+    /// adopters who are not the current foster carers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_placement_types: Vec<String>,
 }
 
 /// A check on every child's current status, such as PACE Aim 1.
@@ -267,15 +281,17 @@ impl Profile {
         let mut a10 = stage(
             "a10",
             "A10: entering care to moving in with the adoptive family (foster carer adoptions from the foster placement)",
-            "Adoption scorecard A10 (threshold 14 months): as A1, but a child adopted by their own foster carer (placement A5 or A6 following a foster placement) counts to the start of that foster placement.",
+            "Adoption scorecard A10 (threshold 14 months): as A1, but a child placed for adoption with their own foster carer (SSDA903 placement A3 or A5, or a prospective adopters placement with the same carer as the foster placement before it) counts to the start of that foster placement.",
             BecameLookedAfter,
             &[PlacedForAdoption],
             Some(CalendarDuration::months(14)),
         );
         a10.require_any = adoption_plan;
         a10.backdate_to_preceding_placement = Some(Backdate {
-            placement_types: vec!["A5".into(), "A6".into()],
+            placement_types: vec!["A3".into(), "A5".into()],
             preceding: vec![PlacementCategory::Foster, PlacementCategory::Kinship],
+            same_carer_categories: vec![PlacementCategory::ProspectiveAdopters],
+            not_placement_types: vec!["A4".into(), "A6".into()],
         });
         let permanence = stage(
             "time_to_permanence",
@@ -342,9 +358,11 @@ impl Profile {
                 ));
             }
             if let Some(b) = &s.backdate_to_preceding_placement {
-                if b.placement_types.is_empty() || b.preceding.is_empty() {
+                let counts_nothing =
+                    b.placement_types.is_empty() && b.same_carer_categories.is_empty();
+                if counts_nothing || b.preceding.is_empty() {
                     return fail(format!(
-                        "Stage \"{}\": backdate_to_preceding_placement needs at least one placement type and one preceding category.",
+                        "Stage \"{}\": backdate_to_preceding_placement needs at least one placement type (or same-carer category) and one preceding category.",
                         s.id
                     ));
                 }

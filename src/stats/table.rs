@@ -7,7 +7,8 @@
 //! profile and starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with
 //! `'` so that a spreadsheet shows it as text instead of running it as a formula. The file
 //! starts with a UTF-8 byte-order mark unless told otherwise, so that Excel reads names with
-//! accents correctly. It computes nothing.
+//! accents correctly. A stage whose start is unknown (its care period began before the data)
+//! has blank `start` and `days` cells. It computes nothing.
 
 use super::child::{ChildStats, StageRow};
 use super::profile::Profile;
@@ -137,6 +138,7 @@ fn push_row(
         None => "completed",
         Some(CensoredBy::AsAt) => "waiting",
         Some(CensoredBy::LeftCare) => "left_care",
+        Some(CensoredBy::EndOfData) => "end_of_data",
     };
     let has_target = stage.is_some_and(|s| s.target.is_some());
     record.extend([
@@ -146,9 +148,14 @@ fn push_row(
         date(period.and_then(|p| p.end)),
         text(Some(&row.stage)),
         text(stage.map(|s| s.label.as_str())),
-        date(Some(row.start)),
+        // A start before the data is unknown: no start, and no days from the first day seen.
+        date((!row.start_unknown).then_some(row.start)),
         date(row.end),
-        row.days.to_string(),
+        if row.start_unknown {
+            String::new()
+        } else {
+            row.days.to_string()
+        },
         status.to_string(),
         flag(Some(row.censored)),
         row.ended_by.map_or(String::new(), |m| m.id().to_string()),

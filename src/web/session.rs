@@ -903,6 +903,7 @@ impl Session {
                     status: match (r.end, r.censored_by) {
                         (Some(_), _) => "completed",
                         (None, Some(CensoredBy::LeftCare)) => "left_care",
+                        (None, Some(CensoredBy::EndOfData)) => "end_of_data",
                         (None, _) => "waiting",
                     },
                     ended_by: r.ended_by.map(|m| m.label()),
