@@ -36,6 +36,9 @@ pub struct Options {
     pub limits: Limits,
     /// The timescale profile the statistics apply (Scotland's by default).
     pub profile: stats::Profile,
+    /// The first adoption date the adoption scorecard counts (to "as at"); `None` for the
+    /// profile's window (three years to "as at" for England's).
+    pub scorecard_from: Option<NaiveDate>,
 }
 
 impl Options {
@@ -46,6 +49,7 @@ impl Options {
             mapping: None,
             limits: Limits::default(),
             profile: stats::Profile::default(),
+            scorecard_from: None,
         }
     }
 }
@@ -76,11 +80,10 @@ pub fn analyze_loaded(loaded: ingest::Loaded, options: &Options) -> Report {
         options.limits.max_listed_problems,
     );
     input.diagnostics.extend(quality);
-    let statistics = stats::compute(
-        &dataset.children,
-        &options.profile,
-        options.as_at,
-        &stats::Config::default(),
-    );
+    let config = stats::Config {
+        scorecard_from: options.scorecard_from,
+        ..stats::Config::default()
+    };
+    let statistics = stats::compute(&dataset.children, &options.profile, options.as_at, &config);
     Report::new(options.as_at, input, dataset).with_statistics(statistics)
 }

@@ -484,7 +484,7 @@ fn route<'a>(
 }
 
 /// Reads the kind of order from an `order_granted` event's label and detail.
-fn order_route(label: &str, detail: Option<&str>) -> Route {
+pub(crate) fn order_route(label: &str, detail: Option<&str>) -> Route {
     let has = |w: &str| {
         contains_ignoring_case(label, w) || detail.is_some_and(|d| contains_ignoring_case(d, w))
     };

@@ -55,6 +55,11 @@
 //!   prospective adopters placement with the foster carer's name) count to the start of that
 //!   foster placement.
 //!
+//! `scorecard` (optional): `{ "window": "3 years", "a1_threshold_days": 426,
+//! "a2_threshold_days": 121, "a3_within": "14 months" }` asks for England's adoption scorecard
+//! as the DfE computes it (`stats::scorecard`): A1, A2 and A10 over the children adopted in
+//! the window ending on "as at". England's profile has it.
+//!
 //! Check fields: `id`, `label`, optional `description`, `placement` (placement category ids),
 //! `legal_status` (legal category ids) and `longer_than` (a duration). A child is in the
 //! check's status when, at the "as at" date, they are in care in a placement of one of the
@@ -65,6 +70,7 @@
 //! rather than silently ignored.
 
 use super::duration::CalendarDuration;
+use super::scorecard::ScorecardSpec;
 use crate::model::{LegalCategory, Milestone, PlacementCategory};
 use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -82,6 +88,10 @@ pub struct Profile {
     pub stages: Vec<Stage>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// England's adoption scorecard (the DfE's figures over children adopted in a window), for
+    /// profiles that want it; see `stats::scorecard`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scorecard: Option<ScorecardSpec>,
 }
 
 /// One stage of a journey, from one milestone to the first of one or more others.
@@ -247,23 +257,29 @@ impl Profile {
                 legal_status: vec![LegalCategory::Compulsory],
                 longer_than: CalendarDuration::years(2),
             }],
+            scorecard: None,
         }
     }
 
     /// England's adoption scorecard measures A1, A2 and A10 (`shared/domain.md` §4), and
     /// time to permanence.
     ///
-    /// The scorecard averages over the children adopted in a three-year period. Driftline
-    /// instead follows every care period with an adoption decision, a placement order, a
-    /// match or a placement for adoption (`require_any`), and counts those not yet placed as
-    /// still waiting (censored), so the children waiting longest are not left out.
+    /// Two views of the same measures. The scorecard itself (`scorecard`, computed by
+    /// `stats::scorecard`) is the DfE's: means over the children adopted in a three-year
+    /// window, against the thresholds. The stages `a1`, `a2` and `a10` are the waiting view:
+    /// they follow every care period with an adoption decision, a placement order, a match or
+    /// a placement for adoption (`require_any`) and count those not yet placed as still
+    /// waiting (censored, Kaplan–Meier), so the children waiting longest are not left out.
+    /// The waiting view ends at the first placement for adoption (a child whose placement
+    /// disrupted is not counted as waiting again), and it recognises foster-carer adoptions by
+    /// the placement codes and carers only; the scorecard also reads the AD1 flag.
     pub fn england() -> Profile {
         use Milestone::*;
         let adoption_plan = vec![AdmDecision, PlacementOrder, Matched, PlacedForAdoption];
         let mut a1 = stage(
             "a1",
             "A1: entering care to moving in with the adoptive family",
-            "Adoption scorecard A1 (threshold 14 months), for care periods with an adoption decision, placement order, match or placement for adoption.",
+            "Adoption scorecard A1 (threshold 14 months), for every care period with an adoption decision, placement order, match or placement for adoption; children still waiting are censored. The scorecard's A1 is the mean over children adopted.",
             BecameLookedAfter,
             &[PlacedForAdoption],
             Some(CalendarDuration::months(14)),
@@ -272,7 +288,7 @@ impl Profile {
         let mut a2 = stage(
             "a2",
             "A2: placement order to match with adopters",
-            "Adoption scorecard A2 (threshold 4 months): a match before the order counts as 0 days; children without a placement order are not counted.",
+            "Adoption scorecard A2 (threshold 4 months): a match before the order counts as 0 days; children without a placement order are not counted; children still waiting for a match are censored. The scorecard's A2 is the mean over children adopted.",
             PlacementOrder,
             &[Matched],
             Some(CalendarDuration::months(4)),
@@ -308,6 +324,7 @@ impl Profile {
                 .into(),
             stages: vec![a1, a2, a10, permanence],
             checks: Vec::new(),
+            scorecard: Some(ScorecardSpec::dfe()),
         }
     }
 

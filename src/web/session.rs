@@ -134,6 +134,7 @@ impl Session {
         report.stages = statistics.stages;
         report.checks = statistics.checks;
         report.breakdowns_omitted = statistics.breakdowns_omitted;
+        report.adoption_scorecard = statistics.scorecard;
         self.rows = build_rows(&self.report);
         self.filtered = None;
         self.charts.clear();
