@@ -462,3 +462,19 @@ fn leaving_care_home_ends_time_to_permanence_as_the_route_says() {
     assert_eq!(row.censored_by, Some(CensoredBy::LeftCare));
     assert_eq!(s[0].care_period_stats[0].route.id(), "left_care_other");
 }
+
+#[test]
+fn a2_starts_at_a_placement_order_legal_status_without_an_event() {
+    // Template input: a legal status of category adoption_authority (placement order) from
+    // 1 Jun 2022 and a match on 1 Aug 2022, no "placement order" event: A2 runs from the
+    // legal status, 30 + 31 = 61 days, within 4 months (1 Oct 2022).
+    let kid = Kid::new("a")
+        .placement("2022-01-01", "", Foster)
+        .legal("2022-01-01", "2022-05-31", LegalCategory::Interim)
+        .legal("2022-06-01", "", LegalCategory::AdoptionAuthority)
+        .event("2022-08-01", Matched);
+    let all = rows(kid, &Profile::england(), "2023-06-30");
+    let a2 = all.iter().find(|r| &*r.stage == "a2").expect("a2");
+    assert_eq!((a2.start, a2.end), (d("2022-06-01"), Some(d("2022-08-01"))));
+    assert_eq!((a2.days, a2.within_target), (61, Some(true)));
+}

@@ -327,7 +327,7 @@ pub(crate) fn child_stats_cached<'a>(
     let mut stages = Vec::with_capacity(child.care_periods.len() * profile.stages.len());
     let mut care_period_stats = Vec::with_capacity(child.care_periods.len());
     for (pi, period) in child.care_periods.iter().enumerate() {
-        let firsts = FirstDates::of(period, as_at);
+        let firsts = FirstDates::of(period, as_at).with_legal(&child.legal, period, as_at);
         for (si, (stage, id)) in profile.stages.iter().zip(stage_ids).enumerate() {
             let Some(o) = evaluate_with(stage, period, &firsts, as_at, child.observed) else {
                 continue;

@@ -8,7 +8,9 @@
 //!   prospective adopters (whatever the input calls it, such as the template's "Prospective
 //!   adopters" or SSDA903 A3–A6), and `returned_home` at the end of a period that ended in a
 //!   placement at home with parents, so that a stage agrees with the placements and with the
-//!   route to permanence even where no event says so;
+//!   route to permanence even where no event says so; likewise `placement_order` happens at
+//!   the start of a legal spell of category `adoption_authority` in the period (when the
+//!   child's legal spells are given, as `stats::child` gives them);
 //! - the stage starts at the first `from` milestone inside the period;
 //! - it ends at the first `to` milestone (of any listed) on or after that start inside the
 //!   period (a `to` on the start day ends it after 0 days); with `to_before_from = "zero"`, a
@@ -41,7 +43,7 @@
 //! It knows nothing about cohorts or statistics.
 
 use super::profile::{Backdate, Stage, ToBeforeFrom};
-use crate::model::{CarePeriod, Milestone, Observed, PlacementCategory};
+use crate::model::{CarePeriod, LegalCategory, LegalSpell, Milestone, Observed, PlacementCategory};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -151,6 +153,27 @@ impl FirstDates {
             }
         }
         FirstDates { first }
+    }
+
+    /// Adds the starts of the child's legal spells of category `adoption_authority` (a
+    /// placement order, a freeing order, a permanence order with authority to adopt) inside
+    /// the period, on or before `as_at`, as `placement_order`.
+    pub fn with_legal(
+        mut self,
+        legal: &[LegalSpell],
+        period: &CarePeriod,
+        as_at: NaiveDate,
+    ) -> FirstDates {
+        let order = legal
+            .iter()
+            .filter(|l| l.category == LegalCategory::AdoptionAuthority)
+            .map(|l| l.start)
+            .find(|&d| d <= as_at && period.contains(d));
+        if let Some(d) = order {
+            let slot = &mut self.first[Milestone::PlacementOrder as usize];
+            *slot = Some(slot.map_or(d, |e| e.min(d)));
+        }
+        self
     }
 
     /// The first date of `m`.
