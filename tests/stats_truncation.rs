@@ -7,7 +7,9 @@ mod stats_support;
 
 use driftline::chart::survival::steps;
 use driftline::model::{Child, Milestone, Observed, PlacementCategory};
-use driftline::stats::{compute, CensoredBy, Config, Profile, Statistics};
+use driftline::stats::{
+    compute, write_stage_csv, CensoredBy, Config, Profile, Statistics, TableOptions,
+};
 use stats_support::{build, d, Kid};
 
 use Milestone::*;
@@ -57,6 +59,7 @@ fn cohort() -> Vec<Child> {
             .event("2023-04-21", OrderGranted),
         Kid::new("C").placement("2023-01-01", "", Foster),
         Kid::new("D")
+            .born("2015-01-01")
             .placement("2023-04-01", "", Foster)
             .event("2023-05-01", OrderGranted),
         Kid::new("E")
@@ -99,6 +102,32 @@ fn each_row_says_how_the_data_saw_it() {
     let dd = row("D");
     assert!(dd.start_unknown);
     assert_eq!((dd.target_date, dd.within_target), (None, None));
+    // D was born 1 Jan 2015, but entered care on an unknown day: no age at entry.
+    let di = children.iter().position(|c| &*c.id == "D").expect("D");
+    assert_eq!(
+        s.children[di].care_period_stats[0].age_months_at_entry,
+        None
+    );
+    assert_eq!(s.children[di].care_period_stats[0].age_band.id(), "unknown");
+    // In the CSV table, D's start, days, care period start and year of entry are blank.
+    let mut csv_bytes = Vec::new();
+    let journeys = children.iter().zip(&s.children);
+    let options = TableOptions {
+        byte_order_mark: false,
+    };
+    write_stage_csv(&mut csv_bytes, &s.profile, journeys, &options).expect("CSV");
+    let mut reader = csv::Reader::from_reader(csv_bytes.as_slice());
+    let header = reader.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let d_row = reader
+        .records()
+        .map(|r| r.expect("record"))
+        .find(|r| &r[col("child_id")] == "D")
+        .expect("D's row");
+    for name in ["start", "days", "care_period_start", "year_of_entry"] {
+        assert_eq!(&d_row[col(name)], "", "{name}");
+    }
+    assert_eq!(&d_row[col("end")], "2023-05-01");
     let e = row("E");
     assert_eq!((e.days, e.entry_days, e.before_data), (42, Some(58), true));
     let f = row("F");
@@ -149,6 +178,11 @@ fn the_summary_counts_rows_left_out_and_enters_late_rows_late() {
         .map(|st| (st.time, st.at_risk))
         .collect();
     assert_eq!(at_risk, [(30, 3), (40, 2), (92, 2), (455, 1)]);
+    // Groups count rows left out too: D's year of entry is unknown, E's is 2023.
+    let years = s.stages[0].groups.get("year_of_entry").expect("years");
+    let unknown = years.get("unknown").expect("D's group");
+    assert_eq!((unknown.started, unknown.start_unknown), (0, 1));
+    assert_eq!(years.get("2023").expect("2023").before_data, 1);
 }
 
 #[test]

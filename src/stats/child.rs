@@ -104,11 +104,13 @@ pub struct StageRow {
 /// Facts about one care period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PeriodStats {
+    /// Age at entry to care (`None` when unknown, as for a period that began before the data).
     pub age_months_at_entry: Option<i32>,
     pub age_band: AgeBand,
     pub route: Route,
     /// Days in care up to the period's end, "as at" or the end of the data, whichever is
-    /// earliest.
+    /// earliest (from the first day seen when the period began before the data: a lower
+    /// bound).
     pub days_in_care: u32,
     /// Age in completed months at each of the period's events, in the order of `events`
     /// (empty when the date of birth is unknown).
@@ -359,7 +361,8 @@ pub(crate) fn child_stats_cached<'a>(
                 age_months_at_end: o.end.and_then(age),
             });
         }
-        let entry_age = age(period.start);
+        // A period that began before the data was entered at an unknown age.
+        let entry_age = age(period.start).filter(|_| !period.start_unknown);
         let observed_to = period.end.map_or(data_end, |e| e.min(data_end));
         care_period_stats.push(PeriodStats {
             age_months_at_entry: entry_age,

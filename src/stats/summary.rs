@@ -23,7 +23,8 @@
 //!   censoring times come with their counts.
 //! - Breakdowns (group keys): `placement` and `legal_status` on the stage's start day,
 //!   `age_at_entry` (band at the care period's start), `sex`, `local_authority`, `team`,
-//!   `year_of_entry` (calendar year of the care period's start), `route` (route to permanence of
+//!   `year_of_entry` (calendar year of the care period's start; `unknown` when the period began
+//!   before the data), `route` (route to permanence of
 //!   the care period) and `attribute:<name>` for each other column of the children table.
 //!   Missing values form the group `unknown`. A breakdown whose only group is `unknown` is left
 //!   out of that stage; a breakdown taken from the input's text (sex, authority, team,
@@ -812,11 +813,16 @@ impl PeriodKeys {
                 let ps = cs.care_period_stats.get(pi);
                 let band = ps.map_or(AgeBand::Unknown, |p| p.age_band);
                 let route = ps.map_or(Route::StillLookedAfter, |p| p.route);
+                // A period that began before the data has no known year of entry.
                 let year = period.start.year();
-                let year_key = *year_index.entry(year).or_insert_with(|| {
-                    years.push(year);
-                    years.len() as u32 - 1
-                });
+                let year_key = if period.start_unknown {
+                    MISSING
+                } else {
+                    *year_index.entry(year).or_insert_with(|| {
+                        years.push(year);
+                        years.len() as u32 - 1
+                    })
+                };
                 let fixed = [
                     AgeBand::ALL.iter().position(|b| *b == band).unwrap_or(0) as u32,
                     year_key,
@@ -845,6 +851,7 @@ impl PeriodKeys {
         year_order.sort_by_key(|&k| years[k as usize]);
         let year_unknown = year_labels.len() as u32;
         year_labels.push("unknown".into());
+        year_order.push(year_unknown);
         dims.push(Dim {
             id: "year_of_entry".into(),
             labels: year_labels,

@@ -8,7 +8,8 @@
 //! `'` so that a spreadsheet shows it as text instead of running it as a formula. The file
 //! starts with a UTF-8 byte-order mark unless told otherwise, so that Excel reads names with
 //! accents correctly. A stage whose start is unknown (its care period began before the data)
-//! has blank `start` and `days` cells. It computes nothing.
+//! has blank `start` and `days` cells, and such a period blank `care_period_start` and
+//! `year_of_entry` cells. It computes nothing.
 
 use super::child::{ChildStats, StageRow};
 use super::profile::Profile;
@@ -144,7 +145,7 @@ fn push_row(
     record.extend([
         text(Some(&child.id)),
         (row.care_period_index + 1).to_string(),
-        date(period.map(|p| p.start)),
+        date(period.filter(|p| !p.start_unknown).map(|p| p.start)),
         date(period.and_then(|p| p.end)),
         text(Some(&row.stage)),
         text(stage.map(|s| s.label.as_str())),
@@ -175,10 +176,12 @@ fn push_row(
         text(child.sex.as_deref()),
         text(child.local_authority.as_deref()),
         text(child.team.as_deref()),
-        period.map_or(String::new(), |p| {
-            use chrono::Datelike;
-            p.start.year().to_string()
-        }),
+        period
+            .filter(|p| !p.start_unknown)
+            .map_or(String::new(), |p| {
+                use chrono::Datelike;
+                p.start.year().to_string()
+            }),
         period_stats.map_or(String::new(), |p| p.route.id().to_string()),
         period.map_or(String::new(), |p| p.moves.to_string()),
         stats.placements_last_12_months.to_string(),
