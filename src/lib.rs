@@ -42,6 +42,9 @@ pub struct Options {
     pub limits: Limits,
     /// The timescale profile the statistics apply (Scotland's by default).
     pub profile: stats::Profile,
+    /// The first adoption date the adoption scorecard counts (to "as at"); `None` for the
+    /// profile's window (three years to "as at" for England's).
+    pub scorecard_from: Option<NaiveDate>,
 }
 
 impl Options {
@@ -53,6 +56,7 @@ impl Options {
             mapping: None,
             limits: Limits::default(),
             profile: stats::Profile::default(),
+            scorecard_from: None,
         }
     }
 }
@@ -129,12 +133,11 @@ pub fn analyze_loaded(loaded: ingest::Loaded, options: &Options) -> Report {
         options.limits.max_listed_problems,
     );
     input.diagnostics.extend(quality);
-    let statistics = stats::compute(
-        &dataset.children,
-        &options.profile,
-        as_at,
-        &stats::Config::default(),
-    );
+    let config = stats::Config {
+        scorecard_from: options.scorecard_from,
+        ..stats::Config::default()
+    };
+    let statistics = stats::compute(&dataset.children, &options.profile, as_at, &config);
     let mut report = Report::new(as_at, input, dataset).with_statistics(statistics);
     report.as_at_basis = as_at_basis;
     report

@@ -6,7 +6,8 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::{Child, Dataset};
 use crate::stats::{
-    CheckSummary, ChildStats, OmittedBreakdown, Profile, StageSummary, Statistics, TableOptions,
+    CheckSummary, ChildStats, OmittedBreakdown, Profile, Scorecard, StageSummary, Statistics,
+    TableOptions,
 };
 use crate::AsAtBasis;
 use chrono::NaiveDate;
@@ -37,6 +38,11 @@ pub struct Report {
     pub checks: Vec<CheckSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub breakdowns_omitted: Vec<OmittedBreakdown>,
+    /// England's adoption scorecard as the DfE computes it (means over the children adopted
+    /// in a window), when the profile asks for it. The children still waiting are in the
+    /// profile's `a1`, `a2` and `a10` stages (`stages`), censored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adoption_scorecard: Option<Scorecard>,
 }
 
 /// The report without the journeys: everything else, in the same shape and order, for a
@@ -57,6 +63,8 @@ pub struct ReportSummary<'a> {
     pub checks: &'a [CheckSummary],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub breakdowns_omitted: &'a [OmittedBreakdown],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adoption_scorecard: Option<&'a Scorecard>,
 }
 
 /// Every child's journey and, beside it, what the statistics found for the child (stage rows,
@@ -130,6 +138,7 @@ impl Report {
             stages: &self.stages,
             checks: &self.checks,
             breakdowns_omitted: &self.breakdowns_omitted,
+            adoption_scorecard: self.adoption_scorecard.as_ref(),
         }
     }
 
@@ -164,6 +173,7 @@ impl Report {
             stages: Vec::new(),
             checks: Vec::new(),
             breakdowns_omitted: Vec::new(),
+            adoption_scorecard: None,
         }
     }
 
@@ -181,12 +191,14 @@ impl Report {
             checks,
             breakdowns_omitted,
             children,
+            scorecard,
         } = statistics;
         self.journeys.stats = children;
         self.profile = Some(profile);
         self.stages = stages;
         self.checks = checks;
         self.breakdowns_omitted = breakdowns_omitted;
+        self.adoption_scorecard = scorecard;
         self
     }
 

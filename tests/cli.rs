@@ -702,3 +702,64 @@ fn outputs_never_replace_the_users_files() {
     forced.push("--force");
     assert_eq!(driftline(&forced).status.code(), Some(0));
 }
+
+#[test]
+fn the_adoption_scorecard_is_in_the_england_report_with_its_window() {
+    let as_at = "2025-03-31";
+    let chosen = analyze_demo(&[
+        "--as-at",
+        as_at,
+        "--profile",
+        "england",
+        "--scorecard-from",
+        "2024-04-01",
+        "--format",
+        "summary",
+    ]);
+    assert!(chosen.status.success(), "{}", stderr(&chosen));
+    let printed: serde_json::Value = serde_json::from_slice(&chosen.stdout).expect("JSON");
+    let scorecard = &printed["adoption_scorecard"];
+    assert_eq!(scorecard["window_from"], "2024-04-01");
+    assert_eq!(scorecard["window_to"], as_at);
+    // The same as the library's answer with that window.
+    let bytes: Vec<(&str, Vec<u8>)> = DEMO
+        .iter()
+        .map(|name| (*name, std::fs::read(demo_path(name)).expect("demo file")))
+        .collect();
+    let inputs: Vec<InputFile<'_>> = bytes
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let mut options =
+        Options::new(chrono::NaiveDate::parse_from_str(as_at, "%Y-%m-%d").expect("a date"));
+    options.profile = driftline::stats::Profile::england();
+    options.scorecard_from = chrono::NaiveDate::from_ymd_opt(2024, 4, 1);
+    let report = driftline::analyze(&inputs, &options).expect("the demo loads");
+    let expected = serde_json::to_value(report.summary()).expect("json");
+    assert_eq!(printed, expected);
+    // Which is which: each measure names its censored (waiting) view among the stages.
+    assert_eq!(scorecard["a1"]["censored_view"], "a1");
+    // By default the window is the three years to "as at": 1 April 2022 to 31 March 2025.
+    let default = analyze_demo(&[
+        "--as-at",
+        as_at,
+        "--profile",
+        "england",
+        "--format",
+        "summary",
+    ]);
+    let printed: serde_json::Value = serde_json::from_slice(&default.stdout).expect("JSON");
+    assert_eq!(printed["adoption_scorecard"]["window_from"], "2022-04-01");
+    // Scotland's profile has no scorecard, and the field is left out.
+    let scotland = analyze_demo(&["--as-at", as_at, "--format", "summary"]);
+    let printed: serde_json::Value = serde_json::from_slice(&scotland.stdout).expect("JSON");
+    assert!(printed.get("adoption_scorecard").is_none());
+    // A window starting after "as at" is refused.
+    let bad = analyze_demo(&["--as-at", as_at, "--scorecard-from", "2025-04-01"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("--scorecard-from"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -3,7 +3,7 @@
 //! Every printed digit must agree: the tables are printed to 10 significant figures, so values
 //! are compared to within 1e-9.
 
-use driftline::stats::{ConfType, KaplanMeier, KmConfig, Observation, Z95};
+use driftline::stats::{ConfType, KaplanMeier, KmConfig, LateObservation, Observation, Z95};
 
 /// T13a input: R's `aml` data, group Maintained.
 const AML_MAINTAINED: &str = "\
@@ -197,4 +197,162 @@ fn input_order_does_not_matter() {
         KaplanMeier::fit(&shuffled, &config).rows,
         fit(AML_MAINTAINED, ConfType::Log).rows
     );
+}
+
+/// Delayed entry: the `test2` data of the survival package's own test `tests/survtest.R`
+/// (`survfit(Surv(start, stop, event) ~ 1, test2)`), whose saved output
+/// (`tests/survtest.Rout.save`, survival 3.3) confirms every line below as `TRUE`:
+///
+/// ```text
+/// aeq(fit3$time, sort(unique(test2$stop)))          # 2 3 6 7 8 9 14 17
+/// aeq(fit3$n.risk, c(2,3,5,4,4,5,2,1))
+/// aeq(fit3$n.event,c(1,1,1,1,1,2,0,0))
+/// aeq(fit3$surv[fit3$n.event>0], c(.5, 1/3, 4/15, 1/5, 3/20, 9/100))
+/// aeq(fit3$std.err, sqrt(cumsum(n.event/(n.risk * (n.risk - n.event)))))
+/// ```
+///
+/// (R's `std.err` is σ, the standard error of the cumulative hazard; Driftline's `std_err`
+/// is that of S, S σ.)
+const SURVTEST_TEST2: [(u32, u32, bool); 10] = [
+    (1, 2, true),
+    (2, 3, true),
+    (5, 6, true),
+    (2, 7, true),
+    (1, 8, true),
+    (7, 9, true),
+    (3, 9, true),
+    (4, 9, false),
+    (8, 14, false),
+    (8, 17, false),
+];
+
+fn late(subjects: &[(Option<u32>, u32, bool)]) -> Vec<LateObservation> {
+    subjects
+        .iter()
+        .map(|&(entry, time, event)| LateObservation { entry, time, event })
+        .collect()
+}
+
+#[test]
+fn delayed_entry_matches_the_survival_package_test2() {
+    let subjects: Vec<(Option<u32>, u32, bool)> = SURVTEST_TEST2
+        .iter()
+        .map(|&(s, t, e)| (Some(s), t, e))
+        .collect();
+    let km = KaplanMeier::fit_delayed(&late(&subjects), &KmConfig::default());
+    let times: Vec<u32> = km.rows.iter().map(|r| r.time).collect();
+    assert_eq!(times, [2, 3, 6, 7, 8, 9, 14, 17]);
+    let n_risk: Vec<u32> = km.rows.iter().map(|r| r.n_risk).collect();
+    assert_eq!(n_risk, [2, 3, 5, 4, 4, 5, 2, 1]);
+    let n_event: Vec<u32> = km.rows.iter().map(|r| r.n_event).collect();
+    assert_eq!(n_event, [1, 1, 1, 1, 1, 2, 0, 0]);
+    let n_censor: Vec<u32> = km.rows.iter().map(|r| r.n_censor).collect();
+    assert_eq!(n_censor, [0, 0, 0, 0, 0, 1, 1, 1]);
+    let surv = [
+        0.5,
+        1.0 / 3.0,
+        4.0 / 15.0,
+        1.0 / 5.0,
+        3.0 / 20.0,
+        9.0 / 100.0,
+        9.0 / 100.0,
+        9.0 / 100.0,
+    ];
+    let mut cumulative = 0.0;
+    for (row, s) in km.rows.iter().zip(surv) {
+        assert!(close(row.surv, s), "S at {}: {} vs {s}", row.time, row.surv);
+        let (n, d) = (f64::from(row.n_risk), f64::from(row.n_event));
+        cumulative += d / (n * (n - d));
+        let sigma = row.std_err.expect("defined") / row.surv;
+        assert!(close(sigma, cumulative.sqrt()), "σ at {}", row.time);
+    }
+    assert_eq!(km.n, 10);
+    // quantile.survfit: S is exactly 0.5 from 2 until the drop at 3, so the median is the
+    // midpoint of that flat, (2 + 3) / 2 = 2.5.
+    assert_eq!(km.median().estimate, Some(2.5));
+}
+
+#[test]
+fn delayed_entry_hand_worked_table() {
+    // Subjects (entry, time, event); `None`: at risk from 0.
+    //   A (-, 10, event)   B (-, 20, censored)   C (5, 15, event)
+    //   D (12, 30, event)  E (25, 40, censored)  F (8, 8, event): never at risk (R refuses
+    //   a time not after the entry), left out.
+    // At risk (entry < t ≤ time):
+    //   t = 10: A, B, C = 3 (D enters after 12)   1 event  S = 2/3
+    //   t = 15: B, C, D = 3                       1 event  S = 2/3 × 2/3 = 4/9
+    //   t = 20: B, D = 2 (E enters after 25)      B censored
+    //   t = 30: D, E = 2                          1 event  S = 4/9 × 1/2 = 2/9
+    //   t = 40: E = 1                             E censored
+    // Greenwood σ²: 1/(3·2) = 1/6; + 1/(3·2) = 1/3; + 1/(2·1) = 5/6.
+    // se(S) = S σ: 2/3 √(1/6) = 0.2721655270, 4/9 √(1/3) = 0.2566001196,
+    // 2/9 √(5/6) = 0.2028602065. Log interval S exp(± 1.959963984540054 σ), capped at 1:
+    // lower 2/3 e^(−0.8001519) = 0.2995071304, 4/9 e^(−1.1315856) = 0.1433428522,
+    // 2/9 e^(−1.7891952) = 0.0371321711; every upper bound is capped at 1.
+    let subjects = [
+        (None, 10, true),
+        (None, 20, false),
+        (Some(5), 15, true),
+        (Some(12), 30, true),
+        (Some(25), 40, false),
+        (Some(8), 8, true),
+    ];
+    let km = KaplanMeier::fit_delayed(&late(&subjects), &KmConfig::default());
+    let table = "\
+time,n_risk,n_event,n_censor,surv,std_err_surv,lower95,upper95
+10,3,1,0,0.6666666667,0.2721655270,0.2995071304,1
+15,3,1,0,0.4444444444,0.2566001196,0.1433428522,1
+20,2,0,1,0.4444444444,0.2566001196,0.1433428522,1
+30,2,1,0,0.2222222222,0.2028602065,0.0371321711,1
+40,1,0,1,0.2222222222,0.2028602065,0.0371321711,1
+";
+    check_table_to(&km, table, "hand-worked delayed entry", 5e-11);
+    assert_eq!(km.n, 5, "F is never at risk");
+    // The median: the first time S falls to 0.5 or below, 15 (S = 4/9).
+    assert_eq!(km.median().estimate, Some(15.0));
+    // The restricted mean to 40: 10 × 1 + 5 × 2/3 + 15 × 4/9 + 10 × 2/9
+    // = 10 + 3.3333 + 6.6667 + 2.2222 = 22.2222.
+    let rm = km.restricted_mean(40);
+    assert!((rm.mean - 200.0 / 9.0).abs() < 1e-9, "mean {}", rm.mean);
+}
+
+#[test]
+fn without_late_entries_the_delayed_fit_is_the_ordinary_one() {
+    let ordinary = fit(AML_MAINTAINED, ConfType::Log);
+    let subjects: Vec<LateObservation> = parse_input(AML_MAINTAINED)
+        .into_iter()
+        .map(|o| LateObservation {
+            entry: None,
+            time: o.time,
+            event: o.event,
+        })
+        .collect();
+    let delayed = KaplanMeier::fit_delayed(&subjects, &KmConfig::default());
+    assert_eq!(delayed.rows, ordinary.rows);
+    assert_eq!(delayed.median(), ordinary.median());
+}
+
+/// [`check_table`] with a tolerance for tables printed to fewer digits.
+fn check_table_to(km: &KaplanMeier, table: &str, what: &str, tolerance: f64) {
+    let expected: Vec<Vec<f64>> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|v| v.parse().expect("number")).collect())
+        .collect();
+    assert_eq!(km.rows.len(), expected.len(), "{what}: number of rows");
+    let near = |a: f64, b: f64| (a - b).abs() <= tolerance;
+    for (row, e) in km.rows.iter().zip(&expected) {
+        let at = format!("{what} at t = {}", row.time);
+        assert_eq!(f64::from(row.time), e[0], "{at}: time");
+        assert_eq!(f64::from(row.n_risk), e[1], "{at}: n_risk");
+        assert_eq!(f64::from(row.n_event), e[2], "{at}: n_event");
+        assert_eq!(f64::from(row.n_censor), e[3], "{at}: n_censor");
+        assert!(near(row.surv, e[4]), "{at}: surv {} vs {}", row.surv, e[4]);
+        let se = row.std_err.expect("defined");
+        assert!(near(se, e[5]), "{at}: std err {se} vs {}", e[5]);
+        let lower = row.lower.expect("defined");
+        let upper = row.upper.expect("defined");
+        assert!(near(lower, e[6]), "{at}: lower {lower} vs {}", e[6]);
+        assert!(near(upper, e[7]), "{at}: upper {upper} vs {}", e[7]);
+    }
 }

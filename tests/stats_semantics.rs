@@ -296,9 +296,10 @@ fn require_any_limits_the_stage_to_its_population() {
 
 #[test]
 fn a10_counts_foster_carer_adoptions_from_the_foster_placement() {
-    // Residential from 1 Jun 2021, foster (U4) from 1 Jan 2022, then placed for adoption with
-    // the same carer (A5) on 1 Jun 2023. A1 ends on 1 Jun 2023 (730 days); A10 ends at the
-    // start of the foster placement, 1 Jan 2022 (214 days).
+    // Residential from 1 Jun 2021, foster (U4) from 1 Jan 2022, then placed for adoption on
+    // 1 Jun 2023. A1 ends on 1 Jun 2023 (730 days). With the current foster carers (A3 with
+    // consent, A5 under a placement order), A10 ends at the start of the foster placement,
+    // 1 Jan 2022 (214 days).
     let kid = |adoption_type: &str| {
         Kid::new("a")
             .placement("2021-06-01", "2021-12-31", Residential)
@@ -306,34 +307,76 @@ fn a10_counts_foster_carer_adoptions_from_the_foster_placement() {
             .placement_typed("2023-06-01", "", ProspectiveAdopters, adoption_type, None)
             .event("2023-06-01", PlacedForAdoption)
     };
-    let all = rows(kid("A5"), &Profile::england(), "2023-12-31");
-    let get = |id: &str| all.iter().find(|r| &*r.stage == id).expect(id).clone();
-    let (a1, a10) = (get("a1"), get("a10"));
-    assert_eq!((a1.end, a1.days), (Some(d("2023-06-01")), 730));
-    assert_eq!((a10.end, a10.days), (Some(d("2022-01-01")), 214));
-    assert!(a10.backdated);
-    assert_eq!(a10.ended_by, Some(PlacedForAdoption));
-    // Placed with other adopters (A3): A10 equals A1.
-    let all = rows(kid("A3"), &Profile::england(), "2023-12-31");
-    let a10 = all.iter().find(|r| &*r.stage == "a10").expect("a10");
-    assert_eq!((a10.days, a10.backdated), (730, false));
+    for foster_carers in ["A3", "A5"] {
+        let all = rows(kid(foster_carers), &Profile::england(), "2023-12-31");
+        let get = |id: &str| all.iter().find(|r| &*r.stage == id).expect(id).clone();
+        let (a1, a10) = (get("a1"), get("a10"));
+        assert_eq!((a1.end, a1.days), (Some(d("2023-06-01")), 730));
+        assert_eq!(
+            (a10.end, a10.days),
+            (Some(d("2022-01-01")), 214),
+            "{foster_carers}"
+        );
+        assert!(a10.backdated);
+        assert_eq!(a10.ended_by, Some(PlacedForAdoption));
+    }
+    // Placed with adopters who are not the foster carers (A4, A6): A10 equals A1.
+    for other_adopters in ["A4", "A6"] {
+        let all = rows(kid(other_adopters), &Profile::england(), "2023-12-31");
+        let a10 = all.iter().find(|r| &*r.stage == "a10").expect("a10");
+        assert_eq!((a10.days, a10.backdated), (730, false), "{other_adopters}");
+    }
 }
 
 #[test]
 fn a10_follows_the_same_carer_back_through_changes_of_foster_placement_type() {
     // Foster with carer "Rowan" from 1 Mar 2022 (U4), a change of type with the same carer
-    // on 1 Sep 2022 (U5), then A6 on 1 Jun 2023: A10 ends on 1 Mar 2022 (273 days from
+    // on 1 Sep 2022 (U5), then A5 on 1 Jun 2023: A10 ends on 1 Mar 2022 (273 days from
     // 1 Jun 2021). A different carer before that is not followed.
-    let kid = Kid::new("a")
-        .placement_typed("2021-06-01", "2022-02-28", Foster, "U4", Some("Birch"))
-        .placement_typed("2022-03-01", "2022-08-31", Foster, "U4", Some("Rowan"))
-        .placement_typed("2022-09-01", "2023-05-31", Foster, "U5", Some("Rowan"))
-        .placement_typed("2023-06-01", "", ProspectiveAdopters, "A6", Some("Rowan"))
-        .event("2023-06-01", PlacedForAdoption);
-    let all = rows(kid, &Profile::england(), "2023-12-31");
+    let kid = |adoption_type: &str| {
+        Kid::new("a")
+            .placement_typed("2021-06-01", "2022-02-28", Foster, "U4", Some("Birch"))
+            .placement_typed("2022-03-01", "2022-08-31", Foster, "U4", Some("Rowan"))
+            .placement_typed("2022-09-01", "2023-05-31", Foster, "U5", Some("Rowan"))
+            .placement_typed(
+                "2023-06-01",
+                "",
+                ProspectiveAdopters,
+                adoption_type,
+                Some("Rowan"),
+            )
+            .event("2023-06-01", PlacedForAdoption)
+    };
+    let all = rows(kid("A5"), &Profile::england(), "2023-12-31");
     let a10 = all.iter().find(|r| &*r.stage == "a10").expect("a10");
     assert_eq!(a10.end, Some(d("2022-03-01")));
     assert_eq!(a10.days, 273);
+    // A6 says the adopters are not the foster carers, whatever carer is recorded: no
+    // backdating (2 years from 1 Jun 2021 to 1 Jun 2023 = 730 days).
+    let all = rows(kid("A6"), &Profile::england(), "2023-12-31");
+    let a10 = all.iter().find(|r| &*r.stage == "a10").expect("a10");
+    assert_eq!((a10.end, a10.days), (Some(d("2023-06-01")), 730));
+    // Template input names no code: a "Prospective adopters" placement with the foster
+    // carer's name is the foster carer's adoption (273 days), with another name it is not.
+    let all = rows(
+        kid("Prospective adopters"),
+        &Profile::england(),
+        "2023-12-31",
+    );
+    let a10 = all.iter().find(|r| &*r.stage == "a10").expect("a10");
+    assert_eq!((a10.end, a10.days), (Some(d("2022-03-01")), 273));
+    let other = Kid::new("b")
+        .placement_typed("2021-06-01", "2023-05-31", Foster, "Foster", Some("Rowan"))
+        .placement_typed(
+            "2023-06-01",
+            "",
+            ProspectiveAdopters,
+            "Prospective adopters",
+            Some("Ash"),
+        );
+    let all = rows(other, &Profile::england(), "2023-12-31");
+    let a10 = all.iter().find(|r| &*r.stage == "a10").expect("a10");
+    assert_eq!((a10.end, a10.backdated), (Some(d("2023-06-01")), false));
 }
 
 #[test]
@@ -362,4 +405,76 @@ fn breakdown_facts_are_taken_on_the_stage_start_day() {
     assert_eq!(r.legal_status, Some(LegalCategory::Compulsory));
     // Born 15 Jul 2022: 12 months to 15 Jul 2023, 8 more to 15 Mar 2024.
     assert_eq!(r.age_months_at_start, Some(20));
+}
+
+#[test]
+fn a_prospective_adopters_placement_is_placed_for_adoption_without_an_event() {
+    // Template input: foster from 1 Jan 2022, "Prospective adopters" from 1 Jan 2023 and no
+    // "placed for adoption" event. A1 (entering care to placed for adoption) ends on
+    // 1 Jan 2023: 365 days, within 14 months (target 1 Mar 2023).
+    let kid = Kid::new("a")
+        .placement_typed("2022-01-01", "2022-12-31", Foster, "Foster", None)
+        .placement_typed(
+            "2023-01-01",
+            "",
+            ProspectiveAdopters,
+            "Prospective adopters",
+            None,
+        );
+    let all = rows(kid, &Profile::england(), "2023-06-30");
+    let a1 = all
+        .iter()
+        .find(|r| &*r.stage == "a1")
+        .expect("a1: the placement is a plan");
+    assert_eq!(a1.end, Some(d("2023-01-01")));
+    assert_eq!(a1.days, 365);
+    assert_eq!(a1.ended_by, Some(PlacedForAdoption));
+    assert_eq!(a1.within_target, Some(true));
+}
+
+#[test]
+fn leaving_care_home_ends_time_to_permanence_as_the_route_says() {
+    // Foster from 1 Jan 2022, home with parents from 1 Jul 2022, care ends 31 Dec 2022 and
+    // no "returned home" event. The route is `home`, and time to permanence ends with it on
+    // 31 Dec 2022: 364 days (2022 is not a leap year), not censored.
+    let kid = Kid::new("a")
+        .placement("2022-01-01", "2022-06-30", Foster)
+        .placement("2022-07-01", "2022-12-31", HomeWithParents);
+    let (_, s) = stats(vec![kid], &Profile::scotland(), "2023-06-30");
+    let row = s[0]
+        .stages
+        .iter()
+        .find(|r| &*r.stage == "time_to_permanence")
+        .expect("time to permanence");
+    assert_eq!(row.end, Some(d("2022-12-31")));
+    assert_eq!(row.days, 364);
+    assert_eq!(row.ended_by, Some(ReturnedHome));
+    assert!(!row.censored);
+    assert_eq!(s[0].care_period_stats[0].route.id(), "home");
+    // Leaving care from foster care instead: route `left_care_other`, stage censored.
+    let kid = Kid::new("b").placement("2022-01-01", "2022-12-31", Foster);
+    let (_, s) = stats(vec![kid], &Profile::scotland(), "2023-06-30");
+    let row = s[0]
+        .stages
+        .iter()
+        .find(|r| &*r.stage == "time_to_permanence")
+        .expect("time to permanence");
+    assert_eq!(row.censored_by, Some(CensoredBy::LeftCare));
+    assert_eq!(s[0].care_period_stats[0].route.id(), "left_care_other");
+}
+
+#[test]
+fn a2_starts_at_a_placement_order_legal_status_without_an_event() {
+    // Template input: a legal status of category adoption_authority (placement order) from
+    // 1 Jun 2022 and a match on 1 Aug 2022, no "placement order" event: A2 runs from the
+    // legal status, 30 + 31 = 61 days, within 4 months (1 Oct 2022).
+    let kid = Kid::new("a")
+        .placement("2022-01-01", "", Foster)
+        .legal("2022-01-01", "2022-05-31", LegalCategory::Interim)
+        .legal("2022-06-01", "", LegalCategory::AdoptionAuthority)
+        .event("2022-08-01", Matched);
+    let all = rows(kid, &Profile::england(), "2023-06-30");
+    let a2 = all.iter().find(|r| &*r.stage == "a2").expect("a2");
+    assert_eq!((a2.start, a2.end), (d("2022-06-01"), Some(d("2022-08-01"))));
+    assert_eq!((a2.days, a2.within_target), (61, Some(true)));
 }

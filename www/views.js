@@ -914,6 +914,9 @@ function outcomeWords(st) {
   if (st.status === 'left_care') {
     return 'Left care before it was completed';
   }
+  if (st.status === 'end_of_data') {
+    return 'Not completed when the data ends';
+  }
   return st.overdue ? 'Waiting, beyond target' : 'Waiting';
 }
 

@@ -118,7 +118,7 @@ pub fn distribution(
     for row in stats
         .iter()
         .flat_map(|c| c.stages.iter())
-        .filter(|r| *r.stage == *stage.id)
+        .filter(|r| *r.stage == *stage.id && !r.start_unknown && !r.before_data)
     {
         match (row.end, row.censored_by) {
             (Some(_), _) => completed.push(row.days),

@@ -7,7 +7,8 @@
 //! This module owns that chart's layout and its table. The estimate, its bands and the
 //! censoring counts come from [`crate::stats::StageSummary`]'s Kaplan–Meier summaries; the
 //! numbers at risk are recovered from them exactly (at each event time the curve falls by the
-//! factor 1 − d/n, so d = n (1 − S/S₋)), not estimated.
+//! factor 1 − d/n, so d = n (1 − S/S₋)), not estimated; stages that entered the risk set late
+//! (a journey that started before the data) join it after their entry day.
 
 use super::axis::{date_long, thousands};
 use super::figure::{
@@ -79,8 +80,10 @@ pub fn steps(g: &GroupStats) -> Vec<Step> {
         events,
         censored: 0,
     };
-    let mut at_risk = g.started;
+    let late: u32 = km.entered.iter().map(|e| e.1).sum();
+    let mut at_risk = g.started.saturating_sub(late);
     let mut censored = km.censored.iter().peekable();
+    let mut entered = km.entered.iter().peekable();
     let mut prev = 1.0f64;
     // Events at each curve time, from the fall of the curve and the number at risk then.
     for (i, &(time, surv)) in km.curve.iter().enumerate() {
@@ -88,6 +91,9 @@ pub fn steps(g: &GroupStats) -> Vec<Step> {
         if i == 0 {
             events_at.push(point(time, surv, band, 0));
             continue;
+        }
+        while let Some(&(_, n)) = entered.next_if(|e| e.0 < time) {
+            at_risk += n;
         }
         while let Some(&&(ct, c)) = censored.peek() {
             if ct < time {
@@ -115,7 +121,8 @@ pub fn steps(g: &GroupStats) -> Vec<Step> {
     times.sort_unstable();
     times.dedup();
     let mut out = Vec::with_capacity(times.len());
-    let mut remaining = g.started;
+    let mut remaining = g.started.saturating_sub(late);
+    let mut entered = km.entered.iter().peekable();
     let (mut surv, mut lower, mut upper) = (1.0, Some(1.0), Some(1.0));
     if let Some(first) = events_at.first() {
         (surv, lower, upper) = (first.surv, first.lower, first.upper);
@@ -132,6 +139,9 @@ pub fn steps(g: &GroupStats) -> Vec<Step> {
         while let Some(k) = cens.next_if(|k| k.0 == t) {
             c += k.1;
         }
+        while let Some(&(_, n)) = entered.next_if(|e| e.0 < t) {
+            remaining += n;
+        }
         out.push(Step {
             time: t,
             surv,
@@ -146,14 +156,22 @@ pub fn steps(g: &GroupStats) -> Vec<Step> {
     out
 }
 
-/// The number still at risk at `t`: stages with time ≥ `t`.
-fn at_risk(steps: &[Step], started: u32, t: f64) -> u32 {
+/// The number still at risk at `t`: stages with time ≥ `t` that had entered the risk set
+/// before `t`.
+fn at_risk(steps: &[Step], g: &GroupStats, t: f64) -> u32 {
     let gone: u32 = steps
         .iter()
         .filter(|s| f64::from(s.time) < t)
         .map(|s| s.events + s.censored)
         .sum();
-    started.saturating_sub(gone)
+    let late: u32 = g.km.entered.iter().map(|e| e.1).sum();
+    let joined: u32 =
+        g.km.entered
+            .iter()
+            .filter(|e| f64::from(e.0) < t)
+            .map(|e| e.1)
+            .sum();
+    (g.started.saturating_sub(late) + joined).saturating_sub(gone)
 }
 
 /// The curve's value at `t` days (after the events on that day).
@@ -638,7 +656,7 @@ pub fn survival(
                 &mut front,
                 x_of(t),
                 ry,
-                &thousands(at_risk(&s.steps, s.stats.started, t) as usize),
+                &thousands(at_risk(&s.steps, s.stats, t) as usize),
                 AXIS_SIZE,
                 Weight::Regular,
                 Anchor::Middle,

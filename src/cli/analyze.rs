@@ -17,7 +17,8 @@ use driftline::stats::{Profile, TableOptions};
 use driftline::{InputFile, Mapping, Options};
 use std::path::{Path, PathBuf};
 
-/// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH]
+/// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH]
+/// [--scorecard-from YYYY-MM-DD] [--mapping PATH]
 /// [--format json|summary|csv] [--max-file-mb MIB] [--max-uncompressed-mb MIB] [--max-cells N]`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,6 +34,12 @@ pub struct Args {
     /// A timescale profile, by name or by the path of a profile file.
     #[arg(long, value_name = "NAME|PATH")]
     profile: Option<String>,
+    /// With a profile that has the adoption scorecard (`england`): count children adopted from
+    /// this date to the "as at" date (default: the three years to "as at"). The report's
+    /// `adoption_scorecard` is the DfE's view (means over children adopted); its stages `a1`,
+    /// `a2` and `a10` are the waiting view (every child with an adoption plan, censored).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    scorecard_from: Option<NaiveDate>,
     /// A saved column and label mapping (a JSON file holding no data).
     #[arg(long, value_name = "PATH")]
     mapping: Option<PathBuf>,
@@ -99,6 +106,16 @@ impl Plan {
         let mut options = as_at_options(args.as_at)?;
         if let Some(profile) = &args.profile {
             options.profile = read_profile(profile)?;
+        }
+        if let Some(from) = args.scorecard_from {
+            // Without --as-at the date comes from the data, so only a given one is checked
+            // here; the library keeps the window inside "as at" either way.
+            if let Some(as_at) = args.as_at.filter(|&as_at| from > as_at) {
+                return Err(Failure::new(format!(
+                    "--scorecard-from {from} is after the \"as at\" date {as_at}: the scorecard counts adoptions from that date to \"as at\"."
+                )));
+            }
+            options.scorecard_from = Some(from);
         }
         if let Some(path) = &args.mapping {
             options.mapping = Some(read_mapping(path)?);

@@ -125,11 +125,11 @@ impl Output {
     }
 }
 
-/// Checks the files a command will write into `dir` (by name): none may exist unless `force`,
-/// none may be a link or one of `inputs`.
+/// Checks the files a command will write into `dir` (the names for which `writes` is true):
+/// none may exist unless `force`, none may be a link or one of `inputs`.
 pub(crate) fn check_folder(
     dir: &Path,
-    names: &[String],
+    writes: &dyn Fn(&str) -> bool,
     force: bool,
     inputs: &[PathBuf],
 ) -> Result<(), Failure> {
@@ -149,13 +149,16 @@ pub(crate) fn check_folder(
         )));
     }
     let mut existing = Vec::new();
-    for name in names {
-        let path = dir.join(name);
-        check_not_link_or_input(&path, inputs)?;
-        if path.symlink_metadata().is_ok() {
-            existing.push(name.as_str());
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if writes(&name) {
+                check_not_link_or_input(&entry.path(), inputs)?;
+                existing.push(name);
+            }
         }
     }
+    existing.sort();
     if !force && !existing.is_empty() {
         return Err(Failure::new(format!(
             "{} already holds {}, which would be replaced; nothing was written. Choose an \
@@ -379,11 +382,13 @@ mod tests {
     fn a_folder_of_files_is_not_overwritten() {
         let dir = scratch("gen");
         std::fs::write(dir.join("children.csv"), "real").unwrap();
-        let names = vec!["children.csv".to_string(), "placements.csv".to_string()];
-        let err = check_folder(&dir, &names, false, &[]).unwrap_err();
+        std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+        let writes = |name: &str| ["children.csv", "placements.csv"].contains(&name);
+        let err = check_folder(&dir, &writes, false, &[]).unwrap_err();
         assert!(err.message.contains("children.csv"), "{}", err.message);
         assert!(!err.message.contains("placements.csv"), "{}", err.message);
-        assert!(check_folder(&dir, &names, true, &[]).is_ok());
-        assert!(check_folder(&dir.join("new"), &names, false, &[]).is_ok());
+        assert!(!err.message.contains("notes.txt"), "{}", err.message);
+        assert!(check_folder(&dir, &writes, true, &[]).is_ok());
+        assert!(check_folder(&dir.join("new"), &writes, false, &[]).is_ok());
     }
 }

@@ -55,7 +55,12 @@ fn generate(args: &Args) -> Result<String, Failure> {
     if !(0.0..=1.0).contains(&args.messy_rate) {
         return Err(Failure::new("--messy-rate must be between 0 and 1"));
     }
-    check_folder(&args.out, &file_names(args.format), args.force, &[])?;
+    check_folder(
+        &args.out,
+        &|name| writes(args.format, name),
+        args.force,
+        &[],
+    )?;
     let mut config = GenerateConfig::new(args.children, args.seed, args.as_at);
     config.messy_rate = args.messy_rate;
     let written = write_dir(&config, args.format, args.date_style, &args.out)
@@ -80,14 +85,21 @@ fn generate(args: &Args) -> Result<String, Failure> {
     Ok(lines.join("\n"))
 }
 
-/// The files a format writes into the folder.
-fn file_names(format: Format) -> Vec<String> {
-    let names: &[&str] = match format {
-        Format::TemplateCsv => &template::CSV_FILES,
-        Format::TemplateXlsx => &[template::XLSX_FILE],
-        Format::Ssda903 => &ssda903::FILES,
+/// Whether a format writes a file of this name into the folder.
+fn writes(format: Format, name: &str) -> bool {
+    // The yearly formats write `<year>-<table>`: any year counts.
+    let yearly = || {
+        let (year, rest) = name.split_at_checked(5)?;
+        (year.ends_with('-') && year[..4].bytes().all(|b| b.is_ascii_digit())).then_some(rest)
     };
-    names.iter().map(|n| n.to_string()).collect()
+    match format {
+        Format::TemplateCsv => template::CSV_FILES.contains(&name),
+        Format::TemplateXlsx => name == template::XLSX_FILE,
+        Format::Ssda903 => ssda903::FILES.contains(&name),
+        Format::Ssda903Xml => name == "ssda903.xml",
+        Format::Ssda903Returns => yearly().is_some_and(|rest| ssda903::FILES.contains(&rest)),
+        Format::Ssda903ReturnsXml => yearly() == Some("ssda903.xml"),
+    }
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {

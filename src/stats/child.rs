@@ -20,7 +20,11 @@
 //!   `returned_home` events (→ `home`), an order winning a tie. With none: `home` if the
 //!   child left care from, or is still in, a placement at home with parents (remaining at or
 //!   returning home, often on a CSO); `left_care_other` if the period ended otherwise;
-//!   `still_looked_after` if it is ongoing.
+//!   `still_looked_after` if it is ongoing. (A period left from a placement at home also
+//!   ends the stages that end at `returned_home`: see `stats::stage`.)
+//! - *The end of the data*: when the child's data ends before "as at" (`Child::observed`),
+//!   nothing is known after it: an open care period is followed to the end of the data (days
+//!   in care, route), and the child is not "in care" at "as at" (no current status, no checks).
 //! - *Current status*: the care period, placement and legal status in force on "as at".
 //! - *Checks*: a child currently in one of the check's placement categories under one of its
 //!   legal statuses; the spell began at the later of the start of the unbroken run of such
@@ -74,6 +78,19 @@ pub struct StageRow {
     pub target_date: Option<NaiveDate>,
     pub within_target: Option<bool>,
     pub overdue: bool,
+    /// The stage starts when its care period does, and the period began before the data:
+    /// `start` is only the first day seen, `days` a lower bound, and the statistics leave the
+    /// row out of their figures (they count it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub start_unknown: bool,
+    /// The stage started before the data's first day: the days from its start to the day
+    /// before it. The row enters the Kaplan–Meier risk set after these days (left truncation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_days: Option<u32>,
+    /// The stage ended, or was censored, before the data's first day: it was never at risk
+    /// in the data, and the statistics leave it out of their figures (they count it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub before_data: bool,
     /// The placement category on the stage's start day.
     pub placement: Option<PlacementCategory>,
     /// The legal status category on the stage's start day.
@@ -87,10 +104,13 @@ pub struct StageRow {
 /// Facts about one care period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PeriodStats {
+    /// Age at entry to care (`None` when unknown, as for a period that began before the data).
     pub age_months_at_entry: Option<i32>,
     pub age_band: AgeBand,
     pub route: Route,
-    /// Days in care up to the period's end or "as at", whichever is earlier.
+    /// Days in care up to the period's end, "as at" or the end of the data, whichever is
+    /// earliest (from the first day seen when the period began before the data: a lower
+    /// bound).
     pub days_in_care: u32,
     /// Age in completed months at each of the period's events, in the order of `events`
     /// (empty when the date of birth is unknown).
@@ -101,6 +121,7 @@ pub struct PeriodStats {
 /// Where the child is "as at".
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CurrentStatus {
+    /// In care on "as at" (never when the data ends before it).
     pub in_care: bool,
     /// Index of the care period in force, if in care.
     pub care_period_index: Option<usize>,
@@ -303,12 +324,14 @@ pub(crate) fn child_stats_cached<'a>(
 ) -> ChildStats {
     let dob = child.date_of_birth;
     let age = |d: NaiveDate| dob.map(|b| age_months(b, d));
+    // The last day anything is known about the child: "as at", or the end of the data.
+    let data_end = child.observed.map_or(as_at, |o| o.to.min(as_at));
     let mut stages = Vec::with_capacity(child.care_periods.len() * profile.stages.len());
     let mut care_period_stats = Vec::with_capacity(child.care_periods.len());
     for (pi, period) in child.care_periods.iter().enumerate() {
-        let firsts = FirstDates::of(period, as_at);
+        let firsts = FirstDates::of(period, as_at).with_legal(&child.legal, period, as_at);
         for (si, (stage, id)) in profile.stages.iter().zip(stage_ids).enumerate() {
-            let Some(o) = evaluate_with(stage, period, &firsts, as_at) else {
+            let Some(o) = evaluate_with(stage, period, &firsts, as_at, child.observed) else {
                 continue;
             };
             let placement = period
@@ -329,18 +352,22 @@ pub(crate) fn child_stats_cached<'a>(
                 target_date: o.target_date,
                 within_target: o.within_target,
                 overdue: o.overdue,
+                start_unknown: o.start_unknown,
+                entry_days: o.entry_days,
+                before_data: o.before_data,
                 placement,
                 legal_status: child.legal_on(o.start).map(|l| l.category),
                 age_months_at_start: age(o.start),
                 age_months_at_end: o.end.and_then(age),
             });
         }
-        let entry_age = age(period.start);
-        let observed_to = period.end.map_or(as_at, |e| e.min(as_at));
+        // A period that began before the data was entered at an unknown age.
+        let entry_age = age(period.start).filter(|_| !period.start_unknown);
+        let observed_to = period.end.map_or(data_end, |e| e.min(data_end));
         care_period_stats.push(PeriodStats {
             age_months_at_entry: entry_age,
             age_band: AgeBand::from_months(entry_age),
-            route: route(child, period, as_at, routes),
+            route: route(child, period, as_at, data_end, routes),
             days_in_care: days_between(period.start, observed_to),
             event_age_months: match dob {
                 Some(b) => period
@@ -353,10 +380,12 @@ pub(crate) fn child_stats_cached<'a>(
         });
     }
 
+    // Nothing is known about "as at" when the data ends before it.
     let current_index = child
         .care_periods
         .iter()
-        .position(|p| p.start <= as_at && p.end.is_none_or(|e| e >= as_at));
+        .position(|p| p.start <= as_at && p.end.is_none_or(|e| e >= as_at))
+        .filter(|_| data_end == as_at);
     let current_placement = current_index
         .and_then(|i| child.care_periods[i].placement_on(as_at))
         .filter(|p| p.start <= as_at);
@@ -408,6 +437,7 @@ fn route<'a>(
     child: &Child,
     period: &'a CarePeriod,
     as_at: NaiveDate,
+    data_end: NaiveDate,
     routes: &mut RouteCache<'a>,
 ) -> Route {
     let in_period = |d: NaiveDate| d <= as_at && period.contains(d);
@@ -451,13 +481,13 @@ fn route<'a>(
     match period.end {
         Some(e) if ended && at_home(e) => Route::Home,
         _ if ended => Route::LeftCareOther,
-        _ if at_home(as_at) => Route::Home,
+        _ if at_home(data_end) => Route::Home,
         _ => Route::StillLookedAfter,
     }
 }
 
 /// Reads the kind of order from an `order_granted` event's label and detail.
-fn order_route(label: &str, detail: Option<&str>) -> Route {
+pub(crate) fn order_route(label: &str, detail: Option<&str>) -> Route {
     let has = |w: &str| {
         contains_ignoring_case(label, w) || detail.is_some_and(|d| contains_ignoring_case(d, w))
     };

@@ -22,6 +22,17 @@
 //!   midpoint of the flat's start and the last observed time; none if it never gets there;
 //! - the restricted mean is the area under S from 0 to a horizon, with the standard error
 //!   √(Σ A_i² d_i / (n_i (n_i − d_i))), A_i being the area from event time i to the horizon.
+//!
+//! Delayed entry (left truncation), as R's `survfit(Surv(entry, time, event) ~ 1)` computes
+//! it for counting-process data: a subject who entered late is at risk over (entry, time], so
+//! the number at risk at t is the number with entry < t ≤ time (a subject without a late
+//! entry is at risk from 0, as above). Rows are still one per distinct event or censoring
+//! time (entries alone make no row, as in R); S, Greenwood's variance, the intervals,
+//! the quantiles and the restricted mean are computed from those numbers at risk by the same
+//! formulas. The number at risk can therefore rise between rows. R refuses a subject whose
+//! time is not after its entry (`Stop time must be > start time`); such a subject is never at
+//! risk, and [`KaplanMeier::fit_delayed`] leaves it out (the caller counts it). Without late
+//! entries every result is exactly what it was before.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,12 +49,32 @@ pub struct Observation {
     pub event: bool,
 }
 
-/// How many subjects had the event and how many were censored at one time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One subject that may have entered the risk set late (left truncation): at risk over
+/// (`entry`, `time`], or over [0, `time`] when `entry` is `None` (R's `Surv(entry, time,
+/// event)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LateObservation {
+    pub entry: Option<u32>,
+    pub time: u32,
+    pub event: bool,
+}
+
+impl LateObservation {
+    /// Whether the subject is ever at risk: its time is after its entry (R refuses the rest).
+    pub fn is_at_risk(&self) -> bool {
+        self.entry.is_none_or(|e| self.time > e)
+    }
+}
+
+/// How many subjects had the event and how many were censored at one time, and how many
+/// entered the risk set just after it (a late entry at `time`: at risk from the next time on).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TimeCount {
     pub time: u32,
     pub events: u32,
     pub censored: u32,
+    /// Subjects whose late entry is at `time` (they are not at risk at `time` itself).
+    pub entered: u32,
 }
 
 impl TimeCount {
@@ -152,8 +183,7 @@ impl KaplanMeier {
                 _ => {
                     let mut c = TimeCount {
                         time: o.time,
-                        events: 0,
-                        censored: 0,
+                        ..TimeCount::default()
                     };
                     c.add(o.event);
                     counts.push(c);
@@ -163,17 +193,53 @@ impl KaplanMeier {
         KaplanMeier::fit_counts(&counts, config)
     }
 
-    /// Fits the curve to counts per distinct time, in ascending order of time.
+    /// Fits the curve to subjects with delayed entry, in any order. Subjects never at risk
+    /// (time not after entry) are left out; see [`LateObservation::is_at_risk`].
+    pub fn fit_delayed(observations: &[LateObservation], config: &KmConfig) -> KaplanMeier {
+        let mut exits: Vec<(u32, bool)> = Vec::with_capacity(observations.len());
+        let mut entries: Vec<u32> = Vec::new();
+        for o in observations.iter().filter(|o| o.is_at_risk()) {
+            exits.push((o.time, o.event));
+            entries.extend(o.entry);
+        }
+        exits.sort_unstable_by_key(|e| e.0);
+        entries.sort_unstable();
+        let mut counts: Vec<TimeCount> = Vec::new();
+        for (time, event) in exits {
+            match counts.last_mut() {
+                Some(last) if last.time == time => last.add(event),
+                _ => {
+                    let mut c = TimeCount {
+                        time,
+                        ..TimeCount::default()
+                    };
+                    c.add(event);
+                    counts.push(c);
+                }
+            }
+        }
+        KaplanMeier::fit_counts(&with_entries(&counts, &entries), config)
+    }
+
+    /// Fits the curve to counts per distinct time, in ascending order of time. Subjects
+    /// counted in `entered` at a time must have their event or censoring at a later time;
+    /// the others are at risk from 0.
     pub fn fit_counts(counts: &[TimeCount], config: &KmConfig) -> KaplanMeier {
         debug_assert!(counts.windows(2).all(|w| w[0].time < w[1].time));
         let n: u32 = counts.iter().map(|c| c.events + c.censored).sum();
+        let late: u32 = counts.iter().map(|c| c.entered).sum();
         let mut rows = Vec::with_capacity(counts.len());
         let mut hazard_var = Vec::with_capacity(counts.len());
-        let mut at_risk = n;
+        let mut at_risk = n.saturating_sub(late);
         let mut surv = 1.0_f64;
         let mut var = 0.0_f64;
         let mut bounds = interval(surv, var, config);
         for c in counts {
+            if c.events + c.censored == 0 {
+                // Entries alone make no row: they join the risk set after this time.
+                at_risk += c.entered;
+                continue;
+            }
             let d = c.events;
             if d > 0 {
                 let (nf, df) = (f64::from(at_risk), f64::from(d));
@@ -198,7 +264,7 @@ impl KaplanMeier {
                 upper,
             });
             hazard_var.push(var);
-            at_risk = at_risk.saturating_sub(d + c.censored);
+            at_risk = at_risk.saturating_sub(d + c.censored) + c.entered;
         }
         KaplanMeier {
             rows,
@@ -281,6 +347,39 @@ impl KaplanMeier {
             se: variance.sqrt(),
         }
     }
+}
+
+/// Adds late entries (their entry times, ascending) to counts per distinct time (ascending),
+/// as `entered` at each entry time, keeping the times in ascending order.
+pub fn with_entries(counts: &[TimeCount], entries: &[u32]) -> Vec<TimeCount> {
+    if entries.is_empty() {
+        return counts.to_vec();
+    }
+    let mut out: Vec<TimeCount> = Vec::with_capacity(counts.len() + entries.len());
+    let mut exits = counts.iter().peekable();
+    let mut entries = entries.iter().peekable();
+    loop {
+        let next_exit = exits.peek().map(|c| c.time);
+        let next_entry = entries.peek().map(|&&e| e);
+        let time = match (next_exit, next_entry) {
+            (None, None) => break,
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+        };
+        let mut c = exits
+            .next_if(|c| c.time == time)
+            .copied()
+            .unwrap_or(TimeCount {
+                time,
+                ..TimeCount::default()
+            });
+        while entries.next_if(|&&e| e == time).is_some() {
+            c.entered += 1;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The standard error of S and the interval at one time.

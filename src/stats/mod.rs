@@ -14,11 +14,14 @@
 //! - `summary`: cohort and group statistics.
 //! - `table`: the per-child stage table as CSV.
 //! - `series`: one stage's durations as a time series for run and SPC charts.
+//! - `scorecard`: England's adoption scorecard as the DfE computes it (means over children
+//!   adopted in a window), for profiles that ask for it.
 
 pub mod child;
 pub mod duration;
 pub mod km;
 pub mod profile;
+pub mod scorecard;
 pub mod series;
 pub mod stage;
 pub mod summary;
@@ -27,9 +30,11 @@ pub mod table;
 pub use child::{AgeBand, CheckHit, ChildStats, CurrentStatus, PeriodStats, Route, StageRow};
 pub use duration::{CalendarDuration, DurationError, DurationUnit};
 pub use km::{
-    ConfType, KaplanMeier, KmConfig, Observation, Quantile, RestrictedMean, TimeCount, Z95,
+    ConfType, KaplanMeier, KmConfig, LateObservation, Observation, Quantile, RestrictedMean,
+    TimeCount, Z95,
 };
 pub use profile::{Backdate, Check, Profile, ProfileError, Stage, ToBeforeFrom};
+pub use scorecard::{Scorecard, ScorecardRow, ScorecardSpec};
 pub use series::{stage_series, Aggregate, StagePoint, StageSeries, UnknownStage};
 pub use stage::{CensoredBy, StageOutcome};
 pub use summary::{
@@ -48,6 +53,9 @@ pub struct Config {
     /// Breakdowns with more distinct values than this (an id-like column, say) are left out
     /// of the groups and listed in [`Statistics::breakdowns_omitted`].
     pub max_groups: usize,
+    /// The first adoption date the scorecard counts (to "as at"); `None`: the profile's
+    /// window (three years for England's).
+    pub scorecard_from: Option<NaiveDate>,
 }
 
 impl Default for Config {
@@ -55,6 +63,7 @@ impl Default for Config {
         Config {
             km: KmConfig::default(),
             max_groups: 100,
+            scorecard_from: None,
         }
     }
 }
@@ -68,6 +77,8 @@ pub struct Statistics {
     pub breakdowns_omitted: Vec<OmittedBreakdown>,
     /// Per child, aligned with the children given to [`compute`].
     pub children: Vec<ChildStats>,
+    /// The adoption scorecard, for a profile that asks for it.
+    pub scorecard: Option<Scorecard>,
 }
 
 /// Applies `profile` to every child "as at" `as_at` and computes the cohort statistics.
@@ -99,11 +110,16 @@ pub fn compute(
     let (stages, breakdowns_omitted) =
         summary::summarise(children, &per_child, profile, &summary_config);
     let checks = summary::summarise_checks(children, &per_child, &profile.checks);
+    let scorecard = profile
+        .scorecard
+        .as_ref()
+        .map(|spec| scorecard::scorecard(children, profile, spec, as_at, config.scorecard_from));
     Statistics {
         profile: profile.clone(),
         stages,
         checks,
         breakdowns_omitted,
         children: per_child,
+        scorecard,
     }
 }

@@ -41,14 +41,24 @@
 //!   order counts as 0 days").
 //! - `require_any` (optional): milestone ids; the stage is only measured in care periods
 //!   where at least one of them happened by the "as at" date (the stage's population).
-//! - `backdate_to_preceding_placement` (optional): `{ "placement_types": ["A5", "A6"],
-//!   "preceding": ["foster", "kinship"] }`. When the stage ends on the day a placement of one
-//!   of these types (as written in the input, case-insensitive) starts, and the placement just
-//!   before it in the care period is of one of the `preceding` categories, the stage ends at
-//!   the start of that preceding placement instead (going further back through earlier
-//!   placements of those categories with the same recorded carer), never before the stage's
-//!   start. England's A10 uses it: adoptions by the child's own foster carer count to the
-//!   start of that foster placement.
+//! - `backdate_to_preceding_placement` (optional): `{ "placement_types": ["A3", "A5"],
+//!   "preceding": ["foster", "kinship"], "same_carer_categories": ["prospective_adopters"],
+//!   "not_placement_types": ["A4", "A6"] }`. When the stage ends on the day a placement of one
+//!   of these types (as written in the input, case-insensitive) starts, or a placement of one
+//!   of the `same_carer_categories` whose recorded carer is that of the placement just before
+//!   it, and the placement just before it in the care period is of one of the `preceding`
+//!   categories, the stage ends at the start of that preceding placement instead (going
+//!   further back through earlier placements of those categories with the same recorded
+//!   carer), never before the stage's start. Placements of the `not_placement_types` never
+//!   count. England's A10 uses it: adoptions by the child's own foster carer (SSDA903 A3 and
+//!   A5, "placed for adoption with their current foster carer"; or, in the template, a
+//!   prospective adopters placement with the foster carer's name) count to the start of that
+//!   foster placement.
+//!
+//! `scorecard` (optional): `{ "window": "3 years", "a1_threshold_days": 426,
+//! "a2_threshold_days": 121, "a3_within": "14 months" }` asks for England's adoption scorecard
+//! as the DfE computes it (`stats::scorecard`): A1, A2 and A10 over the children adopted in
+//! the window ending on "as at". England's profile has it.
 //!
 //! Check fields: `id`, `label`, optional `description`, `placement` (placement category ids),
 //! `legal_status` (legal category ids) and `longer_than` (a duration). A child is in the
@@ -60,6 +70,7 @@
 //! rather than silently ignored.
 
 use super::duration::CalendarDuration;
+use super::scorecard::ScorecardSpec;
 use crate::model::{LegalCategory, Milestone, PlacementCategory};
 use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -77,6 +88,10 @@ pub struct Profile {
     pub stages: Vec<Stage>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// England's adoption scorecard (the DfE's figures over children adopted in a window), for
+    /// profiles that want it; see `stats::scorecard`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scorecard: Option<ScorecardSpec>,
 }
 
 /// One stage of a journey, from one milestone to the first of one or more others.
@@ -124,6 +139,15 @@ pub struct Backdate {
     pub placement_types: Vec<String>,
     /// The categories the preceding placement must have.
     pub preceding: Vec<PlacementCategory>,
+    /// Placements of these categories count too when their recorded carer is the preceding
+    /// placement's (for input that names carers rather than giving SSDA903 codes, such as the
+    /// template's `carer` column).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same_carer_categories: Vec<PlacementCategory>,
+    /// Placement types that never count, whatever the carer (SSDA903 A4 and A6: placed with
+    /// adopters who are not the current foster carers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_placement_types: Vec<String>,
 }
 
 /// A check on every child's current status, such as PACE Aim 1.
@@ -233,23 +257,29 @@ impl Profile {
                 legal_status: vec![LegalCategory::Compulsory],
                 longer_than: CalendarDuration::years(2),
             }],
+            scorecard: None,
         }
     }
 
     /// England's adoption scorecard measures A1, A2 and A10 (`shared/domain.md` §4), and
     /// time to permanence.
     ///
-    /// The scorecard averages over the children adopted in a three-year period. Driftline
-    /// instead follows every care period with an adoption decision, a placement order, a
-    /// match or a placement for adoption (`require_any`), and counts those not yet placed as
-    /// still waiting (censored), so the children waiting longest are not left out.
+    /// Two views of the same measures. The scorecard itself (`scorecard`, computed by
+    /// `stats::scorecard`) is the DfE's: means over the children adopted in a three-year
+    /// window, against the thresholds. The stages `a1`, `a2` and `a10` are the waiting view:
+    /// they follow every care period with an adoption decision, a placement order, a match or
+    /// a placement for adoption (`require_any`) and count those not yet placed as still
+    /// waiting (censored, Kaplan–Meier), so the children waiting longest are not left out.
+    /// The waiting view ends at the first placement for adoption (a child whose placement
+    /// disrupted is not counted as waiting again), and it recognises foster-carer adoptions by
+    /// the placement codes and carers only; the scorecard also reads the AD1 flag.
     pub fn england() -> Profile {
         use Milestone::*;
         let adoption_plan = vec![AdmDecision, PlacementOrder, Matched, PlacedForAdoption];
         let mut a1 = stage(
             "a1",
             "A1: entering care to moving in with the adoptive family",
-            "Adoption scorecard A1 (threshold 14 months), for care periods with an adoption decision, placement order, match or placement for adoption.",
+            "Adoption scorecard A1 (threshold 14 months), for every care period with an adoption decision, placement order, match or placement for adoption; children still waiting are censored. The scorecard's A1 is the mean over children adopted.",
             BecameLookedAfter,
             &[PlacedForAdoption],
             Some(CalendarDuration::months(14)),
@@ -258,7 +288,7 @@ impl Profile {
         let mut a2 = stage(
             "a2",
             "A2: placement order to match with adopters",
-            "Adoption scorecard A2 (threshold 4 months): a match before the order counts as 0 days; children without a placement order are not counted.",
+            "Adoption scorecard A2 (threshold 4 months): a match before the order counts as 0 days; children without a placement order are not counted; children still waiting for a match are censored. The scorecard's A2 is the mean over children adopted.",
             PlacementOrder,
             &[Matched],
             Some(CalendarDuration::months(4)),
@@ -267,15 +297,17 @@ impl Profile {
         let mut a10 = stage(
             "a10",
             "A10: entering care to moving in with the adoptive family (foster carer adoptions from the foster placement)",
-            "Adoption scorecard A10 (threshold 14 months): as A1, but a child adopted by their own foster carer (placement A5 or A6 following a foster placement) counts to the start of that foster placement.",
+            "Adoption scorecard A10 (threshold 14 months): as A1, but a child placed for adoption with their own foster carer (SSDA903 placement A3 or A5, or a prospective adopters placement with the same carer as the foster placement before it) counts to the start of that foster placement.",
             BecameLookedAfter,
             &[PlacedForAdoption],
             Some(CalendarDuration::months(14)),
         );
         a10.require_any = adoption_plan;
         a10.backdate_to_preceding_placement = Some(Backdate {
-            placement_types: vec!["A5".into(), "A6".into()],
+            placement_types: vec!["A3".into(), "A5".into()],
             preceding: vec![PlacementCategory::Foster, PlacementCategory::Kinship],
+            same_carer_categories: vec![PlacementCategory::ProspectiveAdopters],
+            not_placement_types: vec!["A4".into(), "A6".into()],
         });
         let permanence = stage(
             "time_to_permanence",
@@ -292,6 +324,7 @@ impl Profile {
                 .into(),
             stages: vec![a1, a2, a10, permanence],
             checks: Vec::new(),
+            scorecard: Some(ScorecardSpec::dfe()),
         }
     }
 
@@ -342,9 +375,11 @@ impl Profile {
                 ));
             }
             if let Some(b) = &s.backdate_to_preceding_placement {
-                if b.placement_types.is_empty() || b.preceding.is_empty() {
+                let counts_nothing =
+                    b.placement_types.is_empty() && b.same_carer_categories.is_empty();
+                if counts_nothing || b.preceding.is_empty() {
                     return fail(format!(
-                        "Stage \"{}\": backdate_to_preceding_placement needs at least one placement type and one preceding category.",
+                        "Stage \"{}\": backdate_to_preceding_placement needs at least one placement type (or same-carer category) and one preceding category.",
                         s.id
                     ));
                 }

@@ -4,7 +4,8 @@
 //!
 //! This module owns turning the per-child stage rows into the `(date, value)` pairs the QI
 //! module charts. Only completed stages count (a wait still running has no end date to order
-//! it by, and its days are not final); their number is reported beside the series. The
+//! it by, and its days are not final); their number is reported beside the series, as is the
+//! number left out because their start is unknown or they ended before the data began. The
 //! aggregation itself (calendar periods, medians) is `qi::series`'s. It computes no chart.
 
 use super::child::ChildStats;
@@ -58,6 +59,14 @@ pub struct StageSeries {
     /// Stages that had not ended (still waiting, or the child left care first): not in the
     /// series.
     pub not_ended: usize,
+    /// Stages left out as the statistics leave them out: their start is unknown (the care
+    /// period began before the data) or they ended before the data began.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub left_out: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A stage the profile does not have.
@@ -92,8 +101,13 @@ pub fn stage_series<'a>(
     };
     let mut singles: Vec<StagePoint> = Vec::new();
     let mut not_ended = 0;
+    let mut left_out = 0;
     for (ci, cs) in stats.into_iter().enumerate() {
         for row in cs.stages.iter().filter(|r| *r.stage == *stage) {
+            if row.start_unknown || row.before_data {
+                left_out += 1;
+                continue;
+            }
             match row.end {
                 Some(end) => singles.push(StagePoint {
                     date: end,
@@ -141,6 +155,7 @@ pub fn stage_series<'a>(
         points,
         completed,
         not_ended,
+        left_out,
     })
 }
 
@@ -208,6 +223,9 @@ mod tests {
             target_date: None,
             within_target: None,
             overdue: false,
+            start_unknown: false,
+            entry_days: None,
+            before_data: false,
             placement: None,
             legal_status: None,
             age_months_at_start: None,

@@ -3,7 +3,13 @@
 //! the Kaplan–Meier estimate that counts the waits still in progress.
 //!
 //! This module owns the aggregation and the breakdowns. Definitions:
-//! - `started` = stage rows; `completed` = rows with an end; `censored` = the rest.
+//! - `started` = stage rows; `completed` = rows with an end; `censored` = the rest. Rows whose
+//!   start is unknown (the care period began before the data) and rows that ended before the
+//!   data began are not in these or any other figure: they are counted in `start_unknown` and
+//!   `before_data` so that nothing disappears silently (see `stats::stage`).
+//! - Rows that started before the data's first day enter the Kaplan–Meier risk set late
+//!   (`entered_late`; R's `Surv(entry, time, event)`, see `stats::km`); the plain figures of
+//!   completed stages include them as they are.
 //! - `median_days`, `q1_days`, `q3_days`: of completed stages, by linear interpolation between
 //!   order statistics (R's default type 7, Excel's `QUARTILE.INC`): the p-quantile of n sorted
 //!   values x₀…xₙ₋₁ is x_⌊h⌋ + (h − ⌊h⌋)(x_⌊h⌋₊₁ − x_⌊h⌋) with h = (n − 1)p; the median is
@@ -17,7 +23,8 @@
 //!   censoring times come with their counts.
 //! - Breakdowns (group keys): `placement` and `legal_status` on the stage's start day,
 //!   `age_at_entry` (band at the care period's start), `sex`, `local_authority`, `team`,
-//!   `year_of_entry` (calendar year of the care period's start), `route` (route to permanence of
+//!   `year_of_entry` (calendar year of the care period's start; `unknown` when the period began
+//!   before the data), `route` (route to permanence of
 //!   the care period) and `attribute:<name>` for each other column of the children table.
 //!   Missing values form the group `unknown`. A breakdown whose only group is `unknown` is left
 //!   out of that stage; a breakdown taken from the input's text (sex, authority, team,
@@ -28,7 +35,7 @@
 
 use super::child::{AgeBand, ChildStats, Route};
 use super::duration::CalendarDuration;
-use super::km::{KaplanMeier, KmConfig, RestrictedMean, TimeCount};
+use super::km::{with_entries, KaplanMeier, KmConfig, RestrictedMean, TimeCount};
 use super::profile::{Check, Profile};
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
 use chrono::Datelike;
@@ -64,7 +71,21 @@ pub struct GroupStats {
     pub within_target: Option<u32>,
     pub within_target_pct: Option<f64>,
     pub waiting_overdue: u32,
+    /// Rows in the figures that entered the Kaplan–Meier risk set late (left truncation).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub entered_late: u32,
+    /// Rows left out of every figure: the stage starts with a care period that began before
+    /// the data, so its start is unknown.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub start_unknown: u32,
+    /// Rows left out of every figure: the stage ended (or was censored) before the data began.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub before_data: u32,
     pub km: KmSummary,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The Kaplan–Meier estimate of a group, in the compact form the report carries.
@@ -82,6 +103,10 @@ pub struct KmSummary {
     pub band: Vec<(Option<f64>, Option<f64>)>,
     /// `[days, number censored]` at each censoring time.
     pub censored: Vec<(u32, u32)>,
+    /// `[days, number entering]` for rows that entered the risk set late: they are at risk
+    /// from the day after `days` on (so the number at risk can rise between times).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entered: Vec<(u32, u32)>,
 }
 
 /// How many children a check applies to now.
@@ -146,6 +171,18 @@ struct Obs {
     event: bool,
     within: bool,
     overdue: bool,
+    /// A late entry into the risk set (days).
+    entry: Option<u32>,
+    left_out: LeftOut,
+}
+
+/// Why a row is left out of the figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum LeftOut {
+    #[default]
+    No,
+    StartUnknown,
+    BeforeData,
 }
 
 /// A breakdown: its id and the labels of its values, indexed by key.
@@ -205,6 +242,14 @@ pub fn summarise(
                     event: r.end.is_some(),
                     within: r.within_target == Some(true),
                     overdue: r.overdue,
+                    entry: r.entry_days,
+                    left_out: if r.start_unknown {
+                        LeftOut::StartUnknown
+                    } else if r.before_data {
+                        LeftOut::BeforeData
+                    } else {
+                        LeftOut::No
+                    },
                 },
                 period: base + r.care_period_index as u32,
                 placement: r.placement.map_or(placement_dim.unknown, |c| {
@@ -230,7 +275,11 @@ pub fn summarise(
             let order = order_by_days(&rows);
             let sorted: Vec<Obs> = order.iter().map(|&i| rows[i as usize].obs).collect();
             let has_target = stage.target.is_some();
-            let horizon = sorted.last().map(|o| o.days);
+            let horizon = sorted
+                .iter()
+                .rev()
+                .find(|o| o.left_out == LeftOut::No)
+                .map(|o| o.days);
             let finish = |acc: &Acc| acc.stats(has_target, horizon, &config.km);
             let mut total = Acc::default();
             for &o in &sorted {
@@ -272,7 +321,7 @@ pub fn summarise(
                     .order
                     .iter()
                     .copied()
-                    .filter(|&k| accs.get(k as usize).is_some_and(|a| !a.hist.is_empty()))
+                    .filter(|&k| accs.get(k as usize).is_some_and(|a| !a.is_empty()))
                     .collect();
                 if present.is_empty() || present == [dim.unknown] {
                     continue;
@@ -379,17 +428,37 @@ struct Acc {
     hist: Vec<TimeCount>,
     within: u32,
     overdue: u32,
+    /// Late entries (days), in the order seen.
+    entries: Vec<u32>,
+    start_unknown: u32,
+    before_data: u32,
 }
 
 impl Acc {
+    /// Whether no row at all reached the group (rows left out count).
+    fn is_empty(&self) -> bool {
+        self.hist.is_empty() && self.start_unknown == 0 && self.before_data == 0
+    }
+
     fn add(&mut self, o: Obs) {
+        match o.left_out {
+            LeftOut::No => {}
+            LeftOut::StartUnknown => {
+                self.start_unknown += 1;
+                return;
+            }
+            LeftOut::BeforeData => {
+                self.before_data += 1;
+                return;
+            }
+        }
+        self.entries.extend(o.entry);
         match self.hist.last_mut() {
             Some(last) if last.time == o.days => last.add(o.event),
             _ => {
                 let mut c = TimeCount {
                     time: o.days,
-                    events: 0,
-                    censored: 0,
+                    ..TimeCount::default()
                 };
                 c.add(o.event);
                 self.hist.push(c);
@@ -434,8 +503,21 @@ impl Acc {
         let has_completed = n > 0;
         let km = if self.hist.is_empty() {
             KmSummary::default()
+        } else if self.entries.is_empty() {
+            km_summary(
+                &KaplanMeier::fit_counts(&self.hist, km_config),
+                horizon,
+                &[],
+            )
         } else {
-            km_summary(&KaplanMeier::fit_counts(&self.hist, km_config), horizon)
+            let mut entries = self.entries.clone();
+            entries.sort_unstable();
+            let counts = with_entries(&self.hist, &entries);
+            km_summary(
+                &KaplanMeier::fit_counts(&counts, km_config),
+                horizon,
+                &counts,
+            )
         };
         GroupStats {
             started,
@@ -452,6 +534,9 @@ impl Acc {
             within_target_pct: (has_target && completed > 0)
                 .then(|| percent(self.within, completed)),
             waiting_overdue: self.overdue,
+            entered_late: u32::try_from(self.entries.len()).unwrap_or(u32::MAX),
+            start_unknown: self.start_unknown,
+            before_data: self.before_data,
             km,
         }
     }
@@ -512,7 +597,9 @@ pub fn quantile7(sorted: &[u32], p: f64) -> Option<f64> {
     Some(a + frac * (b - a))
 }
 
-fn km_summary(km: &KaplanMeier, horizon: Option<u32>) -> KmSummary {
+/// The compact summary of a fit; `counts` are the counts it was fitted to when some entered
+/// late (empty otherwise).
+fn km_summary(km: &KaplanMeier, horizon: Option<u32>, counts: &[TimeCount]) -> KmSummary {
     let q = km.quantiles(&[0.25, 0.5, 0.75]);
     let mut curve = Vec::new();
     let mut band = Vec::new();
@@ -548,6 +635,11 @@ fn km_summary(km: &KaplanMeier, horizon: Option<u32>) -> KmSummary {
         curve,
         band,
         censored,
+        entered: counts
+            .iter()
+            .filter(|c| c.entered > 0)
+            .map(|c| (c.time, c.entered))
+            .collect(),
     }
 }
 
@@ -721,11 +813,16 @@ impl PeriodKeys {
                 let ps = cs.care_period_stats.get(pi);
                 let band = ps.map_or(AgeBand::Unknown, |p| p.age_band);
                 let route = ps.map_or(Route::StillLookedAfter, |p| p.route);
+                // A period that began before the data has no known year of entry.
                 let year = period.start.year();
-                let year_key = *year_index.entry(year).or_insert_with(|| {
-                    years.push(year);
-                    years.len() as u32 - 1
-                });
+                let year_key = if period.start_unknown {
+                    MISSING
+                } else {
+                    *year_index.entry(year).or_insert_with(|| {
+                        years.push(year);
+                        years.len() as u32 - 1
+                    })
+                };
                 let fixed = [
                     AgeBand::ALL.iter().position(|b| *b == band).unwrap_or(0) as u32,
                     year_key,
@@ -754,6 +851,7 @@ impl PeriodKeys {
         year_order.sort_by_key(|&k| years[k as usize]);
         let year_unknown = year_labels.len() as u32;
         year_labels.push("unknown".into());
+        year_order.push(year_unknown);
         dims.push(Dim {
             id: "year_of_entry".into(),
             labels: year_labels,

@@ -7,7 +7,9 @@
 //! profile and starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with
 //! `'` so that a spreadsheet shows it as text instead of running it as a formula. The file
 //! starts with a UTF-8 byte-order mark unless told otherwise, so that Excel reads names with
-//! accents correctly. It computes nothing.
+//! accents correctly. A stage whose start is unknown (its care period began before the data)
+//! has blank `start` and `days` cells, and such a period blank `care_period_start` and
+//! `year_of_entry` cells. It computes nothing.
 
 use super::child::{ChildStats, StageRow};
 use super::profile::Profile;
@@ -137,18 +139,24 @@ fn push_row(
         None => "completed",
         Some(CensoredBy::AsAt) => "waiting",
         Some(CensoredBy::LeftCare) => "left_care",
+        Some(CensoredBy::EndOfData) => "end_of_data",
     };
     let has_target = stage.is_some_and(|s| s.target.is_some());
     record.extend([
         text(Some(&child.id)),
         (row.care_period_index + 1).to_string(),
-        date(period.map(|p| p.start)),
+        date(period.filter(|p| !p.start_unknown).map(|p| p.start)),
         date(period.and_then(|p| p.end)),
         text(Some(&row.stage)),
         text(stage.map(|s| s.label.as_str())),
-        date(Some(row.start)),
+        // A start before the data is unknown: no start, and no days from the first day seen.
+        date((!row.start_unknown).then_some(row.start)),
         date(row.end),
-        row.days.to_string(),
+        if row.start_unknown {
+            String::new()
+        } else {
+            row.days.to_string()
+        },
         status.to_string(),
         flag(Some(row.censored)),
         row.ended_by.map_or(String::new(), |m| m.id().to_string()),
@@ -168,10 +176,12 @@ fn push_row(
         text(child.sex.as_deref()),
         text(child.local_authority.as_deref()),
         text(child.team.as_deref()),
-        period.map_or(String::new(), |p| {
-            use chrono::Datelike;
-            p.start.year().to_string()
-        }),
+        period
+            .filter(|p| !p.start_unknown)
+            .map_or(String::new(), |p| {
+                use chrono::Datelike;
+                p.start.year().to_string()
+            }),
         period_stats.map_or(String::new(), |p| p.route.id().to_string()),
         period.map_or(String::new(), |p| p.moves.to_string()),
         stats.placements_last_12_months.to_string(),

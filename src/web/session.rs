@@ -134,6 +134,7 @@ impl Session {
         report.stages = statistics.stages;
         report.checks = statistics.checks;
         report.breakdowns_omitted = statistics.breakdowns_omitted;
+        report.adoption_scorecard = statistics.scorecard;
         self.rows = build_rows(&self.report);
         self.filtered = None;
         self.charts.clear();
@@ -903,6 +904,7 @@ impl Session {
                     status: match (r.end, r.censored_by) {
                         (Some(_), _) => "completed",
                         (None, Some(CensoredBy::LeftCare)) => "left_care",
+                        (None, Some(CensoredBy::EndOfData)) => "end_of_data",
                         (None, _) => "waiting",
                     },
                     ended_by: r.ended_by.map(|m| m.label()),
