@@ -167,6 +167,13 @@ impl Report {
     /// Adds the statistics computed (by [`crate::stats::compute`]) for this report's children,
     /// in the same order.
     pub fn with_statistics(mut self, statistics: Statistics) -> Report {
+        self.set_statistics(statistics);
+        self
+    }
+
+    /// Replaces the statistics with others computed for this report's children, in the same
+    /// order (another profile's, say).
+    pub fn set_statistics(&mut self, statistics: Statistics) {
         let Statistics {
             profile,
             stages,
@@ -179,7 +186,6 @@ impl Report {
         self.stages = stages;
         self.checks = checks;
         self.breakdowns_omitted = breakdowns_omitted;
-        self
     }
 
     /// Writes the per-child stage table as CSV (`--format csv`); see

@@ -164,6 +164,8 @@ export class Session {
   png(slot?: string, scale?: number): Promise<Blob>;
   /** The numbers behind the chart in `slot` as CSV text. */
   chartCsv(slot: string): Promise<string>;
+  /** Rows of cell texts (the header first) as CSV text, by the core's one CSV writer. */
+  tableCsv(rows: string[][]): Promise<string>;
   memory(): Promise<number>;
   close(): void;
 }

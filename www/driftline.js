@@ -236,6 +236,14 @@ export class Session {
     return this.#engine.request('call', { name: 'builtInProfile', args: [name] });
   }
 
+  /**
+   * A table's rows of cell texts (the header first) as CSV text, written by the core's one
+   * CSV writer (a byte-order mark, numbers as numbers, text made inert for spreadsheets).
+   */
+  tableCsv(rows) {
+    return this.#engine.request('call', { name: 'tableCsv', args: [rows] });
+  }
+
   /** The milestones a stage can start or end at, as `[id, label]` pairs. */
   milestones() {
     return this.#engine.request('call', { name: 'milestones', args: [] });

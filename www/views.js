@@ -24,7 +24,7 @@ import {
   setUpSortHeaders,
   showError,
 } from './ui.js';
-import { chartFigure, dataTable, heading, safeName, shownTableCsvButton, sourceWords } from './figure.js';
+import { chartFigure, dataTable, heading, safeName, shownTableCsvButton } from './figure.js';
 import { renderQi } from './qi.js';
 import { renderTimescales } from './timescales.js';
 
@@ -205,7 +205,7 @@ async function renderOverview(container, ctx) {
     kmSummaryHeading.id = 'km-summary-heading';
     const kmSummary = kmTable(permanence, table);
     const kmTools = element('div', undefined, 'table-tools');
-    kmTools.append(shownTableCsvButton('km-table-csv', kmSummary, `driftline-${permanence.id}-medians.csv`, 'Download the medians as CSV'));
+    kmTools.append(shownTableCsvButton(ctx, 'km-table-csv', kmSummary, `driftline-${permanence.id}-medians.csv`, 'Download the medians as CSV'));
     parts.push(
       kmHeading,
       element(
@@ -768,7 +768,7 @@ async function showChild(container, ctx, index, focus = false) {
       e.age ?? '',
       e.key ? `${e.event} (key decision)` : e.event,
       e.detail ?? '',
-      e.source === null ? '' : sourceWords(e.source),
+      e.source === null ? '' : e.source.words,
     ]),
     'chronology-heading',
   );
@@ -872,9 +872,9 @@ async function showChild(container, ctx, index, focus = false) {
     },
   });
   const placementsTools = element('div', undefined, 'table-tools');
-  placementsTools.append(shownTableCsvButton('placements-csv', placements, `driftline-placements-${safeName(r.child)}.csv`, 'Download the placements as CSV'));
+  placementsTools.append(shownTableCsvButton(ctx, 'placements-csv', placements, `driftline-placements-${safeName(r.child)}.csv`, 'Download the placements as CSV'));
   const legalTools = element('div', undefined, 'table-tools');
-  legalTools.append(shownTableCsvButton('legal-csv', legal, `driftline-legal-status-${safeName(r.child)}.csv`, 'Download the legal statuses as CSV'));
+  legalTools.append(shownTableCsvButton(ctx, 'legal-csv', legal, `driftline-legal-status-${safeName(r.child)}.csv`, 'Download the legal statuses as CSV'));
   detail.replaceChildren(
     title,
     list,

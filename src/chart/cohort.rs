@@ -13,9 +13,9 @@ use super::layout::{
 };
 use super::palette;
 use super::stage::StageBracket;
-use super::table::Table;
 use super::text::{fit, TextMeasure};
 use crate::model::{Child, PlacementCategory};
+use crate::table::Table;
 use chrono::{Datelike, Days, NaiveDate};
 use std::cmp::Reverse;
 

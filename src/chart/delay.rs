@@ -18,9 +18,9 @@ use super::layout::{Anchor, Color, Hit, HitRegion, HitTarget, Item, Layout, Mark
 use super::layout::{Point, Rect};
 use super::layout::{Stroke, Weight};
 use super::palette;
-use super::table::{number, opt_number, Table};
 use super::text::TextMeasure;
 use crate::stats::{GroupStats, StageSummary};
+use crate::table::{number, opt_number, Table};
 use chrono::NaiveDate;
 
 /// Options for [`delay`].

@@ -16,9 +16,9 @@ use super::figure::{
 use super::layout::{Anchor, Color, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect};
 use super::layout::{Stroke, Weight};
 use super::palette;
-use super::table::Table;
 use super::text::{fit, TextMeasure};
 use crate::stats::{CensoredBy, ChildStats, GroupStats, StageSummary};
+use crate::table::Table;
 use chrono::NaiveDate;
 
 /// Options for [`distribution`].

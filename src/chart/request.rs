@@ -21,10 +21,11 @@ use super::text::BundledMetrics;
 use super::timeline::{timeline, TimelineOptions};
 use super::RenderError;
 use crate::model::Child;
-use crate::qi::{self, QiError, SpcConfig};
+use crate::qi::{self, Annotation, Direction, QiError, RuleSet, SpcConfig};
 use crate::report::Report;
 use crate::stats::{stage_series, Aggregate, ChildStats, Profile, StageSummary, UnknownStage};
 use chrono::NaiveDate;
+use serde::Deserialize;
 use std::fmt;
 use std::str::FromStr;
 
@@ -80,6 +81,90 @@ pub struct ChartRequest {
     pub pseudonymise: bool,
     /// Width in logical pixels.
     pub width: f32,
+}
+
+/// A run or XmR chart's settings as people write them (words and `YYYY-MM-DD` dates), from
+/// the page's chart specs and the command line's flags alike. [`SpcSpec::config`] is the one
+/// place they are checked: blank dates are skipped, rebase dates sorted and deduplicated, a
+/// baseline of 0 means none, and a target that is not a finite number is no target.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct SpcSpec {
+    /// `anhoej`, `ihi`, `mdc` or `nhse-2024`; absent or blank for the chart's default.
+    pub rules: Option<String>,
+    /// `lower`, `higher` or `neutral` (lower by default).
+    pub direction: Option<String>,
+    /// A target in days; absent for the stage's own target.
+    pub target: Option<f64>,
+    /// Fix the centre and limits after this many points.
+    pub baseline: Option<usize>,
+    /// Dates where a new segment starts.
+    pub rebase: Vec<String>,
+    /// Screen large moving ranges out (on by default).
+    pub screen: Option<bool>,
+    /// Tests of change.
+    pub annotations: Vec<AnnotationSpec>,
+}
+
+/// A test of change as written: `{ date, label }`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct AnnotationSpec {
+    pub date: String,
+    pub label: String,
+}
+
+impl SpcSpec {
+    /// The checked configuration (its chart kind is set later from the request's kind). The
+    /// message says which setting is wrong and how.
+    pub fn config(&self) -> Result<SpcConfig, String> {
+        let bad = |what: &str, e: String| format!("{what}: {e}");
+        let mut spc = SpcConfig::default();
+        if let Some(r) = self
+            .rules
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            spc.rules = Some(
+                r.parse::<RuleSet>()
+                    .map_err(|e| bad("rules", e.to_string()))?,
+            );
+        }
+        if let Some(d) = self
+            .direction
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            spc.direction = d
+                .parse::<Direction>()
+                .map_err(|e| bad("direction", e.to_string()))?;
+        }
+        spc.target = self.target.filter(|t| t.is_finite());
+        spc.baseline = self.baseline.filter(|&n| n > 0);
+        spc.screen = self.screen.unwrap_or(true);
+        let date = |text: &str| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("{text:?} is not a date written YYYY-MM-DD"))
+        };
+        for d in self.rebase.iter().filter(|d| !d.trim().is_empty()) {
+            spc.rebase.push(date(d).map_err(|e| bad("rebase", e))?);
+        }
+        spc.rebase.sort();
+        spc.rebase.dedup();
+        for a in self
+            .annotations
+            .iter()
+            .filter(|a| !a.date.trim().is_empty())
+        {
+            spc.annotations.push(Annotation {
+                date: date(&a.date).map_err(|e| bad("annotations", e))?,
+                label: a.label.trim().to_string(),
+            });
+        }
+        Ok(spc)
+    }
 }
 
 /// The data charts are drawn from: the journeys and, aligned with them, what the statistics

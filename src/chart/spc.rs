@@ -15,11 +15,11 @@ use super::layout::{
     Stroke, Weight,
 };
 use super::palette;
-use super::table::Table;
 use super::text::{TextMeasure, ASCENT, DESCENT};
 use crate::qi::{
     AssuranceIcon, ChartKind, Direction, RuleSet, SpcChart, SpecialCause, Variation, VariationIcon,
 };
+use crate::table::Table;
 use std::fmt::Write as _;
 
 /// Options for [`spc`].

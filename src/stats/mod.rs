@@ -6,6 +6,7 @@
 //! (the "as at" date is a parameter) and does no I/O beyond the writer it is given. It does
 //! not read files (`ingest`) or build journeys (`model`).
 //!
+//! - `breakdown`: the breakdowns' ids and labels, and their groups' labels.
 //! - `duration`: calendar durations (`"6 weeks"`, `"6 months"`) and their arithmetic.
 //! - `profile`: timescale profiles, their JSON shape and the built-ins.
 //! - `stage`: one stage in one care period (the exact semantics).
@@ -15,6 +16,7 @@
 //! - `table`: the per-child stage table as CSV.
 //! - `series`: one stage's durations as a time series for run and SPC charts.
 
+pub mod breakdown;
 pub mod child;
 pub mod duration;
 pub mod km;
@@ -24,6 +26,7 @@ pub mod stage;
 pub mod summary;
 pub mod table;
 
+pub use breakdown::{breakdown_label, group_label, Breakdown};
 pub use child::{AgeBand, CheckHit, ChildStats, CurrentStatus, PeriodStats, Route, StageRow};
 pub use duration::{CalendarDuration, DurationError, DurationUnit};
 pub use km::{
