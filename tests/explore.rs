@@ -14,6 +14,8 @@
 //!
 //! Days in care: Q10 1 Mar → 30 Jun 2024 = 31 + 30 + 31 + 29 = 121; Q2 1 Jun → 1 Sep 2023
 //! = 30 + 31 + 31 = 92; Q1 1 Jul 2023 → 30 Jun 2024 = 366 − 1 = 365 (2024 is a leap year).
+//! First LAC reviews (Scotland's first stage, target 6 weeks = 42 days): Q2 after 19 days,
+//! Q1 after 31, Q10 after 31.
 
 use driftline::explore::{
     ChartQuery, ChildQuery, Explorer, Filters, ProblemQuery, StageQuery, StageRowsQuery,
@@ -35,6 +37,9 @@ Q1,01/07/2023,,Foster care,Brown,Interim CSO
 const EVENTS: &str = "child_id,date,event,detail
 Q10,01/03/2024,Became looked after,
 Q3,01/06/2009,LAC review,
+Q2,20/06/2023,LAC review,
+Q1,01/08/2023,LAC review,
+Q10,01/04/2024,LAC review,
 ";
 
 const IDS: [&str; 4] = ["Q10", "Q2", "Q1", "Q3"];
@@ -454,4 +459,32 @@ fn charts_are_kept_by_slot_with_their_tables() {
     let bad: ChartQuery = serde_json::from_str(r#"{"kind":"km","stage":"nope"}"#).expect("q");
     let message = e.draw(&bad).expect_err("refused").to_string();
     assert!(message.contains("no stage \"nope\""), "{message}");
+}
+
+#[test]
+fn a_qi_chart_has_the_stages_own_target_unless_given_one() {
+    let mut e = explorer();
+    let cases = [
+        // No target: the stage's own, 6 weeks = 42 days.
+        (r#"{"stage":"first_review","chart":"run"}"#, Some(42.0)),
+        (
+            r#"{"stage":"first_review","chart":"run","target":30}"#,
+            Some(30.0),
+        ),
+    ];
+    for (spec, target) in cases {
+        let q: ChartQuery =
+            serde_json::from_str(&format!(r#"{{"kind":"qi","slot":"q","qi":{spec}}}"#))
+                .expect("query");
+        let (_, info) = e.draw(&q).expect("draws");
+        let qi = info.qi.expect("a QI chart");
+        assert_eq!(qi.chart.target, target, "{spec}");
+        // Three completed reviews, in the order they ended: 19 (Q2), 31 (Q1), 31 (Q10).
+        let values: Vec<f64> = qi.chart.points.iter().map(|p| p.value).collect();
+        assert_eq!(values, [19.0, 31.0, 31.0]);
+        assert_eq!(qi.counts, [1, 1, 1]);
+    }
+    let numbers = e.qi_table("q").expect("drawn");
+    assert_eq!(numbers.columns[..3], ["date", "waits", "days"]);
+    assert_eq!(numbers.rows[0][..3], ["2023-06-20", "1", "19"]);
 }

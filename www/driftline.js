@@ -102,6 +102,24 @@ export async function preload() {
   await spare.ready;
 }
 
+/** The core's words, fetched once. */
+let words = null;
+
+/**
+ * Every word the page shows that is not data (fields, categories, milestones, routes, age
+ * bands, breakdowns, QI choices and signal words, units), owned by the core. Fetched once.
+ *
+ * @returns {Promise<object>}
+ */
+export function vocabulary() {
+  words ??= (async () => {
+    spare ??= new Engine();
+    await spare.ready;
+    return spare.request('call', { name: 'vocabulary', args: [] });
+  })();
+  return words;
+}
+
 /**
  * Today's date on this computer, written YYYY-MM-DD.
  *

@@ -9,7 +9,6 @@
  */
 
 import {
-  ageWords,
   daysWords,
   debounce,
   download,
@@ -659,7 +658,7 @@ function childRow(r, selected) {
   first.append(open);
   tr.append(
     first,
-    element('td', ageWords(r.age_months)),
+    element('td', r.age ?? 'Not known'),
     element('td', r.in_care ? r.placement_label ?? 'Not known' : 'Not looked after'),
     element('td', r.in_care ? r.legal_status_label ?? 'Not known' : ''),
     element('td', daysWords(r.days_in_care), 'number'),
@@ -710,7 +709,7 @@ async function showChild(container, ctx, index, focus = false) {
   title.id = 'child-heading';
   title.tabIndex = -1;
   const facts = [
-    ['Age', ageWords(r.age_months)],
+    ['Age', r.age ?? 'Not known'],
     ctx.pseudonymise ? null : ['Date of birth', r.date_of_birth === null ? 'Not known' : formatDate(r.date_of_birth)],
     ['Sex', r.sex ?? 'Not recorded'],
     ['Placement now', r.in_care ? `${r.placement_label ?? 'Not known'}${r.placement_type ? ` (${r.placement_type})` : ''}` : 'Not looked after'],

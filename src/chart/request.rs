@@ -23,7 +23,9 @@ use super::RenderError;
 use crate::model::Child;
 use crate::qi::{self, Annotation, Direction, QiError, RuleSet, SpcConfig};
 use crate::report::Report;
-use crate::stats::{stage_series, Aggregate, ChildStats, Profile, StageSummary, UnknownStage};
+use crate::stats::{
+    stage_series, Aggregate, CalendarDuration, ChildStats, Profile, StageSummary, UnknownStage,
+};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::fmt;
@@ -372,7 +374,7 @@ fn stage_chart(
         _ => qi::ChartKind::Xmr,
     };
     if config.target.is_none() {
-        config.target = stage.target.map(|t| target_days(t).round());
+        config.target = stage_target_days(stage.target);
     }
     let chart = qi::analyze(&series.values(), &config).map_err(ChartError::Qi)?;
     let title = match request.aggregate {
@@ -454,6 +456,12 @@ fn stage_chart(
         ));
     }
     Ok(spc(&chart, &options, &BundledMetrics))
+}
+
+/// A stage's own target in whole days (a month counts 30.4375 days), the default target of
+/// every run and XmR chart of a stage: the page's, the command line's `chart` and `spc`.
+pub fn stage_target_days(target: Option<CalendarDuration>) -> Option<f64> {
+    target.map(|t| target_days(t).round())
 }
 
 /// The stage a single-stage chart is of: the one asked for, or `time_to_permanence`, or the

@@ -668,16 +668,7 @@ fn variation_words(v: Variation) -> &'static str {
 }
 
 fn cause_words(c: SpecialCause) -> &'static str {
-    match c {
-        SpecialCause::AboveUpper => "above the upper limit",
-        SpecialCause::BelowLower => "below the lower limit",
-        SpecialCause::TrendUp => "a run of points going up",
-        SpecialCause::TrendDown => "a run of points going down",
-        SpecialCause::TwoInThreeAbove => "two of three points near the upper limit",
-        SpecialCause::TwoInThreeBelow => "two of three points near the lower limit",
-        SpecialCause::ShiftAbove => "a run of points above the centre line",
-        SpecialCause::ShiftBelow => "a run of points below the centre line",
-    }
+    c.words()
 }
 
 /// The target's dashed line, on the chart and in its legend.

@@ -11,6 +11,7 @@
 use super::analyze::read_profile;
 use super::{parse_date, today_utc, write_stdout, Failure};
 use chrono::NaiveDate;
+use driftline::chart::request::stage_target_days;
 use driftline::ingest::series::{read_series, SeriesColumns};
 use driftline::qi::{self, Annotation, ChartKind, Direction, RuleSet, SpcConfig};
 use driftline::stats::{stage_series, Aggregate};
@@ -179,7 +180,13 @@ fn stage_chart(args: &Args, stage: &str, config: &SpcConfig) -> Result<qi::SpcCh
             series.not_ended
         );
     }
-    qi::analyze(&series.values(), config)
+    // Without --target, the stage's own target, as every chart of a stage has it.
+    let mut config = config.clone();
+    if config.target.is_none() {
+        let own = profile.stages.iter().find(|s| s.id == stage);
+        config.target = stage_target_days(own.and_then(|s| s.target));
+    }
+    qi::analyze(&series.values(), &config)
         .map_err(|err| Failure::new(format!("stage {stage}: {err}")))
 }
 

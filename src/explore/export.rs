@@ -5,11 +5,10 @@
 //! This module owns the exports' columns and nothing else.
 
 use super::detail::ChronologyEntry;
-use super::rows::{age_words, ShownRow};
+use super::rows::ShownRow;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::qi::SpcChart;
 use crate::table::Table;
-use serde::Serialize;
 
 /// The id of a severity, as the page filters by it.
 pub fn severity_id(s: Severity) -> &'static str {
@@ -71,7 +70,7 @@ pub fn children_table<'a>(rows: impl IntoIterator<Item = ShownRow<'a>>) -> Table
         table.push(vec![
             s.child.clone(),
             s.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
-            s.age_months.map(age_words).unwrap_or_default(),
+            s.age.clone().unwrap_or_default(),
             text(s.sex),
             text(s.local_authority),
             text(s.team),
@@ -143,17 +142,10 @@ pub fn qi_table(chart: &SpcChart, counts: &[usize]) -> Table {
             num(lines.and_then(|l| l.lower)),
             num(lines.and_then(|l| l.upper)),
             (p.segment + 1).to_string(),
-            serde_id(&p.variation),
-            p.special_cause.map(|c| serde_id(&c)).unwrap_or_default(),
+            p.variation.id().to_string(),
+            p.special_cause
+                .map_or(String::new(), |c| c.id().to_string()),
         ]);
     }
     table
-}
-
-/// The id an enum serialises to (its snake_case name).
-fn serde_id<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }

@@ -18,6 +18,7 @@
 //! - `view`: the page's chart spec and what is shown beside a chart.
 //! - `export`: the exports' columns.
 //! - `query`: the queries and pages, and the list of queries the worker allows.
+//! - `vocabulary`: every word the page shows that is not data, in one answer.
 
 pub mod detail;
 pub mod export;
@@ -28,6 +29,7 @@ pub mod query;
 pub mod rows;
 pub mod stages;
 pub mod view;
+pub mod vocabulary;
 
 pub use detail::{ChildDetail, ChronologyEntry, Source};
 pub use filter::{Facets, Filters};
@@ -36,6 +38,7 @@ pub use rows::{ChildRow, CurrentStage, ShownRow};
 pub use stages::{CohortCounts, StageTable};
 pub use view::{ChartInfo, ChartQuery, ChildRef, QiInfo, QiSpec};
 
+use crate::chart::request::stage_target_days;
 use crate::chart::{
     hit_test, layout_chart, render_svg, stage_brackets, ChartInput, Hit, Layout, StageBracket,
     Table,
@@ -121,6 +124,8 @@ pub struct Summary<'a> {
     pub profile: ProfileName<'a>,
     /// `[id, label]` of each stage of the profile.
     pub stages: Vec<(&'a str, &'a str)>,
+    /// `[id, days]` of each stage: its own target in days (the QI charts' default target).
+    pub stage_target_days: Vec<(&'a str, Option<f64>)>,
     pub facets: Facets,
 }
 
@@ -225,6 +230,11 @@ impl Explorer {
                 .stages
                 .iter()
                 .map(|s| (s.id.as_str(), s.label.as_str()))
+                .collect(),
+            stage_target_days: profile
+                .stages
+                .iter()
+                .map(|s| (s.id.as_str(), stage_target_days(s.target)))
                 .collect(),
             facets: filter::facets(&self.rows),
         }
@@ -563,7 +573,12 @@ impl Explorer {
                 view::cohort_layout(&self.report, &chosen, &brackets, query, &mut info)
             }
             "qi" => {
-                let spec = query.qi.clone().unwrap_or_default();
+                let mut spec = query.qi.clone().unwrap_or_default();
+                // Without a target of its own, the chart has the stage's.
+                if spec.target.is_none() {
+                    let own = self.profile().stages.iter().find(|s| s.id == spec.stage);
+                    spec.target = stage_target_days(own.and_then(|s| s.target));
+                }
                 let aggregate = spec.aggregate()?;
                 let indices = self.chosen(&query.filters);
                 let series = stage_series(

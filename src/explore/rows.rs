@@ -71,6 +71,8 @@ pub struct ShownRow<'a> {
     pub child: String,
     pub date_of_birth: Option<NaiveDate>,
     pub age_months: Option<i32>,
+    /// The age in words ("7 years 3 months").
+    pub age: Option<String>,
     pub sex: &'a Option<Text>,
     pub local_authority: &'a Option<Text>,
     pub team: &'a Option<Text>,
@@ -242,6 +244,7 @@ impl ChildRow {
                 self.date_of_birth
             },
             age_months: self.age_months,
+            age: self.age_months.map(age_words),
             sex: &self.sex,
             local_authority: &self.local_authority,
             team: &self.team,
@@ -359,10 +362,10 @@ impl ChildRow {
     }
 }
 
-/// "7 years 3 months", "11 months", "not yet born".
+/// "7 years 3 months", "11 months", "Not yet born".
 pub fn age_words(months: i32) -> String {
     if months < 0 {
-        return "not yet born".into();
+        return "Not yet born".into();
     }
     let (y, m) = (months / 12, months % 12);
     let unit = |n: i32, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });

@@ -57,6 +57,13 @@ pub fn table_csv(rows: &JsValue) -> Result<String, JsValue> {
     Ok(crate::table::Table::from_rows(rows).to_csv())
 }
 
+/// Every word the page shows that is not data (see [`crate::explore::vocabulary`]): fields,
+/// categories, milestones, routes, age bands, breakdowns, QI choices and signal words, units.
+#[wasm_bindgen]
+pub fn vocabulary() -> Result<JsValue, JsValue> {
+    to_js(&crate::explore::vocabulary::vocabulary())
+}
+
 /// A serialisable value as a plain JavaScript object, in the report's conventions (maps as
 /// objects, missing values as `null`).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
