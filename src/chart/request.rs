@@ -214,16 +214,6 @@ impl<'a> ChartInput<'a> {
             stages: &report.stages,
         }
     }
-
-    /// Journeys without statistics (timelines and the cohort view, without stages).
-    pub fn journeys(children: &'a [Child]) -> ChartInput<'a> {
-        ChartInput {
-            children,
-            stats: &[],
-            profile: None,
-            stages: &[],
-        }
-    }
 }
 
 impl ChartRequest {

@@ -138,7 +138,7 @@ const TABLES: [Table; 4] = [
     },
 ];
 
-/// SSDA903 PLACE codes that map to each placement category (`shared/domain.md` §6).
+/// SSDA903 PLACE codes that map to each placement category.
 fn place_codes(category: PlacementCategory) -> &'static str {
     match category {
         PlacementCategory::HomeWithParents => "P1",
@@ -152,7 +152,7 @@ fn place_codes(category: PlacementCategory) -> &'static str {
     }
 }
 
-/// SSDA903 LS codes that map to each legal category (`shared/domain.md` §6).
+/// SSDA903 LS codes that map to each legal category.
 fn legal_codes(category: LegalCategory) -> &'static str {
     match category {
         LegalCategory::Emergency => "L1, L2, L3",

@@ -10,12 +10,10 @@
 //! with the matching font stack.
 
 use crate::chart::{
-    cohort, hit_test, layout_chart, paint, render_svg, timeline, BundledMetrics, ChartError,
-    ChartInput, ChartRequest, CohortOptions, CohortRow, Layout, PaintOptions, StageBracket,
-    TimelineOptions,
+    cohort, hit_test, paint, render_svg, timeline, BundledMetrics, CohortOptions, CohortRow,
+    Layout, PaintOptions, StageBracket, TimelineOptions,
 };
 use crate::model::Child;
-use crate::report::Report;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -58,11 +56,6 @@ impl ChartView {
     /// Wraps a layout made by any chart module.
     pub fn new(layout: Layout) -> ChartView {
         ChartView { layout }
-    }
-
-    /// Any chart kind from an analysed report.
-    pub fn from_request(report: &Report, request: &ChartRequest) -> Result<ChartView, ChartError> {
-        layout_chart(ChartInput::from_report(report), request).map(ChartView::new)
     }
 
     /// A child's timeline at `options.width` CSS pixels.
