@@ -3,14 +3,11 @@
 //! A child is chosen by its most recent care period (placement now, age at entry, year of
 //! entry, route) and its own details (sex, authority, team). Each filter is a value id, or
 //! empty/absent for everyone; a child without a value is `unknown`. This module owns the
-//! filters' names and values; the rows say what each child's values are.
+//! filters' names and values; the rows say what each child's values are (and gather the
+//! facets).
 
-use super::rows::ChildRow;
 use crate::model::{PlacementCategory, Text};
-use crate::stats::{AgeBand, Route};
-use chrono::Datelike;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// The value of a child without one (no sex, team, route …).
 pub const UNKNOWN: &str = "unknown";
@@ -78,55 +75,4 @@ impl Filters {
 /// The label of a placement filter value.
 pub fn placement_key_label(id: &str) -> &'static str {
     PlacementCategory::from_id(id).map_or("Not in care", |c| c.label())
-}
-
-/// The values the filters can take among `rows`, in display order.
-pub fn facets(rows: &[ChildRow]) -> Facets {
-    let mut sex = BTreeSet::new();
-    let mut authority = BTreeSet::new();
-    let mut team = BTreeSet::new();
-    let mut years = BTreeSet::new();
-    let mut placements = BTreeSet::new();
-    let mut bands = BTreeSet::new();
-    let mut routes = BTreeSet::new();
-    let or_unknown = |t: &Option<Text>| t.clone().unwrap_or_else(|| Text::from(UNKNOWN));
-    for r in rows {
-        sex.insert(or_unknown(&r.sex));
-        authority.insert(or_unknown(&r.local_authority));
-        team.insert(or_unknown(&r.team));
-        if let Some(d) = r.latest_entry {
-            years.insert(d.year());
-        }
-        placements.insert(r.placement_key());
-        bands.insert(r.age_band());
-        routes.insert(r.route_key());
-    }
-    Facets {
-        sex: sex.into_iter().collect(),
-        local_authority: authority.into_iter().collect(),
-        team: team.into_iter().collect(),
-        year_of_entry: years.into_iter().rev().collect(),
-        placement: PlacementCategory::ALL
-            .iter()
-            .map(|c| c.id())
-            .chain(std::iter::once(NOT_IN_CARE))
-            .filter(|id| placements.contains(id))
-            .map(|id| (id, placement_key_label(id)))
-            .collect(),
-        route: Route::ALL
-            .iter()
-            .filter(|r| routes.contains(r.id()))
-            .map(|r| (r.id(), r.label()))
-            .chain(
-                routes
-                    .contains(UNKNOWN)
-                    .then_some((UNKNOWN, "Never looked after")),
-            )
-            .collect(),
-        age_band: AgeBand::ALL
-            .iter()
-            .filter(|b| bands.contains(b))
-            .map(|b| (b.id(), b.label()))
-            .collect(),
-    }
 }

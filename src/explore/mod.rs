@@ -51,7 +51,7 @@ use crate::stats::series::stage_series;
 use crate::stats::{self, CheckSummary, ChildStats, Profile, StageSummary, Statistics};
 use chrono::NaiveDate;
 use order::{page, sort_indices, SortKey};
-use pseudonym::shown_diagnostic;
+use pseudonym::Hidden;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
@@ -236,7 +236,7 @@ impl Explorer {
                 .iter()
                 .map(|s| (s.id.as_str(), stage_target_days(s.target)))
                 .collect(),
-            facets: filter::facets(&self.rows),
+            facets: rows::facets(&self.rows),
         }
     }
 
@@ -258,7 +258,7 @@ impl Explorer {
         let rows = page(&order, query.offset, query.limit)
             .iter()
             .filter_map(|&i| self.report.input.diagnostics.get(i))
-            .map(|d| shown_diagnostic(d, &self.rows, query.pseudonymise))
+            .map(|d| self.shown_diagnostic(d, query.pseudonymise))
             .collect();
         Page {
             total: self.report.input.diagnostics.len(),
@@ -275,7 +275,7 @@ impl Explorer {
             self.problem_order(query)
                 .into_iter()
                 .filter_map(|i| diagnostics.get(i))
-                .map(|d| shown_diagnostic(d, &self.rows, query.pseudonymise)),
+                .map(|d| self.shown_diagnostic(d, query.pseudonymise)),
         )
     }
 
@@ -291,7 +291,7 @@ impl Explorer {
                     .is_none_or(|s| s.is_empty() || s == export::severity_id(d.severity));
                 severity_ok
                     && (needle.is_empty() || {
-                        let d = shown_diagnostic(d, &self.rows, query.pseudonymise);
+                        let d = self.shown_diagnostic(d, query.pseudonymise);
                         [
                             d.file.as_deref(),
                             d.sheet.as_deref(),
@@ -330,6 +330,18 @@ impl Explorer {
     }
 
     // --- Children -------------------------------------------------------------------------
+
+    /// A problem as shown, pseudonymised or not.
+    fn shown_diagnostic(&self, d: &Diagnostic, pseudonymise: bool) -> Diagnostic {
+        let child = |id: &str| {
+            let r = self.rows.iter().find(|r| r.child_id.as_ref() == id)?;
+            Some(Hidden {
+                pseudonym: &r.pseudonym,
+                date_of_birth: r.date_of_birth,
+            })
+        };
+        pseudonym::shown_diagnostic(d, &child, pseudonymise)
+    }
 
     /// One page of the children table.
     pub fn children(&self, query: &ChildQuery) -> Page<ShownRow<'_>> {

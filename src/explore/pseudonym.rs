@@ -7,7 +7,6 @@
 //! This module owns the name and the scrubbing. Carers are named by
 //! [`crate::chart::chronology`]'s own rule, which the timeline and the chronology share.
 
-use super::rows::ChildRow;
 use crate::diagnostics::Diagnostic;
 use chrono::NaiveDate;
 
@@ -16,20 +15,33 @@ pub fn pseudonym(index: usize) -> String {
     format!("Child {}", index + 1)
 }
 
+/// A child as pseudonymisation needs it: the pseudonym and the date of birth to hide.
+pub struct Hidden<'a> {
+    pub pseudonym: &'a str,
+    pub date_of_birth: Option<NaiveDate>,
+}
+
 /// A problem as a pseudonymised view shows it (unchanged when `pseudonymise` is false).
-/// A problem about a child not among `rows` names "a child".
-pub fn shown_diagnostic(d: &Diagnostic, rows: &[ChildRow], pseudonymise: bool) -> Diagnostic {
+/// `child` finds the child a problem is about by ID; a problem about a child it does not
+/// know names "a child".
+pub fn shown_diagnostic<'a>(
+    d: &Diagnostic,
+    child: &dyn Fn(&str) -> Option<Hidden<'a>>,
+    pseudonymise: bool,
+) -> Diagnostic {
     let mut d = d.clone();
     if !pseudonymise {
         return d;
     }
     if let Some(id) = d.child_id.take() {
-        let row = rows.iter().find(|r| r.child_id.as_ref() == id);
-        let name = row.map_or_else(|| "a child".to_string(), |r| r.pseudonym.clone());
+        let hidden = child(&id);
+        let name = hidden
+            .as_ref()
+            .map_or_else(|| "a child".to_string(), |h| h.pseudonym.to_string());
         if !id.is_empty() {
             d.message = d.message.replace(&id, &name);
         }
-        if let Some(dob) = row.and_then(|r| r.date_of_birth) {
+        if let Some(dob) = hidden.and_then(|h| h.date_of_birth) {
             d.message = hide_date(&d.message, dob);
         }
         d.child_id = Some(name);

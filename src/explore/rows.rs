@@ -7,7 +7,7 @@
 //! fact comes from the journeys and `stats` (ages from [`stats::child::age_months`], bands from
 //! [`AgeBand::from_months`], routes from the care period's statistics).
 
-use super::filter::{Filters, NOT_IN_CARE, UNKNOWN};
+use super::filter::{placement_key_label, Facets, Filters, NOT_IN_CARE, UNKNOWN};
 use super::order::SortKey;
 use super::pseudonym::pseudonym;
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
@@ -15,6 +15,7 @@ use crate::report::Report;
 use crate::stats::{self, AgeBand, CensoredBy, ChildStats, Profile, Route};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 /// One child's row of the children table.
 #[derive(Clone, Debug)]
@@ -373,5 +374,56 @@ pub fn age_words(months: i32) -> String {
         (0, m) => unit(m, "month"),
         (y, 0) => unit(y, "year"),
         (y, m) => format!("{} {}", unit(y, "year"), unit(m, "month")),
+    }
+}
+
+/// The values the filters can take among `rows`, in display order.
+pub fn facets(rows: &[ChildRow]) -> Facets {
+    let mut sex = BTreeSet::new();
+    let mut authority = BTreeSet::new();
+    let mut team = BTreeSet::new();
+    let mut years = BTreeSet::new();
+    let mut placements = BTreeSet::new();
+    let mut bands = BTreeSet::new();
+    let mut routes = BTreeSet::new();
+    let or_unknown = |t: &Option<Text>| t.clone().unwrap_or_else(|| Text::from(UNKNOWN));
+    for r in rows {
+        sex.insert(or_unknown(&r.sex));
+        authority.insert(or_unknown(&r.local_authority));
+        team.insert(or_unknown(&r.team));
+        if let Some(d) = r.latest_entry {
+            years.insert(d.year());
+        }
+        placements.insert(r.placement_key());
+        bands.insert(r.age_band());
+        routes.insert(r.route_key());
+    }
+    Facets {
+        sex: sex.into_iter().collect(),
+        local_authority: authority.into_iter().collect(),
+        team: team.into_iter().collect(),
+        year_of_entry: years.into_iter().rev().collect(),
+        placement: PlacementCategory::ALL
+            .iter()
+            .map(|c| c.id())
+            .chain(std::iter::once(NOT_IN_CARE))
+            .filter(|id| placements.contains(id))
+            .map(|id| (id, placement_key_label(id)))
+            .collect(),
+        route: Route::ALL
+            .iter()
+            .filter(|r| routes.contains(r.id()))
+            .map(|r| (r.id(), r.label()))
+            .chain(
+                routes
+                    .contains(UNKNOWN)
+                    .then_some((UNKNOWN, "Never looked after")),
+            )
+            .collect(),
+        age_band: AgeBand::ALL
+            .iter()
+            .filter(|b| bands.contains(b))
+            .map(|b| (b.id(), b.label()))
+            .collect(),
     }
 }

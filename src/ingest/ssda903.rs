@@ -29,12 +29,12 @@
 use super::file::Sheet;
 use super::header::{self, normalise};
 use super::labels::{legal_code, placement_code};
+use super::summary::{ColumnMatch, InputSummary, TableSummary};
 use super::template::{Sink, TableContext};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{
     ChildRecord, EventRecord, LegalRecord, Milestone, PlacementRecord, SourceRow, Text,
 };
-use crate::report::{ColumnMatch, InputSummary, TableSummary};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 

@@ -23,7 +23,7 @@ use std::sync::Arc;
 /// rows; the loaders intern them so a million-row file does not allocate a million strings.
 pub type Text = Arc<str>;
 
-/// Where an item came from: an index into [`crate::report::InputSummary::tables`] and the
+/// Where an item came from: an index into [`crate::ingest::summary::InputSummary::tables`] and the
 /// row number the user sees in their spreadsheet (header row = 1 for a table whose header
 /// is on the first row).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
