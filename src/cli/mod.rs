@@ -9,6 +9,7 @@
 mod analyze;
 mod chart;
 mod generate;
+mod input;
 mod spc;
 mod template;
 
