@@ -484,7 +484,35 @@ fn a_qi_chart_has_the_stages_own_target_unless_given_one() {
         assert_eq!(values, [19.0, 31.0, 31.0]);
         assert_eq!(qi.counts, [1, 1, 1]);
     }
-    let numbers = e.qi_table("q").expect("drawn");
+    // The chart's numbers are the QI view's export.
+    let numbers = e.chart_table("q").expect("drawn");
     assert_eq!(numbers.columns[..3], ["date", "waits", "days"]);
     assert_eq!(numbers.rows[0][..3], ["2023-06-20", "1", "19"]);
+}
+
+#[test]
+fn pseudonymised_charts_name_each_child_as_the_tables_do() {
+    let mut e = explorer();
+    // North holds Q10 (position 0, "Child 1") and Q1 (position 2, "Child 3"): the cohort
+    // view names them so, not by their rank in it.
+    let q: ChartQuery = serde_json::from_str(
+        r#"{"kind":"cohort","slot":"c","pseudonymise":true,"filters":{"team":"North"}}"#,
+    )
+    .expect("query");
+    e.draw(&q).expect("draws");
+    let names: Vec<String> = e
+        .chart_table("c")
+        .expect("a table")
+        .rows
+        .iter()
+        .map(|r| r[1].clone())
+        .collect();
+    // In entry order: Q1 (2023) then Q10 (2024).
+    assert_eq!(names, ["Child 3", "Child 1"]);
+    // Q1's timeline is titled with the same name.
+    let q: ChartQuery =
+        serde_json::from_str(r#"{"kind":"timeline","slot":"t","child":2,"pseudonymise":true}"#)
+            .expect("query");
+    let (_, info) = e.draw(&q).expect("draws");
+    assert!(info.title.contains("Child 3"), "{}", info.title);
 }

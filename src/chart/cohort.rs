@@ -58,8 +58,13 @@ pub struct CohortOptions {
     pub row_height: f32,
     pub sort: CohortSort,
     pub viewport: Viewport,
-    /// Show "Child 1", "Child 2"… (rank in the sort order) instead of IDs.
+    /// Show "Child 1", "Child 2"… instead of IDs: by `positions` when given, else by rank in
+    /// the sort order.
     pub pseudonymise: bool,
+    /// Each row's position among all the children (aligned with the rows), so that a
+    /// pseudonymised row is named "Child {position + 1}", as every other view names that
+    /// child. Empty: rows are named by their rank in the sort order.
+    pub positions: Vec<usize>,
 }
 
 impl CohortOptions {
@@ -75,6 +80,7 @@ impl CohortOptions {
                 rows: None,
             },
             pseudonymise: false,
+            positions: Vec::new(),
         }
     }
 }
@@ -361,7 +367,8 @@ pub fn cohort(
             }
         }
         let name = if options.pseudonymise {
-            format!("Child {}", thousands(first + k + 1))
+            let n = options.positions.get(ri).map_or(first + k, |&p| p);
+            format!("Child {}", thousands(n + 1))
         } else {
             child.id.to_string()
         };

@@ -251,6 +251,7 @@ pub fn layout_chart(input: ChartInput<'_>, request: &ChartRequest) -> Result<Lay
             let options = TimelineOptions {
                 width: request.width,
                 pseudonymise: request.pseudonymise,
+                position: Some(i),
                 ..TimelineOptions::new(request.as_at)
             };
             Ok(timeline(child, &stages, &options, &BundledMetrics).layout)
@@ -288,6 +289,8 @@ pub fn layout_chart(input: ChartInput<'_>, request: &ChartRequest) -> Result<Lay
                 row_height,
                 sort,
                 pseudonymise: request.pseudonymise,
+                // Pseudonymised, each child is named by its position among the input's.
+                positions: (0..rows.len()).collect(),
                 ..CohortOptions::new(request.as_at)
             };
             Ok(cohort(&rows, &order, &options, &BundledMetrics).layout)

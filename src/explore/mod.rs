@@ -45,7 +45,6 @@ use crate::chart::{
 };
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Child, Text};
-use crate::qi::SpcChart;
 use crate::report::{FileSummary, Report, TableSummary, UnknownLabel};
 use crate::stats::series::stage_series;
 use crate::stats::{self, CheckSummary, ChildStats, Profile, StageSummary, Statistics};
@@ -84,8 +83,6 @@ pub struct Explorer {
     filtered: Option<Filtered>,
     /// The last chart drawn in each slot, for hit tests and exports.
     charts: HashMap<String, Layout>,
-    /// The last QI chart analysed in each slot, for its numbers.
-    qi: HashMap<String, (SpcChart, Vec<usize>)>,
 }
 
 /// The statistics of a filtered cohort.
@@ -153,7 +150,6 @@ impl Explorer {
             rows,
             filtered: None,
             charts: HashMap::new(),
-            qi: HashMap::new(),
         }
     }
 
@@ -189,7 +185,6 @@ impl Explorer {
         self.rows = rows::build_rows(&self.report);
         self.filtered = None;
         self.charts.clear();
-        self.qi.clear();
     }
 
     /// The summary (see [`Summary`]).
@@ -587,9 +582,9 @@ impl Explorer {
             "qi" => {
                 let mut spec = query.qi.clone().unwrap_or_default();
                 // Without a target of its own, the chart has the stage's.
-                if spec.target.is_none() {
+                if spec.spc.target.is_none() {
                     let own = self.profile().stages.iter().find(|s| s.id == spec.stage);
-                    spec.target = stage_target_days(own.and_then(|s| s.target));
+                    spec.spc.target = stage_target_days(own.and_then(|s| s.target));
                 }
                 let aggregate = spec.aggregate()?;
                 let indices = self.chosen(&query.filters);
@@ -602,9 +597,7 @@ impl Explorer {
                     aggregate,
                 )
                 .map_err(|_| ExploreError(format!("there is no stage {}", spec.stage)))?;
-                let (layout, chart, counts) = view::qi_layout(&series, &spec, query, &mut info)?;
-                self.qi.insert(query.slot.clone(), (chart, counts));
-                layout
+                view::qi_layout(&series, &spec, query, &mut info)?
             }
             _ => {
                 self.filter_statistics(&query.filters);
@@ -652,15 +645,6 @@ impl Explorer {
     /// The numbers behind the chart in `slot` (empty for a chart without a table).
     pub fn chart_table(&self, slot: &str) -> Result<Table, ExploreError> {
         Ok(self.drawn(slot)?.table.clone().unwrap_or_default())
-    }
-
-    /// The numbers of the QI chart last drawn in `slot`.
-    pub fn qi_table(&self, slot: &str) -> Result<Table, ExploreError> {
-        let (chart, counts) = self
-            .qi
-            .get(slot)
-            .ok_or_else(|| ExploreError("that chart has not been drawn".into()))?;
-        Ok(export::qi_table(chart, counts))
     }
 
     /// The stage brackets of the child at `index`, from the statistics.

@@ -10,10 +10,7 @@
 use crate::diagnostics::Diagnostic;
 use chrono::NaiveDate;
 
-/// The pseudonym of the child at `index` (0-based) in the report: "Child {index + 1}".
-pub fn pseudonym(index: usize) -> String {
-    format!("Child {}", index + 1)
-}
+pub use crate::model::pseudonym;
 
 /// A child as pseudonymisation needs it: the pseudonym and the date of birth to hide.
 pub struct Hidden<'a> {

@@ -53,13 +53,9 @@ pub struct ChartQuery {
     pub stage: Option<String>,
     pub breakdown: Option<String>,
     pub aggregate: Option<String>,
-    pub rules: Option<String>,
-    pub direction: Option<String>,
-    pub target: Option<f64>,
-    pub baseline: Option<usize>,
-    pub rebase: Vec<String>,
-    pub screen: Option<bool>,
-    pub annotations: Vec<crate::chart::request::AnnotationSpec>,
+    /// A run or XmR chart's settings.
+    #[serde(flatten)]
+    pub spc: SpcSpec,
 }
 
 impl Default for ChartQuery {
@@ -81,13 +77,7 @@ impl Default for ChartQuery {
             stage: None,
             breakdown: None,
             aggregate: None,
-            rules: None,
-            direction: None,
-            target: None,
-            baseline: None,
-            rebase: Vec::new(),
-            screen: None,
-            annotations: Vec::new(),
+            spc: SpcSpec::default(),
         }
     }
 }
@@ -111,12 +101,9 @@ pub struct QiSpec {
     /// `none` (one point per completed wait, dated when it ended), `month` or `quarter`
     /// (the median of the waits that ended in each).
     pub aggregation: String,
-    pub rules: String,
-    pub baseline: Option<usize>,
-    pub rebase: Vec<String>,
-    pub annotations: Vec<crate::chart::request::AnnotationSpec>,
-    /// A target in days (the stage's own target when absent).
-    pub target: Option<f64>,
+    /// The chart's settings (the target in days; the stage's own target when absent).
+    #[serde(flatten)]
+    pub spc: SpcSpec,
 }
 
 impl Default for QiSpec {
@@ -125,11 +112,7 @@ impl Default for QiSpec {
             stage: String::new(),
             chart: "run".into(),
             aggregation: "none".into(),
-            rules: String::new(),
-            baseline: None,
-            rebase: Vec::new(),
-            annotations: Vec::new(),
-            target: None,
+            spc: SpcSpec::default(),
         }
     }
 }
@@ -195,22 +178,10 @@ impl ChartQuery {
                 .parse::<Aggregate>()
                 .map_err(|e| format!("aggregate: {e}"))?;
         }
-        request.spc = self.spc_spec().config()?;
+        request.spc = self.spc.config()?;
         request.pseudonymise = self.pseudonymise;
         request.width = self.width();
         Ok(request)
-    }
-
-    fn spc_spec(&self) -> SpcSpec {
-        SpcSpec {
-            rules: self.rules.clone(),
-            direction: self.direction.clone(),
-            target: self.target,
-            baseline: self.baseline,
-            rebase: self.rebase.clone(),
-            screen: self.screen,
-            annotations: self.annotations.clone(),
-        }
     }
 
     /// The cohort view's order.
@@ -224,19 +195,6 @@ impl ChartQuery {
 }
 
 impl QiSpec {
-    /// The SPC settings of this spec, checked.
-    pub fn spc_spec(&self) -> SpcSpec {
-        SpcSpec {
-            rules: Some(self.rules.clone()),
-            direction: None,
-            target: self.target,
-            baseline: self.baseline,
-            rebase: self.rebase.clone(),
-            screen: None,
-            annotations: self.annotations.clone(),
-        }
-    }
-
     /// How the waits are aggregated.
     pub fn aggregate(&self) -> Result<Aggregate, String> {
         match self.aggregation.as_str() {
@@ -261,6 +219,7 @@ pub fn timeline_layout(
     let options = TimelineOptions {
         width: query.width(),
         pseudonymise: query.pseudonymise,
+        position: Some(index),
         ..TimelineOptions::new(report.as_at)
     };
     let drawn = timeline(child, stages, &options, &BundledMetrics);
@@ -300,6 +259,8 @@ pub fn cohort_layout(
             rows: query.rows,
         },
         pseudonymise: query.pseudonymise,
+        // Pseudonymised, each child has the name it has in every other view.
+        positions: chosen.to_vec(),
         ..CohortOptions::new(report.as_at)
     };
     let drawn = cohort(&rows, &order, &options, &BundledMetrics);
@@ -322,7 +283,7 @@ pub fn qi_layout(
     spec: &QiSpec,
     query: &ChartQuery,
     info: &mut ChartInfo,
-) -> Result<(crate::chart::Layout, SpcChart, Vec<usize>), String> {
+) -> Result<crate::chart::Layout, String> {
     if series.points.is_empty() {
         return Err(format!(
             "No child in view has completed \"{}\" yet, so there is nothing to chart.",
@@ -335,7 +296,7 @@ pub fn qi_layout(
         "xmr" => qi::ChartKind::Xmr,
         other => return Err(format!("unknown chart {other}: use run or xmr")),
     };
-    let mut config = spec.spc_spec().config()?;
+    let mut config = spec.spc.config()?;
     config.chart = kind;
     let chart = qi::analyze(&series.values(), &config).map_err(|e| e.to_string())?;
     let what = match spec.aggregation.as_str() {
@@ -351,12 +312,14 @@ pub fn qi_layout(
         },
         ..SpcOptions::new(&format!("{}: {what}", series.label), "days")
     };
-    let layout = spc(&chart, &options, &BundledMetrics);
+    let mut layout = spc(&chart, &options, &BundledMetrics);
+    // The chart's numbers are the QI view's: each point with the waits behind it.
+    layout.table = Some(super::export::qi_table(&chart, &counts));
     info.qi = Some(QiInfo {
         stage: series.stage.clone(),
         stage_label: series.label.clone(),
-        counts: counts.clone(),
-        chart: chart.clone(),
+        counts,
+        chart,
     });
-    Ok((layout, chart, counts))
+    Ok(layout)
 }

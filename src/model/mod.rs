@@ -173,3 +173,10 @@ impl CarePeriod {
         self.start <= date && self.end.is_none_or(|e| date <= e)
     }
 }
+
+/// The name of the child at `position` (0-based) among a dataset's children wherever a view
+/// is pseudonymised: "Child {position + 1}". Every table, chart and export uses it, so the
+/// same child has the same name in each.
+pub fn pseudonym(position: usize) -> String {
+    format!("Child {}", position + 1)
+}

@@ -105,7 +105,7 @@ impl Session {
     /// The QI chart last drawn in `slot` (its numbers) as CSV text.
     #[wasm_bindgen(js_name = qiCsv)]
     pub fn qi_csv(&self, slot: &str) -> Result<String, JsValue> {
-        let table = self.explorer.qi_table(slot).map_err(explore_error)?;
+        let table = self.explorer.chart_table(slot).map_err(explore_error)?;
         Ok(table.to_csv())
     }
 
