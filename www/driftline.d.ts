@@ -163,6 +163,24 @@ export class Session {
   child(index: number, pseudonymise?: boolean): Promise<object>;
   chronologyCsv(index: number, pseudonymise?: boolean): Promise<string>;
   findChild(id: string): Promise<number | undefined>;
+  /** The timescale profile in force, in the JSON shape of a saved profile. */
+  profile(): Promise<object>;
+  /** Applies another timescale profile; resolves to the new summary. */
+  setProfile(profile: string | object): Promise<object>;
+  /** The stage table for the children the filters choose (`{ filters, breakdown, pseudonymise }`). */
+  stages(query?: object): Promise<object>;
+  /** The stage table as CSV text. */
+  stagesCsv(query?: object): Promise<string>;
+  /** Every child's stages as CSV (`{ filters, child, pseudonymise }`), as `driftline analyze --format csv`. */
+  stageRowsCsv(query?: object): Promise<string>;
+  /** The numbers behind the QI chart drawn in `slot`, as CSV text. */
+  qiCsv(slot: string): Promise<string>;
+  /** Checks a profile without using it: `{ ok, profile }` or `{ ok: false, message }`. */
+  checkProfile(profile: string | object): Promise<object>;
+  /** A built-in profile (`scotland` or `england`) as a plain object. */
+  builtInProfile(name: string): Promise<object>;
+  /** The milestones a stage can start or end at, as `[id, label]` pairs. */
+  milestones(): Promise<[string, string][]>;
   rerun(options?: AnalyzeOptions, control?: { signal?: AbortSignal; onProgress?: (p: Progress) => void }): Promise<object>;
   preview(mapping?: object | null): Promise<unknown>;
   draw(canvas: HTMLCanvasElement, spec: ChartSpec): Promise<ChartInfo>;

@@ -2,8 +2,8 @@
 //! the pages of rows they answer with.
 //!
 //! This module owns the queries' fields and defaults, and [`QUERIES`], the one list of the
-//! session methods the page may call through the worker (a test checks `www/worker.js`'s copy
-//! against it).
+//! session methods the page may call through the worker (tests check `www/worker.js`'s copy
+//! against it, and that `www/driftline.js` asks each and `www/driftline.d.ts` declares it).
 
 use super::filter::Filters;
 use serde::{Deserialize, Serialize};
@@ -138,5 +138,39 @@ mod tests {
             .filter(|l| !l.is_empty())
             .collect();
         assert_eq!(listed, QUERIES);
+    }
+
+    /// Each query but the summary (which `open` and `rerun` answer) is asked by a method of
+    /// the ES module's `Session`, and the type declarations declare that method.
+    #[test]
+    fn the_module_asks_each_query_and_declares_it() {
+        let module = include_str!("../../www/driftline.js");
+        let types = include_str!("../../www/driftline.d.ts");
+        let class = types
+            .split("export class Session {")
+            .nth(1)
+            .and_then(|rest| rest.split("\n}").next())
+            .expect("the declarations have a Session class");
+        for query in QUERIES.iter().filter(|q| **q != "summary") {
+            let call = format!("#query('{query}'");
+            let at = module
+                .find(&call)
+                .unwrap_or_else(|| panic!("driftline.js never asks {query}"));
+            // The method that asks it: the last "  name(" line before the call.
+            let method = module[..at]
+                .lines()
+                .rev()
+                .filter_map(|l| l.strip_prefix("  "))
+                .filter(|l| !l.starts_with(' ') && !l.starts_with('*') && !l.starts_with('/'))
+                .find_map(|l| {
+                    l.split_once('(')
+                        .map(|(name, _)| name.trim_start_matches("async "))
+                })
+                .unwrap_or_else(|| panic!("no method asks {query}"));
+            assert!(
+                class.contains(&format!("  {method}(")),
+                "driftline.d.ts does not declare Session.{method} (the {query} query)"
+            );
+        }
     }
 }
