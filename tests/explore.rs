@@ -157,11 +157,19 @@ fn filters_choose_children_by_their_latest_care_period_and_details() {
 fn facets_list_the_values_present() {
     let e = explorer();
     let facets = serde_json::to_value(e.summary().facets).expect("serialises");
+    // Each value with its label; a child without a team is "Not recorded".
     assert_eq!(
         facets["team"],
-        serde_json::json!(["North", "South", "unknown"])
+        serde_json::json!([
+            ["North", "North"],
+            ["South", "South"],
+            ["unknown", "Not recorded"]
+        ])
     );
-    assert_eq!(facets["year_of_entry"], serde_json::json!([2024, 2023]));
+    assert_eq!(
+        facets["year_of_entry"],
+        serde_json::json!([["2024", "2024"], ["2023", "2023"]])
+    );
     assert_eq!(
         facets["age_band"],
         serde_json::json!([

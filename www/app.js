@@ -619,16 +619,8 @@ function setUpFilters() {
   byId('filters').addEventListener('submit', (event) => event.preventDefault());
 }
 
-function fillFilters(facets) {
-  const labelled = {
-    placement: facets.placement,
-    age_band: facets.age_band,
-    sex: facets.sex.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
-    local_authority: facets.local_authority.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
-    team: facets.team.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
-    year_of_entry: facets.year_of_entry.map((y) => [String(y), String(y)]),
-    route: facets.route,
-  };
+/** Fills each filter with the values the core found, each `[value, label]`. */
+function fillFilters(labelled) {
   for (const select of document.querySelectorAll('[data-filter]')) {
     const key = select.dataset.filter;
     const keep = state.filters[key] ?? '';

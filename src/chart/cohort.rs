@@ -9,7 +9,7 @@
 use super::axis::{date_long, date_short, thousands, DateScale};
 use super::figure::push_text;
 use super::layout::{
-    Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect, Stroke, Weight,
+    Anchor, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect, Stroke, Weight,
 };
 use super::palette;
 use super::stage::StageBracket;
@@ -232,7 +232,7 @@ pub fn cohort(
             to: Point::new(t.x, bottom),
             stroke: Stroke::solid(
                 if major {
-                    Color::rgb(0xCC, 0xCC, 0xCC)
+                    palette::FAINT
                 } else {
                     palette::GRID.alpha(150)
                 },
@@ -304,7 +304,7 @@ pub fn cohort(
         if detailed && k % 2 == 1 {
             items.push(Item::Rect {
                 rect: Rect::new(LEFT, y, x1 - LEFT, rh),
-                fill: Some(Color::rgb(0xF6, 0xF6, 0xF6)),
+                fill: Some(palette::ZEBRA_LIGHT),
                 pattern: None,
                 stroke: None,
             });
@@ -512,7 +512,7 @@ pub fn cohort(
     let track = Rect::new(width - SCROLL - 2.0, top, SCROLL - 4.0, plot_h.max(20.0));
     front.push(Item::Rect {
         rect: track,
-        fill: Some(Color::rgb(0xEE, 0xEE, 0xEE)),
+        fill: Some(palette::TRACK),
         pattern: None,
         stroke: None,
     });
@@ -521,7 +521,7 @@ pub fn cohort(
         let th = (track.h * count as f32 / total as f32).max(4.0);
         front.push(Item::Rect {
             rect: Rect::new(track.x, t0, track.w, th),
-            fill: Some(Color::rgb(0x99, 0x99, 0x99)),
+            fill: Some(palette::OUTLINE),
             pattern: None,
             stroke: None,
         });

@@ -51,7 +51,7 @@ impl DelayOptions {
 }
 
 /// The colour of the whole-cohort bar beside the groups.
-const ALL_COLOR: Color = Color::rgb(0x59, 0x59, 0x59);
+const ALL_COLOR: Color = palette::MUTED;
 const ROW: f32 = 24.0;
 const BAR: f32 = 14.0;
 const GROUP_BAR: f32 = 12.0;

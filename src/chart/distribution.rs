@@ -408,7 +408,7 @@ pub fn distribution(
         if k % 2 == 1 {
             items.push(Item::Rect {
                 rect: Rect::new(MARGIN, by, width - 2.0 * MARGIN, 24.0),
-                fill: Some(Color::rgb(0xF6, 0xF6, 0xF6)),
+                fill: Some(palette::ZEBRA_LIGHT),
                 pattern: None,
                 stroke: None,
             });

@@ -27,17 +27,17 @@ pub struct Filters {
     pub route: Option<String>,
 }
 
-/// The values each filter can take in this report, as `[id, label]` where the id is not
-/// already words.
+/// The values each filter can take in this report, each as `[value, label]` (a value that
+/// is already words is its own label; `unknown` is "Not recorded").
 #[derive(Debug, Default, PartialEq, Serialize)]
 pub struct Facets {
     pub placement: Vec<(&'static str, &'static str)>,
     pub age_band: Vec<(&'static str, &'static str)>,
-    pub sex: Vec<Text>,
-    pub local_authority: Vec<Text>,
-    pub team: Vec<Text>,
+    pub sex: Vec<(Text, String)>,
+    pub local_authority: Vec<(Text, String)>,
+    pub team: Vec<(Text, String)>,
     /// Latest first.
-    pub year_of_entry: Vec<i32>,
+    pub year_of_entry: Vec<(String, String)>,
     pub route: Vec<(&'static str, &'static str)>,
 }
 

@@ -398,11 +398,24 @@ pub fn facets(rows: &[ChildRow]) -> Facets {
         bands.insert(r.age_band());
         routes.insert(r.route_key());
     }
+    let labelled = |breakdown: &str, values: BTreeSet<Text>| {
+        values
+            .into_iter()
+            .map(|v| {
+                let label = crate::stats::group_label(breakdown, &v);
+                (v, label)
+            })
+            .collect()
+    };
     Facets {
-        sex: sex.into_iter().collect(),
-        local_authority: authority.into_iter().collect(),
-        team: team.into_iter().collect(),
-        year_of_entry: years.into_iter().rev().collect(),
+        sex: labelled("sex", sex),
+        local_authority: labelled("local_authority", authority),
+        team: labelled("team", team),
+        year_of_entry: years
+            .into_iter()
+            .rev()
+            .map(|y| (y.to_string(), y.to_string()))
+            .collect(),
         placement: PlacementCategory::ALL
             .iter()
             .map(|c| c.id())

@@ -184,10 +184,10 @@ impl Builder<'_> {
             .any(|w| w[0].end.is_some_and(|e| w[1].start > e))
         {
             lines.push(Swatch::Bar(
-                Color::rgb(0xF7, 0xF7, 0xF7),
+                palette::SHADE,
                 Some(Pattern {
                     kind: PatternKind::BackDiagonal,
-                    color: Color::rgb(0xCC, 0xCC, 0xCC),
+                    color: palette::FAINT,
                     spacing: 5.0,
                 }),
                 "not looked after".into(),
@@ -223,7 +223,7 @@ impl Builder<'_> {
                         rect: Rect::new(x, cy - 6.0, 22.0, 12.0),
                         fill: Some(*fill),
                         pattern: *pattern,
-                        stroke: Some(Stroke::solid(Color::rgb(0x99, 0x99, 0x99), 0.8)),
+                        stroke: Some(Stroke::solid(palette::OUTLINE, 0.8)),
                     }),
                     Swatch::Marker(shape, color, hollow, _) => self.front.push(Item::Marker {
                         at: Point::new(x + 11.0, cy),

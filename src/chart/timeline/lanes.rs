@@ -109,7 +109,7 @@ impl Builder<'_> {
                 });
             }
         }
-        let bar_top = self.outside_labels(&outside, 3, Color::rgb(0x77, 0x77, 0x77));
+        let bar_top = self.outside_labels(&outside, 3, palette::LEADER);
         self.placement_top = bar_top;
         self.lane_header("Placements", bar_top + PLACEMENT_BAR / 2.0);
         for (bar, label) in bars.iter().zip(inside) {
@@ -293,7 +293,7 @@ impl Builder<'_> {
             self.y += LEGAL_BAR;
             return;
         }
-        let top = self.outside_labels(&outside, 3, Color::rgb(0x77, 0x77, 0x77));
+        let top = self.outside_labels(&outside, 3, palette::LEADER);
         self.lane_header("Legal status", top + LEGAL_BAR / 2.0);
         for (bar, fits) in bars {
             let mut r = bar.rect;
@@ -437,7 +437,7 @@ impl Builder<'_> {
             leaders.push(Item::Line {
                 from: Point::new(e.x, b.bottom()),
                 to: Point::new(e.x, marker_y - e.size / 2.0),
-                stroke: Stroke::solid(Color::rgb(0x88, 0x88, 0x88), 1.0),
+                stroke: Stroke::solid(palette::TICK, 1.0),
             });
             labels.push(Item::Rect {
                 rect: b,
@@ -447,7 +447,7 @@ impl Builder<'_> {
                     if e.key {
                         palette::KEY
                     } else {
-                        Color::rgb(0xC8, 0xC8, 0xC8)
+                        palette::SOFT_LINE
                     },
                     if e.key { 1.2 } else { 1.0 },
                 )),
@@ -461,7 +461,7 @@ impl Builder<'_> {
                 color: if e.key {
                     palette::TEXT
                 } else {
-                    Color::rgb(0x33, 0x33, 0x33)
+                    palette::REFERENCE
                 },
             }));
             self.label_boxes.push(b);
@@ -721,10 +721,10 @@ impl Builder<'_> {
             );
             self.back.push(Item::Rect {
                 rect,
-                fill: Some(Color::rgb(0xF7, 0xF7, 0xF7)),
+                fill: Some(palette::SHADE),
                 pattern: Some(Pattern {
                     kind: PatternKind::BackDiagonal,
-                    color: Color::rgb(0xDD, 0xDD, 0xDD),
+                    color: palette::GRID,
                     spacing: 8.0,
                 }),
                 stroke: None,

@@ -314,7 +314,7 @@ fn figure_height(n: u32) -> f32 {
 /// A small standing figure (a pictogram) whose feet are at `(x, base)`, `h` pixels tall, with
 /// a child's proportions at `age`: a larger head and shorter legs when young.
 fn silhouette(items: &mut Vec<Item>, x: f32, base: f32, h: f32, age: u32) {
-    let color = Color::rgb(0x8C, 0x8C, 0x8C);
+    let color = palette::SILHOUETTE;
     let t = age.min(16) as f32 / 16.0;
     let head = h * (0.24 - 0.09 * t);
     let r = head / 2.0;
