@@ -56,6 +56,7 @@ export async function open(input, options = {}) {
     const { files, transfer } = await collectFiles(input, options.transfer === true, onProgress);
     onProgress({ phase: 'starting' });
     await engine.ready;
+    askWords(engine);
     const summary = await engine.request(
       'open',
       { files, options: engineOptions(options) },
@@ -85,6 +86,7 @@ export async function preview(input, options = {}) {
     checkSizes(input, options.limits);
     const { files, transfer } = await collectFiles(input, options.transfer === true, () => {});
     await engine.ready;
+    askWords(engine);
     return await engine.request('preview', { files, options: engineOptions(options) }, transfer);
   } finally {
     engine.terminate();
@@ -100,23 +102,33 @@ export async function preview(input, options = {}) {
 export async function preload() {
   spare ??= new Engine();
   await spare.ready;
+  askWords(spare);
 }
 
-/** The core's words, fetched once. */
+/** The core's words, fetched once (from the first worker that is ready). */
 let words = null;
+
+/** Asks `engine` (ready) for the core's words unless they were asked already. */
+function askWords(engine) {
+  words ??= engine.request('call', { name: 'vocabulary', args: [] });
+  words.catch(() => {
+    words = null;
+  });
+}
 
 /**
  * Every word the page shows that is not data (fields, categories, milestones, routes, age
- * bands, breakdowns, QI choices and signal words, units), owned by the core. Fetched once.
+ * bands, breakdowns, QI choices and signal words, units), owned by the core. Fetched once,
+ * by the first worker that starts: no worker is started for it alone unless none runs.
  *
  * @returns {Promise<object>}
  */
-export function vocabulary() {
-  words ??= (async () => {
+export async function vocabulary() {
+  if (words === null) {
     spare ??= new Engine();
     await spare.ready;
-    return spare.request('call', { name: 'vocabulary', args: [] });
-  })();
+    askWords(spare);
+  }
   return words;
 }
 
