@@ -31,10 +31,10 @@ const DEMO_FILES = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv']
 const PAGE_SIZE = 50;
 
 /** The core's words (fields, categories, milestones …), fetched once; see `vocabulary()`. */
-let words = null;
+let pageWords = null;
 
 /** The label of a field, as the core names it. */
-const fieldLabel = (field) => words?.fields.find(([id]) => id === field)?.[1] ?? field;
+const fieldLabel = (field) => pageWords?.fields.find(([id]) => id === field)?.[1] ?? field;
 
 const byId = (id) => document.getElementById(id);
 const dropZone = byId('drop-zone');
@@ -360,7 +360,7 @@ function setBusy(busy) {
 // --- The load summary and the problems -------------------------------------------------------
 
 async function showSession(summary) {
-  words ??= await vocabulary();
+  pageWords ??= await vocabulary();
   state.summary = summary;
   document.body.dataset.loaded = 'yes';
   byId('controls').hidden = false;
@@ -688,7 +688,7 @@ async function showMapping() {
   if (state.files === null) {
     return;
   }
-  words ??= await vocabulary();
+  pageWords ??= await vocabulary();
   let shown;
   try {
     shown = state.session !== null
@@ -726,7 +726,7 @@ function sheetMapping(file, sheet, n) {
   const title = sheet.name === null ? file.name : `${file.name}, sheet "${sheet.name}"`;
   box.append(element('legend', title));
   const table = sheet.table;
-  const kind = labelled('Table', select(words.table_kinds, mappedKind(file.name, sheet.name) ?? '', 'kind'));
+  const kind = labelled('Table', select(pageWords.table_kinds, mappedKind(file.name, sheet.name) ?? '', 'kind'));
   const header = element('input');
   header.type = 'number';
   header.min = '1';
@@ -806,7 +806,7 @@ function sheetMapping(file, sheet, n) {
 
 /** Offers the fields of a table kind in a column chooser, keeping `value` if it is one. */
 function fillColumnChooser(chooser, kind, value) {
-  const fields = words.table_fields[kind] ?? [];
+  const fields = pageWords.table_fields[kind] ?? [];
   const options = [['', 'Not used'], ...fields.map((f) => [f, fieldLabel(f)])];
   chooser.replaceChildren(
     ...options.map(([v, label]) => {
@@ -867,10 +867,10 @@ function labelMapping() {
   for (const [field, label, count] of rows) {
     const choices =
       field === 'placement_type'
-        ? words.placement
+        ? pageWords.placement
         : field === 'legal_status'
-          ? words.legal_status
-          : words.milestones;
+          ? pageWords.legal_status
+          : pageWords.milestones;
     const current = saved[field]?.[label] ?? '';
     const chooser = select([['', 'Leave as it is'], ...choices], current, 'label');
     chooser.dataset.field = field;

@@ -106,13 +106,13 @@ export async function preload() {
 }
 
 /** The core's words, fetched once (from the first worker that is ready). */
-let words = null;
+let coreWords = null;
 
 /** Asks `engine` (ready) for the core's words unless they were asked already. */
 function askWords(engine) {
-  words ??= engine.request('call', { name: 'vocabulary', args: [] });
-  words.catch(() => {
-    words = null;
+  coreWords ??= engine.request('call', { name: 'vocabulary', args: [] });
+  coreWords.catch(() => {
+    coreWords = null;
   });
 }
 
@@ -124,12 +124,12 @@ function askWords(engine) {
  * @returns {Promise<object>}
  */
 export async function vocabulary() {
-  if (words === null) {
+  if (coreWords === null) {
     spare ??= new Engine();
     await spare.ready;
     askWords(spare);
   }
-  return words;
+  return coreWords;
 }
 
 /**
