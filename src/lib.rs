@@ -10,12 +10,14 @@ pub mod date;
 pub mod diagnostics;
 pub mod disclosure;
 pub mod error;
+pub mod explore;
 pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod qi;
 pub mod report;
 pub mod stats;
+pub mod table;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

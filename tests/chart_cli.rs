@@ -162,7 +162,8 @@ fn the_statistical_kinds_write_svg_png_and_their_numbers() {
     ]);
     assert!(out.status.success());
     let text = std::fs::read_to_string(&csv).expect("csv written");
-    assert!(text.starts_with("stage,stage_label,group,started,completed,"));
+    // One CSV rule for every export: a byte-order mark first (for Excel).
+    assert!(text.starts_with("\u{feff}stage,stage_label,group,started,completed,"));
     let everyone = text.lines().filter(|l| l.contains(",all,")).count();
     assert_eq!(everyone, 7, "seven stages in the Scotland profile:\n{text}");
     // A breakdown the statistics do not have is a usage error that lists the known ones.

@@ -107,3 +107,54 @@ fn a_negative_target_is_a_value_not_an_option() {
     let expected = serde_json::to_value(qi::analyze(&points, &config).unwrap()).unwrap();
     assert_eq!(printed, expected);
 }
+
+/// A stage's chart has the stage's own target unless `--target` is given: Scotland's first
+/// review is due within 6 weeks, 42 days. The input flags are the ones `analyze` takes, so a
+/// mapping is accepted here too; journey flags without `--stage` are refused.
+#[test]
+fn a_stage_chart_has_the_stages_own_target_and_the_shared_input_flags() {
+    let demo = ["children.csv", "placements.csv", "legal.csv", "events.csv"]
+        .map(|f| format!("{}/www/demo/{f}", env!("CARGO_MANIFEST_DIR")));
+    let dir = std::env::temp_dir().join(format!("driftline-spc-stage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mapping = dir.join("mapping.json");
+    std::fs::write(&mapping, "{}").unwrap();
+    let run = |extra: &[&str]| {
+        let mut args: Vec<String> = vec!["spc".into()];
+        args.extend(demo.iter().cloned());
+        args.extend(
+            [
+                "--stage",
+                "first_review",
+                "--chart",
+                "run",
+                "--as-at",
+                "2025-03-31",
+            ]
+            .map(String::from),
+        );
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let output = Command::new(env!("CARGO_BIN_EXE_driftline"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    assert_eq!(run(&[])["target"], 42.0);
+    assert_eq!(run(&["--target", "30"])["target"], 30.0);
+    assert_eq!(
+        run(&["--mapping", &mapping.to_string_lossy()])["target"],
+        42.0
+    );
+    let refused = Command::new(env!("CARGO_BIN_EXE_driftline"))
+        .args(["spc", &demo[0], "--as-at", "2025-03-31"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("use them with --stage"));
+}

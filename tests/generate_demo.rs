@@ -2,7 +2,7 @@
 //! command writes, and it shows every feature the page has to show.
 //!
 //! To regenerate it after a change to the generator, run
-//! `DRIFTLINE_BLESS=1 cargo test --test generate_demo` (or the `driftline generate` line in
+//! `UPDATE_SNAPSHOTS=1 cargo test --test generate_demo` (or the `driftline generate` line in
 //! `www/demo/README.md`) and commit the files.
 
 use chrono::NaiveDate;
@@ -29,7 +29,7 @@ fn demo_dir() -> PathBuf {
 #[test]
 fn the_demo_files_are_what_the_generator_writes() {
     let generated = template::template_csv_bytes(&demo_config(), DateStyle::Uk).unwrap();
-    let bless = std::env::var_os("DRIFTLINE_BLESS").is_some();
+    let bless = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     for (name, bytes) in template::CSV_FILES.iter().zip(&generated) {
         let path = demo_dir().join(name);
         if bless {
@@ -38,7 +38,7 @@ fn the_demo_files_are_what_the_generator_writes() {
         let committed = std::fs::read(&path).unwrap_or_default();
         assert!(
             committed == *bytes,
-            "{} differs from the generator's output; run DRIFTLINE_BLESS=1 cargo test --test generate_demo",
+            "{} differs from the generator's output; run UPDATE_SNAPSHOTS=1 cargo test --test generate_demo",
             path.display()
         );
     }

@@ -1,7 +1,7 @@
-//! The reference vectors of `shared/reference/qi-vectors.md` (sections T1, T2, T3a, T4, T6a,
-//! T12a, T12b and T12d) as tests of `driftline::qi`.
+//! Reference vectors from qicharts2 and NHSRplotthedots (the sections named T1, T2, T3a, T4,
+//! T6a, T12a, T12b and T12d) as tests of `driftline::qi`.
 //!
-//! Each table is transcribed verbatim from that file, which took it from the named package's
+//! Each table is transcribed verbatim from the named package's
 //! own code and tests (qicharts2, jsphdms/runchart, NHSRplotthedots 0.2.2). R expressions in
 //! the tables (`c(1:4,rep(NA,2),5)`) are kept as written and evaluated by the small parser at
 //! the bottom of this file, so the tables can be compared with their source by eye.

@@ -1,5 +1,5 @@
 //! The Kaplan–Meier estimator against the reference vectors T13a and T13d
-//! (`shared/reference/qi-vectors.md`), which were produced by R 4.2.2 with survival 3.5-3.
+//! (below), which were produced by R 4.2.2 with survival 3.5-3.
 //! Every printed digit must agree: the tables are printed to 10 significant figures, so values
 //! are compared to within 1e-9.
 

@@ -1,5 +1,5 @@
 //! Stage semantics pinned on small hand-written journeys: every branch of the rules in
-//! issue 3 ("Stage semantics"), each case's expected dates and days worked out by hand in
+//! `stats::stage`'s module documentation, each case's expected dates and days worked out by hand in
 //! its comment.
 
 mod stats_support;

@@ -8,7 +8,7 @@
  * the network. The page reads the clock only to offer today's date as the "as at" date.
  */
 
-import { open, preload, preview, todayIso } from './driftline.js';
+import { open, preload, preview, todayIso, vocabulary } from './driftline.js';
 import {
   download,
   element,
@@ -30,11 +30,11 @@ import { views } from './views.js';
 const DEMO_FILES = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
 const PAGE_SIZE = 50;
 
-const FIELD_NAMES = {
-  placement_type: 'Placement type',
-  legal_status: 'Legal status',
-  event: 'Event',
-};
+/** The core's words (fields, categories, milestones …), fetched once; see `vocabulary()`. */
+let pageWords = null;
+
+/** The label of a field, as the core names it. */
+const fieldLabel = (field) => pageWords?.fields.find(([id]) => id === field)?.[1] ?? field;
 
 const byId = (id) => document.getElementById(id);
 const dropZone = byId('drop-zone');
@@ -360,6 +360,7 @@ function setBusy(busy) {
 // --- The load summary and the problems -------------------------------------------------------
 
 async function showSession(summary) {
+  pageWords ??= await vocabulary();
   state.summary = summary;
   document.body.dataset.loaded = 'yes';
   byId('controls').hidden = false;
@@ -405,7 +406,7 @@ function showSummary(summary) {
     ...unknown.map((label) =>
       element(
         'li',
-        `${FIELD_NAMES[label.field] ?? label.field}: "${label.label}" (${plural(label.count, 'row')})`,
+        `${fieldLabel(label.field)}: "${label.label}" (${plural(label.count, 'row')})`,
       ),
     ),
   );
@@ -632,16 +633,8 @@ function setUpFilters() {
   byId('filters').addEventListener('submit', (event) => event.preventDefault());
 }
 
-function fillFilters(facets) {
-  const labelled = {
-    placement: facets.placement,
-    age_band: facets.age_band,
-    sex: facets.sex.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
-    local_authority: facets.local_authority.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
-    team: facets.team.map((v) => [v, v === 'unknown' ? 'Not recorded' : v]),
-    year_of_entry: facets.year_of_entry.map((y) => [String(y), String(y)]),
-    route: facets.route,
-  };
+/** Fills each filter with the values the core found, each `[value, label]`. */
+function fillFilters(labelled) {
   for (const select of document.querySelectorAll('[data-filter]')) {
     const key = select.dataset.filter;
     const keep = state.filters[key] ?? '';
@@ -664,79 +657,6 @@ function activeFilters() {
 }
 
 // --- Mapping step --------------------------------------------------------------------------------------
-
-const TABLE_KINDS = [
-  ['', 'Recognise automatically'],
-  ['children', 'Children'],
-  ['placements', 'Placements'],
-  ['legal', 'Legal status'],
-  ['events', 'Events'],
-  ['ignore', 'Ignore this sheet'],
-];
-const FIELDS = {
-  children: ['child_id', 'date_of_birth', 'sex', 'local_authority', 'team'],
-  placements: ['child_id', 'start_date', 'end_date', 'placement_type', 'carer', 'legal_status'],
-  legal: ['child_id', 'start_date', 'end_date', 'legal_status'],
-  events: ['child_id', 'date', 'event', 'detail'],
-};
-const FIELD_LABELS = {
-  child_id: 'Child ID',
-  date_of_birth: 'Date of birth',
-  sex: 'Sex',
-  local_authority: 'Local authority',
-  team: 'Team',
-  start_date: 'Start date',
-  end_date: 'End date',
-  placement_type: 'Placement type',
-  carer: 'Carer',
-  legal_status: 'Legal status',
-  date: 'Date',
-  event: 'Event',
-  detail: 'Detail',
-};
-const PLACEMENT_CATEGORIES = [
-  ['home_with_parents', 'At home with parents'],
-  ['kinship', 'Kinship care'],
-  ['foster', 'Foster care'],
-  ['prospective_adopters', 'With prospective adopters'],
-  ['residential', 'Residential care'],
-  ['secure', 'Secure accommodation'],
-  ['independent', 'Independent / supported'],
-  ['other', 'Other'],
-];
-const LEGAL_CATEGORIES = [
-  ['emergency', 'Emergency (CPO / EPO)'],
-  ['voluntary', 'Voluntary (s25 / s20)'],
-  ['interim', 'Interim order'],
-  ['compulsory', 'Compulsory Supervision Order / care order'],
-  ['adoption_authority', 'Authority to adopt / placement order'],
-  ['permanence_order', 'Permanence Order'],
-  ['kinship_care_order', 'Kinship Care Order'],
-  ['adoption_order', 'Adoption order'],
-  ['youth_justice', 'Youth justice'],
-  ['other', 'Other'],
-];
-const MILESTONES = [
-  ['became_looked_after', 'Became looked after'],
-  ['lac_review', 'LAC review'],
-  ['permanence_planning_meeting', 'Permanence planning meeting'],
-  ['legal_advice_meeting', 'Legal advice meeting'],
-  ['permanence_recommendation', 'Permanence recommendation'],
-  ['panel', 'Permanence panel'],
-  ['adm_decision', 'ADM decision'],
-  ['application_lodged', 'Application lodged'],
-  ['order_granted', 'Order granted'],
-  ['placement_order', 'Placement order'],
-  ['matched', 'Matched'],
-  ['placed_for_adoption', 'Placed for adoption'],
-  ['returned_home', 'Returned home'],
-  ['hearing', "Children's hearing"],
-  ['cso_made', 'CSO made'],
-  ['cso_reviewed', 'CSO reviewed'],
-  ['missing', 'Missing'],
-  ['left_care', 'Left care'],
-  ['custom', 'Keep as its own event'],
-];
 
 function setUpMapping() {
   byId('mapping-button').addEventListener('click', () => showMapping());
@@ -782,6 +702,7 @@ async function showMapping() {
   if (state.files === null) {
     return;
   }
+  pageWords ??= await vocabulary();
   let shown;
   try {
     shown = state.session !== null
@@ -819,7 +740,7 @@ function sheetMapping(file, sheet, n) {
   const title = sheet.name === null ? file.name : `${file.name}, sheet "${sheet.name}"`;
   box.append(element('legend', title));
   const table = sheet.table;
-  const kind = labelled('Table', select(TABLE_KINDS, mappedKind(file.name, sheet.name) ?? '', 'kind'));
+  const kind = labelled('Table', select(pageWords.table_kinds, mappedKind(file.name, sheet.name) ?? '', 'kind'));
   const header = element('input');
   header.type = 'number';
   header.min = '1';
@@ -830,7 +751,7 @@ function sheetMapping(file, sheet, n) {
     table === null
       ? 'Not read as a table.'
       : `Read as a ${table.kind} table, header on row ${table.header_row}.` +
-          (table.missing.length > 0 ? ` Missing: ${table.missing.map((f) => FIELD_LABELS[f] ?? f).join(', ')}.` : ''),
+          (table.missing.length > 0 ? ` Missing: ${table.missing.map(fieldLabel).join(', ')}.` : ''),
     'mapping-reading',
   );
   box.append(reading, element('div', undefined, 'mapping-controls'));
@@ -899,8 +820,8 @@ function sheetMapping(file, sheet, n) {
 
 /** Offers the fields of a table kind in a column chooser, keeping `value` if it is one. */
 function fillColumnChooser(chooser, kind, value) {
-  const fields = FIELDS[kind] ?? [];
-  const options = [['', 'Not used'], ...fields.map((f) => [f, FIELD_LABELS[f]])];
+  const fields = pageWords.table_fields[kind] ?? [];
+  const options = [['', 'Not used'], ...fields.map((f) => [f, fieldLabel(f)])];
   chooser.replaceChildren(
     ...options.map(([v, label]) => {
       const option = element('option', label);
@@ -960,10 +881,10 @@ function labelMapping() {
   for (const [field, label, count] of rows) {
     const choices =
       field === 'placement_type'
-        ? PLACEMENT_CATEGORIES
+        ? pageWords.placement
         : field === 'legal_status'
-          ? LEGAL_CATEGORIES
-          : MILESTONES;
+          ? pageWords.legal_status
+          : pageWords.milestones;
     const current = saved[field]?.[label] ?? '';
     const chooser = select([['', 'Leave as it is'], ...choices], current, 'label');
     chooser.dataset.field = field;
@@ -973,7 +894,7 @@ function labelMapping() {
     const cell = element('td');
     cell.append(chooser);
     tr.append(
-      element('td', FIELD_NAMES[field] ?? field),
+      element('td', fieldLabel(field)),
       element('td', label),
       element('td', count === null ? '' : numberFormat.format(count), 'number'),
       cell,

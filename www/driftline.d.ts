@@ -59,6 +59,13 @@ export function preload(): Promise<void>;
 
 /** The session behind a report returned by `analyze` (the three most recent are kept). */
 export function sessionFor(report: Report): Session | undefined;
+/**
+ * Every word the page shows that is not data, owned by the core: `table_kinds`, `fields`,
+ * `table_fields`, `placement`, `legal_status`, `milestones`, `routes`, `age_bands`,
+ * `breakdowns`, `aggregations`, `run_rules`, `xmr_rules`, `units`, `profiles` (lists of
+ * `[id, label]`), `variation` and `special_cause` (objects from id to words).
+ */
+export function vocabulary(): Promise<Record<string, unknown>>;
 
 /**
  * What a chart shows: a child's timeline, the cohort view, or a statistical chart
@@ -156,6 +163,24 @@ export class Session {
   child(index: number, pseudonymise?: boolean): Promise<object>;
   chronologyCsv(index: number, pseudonymise?: boolean): Promise<string>;
   findChild(id: string): Promise<number | undefined>;
+  /** The timescale profile in force, in the JSON shape of a saved profile. */
+  profile(): Promise<object>;
+  /** Applies another timescale profile; resolves to the new summary. */
+  setProfile(profile: string | object): Promise<object>;
+  /** The stage table for the children the filters choose (`{ filters, breakdown, pseudonymise }`). */
+  stages(query?: object): Promise<object>;
+  /** The stage table as CSV text. */
+  stagesCsv(query?: object): Promise<string>;
+  /** Every child's stages as CSV (`{ filters, child, pseudonymise }`), as `driftline analyze --format csv`. */
+  stageRowsCsv(query?: object): Promise<string>;
+  /** The numbers behind the QI chart drawn in `slot`, as CSV text. */
+  qiCsv(slot: string): Promise<string>;
+  /** Checks a profile without using it: `{ ok, profile }` or `{ ok: false, message }`. */
+  checkProfile(profile: string | object): Promise<object>;
+  /** A built-in profile (`scotland` or `england`) as a plain object. */
+  builtInProfile(name: string): Promise<object>;
+  /** The milestones a stage can start or end at, as `[id, label]` pairs. */
+  milestones(): Promise<[string, string][]>;
   rerun(options?: AnalyzeOptions, control?: { signal?: AbortSignal; onProgress?: (p: Progress) => void }): Promise<object>;
   preview(mapping?: object | null): Promise<unknown>;
   draw(canvas: HTMLCanvasElement, spec: ChartSpec): Promise<ChartInfo>;
@@ -164,6 +189,8 @@ export class Session {
   png(slot?: string, scale?: number): Promise<Blob>;
   /** The numbers behind the chart in `slot` as CSV text. */
   chartCsv(slot: string): Promise<string>;
+  /** Rows of cell texts (the header first) as CSV text, by the core's one CSV writer. */
+  tableCsv(rows: string[][]): Promise<string>;
   memory(): Promise<number>;
   close(): void;
 }

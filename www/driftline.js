@@ -56,6 +56,7 @@ export async function open(input, options = {}) {
     const { files, transfer } = await collectFiles(input, options.transfer === true, onProgress);
     onProgress({ phase: 'starting' });
     await engine.ready;
+    askWords(engine);
     const summary = await engine.request(
       'open',
       { files, options: engineOptions(options) },
@@ -85,6 +86,7 @@ export async function preview(input, options = {}) {
     checkSizes(input, options.limits);
     const { files, transfer } = await collectFiles(input, options.transfer === true, () => {});
     await engine.ready;
+    askWords(engine);
     return await engine.request('preview', { files, options: engineOptions(options) }, transfer);
   } finally {
     engine.terminate();
@@ -100,6 +102,34 @@ export async function preview(input, options = {}) {
 export async function preload() {
   spare ??= new Engine();
   await spare.ready;
+  askWords(spare);
+}
+
+/** The core's words, fetched once (from the first worker that is ready). */
+let coreWords = null;
+
+/** Asks `engine` (ready) for the core's words unless they were asked already. */
+function askWords(engine) {
+  coreWords ??= engine.request('call', { name: 'vocabulary', args: [] });
+  coreWords.catch(() => {
+    coreWords = null;
+  });
+}
+
+/**
+ * Every word the page shows that is not data (fields, categories, milestones, routes, age
+ * bands, breakdowns, QI choices and signal words, units), owned by the core. Fetched once,
+ * by the first worker that starts: no worker is started for it alone unless none runs.
+ *
+ * @returns {Promise<object>}
+ */
+export async function vocabulary() {
+  if (coreWords === null) {
+    spare ??= new Engine();
+    await spare.ready;
+    askWords(spare);
+  }
+  return coreWords;
 }
 
 /**
@@ -234,6 +264,14 @@ export class Session {
   /** A built-in profile (`scotland` or `england`) as a plain object. */
   builtInProfile(name) {
     return this.#engine.request('call', { name: 'builtInProfile', args: [name] });
+  }
+
+  /**
+   * A table's rows of cell texts (the header first) as CSV text, written by the core's one
+   * CSV writer (a byte-order mark, numbers as numbers, text made inert for spreadsheets).
+   */
+  tableCsv(rows) {
+    return this.#engine.request('call', { name: 'tableCsv', args: [rows] });
   }
 
   /** The milestones a stage can start or end at, as `[id, label]` pairs. */

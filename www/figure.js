@@ -166,31 +166,18 @@ export function dataTable(id, columns, rows, labelledBy) {
 
 /**
  * A button that downloads a table as shown (its header and every row of cell texts) as CSV,
- * with cells a spreadsheet would read as a formula made inert by a leading `'`.
+ * written by the core's one CSV writer (cells made inert for spreadsheets).
  */
-export function shownTableCsvButton(id, scroll, fileName, label = 'Download as CSV') {
+export function shownTableCsvButton(ctx, id, scroll, fileName, label = 'Download as CSV') {
   const button = element('button', label, 'secondary');
   button.type = 'button';
   button.id = id;
-  button.addEventListener('click', () => {
+  button.addEventListener('click', async () => {
     const table = scroll.querySelector('table');
-    const lines = [...table.rows].map((row) => [...row.cells].map((cell) => csvCell(cell.textContent)).join(','));
-    download(`${lines.join('\r\n')}\r\n`, fileName, 'text/csv');
+    const rows = [...table.rows].map((row) => [...row.cells].map((cell) => cell.textContent));
+    download(await ctx.current().session.tableCsv(rows), fileName, 'text/csv');
   });
   return button;
-}
-
-/** One CSV cell: inert if a spreadsheet would read it as a formula, quoted when needed. */
-export function csvCell(text) {
-  const inert = /^[=+\-@\t\r]/.test(text);
-  const cell = inert ? `'${text}` : text;
-  return inert || /[",\n\r;\t]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
-}
-
-export function sourceWords(source) {
-  return source.sheet === null
-    ? `${source.file}, row ${source.row}`
-    : `${source.file}, ${source.sheet}, row ${source.row}`;
 }
 
 export function safeName(text) {

@@ -12,37 +12,7 @@
 
 import { download, element, formatDate, formatDays, formatNumber } from './ui.js';
 import { chartFigure, dataTable, heading } from './figure.js';
-
-const AGGREGATIONS = [
-  ['none', 'One point per child'],
-  ['month', 'Median per month'],
-  ['quarter', 'Median per quarter'],
-];
-const RUN_RULES = [
-  ['anhoej', 'Anhøj (longest run and crossings)'],
-  ['ihi', 'IHI (shift of 6, trend of 5)'],
-];
-const XMR_RULES = [
-  ['mdc', 'Making Data Count (NHSRplotthedots)'],
-  ['nhse-2024', 'NHS England 2024'],
-];
-const VARIATION_WORDS = {
-  common: '',
-  improvement: 'Improvement',
-  concern: 'Concern',
-  neutral_high: 'Unusually high',
-  neutral_low: 'Unusually low',
-};
-const CAUSE_WORDS = {
-  above_upper: 'above the upper limit',
-  below_lower: 'below the lower limit',
-  trend_up: 'a run of points going up',
-  trend_down: 'a run of points going down',
-  two_in_three_above: 'two of three points near the upper limit',
-  two_in_three_below: 'two of three points near the lower limit',
-  shift_above: 'a run of points above the centre line',
-  shift_below: 'a run of points below the centre line',
-};
+import { vocabulary } from './driftline.js';
 
 /** The QI view's settings, kept for as long as the tab is open. */
 function settings(ctx) {
@@ -66,6 +36,7 @@ function settings(ctx) {
 
 export async function renderQi(container, ctx) {
   const s = settings(ctx);
+  const words = await vocabulary();
   const intro = element(
     'p',
     'The days each child took to complete a stage, plotted by the date they completed it: a run ' +
@@ -81,7 +52,7 @@ export async function renderQi(container, ctx) {
   form.id = 'qi-controls';
   form.addEventListener('submit', (event) => event.preventDefault());
   const stage = choice('qi-stage', 'Stage', ctx.summary.stages, s.stage);
-  const aggregation = choice('qi-aggregation', 'Points', AGGREGATIONS, s.aggregation);
+  const aggregation = choice('qi-aggregation', 'Points', words.aggregations, s.aggregation);
   const baseline = numberInput('qi-baseline', 'Fix the centre and limits after (points)', s.baseline, '2');
   const target = numberInput('qi-target', 'Target (days)', s.target, '0');
   const options = element('div', undefined, 'qi-options');
@@ -105,17 +76,17 @@ export async function renderQi(container, ctx) {
   message.id = 'qi-message';
   message.setAttribute('role', 'status');
 
-  const run = qiChart(ctx, s, 'run', RUN_RULES, 'runRules', 'Run chart');
-  const xmr = qiChart(ctx, s, 'xmr', XMR_RULES, 'xmrRules', 'XmR chart');
+  const run = qiChart(ctx, s, words, 'run', words.run_rules, 'runRules', 'Run chart');
+  const xmr = qiChart(ctx, s, words, 'xmr', words.xmr_rules, 'xmrRules', 'XmR chart');
   container.replaceChildren(heading('QI', 'qi-heading'), intro, form, message, ...run.parts, ...xmr.parts);
 
-  const profile = await ctx.session.profile();
   const redraw = async () => {
     message.textContent = '';
     if (s.targetFor !== s.stage) {
-      // Offer the stage's own target when it is a whole number of days.
+      // Offer the stage's own target in days, as the core reckons it.
       s.targetFor = s.stage;
-      s.target = exactDays(profile.stages.find((st) => st.id === s.stage)?.target);
+      const days = ctx.summary.stage_target_days.find(([id]) => id === s.stage)?.[1];
+      s.target = days === null || days === undefined ? '' : String(days);
       target.input.value = s.target;
     }
     const results = await Promise.allSettled([run.draw(), xmr.draw()]);
@@ -143,7 +114,7 @@ export async function renderQi(container, ctx) {
 }
 
 /** One chart (run or XmR): heading, rule set, the figure, its CSV download and its table. */
-function qiChart(ctx, s, kind, rules, rulesKey, title) {
+function qiChart(ctx, s, words, kind, rules, rulesKey, title) {
   const slot = `qi-${kind}`;
   const h = element('h3', title);
   h.id = `${slot}-heading`;
@@ -184,7 +155,7 @@ function qiChart(ctx, s, kind, rules, rulesKey, title) {
       };
     },
     onDrawn: (info) => {
-      numbers.replaceChildren(numbers.firstChild, numbersTable(`${slot}-table`, info.qi, s.aggregation, `${slot}-heading`));
+      numbers.replaceChildren(numbers.firstChild, numbersTable(`${slot}-table`, info.qi, s.aggregation, `${slot}-heading`, words));
       figure.figure.hidden = false;
       numbers.hidden = false;
     },
@@ -207,7 +178,7 @@ function qiChart(ctx, s, kind, rules, rulesKey, title) {
 }
 
 /** The table of a QI chart's points. */
-function numbersTable(id, qi, aggregation, labelledBy) {
+function numbersTable(id, qi, aggregation, labelledBy, words) {
   const chart = qi.chart;
   const run = chart.chart === 'run';
   const columns = [
@@ -224,23 +195,15 @@ function numbersTable(id, qi, aggregation, labelledBy) {
     formatDays(p.value),
     formatDays(p.centre),
     ...(run ? [] : [formatDays(p.lower), formatDays(p.upper)]),
-    signalWords(p),
+    signalWords(p, words),
   ]);
   return dataTable(id, columns, rows, labelledBy);
 }
 
-/** A target written "6 weeks" or "14 days" as a number of days; "" for months and years. */
-function exactDays(target) {
-  const match = /^(\d+)\s*(days?|weeks?)$/i.exec(target ?? '');
-  if (match === null) {
-    return '';
-  }
-  return String(Number(match[1]) * (match[2].toLowerCase().startsWith('week') ? 7 : 1));
-}
-
-function signalWords(point) {
-  const variation = VARIATION_WORDS[point.variation] ?? '';
-  const cause = point.special_cause === null ? '' : CAUSE_WORDS[point.special_cause] ?? point.special_cause;
+/** A point's signal in the core's words: "Concern: above the upper limit". */
+function signalWords(point, words) {
+  const variation = words.variation[point.variation] ?? '';
+  const cause = point.special_cause === null ? '' : words.special_cause[point.special_cause] ?? point.special_cause;
   return [variation, cause].filter((w) => w !== '').join(': ');
 }
 

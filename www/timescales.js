@@ -12,19 +12,13 @@
 
 import { debounce, download, element, setStatus, showError } from './ui.js';
 import { heading, safeName } from './figure.js';
+import { vocabulary } from './driftline.js';
 
-const UNITS = [
-  ['days', 'days'],
-  ['weeks', 'weeks'],
-  ['months', 'months'],
-  ['years', 'years'],
-];
-const BUILT_IN = [
-  ['scotland', 'Scotland (PACE)'],
-  ['england', 'England (adoption scorecard)'],
-];
+/** The core's words (units, built-in profiles), fetched when the view first opens. */
+let timescaleWords = null;
 
 export async function renderTimescales(container, ctx) {
+  timescaleWords ??= await vocabulary();
   const s = (ctx.state.timescales ??= { draft: null, base: null, milestones: null, message: '' });
   const applied = await ctx.session.profile();
   const appliedText = JSON.stringify(applied);
@@ -55,7 +49,7 @@ function splitTarget(target) {
     return { count: '', unit: 'weeks' };
   }
   const word = match[2].toLowerCase();
-  const unit = UNITS.find(([u]) => word.startsWith(u.slice(0, 1)))?.[0] ?? 'weeks';
+  const unit = timescaleWords.units.find(([u]) => word.startsWith(u.slice(0, 1)))?.[0] ?? 'weeks';
   return { count: match[1], unit };
 }
 
@@ -72,7 +66,7 @@ function build(view) {
 
   const start = element('fieldset', undefined, 'built-in');
   start.append(element('legend', 'Start from'));
-  for (const [id, label] of BUILT_IN) {
+  for (const [id, label] of timescaleWords.profiles) {
     const radio = element('input');
     radio.type = 'radio';
     radio.name = 'built-in-profile';
@@ -289,7 +283,7 @@ function stageEditor(view) {
     const units = element('select');
     units.dataset.field = 'target-unit';
     units.setAttribute('aria-label', `Stage ${n}: target unit`);
-    for (const [value, text] of UNITS) {
+    for (const [value, text] of timescaleWords.units) {
       const option = element('option', text);
       option.value = value;
       units.append(option);

@@ -118,22 +118,6 @@ export function formatPercent(value) {
   return value === null || value === undefined ? '–' : `${oneDecimal.format(value)}%`;
 }
 
-/** "7 years 3 months" from completed months. */
-export function ageWords(months) {
-  if (months === null || months === undefined) {
-    return 'Not known';
-  }
-  if (months < 0) {
-    return 'Not yet born';
-  }
-  const years = Math.floor(months / 12);
-  const rest = months % 12;
-  const unit = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (years === 0) return unit(rest, 'month');
-  if (rest === 0) return unit(years, 'year');
-  return `${unit(years, 'year')} ${unit(rest, 'month')}`;
-}
-
 /** Days as people say them: "45 days", "about 7 months". */
 export function daysWords(days) {
   if (days === null || days === undefined) {

@@ -9,7 +9,6 @@
  */
 
 import {
-  ageWords,
   daysWords,
   debounce,
   download,
@@ -24,7 +23,7 @@ import {
   setUpSortHeaders,
   showError,
 } from './ui.js';
-import { chartFigure, dataTable, heading, safeName, shownTableCsvButton, sourceWords } from './figure.js';
+import { chartFigure, dataTable, heading, safeName, shownTableCsvButton } from './figure.js';
 import { renderQi } from './qi.js';
 import { renderTimescales } from './timescales.js';
 
@@ -205,7 +204,7 @@ async function renderOverview(container, ctx) {
     kmSummaryHeading.id = 'km-summary-heading';
     const kmSummary = kmTable(permanence, table);
     const kmTools = element('div', undefined, 'table-tools');
-    kmTools.append(shownTableCsvButton('km-table-csv', kmSummary, `driftline-${permanence.id}-medians.csv`, 'Download the medians as CSV'));
+    kmTools.append(shownTableCsvButton(ctx, 'km-table-csv', kmSummary, `driftline-${permanence.id}-medians.csv`, 'Download the medians as CSV'));
     parts.push(
       kmHeading,
       element(
@@ -659,7 +658,7 @@ function childRow(r, selected) {
   first.append(open);
   tr.append(
     first,
-    element('td', ageWords(r.age_months)),
+    element('td', r.age ?? 'Not known'),
     element('td', r.in_care ? r.placement_label ?? 'Not known' : 'Not looked after'),
     element('td', r.in_care ? r.legal_status_label ?? 'Not known' : ''),
     element('td', daysWords(r.days_in_care), 'number'),
@@ -710,7 +709,7 @@ async function showChild(container, ctx, index, focus = false) {
   title.id = 'child-heading';
   title.tabIndex = -1;
   const facts = [
-    ['Age', ageWords(r.age_months)],
+    ['Age', r.age ?? 'Not known'],
     ctx.pseudonymise ? null : ['Date of birth', r.date_of_birth === null ? 'Not known' : formatDate(r.date_of_birth)],
     ['Sex', r.sex ?? 'Not recorded'],
     ['Placement now', r.in_care ? `${r.placement_label ?? 'Not known'}${r.placement_type ? ` (${r.placement_type})` : ''}` : 'Not looked after'],
@@ -768,7 +767,7 @@ async function showChild(container, ctx, index, focus = false) {
       e.age ?? '',
       e.key ? `${e.event} (key decision)` : e.event,
       e.detail ?? '',
-      e.source === null ? '' : sourceWords(e.source),
+      e.source === null ? '' : e.source.words,
     ]),
     'chronology-heading',
   );
@@ -872,9 +871,9 @@ async function showChild(container, ctx, index, focus = false) {
     },
   });
   const placementsTools = element('div', undefined, 'table-tools');
-  placementsTools.append(shownTableCsvButton('placements-csv', placements, `driftline-placements-${safeName(r.child)}.csv`, 'Download the placements as CSV'));
+  placementsTools.append(shownTableCsvButton(ctx, 'placements-csv', placements, `driftline-placements-${safeName(r.child)}.csv`, 'Download the placements as CSV'));
   const legalTools = element('div', undefined, 'table-tools');
-  legalTools.append(shownTableCsvButton('legal-csv', legal, `driftline-legal-status-${safeName(r.child)}.csv`, 'Download the legal statuses as CSV'));
+  legalTools.append(shownTableCsvButton(ctx, 'legal-csv', legal, `driftline-legal-status-${safeName(r.child)}.csv`, 'Download the legal statuses as CSV'));
   detail.replaceChildren(
     title,
     list,

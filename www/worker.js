@@ -13,7 +13,7 @@
 
 /* handler:begin (.ci/dist.mjs inlines this file into the single-file build) */
 (() => {
-  const { Session, preview, checkProfile, builtInProfile, milestones } = wasm_bindgen;
+  const { Session, preview, checkProfile, builtInProfile, milestones, tableCsv, vocabulary } = wasm_bindgen;
   let ready = null;
   /** The files of the current load, kept to re-run it with other options. */
   let files = null;
@@ -41,7 +41,7 @@
   ]);
 
   /** Functions that need no loaded data, and nothing else. */
-  const FUNCTIONS = { checkProfile, builtInProfile, milestones };
+  const FUNCTIONS = { checkProfile, builtInProfile, milestones, tableCsv, vocabulary };
 
   const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 

@@ -6,8 +6,8 @@
 //! rows by index.
 
 use super::axis::{date_short, duration_words, whole_months};
-use super::table::Table;
 use crate::model::{Child, SourceRow};
+use crate::table::Table;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -309,7 +309,8 @@ impl Chronology {
         ]);
         for r in &self.rows {
             table.push(vec![
-                date_short(r.date),
+                // ISO, as every export writes dates (spreadsheets read it in any locale).
+                r.date.to_string(),
                 r.age.clone().unwrap_or_default(),
                 r.event.clone(),
                 r.detail.clone(),

@@ -9,13 +9,13 @@
 use super::axis::{date_long, date_short, thousands, DateScale};
 use super::figure::push_text;
 use super::layout::{
-    Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect, Stroke, Weight,
+    Anchor, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect, Stroke, Weight,
 };
 use super::palette;
 use super::stage::StageBracket;
-use super::table::Table;
 use super::text::{fit, TextMeasure};
 use crate::model::{Child, PlacementCategory};
+use crate::table::Table;
 use chrono::{Datelike, Days, NaiveDate};
 use std::cmp::Reverse;
 
@@ -58,8 +58,13 @@ pub struct CohortOptions {
     pub row_height: f32,
     pub sort: CohortSort,
     pub viewport: Viewport,
-    /// Show "Child 1", "Child 2"… (rank in the sort order) instead of IDs.
+    /// Show "Child 1", "Child 2"… instead of IDs: by `positions` when given, else by rank in
+    /// the sort order.
     pub pseudonymise: bool,
+    /// Each row's position among all the children (aligned with the rows), so that a
+    /// pseudonymised row is named "Child {position + 1}", as every other view names that
+    /// child. Empty: rows are named by their rank in the sort order.
+    pub positions: Vec<usize>,
 }
 
 impl CohortOptions {
@@ -75,6 +80,7 @@ impl CohortOptions {
                 rows: None,
             },
             pseudonymise: false,
+            positions: Vec::new(),
         }
     }
 }
@@ -226,7 +232,7 @@ pub fn cohort(
             to: Point::new(t.x, bottom),
             stroke: Stroke::solid(
                 if major {
-                    Color::rgb(0xCC, 0xCC, 0xCC)
+                    palette::FAINT
                 } else {
                     palette::GRID.alpha(150)
                 },
@@ -298,7 +304,7 @@ pub fn cohort(
         if detailed && k % 2 == 1 {
             items.push(Item::Rect {
                 rect: Rect::new(LEFT, y, x1 - LEFT, rh),
-                fill: Some(Color::rgb(0xF6, 0xF6, 0xF6)),
+                fill: Some(palette::ZEBRA_LIGHT),
                 pattern: None,
                 stroke: None,
             });
@@ -361,7 +367,8 @@ pub fn cohort(
             }
         }
         let name = if options.pseudonymise {
-            format!("Child {}", thousands(first + k + 1))
+            let n = options.positions.get(ri).map_or(first + k, |&p| p);
+            format!("Child {}", thousands(n + 1))
         } else {
             child.id.to_string()
         };
@@ -505,7 +512,7 @@ pub fn cohort(
     let track = Rect::new(width - SCROLL - 2.0, top, SCROLL - 4.0, plot_h.max(20.0));
     front.push(Item::Rect {
         rect: track,
-        fill: Some(Color::rgb(0xEE, 0xEE, 0xEE)),
+        fill: Some(palette::TRACK),
         pattern: None,
         stroke: None,
     });
@@ -514,7 +521,7 @@ pub fn cohort(
         let th = (track.h * count as f32 / total as f32).max(4.0);
         front.push(Item::Rect {
             rect: Rect::new(track.x, t0, track.w, th),
-            fill: Some(Color::rgb(0x99, 0x99, 0x99)),
+            fill: Some(palette::OUTLINE),
             pattern: None,
             stroke: None,
         });

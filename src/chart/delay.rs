@@ -18,9 +18,9 @@ use super::layout::{Anchor, Color, Hit, HitRegion, HitTarget, Item, Layout, Mark
 use super::layout::{Point, Rect};
 use super::layout::{Stroke, Weight};
 use super::palette;
-use super::table::{number, opt_number, Table};
 use super::text::TextMeasure;
 use crate::stats::{GroupStats, StageSummary};
+use crate::table::{number, opt_number, Table};
 use chrono::NaiveDate;
 
 /// Options for [`delay`].
@@ -51,7 +51,7 @@ impl DelayOptions {
 }
 
 /// The colour of the whole-cohort bar beside the groups.
-const ALL_COLOR: Color = Color::rgb(0x59, 0x59, 0x59);
+const ALL_COLOR: Color = palette::MUTED;
 const ROW: f32 = 24.0;
 const BAR: f32 = 14.0;
 const GROUP_BAR: f32 = 12.0;

@@ -16,9 +16,9 @@ use super::figure::{
 use super::layout::{Anchor, Color, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect};
 use super::layout::{Stroke, Weight};
 use super::palette;
-use super::table::Table;
 use super::text::{fit, TextMeasure};
 use crate::stats::{CensoredBy, ChildStats, GroupStats, StageSummary};
+use crate::table::Table;
 use chrono::NaiveDate;
 
 /// Options for [`distribution`].
@@ -408,7 +408,7 @@ pub fn distribution(
         if k % 2 == 1 {
             items.push(Item::Rect {
                 rect: Rect::new(MARGIN, by, width - 2.0 * MARGIN, 24.0),
-                fill: Some(Color::rgb(0xF6, 0xF6, 0xF6)),
+                fill: Some(palette::ZEBRA_LIGHT),
                 pattern: None,
                 stroke: None,
             });

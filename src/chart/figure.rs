@@ -9,8 +9,7 @@ use super::layout::Weight;
 use super::layout::{Anchor, Color, Item, MarkerShape, Pattern, Point, Rect, Stroke, TextItem};
 use super::palette;
 use super::text::TextMeasure;
-use crate::model::{LegalCategory, PlacementCategory};
-use crate::stats::{CalendarDuration, DurationUnit};
+use crate::stats::{group_label, Breakdown, CalendarDuration, DurationUnit};
 
 /// The left edge of titles and plots.
 pub const MARGIN: f32 = 24.0;
@@ -176,55 +175,20 @@ pub fn target_words(d: CalendarDuration) -> String {
     }
 }
 
-/// What a breakdown is, in words ("placement on the stage's first day").
+/// What a breakdown is, in words ("placement on the stage's first day"); an attribute by its
+/// name.
 pub fn breakdown_words(id: &str) -> String {
-    match id {
-        "placement" => "placement on the stage's first day".into(),
-        "legal_status" => "legal status on the stage's first day".into(),
-        "age_at_entry" => "age on entering care".into(),
-        "sex" => "sex".into(),
-        "local_authority" => "local authority".into(),
-        "team" => "team".into(),
-        "year_of_entry" => "year of entering care".into(),
-        "route" => "route to permanence".into(),
-        other => match other.strip_prefix("attribute:") {
-            Some(name) => name.to_string(),
-            None => other.replace('_', " "),
-        },
+    match (Breakdown::from_id(id), id.strip_prefix("attribute:")) {
+        (Some(b), _) => b.words().to_string(),
+        (None, Some(name)) => name.to_string(),
+        (None, None) => id.replace('_', " "),
     }
 }
 
-/// A group of a breakdown, in words ("Foster care", "1 to 4", "Returned home").
+/// A group of a breakdown, in words ("Foster care", "1 to 4"): the label the page's tables
+/// give it ([`crate::stats::group_label`]).
 pub fn group_words(breakdown: &str, value: &str) -> String {
-    if value == "unknown" {
-        return "Not recorded".into();
-    }
-    match breakdown {
-        "placement" => PlacementCategory::from_id(value)
-            .map(|c| c.label().to_string())
-            .unwrap_or_else(|| value.to_string()),
-        "legal_status" => LegalCategory::from_id(value)
-            .map(|c| c.label().to_string())
-            .unwrap_or_else(|| value.to_string()),
-        "age_at_entry" => match value {
-            "under_1" => "Under 1".into(),
-            "1_to_4" => "1 to 4".into(),
-            "5_to_11" => "5 to 11".into(),
-            "12_and_over" => "12 and over".into(),
-            other => other.to_string(),
-        },
-        "route" => match value {
-            "home" => "Home".into(),
-            "permanence_order" => "Permanence order".into(),
-            "kinship_care_order" => "Kinship care order".into(),
-            "adoption" => "Adoption".into(),
-            "other_order" => "Other order".into(),
-            "left_care_other" => "Left care otherwise".into(),
-            "still_looked_after" => "Still looked after".into(),
-            other => other.to_string(),
-        },
-        _ => value.to_string(),
-    }
+    group_label(breakdown, value)
 }
 
 /// Splits `text` into at most `max_lines` lines no wider than `max_width`, breaking at spaces;

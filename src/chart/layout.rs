@@ -6,8 +6,8 @@
 //! [`hit_test`]. It knows nothing about children or statistics (the chart modules fill it) and
 //! nothing about pixels, SVG or canvas (the painter reads it).
 
-use super::table::Table;
 use crate::model::SourceRow;
+use crate::table::Table;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::fmt::Write as _;

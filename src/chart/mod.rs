@@ -31,10 +31,11 @@ pub mod request;
 pub mod spc;
 pub mod stage;
 pub mod survival;
-pub mod table;
+
 pub mod text;
 pub mod timeline;
 
+pub use crate::table::Table;
 pub use chronology::{chronology, Chronology, ChronologyOptions, ChronologyRef, ChronologyRow};
 pub use cohort::{cohort, cohort_order, Cohort, CohortOptions, CohortRow, CohortSort, Viewport};
 pub use delay::{delay, DelayOptions};
@@ -46,10 +47,11 @@ pub use render::render_png;
 pub use render::{render_svg, RenderError};
 #[cfg(not(target_arch = "wasm32"))]
 pub use request::render_chart;
-pub use request::{layout_chart, ChartError, ChartInput, ChartKind, ChartRequest, OutputFormat};
+pub use request::{
+    layout_chart, ChartError, ChartInput, ChartKind, ChartRequest, OutputFormat, SpcSpec,
+};
 pub use spc::{spc, spc_table, SpcOptions};
 pub use stage::{cohort_brackets, stage_brackets, StageBracket, StageTarget};
 pub use survival::{survival, SurvivalOptions};
-pub use table::Table;
 pub use text::{BundledMetrics, TextMeasure, FONT_STACK};
 pub use timeline::{timeline, Timeline, TimelineOptions};

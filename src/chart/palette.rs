@@ -47,6 +47,31 @@ pub const KEY: Color = Color::rgb(0x1A, 0x1A, 0x1A);
 /// Routine events on timelines.
 pub const ROUTINE: Color = Color::rgb(0x6B, 0x6B, 0x6B);
 
+/// A pale shade behind an area (gaps in care, the legend box).
+pub const SHADE: Color = Color::rgb(0xF7, 0xF7, 0xF7);
+/// The lightest row band (alternate rows of a long list).
+pub const ZEBRA_LIGHT: Color = Color::rgb(0xF6, 0xF6, 0xF6);
+/// A scroll track or an empty bar.
+pub const TRACK: Color = Color::rgb(0xEE, 0xEE, 0xEE);
+/// A faint line or an unavailable mark.
+pub const FAINT: Color = Color::rgb(0xCC, 0xCC, 0xCC);
+/// A soft dotted or dashed guide line.
+pub const SOFT_LINE: Color = Color::rgb(0xC8, 0xC8, 0xC8);
+/// Lines joining points.
+pub const CONNECTOR: Color = Color::rgb(0xB5, 0xB5, 0xB5);
+/// Points of common-cause variation.
+pub const COMMON_CAUSE: Color = Color::rgb(0x9A, 0x9A, 0x9A);
+/// A mid-grey outline or thumb.
+pub const OUTLINE: Color = Color::rgb(0x99, 0x99, 0x99);
+/// The age silhouettes.
+pub const SILHOUETTE: Color = Color::rgb(0x8C, 0x8C, 0x8C);
+/// Tick marks of a secondary scale.
+pub const TICK: Color = Color::rgb(0x88, 0x88, 0x88);
+/// Leader lines from a label to its mark.
+pub const LEADER: Color = Color::rgb(0x77, 0x77, 0x77);
+/// Special cause where neither direction is better.
+pub const NEUTRAL_SIGNAL: Color = Color::rgb(0x6A, 0x3D, 0x9A);
+
 /// Series colours for charts with several groups, in order (Okabe–Ito, skipping the colours
 /// that mean "beyond target" and "concern").
 pub const SERIES: [Color; 6] = [

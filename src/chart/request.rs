@@ -21,10 +21,13 @@ use super::text::BundledMetrics;
 use super::timeline::{timeline, TimelineOptions};
 use super::RenderError;
 use crate::model::Child;
-use crate::qi::{self, QiError, SpcConfig};
+use crate::qi::{self, Annotation, Direction, QiError, RuleSet, SpcConfig};
 use crate::report::Report;
-use crate::stats::{stage_series, Aggregate, ChildStats, Profile, StageSummary, UnknownStage};
+use crate::stats::{
+    stage_series, Aggregate, CalendarDuration, ChildStats, Profile, StageSummary, UnknownStage,
+};
 use chrono::NaiveDate;
+use serde::Deserialize;
 use std::fmt;
 use std::str::FromStr;
 
@@ -82,6 +85,90 @@ pub struct ChartRequest {
     pub width: f32,
 }
 
+/// A run or XmR chart's settings as people write them (words and `YYYY-MM-DD` dates), from
+/// the page's chart specs and the command line's flags alike. [`SpcSpec::config`] is the one
+/// place they are checked: blank dates are skipped, rebase dates sorted and deduplicated, a
+/// baseline of 0 means none, and a target that is not a finite number is no target.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct SpcSpec {
+    /// `anhoej`, `ihi`, `mdc` or `nhse-2024`; absent or blank for the chart's default.
+    pub rules: Option<String>,
+    /// `lower`, `higher` or `neutral` (lower by default).
+    pub direction: Option<String>,
+    /// A target in days; absent for the stage's own target.
+    pub target: Option<f64>,
+    /// Fix the centre and limits after this many points.
+    pub baseline: Option<usize>,
+    /// Dates where a new segment starts.
+    pub rebase: Vec<String>,
+    /// Screen large moving ranges out (on by default).
+    pub screen: Option<bool>,
+    /// Tests of change.
+    pub annotations: Vec<AnnotationSpec>,
+}
+
+/// A test of change as written: `{ date, label }`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct AnnotationSpec {
+    pub date: String,
+    pub label: String,
+}
+
+impl SpcSpec {
+    /// The checked configuration (its chart kind is set later from the request's kind). The
+    /// message says which setting is wrong and how.
+    pub fn config(&self) -> Result<SpcConfig, String> {
+        let bad = |what: &str, e: String| format!("{what}: {e}");
+        let mut spc = SpcConfig::default();
+        if let Some(r) = self
+            .rules
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            spc.rules = Some(
+                r.parse::<RuleSet>()
+                    .map_err(|e| bad("rules", e.to_string()))?,
+            );
+        }
+        if let Some(d) = self
+            .direction
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            spc.direction = d
+                .parse::<Direction>()
+                .map_err(|e| bad("direction", e.to_string()))?;
+        }
+        spc.target = self.target.filter(|t| t.is_finite());
+        spc.baseline = self.baseline.filter(|&n| n > 0);
+        spc.screen = self.screen.unwrap_or(true);
+        let date = |text: &str| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("{text:?} is not a date written YYYY-MM-DD"))
+        };
+        for d in self.rebase.iter().filter(|d| !d.trim().is_empty()) {
+            spc.rebase.push(date(d).map_err(|e| bad("rebase", e))?);
+        }
+        spc.rebase.sort();
+        spc.rebase.dedup();
+        for a in self
+            .annotations
+            .iter()
+            .filter(|a| !a.date.trim().is_empty())
+        {
+            spc.annotations.push(Annotation {
+                date: date(&a.date).map_err(|e| bad("annotations", e))?,
+                label: a.label.trim().to_string(),
+            });
+        }
+        Ok(spc)
+    }
+}
+
 /// The data charts are drawn from: the journeys and, aligned with them, what the statistics
 /// found for each child, with the profile and the cohort's stage statistics. Build it from a
 /// report with [`ChartInput::from_report`].
@@ -127,16 +214,6 @@ impl<'a> ChartInput<'a> {
             stages: &report.stages,
         }
     }
-
-    /// Journeys without statistics (timelines and the cohort view, without stages).
-    pub fn journeys(children: &'a [Child]) -> ChartInput<'a> {
-        ChartInput {
-            children,
-            stats: &[],
-            profile: None,
-            stages: &[],
-        }
-    }
 }
 
 impl ChartRequest {
@@ -174,6 +251,7 @@ pub fn layout_chart(input: ChartInput<'_>, request: &ChartRequest) -> Result<Lay
             let options = TimelineOptions {
                 width: request.width,
                 pseudonymise: request.pseudonymise,
+                position: Some(i),
                 ..TimelineOptions::new(request.as_at)
             };
             Ok(timeline(child, &stages, &options, &BundledMetrics).layout)
@@ -211,6 +289,8 @@ pub fn layout_chart(input: ChartInput<'_>, request: &ChartRequest) -> Result<Lay
                 row_height,
                 sort,
                 pseudonymise: request.pseudonymise,
+                // Pseudonymised, each child is named by its position among the input's.
+                positions: (0..rows.len()).collect(),
                 ..CohortOptions::new(request.as_at)
             };
             Ok(cohort(&rows, &order, &options, &BundledMetrics).layout)
@@ -287,7 +367,7 @@ fn stage_chart(
         _ => qi::ChartKind::Xmr,
     };
     if config.target.is_none() {
-        config.target = stage.target.map(|t| target_days(t).round());
+        config.target = stage_target_days(stage.target);
     }
     let chart = qi::analyze(&series.values(), &config).map_err(ChartError::Qi)?;
     let title = match request.aggregate {
@@ -369,6 +449,12 @@ fn stage_chart(
         ));
     }
     Ok(spc(&chart, &options, &BundledMetrics))
+}
+
+/// A stage's own target in whole days (a month counts 30.4375 days), the default target of
+/// every run and XmR chart of a stage: the page's, the command line's `chart` and `spc`.
+pub fn stage_target_days(target: Option<CalendarDuration>) -> Option<f64> {
+    target.map(|t| target_days(t).round())
 }
 
 /// The stage a single-stage chart is of: the one asked for, or `time_to_permanence`, or the

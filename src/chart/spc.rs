@@ -15,11 +15,11 @@ use super::layout::{
     Stroke, Weight,
 };
 use super::palette;
-use super::table::Table;
 use super::text::{TextMeasure, ASCENT, DESCENT};
 use crate::qi::{
     AssuranceIcon, ChartKind, Direction, RuleSet, SpcChart, SpecialCause, Variation, VariationIcon,
 };
+use crate::table::Table;
 use std::fmt::Write as _;
 
 /// Options for [`spc`].
@@ -55,8 +55,8 @@ impl SpcOptions {
 }
 
 /// Purple for neutral signals (neither better nor worse).
-const NEUTRAL_SIGNAL: Color = Color::rgb(0x6A, 0x3D, 0x9A);
-const COMMON: Color = Color::rgb(0x9A, 0x9A, 0x9A);
+const NEUTRAL_SIGNAL: Color = palette::NEUTRAL_SIGNAL;
+const COMMON: Color = palette::COMMON_CAUSE;
 
 /// Lays out a run, XmR, MR or T chart.
 pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) -> Layout {
@@ -318,14 +318,14 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
             items.push(Item::Line {
                 from: Point::new(xa, y_of(v)),
                 to: Point::new(xb, y_of(v)),
-                stroke: Stroke::dashed(Color::rgb(0xC8, 0xC8, 0xC8), 1.0, 2.0, 3.0),
+                stroke: Stroke::dashed(palette::SOFT_LINE, 1.0, 2.0, 3.0),
             });
         }
         for v in [seg.lines.lower, seg.lines.upper].into_iter().flatten() {
             items.push(Item::Line {
                 from: Point::new(xa, y_of(v)),
                 to: Point::new(xb, y_of(v)),
-                stroke: dash(Color::rgb(0x6B, 0x6B, 0x6B)),
+                stroke: dash(palette::ROUTINE),
             });
         }
         items.push(Item::Line {
@@ -460,7 +460,7 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
     if line.len() > 1 {
         items.push(Item::Polyline {
             points: line.clone(),
-            stroke: Stroke::solid(Color::rgb(0xB5, 0xB5, 0xB5), 1.5),
+            stroke: Stroke::solid(palette::CONNECTOR, 1.5),
         });
     }
     let size = if n > 150 { 5.0 } else { 8.0 };
@@ -553,7 +553,7 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
         vec![
             (Stroke::solid(palette::KEY, 1.5), "mean"),
             (
-                Stroke::dashed(Color::rgb(0x6B, 0x6B, 0x6B), 1.2, 6.0, 4.0),
+                Stroke::dashed(palette::ROUTINE, 1.2, 6.0, 4.0),
                 "process limits",
             ),
         ]
@@ -668,16 +668,7 @@ fn variation_words(v: Variation) -> &'static str {
 }
 
 fn cause_words(c: SpecialCause) -> &'static str {
-    match c {
-        SpecialCause::AboveUpper => "above the upper limit",
-        SpecialCause::BelowLower => "below the lower limit",
-        SpecialCause::TrendUp => "a run of points going up",
-        SpecialCause::TrendDown => "a run of points going down",
-        SpecialCause::TwoInThreeAbove => "two of three points near the upper limit",
-        SpecialCause::TwoInThreeBelow => "two of three points near the lower limit",
-        SpecialCause::ShiftAbove => "a run of points above the centre line",
-        SpecialCause::ShiftBelow => "a run of points below the centre line",
-    }
+    c.words()
 }
 
 /// The target's dashed line, on the chart and in its legend.

@@ -18,9 +18,9 @@ use super::figure::{
 use super::layout::{Anchor, Color, Hit, HitRegion, HitTarget, Item, Layout, MarkerShape};
 use super::layout::{Point, Rect, Stroke, Weight};
 use super::palette;
-use super::table::{number, Table};
 use super::text::{fit, TextMeasure};
 use crate::stats::{GroupStats, StageSummary};
+use crate::table::{number, Table};
 use chrono::NaiveDate;
 
 /// Options for [`survival`].

@@ -1,61 +1,26 @@
 //! `driftline analyze`: reads spreadsheet files, runs [`driftline::analyze`] and prints the
 //! report as JSON (the same shape the page's `analyze` returns) or as CSV.
 //!
-//! Arguments are handled in two stages: clap records and checks them ([`Args`]), then
-//! [`Plan::resolve`] turns them into ready-to-run library inputs (bytes read, date fixed,
-//! mapping parsed). This file owns that resolution and the output formats; it computes no
-//! statistics.
+//! Arguments are handled in two stages: clap records and checks them ([`Args`], with the
+//! input flags every subcommand shares), then `InputArgs::resolve` turns them into
+//! ready-to-run library inputs (bytes read, date fixed, mapping parsed). This file owns the
+//! output formats; it computes no statistics.
 
-use super::files::{read_input, read_settings};
-use super::{as_at_options, parse_date, say_as_at, write_stdout, Failure};
-
-/// A mapping or profile file holds settings, never data: 1 MiB is far more than any needs.
-pub(super) const SETTINGS_MAX_BYTES: u64 = 1024 * 1024;
-use chrono::NaiveDate;
+use super::input::InputArgs;
+use super::{write_stdout, Failure};
 use clap::ValueEnum;
-use driftline::stats::{Profile, TableOptions};
-use driftline::{InputFile, Mapping, Options};
-use std::path::{Path, PathBuf};
+use driftline::stats::TableOptions;
 
-/// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH]
-/// [--scorecard-from YYYY-MM-DD] [--mapping PATH]
+/// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH]
 /// [--format json|summary|csv] [--max-file-mb MIB] [--max-uncompressed-mb MIB] [--max-cells N]`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Spreadsheet files: xlsx, xlsm, xls, ods, csv or tsv. Give one workbook, or one file per
-    /// table (children, placements, legal, events).
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
-    /// The date the analysis is "as at": waits are measured up to it and later dates are
-    /// flagged. Defaults to the latest date in the files that is not after today (the day the
-    /// extract was taken, as near as the data can tell).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    as_at: Option<NaiveDate>,
-    /// A timescale profile, by name or by the path of a profile file.
-    #[arg(long, value_name = "NAME|PATH")]
-    profile: Option<String>,
-    /// With a profile that has the adoption scorecard (`england`): count children adopted from
-    /// this date to the "as at" date (default: the three years to "as at"). The report's
-    /// `adoption_scorecard` is the DfE's view (means over children adopted); its stages `a1`,
-    /// `a2` and `a10` are the waiting view (every child with an adoption plan, censored).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    scorecard_from: Option<NaiveDate>,
-    /// A saved column and label mapping (a JSON file holding no data).
-    #[arg(long, value_name = "PATH")]
-    mapping: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
     /// The output format: `json` is the full report; `summary` is the report without the
     /// journeys; `csv` is the per-child stage table (one row per child, care period and stage).
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
-    /// Refuse any file larger than this many MiB (default 256, as in the page).
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
-    max_file_mb: Option<u64>,
-    /// Refuse a workbook whose zip parts expand to more than this many MiB (default 1024).
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
-    max_uncompressed_mb: Option<u64>,
-    /// Refuse a workbook with more cells than this, all sheets together (default 16000000).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    max_cells: Option<u64>,
 }
 
 /// How the report is printed.
@@ -69,18 +34,7 @@ enum Format {
 
 /// Runs the subcommand.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let plan = Plan::resolve(args)?;
-    let files: Vec<InputFile<'_>> = plan
-        .files
-        .iter()
-        .map(|(name, bytes)| InputFile {
-            name,
-            bytes: bytes.as_slice(),
-        })
-        .collect();
-    let report = driftline::analyze(&files, &plan.options)
-        .map_err(|err| Failure::new(format!("nothing usable could be read:\n{err}")))?;
-    say_as_at(&report);
+    let report = args.input.analyze()?;
     match args.format {
         Format::Json => write_stdout(|out| {
             serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -94,90 +48,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
 }
 
-/// Arguments resolved into what the library takes.
-struct Plan {
-    /// Each file's name (as shown in messages) and its bytes.
-    files: Vec<(String, Vec<u8>)>,
-    options: Options,
-}
-
-impl Plan {
-    fn resolve(args: &Args) -> Result<Plan, Failure> {
-        let mut options = as_at_options(args.as_at)?;
-        if let Some(profile) = &args.profile {
-            options.profile = read_profile(profile)?;
-        }
-        if let Some(from) = args.scorecard_from {
-            // Without --as-at the date comes from the data, so only a given one is checked
-            // here; the library keeps the window inside "as at" either way.
-            if let Some(as_at) = args.as_at.filter(|&as_at| from > as_at) {
-                return Err(Failure::new(format!(
-                    "--scorecard-from {from} is after the \"as at\" date {as_at}: the scorecard counts adoptions from that date to \"as at\"."
-                )));
-            }
-            options.scorecard_from = Some(from);
-        }
-        if let Some(path) = &args.mapping {
-            options.mapping = Some(read_mapping(path)?);
-        }
-        const MIB: u64 = 1024 * 1024;
-        if let Some(mb) = args.max_file_mb {
-            options.limits.max_file_bytes = mb.saturating_mul(MIB);
-        }
-        if let Some(mb) = args.max_uncompressed_mb {
-            options.limits.max_uncompressed_bytes = mb.saturating_mul(MIB);
-        }
-        if let Some(n) = args.max_cells {
-            options.limits.max_cells = n;
-        }
-        let files = args
-            .files
-            .iter()
-            .map(|path| {
-                let bytes = read_input(path, options.limits.max_file_bytes, "--max-file-mb")?;
-                Ok((display_name(path), bytes))
-            })
-            .collect::<Result<_, Failure>>()?;
-        Ok(Plan { files, options })
-    }
-}
-
-/// The name a file is known by in the report: its file name, as the page shows it.
-fn display_name(path: &Path) -> String {
-    path.file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
-}
-
-/// A built-in profile by name (`scotland`, `england`), or a profile file.
-pub(super) fn read_profile(name_or_path: &str) -> Result<Profile, Failure> {
-    if let Some(profile) = Profile::built_in(name_or_path) {
-        return Ok(profile);
-    }
-    let path = Path::new(name_or_path);
-    if !path.exists() {
-        return Err(Failure::new(format!(
-            "--profile {name_or_path}: not a built-in profile (scotland, england) and not a file"
-        )));
-    }
-    let text = read_settings(path, "--profile", SETTINGS_MAX_BYTES)?;
-    Profile::from_json(&text)
-        .map_err(|err| Failure::new(format!("{name_or_path} is not a valid profile: {err}")))
-}
-
-fn read_mapping(path: &Path) -> Result<Mapping, Failure> {
-    let text = read_settings(path, "--mapping", SETTINGS_MAX_BYTES)?;
-    Mapping::from_json(&text).map_err(|err| {
-        Failure::new(format!(
-            "{} is not a valid Driftline mapping: {err}",
-            path.display()
-        ))
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::{parse_date, today_utc};
+    use chrono::NaiveDate;
 
     #[test]
     fn dates_must_be_iso() {
@@ -208,7 +82,7 @@ mod tests {
                 .date_naive()
         };
         let before = independent();
-        let today = crate::cli::today_utc().expect("a usable clock");
+        let today = today_utc().expect("a usable clock");
         let after = independent();
         assert!(
             today == before || today == after,

@@ -5,30 +5,22 @@
 //! This file owns the chart subcommand's arguments and writing the output file; the chart
 //! itself (layout, wording, pixels, table) comes from the library.
 
-use super::analyze::read_profile;
-use super::files::{read_input, Output};
-use super::spc::parse_annotation;
-use super::{as_at_options, parse_date, say_as_at, Failure};
-use chrono::NaiveDate;
+use super::input::{InputArgs, SpcArgs};
+use super::files::Output;
+use super::Failure;
 use driftline::chart::{render_chart, ChartInput, ChartKind, ChartRequest, OutputFormat};
-use driftline::qi::{Annotation, Direction, RuleSet, SpcConfig};
+use driftline::qi;
 use driftline::stats::Aggregate;
-use driftline::InputFile;
 use std::path::PathBuf;
 
-/// `driftline chart FILE... [--as-at YYYY-MM-DD] --kind
+/// `driftline chart FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH] --kind
 /// timeline|cohort|delay|km|histogram|run|xmr [--child ID] [--stage ID] [--breakdown ID]
-/// [--aggregate none|month|quarter] [--profile NAME|PATH] [--pseudonymise] [--width PX]
+/// [--aggregate none|month|quarter] [SPC settings] [--pseudonymise] [--width PX]
 /// --out PATH.svg|PATH.png|PATH.csv`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Spreadsheet files: xlsx, xlsm, xls, ods, csv or tsv.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
-    /// The date the chart is "as at". Defaults to the latest date in the files that is not
-    /// after today.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    as_at: Option<NaiveDate>,
+    #[command(flatten)]
+    input: InputArgs,
     /// The chart: timeline (one child), cohort (every child), delay (median days per stage),
     /// km (time in a stage, Kaplan–Meier), histogram (days in a stage), run or xmr (a stage's
     /// days over time).
@@ -49,30 +41,9 @@ pub struct Args {
     /// quarter of the end date.
     #[arg(long, default_value = "none", value_parser = str::parse::<Aggregate>)]
     aggregate: Aggregate,
-    /// A timescale profile, by name (scotland, england) or by the path of a profile file.
-    #[arg(long, value_name = "NAME|PATH")]
-    profile: Option<String>,
-    /// For run and xmr: anhoej, ihi (run charts), mdc or nhse-2024 (XmR charts).
-    #[arg(long, value_parser = str::parse::<RuleSet>)]
-    rules: Option<RuleSet>,
-    /// For xmr: fix the centre and limits after the first N points.
-    #[arg(long, value_name = "N")]
-    baseline: Option<usize>,
-    /// For run and xmr: start a new segment at each of these dates.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, num_args = 1..)]
-    rebase: Vec<NaiveDate>,
-    /// For xmr: do not screen large moving ranges out of the limits.
-    #[arg(long)]
-    no_screen: bool,
-    /// For run and xmr: which way is better (lower by default, for delay).
-    #[arg(long, default_value = "lower", value_parser = str::parse::<Direction>)]
-    direction: Direction,
-    /// For xmr: a target in days (by default the stage's own target).
-    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
-    target: Option<f64>,
-    /// For run and xmr: a dated label for a test of change, such as 2024-02-01=PDSA 1.
-    #[arg(long, value_name = "YYYY-MM-DD=LABEL", value_parser = parse_annotation)]
-    annotate: Vec<Annotation>,
+    /// For run and xmr.
+    #[command(flatten)]
+    spc: SpcArgs,
     /// Leave out names, IDs, carers and dates of birth (for sharing).
     #[arg(long)]
     pseudonymise: bool,
@@ -104,52 +75,24 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let output = Output::check(&args.out, args.force, &args.files, &[extension.as_str()])?;
-    let mut options = as_at_options(args.as_at)?;
-    if let Some(profile) = &args.profile {
-        options.profile = read_profile(profile)?;
-    }
-    let files = args
-        .files
-        .iter()
-        .map(|path| {
-            let bytes = read_input(path, options.limits.max_file_bytes, "--max-file-mb")?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| path.display().to_string());
-            Ok((name, bytes))
-        })
-        .collect::<Result<Vec<_>, Failure>>()?;
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(name, bytes)| InputFile {
-            name,
-            bytes: bytes.as_slice(),
-        })
-        .collect();
-    let report = driftline::analyze(&inputs, &options)
-        .map_err(|err| Failure::new(format!("nothing usable could be read:\n{err}")))?;
-    say_as_at(&report);
-    let as_at = report.as_at;
+    let output = Output::check(
+        &args.out,
+        args.force,
+        &args.input.files,
+        &[extension.as_str()],
+    )?;
+    let plan = args.input.resolve()?;
+    let report = plan.analyze()?;
     let request = ChartRequest {
         child: args.child.clone(),
         stage: args.stage.clone(),
         breakdown: args.breakdown.clone(),
         aggregate: args.aggregate,
-        spc: SpcConfig {
-            rules: args.rules,
-            baseline: args.baseline,
-            rebase: args.rebase.clone(),
-            screen: !args.no_screen,
-            direction: args.direction,
-            target: args.target,
-            annotations: args.annotate.clone(),
-            ..SpcConfig::default()
-        },
+        // The chart kind in it is set from the request's kind.
+        spc: args.spc.config(qi::ChartKind::Xmr),
         pseudonymise: args.pseudonymise,
         width: args.width,
-        ..ChartRequest::new(args.kind, as_at)
+        ..ChartRequest::new(args.kind, report.as_at)
     };
     let bytes = render_chart(ChartInput::from_report(&report), &request, format)
         .map_err(|err| Failure::new(err.to_string()))?;

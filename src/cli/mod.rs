@@ -10,6 +10,7 @@ mod analyze;
 mod chart;
 mod files;
 mod generate;
+mod input;
 mod spc;
 mod template;
 

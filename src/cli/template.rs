@@ -7,6 +7,7 @@
 
 use super::files::Output;
 use super::Failure;
+use driftline::ingest::labels;
 use driftline::model::{LegalCategory, Milestone, PlacementCategory};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 use std::path::PathBuf;
@@ -143,37 +144,33 @@ const TABLES: [Table; 4] = [
     },
 ];
 
-/// SSDA903 PLACE codes that map to each placement category (`shared/domain.md` §6).
-fn place_codes(category: PlacementCategory) -> &'static str {
-    match category {
-        PlacementCategory::HomeWithParents => "P1",
-        PlacementCategory::Kinship => "U1, U2, U3",
-        PlacementCategory::Foster => "U4, U5, U6",
-        PlacementCategory::ProspectiveAdopters => "A3, A4, A5, A6",
-        PlacementCategory::Residential => "K2, R1, R3, S1",
-        PlacementCategory::Secure => "K1, R5",
-        PlacementCategory::Independent => "H5, K3, P2, P3",
-        PlacementCategory::Other => "R2, T0, T1, T2, T3, T4, Z1",
-    }
+/// Every code of the SSDA903 shape (a letter and a digit), in order.
+fn ssda903_codes() -> impl Iterator<Item = String> {
+    ('a'..='z').flat_map(|l| ('0'..='9').map(move |d| format!("{l}{d}")))
 }
 
-/// SSDA903 LS codes that map to each legal category (`shared/domain.md` §6).
-fn legal_codes(category: LegalCategory) -> &'static str {
-    match category {
-        LegalCategory::Emergency => "L1, L2, L3",
-        LegalCategory::Voluntary => "V2, V3, V4",
-        LegalCategory::Interim => "C1",
-        LegalCategory::Compulsory => "C2",
-        LegalCategory::AdoptionAuthority => "E1, D1",
-        LegalCategory::YouthJustice => "J1, J2, J3",
-        LegalCategory::PermanenceOrder
-        | LegalCategory::KinshipCareOrder
-        | LegalCategory::AdoptionOrder
-        | LegalCategory::Other => "",
-    }
+/// The SSDA903 codes `maps` takes to `category`, upper case and comma separated. The codes
+/// are read from the importer's own table (`driftline::ingest::labels`), so the template
+/// cannot list a code the importer reads otherwise.
+fn codes_of<C: PartialEq>(maps: fn(&str) -> Option<C>, category: C) -> String {
+    ssda903_codes()
+        .filter(|code| maps(code).as_ref() == Some(&category))
+        .map(|code| code.to_uppercase())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// Other common wordings for some events, as listed in the foundation issue.
+/// SSDA903 PLACE codes that map to each placement category.
+fn place_codes(category: PlacementCategory) -> String {
+    codes_of(labels::placement_code, category)
+}
+
+/// SSDA903 LS codes that map to each legal category.
+fn legal_codes(category: LegalCategory) -> String {
+    codes_of(labels::legal_code, category)
+}
+
+/// Other common wordings for some events.
 fn event_synonyms(milestone: Milestone) -> &'static str {
     match milestone {
         Milestone::BecameLookedAfter => "Accommodated",
@@ -290,20 +287,37 @@ fn write_read_me(sheet: &mut Worksheet, bold: &Format, wrap: &Format) -> Result<
 }
 
 /// Writes one list of accepted labels and returns the next free row.
-fn write_labels<'a>(
+fn write_labels<'a, S: AsRef<str>>(
     sheet: &mut Worksheet,
     mut row: u32,
     bold: &Format,
     title: &str,
-    labels: impl Iterator<Item = (&'a str, &'a str)>,
+    labels: impl Iterator<Item = (&'a str, S)>,
 ) -> Result<u32, XlsxError> {
     sheet.write_string_with_format(row, 0, title, bold)?;
     sheet.write_string_with_format(row, 3, "Also accepted", bold)?;
     row += 1;
     for (label, also) in labels {
         sheet.write_string(row, 1, label)?;
-        sheet.write_string(row, 3, also)?;
+        sheet.write_string(row, 3, also.as_ref())?;
         row += 1;
     }
     Ok(row + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The template lists the codes the importer reads, in order.
+    #[test]
+    fn code_lists_come_from_the_importers_table() {
+        assert_eq!(place_codes(PlacementCategory::Foster), "U4, U5, U6");
+        assert_eq!(
+            place_codes(PlacementCategory::Other),
+            "R2, T0, T1, T2, T3, T4, Z1"
+        );
+        assert_eq!(legal_codes(LegalCategory::AdoptionAuthority), "D1, E1");
+        assert_eq!(legal_codes(LegalCategory::PermanenceOrder), "");
+    }
 }

@@ -14,6 +14,7 @@ pub mod preview;
 pub mod series;
 pub mod sheet;
 pub mod ssda903;
+pub mod summary;
 pub mod template;
 pub mod text;
 pub mod xls_clean;
@@ -21,9 +22,6 @@ pub mod xls_clean;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::error::Error;
 use crate::model::{LegalRecord, PlacementRecord, Records};
-use crate::report::{
-    ColumnMatch, FileSummary, InputSummary, SheetSummary, TableSummary, UnknownLabel,
-};
 use file::{Format, Sheet};
 use header::{Recognised, TableKind};
 use labels::LabelReader;
@@ -31,6 +29,7 @@ use mapping::{KindChoice, TableMapping};
 use serde::{Deserialize, Serialize};
 use sheet::SheetData;
 use std::borrow::Cow;
+use summary::{ColumnMatch, FileSummary, InputSummary, SheetSummary, TableSummary, UnknownLabel};
 use template::{Sink, TableContext};
 
 /// One input file: its name (used only in messages) and its bytes.

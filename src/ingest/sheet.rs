@@ -85,6 +85,13 @@ fn excel_date(d: &ExcelDateTime) -> Result<NaiveDate, DateError> {
         .ok_or(DateError::SerialOutOfRange(v))
 }
 
+/// Empties a vector and returns its allocation as a vector of another lifetime (the standard
+/// library collects an empty vector in place when the element layouts match).
+fn reuse<'b>(mut v: Vec<Cell<'_>>) -> Vec<Cell<'b>> {
+    v.clear();
+    v.into_iter().map(|_| Cell::Empty).collect()
+}
+
 /// Trims whitespace and the NUL and non-breaking space characters exports leave behind.
 pub fn trim(s: &str) -> &str {
     // Most cells need no trimming: check the ends before scanning characters.
@@ -170,7 +177,21 @@ impl SheetData<'_> {
     pub fn for_each_row(&self, f: &mut dyn FnMut(u32, &[Cell<'_>]) -> bool) {
         match self {
             SheetData::Text { text, dialect } => {
-                text::for_each_record(text, *dialect, f);
+                // One buffer serves every record: it is emptied and handed back each time.
+                let mut buffer: Vec<Cell<'static>> = Vec::new();
+                text::for_each_record(text, *dialect, &mut |row, record| {
+                    let mut cells: Vec<Cell<'_>> = reuse(std::mem::take(&mut buffer));
+                    cells.extend(record.iter().map(|s| {
+                        if s.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(s)
+                        }
+                    }));
+                    let go_on = f(row, &cells);
+                    buffer = reuse(cells);
+                    go_on
+                });
             }
             SheetData::Range { range, .. } => {
                 let first_row = range.start().map_or(0, |(r, _)| r);

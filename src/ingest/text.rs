@@ -6,7 +6,6 @@
 //! This module turns bytes into rows of text cells. It knows nothing about which table a
 //! file holds.
 
-use super::sheet::Cell;
 use std::borrow::Cow;
 
 /// The encoding a text file was read in.
@@ -240,12 +239,7 @@ pub fn unclosed_quote_row(text: &str, dialect: Dialect) -> Option<u32> {
     }
     let mut last = None;
     for_each_record(text, dialect, &mut |row, fields| {
-        last = Some((
-            row,
-            fields
-                .iter()
-                .any(|f| matches!(f, Cell::Text(t) if t.contains(['\n', '\r']))),
-        ));
+        last = Some((row, fields.iter().any(|t| t.contains(['\n', '\r']))));
         true
     });
     match last {
@@ -256,7 +250,11 @@ pub fn unclosed_quote_row(text: &str, dialect: Dialect) -> Option<u32> {
 
 /// Calls `f` with each record's user-visible row number and its fields, until `f` returns
 /// `false`. Row numbers are line numbers as Excel shows them (the `sep=` line excluded).
-pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Cell<'_>]) -> bool) {
+pub fn for_each_record(
+    text: &str,
+    dialect: Dialect,
+    f: &mut dyn FnMut(u32, &csv::StringRecord) -> bool,
+) {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -268,7 +266,6 @@ pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Ce
     // The csv crate reports a record's position before any blank lines it skipped, so the
     // line number is counted here from the record's first byte.
     let (mut counted_to, mut line) = (0usize, 1u32);
-    let mut buffer: Vec<Cell<'static>> = Vec::new();
     // Reading from valid UTF-8 text cannot fail on encoding; any other error (none are
     // possible from an in-memory slice) ends the table.
     while let Ok(true) = reader.read_record(&mut record) {
@@ -289,28 +286,10 @@ pub fn for_each_record(text: &str, dialect: Dialect, f: &mut dyn FnMut(u32, &[Ce
         } else {
             line
         };
-        // One buffer serves every record: it is emptied and handed back each time.
-        let mut cells: Vec<Cell<'_>> = reuse(std::mem::take(&mut buffer));
-        cells.extend(record.iter().map(|s| {
-            if s.is_empty() {
-                Cell::Empty
-            } else {
-                Cell::Text(s)
-            }
-        }));
-        let go_on = f(row, &cells);
-        buffer = reuse(cells);
-        if !go_on {
+        if !f(row, &record) {
             break;
         }
     }
-}
-
-/// Empties a vector and returns its allocation as a vector of another lifetime (the standard
-/// library collects an empty vector in place when the element layouts match).
-fn reuse<'b>(mut v: Vec<Cell<'_>>) -> Vec<Cell<'b>> {
-    v.clear();
-    v.into_iter().map(|_| Cell::Empty).collect()
 }
 
 #[cfg(test)]
@@ -366,7 +345,7 @@ mod tests {
             "a,b\n1,2\n\n3,\"x\ny\"\n",
             sniff("a,b"),
             &mut |row, fields| {
-                let texts: Vec<String> = fields.iter().map(|c| c.text().into_owned()).collect();
+                let texts: Vec<&str> = fields.iter().collect();
                 rows.push((row, texts.join("|")));
                 true
             },

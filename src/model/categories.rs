@@ -1,12 +1,13 @@
 //! The product's vocabularies: placement categories, legal categories and milestones
-//! (`shared/domain.md` §6 and the foundation issue), with their stable snake_case ids.
+//! (the SSDA903 and Scottish looked-after-children categories), with their stable snake_case
+//! ids.
 //!
 //! This module owns the ids and human labels only. Mapping free-text spreadsheet labels
 //! and SSDA903 codes onto these vocabularies lives in `ingest::labels`.
 
 use serde::{Deserialize, Serialize};
 
-/// Where a child lives during a placement (`shared/domain.md` §6).
+/// Where a child lives during a placement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlacementCategory {
@@ -67,7 +68,7 @@ impl PlacementCategory {
     }
 }
 
-/// The legal basis on which a child is looked after (`shared/domain.md` §6).
+/// The legal basis on which a child is looked after.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalCategory {

@@ -23,7 +23,7 @@ use std::sync::Arc;
 /// rows; the loaders intern them so a million-row file does not allocate a million strings.
 pub type Text = Arc<str>;
 
-/// Where an item came from: an index into [`crate::report::InputSummary::tables`] and the
+/// Where an item came from: an index into [`crate::ingest::summary::InputSummary::tables`] and the
 /// row number the user sees in their spreadsheet (header row = 1 for a table whose header
 /// is on the first row).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -172,4 +172,11 @@ impl CarePeriod {
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.start <= date && self.end.is_none_or(|e| date <= e)
     }
+}
+
+/// The name of the child at `position` (0-based) among a dataset's children wherever a view
+/// is pseudonymised: "Child {position + 1}". Every table, chart and export uses it, so the
+/// same child has the same name in each.
+pub fn pseudonym(position: usize) -> String {
+    format!("Child {}", position + 1)
 }

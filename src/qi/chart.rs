@@ -123,6 +123,46 @@ pub enum SpecialCause {
 }
 
 impl SpecialCause {
+    /// Every cause.
+    pub const ALL: [SpecialCause; 8] = [
+        SpecialCause::AboveUpper,
+        SpecialCause::BelowLower,
+        SpecialCause::TrendUp,
+        SpecialCause::TrendDown,
+        SpecialCause::TwoInThreeAbove,
+        SpecialCause::TwoInThreeBelow,
+        SpecialCause::ShiftAbove,
+        SpecialCause::ShiftBelow,
+    ];
+
+    /// The id it serialises to.
+    pub fn id(self) -> &'static str {
+        match self {
+            SpecialCause::AboveUpper => "above_upper",
+            SpecialCause::BelowLower => "below_lower",
+            SpecialCause::TrendUp => "trend_up",
+            SpecialCause::TrendDown => "trend_down",
+            SpecialCause::TwoInThreeAbove => "two_in_three_above",
+            SpecialCause::TwoInThreeBelow => "two_in_three_below",
+            SpecialCause::ShiftAbove => "shift_above",
+            SpecialCause::ShiftBelow => "shift_below",
+        }
+    }
+
+    /// The cause in words, within a sentence ("above the upper limit").
+    pub fn words(self) -> &'static str {
+        match self {
+            SpecialCause::AboveUpper => "above the upper limit",
+            SpecialCause::BelowLower => "below the lower limit",
+            SpecialCause::TrendUp => "a run of points going up",
+            SpecialCause::TrendDown => "a run of points going down",
+            SpecialCause::TwoInThreeAbove => "two of three points near the upper limit",
+            SpecialCause::TwoInThreeBelow => "two of three points near the lower limit",
+            SpecialCause::ShiftAbove => "a run of points above the centre line",
+            SpecialCause::ShiftBelow => "a run of points below the centre line",
+        }
+    }
+
     /// +1 for a cause on the high side (above, up), −1 for the low side.
     pub fn side(self) -> i8 {
         match self {
@@ -150,6 +190,37 @@ pub enum Variation {
 }
 
 impl Variation {
+    /// Every kind of variation.
+    pub const ALL: [Variation; 5] = [
+        Variation::Improvement,
+        Variation::Concern,
+        Variation::Common,
+        Variation::NeutralHigh,
+        Variation::NeutralLow,
+    ];
+
+    /// The id it serialises to.
+    pub fn id(self) -> &'static str {
+        match self {
+            Variation::Improvement => "improvement",
+            Variation::Concern => "concern",
+            Variation::Common => "common",
+            Variation::NeutralHigh => "neutral_high",
+            Variation::NeutralLow => "neutral_low",
+        }
+    }
+
+    /// A short label for a point's signal (empty for common cause).
+    pub fn label(self) -> &'static str {
+        match self {
+            Variation::Improvement => "Improvement",
+            Variation::Concern => "Concern",
+            Variation::Common => "",
+            Variation::NeutralHigh => "Unusually high",
+            Variation::NeutralLow => "Unusually low",
+        }
+    }
+
     /// NHSRplotthedots' `ptd_point_type`: a high-side cause is an improvement when higher is
     /// better, a concern when lower is better, neutral high when neither.
     pub fn of(cause: Option<SpecialCause>, direction: Direction) -> Variation {

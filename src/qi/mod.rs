@@ -8,8 +8,8 @@
 //! and [`analyze`], which lays a chart out once for every renderer. It works over plain
 //! slices of `(NaiveDate, f64)`: it does not read files, does not know about children or
 //! stages, never reads the clock and never draws anything. The conventions it follows are
-//! in `shared/reference/README.md`; the vectors that pin them are tests in
-//! `tests/qi_vectors.rs`.
+//! those of qicharts2 and NHSRplotthedots, listed below; the reference vectors that pin them
+//! are tests in `tests/qi_vectors.rs`.
 //!
 //! Choices where the reference packages differ or are silent:
 //! - Limits follow the rule set's home package: `mdc` and `nhse-2024` use mean ± 2.66 AMR

@@ -203,6 +203,22 @@ impl AgeBand {
             AgeBand::Unknown => "unknown",
         }
     }
+
+    /// How the band is said on the page and in charts.
+    pub fn label(self) -> &'static str {
+        match self {
+            AgeBand::Under1 => "Under 1",
+            AgeBand::OneToFour => "1 to 4",
+            AgeBand::FiveToEleven => "5 to 11",
+            AgeBand::TwelveAndOver => "12 and over",
+            AgeBand::Unknown => "Age not known",
+        }
+    }
+
+    /// The band with this id.
+    pub fn from_id(id: &str) -> Option<AgeBand> {
+        AgeBand::ALL.into_iter().find(|b| b.id() == id)
+    }
 }
 
 impl Route {
@@ -228,6 +244,24 @@ impl Route {
             Route::LeftCareOther => "left_care_other",
             Route::StillLookedAfter => "still_looked_after",
         }
+    }
+
+    /// How the route is said on the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Route::Home => "Home (remained or returned)",
+            Route::PermanenceOrder => "Permanence Order",
+            Route::KinshipCareOrder => "Kinship Care Order or similar",
+            Route::Adoption => "Adoption",
+            Route::OtherOrder => "Other order",
+            Route::LeftCareOther => "Left care another way",
+            Route::StillLookedAfter => "Still looked after",
+        }
+    }
+
+    /// The route with this id.
+    pub fn from_id(id: &str) -> Option<Route> {
+        Route::ALL.into_iter().find(|r| r.id() == id)
     }
 
     /// Orders win ties with a return home on the same day; earlier in this list wins.

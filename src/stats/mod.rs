@@ -6,6 +6,7 @@
 //! (the "as at" date is a parameter) and does no I/O beyond the writer it is given. It does
 //! not read files (`ingest`) or build journeys (`model`).
 //!
+//! - `breakdown`: the breakdowns' ids and labels, and their groups' labels.
 //! - `duration`: calendar durations (`"6 weeks"`, `"6 months"`) and their arithmetic.
 //! - `profile`: timescale profiles, their JSON shape and the built-ins.
 //! - `stage`: one stage in one care period (the exact semantics).
@@ -17,6 +18,7 @@
 //! - `scorecard`: England's adoption scorecard as the DfE computes it (means over children
 //!   adopted in a window), for profiles that ask for it.
 
+pub mod breakdown;
 pub mod child;
 pub mod duration;
 pub mod km;
@@ -27,6 +29,7 @@ pub mod stage;
 pub mod summary;
 pub mod table;
 
+pub use breakdown::{breakdown_label, group_label, Breakdown};
 pub use child::{AgeBand, CheckHit, ChildStats, CurrentStatus, PeriodStats, Route, StageRow};
 pub use duration::{CalendarDuration, DurationError, DurationUnit};
 pub use km::{

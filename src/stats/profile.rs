@@ -183,7 +183,7 @@ impl Profile {
         }
     }
 
-    /// Scotland's PACE stages (`shared/domain.md` §3), time to permanence, and the PACE Aim 1
+    /// Scotland's PACE stages, time to permanence, and the PACE Aim 1
     /// check. The default profile.
     pub fn scotland() -> Profile {
         use Milestone::*;
@@ -261,7 +261,7 @@ impl Profile {
         }
     }
 
-    /// England's adoption scorecard measures A1, A2 and A10 (`shared/domain.md` §4), and
+    /// England's adoption scorecard measures A1, A2 and A10, and
     /// time to permanence.
     ///
     /// Two views of the same measures. The scorecard itself (`scorecard`, computed by

@@ -1,22 +1,19 @@
 //! The per-child stage table as CSV, for analysts who open it in Excel: one row per child,
 //! care period and started stage.
 //!
-//! This module owns the table's columns and the CSV safety rules: dates are ISO
-//! `yyyy-mm-dd` (which Excel reads as dates whatever its locale), yes/no flags are `yes`,
-//! `no` or blank when not applicable, and every text cell that came from the input or the
-//! profile and starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with
-//! `'` so that a spreadsheet shows it as text instead of running it as a formula. The file
-//! starts with a UTF-8 byte-order mark unless told otherwise, so that Excel reads names with
-//! accents correctly. A stage whose start is unknown (its care period began before the data)
-//! has blank `start` and `days` cells, and such a period blank `care_period_start` and
-//! `year_of_entry` cells. It computes nothing.
+//! This module owns the table's columns: dates are ISO `yyyy-mm-dd`, yes/no flags are `yes`,
+//! `no` or blank when not applicable. A stage whose start is unknown (its care period began
+//! before the data) has blank `start` and `days` cells, and such a period blank
+//! `care_period_start` and `year_of_entry` cells. The cells are written by
+//! [`crate::table::CsvWriter`], whose one rule makes text inert for spreadsheets; the file
+//! starts with a UTF-8 byte-order mark unless told otherwise. It computes nothing.
 
 use super::child::{ChildStats, StageRow};
 use super::profile::Profile;
 use super::stage::CensoredBy;
 use crate::model::{Child, Text};
+use crate::table::CsvWriter;
 use chrono::NaiveDate;
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io;
 
@@ -88,33 +85,21 @@ where
         .into_iter()
         .flat_map(|(c, _)| c.attributes.keys())
         .collect();
-    let mut out = out;
-    if options.byte_order_mark {
-        out.write_all("\u{feff}".as_bytes())?;
-    }
-    let mut w = csv::Writer::from_writer(out);
-    let mut header: Vec<Cow<'_, str>> = COLUMNS.iter().map(|c| Cow::Borrowed(*c)).collect();
-    header.extend(attributes.iter().map(|a| inert(a)));
-    w.write_record(header.iter().map(|c| c.as_bytes()))?;
+    let mut w = CsvWriter::new(out, options.byte_order_mark)?;
+    let mut header: Vec<&str> = COLUMNS.to_vec();
+    header.extend(attributes.iter().map(|a| &***a));
+    w.row(&header)?;
 
     let mut record: Vec<String> = Vec::with_capacity(header.len());
     for (child, stats) in journeys {
         for row in &stats.stages {
             record.clear();
             push_row(&mut record, child, stats, row, profile, &attributes);
-            w.write_record(&record)?;
+            w.row(&record)?;
         }
     }
-    w.flush()?;
+    w.finish()?;
     Ok(())
-}
-
-/// Makes a text cell safe to open in a spreadsheet (see the module documentation).
-pub fn inert(text: &str) -> Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
-        _ => Cow::Borrowed(text),
-    }
 }
 
 fn push_row(
@@ -128,7 +113,7 @@ fn push_row(
     let period = child.care_periods.get(row.care_period_index);
     let period_stats = stats.care_period_stats.get(row.care_period_index);
     let stage = profile.stages.get(row.stage_index);
-    let text = |s: Option<&str>| s.map_or(String::new(), |s| inert(s).into_owned());
+    let text = |s: Option<&str>| s.map_or(String::new(), str::to_string);
     let date = |d: Option<NaiveDate>| d.map_or(String::new(), |d| d.to_string());
     let flag = |b: Option<bool>| match b {
         Some(true) => "yes".to_string(),
@@ -198,26 +183,5 @@ fn push_row(
     ]);
     for a in attributes {
         record.push(text(child.attributes.get(*a).map(|v| &**v)));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_like_cells_are_made_inert() {
-        let cases = [
-            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
-            ("+44 1234", "'+44 1234"),
-            ("-2+3", "'-2+3"),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("\tx", "'\tx"),
-            ("C-123", "C-123"),
-            ("", ""),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(inert(input), expected, "{input:?}");
-        }
     }
 }

@@ -11,7 +11,6 @@ pub mod charts;
 pub mod offscreen;
 pub mod profiles;
 pub mod session;
-pub mod stages;
 
 use crate::diagnostics::Diagnostic;
 use crate::{InputFile, Mapping, Options};
@@ -47,6 +46,22 @@ pub fn analyze_json(files: &JsValue, options: &JsValue) -> Result<String, JsValu
     let report = run(files, options)?;
     serde_json::to_string(&report)
         .map_err(|err| js_error(&format!("cannot convert the report: {err}"), &[]))
+}
+
+/// A table's rows of cell texts (the header first) as CSV text, written by the core's one
+/// CSV writer ([`crate::table`]), for a table the page shows as it is.
+#[wasm_bindgen(js_name = tableCsv)]
+pub fn table_csv(rows: &JsValue) -> Result<String, JsValue> {
+    let rows: Vec<Vec<String>> = serde_wasm_bindgen::from_value(rows.clone())
+        .map_err(|err| js_error(&format!("the rows must be lists of text: {err}"), &[]))?;
+    Ok(crate::table::Table::from_rows(rows).to_csv())
+}
+
+/// Every word the page shows that is not data (see [`crate::explore::vocabulary`]): fields,
+/// categories, milestones, routes, age bands, breakdowns, QI choices and signal words, units.
+#[wasm_bindgen]
+pub fn vocabulary() -> Result<JsValue, JsValue> {
+    to_js(&crate::explore::vocabulary::vocabulary())
 }
 
 /// A serialisable value as a plain JavaScript object, in the report's conventions (maps as

@@ -215,8 +215,9 @@ export async function downloadText(page, selector) {
   return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
 }
 
-/** Parses CSV text (RFC 4180 quoting) into rows of cells. */
-export function parseCsv(text) {
+/** Parses CSV text (RFC 4180 quoting, after the byte-order mark every export starts with) into rows of cells. */
+export function parseCsv(csv) {
+  const text = csv.startsWith('\ufeff') ? csv.slice(1) : csv;
   const rows = [];
   let row = [];
   let cell = '';

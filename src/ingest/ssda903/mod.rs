@@ -41,7 +41,7 @@ use super::sheet::Cell;
 use super::template::Sink;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{ChildFacts, ChildRecord, EventRecord, Milestone, Observed, SourceRow, Text};
-use crate::report::{ColumnMatch, InputSummary, TableSummary};
+use crate::ingest::summary::{ColumnMatch, InputSummary, TableSummary};
 use chrono::NaiveDate;
 use returns::{Key, Label, Returns};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};

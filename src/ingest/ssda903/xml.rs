@@ -27,7 +27,7 @@ use super::{Collector, Table903, TableReader};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::ingest::sheet::Cell;
 use crate::ingest::template::Sink;
-use crate::report::{InputSummary, SheetSummary};
+use crate::ingest::summary::{InputSummary, SheetSummary};
 use quick_xml::events::Event;
 use std::collections::BTreeMap;
 

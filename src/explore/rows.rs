@@ -1,0 +1,442 @@
+//! One row per child for the page's children table, computed once from the report (and again
+//! when the profile changes): where the child is now, days in care, the stage they wait in,
+//! what is overdue, and the keys the filters, search and sort read.
+//!
+//! This module owns the "current stage" rule: of the stages still running in the current care
+//! period, the one that started last (the first in the profile's order on a tie). Every other
+//! fact comes from the journeys and `stats` (ages from [`stats::child::age_months`], bands from
+//! [`AgeBand::from_months`], routes from the care period's statistics).
+
+use super::filter::{placement_key_label, Facets, Filters, NOT_IN_CARE, UNKNOWN};
+use super::order::SortKey;
+use super::pseudonym::pseudonym;
+use crate::model::{Child, LegalCategory, PlacementCategory, Text};
+use crate::report::Report;
+use crate::stats::{self, AgeBand, CensoredBy, ChildStats, Profile, Route};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// One child's row of the children table.
+#[derive(Clone, Debug)]
+pub struct ChildRow {
+    /// The child's position in the report's journeys.
+    pub index: usize,
+    pub child_id: Text,
+    /// "Child n": the child's name wherever the page pseudonymises, the same in every view.
+    pub pseudonym: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub age_months: Option<i32>,
+    pub age_at_entry_months: Option<i32>,
+    pub sex: Option<Text>,
+    pub local_authority: Option<Text>,
+    pub team: Option<Text>,
+    pub in_care: bool,
+    pub latest_entry: Option<NaiveDate>,
+    pub left_care: Option<NaiveDate>,
+    pub care_periods: usize,
+    pub days_in_care: Option<i64>,
+    pub moves: u32,
+    pub placement: Option<PlacementCategory>,
+    pub placement_type: Option<Text>,
+    pub legal_status: Option<LegalCategory>,
+    pub legal_label: Option<Text>,
+    /// The route to permanence of the most recent care period.
+    pub route: Option<Route>,
+    /// The stage the child is waiting in now, if in care.
+    pub current_stage: Option<CurrentStage>,
+    /// The labels of the stages the child is waiting in beyond their target.
+    pub overdue: Vec<String>,
+    pub placements_last_12_months: u32,
+    pub unstable: bool,
+    /// The labels of the profile's checks the child is over (such as PACE Aim 1).
+    pub checks_over: Vec<String>,
+}
+
+/// The stage a child in care is waiting in now (see the module documentation).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CurrentStage {
+    pub id: String,
+    pub label: String,
+    pub start: NaiveDate,
+    pub days: u32,
+    pub target: Option<String>,
+    pub target_date: Option<NaiveDate>,
+    pub overdue: bool,
+}
+
+/// A row as a view shows it: pseudonymised (no ID, no date of birth) or not.
+#[derive(Debug, Serialize)]
+pub struct ShownRow<'a> {
+    pub index: usize,
+    pub child: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub age_months: Option<i32>,
+    /// The age in words ("7 years 3 months").
+    pub age: Option<String>,
+    pub sex: &'a Option<Text>,
+    pub local_authority: &'a Option<Text>,
+    pub team: &'a Option<Text>,
+    pub in_care: bool,
+    pub latest_entry: Option<NaiveDate>,
+    pub left_care: Option<NaiveDate>,
+    pub care_periods: usize,
+    pub days_in_care: Option<i64>,
+    pub moves: u32,
+    pub placement: Option<PlacementCategory>,
+    pub placement_label: Option<&'static str>,
+    pub placement_type: &'a Option<Text>,
+    pub legal_status: Option<LegalCategory>,
+    pub legal_status_label: Option<&'static str>,
+    pub legal_label: &'a Option<Text>,
+    pub route: Option<Route>,
+    pub route_label: Option<&'static str>,
+    pub current_stage: &'a Option<CurrentStage>,
+    pub overdue: &'a [String],
+    pub placements_last_12_months: u32,
+    pub unstable: bool,
+    pub checks_over: &'a [String],
+}
+
+/// Every child's row, in the report's order.
+pub fn build_rows(report: &Report) -> Vec<ChildRow> {
+    let fallback = Profile::default();
+    let profile = report.profile.as_ref().unwrap_or(&fallback);
+    report
+        .journeys
+        .iter()
+        .enumerate()
+        .map(|(i, child)| {
+            ChildRow::new(i, child, report.journeys.stats_of(i), profile, report.as_at)
+        })
+        .collect()
+}
+
+impl ChildRow {
+    /// The row of the child at `index` in the report, "as at" `as_at`.
+    pub fn new(
+        index: usize,
+        child: &Child,
+        stats: Option<&ChildStats>,
+        profile: &Profile,
+        as_at: NaiveDate,
+    ) -> ChildRow {
+        let latest_index = child.care_periods.iter().rposition(|p| p.start <= as_at);
+        let latest = latest_index.and_then(|i| child.care_periods.get(i));
+        let current = latest.filter(|p| p.contains(as_at));
+        let placement = current.and_then(|p| p.placement_on(as_at));
+        let legal = current.and_then(|_| child.legal_on(as_at));
+        let days_in_care = latest.map(|p| {
+            let until = p.end.map_or(as_at, |e| e.min(as_at));
+            (until - p.start).num_days().max(0)
+        });
+        let route = latest_index
+            .and_then(|i| stats?.care_period_stats.get(i))
+            .map(|p| p.route);
+        let waiting: Vec<&stats::StageRow> = match (stats, current) {
+            (Some(s), Some(_)) => s
+                .stages
+                .iter()
+                .filter(|r| {
+                    Some(r.care_period_index) == latest_index
+                        && r.end.is_none()
+                        && r.censored_by == Some(CensoredBy::AsAt)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let stage_label = |id: &str| {
+            profile
+                .stages
+                .iter()
+                .find(|s| s.id == id)
+                .map_or_else(|| id.to_string(), |s| s.label.clone())
+        };
+        let current_stage = waiting
+            .iter()
+            .max_by(|a, b| {
+                a.start
+                    .cmp(&b.start)
+                    .then_with(|| b.stage_index.cmp(&a.stage_index))
+            })
+            .map(|r| CurrentStage {
+                id: r.stage.to_string(),
+                label: stage_label(&r.stage),
+                start: r.start,
+                days: r.days,
+                target: profile
+                    .stages
+                    .get(r.stage_index)
+                    .and_then(|s| s.target)
+                    .map(|t| t.to_string()),
+                target_date: r.target_date,
+                overdue: r.overdue,
+            });
+        let overdue = waiting
+            .iter()
+            .filter(|r| r.overdue)
+            .map(|r| stage_label(&r.stage))
+            .collect();
+        let checks_over = stats
+            .map(|s| {
+                s.checks
+                    .iter()
+                    .filter(|h| h.over)
+                    .map(|h| {
+                        profile
+                            .checks
+                            .iter()
+                            .find(|c| *c.id == *h.check)
+                            .map_or_else(|| h.check.to_string(), |c| c.label.clone())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let dob = child.date_of_birth;
+        ChildRow {
+            index,
+            child_id: child.id.clone(),
+            pseudonym: pseudonym(index),
+            date_of_birth: dob,
+            age_months: dob.map(|d| stats::child::age_months(d, as_at)),
+            age_at_entry_months: match (dob, latest) {
+                (Some(d), Some(p)) => Some(stats::child::age_months(d, p.start)),
+                _ => None,
+            },
+            sex: child.sex.clone(),
+            local_authority: child.local_authority.clone(),
+            team: child.team.clone(),
+            in_care: current.is_some(),
+            latest_entry: latest.map(|p| p.start),
+            left_care: latest.and_then(|p| p.end).filter(|e| *e <= as_at),
+            care_periods: child.care_periods.len(),
+            days_in_care,
+            moves: child.care_periods.iter().map(|p| p.moves).sum(),
+            placement: placement.map(|p| p.category),
+            placement_type: placement.map(|p| p.placement_type.clone()),
+            legal_status: legal.map(|l| l.category),
+            legal_label: legal.map(|l| l.legal_status.clone()),
+            route,
+            current_stage,
+            overdue,
+            placements_last_12_months: stats.map_or(0, |s| s.placements_last_12_months),
+            unstable: stats.is_some_and(|s| s.unstable),
+            checks_over,
+        }
+    }
+
+    /// The child's name as shown: the ID, or the pseudonym.
+    pub fn name(&self, pseudonymise: bool) -> String {
+        if pseudonymise {
+            self.pseudonym.clone()
+        } else {
+            self.child_id.to_string()
+        }
+    }
+
+    /// The row as a view shows it.
+    pub fn shown(&self, pseudonymise: bool) -> ShownRow<'_> {
+        ShownRow {
+            index: self.index,
+            child: self.name(pseudonymise),
+            date_of_birth: if pseudonymise {
+                None
+            } else {
+                self.date_of_birth
+            },
+            age_months: self.age_months,
+            age: self.age_months.map(age_words),
+            sex: &self.sex,
+            local_authority: &self.local_authority,
+            team: &self.team,
+            in_care: self.in_care,
+            latest_entry: self.latest_entry,
+            left_care: self.left_care,
+            care_periods: self.care_periods,
+            days_in_care: self.days_in_care,
+            moves: self.moves,
+            placement: self.placement,
+            placement_label: self.placement.map(|c| c.label()),
+            placement_type: &self.placement_type,
+            legal_status: self.legal_status,
+            legal_status_label: self.legal_status.map(|c| c.label()),
+            legal_label: &self.legal_label,
+            route: self.route,
+            route_label: self.route.map(Route::label),
+            current_stage: &self.current_stage,
+            overdue: &self.overdue,
+            placements_last_12_months: self.placements_last_12_months,
+            unstable: self.unstable,
+            checks_over: &self.checks_over,
+        }
+    }
+
+    /// The placement filter's value for this child: the category now, or not in care.
+    pub fn placement_key(&self) -> &'static str {
+        match (self.in_care, self.placement) {
+            (true, Some(c)) => c.id(),
+            (true, None) => PlacementCategory::Other.id(),
+            (false, _) => NOT_IN_CARE,
+        }
+    }
+
+    /// The age band at the latest entry to care.
+    pub fn age_band(&self) -> AgeBand {
+        AgeBand::from_months(self.age_at_entry_months)
+    }
+
+    /// The route filter's value for this child.
+    pub fn route_key(&self) -> &'static str {
+        self.route.map_or(UNKNOWN, Route::id)
+    }
+
+    /// Whether the filters choose this child.
+    pub fn matches(&self, filters: &Filters) -> bool {
+        let text = |want: &Option<String>, have: &Option<Text>| {
+            want.as_deref()
+                .is_none_or(|w| w.is_empty() || have.as_deref().unwrap_or(UNKNOWN) == w)
+        };
+        let exact = |want: &Option<String>, have: &str| {
+            want.as_deref().is_none_or(|w| w.is_empty() || w == have)
+        };
+        text(&filters.sex, &self.sex)
+            && text(&filters.local_authority, &self.local_authority)
+            && text(&filters.team, &self.team)
+            && exact(&filters.placement, self.placement_key())
+            && exact(&filters.age_band, self.age_band().id())
+            && exact(&filters.route, self.route_key())
+            && filters.year_of_entry.as_deref().is_none_or(|y| {
+                y.is_empty() || self.latest_entry.is_some_and(|d| d.year().to_string() == y)
+            })
+    }
+
+    /// Whether the lower-cased `needle` is in any searchable column as shown (the pseudonym
+    /// rather than the ID when pseudonymised).
+    pub fn matches_search(&self, needle: &str, pseudonymise: bool) -> bool {
+        if needle.is_empty() {
+            return true;
+        }
+        let id: &str = if pseudonymise {
+            &self.pseudonym
+        } else {
+            &self.child_id
+        };
+        [
+            Some(id),
+            self.placement_type.as_deref(),
+            self.placement.map(|c| c.label()),
+            self.legal_label.as_deref(),
+            self.legal_status.map(|c| c.label()),
+            self.local_authority.as_deref(),
+            self.team.as_deref(),
+            self.current_stage.as_ref().map(|s| s.label.as_str()),
+        ]
+        .iter()
+        .flatten()
+        .any(|t| t.to_lowercase().contains(needle))
+    }
+
+    /// The row's key for sorting by `column` (unknown columns keep the report's order).
+    pub fn sort_key(&self, column: &str) -> SortKey {
+        let num = |v: Option<i64>| v.map_or(SortKey::Missing, SortKey::Num);
+        match column {
+            // Child IDs sort as people read them: "C2" before "C10".
+            "child" => SortKey::Natural(self.child_id.to_lowercase()),
+            "pseudonym" => SortKey::Num(self.index as i64),
+            "date_of_birth" => num(self.date_of_birth.map(|d| i64::from(d.num_days_from_ce()))),
+            "age" => num(self.age_months.map(i64::from)),
+            "sex" => SortKey::text(self.sex.as_deref()),
+            "local_authority" => SortKey::text(self.local_authority.as_deref()),
+            "team" => SortKey::text(self.team.as_deref()),
+            "placement" => SortKey::text(self.placement.map(|c| c.label())),
+            "legal_status" => SortKey::text(self.legal_status.map(|c| c.label())),
+            "latest_entry" => num(self.latest_entry.map(|d| i64::from(d.num_days_from_ce()))),
+            "days_in_care" => num(self.days_in_care),
+            "care_periods" => SortKey::Num(self.care_periods as i64),
+            "moves" => SortKey::Num(i64::from(self.moves)),
+            "current_stage" => num(self.current_stage.as_ref().map(|s| i64::from(s.days))),
+            "overdue" => SortKey::Num(self.overdue.len() as i64 + self.checks_over.len() as i64),
+            "placements_last_12_months" => SortKey::Num(i64::from(self.placements_last_12_months)),
+            "route" => SortKey::text(self.route.map(Route::label)),
+            _ => SortKey::Num(self.index as i64),
+        }
+    }
+}
+
+/// "7 years 3 months", "11 months", "Not yet born".
+pub fn age_words(months: i32) -> String {
+    if months < 0 {
+        return "Not yet born".into();
+    }
+    let (y, m) = (months / 12, months % 12);
+    let unit = |n: i32, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    match (y, m) {
+        (0, m) => unit(m, "month"),
+        (y, 0) => unit(y, "year"),
+        (y, m) => format!("{} {}", unit(y, "year"), unit(m, "month")),
+    }
+}
+
+/// The values the filters can take among `rows`, in display order.
+pub fn facets(rows: &[ChildRow]) -> Facets {
+    let mut sex = BTreeSet::new();
+    let mut authority = BTreeSet::new();
+    let mut team = BTreeSet::new();
+    let mut years = BTreeSet::new();
+    let mut placements = BTreeSet::new();
+    let mut bands = BTreeSet::new();
+    let mut routes = BTreeSet::new();
+    let or_unknown = |t: &Option<Text>| t.clone().unwrap_or_else(|| Text::from(UNKNOWN));
+    for r in rows {
+        sex.insert(or_unknown(&r.sex));
+        authority.insert(or_unknown(&r.local_authority));
+        team.insert(or_unknown(&r.team));
+        if let Some(d) = r.latest_entry {
+            years.insert(d.year());
+        }
+        placements.insert(r.placement_key());
+        bands.insert(r.age_band());
+        routes.insert(r.route_key());
+    }
+    let labelled = |breakdown: &str, values: BTreeSet<Text>| {
+        values
+            .into_iter()
+            .map(|v| {
+                let label = crate::stats::group_label(breakdown, &v);
+                (v, label)
+            })
+            .collect()
+    };
+    Facets {
+        sex: labelled("sex", sex),
+        local_authority: labelled("local_authority", authority),
+        team: labelled("team", team),
+        year_of_entry: years
+            .into_iter()
+            .rev()
+            .map(|y| (y.to_string(), y.to_string()))
+            .collect(),
+        placement: PlacementCategory::ALL
+            .iter()
+            .map(|c| c.id())
+            .chain(std::iter::once(NOT_IN_CARE))
+            .filter(|id| placements.contains(id))
+            .map(|id| (id, placement_key_label(id)))
+            .collect(),
+        route: Route::ALL
+            .iter()
+            .filter(|r| routes.contains(r.id()))
+            .map(|r| (r.id(), r.label()))
+            .chain(
+                routes
+                    .contains(UNKNOWN)
+                    .then_some((UNKNOWN, "Never looked after")),
+            )
+            .collect(),
+        age_band: AgeBand::ALL
+            .iter()
+            .filter(|b| bands.contains(b))
+            .map(|b| (b.id(), b.label()))
+            .collect(),
+    }
+}
