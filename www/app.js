@@ -459,9 +459,17 @@ async function refreshProblems(more = false) {
     return;
   }
   const p = state.problems;
-  const body = byId('problem-table').tBodies[0];
+  const table = byId('problem-table');
+  const body = table.tBodies[0];
   const offset = more ? p.shown : 0;
+  // As for views (see refreshView): "rendered" is "yes" only once the latest query shows.
+  problemQueries += 1;
+  const mine = problemQueries;
+  table.dataset.rendered = 'no';
   const page = await session.problems(problemQuery(offset));
+  if (mine !== problemQueries) {
+    return;
+  }
   const rows = page.rows.map(problemRow);
   if (more) {
     body.append(...rows);
@@ -480,7 +488,11 @@ async function refreshProblems(more = false) {
       ? `Showing ${numberFormat.format(p.shown)} of ${numberFormat.format(total)}.`
       : `Showing ${numberFormat.format(p.shown)} of ${numberFormat.format(page.matched)} matching (${numberFormat.format(total)} in all).`;
   byId('problems-more').hidden = p.shown >= page.matched;
+  table.dataset.rendered = 'yes';
 }
+
+/** The number of problem queries started (see refreshProblems). */
+let problemQueries = 0;
 
 function problemRow(d) {
   const row = element('tr');

@@ -76,6 +76,8 @@ export async function waitForLoad(page) {
 export async function openView(page, name) {
   await page.click(`#tab-${name}`);
   await page.waitForSelector(`#view-${name}[data-rendered="yes"]:not([hidden])`);
+  // The problem list follows the same settings (Pseudonymise, say) and is redrawn beside.
+  await page.waitForFunction(() => document.getElementById('problem-table')?.dataset.rendered !== 'no');
   await page.waitForFunction(
     (id) => [...document.querySelectorAll(`#${id} figure.chart`)].every((f) => f.hidden || f.dataset.drawn === 'yes'),
     `view-${name}`,
