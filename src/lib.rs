@@ -42,8 +42,12 @@ pub struct Options {
     pub mapping: Option<Mapping>,
     /// Resource limits for hostile or huge input.
     pub limits: Limits,
-    /// The timescale profile the statistics apply (Scotland's by default).
+    /// The timescale profile the statistics apply (Scotland's by default). Ignored when
+    /// `profile_from_data` is set.
     pub profile: stats::Profile,
+    /// Choose the profile from the data instead: England's timescales for SSDA903 returns
+    /// (England's own collection), Scotland's for everything else; see [`ProfileBasis`].
+    pub profile_from_data: bool,
     /// The first adoption date the adoption scorecard counts (to "as at"); `None` for the
     /// profile's window (three years to "as at" for England's).
     pub scorecard_from: Option<NaiveDate>,
@@ -55,6 +59,7 @@ impl Options {
         Options {
             as_at,
             as_at_from_data: None,
+            profile_from_data: false,
             mapping: None,
             limits: Limits::default(),
             profile: stats::Profile::default(),
@@ -82,6 +87,9 @@ pub enum AsAtBasis {
     /// The latest date in the files (a placement, legal status or event starting or ending),
     /// ignoring dates after the caller's today.
     LatestDateInData,
+    /// The files say which days they cover (SSDA903 returns cover 1 April to 31 March): the
+    /// last day covered, ignoring stray dates after it.
+    EndOfData,
     /// The files hold no date up to the caller's today, so today.
     Today,
 }
@@ -92,8 +100,44 @@ impl AsAtBasis {
         match self {
             AsAtBasis::Given => "the date given",
             AsAtBasis::LatestDateInData => "the latest date in your files",
+            AsAtBasis::EndOfData => "the last day your returns cover",
             AsAtBasis::Today => "today: your files hold no date up to today",
         }
+    }
+}
+
+/// Why the statistics use the timescale profile they do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileBasis {
+    /// The caller chose it.
+    Given,
+    /// The input is an SSDA903 return, so England's timescales.
+    Ssda903Input,
+    /// The input is not an SSDA903 return, so Scotland's timescales (the default).
+    OtherInput,
+}
+
+impl ProfileBasis {
+    /// The reason in words, for a message beside the profile's name.
+    pub fn words(self) -> &'static str {
+        match self {
+            ProfileBasis::Given => "the profile chosen",
+            ProfileBasis::Ssda903Input => "your files are an SSDA903 return (England)",
+            ProfileBasis::OtherInput => "your files are not an SSDA903 return",
+        }
+    }
+}
+
+/// The profile an analysis of tables of these kinds uses with `options`, and why.
+pub fn resolve_profile(table_kinds: &[&str], options: &Options) -> (stats::Profile, ProfileBasis) {
+    if !options.profile_from_data {
+        return (options.profile.clone(), ProfileBasis::Given);
+    }
+    if table_kinds.iter().any(|k| k.starts_with("ssda903")) {
+        (stats::Profile::england(), ProfileBasis::Ssda903Input)
+    } else {
+        (stats::Profile::scotland(), ProfileBasis::OtherInput)
     }
 }
 
@@ -102,6 +146,9 @@ pub fn resolve_as_at(records: &model::Records, options: &Options) -> (NaiveDate,
     let Some(today) = options.as_at_from_data else {
         return (options.as_at, AsAtBasis::Given);
     };
+    if let Some(date) = records.covered_until(today) {
+        return (date, AsAtBasis::EndOfData);
+    }
     match records.latest_date_up_to(today) {
         Some(date) => (date, AsAtBasis::LatestDateInData),
         None => (today, AsAtBasis::Today),
@@ -122,6 +169,13 @@ pub fn analyze(files: &[InputFile<'_>], options: &Options) -> Result<Report, Err
 /// journey and computes the report. The files themselves are no longer needed.
 pub fn analyze_loaded(loaded: ingest::Loaded, options: &Options) -> Report {
     let (as_at, as_at_basis) = resolve_as_at(&loaded.records, options);
+    let kinds: Vec<&str> = loaded
+        .summary
+        .tables
+        .iter()
+        .map(|t| t.kind.as_str())
+        .collect();
+    let (profile, profile_basis) = resolve_profile(&kinds, options);
     let mut input = loaded.summary;
     let tables = input.tables.clone();
     let locate = move |src: model::SourceRow| {
@@ -139,8 +193,9 @@ pub fn analyze_loaded(loaded: ingest::Loaded, options: &Options) -> Report {
         scorecard_from: options.scorecard_from,
         ..stats::Config::default()
     };
-    let statistics = stats::compute(&dataset.children, &options.profile, as_at, &config);
+    let statistics = stats::compute(&dataset.children, &profile, as_at, &config);
     let mut report = Report::new(as_at, input, dataset).with_statistics(statistics);
     report.as_at_basis = as_at_basis;
+    report.profile_basis = profile_basis;
     report
 }

@@ -11,7 +11,7 @@ use crate::stats::{
     CheckSummary, ChildStats, OmittedBreakdown, Profile, Scorecard, StageSummary, Statistics,
     TableOptions,
 };
-use crate::AsAtBasis;
+use crate::{AsAtBasis, ProfileBasis};
 use chrono::NaiveDate;
 use serde::ser::SerializeSeq;
 use serde::{Serialize, Serializer};
@@ -25,6 +25,9 @@ pub struct Report {
     /// Why the report is as at that date (not written when the caller gave it).
     #[serde(skip_serializing_if = "is_given")]
     pub as_at_basis: AsAtBasis,
+    /// Why the statistics use the profile they do (not written when the caller chose it).
+    #[serde(skip_serializing_if = "is_chosen")]
+    pub profile_basis: ProfileBasis,
     pub input: InputSummary,
     pub children: usize,
     pub care_periods: usize,
@@ -54,6 +57,8 @@ pub struct ReportSummary<'a> {
     pub as_at: NaiveDate,
     #[serde(skip_serializing_if = "is_given")]
     pub as_at_basis: AsAtBasis,
+    #[serde(skip_serializing_if = "is_chosen")]
+    pub profile_basis: ProfileBasis,
     pub input: &'a InputSummary,
     pub children: usize,
     pub care_periods: usize,
@@ -130,6 +135,7 @@ impl Report {
         ReportSummary {
             as_at: self.as_at,
             as_at_basis: self.as_at_basis,
+            profile_basis: self.profile_basis,
             input: &self.input,
             children: self.children,
             care_periods: self.care_periods,
@@ -164,6 +170,7 @@ impl Report {
         Report {
             as_at,
             as_at_basis: AsAtBasis::Given,
+            profile_basis: ProfileBasis::Given,
             input,
             children: journeys.len(),
             care_periods,
@@ -222,4 +229,8 @@ impl Report {
 
 fn is_given(basis: &AsAtBasis) -> bool {
     *basis == AsAtBasis::Given
+}
+
+fn is_chosen(basis: &ProfileBasis) -> bool {
+    *basis == ProfileBasis::Given
 }

@@ -48,7 +48,12 @@ fn library_answer(as_at: &str) -> Result<serde_json::Value, String> {
         .map(|(name, bytes)| InputFile { name, bytes })
         .collect();
     let date = chrono::NaiveDate::parse_from_str(as_at, "%Y-%m-%d").expect("a date");
-    driftline::analyze(&inputs, &Options::new(date))
+    // Without --profile the command line lets the data choose the timescales.
+    let options = Options {
+        profile_from_data: true,
+        ..Options::new(date)
+    };
+    driftline::analyze(&inputs, &options)
         .map(|report| serde_json::to_value(report).expect("serialise"))
         .map_err(|err| err.to_string())
 }
@@ -762,4 +767,51 @@ fn the_adoption_scorecard_is_in_the_england_report_with_its_window() {
         "{}",
         stderr(&bad)
     );
+}
+
+/// The timescales follow the data unless --profile says otherwise: an SSDA903 return is
+/// England's collection, so England's timescales; the demo's template tables, Scotland's. A
+/// return also says which days it covers: the validator's fake return is the year 1 April 2017
+/// to 31 March 2018 (its episodes end in that year but for a stray one dated 1 April 2018), so
+/// without --as-at it is as at 31 March 2018, not the stray date.
+#[test]
+fn the_profile_and_the_date_follow_the_data() {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ssda903-returns/whole-return");
+    let header = dir.join("header.csv").to_string_lossy().into_owned();
+    let episodes = dir.join("episodes.csv").to_string_lossy().into_owned();
+    let output = driftline(&["analyze", &header, &episodes, "--format", "summary"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["profile"]["id"], "england");
+    assert_eq!(report["profile_basis"], "ssda903_input");
+    assert_eq!(report["as_at"], "2018-03-31");
+    assert_eq!(report["as_at_basis"], "end_of_data");
+    let said = stderr(&output);
+    assert!(
+        said.contains("because your files are an SSDA903 return"),
+        "{said}"
+    );
+    assert!(
+        said.contains("as at 2018-03-31, the last day your returns cover"),
+        "{said}"
+    );
+
+    let chosen = driftline(&[
+        "analyze",
+        &header,
+        &episodes,
+        "--format",
+        "summary",
+        "--profile",
+        "scotland",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&chosen.stdout).expect("JSON");
+    assert_eq!(report["profile"]["id"], "scotland");
+    assert!(report.get("profile_basis").is_none());
+
+    let demo = analyze_demo(&["--format", "summary", "--as-at", "2024-03-31"]);
+    let report: serde_json::Value = serde_json::from_slice(&demo.stdout).expect("JSON");
+    assert_eq!(report["profile"]["id"], "scotland");
+    assert_eq!(report["profile_basis"], "other_input");
 }

@@ -5,8 +5,8 @@
 //! This file owns the chart subcommand's arguments and writing the output file; the chart
 //! itself (layout, wording, pixels, table) comes from the library.
 
-use super::input::{InputArgs, SpcArgs};
 use super::files::Output;
+use super::input::{InputArgs, SpcArgs};
 use super::Failure;
 use driftline::chart::{render_chart, ChartInput, ChartKind, ChartRequest, OutputFormat};
 use driftline::qi;

@@ -27,6 +27,7 @@ pub struct InputArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_at: Option<NaiveDate>,
     /// A timescale profile, by name (scotland, england) or by the path of a profile file.
+    /// Defaults to england for SSDA903 returns and scotland for anything else.
     #[arg(long, value_name = "NAME|PATH")]
     pub profile: Option<String>,
     /// With a profile that has the adoption scorecard (`england`): count children adopted from
@@ -64,8 +65,9 @@ impl InputArgs {
     /// date in the files that is not after today).
     pub fn resolve(&self) -> Result<Plan, Failure> {
         let mut options = as_at_options(self.as_at)?;
-        if let Some(profile) = &self.profile {
-            options.profile = read_profile(profile)?;
+        match &self.profile {
+            Some(profile) => options.profile = read_profile(profile)?,
+            None => options.profile_from_data = true,
         }
         if let Some(from) = self.scorecard_from {
             // Without --as-at the date comes from the data, so only a given one is checked

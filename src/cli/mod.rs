@@ -128,7 +128,8 @@ pub(crate) fn as_at_options(given: Option<chrono::NaiveDate>) -> Result<Options,
     })
 }
 
-/// Says on standard error which "as at" date a report used when it was not given, and why.
+/// Says on standard error which "as at" date and timescales a report used when they were not
+/// given, and why.
 pub(crate) fn say_as_at(report: &driftline::Report) {
     if report.as_at_basis != driftline::AsAtBasis::Given {
         eprintln!(
@@ -136,6 +137,16 @@ pub(crate) fn say_as_at(report: &driftline::Report) {
             report.as_at.format("%Y-%m-%d"),
             report.as_at_basis.words()
         );
+    }
+    if report.profile_basis != driftline::ProfileBasis::Given {
+        if let Some(profile) = &report.profile {
+            eprintln!(
+                "driftline: timescales: {} ({}), because {} (give --profile to change them)",
+                profile.label,
+                profile.id,
+                report.profile_basis.words()
+            );
+        }
     }
 }
 

@@ -98,6 +98,16 @@ pub struct Records {
 }
 
 impl Records {
+    /// The last day the input says it covers (an SSDA903 return's 31 March), if it says so
+    /// and that day is not after `limit`.
+    pub fn covered_until(&self, limit: NaiveDate) -> Option<NaiveDate> {
+        self.facts
+            .iter()
+            .filter_map(|f| f.observed.map(|o| o.to))
+            .filter(|&d| d <= limit)
+            .max()
+    }
+
     /// The latest date in the records (a placement or legal status starting or ending, an
     /// event) that is not after `limit`; dates of birth are not evidence of an extract's date.
     pub fn latest_date_up_to(&self, limit: NaiveDate) -> Option<NaiveDate> {

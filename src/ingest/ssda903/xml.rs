@@ -26,8 +26,8 @@
 use super::{Collector, Table903, TableReader};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::ingest::sheet::Cell;
-use crate::ingest::template::Sink;
 use crate::ingest::summary::{InputSummary, SheetSummary};
+use crate::ingest::template::Sink;
 use quick_xml::events::Event;
 use std::collections::BTreeMap;
 
