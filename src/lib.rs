@@ -36,6 +36,10 @@ pub struct Options {
     pub limits: Limits,
     /// The timescale profile the statistics apply (Scotland's by default).
     pub profile: stats::Profile,
+    /// A breakdown id (`age_at_entry`, `placement`, …) whose groups the forecasts of waiting
+    /// children are based on, where a group has enough completions; `None` for the whole
+    /// cohort.
+    pub breakdown: Option<String>,
 }
 
 impl Options {
@@ -46,6 +50,7 @@ impl Options {
             mapping: None,
             limits: Limits::default(),
             profile: stats::Profile::default(),
+            breakdown: None,
         }
     }
 }
@@ -76,11 +81,13 @@ pub fn analyze_loaded(loaded: ingest::Loaded, options: &Options) -> Report {
         options.limits.max_listed_problems,
     );
     input.diagnostics.extend(quality);
-    let statistics = stats::compute(
-        &dataset.children,
-        &options.profile,
-        options.as_at,
-        &stats::Config::default(),
-    );
+    let config = stats::Config {
+        forecast: Some(stats::ForecastConfig {
+            breakdown: options.breakdown.clone(),
+            ..stats::ForecastConfig::default()
+        }),
+        ..stats::Config::default()
+    };
+    let statistics = stats::compute(&dataset.children, &options.profile, options.as_at, &config);
     Report::new(options.as_at, input, dataset).with_statistics(statistics)
 }

@@ -6,7 +6,8 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::{Child, Dataset};
 use crate::stats::{
-    CheckSummary, ChildStats, OmittedBreakdown, Profile, StageSummary, Statistics, TableOptions,
+    CheckSummary, ChildStats, Decomposition, ExpectedCompletions, OmittedBreakdown, Profile,
+    StageSummary, Statistics, TableOptions, FORECAST_CAVEATS,
 };
 use chrono::NaiveDate;
 use serde::ser::SerializeSeq;
@@ -33,6 +34,13 @@ pub struct Report {
     pub checks: Vec<CheckSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub breakdowns_omitted: Vec<OmittedBreakdown>,
+    /// Per stage and horizon (3, 6, 12 months), how many of the children waiting "as at" are
+    /// expected to finish it (see `stats::forecast`).
+    pub expected_completions: Vec<ExpectedCompletions>,
+    /// Where the days of time to permanence go (see `stats::decompose`).
+    pub decomposition: Option<Decomposition>,
+    /// What every forecast assumes, in plain words, to show wherever a forecast is shown.
+    pub forecast_caveats: &'static [&'static str],
 }
 
 /// The report without the journeys: everything else, in the same shape and order, for a
@@ -51,6 +59,9 @@ pub struct ReportSummary<'a> {
     pub checks: &'a [CheckSummary],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub breakdowns_omitted: &'a [OmittedBreakdown],
+    pub expected_completions: &'a [ExpectedCompletions],
+    pub decomposition: Option<&'a Decomposition>,
+    pub forecast_caveats: &'static [&'static str],
 }
 
 /// Every child's journey and, beside it, what the statistics found for the child (stage rows,
@@ -123,6 +134,9 @@ impl Report {
             stages: &self.stages,
             checks: &self.checks,
             breakdowns_omitted: &self.breakdowns_omitted,
+            expected_completions: &self.expected_completions,
+            decomposition: self.decomposition.as_ref(),
+            forecast_caveats: self.forecast_caveats,
         }
     }
 
@@ -156,6 +170,9 @@ impl Report {
             stages: Vec::new(),
             checks: Vec::new(),
             breakdowns_omitted: Vec::new(),
+            expected_completions: Vec::new(),
+            decomposition: None,
+            forecast_caveats: &FORECAST_CAVEATS,
         }
     }
 
@@ -173,12 +190,16 @@ impl Report {
             checks,
             breakdowns_omitted,
             children,
+            expected_completions,
+            decomposition,
         } = statistics;
         self.journeys.stats = children;
         self.profile = Some(profile);
         self.stages = stages;
         self.checks = checks;
         self.breakdowns_omitted = breakdowns_omitted;
+        self.expected_completions = expected_completions;
+        self.decomposition = decomposition;
         self
     }
 

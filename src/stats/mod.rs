@@ -14,9 +14,14 @@
 //! - `summary`: cohort and group statistics.
 //! - `table`: the per-child stage table as CSV.
 //! - `series`: one stage's durations as a time series for run and SPC charts.
+//! - `forecast`: when each waiting stage is likely to end, and the team's expected completions.
+//! - `decompose`: where the days of time to permanence go, and what meeting the targets would
+//!   have saved.
 
 pub mod child;
+pub mod decompose;
 pub mod duration;
+pub mod forecast;
 pub mod km;
 pub mod profile;
 pub mod series;
@@ -25,7 +30,9 @@ pub mod summary;
 pub mod table;
 
 pub use child::{AgeBand, CheckHit, ChildStats, CurrentStatus, PeriodStats, Route, StageRow};
+pub use decompose::{Decomposition, DecompositionGroup, StageDays};
 pub use duration::{CalendarDuration, DurationError, DurationUnit};
+pub use forecast::{ExpectedCompletions, Forecast, ForecastConfig, CAVEATS as FORECAST_CAVEATS};
 pub use km::{
     ConfType, KaplanMeier, KmConfig, Observation, Quantile, RestrictedMean, TimeCount, Z95,
 };
@@ -41,13 +48,15 @@ use crate::model::{Child, Text};
 use chrono::NaiveDate;
 
 /// Settings for [`compute`].
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// The Kaplan–Meier interval (R's default: `log`, 95%).
     pub km: KmConfig,
     /// Breakdowns with more distinct values than this (an id-like column, say) are left out
     /// of the groups and listed in [`Statistics::breakdowns_omitted`].
     pub max_groups: usize,
+    /// Forecasts for the waiting stage rows and the expected completions (`None`: none).
+    pub forecast: Option<ForecastConfig>,
 }
 
 impl Default for Config {
@@ -55,6 +64,7 @@ impl Default for Config {
         Config {
             km: KmConfig::default(),
             max_groups: 100,
+            forecast: Some(ForecastConfig::default()),
         }
     }
 }
@@ -68,6 +78,11 @@ pub struct Statistics {
     pub breakdowns_omitted: Vec<OmittedBreakdown>,
     /// Per child, aligned with the children given to [`compute`].
     pub children: Vec<ChildStats>,
+    /// Per stage and horizon (3, 6, 12 months), the waiting rows expected to end (empty
+    /// without forecasts).
+    pub expected_completions: Vec<ExpectedCompletions>,
+    /// Where the days of time to permanence go (`None` without a `time_to_permanence` stage).
+    pub decomposition: Option<Decomposition>,
 }
 
 /// Applies `profile` to every child "as at" `as_at` and computes the cohort statistics.
@@ -88,7 +103,7 @@ pub fn compute(
         .map(|c| Text::from(c.id.as_str()))
         .collect();
     let mut routes = child::RouteCache::default();
-    let per_child: Vec<ChildStats> = children
+    let mut per_child: Vec<ChildStats> = children
         .iter()
         .map(|c| child::child_stats_cached(c, profile, &stage_ids, &check_ids, as_at, &mut routes))
         .collect();
@@ -99,11 +114,18 @@ pub fn compute(
     let (stages, breakdowns_omitted) =
         summary::summarise(children, &per_child, profile, &summary_config);
     let checks = summary::summarise_checks(children, &per_child, &profile.checks);
+    let expected_completions = match &config.forecast {
+        Some(f) => forecast::forecast_rows(children, &mut per_child, &stages, as_at, f),
+        None => Vec::new(),
+    };
+    let decomposition = decompose::decompose(children, &per_child, profile, &stages, as_at, None);
     Statistics {
         profile: profile.clone(),
         stages,
         checks,
         breakdowns_omitted,
         children: per_child,
+        expected_completions,
+        decomposition,
     }
 }
