@@ -605,3 +605,48 @@ fn read_me_labels_are_all_recognised() {
         assert_eq!(&event["milestone"], expected, "event {label:?}");
     }
 }
+
+#[test]
+fn breakdown_bases_the_forecasts_on_groups() {
+    let output = analyze_demo(&["--as-at", "2024-03-31", "--breakdown", "age_at_entry"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let bytes: Vec<(&str, Vec<u8>)> = DEMO
+        .iter()
+        .map(|name| (*name, std::fs::read(demo_path(name)).expect("demo file")))
+        .collect();
+    let inputs: Vec<InputFile<'_>> = bytes
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let mut options = Options::new(chrono::NaiveDate::from_ymd_opt(2024, 3, 31).expect("date"));
+    options.breakdown = Some("age_at_entry".into());
+    let report = driftline::analyze(&inputs, &options).expect("the demo loads");
+    assert_eq!(printed, serde_json::to_value(&report).expect("serialise"));
+    // Every waiting row names its basis: a group of the breakdown, or the cohort with a note
+    // saying which group was too small.
+    let forecasts: Vec<&serde_json::Value> = printed["journeys"]
+        .as_array()
+        .expect("journeys")
+        .iter()
+        .flat_map(|j| j["stages"].as_array().expect("stages"))
+        .map(|r| &r["forecast"])
+        .filter(|f| !f.is_null())
+        .collect();
+    assert!(!forecasts.is_empty());
+    assert!(forecasts.iter().all(|f| {
+        let basis = f["basis"].as_str().unwrap_or("");
+        let note = f["note"].as_str().unwrap_or("");
+        basis.starts_with("age_at_entry:")
+            || note.starts_with("The group age_at_entry: ")
+            || note.starts_with("No forecast")
+    }));
+
+    let unknown = analyze_demo(&["--as-at", "2024-03-31", "--breakdown", "shoe_size"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("--breakdown shoe_size: no such breakdown"),
+        "{}",
+        stderr(&unknown)
+    );
+}

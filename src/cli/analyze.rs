@@ -14,7 +14,8 @@ use driftline::{InputFile, Mapping, Options};
 use std::path::{Path, PathBuf};
 
 /// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH]
-/// [--format json|summary|csv] [--max-file-mb MIB] [--max-uncompressed-mb MIB] [--max-cells N]`.
+/// [--breakdown ID] [--format json|summary|csv] [--max-file-mb MIB] [--max-uncompressed-mb MIB]
+/// [--max-cells N]`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Spreadsheet files: xlsx, xlsm, xls, ods, csv or tsv. Give one workbook, or one file per
@@ -31,6 +32,12 @@ pub struct Args {
     /// A saved column and label mapping (a JSON file holding no data).
     #[arg(long, value_name = "PATH")]
     mapping: Option<PathBuf>,
+    /// Base each waiting child's forecast on their group in this breakdown (placement,
+    /// legal_status, age_at_entry, sex, local_authority, team, year_of_entry, route or
+    /// attribute:NAME) where the group has at least 20 completions; on the whole cohort
+    /// otherwise (the default).
+    #[arg(long, value_name = "ID")]
+    breakdown: Option<String>,
     /// The output format: `json` is the full report; `summary` is the report without the
     /// journeys; `csv` is the per-child stage table (one row per child, care period and stage).
     #[arg(long, value_enum, default_value_t = Format::Json)]
@@ -68,6 +75,9 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .collect();
     let report = driftline::analyze(&files, &plan.options)
         .map_err(|err| Failure::new(format!("nothing usable could be read:\n{err}")))?;
+    if let Some(b) = &plan.options.breakdown {
+        check_breakdown(&report, b)?;
+    }
     match args.format {
         Format::Json => write_stdout(|out| {
             serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -101,6 +111,7 @@ impl Plan {
         if let Some(path) = &args.mapping {
             options.mapping = Some(read_mapping(path)?);
         }
+        options.breakdown.clone_from(&args.breakdown);
         const MIB: u64 = 1024 * 1024;
         if let Some(mb) = args.max_file_mb {
             options.limits.max_file_bytes = mb.saturating_mul(MIB);
@@ -123,6 +134,30 @@ impl Plan {
             .collect::<Result<_, Failure>>()?;
         Ok(Plan { files, options })
     }
+}
+
+/// Fails unless some stage has groups for the breakdown (otherwise every forecast would
+/// quietly fall back to the whole cohort).
+fn check_breakdown(report: &driftline::Report, breakdown: &str) -> Result<(), Failure> {
+    if report
+        .stages
+        .iter()
+        .any(|s| s.groups.get(breakdown).is_some())
+    {
+        return Ok(());
+    }
+    let mut known: Vec<&str> = Vec::new();
+    for s in &report.stages {
+        for k in s.groups.keys() {
+            if !known.contains(&k) {
+                known.push(k);
+            }
+        }
+    }
+    Err(Failure::new(format!(
+        "--breakdown {breakdown}: no such breakdown in this data; choose one of {}",
+        known.join(", ")
+    )))
 }
 
 /// The name a file is known by in the report: its file name, as the page shows it.
