@@ -5,7 +5,8 @@
 //! label variants), analyses it, and compares with `tests/snapshots/report_pin_<case>.txt`:
 //! a readable summary (counts, problems by code, every stage's cohort figures) followed by a
 //! 64-bit FNV-1a digest of the report's full JSON (every journey, every diagnostic in order,
-//! every group). Run with `UPDATE_SNAPSHOTS=1` to rewrite the files after a deliberate change
+//! every group), with the forecasts' counts, the expected completions and the delay
+//! decomposition in words. Run with `UPDATE_SNAPSHOTS=1` to rewrite the files after a deliberate change
 //! of behaviour, and say why in the commit.
 
 use chrono::NaiveDate;
@@ -70,6 +71,67 @@ fn summary(report: &Report) -> String {
     }
     for c in &r.checks {
         let _ = writeln!(out, "check {}: current {} over {}", c.id, c.current, c.over);
+    }
+    let forecasts: Vec<_> = r
+        .journeys
+        .stats
+        .iter()
+        .flat_map(|c| c.stages.iter())
+        .filter_map(|s| s.forecast.as_deref())
+        .collect();
+    let _ = writeln!(
+        out,
+        "forecasts {}: {} with a date, {} beyond the data, {} none",
+        forecasts.len(),
+        forecasts
+            .iter()
+            .filter(|f| f.expected_date.is_some())
+            .count(),
+        forecasts
+            .iter()
+            .filter(|f| f.expected_date.is_none() && f.chance_30_days.is_some())
+            .count(),
+        forecasts
+            .iter()
+            .filter(|f| f.chance_30_days.is_none())
+            .count()
+    );
+    for e in &r.expected_completions {
+        let _ = writeln!(
+            out,
+            "expected {} in {} months: {:.4} [{:.4}, {:.4}] of {} waiting ({} without a forecast)",
+            e.stage,
+            e.months,
+            e.expected,
+            e.interval[0],
+            e.interval[1],
+            e.waiting,
+            e.without_forecast
+        );
+    }
+    if let Some(d) = &r.decomposition {
+        let _ = writeln!(
+            out,
+            "decomposition: {} journeys, time to permanence {:?} / {:?}, counterfactual {:?} / {:?}; {} breakdowns",
+            d.all.journeys,
+            d.all.time_to_permanence.median_days,
+            d.all.time_to_permanence.mean_days,
+            d.all.counterfactual.median_days,
+            d.all.counterfactual.mean_days,
+            d.groups.0.len()
+        );
+        for s in &d.all.stages {
+            let _ = writeln!(
+                out,
+                "  {}{}: median {:?} mean {:?} over target {:?} days, {:?} children",
+                s.stage,
+                if s.on_path { " (path)" } else { "" },
+                s.median_days,
+                s.mean_days,
+                s.days_over_target,
+                s.children_over_target
+            );
+        }
     }
     let json = serde_json::to_string(report).expect("the report serialises");
     let _ = writeln!(

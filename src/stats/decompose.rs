@@ -93,16 +93,27 @@ pub struct Days {
     pub mean_days: Option<f64>,
 }
 
+/// Which breakdowns' groups to decompose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Groups<'a> {
+    /// Every breakdown the stage statistics have.
+    All,
+    /// Only this one.
+    Only(&'a str),
+    /// None: the whole cohort only.
+    None,
+}
+
 /// Decomposes the journeys of `children` (with `stats` aligned to them) "as at" `as_at`, by
-/// the breakdowns of `stages` (or only by `only`, when given). `None` when the profile has no
-/// permanence stage.
+/// the breakdowns of `stages` that `which` chooses. `None` when the profile has no permanence
+/// stage.
 pub fn decompose(
     children: &[Child],
     stats: &[ChildStats],
     profile: &Profile,
     stages: &[StageSummary],
     as_at: NaiveDate,
-    only: Option<&str>,
+    which: Groups<'_>,
 ) -> Option<Decomposition> {
     let p = profile
         .stages
@@ -125,7 +136,7 @@ pub fn decompose(
         all.add_excess(e);
     }
     let mut groups = Vec::new();
-    for (b, order) in breakdowns(stages, only) {
+    for (b, order) in breakdowns(stages, which) {
         let keys = facts.keys(children, stats, &b);
         let mut labels: Vec<String> = order;
         let mut index: HashMap<String, usize> = labels
@@ -208,11 +219,16 @@ pub fn path_of(profile: &Profile, p: usize) -> Vec<usize> {
 
 /// The breakdowns of the stage statistics, each with its groups in their order of first
 /// appearance.
-fn breakdowns(stages: &[StageSummary], only: Option<&str>) -> Vec<(String, Vec<String>)> {
+fn breakdowns(stages: &[StageSummary], which: Groups<'_>) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for s in stages {
         for (b, groups) in &s.groups.0 {
-            if only.is_some_and(|o| o != b) {
+            let wanted = match which {
+                Groups::All => true,
+                Groups::Only(o) => o == b,
+                Groups::None => false,
+            };
+            if !wanted {
                 continue;
             }
             let at = match out.iter().position(|(k, _)| k == b) {

@@ -57,6 +57,8 @@ pub struct Config {
     pub max_groups: usize,
     /// Forecasts for the waiting stage rows and the expected completions (`None`: none).
     pub forecast: Option<ForecastConfig>,
+    /// Whether to decompose time to permanence ([`Statistics::decomposition`]).
+    pub decomposition: bool,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Default for Config {
             km: KmConfig::default(),
             max_groups: 100,
             forecast: Some(ForecastConfig::default()),
+            decomposition: true,
         }
     }
 }
@@ -118,7 +121,19 @@ pub fn compute(
         Some(f) => forecast::forecast_rows(children, &mut per_child, &stages, as_at, f),
         None => Vec::new(),
     };
-    let decomposition = decompose::decompose(children, &per_child, profile, &stages, as_at, None);
+    let decomposition = config
+        .decomposition
+        .then(|| {
+            decompose::decompose(
+                children,
+                &per_child,
+                profile,
+                &stages,
+                as_at,
+                decompose::Groups::All,
+            )
+        })
+        .flatten();
     Statistics {
         profile: profile.clone(),
         stages,
