@@ -322,7 +322,7 @@ impl<'a> DecompositionChart<'a> {
         let measure = self.measure;
         let (x0, _) = self.plot;
         for ri in 0..self.rows.len() {
-            let (group, g) = (self.rows[ri].group, self.rows[ri].figures);
+            let g = self.rows[ri].figures;
             let label = self.row_label(&self.rows[ri]);
             let ry = self.rows_top + ROW * ri as f32;
             let cy = ry + ROW / 2.0;
