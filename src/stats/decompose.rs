@@ -363,7 +363,7 @@ impl Facts {
     }
 
     /// Every care period's group label in breakdown `b`, by global index.
-    fn keys<'a>(&self, children: &'a [Child], stats: &[ChildStats], b: &str) -> Vec<String> {
+    fn keys(&self, children: &[Child], stats: &[ChildStats], b: &str) -> Vec<String> {
         self.periods
             .iter()
             .map(|&(ci, pi)| {
