@@ -134,6 +134,8 @@ impl Session {
         report.stages = statistics.stages;
         report.checks = statistics.checks;
         report.breakdowns_omitted = statistics.breakdowns_omitted;
+        report.expected_completions = statistics.expected_completions;
+        report.decomposition = statistics.decomposition;
         self.rows = build_rows(&self.report);
         self.filtered = None;
         self.charts.clear();
