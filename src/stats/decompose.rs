@@ -41,8 +41,8 @@ use super::child::{ChildStats, StageRow};
 use super::forecast::group_of;
 use super::profile::Profile;
 use super::stage::{days_between, CensoredBy};
-use super::summary::{median, OrderedMap, StageSummary};
-use crate::model::{Child, Milestone};
+use super::summary::{OrderedMap, StageSummary};
+use crate::model::{Child, LegalCategory, Milestone, PlacementCategory};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -128,7 +128,7 @@ pub fn decompose(
         listed: &listed,
         path: &path,
     };
-    let mut all = Acc::new(listed.len());
+    let mut all = Acc::with_capacity(listed.len(), facts.journeys.len());
     for j in 0..facts.journeys.len() {
         all.add_journey(&facts, j);
     }
@@ -137,23 +137,16 @@ pub fn decompose(
     }
     let mut groups = Vec::new();
     for (b, order) in breakdowns(stages, which) {
-        let keys = facts.keys(children, stats, &b);
         let mut labels: Vec<String> = order;
-        let mut index: HashMap<String, usize> = labels
+        let period_key = facts.keys(children, stats, &b, &mut labels);
+        let mut sizes = vec![0usize; labels.len()];
+        for journey in &facts.journeys {
+            sizes[period_key[journey.period as usize]] += 1;
+        }
+        let mut accs: Vec<Acc> = sizes
             .iter()
-            .enumerate()
-            .map(|(i, l)| (l.clone(), i))
+            .map(|&n| Acc::with_capacity(listed.len(), n))
             .collect();
-        let mut key_of = |label: &str| match index.get(label) {
-            Some(&i) => i,
-            None => {
-                labels.push(label.to_string());
-                index.insert(label.to_string(), labels.len() - 1);
-                labels.len() - 1
-            }
-        };
-        let period_key: Vec<usize> = keys.iter().map(|k| key_of(k)).collect();
-        let mut accs: Vec<Acc> = (0..labels.len()).map(|_| Acc::new(listed.len())).collect();
         for (j, journey) in facts.journeys.iter().enumerate() {
             accs[period_key[journey.period as usize]].add_journey(&facts, j);
         }
@@ -265,6 +258,15 @@ struct Excess {
     days: u32,
 }
 
+/// Where a care period is found, and what stands for it in the placement and legal status
+/// breakdowns.
+struct PeriodKey {
+    child: u32,
+    period: u32,
+    placement: Option<PlacementCategory>,
+    legal: Option<LegalCategory>,
+}
+
 /// What the aggregation needs, gathered in one pass over the rows.
 struct Facts {
     journeys: Vec<Journey>,
@@ -272,8 +274,9 @@ struct Facts {
     shares: Vec<u32>,
     listed: usize,
     excess: Vec<Excess>,
-    /// `(child, period index within the child)` of every care period, by global index.
-    periods: Vec<(u32, u32)>,
+    /// Every care period by global index: the child, the period's index within the child,
+    /// and the placement and legal status on its first day.
+    periods: Vec<PeriodKey>,
 }
 
 impl Facts {
@@ -302,7 +305,16 @@ impl Facts {
             let mut rows: &[StageRow] = &cs.stages;
             for pi in 0..child.care_periods.len() {
                 let global = facts.periods.len() as u32;
-                facts.periods.push((ci as u32, pi as u32));
+                let period = &child.care_periods[pi];
+                facts.periods.push(PeriodKey {
+                    child: ci as u32,
+                    period: pi as u32,
+                    placement: period
+                        .placement_on(period.start)
+                        .or_else(|| period.placements.first())
+                        .map(|p| p.category),
+                    legal: child.legal_on(period.start).map(|l| l.category),
+                });
                 let n = rows
                     .iter()
                     .take_while(|r| r.care_period_index == pi)
@@ -362,20 +374,41 @@ impl Facts {
         facts
     }
 
-    /// Every care period's group label in breakdown `b`, by global index.
-    fn keys(&self, children: &[Child], stats: &[ChildStats], b: &str) -> Vec<String> {
+    /// Every care period's group in breakdown `b`, by global index, as an index into
+    /// `labels` (which starts with the groups' known order and gains any new ones).
+    fn keys(
+        &self,
+        children: &[Child],
+        stats: &[ChildStats],
+        b: &str,
+        labels: &mut Vec<String>,
+    ) -> Vec<usize> {
+        let mut index: HashMap<String, usize> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), i))
+            .collect();
         self.periods
             .iter()
-            .map(|&(ci, pi)| {
-                let child = &children[ci as usize];
-                let period = &child.care_periods[pi as usize];
-                let placement = period
-                    .placement_on(period.start)
-                    .or_else(|| period.placements.first())
-                    .map(|p| p.category);
-                let legal = child.legal_on(period.start).map(|l| l.category);
-                group_of(b, child, &stats[ci as usize], pi as usize, placement, legal)
-                    .map_or_else(|| "unknown".to_string(), |g| g.into_owned())
+            .map(|p| {
+                let ci = p.child as usize;
+                let label = group_of(
+                    b,
+                    &children[ci],
+                    &stats[ci],
+                    p.period as usize,
+                    p.placement,
+                    p.legal,
+                );
+                let label = label.as_deref().unwrap_or("unknown");
+                match index.get(label) {
+                    Some(&k) => k,
+                    None => {
+                        labels.push(label.to_string());
+                        index.insert(label.to_string(), labels.len() - 1);
+                        labels.len() - 1
+                    }
+                }
             })
             .collect()
     }
@@ -450,11 +483,12 @@ struct Acc {
 }
 
 impl Acc {
-    fn new(listed: usize) -> Acc {
+    /// Room for `journeys` journeys of `listed` stages.
+    fn with_capacity(listed: usize, journeys: usize) -> Acc {
         Acc {
-            days: Vec::new(),
-            counterfactual: Vec::new(),
-            shares: vec![Vec::new(); listed],
+            days: Vec::with_capacity(journeys),
+            counterfactual: Vec::with_capacity(journeys),
+            shares: (0..listed).map(|_| Vec::with_capacity(journeys)).collect(),
             over: vec![0; listed],
             children_over: vec![0; listed],
             last_child: vec![None; listed],
@@ -517,9 +551,20 @@ impl Acc {
     }
 }
 
+/// The middle value, or the mean of the middle two (as `stats::summary::median` of the sorted
+/// values), found
+/// without sorting.
 fn median_of(values: &mut [u32]) -> Option<f64> {
-    values.sort_unstable();
-    median(values)
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let (below, &mut upper, _) = values.select_nth_unstable(n / 2);
+    if n % 2 == 1 {
+        return Some(f64::from(upper));
+    }
+    let lower = below.iter().copied().max().unwrap_or(upper);
+    Some((f64::from(lower) + f64::from(upper)) / 2.0)
 }
 
 fn mean_of(values: &[u32]) -> Option<f64> {
@@ -559,6 +604,15 @@ mod tests {
             ]
         );
         assert_eq!(ids(&Profile::england()), ["a1"]);
+    }
+
+    #[test]
+    fn medians_without_sorting() {
+        assert_eq!(median_of(&mut []), None);
+        assert_eq!(median_of(&mut [7]), Some(7.0));
+        assert_eq!(median_of(&mut [9, 1, 4]), Some(4.0));
+        assert_eq!(median_of(&mut [10, 1, 3, 2]), Some(2.5));
+        assert_eq!(median_of(&mut [0, 0, 5, 0]), Some(0.0));
     }
 
     #[test]
