@@ -38,12 +38,12 @@
 //! It reads no clock and fits no curves.
 
 use super::child::{ChildStats, StageRow};
-use super::forecast::group_of;
+use super::forecast::Breakdown;
 use super::profile::Profile;
 use super::stage::{days_between, CensoredBy};
 use super::summary::{OrderedMap, StageSummary};
 use crate::model::{Child, LegalCategory, Milestone, PlacementCategory};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -138,7 +138,9 @@ pub fn decompose(
     let mut groups = Vec::new();
     for (b, order) in breakdowns(stages, which) {
         let mut labels: Vec<String> = order;
-        let period_key = facts.keys(children, stats, &b, &mut labels);
+        let Some(period_key) = facts.keys(children, stats, &b, &mut labels) else {
+            continue;
+        };
         let mut sizes = vec![0usize; labels.len()];
         for journey in &facts.journeys {
             sizes[period_key[journey.period as usize]] += 1;
@@ -375,42 +377,68 @@ impl Facts {
     }
 
     /// Every care period's group in breakdown `b`, by global index, as an index into
-    /// `labels` (which starts with the groups' known order and gains any new ones).
+    /// `labels` (which starts with the groups' known order and gains any new ones); `None`
+    /// for an id that names no breakdown.
     fn keys(
         &self,
         children: &[Child],
         stats: &[ChildStats],
         b: &str,
         labels: &mut Vec<String>,
-    ) -> Vec<usize> {
+    ) -> Option<Vec<usize>> {
+        let breakdown = Breakdown::parse(b)?;
         let mut index: HashMap<String, usize> = labels
             .iter()
             .enumerate()
             .map(|(i, l)| (l.clone(), i))
             .collect();
+        // Labels are mostly shared allocations (vocabulary ids, the loaders' interned text):
+        // remember recent ones by address, so most periods need no hashing.
+        let mut recent: Vec<(usize, usize, usize)> = Vec::new();
+        let mut years: HashMap<i32, usize> = HashMap::new();
         self.periods
             .iter()
             .map(|p| {
                 let ci = p.child as usize;
-                let label = group_of(
-                    b,
-                    &children[ci],
-                    &stats[ci],
-                    p.period as usize,
-                    p.placement,
-                    p.legal,
-                );
-                let label = label.as_deref().unwrap_or("unknown");
-                match index.get(label) {
-                    Some(&k) => k,
-                    None => {
-                        labels.push(label.to_string());
-                        index.insert(label.to_string(), labels.len() - 1);
-                        labels.len() - 1
+                let child = &children[ci];
+                if breakdown == Breakdown::YearOfEntry {
+                    if let Some(period) = child.care_periods.get(p.period as usize) {
+                        let year = period.start.year();
+                        if let Some(&k) = years.get(&year) {
+                            return k;
+                        }
+                        let k = key_for(&year.to_string(), labels, &mut index);
+                        years.insert(year, k);
+                        return k;
                     }
                 }
+                let label =
+                    breakdown.group(child, &stats[ci], p.period as usize, p.placement, p.legal);
+                let label = label.as_deref().unwrap_or("unknown");
+                let address = (label.as_ptr() as usize, label.len());
+                if let Some(&(_, _, k)) = recent.iter().find(|r| (r.0, r.1) == address) {
+                    return k;
+                }
+                let k = key_for(label, labels, &mut index);
+                if recent.len() < 64 {
+                    recent.push((address.0, address.1, k));
+                }
+                k
             })
-            .collect()
+            .collect::<Vec<usize>>()
+            .into()
+    }
+}
+
+/// The index of `label` in `labels`, adding it if new.
+fn key_for(label: &str, labels: &mut Vec<String>, index: &mut HashMap<String, usize>) -> usize {
+    match index.get(label) {
+        Some(&k) => k,
+        None => {
+            labels.push(label.to_string());
+            index.insert(label.to_string(), labels.len() - 1);
+            labels.len() - 1
+        }
     }
 }
 

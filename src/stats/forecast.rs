@@ -248,28 +248,70 @@ pub fn group_of<'a>(
     placement: Option<PlacementCategory>,
     legal_status: Option<LegalCategory>,
 ) -> Option<Cow<'a, str>> {
-    let facts = stats.care_period_stats.get(period);
-    let text = |v: Option<&'a str>| -> Cow<'a, str> {
-        match v.map(str::trim) {
-            Some(s) if !s.is_empty() && !s.eq_ignore_ascii_case("unknown") => Cow::Borrowed(s),
-            _ => Cow::Borrowed("unknown"),
-        }
-    };
-    let group = match breakdown {
-        "placement" => Cow::Borrowed(placement.map_or("unknown", |c| c.id())),
-        "legal_status" => Cow::Borrowed(legal_status.map_or("unknown", |c| c.id())),
-        "age_at_entry" => Cow::Borrowed(facts?.age_band.id()),
-        "route" => Cow::Borrowed(facts?.route.id()),
-        "year_of_entry" => Cow::Owned(child.care_periods.get(period)?.start.year().to_string()),
-        "sex" => text(child.sex.as_deref()),
-        "local_authority" => text(child.local_authority.as_deref()),
-        "team" => text(child.team.as_deref()),
-        other => {
-            let name = other.strip_prefix("attribute:")?;
-            text(child.attributes.get(name).map(|v| &**v))
-        }
-    };
-    Some(group)
+    Breakdown::parse(breakdown)?.group(child, stats, period, placement, legal_status)
+}
+
+/// A breakdown id, read once (see [`row_group`] for what each means).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Breakdown<'b> {
+    Placement,
+    LegalStatus,
+    AgeAtEntry,
+    Route,
+    YearOfEntry,
+    Sex,
+    LocalAuthority,
+    Team,
+    /// `attribute:NAME`: a column of the children table.
+    Attribute(&'b str),
+}
+
+impl<'b> Breakdown<'b> {
+    /// The breakdown an id names, if any.
+    pub fn parse(id: &'b str) -> Option<Breakdown<'b>> {
+        Some(match id {
+            "placement" => Breakdown::Placement,
+            "legal_status" => Breakdown::LegalStatus,
+            "age_at_entry" => Breakdown::AgeAtEntry,
+            "route" => Breakdown::Route,
+            "year_of_entry" => Breakdown::YearOfEntry,
+            "sex" => Breakdown::Sex,
+            "local_authority" => Breakdown::LocalAuthority,
+            "team" => Breakdown::Team,
+            other => Breakdown::Attribute(other.strip_prefix("attribute:")?),
+        })
+    }
+
+    /// The group of care period `period` of `child`.
+    pub fn group<'a>(
+        self,
+        child: &'a Child,
+        stats: &ChildStats,
+        period: usize,
+        placement: Option<PlacementCategory>,
+        legal_status: Option<LegalCategory>,
+    ) -> Option<Cow<'a, str>> {
+        let facts = stats.care_period_stats.get(period);
+        let text = |v: Option<&'a str>| -> Cow<'a, str> {
+            match v.map(str::trim) {
+                Some(s) if !s.is_empty() && !s.eq_ignore_ascii_case("unknown") => Cow::Borrowed(s),
+                _ => Cow::Borrowed("unknown"),
+            }
+        };
+        Some(match self {
+            Breakdown::Placement => Cow::Borrowed(placement.map_or("unknown", |c| c.id())),
+            Breakdown::LegalStatus => Cow::Borrowed(legal_status.map_or("unknown", |c| c.id())),
+            Breakdown::AgeAtEntry => Cow::Borrowed(facts?.age_band.id()),
+            Breakdown::Route => Cow::Borrowed(facts?.route.id()),
+            Breakdown::YearOfEntry => {
+                Cow::Owned(child.care_periods.get(period)?.start.year().to_string())
+            }
+            Breakdown::Sex => text(child.sex.as_deref()),
+            Breakdown::LocalAuthority => text(child.local_authority.as_deref()),
+            Breakdown::Team => text(child.team.as_deref()),
+            Breakdown::Attribute(name) => text(child.attributes.get(name).map(|v| &**v)),
+        })
+    }
 }
 
 /// One basis: a curve, its completions and its words, shared by every row it serves.
