@@ -412,14 +412,26 @@ impl Facts {
                         return k;
                     }
                 }
-                let label =
-                    breakdown.group(child, &stats[ci], p.period as usize, p.placement, p.legal);
-                let label = label.as_deref().unwrap_or("unknown");
-                let address = (label.as_ptr() as usize, label.len());
+                let group =
+                    || breakdown.group(child, &stats[ci], p.period as usize, p.placement, p.legal);
+                // The child's own text is recognised by the recorded text's address (before
+                // trimming); other labels are vocabulary ids, by their own address.
+                let (address, label) = match breakdown.raw(child) {
+                    Some(text) => (
+                        text.map_or((0, 0), |s| (s.as_ptr() as usize, s.len())),
+                        None,
+                    ),
+                    None => {
+                        let label = group();
+                        let l = label.as_deref().unwrap_or("unknown");
+                        ((l.as_ptr() as usize, l.len()), label)
+                    }
+                };
                 if let Some(&(_, _, k)) = recent.iter().find(|r| (r.0, r.1) == address) {
                     return k;
                 }
-                let k = key_for(label, labels, &mut index);
+                let label = label.or_else(group);
+                let k = key_for(label.as_deref().unwrap_or("unknown"), labels, &mut index);
                 if recent.len() < 64 {
                     recent.push((address.0, address.1, k));
                 }

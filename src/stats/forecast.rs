@@ -282,6 +282,18 @@ impl<'b> Breakdown<'b> {
         })
     }
 
+    /// For a breakdown of the child's own text (sex, authority, team, attributes), that text
+    /// as recorded, before it is trimmed and blanks become `unknown`; `None` for the others.
+    pub fn raw<'a>(self, child: &'a Child) -> Option<Option<&'a str>> {
+        match self {
+            Breakdown::Sex => Some(child.sex.as_deref()),
+            Breakdown::LocalAuthority => Some(child.local_authority.as_deref()),
+            Breakdown::Team => Some(child.team.as_deref()),
+            Breakdown::Attribute(name) => Some(child.attributes.get(name).map(|v| &**v)),
+            _ => None,
+        }
+    }
+
     /// The group of care period `period` of `child`.
     pub fn group<'a>(
         self,
