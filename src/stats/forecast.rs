@@ -284,7 +284,7 @@ impl<'b> Breakdown<'b> {
 
     /// For a breakdown of the child's own text (sex, authority, team, attributes), that text
     /// as recorded, before it is trimmed and blanks become `unknown`; `None` for the others.
-    pub fn raw<'a>(self, child: &'a Child) -> Option<Option<&'a str>> {
+    pub fn raw(self, child: &Child) -> Option<Option<&str>> {
         match self {
             Breakdown::Sex => Some(child.sex.as_deref()),
             Breakdown::LocalAuthority => Some(child.local_authority.as_deref()),
