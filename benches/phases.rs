@@ -8,7 +8,8 @@
 //!
 //! Run with `cargo bench --bench phases` (the CSV cohort), or
 //! `cargo bench --bench phases -- --xlsx 28700` for a workbook of that many children, or
-//! `-- --children N` for another CSV cohort. Also a convenient target for `perf record` and
+//! `-- --children N` for another CSV cohort. It ends with what the forecasts and the delay
+//! decomposition add to the analysis (the statistics with and without them). Also a convenient target for `perf record` and
 //! `valgrind --tool=callgrind` (build it with `cargo bench --no-run --profile profiling`).
 
 use driftline::ingest::{self, Limits};
@@ -147,5 +148,58 @@ fn main() {
                 .find(|s| s.id == "permanence_recommendation")
                 .and_then(|s| s.stats.median_days)
         );
+        forecast_cost(&inputs, &report);
     }
+}
+
+/// What the forecasts (and the delay decomposition) add to the analysis: the statistics
+/// computed with and without them on the same journeys (best of five each), as a share of
+/// `analyze` (whole) on the same input (best of three).
+fn forecast_cost(inputs: &[InputFile<'_>], report: &Report) {
+    let best = |runs: usize, f: &dyn Fn()| {
+        (0..runs)
+            .map(|_| {
+                let started = Instant::now();
+                f();
+                started.elapsed().as_secs_f64() * 1e3
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let children = &report.journeys.children;
+    let profile = Profile::scotland();
+    let without = Config {
+        forecast: None,
+        decomposition: false,
+        ..Config::default()
+    };
+    let forecasts_only = Config {
+        decomposition: false,
+        ..Config::default()
+    };
+    let with = Config::default();
+    let time = |config: &Config| {
+        best(5, &|| {
+            drop(stats::compute(children, &profile, as_at(), config));
+        })
+    };
+    let (plain, forecasts, full) = (time(&without), time(&forecasts_only), time(&with));
+    let whole = best(3, &|| {
+        drop(driftline::analyze(inputs, &Options::new(as_at())).expect("the cohort loads"));
+    });
+    let waiting = report
+        .journeys
+        .stats
+        .iter()
+        .flat_map(|c| c.stages.iter())
+        .filter(|r| r.forecast.is_some())
+        .count();
+    // Shares of the analysis without the new work (`whole` includes it).
+    let base = whole - (full - plain);
+    println!(
+        "forecasts: {waiting} waiting rows; stats::compute {plain:.1} ms without forecasts and decomposition, {forecasts:.1} ms with the forecasts (+{:.1} ms = {:.1}% of the analysis), {full:.1} ms with both (+{:.1} ms = {:.1}%); analyze (whole) {whole:.1} ms with both",
+        forecasts - plain,
+        100.0 * (forecasts - plain) / base,
+        full - plain,
+        100.0 * (full - plain) / base,
+    );
 }

@@ -51,6 +51,10 @@ pub struct Options {
     /// The first adoption date the adoption scorecard counts (to "as at"); `None` for the
     /// profile's window (three years to "as at" for England's).
     pub scorecard_from: Option<NaiveDate>,
+    /// A breakdown id (`age_at_entry`, `placement`, …) whose groups the forecasts of waiting
+    /// children are based on, where a group has enough completions; `None` for the whole
+    /// cohort.
+    pub breakdown: Option<String>,
 }
 
 impl Options {
@@ -64,6 +68,7 @@ impl Options {
             limits: Limits::default(),
             profile: stats::Profile::default(),
             scorecard_from: None,
+            breakdown: None,
         }
     }
 }
@@ -191,6 +196,10 @@ pub fn analyze_loaded(loaded: ingest::Loaded, options: &Options) -> Report {
     input.diagnostics.extend(quality);
     let config = stats::Config {
         scorecard_from: options.scorecard_from,
+        forecast: Some(stats::ForecastConfig {
+            breakdown: options.breakdown.clone(),
+            ..stats::ForecastConfig::default()
+        }),
         ..stats::Config::default()
     };
     let statistics = stats::compute(&dataset.children, &profile, as_at, &config);

@@ -8,8 +8,8 @@ pub use crate::ingest::summary::{
 };
 use crate::model::{Child, Dataset};
 use crate::stats::{
-    CheckSummary, ChildStats, OmittedBreakdown, Profile, Scorecard, StageSummary, Statistics,
-    TableOptions,
+    CheckSummary, ChildStats, Decomposition, ExpectedCompletions, OmittedBreakdown, Profile,
+    Scorecard, StageSummary, Statistics, TableOptions, FORECAST_CAVEATS,
 };
 use crate::{AsAtBasis, ProfileBasis};
 use chrono::NaiveDate;
@@ -48,6 +48,13 @@ pub struct Report {
     /// profile's `a1`, `a2` and `a10` stages (`stages`), censored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adoption_scorecard: Option<Scorecard>,
+    /// Per stage and horizon (3, 6, 12 months), how many of the children waiting "as at" are
+    /// expected to finish it (see `stats::forecast`).
+    pub expected_completions: Vec<ExpectedCompletions>,
+    /// Where the days of time to permanence go (see `stats::decompose`).
+    pub decomposition: Option<Decomposition>,
+    /// What every forecast assumes, in plain words, to show wherever a forecast is shown.
+    pub forecast_caveats: &'static [&'static str],
 }
 
 /// The report without the journeys: everything else, in the same shape and order, for a
@@ -72,6 +79,9 @@ pub struct ReportSummary<'a> {
     pub breakdowns_omitted: &'a [OmittedBreakdown],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adoption_scorecard: Option<&'a Scorecard>,
+    pub expected_completions: &'a [ExpectedCompletions],
+    pub decomposition: Option<&'a Decomposition>,
+    pub forecast_caveats: &'static [&'static str],
 }
 
 /// Every child's journey and, beside it, what the statistics found for the child (stage rows,
@@ -147,6 +157,9 @@ impl Report {
             checks: &self.checks,
             breakdowns_omitted: &self.breakdowns_omitted,
             adoption_scorecard: self.adoption_scorecard.as_ref(),
+            expected_completions: &self.expected_completions,
+            decomposition: self.decomposition.as_ref(),
+            forecast_caveats: self.forecast_caveats,
         }
     }
 
@@ -183,6 +196,9 @@ impl Report {
             checks: Vec::new(),
             breakdowns_omitted: Vec::new(),
             adoption_scorecard: None,
+            expected_completions: Vec::new(),
+            decomposition: None,
+            forecast_caveats: &FORECAST_CAVEATS,
         }
     }
 
@@ -208,6 +224,8 @@ impl Report {
             breakdowns_omitted,
             children,
             scorecard,
+            expected_completions,
+            decomposition,
         } = statistics;
         self.journeys.stats = children;
         self.profile = Some(profile);
@@ -215,6 +233,8 @@ impl Report {
         self.checks = checks;
         self.breakdowns_omitted = breakdowns_omitted;
         self.adoption_scorecard = scorecard;
+        self.expected_completions = expected_completions;
+        self.decomposition = decomposition;
     }
 
     /// Writes the per-child stage table as CSV (`--format csv`); see

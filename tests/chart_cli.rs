@@ -178,3 +178,36 @@ fn the_statistical_kinds_write_svg_png_and_their_numbers() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no breakdown \"nope\"; choose one of"));
 }
+
+#[test]
+fn the_decomposition_chart_is_written_with_its_numbers() {
+    let svg = scratch("decomposition.svg");
+    let out = chart(&[
+        "--kind",
+        "decomposition",
+        "--breakdown",
+        "placement",
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&svg).expect("svg written");
+    assert!(text.contains("Where the days go"));
+    let csv = scratch("decomposition.csv");
+    let out = chart(&["--kind", "decomposition", "--out", csv.to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&csv).expect("csv written");
+    // Every CSV starts with a byte-order mark, so that Excel reads it as UTF-8.
+    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    assert!(text.starts_with("group,part,part_label,on_path,journeys,"));
+    // Six stages besides time to permanence, then the journey and its counterfactual.
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("all,")).count(),
+        8,
+        "{text}"
+    );
+}

@@ -377,3 +377,36 @@ fn run_chart() {
     check("spc_run.layout.txt", &layout.to_snapshot());
     check("spc_run.svg", &render_svg(&layout).unwrap());
 }
+
+/// "Where the days go" for a generated cohort, split by age on entering care: the layout, the
+/// SVG and the table, whose figures are the statistics' own.
+#[test]
+fn where_the_days_go_by_age() {
+    let (children, stats) = chart_fixtures::generated(300, 7);
+    let input = chart_fixtures::input(&children, &stats);
+    let mut request = ChartRequest::new(ChartKind::Decomposition, as_at());
+    request.width = 900.0;
+    request.breakdown = Some("age_at_entry".into());
+    let layout = layout_chart(input, &request).expect("lays out");
+    check(
+        "decomposition_generated_by_age.layout.txt",
+        &layout.to_snapshot(),
+    );
+    check(
+        "decomposition_generated_by_age.svg",
+        &render_svg(&layout).unwrap(),
+    );
+    let table = layout.table.as_ref().expect("a table");
+    check("decomposition_generated_by_age.csv", &table.to_csv());
+    let d = stats.decomposition.as_ref().expect("a decomposition");
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r[0] == "all" && r[1] == "counterfactual")
+        .expect("the cohort's counterfactual");
+    assert_eq!(
+        row[6],
+        driftline::table::opt_number(d.all.counterfactual.mean_days, 2)
+    );
+    assert!(layout.title.starts_with("Where the days go, by age"));
+}

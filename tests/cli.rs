@@ -269,9 +269,10 @@ fn resource_limits_can_be_set_and_each_refuses_with_its_own_message() {
     let message = stderr(&refused);
     // Refused from its size on disk, before a byte is read.
     assert!(
-        message.contains("children.csv is larger than 1 MiB (the limit); nothing was read"),
+        message.contains("children.csv: The file is 1 MB, more than the limit of 1 MB"),
         "{message}"
     );
+    assert!(message.contains("Nothing was read"), "{message}");
     assert!(message.contains("--max-file-mb"), "{message}");
     let read = driftline(&["analyze", &big_path, "--as-at", "2024-03-31"]);
     assert_eq!(read.status.code(), Some(0), "{}", stderr(&read));
@@ -814,4 +815,50 @@ fn the_profile_and_the_date_follow_the_data() {
     let report: serde_json::Value = serde_json::from_slice(&demo.stdout).expect("JSON");
     assert_eq!(report["profile"]["id"], "scotland");
     assert_eq!(report["profile_basis"], "other_input");
+}
+
+#[test]
+fn breakdown_bases_the_forecasts_on_groups() {
+    let output = analyze_demo(&["--as-at", "2024-03-31", "--breakdown", "age_at_entry"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let bytes: Vec<(&str, Vec<u8>)> = DEMO
+        .iter()
+        .map(|name| (*name, std::fs::read(demo_path(name)).expect("demo file")))
+        .collect();
+    let inputs: Vec<InputFile<'_>> = bytes
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let mut options = Options::new(chrono::NaiveDate::from_ymd_opt(2024, 3, 31).expect("date"));
+    options.profile_from_data = true;
+    options.breakdown = Some("age_at_entry".into());
+    let report = driftline::analyze(&inputs, &options).expect("the demo loads");
+    assert_eq!(printed, serde_json::to_value(&report).expect("serialise"));
+    // Every waiting row names its basis: a group of the breakdown, or the cohort with a note
+    // saying which group was too small.
+    let forecasts: Vec<&serde_json::Value> = printed["journeys"]
+        .as_array()
+        .expect("journeys")
+        .iter()
+        .flat_map(|j| j["stages"].as_array().expect("stages"))
+        .map(|r| &r["forecast"])
+        .filter(|f| !f.is_null())
+        .collect();
+    assert!(!forecasts.is_empty());
+    assert!(forecasts.iter().all(|f| {
+        let basis = f["basis"].as_str().unwrap_or("");
+        let note = f["note"].as_str().unwrap_or("");
+        basis.starts_with("age_at_entry:")
+            || note.starts_with("The group age_at_entry: ")
+            || note.starts_with("No forecast")
+    }));
+
+    let unknown = analyze_demo(&["--as-at", "2024-03-31", "--breakdown", "shoe_size"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("--breakdown shoe_size: no such breakdown"),
+        "{}",
+        stderr(&unknown)
+    );
 }

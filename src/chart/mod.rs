@@ -17,6 +17,7 @@
 pub mod axis;
 pub mod chronology;
 pub mod cohort;
+pub mod decomposition;
 pub mod delay;
 pub mod distribution;
 pub mod figure;
@@ -38,6 +39,7 @@ pub mod timeline;
 pub use crate::table::Table;
 pub use chronology::{chronology, Chronology, ChronologyOptions, ChronologyRef, ChronologyRow};
 pub use cohort::{cohort, cohort_order, Cohort, CohortOptions, CohortRow, CohortSort, Viewport};
+pub use decomposition::{decomposition, DecompositionChart, DecompositionOptions};
 pub use delay::{delay, DelayOptions};
 pub use distribution::{distribution, DistributionOptions};
 pub use layout::{hit_test, Hit, HitRegion, HitTarget, Item, Layout, Rect};

@@ -10,6 +10,7 @@
 //! data and writes the bytes where it likes.
 
 use super::cohort::{cohort, cohort_order, CohortOptions, CohortRow, CohortSort};
+use super::decomposition::{decomposition, DecompositionOptions};
 use super::delay::{delay, DelayOptions};
 use super::distribution::{distribution, DistributionOptions};
 use super::figure::target_days;
@@ -23,6 +24,7 @@ use super::RenderError;
 use crate::model::Child;
 use crate::qi::{self, Annotation, Direction, QiError, RuleSet, SpcConfig};
 use crate::report::Report;
+use crate::stats::decompose::Groups;
 use crate::stats::{
     stage_series, Aggregate, CalendarDuration, ChildStats, Profile, StageSummary, UnknownStage,
 };
@@ -48,6 +50,9 @@ pub enum ChartKind {
     Run,
     /// An XmR (individuals) chart of a stage's days.
     Xmr,
+    /// Where the days of time to permanence go: the stages' shares and what meeting each
+    /// target would have saved.
+    Decomposition,
 }
 
 /// The file formats charts render to.
@@ -71,8 +76,8 @@ pub struct ChartRequest {
     /// `time_to_permanence`, or else its first stage).
     pub stage: Option<String>,
     /// A breakdown id (`placement`, `legal_status`, `age_at_entry`, `sex`, `local_authority`,
-    /// `team`, `year_of_entry`, `route`, `attribute:NAME`) for the delay, survival and
-    /// distribution charts.
+    /// `team`, `year_of_entry`, `route`, `attribute:NAME`) for the delay, survival,
+    /// distribution and decomposition charts.
     pub breakdown: Option<String>,
     /// How a run or XmR chart's stage series is aggregated.
     pub aggregate: Aggregate,
@@ -199,6 +204,8 @@ pub enum ChartError {
         breakdown: String,
         known: Vec<String>,
     },
+    /// The profile has no `time_to_permanence` stage to decompose.
+    NoPermanenceStage,
     /// The stage's series cannot be charted (too few points, say).
     Qi(QiError),
     Render(RenderError),
@@ -348,6 +355,30 @@ pub fn layout_chart(input: ChartInput<'_>, request: &ChartRequest) -> Result<Lay
                 .profile
                 .ok_or(ChartError::NoStatistics(request.kind))?;
             stage_chart(input, profile, stage, request)
+        }
+        ChartKind::Decomposition => {
+            let profile = input
+                .profile
+                .ok_or(ChartError::NoStatistics(request.kind))?;
+            check_breakdown(input.stages, request.breakdown.as_deref())?;
+            let d = crate::stats::decompose::decompose(
+                input.children,
+                input.stats,
+                profile,
+                input.stages,
+                request.as_at,
+                match request.breakdown.as_deref() {
+                    Some(b) => Groups::Only(b),
+                    None => Groups::None,
+                },
+            )
+            .ok_or(ChartError::NoPermanenceStage)?;
+            let options = DecompositionOptions {
+                breakdown: request.breakdown.clone(),
+                width: request.width,
+                ..DecompositionOptions::new(request.as_at)
+            };
+            Ok(decomposition(&d, profile, &options, &BundledMetrics))
         }
     }
 }
@@ -551,7 +582,7 @@ impl OutputFormat {
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 7] = [
+    pub const ALL: [ChartKind; 8] = [
         ChartKind::Timeline,
         ChartKind::Cohort,
         ChartKind::Delay,
@@ -559,6 +590,7 @@ impl ChartKind {
         ChartKind::Histogram,
         ChartKind::Run,
         ChartKind::Xmr,
+        ChartKind::Decomposition,
     ];
 
     /// The word used on the command line and in the page's chart specs.
@@ -571,6 +603,7 @@ impl ChartKind {
             ChartKind::Histogram => "histogram",
             ChartKind::Run => "run",
             ChartKind::Xmr => "xmr",
+            ChartKind::Decomposition => "decomposition",
         }
     }
 }
@@ -611,6 +644,9 @@ impl fmt::Display for ChartError {
                 f,
                 "no breakdown \"{breakdown}\"; choose one of {}",
                 known.join(", ")
+            ),
+            ChartError::NoPermanenceStage => f.write_str(
+                "the decomposition needs a stage with the id time_to_permanence in the profile",
             ),
             ChartError::Qi(e) => write!(f, "the stage's series cannot be charted: {e}"),
             ChartError::Render(e) => write!(f, "{e}"),

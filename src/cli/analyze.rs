@@ -12,11 +12,18 @@ use clap::ValueEnum;
 use driftline::stats::TableOptions;
 
 /// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH]
-/// [--format json|summary|csv] [--max-file-mb MIB] [--max-uncompressed-mb MIB] [--max-cells N]`.
+/// [--breakdown ID] [--format json|summary|csv] [--max-file-mb MIB] [--max-uncompressed-mb MIB]
+/// [--max-cells N]`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
+    /// Base each waiting child's forecast on their group in this breakdown (placement,
+    /// legal_status, age_at_entry, sex, local_authority, team, year_of_entry, route or
+    /// attribute:NAME) where the group has at least 20 completions; on the whole cohort
+    /// otherwise (the default).
+    #[arg(long, value_name = "ID")]
+    breakdown: Option<String>,
     /// The output format: `json` is the full report; `summary` is the report without the
     /// journeys; `csv` is the per-child stage table (one row per child, care period and stage).
     #[arg(long, value_enum, default_value_t = Format::Json)]
@@ -34,7 +41,12 @@ enum Format {
 
 /// Runs the subcommand.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let report = args.input.analyze()?;
+    let mut plan = args.input.resolve()?;
+    plan.options.breakdown.clone_from(&args.breakdown);
+    let report = plan.analyze()?;
+    if let Some(b) = &plan.options.breakdown {
+        check_breakdown(&report, b)?;
+    }
     match args.format {
         Format::Json => write_stdout(|out| {
             serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -46,6 +58,30 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         }),
         Format::Csv => write_stdout(|out| report.write_stage_csv(out, &TableOptions::default())),
     }
+}
+
+/// Fails unless some stage has groups for the breakdown (otherwise every forecast would
+/// quietly fall back to the whole cohort).
+fn check_breakdown(report: &driftline::Report, breakdown: &str) -> Result<(), Failure> {
+    if report
+        .stages
+        .iter()
+        .any(|s| s.groups.get(breakdown).is_some())
+    {
+        return Ok(());
+    }
+    let mut known: Vec<&str> = Vec::new();
+    for s in &report.stages {
+        for k in s.groups.keys() {
+            if !known.contains(&k) {
+                known.push(k);
+            }
+        }
+    }
+    Err(Failure::new(format!(
+        "--breakdown {breakdown}: no such breakdown in this data; choose one of {}",
+        known.join(", ")
+    )))
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use driftline::stats::Aggregate;
 use std::path::PathBuf;
 
 /// `driftline chart FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH] --kind
-/// timeline|cohort|delay|km|histogram|run|xmr [--child ID] [--stage ID] [--breakdown ID]
-/// [--aggregate none|month|quarter] [SPC settings] [--pseudonymise] [--width PX]
+/// timeline|cohort|delay|km|histogram|run|xmr|decomposition [--child ID] [--stage ID]
+/// [--breakdown ID] [--aggregate none|month|quarter] [SPC settings] [--pseudonymise] [--width PX]
 /// --out PATH.svg|PATH.png|PATH.csv`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,7 +23,7 @@ pub struct Args {
     input: InputArgs,
     /// The chart: timeline (one child), cohort (every child), delay (median days per stage),
     /// km (time in a stage, Kaplan–Meier), histogram (days in a stage), run or xmr (a stage's
-    /// days over time).
+    /// days over time), decomposition (where the days of time to permanence go).
     #[arg(long, value_parser = |s: &str| s.parse::<ChartKind>())]
     kind: ChartKind,
     /// The child to draw (required for a timeline).
@@ -33,7 +33,7 @@ pub struct Args {
     /// km, histogram, run and xmr are of it (time_to_permanence by default).
     #[arg(long, value_name = "ID")]
     stage: Option<String>,
-    /// Split delay, km and histogram by a breakdown: placement, legal_status, age_at_entry,
+    /// Split delay, km, histogram and decomposition by a breakdown: placement, legal_status, age_at_entry,
     /// sex, local_authority, team, year_of_entry, route or attribute:NAME.
     #[arg(long, value_name = "ID")]
     breakdown: Option<String>,

@@ -27,14 +27,17 @@ pub(crate) fn read_input(path: &Path, max_bytes: u64, option: &str) -> Result<Ve
             path.join("*.csv").display()
         )));
     }
-    let too_big = || {
+    // The core's words, so that the page and the command line say the same; then what was
+    // done and how to change the limit.
+    let too_big = |size: u64| {
         Failure::new(format!(
-            "{shown} is larger than {} (the limit); nothing was read. {option} raises the limit",
-            megabytes(max_bytes)
+            "{}: {} Nothing was read ({option} changes the limit).",
+            display_name(path),
+            driftline::ingest::too_large_message(size, max_bytes)
         ))
     };
     if metadata.is_file() && metadata.len() > max_bytes {
-        return Err(too_big());
+        return Err(too_big(metadata.len()));
     }
     let file = File::open(path).map_err(|err| cannot_read(path, &err))?;
     let mut bytes = Vec::with_capacity(if metadata.is_file() {
@@ -46,7 +49,7 @@ pub(crate) fn read_input(path: &Path, max_bytes: u64, option: &str) -> Result<Ve
         .read_to_end(&mut bytes)
         .map_err(|err| cannot_read(path, &err))?;
     if bytes.len() as u64 > max_bytes {
-        return Err(too_big());
+        return Err(too_big(bytes.len() as u64));
     }
     Ok(bytes)
 }
@@ -257,13 +260,12 @@ fn cannot_write(path: &Path, err: &std::io::Error) -> Failure {
     Failure::new(format!("cannot write {}: {reason}", path.display()))
 }
 
-fn megabytes(bytes: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else {
-        format!("{bytes} bytes")
-    }
+/// The name the file is known by in messages (its file name, as the page shows it).
+fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 #[cfg(test)]
@@ -280,17 +282,27 @@ mod tests {
 
     #[test]
     fn an_input_over_the_limit_is_refused_before_it_is_read() {
+        const MIB: u64 = 1024 * 1024;
         let dir = scratch("limit");
         let path = dir.join("big.csv");
-        std::fs::write(&path, vec![b'x'; 2048]).unwrap();
-        assert_eq!(read_input(&path, 2048, "--max").unwrap().len(), 2048);
-        let err = read_input(&path, 2047, "--max-file-mb").unwrap_err();
+        std::fs::write(&path, vec![b'x'; 2 * MIB as usize]).unwrap();
+        assert_eq!(
+            read_input(&path, 2 * MIB, "--max").unwrap().len() as u64,
+            2 * MIB
+        );
+        let err = read_input(&path, MIB, "--max-file-mb").unwrap_err();
         assert!(
-            err.message.contains("larger than 2047 bytes"),
+            err.message
+                .starts_with("big.csv: The file is 2 MB, more than the limit of 1 MB. Split it"),
             "{}",
             err.message
         );
-        assert!(err.message.contains("--max-file-mb"), "{}", err.message);
+        assert!(
+            err.message
+                .ends_with("Nothing was read (--max-file-mb changes the limit)."),
+            "{}",
+            err.message
+        );
     }
 
     /// `/dev/zero` has no length and never ends: at most the limit plus one byte is read.
@@ -298,7 +310,11 @@ mod tests {
     #[test]
     fn an_endless_input_stops_one_byte_past_the_limit() {
         let err = read_input(Path::new("/dev/zero"), 1 << 20, "--max-file-mb").unwrap_err();
-        assert!(err.message.contains("larger than 1 MiB"), "{}", err.message);
+        assert!(
+            err.message.contains("more than the limit of 1 MB"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

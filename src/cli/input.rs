@@ -102,11 +102,6 @@ impl InputArgs {
             .collect::<Result<_, Failure>>()?;
         Ok(Plan { files, options })
     }
-
-    /// Reads and analyses the files.
-    pub fn analyze(&self) -> Result<Report, Failure> {
-        self.resolve()?.analyze()
-    }
 }
 
 impl Plan {

@@ -317,6 +317,16 @@ fn load_xml_return(
     summary.files.push(file_summary);
 }
 
+/// The message for a file of `size` bytes over the `limit`: the page says it before reading
+/// the file, the command line before reading it, and the core if it is handed one.
+pub fn too_large_message(size: u64, limit: u64) -> String {
+    format!(
+        "The file is {} MB, more than the limit of {} MB. Split it, or remove columns and rows that are not needed.",
+        guard::mb(size),
+        guard::mb(limit)
+    )
+}
+
 /// Checks the limits, detects the format and opens the file's sheets.
 fn open_file<'a>(
     file: &InputFile<'a>,
@@ -326,11 +336,7 @@ fn open_file<'a>(
         return Err(Box::new(Diagnostic::new(
             Severity::Fatal,
             Code::TooLarge,
-            format!(
-                "The file is {} MB, more than the limit of {} MB. Split it, or remove columns and rows that are not needed.",
-                guard::mb(file.bytes.len() as u64),
-                guard::mb(limits.max_file_bytes)
-            ),
+            too_large_message(file.bytes.len() as u64, limits.max_file_bytes),
         )));
     }
     let format = file::detect(file.bytes)?;

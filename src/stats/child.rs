@@ -34,6 +34,7 @@
 //!
 //! It does not aggregate across children (that is `stats::summary`).
 
+use super::forecast::Forecast;
 use super::profile::{Check, Profile};
 use super::stage::{days_between, evaluate_with, CensoredBy, FirstDates};
 use crate::model::{CarePeriod, Child, LegalCategory, Milestone, PlacementCategory, Text};
@@ -99,6 +100,9 @@ pub struct StageRow {
     pub age_months_at_start: Option<i32>,
     /// Age in completed months on the end day.
     pub age_months_at_end: Option<i32>,
+    /// For a row waiting at "as at" (censored while the child is in care), when it is likely
+    /// to end (see `stats::forecast`); `null` for every other row.
+    pub forecast: Option<Box<Forecast>>,
 }
 
 /// Facts about one care period.
@@ -393,6 +397,7 @@ pub(crate) fn child_stats_cached<'a>(
                 legal_status: child.legal_on(o.start).map(|l| l.category),
                 age_months_at_start: age(o.start),
                 age_months_at_end: o.end.and_then(age),
+                forecast: None,
             });
         }
         // A period that began before the data was entered at an unknown age.

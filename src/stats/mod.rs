@@ -17,10 +17,15 @@
 //! - `series`: one stage's durations as a time series for run and SPC charts.
 //! - `scorecard`: England's adoption scorecard as the DfE computes it (means over children
 //!   adopted in a window), for profiles that ask for it.
+//! - `forecast`: when each waiting stage is likely to end, and the team's expected completions.
+//! - `decompose`: where the days of time to permanence go, and what meeting the targets would
+//!   have saved.
 
 pub mod breakdown;
 pub mod child;
+pub mod decompose;
 pub mod duration;
+pub mod forecast;
 pub mod km;
 pub mod profile;
 pub mod scorecard;
@@ -31,7 +36,9 @@ pub mod table;
 
 pub use breakdown::{breakdown_label, group_label, Breakdown};
 pub use child::{AgeBand, CheckHit, ChildStats, CurrentStatus, PeriodStats, Route, StageRow};
+pub use decompose::{Decomposition, DecompositionGroup, StageDays};
 pub use duration::{CalendarDuration, DurationError, DurationUnit};
+pub use forecast::{ExpectedCompletions, Forecast, ForecastConfig, CAVEATS as FORECAST_CAVEATS};
 pub use km::{
     ConfType, KaplanMeier, KmConfig, LateObservation, Observation, Quantile, RestrictedMean,
     TimeCount, Z95,
@@ -49,7 +56,7 @@ use crate::model::{Child, Text};
 use chrono::NaiveDate;
 
 /// Settings for [`compute`].
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// The Kaplan–Meier interval (R's default: `log`, 95%).
     pub km: KmConfig,
@@ -59,6 +66,10 @@ pub struct Config {
     /// The first adoption date the scorecard counts (to "as at"); `None`: the profile's
     /// window (three years for England's).
     pub scorecard_from: Option<NaiveDate>,
+    /// Forecasts for the waiting stage rows and the expected completions (`None`: none).
+    pub forecast: Option<ForecastConfig>,
+    /// Whether to decompose time to permanence ([`Statistics::decomposition`]).
+    pub decomposition: bool,
 }
 
 impl Default for Config {
@@ -67,6 +78,8 @@ impl Default for Config {
             km: KmConfig::default(),
             max_groups: 100,
             scorecard_from: None,
+            forecast: Some(ForecastConfig::default()),
+            decomposition: true,
         }
     }
 }
@@ -82,6 +95,11 @@ pub struct Statistics {
     pub children: Vec<ChildStats>,
     /// The adoption scorecard, for a profile that asks for it.
     pub scorecard: Option<Scorecard>,
+    /// Per stage and horizon (3, 6, 12 months), the waiting rows expected to end (empty
+    /// without forecasts).
+    pub expected_completions: Vec<ExpectedCompletions>,
+    /// Where the days of time to permanence go (`None` without a `time_to_permanence` stage).
+    pub decomposition: Option<Decomposition>,
 }
 
 /// Applies `profile` to every child "as at" `as_at` and computes the cohort statistics.
@@ -102,7 +120,7 @@ pub fn compute(
         .map(|c| Text::from(c.id.as_str()))
         .collect();
     let mut routes = child::RouteCache::default();
-    let per_child: Vec<ChildStats> = children
+    let mut per_child: Vec<ChildStats> = children
         .iter()
         .map(|c| child::child_stats_cached(c, profile, &stage_ids, &check_ids, as_at, &mut routes))
         .collect();
@@ -117,6 +135,23 @@ pub fn compute(
         .scorecard
         .as_ref()
         .map(|spec| scorecard::scorecard(children, profile, spec, as_at, config.scorecard_from));
+    let expected_completions = match &config.forecast {
+        Some(f) => forecast::forecast_rows(children, &mut per_child, &stages, as_at, f),
+        None => Vec::new(),
+    };
+    let decomposition = config
+        .decomposition
+        .then(|| {
+            decompose::decompose(
+                children,
+                &per_child,
+                profile,
+                &stages,
+                as_at,
+                decompose::Groups::All,
+            )
+        })
+        .flatten();
     Statistics {
         profile: profile.clone(),
         stages,
@@ -124,5 +159,7 @@ pub fn compute(
         breakdowns_omitted,
         children: per_child,
         scorecard,
+        expected_completions,
+        decomposition,
     }
 }

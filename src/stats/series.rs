@@ -230,6 +230,7 @@ mod tests {
             legal_status: None,
             age_months_at_start: None,
             age_months_at_end: None,
+            forecast: None,
         }
     }
 

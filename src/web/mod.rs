@@ -25,7 +25,8 @@ use wasm_bindgen::JsCast;
 ///
 /// `files` is an array of `{ name: string, bytes: Uint8Array | ArrayBuffer }`; `options` is
 /// `{ asAt: "YYYY-MM-DD", mapping?: object | string, profile?: string | object, limits?: object }`, where
-/// `profile` is a built-in name (`"scotland"`, the default, or `"england"`), a profile object
+/// `profile` is a built-in name (`"scotland"` or `"england"`; without one, England's for an
+/// SSDA903 return and Scotland's otherwise), a profile object
 /// or its JSON text (see [`crate::stats::profile`]). Throws an `Error` whose message lists every fatal problem, with
 /// the problems themselves in its `diagnostics` property.
 #[wasm_bindgen]
@@ -164,7 +165,10 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
                 })?,
         );
     }
-    parsed.profile = profiles::read_profile(get(options, "profile"))
+    // Without a profile the timescales follow the data, as on the command line.
+    let profile = get(options, "profile").filter(|p| !p.is_undefined() && !p.is_null());
+    parsed.profile_from_data = profile.is_none();
+    parsed.profile = profiles::read_profile(profile)
         .map_err(|err| js_error(&format!("options.profile: {err}"), &[]))?;
     if let Some(limits) = get(options, "limits").filter(|l| !l.is_null()) {
         read_limits(&limits, &mut parsed.limits)?;
