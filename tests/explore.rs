@@ -430,7 +430,14 @@ fn the_problems_and_chronology_exports_are_what_the_views_show() {
 
 #[test]
 fn statistics_follow_the_filters_and_profile_switching_is_the_librarys() {
-    let mut e = explorer();
+    // As the page opens files: no profile chosen, so the timescales follow the data.
+    let mut from_data = options();
+    from_data.profile_from_data = true;
+    let mut e = explorer_with(&from_data);
+    assert_eq!(
+        e.report().profile_basis,
+        driftline::ProfileBasis::OtherInput
+    );
     let north: StageQuery = serde_json::from_str(r#"{"filters":{"team":"North"}}"#).expect("query");
     assert_eq!(e.stages(&north).matched, 2);
     assert_eq!(e.stages(&StageQuery::default()).matched, 4);

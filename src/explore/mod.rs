@@ -182,6 +182,8 @@ impl Explorer {
             &stats::Config::default(),
         );
         self.report.set_statistics(statistics);
+        // The user chose these timescales: they no longer follow the data.
+        self.report.profile_basis = crate::ProfileBasis::Given;
         self.rows = rows::build_rows(&self.report);
         self.filtered = None;
         self.charts.clear();
