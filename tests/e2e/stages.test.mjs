@@ -308,12 +308,24 @@ test('England: choosing, editing, saving and loading timescales recalculate as t
   const { context, page, errors, requests } = await openPage();
   try {
     await pickFiles(page, ssda903);
-    const { report: scotland } = await assertPageMatchesCli(page, ssda903);
+    // An SSDA903 return is England's without being asked, on the page as on the command line.
+    const { report: fromData } = await assertPageMatchesCli(page, ssda903);
+    assert.equal(fromData.profile.id, 'england');
+    assert.equal(fromData.profile_basis, 'ssda903_input');
     const asAt = await pageAsAt(page);
     const loaded = requests.length;
     await openView(page, 'timescales');
-    await page.check('#profile-england');
+    assert.ok(await page.isChecked('#profile-england'), 'England is chosen for an SSDA903 return');
+    // Scotland's by choosing it, then England's again: each recalculates as the command line.
+    await page.check('#profile-scotland');
     await page.waitForFunction(() => /Recalculated/.test(document.getElementById('status').textContent));
+    await openView(page, 'overview');
+    const scotland = (await cliAnalyze(ssda903, asAt, ['--profile', 'scotland'])).report;
+    assert.equal(scotland.profile.id, 'scotland');
+    await waitForStages(page, scotland.stages.map((s) => s.id));
+    assert.deepEqual(await shownStageRows(page), expectedStageRows(scotland.stages));
+    await openView(page, 'timescales');
+    await page.check('#profile-england');
     await openView(page, 'overview');
     const england = (await cliAnalyze(ssda903, asAt, ['--profile', 'england'])).report;
     assert.equal(england.profile.id, 'england');
