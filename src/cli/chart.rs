@@ -7,6 +7,7 @@
 
 use super::files::Output;
 use super::input::{InputArgs, SpcArgs};
+use super::outcome::Status;
 use super::Failure;
 use driftline::chart::{render_chart, ChartInput, ChartKind, ChartRequest, OutputFormat};
 use driftline::qi;
@@ -54,13 +55,10 @@ pub struct Args {
     /// chart's numbers. It is created new: an existing file is left alone unless --force.
     #[arg(long, value_name = "PATH")]
     out: PathBuf,
-    /// Replace the --out file if it exists (never one of the inputs, never through a link).
-    #[arg(long)]
-    force: bool,
 }
 
 /// Runs the subcommand.
-pub fn run(args: &Args) -> Result<(), Failure> {
+pub fn run(args: &Args) -> Result<Status, Failure> {
     let out = args.out.to_string_lossy();
     let format = OutputFormat::from_path(&out).ok_or_else(|| {
         Failure::new(format!(
@@ -77,12 +75,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .unwrap_or_default();
     let output = Output::check(
         &args.out,
-        args.force,
+        args.input.force,
         &args.input.files,
         &[extension.as_str()],
     )?;
     let plan = args.input.resolve()?;
-    let report = plan.analyze()?;
+    let (report, outcome) = plan.analyze()?;
     let request = ChartRequest {
         child: args.child.clone(),
         stage: args.stage.clone(),
@@ -96,5 +94,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     };
     let bytes = render_chart(ChartInput::from_report(&report), &request, format)
         .map_err(|err| Failure::new(err.to_string()))?;
-    output.write(&bytes)
+    output.write(&bytes)?;
+    plan.finish(&outcome)
 }

@@ -30,7 +30,7 @@ pub(crate) fn read_input(path: &Path, max_bytes: u64, option: &str) -> Result<Ve
     // The core's words, so that the page and the command line say the same; then what was
     // done and how to change the limit.
     let too_big = |size: u64| {
-        Failure::new(format!(
+        Failure::too_large(format!(
             "{}: {} Nothing was read ({option} changes the limit).",
             display_name(path),
             driftline::ingest::too_large_message(size, max_bytes)

@@ -6,7 +6,8 @@
 //! fixed, profile and mapping parsed): the first of the two stages every subcommand goes
 //! through before it calls the library.
 
-use super::files::{read_input, read_settings};
+use super::files::{read_input, read_settings, Output};
+use super::outcome::{Outcome, Refusal, Reporting, Status};
 use super::{as_at_options, parse_date, say_as_at, Failure};
 use chrono::NaiveDate;
 use driftline::qi::{Annotation, ChartKind, Direction, RuleSet, SpcConfig};
@@ -48,6 +49,17 @@ pub struct InputArgs {
     /// Refuse a workbook with more cells than this, all sheets together (default 16000000).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_cells: Option<u64>,
+    /// Exit with code 1 when any row was rejected (the output is still written).
+    #[arg(long)]
+    pub strict: bool,
+    /// Write every problem found (rejected rows, warnings, notes, files not used) to this CSV
+    /// file: severity, code, file, sheet, row, column, child_id, message.
+    #[arg(long, value_name = "PATH.csv")]
+    pub problems: Option<PathBuf>,
+    /// Replace the --out and --problems files if they exist (never one of the inputs, never
+    /// through a link).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// A mapping or profile file holds settings, never data: 1 MiB is far more than any needs.
@@ -57,7 +69,15 @@ const SETTINGS_MAX_BYTES: u64 = 1024 * 1024;
 pub struct Plan {
     /// Each file's name (as shown in messages) and its bytes.
     pub files: Vec<(String, Vec<u8>)>,
+    /// The names of every file given, in order (those refused included).
+    pub names: Vec<String>,
+    /// Files refused before reading (over the size limit); the others are read.
+    pub refused: Vec<Refusal>,
     pub options: Options,
+    /// Where the problems go (--problems), checked before anything is read.
+    pub problems: Option<Output>,
+    pub strict: bool,
+    problems_name: String,
 }
 
 impl InputArgs {
@@ -92,21 +112,58 @@ impl InputArgs {
         if let Some(n) = self.max_cells {
             options.limits.max_cells = n;
         }
-        let files = self
-            .files
-            .iter()
-            .map(|path| {
-                let bytes = read_input(path, options.limits.max_file_bytes, "--max-file-mb")?;
-                Ok((display_name(path), bytes))
-            })
-            .collect::<Result<_, Failure>>()?;
-        Ok(Plan { files, options })
+        let problems = self
+            .problems
+            .as_deref()
+            .map(|path| Output::check(path, self.force, &self.files, &["csv"]))
+            .transpose()?;
+        let mut files = Vec::new();
+        let mut names = Vec::new();
+        let mut refused = Vec::new();
+        for path in &self.files {
+            let name = display_name(path);
+            names.push(name.clone());
+            match read_input(path, options.limits.max_file_bytes, "--max-file-mb") {
+                Ok(bytes) => files.push((name, bytes)),
+                // A file over the limit is refused and named; the others are still read.
+                Err(failure) if failure.too_large => {
+                    let reason = failure
+                        .message
+                        .strip_prefix(&format!("{name}: "))
+                        .unwrap_or(&failure.message)
+                        .to_string();
+                    refused.push(Refusal { name, reason });
+                }
+                Err(failure) => return Err(failure),
+            }
+        }
+        if files.is_empty() {
+            let why: Vec<String> = refused
+                .iter()
+                .map(|r| format!("{}: {}", r.name, r.reason))
+                .collect();
+            return Err(Failure::new(why.join("\n")));
+        }
+        Ok(Plan {
+            files,
+            names,
+            refused,
+            options,
+            problems,
+            strict: self.strict,
+            problems_name: self
+                .problems
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        })
     }
 }
 
 impl Plan {
-    /// Analyses the files.
-    pub fn analyze(&self) -> Result<Report, Failure> {
+    /// Analyses the files, and fails (saying what was read) when nothing in them can be
+    /// used: no data rows, or no care period to time.
+    pub fn analyze(&self) -> Result<(Report, Outcome), Failure> {
         let inputs: Vec<InputFile<'_>> = self
             .files
             .iter()
@@ -117,8 +174,25 @@ impl Plan {
             .collect();
         let report = driftline::analyze(&inputs, &self.options)
             .map_err(|err| Failure::new(format!("nothing usable could be read:\n{err}")))?;
+        let mut outcome = Outcome::of_load(&self.names, &self.refused, &report.input);
+        outcome.require_care_periods(&report);
+        outcome.check_usable()?;
         say_as_at(&report);
-        Ok(report)
+        Ok((report, outcome))
+    }
+
+    /// Says what was read, writes the problems, and returns the exit status.
+    pub fn finish(&self, outcome: &Outcome) -> Result<Status, Failure> {
+        outcome.finish(&self.reporting())
+    }
+
+    /// How the summary is finished.
+    pub fn reporting(&self) -> Reporting<'_> {
+        Reporting {
+            strict: self.strict,
+            problems: self.problems.as_ref(),
+            problems_name: self.problems_name.clone(),
+        }
     }
 }
 

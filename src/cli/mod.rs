@@ -11,16 +11,20 @@ mod chart;
 mod files;
 mod generate;
 mod input;
+mod outcome;
 mod spc;
+mod summary;
 mod template;
 
 use clap::{Parser, Subcommand};
 use driftline::Options;
+use outcome::Status;
 use std::fmt;
 use std::process::ExitCode;
 
-/// Runs the command line and returns the process exit code: 0 on success, 2 on a usage error,
-/// an unreadable file or a load that produced nothing usable.
+/// Runs the command line and returns the process exit code (see [`outcome::EXIT_CODES`]): 0 on
+/// success, 1 when rows were rejected under `--strict`, 2 on a usage error, an unreadable or
+/// unused file, or a load that produced nothing usable.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -37,12 +41,12 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Chart(args) => chart::run(args),
-        Command::Template(args) => template::run(args),
-        Command::Generate(args) => generate::run(args),
+        Command::Template(args) => template::run(args).map(|()| Status::Done),
+        Command::Generate(args) => generate::run(args).map(|()| Status::Done),
         Command::Spc(args) => spc::run(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status.code()),
         Err(failure) => {
             for line in failure.message.lines() {
                 eprintln!("driftline: {line}");
@@ -54,7 +58,7 @@ pub fn main() -> ExitCode {
 
 /// Drift and delay in children's journeys through care, from spreadsheets, on this computer.
 #[derive(Debug, Parser)]
-#[command(name = "driftline", version, about, long_about = None)]
+#[command(name = "driftline", version, about, long_about = None, after_help = outcome::EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -80,12 +84,24 @@ enum Command {
 #[derive(Debug)]
 pub struct Failure {
     message: String,
+    /// The failure is an input file over the size limit: the file is refused, and the others
+    /// are still read.
+    too_large: bool,
 }
 
 impl Failure {
     pub fn new(message: impl Into<String>) -> Self {
         Failure {
             message: message.into(),
+            too_large: false,
+        }
+    }
+
+    /// The failure to read an input file larger than the limit.
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Failure {
+            too_large: true,
+            ..Failure::new(message)
         }
     }
 }
@@ -147,6 +163,23 @@ pub(crate) fn say_as_at(report: &driftline::Report) {
                 report.profile_basis.words()
             );
         }
+    }
+}
+
+/// Writes a report to the `--out` file if one was given (its bytes as written, so that no
+/// shell re-encodes them), or else to standard output.
+fn write_report(
+    out: Option<&files::Output>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    match out {
+        Some(output) => {
+            let mut bytes = Vec::new();
+            write(&mut bytes)
+                .map_err(|err| Failure::new(format!("cannot build the output: {err}")))?;
+            output.write(&bytes)
+        }
+        None => write_stdout(write),
     }
 }
 

@@ -10,14 +10,17 @@
 //! comes from `driftline::ingest::series`, a stage's from `driftline::stats::stage_series`
 //! over [`driftline::analyze`]'s statistics, and the chart from `driftline::qi`.
 
-use super::input::{InputArgs, SpcArgs};
-use super::{write_stdout, Failure};
+use super::files::Output;
+use super::input::{InputArgs, Plan, SpcArgs};
+use super::outcome::{Outcome, Status};
+use super::{write_report, Failure};
 use chrono::NaiveDate;
 use driftline::chart::request::stage_target_days;
 use driftline::ingest::series::{read_series, SeriesColumns};
 use driftline::qi::{self, ChartKind, SpcConfig};
 use driftline::stats::{stage_series, Aggregate};
 use driftline::InputFile;
+use std::path::PathBuf;
 
 /// `driftline spc`.
 #[derive(Debug, clap::Args)]
@@ -46,26 +49,49 @@ pub struct Args {
     chart: ChartKind,
     #[command(flatten)]
     spc: SpcArgs,
-    /// The output format (JSON only).
-    #[arg(long, default_value = "json", value_parser = ["json"])]
+    /// The output format: json (the chart's points, centre, limits and signals) or csv (one
+    /// row per point, as `chart --kind xmr --out x.csv` writes).
+    #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
     format: String,
+    /// Write the output to this file (ending in .json or .csv, as the format) instead of
+    /// standard output. It is created new: an existing file is left alone unless --force.
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
 }
 
 /// Runs the subcommand.
-pub fn run(args: &Args) -> Result<(), Failure> {
+pub fn run(args: &Args) -> Result<Status, Failure> {
     let config = args.spc.config(args.chart);
-    let chart = match &args.stage {
-        Some(stage) => stage_chart(args, stage, &config)?,
-        None => column_chart(args, &config)?,
+    if args.stage.is_none() {
+        check_column_args(args)?;
+    }
+    let csv = args.format == "csv";
+    let out = args
+        .out
+        .as_deref()
+        .map(|path| {
+            let extension = if csv { "csv" } else { "json" };
+            Output::check(path, args.input.force, &args.input.files, &[extension])
+        })
+        .transpose()?;
+    let plan = args.input.resolve()?;
+    let (chart, outcome) = match &args.stage {
+        Some(stage) => stage_chart(args, &plan, stage, &config)?,
+        None => column_chart(args, &plan, &config)?,
     };
-    write_stdout(|out| {
-        serde_json::to_writer_pretty(&mut *out, &chart).map_err(std::io::Error::other)?;
-        writeln!(out)
-    })
+    write_report(out.as_ref(), |out| {
+        if csv {
+            out.write_all(driftline::chart::spc_table(&chart).as_bytes())
+        } else {
+            serde_json::to_writer_pretty(&mut *out, &chart).map_err(std::io::Error::other)?;
+            writeln!(out)
+        }
+    })?;
+    plan.finish(&outcome)
 }
 
-/// The chart of one column of one file.
-fn column_chart(args: &Args, config: &SpcConfig) -> Result<qi::SpcChart, Failure> {
+/// Checks the arguments of a chart of a column, before any file is read.
+fn check_column_args(args: &Args) -> Result<(), Failure> {
     if args.input.files.len() != 1 {
         return Err(Failure::new(
             "give one file holding the measure (or --stage ID to chart a stage of the journeys in several files)",
@@ -76,8 +102,18 @@ fn column_chart(args: &Args, config: &SpcConfig) -> Result<qi::SpcChart, Failure
             "--as-at, --profile and --mapping read journeys: use them with --stage ID",
         ));
     }
-    let plan = args.input.resolve()?;
-    let (name, bytes) = &plan.files[0];
+    Ok(())
+}
+
+/// The chart of one column of one file.
+fn column_chart(
+    args: &Args,
+    plan: &Plan,
+    config: &SpcConfig,
+) -> Result<(qi::SpcChart, Outcome), Failure> {
+    let Some((name, bytes)) = plan.files.first() else {
+        return Err(Failure::new("no file to read"));
+    };
     let input = InputFile { name, bytes };
     let columns = SeriesColumns {
         value: args.column.as_deref(),
@@ -89,6 +125,8 @@ fn column_chart(args: &Args, config: &SpcConfig) -> Result<qi::SpcChart, Failure
         let row = d.row.map(|r| format!("row {r}: ")).unwrap_or_default();
         eprintln!("driftline: {name}: {row}{} (row left out)", d.message);
     }
+    let outcome = Outcome::of_series(name, &series);
+    outcome.check_usable()?;
     let dated: Option<Vec<(NaiveDate, f64)>> = series
         .points
         .iter()
@@ -101,13 +139,18 @@ fn column_chart(args: &Args, config: &SpcConfig) -> Result<qi::SpcChart, Failure
             qi::analyze_values(&values, config)
         }
     }
+    .map(|chart| (chart, outcome))
     .map_err(|err| Failure::new(format!("{name}: {err}")))
 }
 
 /// The chart of one stage's days over the journeys in the files.
-fn stage_chart(args: &Args, stage: &str, config: &SpcConfig) -> Result<qi::SpcChart, Failure> {
-    let plan = args.input.resolve()?;
-    let report = plan.analyze()?;
+fn stage_chart(
+    args: &Args,
+    plan: &Plan,
+    stage: &str,
+    config: &SpcConfig,
+) -> Result<(qi::SpcChart, Outcome), Failure> {
+    let (report, outcome) = plan.analyze()?;
     let as_at = report.as_at;
     let profile = report.profile.as_ref().unwrap_or(&plan.options.profile);
     let series = stage_series(&report.journeys.stats, profile, stage, args.aggregate)
@@ -125,5 +168,6 @@ fn stage_chart(args: &Args, stage: &str, config: &SpcConfig) -> Result<qi::SpcCh
         config.target = stage_target_days(own.and_then(|s| s.target));
     }
     qi::analyze(&series.values(), &config)
+        .map(|chart| (chart, outcome))
         .map_err(|err| Failure::new(format!("stage {stage}: {err}")))
 }
