@@ -128,6 +128,38 @@ impl Output {
     }
 }
 
+/// Writes a table as CSV to `output`, and its notes, if any, beside it in `NAME.notes.txt`
+/// (notes in the CSV would be rows to a spreadsheet).
+pub(crate) fn write_table(
+    output: &Output,
+    path: &Path,
+    table: &driftline::table::Table,
+    force: bool,
+    inputs: &[PathBuf],
+) -> Result<(), Failure> {
+    let notes = table
+        .notes_text()
+        .map(|text| {
+            let notes_path = notes_path(path);
+            Output::check(&notes_path, force, inputs, &["txt"]).map(|o| (o, text, notes_path))
+        })
+        .transpose()?;
+    output.write(table.to_csv().as_bytes())?;
+    if let Some((notes_output, text, notes_path)) = notes {
+        notes_output.write(text.as_bytes())?;
+        eprintln!(
+            "driftline: the table's notes are in {}",
+            notes_path.display()
+        );
+    }
+    Ok(())
+}
+
+/// `x.csv` → `x.notes.txt`.
+pub(crate) fn notes_path(path: &Path) -> PathBuf {
+    path.with_extension("notes.txt")
+}
+
 /// Checks the files a command will write into `dir` (the names for which `writes` is true):
 /// none may exist unless `force`, none may be a link or one of `inputs`.
 pub(crate) fn check_folder(

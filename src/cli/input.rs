@@ -212,8 +212,8 @@ pub struct SpcArgs {
     #[arg(long)]
     pub no_screen: bool,
     /// Which way is better: lower (the default, for delay), higher or neutral.
-    #[arg(long, default_value = "lower", value_parser = str::parse::<Direction>)]
-    pub direction: Direction,
+    #[arg(long, value_parser = str::parse::<Direction>)]
+    pub direction: Option<Direction>,
     /// A target in the units of the values, for the assurance icon (for a stage, in days; by
     /// default the stage's own target).
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
@@ -224,6 +224,24 @@ pub struct SpcArgs {
 }
 
 impl SpcArgs {
+    /// The SPC flags given, by name (to refuse them where they do not apply).
+    pub fn given(&self) -> Vec<&'static str> {
+        let mut given = Vec::new();
+        let mut flag = |is: bool, name: &'static str| {
+            if is {
+                given.push(name);
+            }
+        };
+        flag(self.rules.is_some(), "--rules");
+        flag(self.baseline.is_some(), "--baseline");
+        flag(!self.rebase.is_empty(), "--rebase");
+        flag(self.no_screen, "--no-screen");
+        flag(self.direction.is_some(), "--direction");
+        flag(self.target.is_some(), "--target");
+        flag(!self.annotate.is_empty(), "--annotate");
+        given
+    }
+
     /// The configuration of a `chart` chart: rebase dates in order, each once, as the page
     /// has them (see `driftline::chart::SpcSpec`).
     pub fn config(&self, chart: ChartKind) -> SpcConfig {
@@ -236,7 +254,7 @@ impl SpcArgs {
             baseline: self.baseline.filter(|&n| n > 0),
             rebase,
             screen: !self.no_screen,
-            direction: self.direction,
+            direction: self.direction.unwrap_or_default(),
             target: self.target.filter(|t| t.is_finite()),
             annotations: self.annotate.clone(),
         }

@@ -44,6 +44,9 @@ pub fn main() -> ExitCode {
         Command::Template(args) => template::run(args).map(|()| Status::Done),
         Command::Generate(args) => generate::run(args).map(|()| Status::Done),
         Command::Spc(args) => spc::run(args),
+        Command::Columns => {
+            write_stdout(|out| out.write_all(COLUMNS.as_bytes())).map(|()| Status::Done)
+        }
     };
     match result {
         Ok(status) => ExitCode::from(status.code()),
@@ -77,7 +80,13 @@ enum Command {
     Generate(generate::Args),
     /// Run chart or SPC chart (XmR, MR, T) of one column of a CSV or spreadsheet, as JSON.
     Spc(spc::Args),
+    /// Describe every column of every CSV file Driftline writes (also `driftline help columns`).
+    #[command(after_long_help = COLUMNS)]
+    Columns,
 }
+
+/// The columns of every CSV file, from `docs/csv-columns.md`.
+const COLUMNS: &str = include_str!("../../docs/csv-columns.md");
 
 /// Why a subcommand could not do its job, in words for the person at the terminal. Every
 /// failure exits with code 2.

@@ -10,12 +10,13 @@
 //! comes from `driftline::ingest::series`, a stage's from `driftline::stats::stage_series`
 //! over [`driftline::analyze`]'s statistics, and the chart from `driftline::qi`.
 
-use super::files::Output;
+use super::files::{write_table, Output};
 use super::input::{InputArgs, Plan, SpcArgs};
 use super::outcome::{Outcome, Status};
 use super::{write_report, Failure};
 use chrono::NaiveDate;
 use driftline::chart::request::stage_target_days;
+use driftline::chart::spc::{spc_data, SpcOptions};
 use driftline::ingest::series::{read_series, SeriesColumns};
 use driftline::qi::{self, ChartKind, SpcConfig};
 use driftline::stats::{stage_series, Aggregate};
@@ -79,14 +80,25 @@ pub fn run(args: &Args) -> Result<Status, Failure> {
         Some(stage) => stage_chart(args, &plan, stage, &config)?,
         None => column_chart(args, &plan, &config)?,
     };
-    write_report(out.as_ref(), |out| {
-        if csv {
-            out.write_all(driftline::chart::spc_table(&chart).as_bytes())
-        } else {
+    if csv {
+        let table = spc_data(&chart, &SpcOptions::new("", ""));
+        match (&out, &args.out) {
+            (Some(output), Some(path)) => {
+                write_table(output, path, &table, args.input.force, &args.input.files)?;
+            }
+            _ => {
+                write_report(None, |out| out.write_all(table.to_csv().as_bytes()))?;
+                for note in &table.notes {
+                    eprintln!("driftline: {note}");
+                }
+            }
+        }
+    } else {
+        write_report(out.as_ref(), |out| {
             serde_json::to_writer_pretty(&mut *out, &chart).map_err(std::io::Error::other)?;
             writeln!(out)
-        }
-    })?;
+        })?;
+    }
     plan.finish(&outcome)
 }
 
