@@ -27,8 +27,9 @@ pub struct InputArgs {
     /// extract was taken, as near as the data can tell).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_at: Option<NaiveDate>,
-    /// A timescale profile, by name (scotland, england) or by the path of a profile file.
-    /// Defaults to england for SSDA903 returns and scotland for anything else.
+    /// The timescales: scotland (PACE and the Scottish regulations), england (the DfE's, with
+    /// the adoption scorecard), or the path of a profile file (JSON, see README). Default:
+    /// england for SSDA903 returns, scotland for anything else.
     #[arg(long, value_name = "NAME|PATH")]
     pub profile: Option<String>,
     /// With a profile that has the adoption scorecard (`england`): count children adopted from
@@ -199,8 +200,9 @@ impl Plan {
 /// A run or SPC chart's settings.
 #[derive(Debug, clap::Args)]
 pub struct SpcArgs {
-    /// anhoej, ihi (run charts), mdc or nhse-2024 (SPC charts); the chart's default otherwise.
-    #[arg(long, value_parser = str::parse::<RuleSet>)]
+    /// The rules for special causes: anhoej or ihi (run charts), mdc or nhse-2024 (XmR, MR and
+    /// T charts). Default: anhoej for a run chart, mdc for the others.
+    #[arg(long, value_name = "RULES", value_parser = str::parse::<RuleSet>)]
     pub rules: Option<RuleSet>,
     /// Fix the centre and limits after the first N points (12 or more recommended).
     #[arg(long, value_name = "N")]

@@ -18,11 +18,11 @@ mod template;
 
 use clap::{Parser, Subcommand};
 use driftline::Options;
-use outcome::Status;
+use outcome::{exit_codes, Status};
 use std::fmt;
 use std::process::ExitCode;
 
-/// Runs the command line and returns the process exit code (see [`outcome::EXIT_CODES`]): 0 on
+/// Runs the command line and returns the process exit code (see `outcome::exit_codes!`): 0 on
 /// success, 1 when rows were rejected under `--strict`, 2 on a usage error, an unreadable or
 /// unused file, or a load that produced nothing usable.
 pub fn main() -> ExitCode {
@@ -61,7 +61,7 @@ pub fn main() -> ExitCode {
 
 /// Drift and delay in children's journeys through care, from spreadsheets, on this computer.
 #[derive(Debug, Parser)]
-#[command(name = "driftline", version, about, long_about = None, after_help = outcome::EXIT_CODES)]
+#[command(name = "driftline", version, about, long_about = None, after_help = concat!("Examples (the demo data, as at 31 March 2024):\n  driftline analyze www/demo/*.csv --as-at 2024-03-31 --format summary\n  driftline chart www/demo/*.csv --as-at 2024-03-31 --kind timeline --child C0000038 --out child.svg\n  driftline help analyze      every option of a command\n  driftline columns           the columns of every CSV file\n\n", exit_codes!()))]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -70,15 +70,54 @@ struct Cli {
 /// The subcommands, one file each in `src/cli/`.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Read spreadsheets and print the report (journeys, counts and every problem found).
+    /// Read spreadsheets and print the report: a summary table, the full JSON, or one CSV row
+    /// per child, care period and stage.
+    #[command(after_help = concat!(
+        "Examples (the demo data, as at 31 March 2024):\n",
+        "  driftline analyze www/demo/*.csv --as-at 2024-03-31 --format summary --breakdown age_at_entry\n",
+        "  driftline analyze www/demo/*.csv --as-at 2024-03-31 --format csv --out stages.csv --problems problems.csv\n",
+        "  driftline analyze returns/*.csv --profile england --format json --out report.json\n",
+        "\nThe columns of the CSV files: driftline columns\n\n",
+        exit_codes!()
+    ))]
     Analyze(analyze::Args),
-    /// Draw a chart (a child's timeline, the cohort view) to an SVG or PNG file.
+    /// Draw a chart to SVG or PNG, or write its numbers as CSV: timeline (one child), cohort
+    /// (every child), delay, km, histogram, run, xmr or decomposition.
+    #[command(after_help = concat!(
+        "Examples (the demo data, as at 31 March 2024):\n",
+        "  driftline chart www/demo/*.csv --as-at 2024-03-31 --kind timeline --child C0000038 --out child.svg\n",
+        "  driftline chart www/demo/*.csv --as-at 2024-03-31 --kind delay --breakdown age_at_entry --out delay.csv\n",
+        "  driftline chart www/demo/*.csv --as-at 2024-03-31 --kind xmr --stage first_review --aggregate quarter --out reviews.png\n",
+        "\nThe columns of the CSV files: driftline columns\n\n",
+        exit_codes!()
+    ))]
     Chart(chart::Args),
     /// Write the Driftline template workbook (.xlsx) to fill in.
+    #[command(
+        after_help = "Examples:\n  driftline template --out template.xlsx\n  driftline template --out template.xlsx --force      replace it"
+    )]
     Template(template::Args),
-    /// Write a synthetic cohort (template CSV or xlsx, or SSDA903 CSV) for demos and tests.
+    /// Write a synthetic cohort (template CSV or xlsx, or SSDA903 tables or XML) for demos and
+    /// tests.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  driftline generate --children 150 --seed 8 --as-at 2024-03-31 --messy-rate 0.03 --out demo\n",
+        "      (the page's demo data, www/demo)\n",
+        "  driftline generate --children 20000 --as-at 2025-03-31 --format ssda903-returns --out returns\n",
+        "  driftline generate --children 500 --as-at 2025-03-31 --format template-xlsx --out cohort"
+    ))]
     Generate(generate::Args),
-    /// Run chart or SPC chart (XmR, MR, T) of one column of a CSV or spreadsheet, as JSON.
+    /// Run, XmR, MR or T chart of a column of a CSV file or spreadsheet, or of a stage's days,
+    /// as JSON or CSV (to draw a stage's run or XmR chart: chart --kind run or xmr).
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  driftline spc waits.csv --column days --date-column date --chart xmr\n",
+        "  driftline spc waits.csv --chart run --rules ihi --format csv --out run.csv\n",
+        "  driftline spc www/demo/*.csv --as-at 2024-03-31 --stage first_review --aggregate month --out reviews.json\n",
+        "\nwaits.csv is any CSV file or sheet with a header row, a column of dates and a column of\n",
+        "numbers, such as:\n  date,days\n  2024-01-01,40\n  2024-02-01,52\n\n",
+        exit_codes!()
+    ))]
     Spc(spc::Args),
     /// Describe every column of every CSV file Driftline writes (also `driftline help columns`).
     #[command(after_long_help = COLUMNS)]

@@ -16,13 +16,18 @@ use driftline::diagnostics::{Diagnostic, Severity};
 use driftline::ingest::series::UserSeries;
 use driftline::report::InputSummary;
 
-/// The exit codes, for `--help` and the README.
-pub const EXIT_CODES: &str = "\
-Exit codes:
+/// The exit codes, for `--help` (a macro, so that each command's help can add it to its
+/// examples with `concat!`).
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
   0  done: every file given was read (rejected rows, if any, are counted on standard error)
   1  done, but rows were rejected and --strict was given
-  2  a usage error, a file that could not be read or was not used (the output, if written,
-     holds the other files only), or nothing usable in the files: nothing is written";
+  2  a usage error; a file that could not be read or was not used (the output, if written,
+     holds the other files only); or nothing usable in the files (nothing is written)"
+    };
+}
+pub(crate) use exit_codes;
 
 /// How a command that did its job ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -45,7 +45,8 @@ pub struct Args {
     /// points are charted in file order.
     #[arg(long, value_name = "NAME")]
     date_column: Option<String>,
-    /// run, xmr, mr or t.
+    /// The chart: run (median and runs), xmr (individuals and moving range), mr (the moving
+    /// ranges) or t (time between rare events).
     #[arg(long, default_value = "xmr", value_parser = str::parse::<ChartKind>)]
     chart: ChartKind,
     #[command(flatten)]
