@@ -326,7 +326,7 @@ fn the_summary_is_a_table_to_read() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = String::from_utf8(output.stdout).expect("UTF-8");
     assert!(!text.trim_start().starts_with('{'), "not JSON: {text}");
-    assert!(text.starts_with("Driftline summary as at 2021-12-31 · Scotland (PACE) timescales\n"));
+    assert!(text.starts_with("Driftline summary as at 2021-12-31 · timescales: Scotland (PACE)\n"));
     assert!(text.contains("2 children · 2 care periods · 2 placements · 0 moves · 0 events"));
     assert!(text.contains("Rows: 4 read, 2 used, 2 rejected"));
     let cells = |label: &str| -> Vec<String> {

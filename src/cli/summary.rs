@@ -17,7 +17,7 @@ pub fn summary_text(report: &Report, breakdown: Option<&str>) -> String {
     let profile = report
         .profile
         .as_ref()
-        .map(|p| format!("{} timescales", p.label))
+        .map(|p| format!("timescales: {}", p.label))
         .unwrap_or_default();
     let _ = writeln!(
         out,
