@@ -54,7 +54,12 @@ pub struct Args {
     #[arg(long)]
     pseudonymise: bool,
     /// The chart's width in pixels (PNG files are drawn at twice this for print).
-    #[arg(long, value_name = "PX", default_value_t = 1200.0)]
+    #[arg(
+        long,
+        value_name = "PX",
+        default_value_t = 1200.0,
+        allow_negative_numbers = true
+    )]
     width: f32,
     /// The output file; its extension chooses the format: .svg, .png, or .csv for the
     /// chart's numbers. It is created new: an existing file is left alone unless --force.

@@ -42,13 +42,13 @@ pub struct InputArgs {
     #[arg(long, value_name = "PATH")]
     pub mapping: Option<PathBuf>,
     /// Refuse any file larger than this many MiB (default 256, as in the page).
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "MIB", value_parser = at_least_one, allow_negative_numbers = true)]
     pub max_file_mb: Option<u64>,
     /// Refuse a workbook whose zip parts expand to more than this many MiB (default 1024).
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "MIB", value_parser = at_least_one, allow_negative_numbers = true)]
     pub max_uncompressed_mb: Option<u64>,
     /// Refuse a workbook with more cells than this, all sheets together (default 16000000).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
     pub max_cells: Option<u64>,
     /// Exit with code 1 when any row was rejected (the output is still written).
     #[arg(long)]
@@ -61,6 +61,16 @@ pub struct InputArgs {
     /// through a link).
     #[arg(long)]
     pub force: bool,
+}
+
+/// A whole number of 1 or more (a limit).
+fn at_least_one(text: &str) -> Result<u64, String> {
+    super::whole_number(text, 1)
+}
+
+/// A number of points, 1 or more.
+fn points(text: &str) -> Result<usize, String> {
+    super::whole_number(text, 1).map(|n| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// A mapping or profile file holds settings, never data: 1 MiB is far more than any needs.
@@ -205,7 +215,7 @@ pub struct SpcArgs {
     #[arg(long, value_name = "RULES", value_parser = str::parse::<RuleSet>)]
     pub rules: Option<RuleSet>,
     /// Fix the centre and limits after the first N points (12 or more recommended).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = points, allow_negative_numbers = true)]
     pub baseline: Option<usize>,
     /// Start a new segment, with its own centre and limits, at each of these dates.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, num_args = 1..)]

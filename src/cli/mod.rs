@@ -160,13 +160,48 @@ impl fmt::Display for Failure {
     }
 }
 
-/// Parses a command-line date, which must be written `YYYY-MM-DD`.
+/// Parses a command-line date, which must be written `YYYY-MM-DD`; otherwise says what is
+/// wrong and, for a date written another way (`31/03/2025`), how to write it.
 pub(crate) fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    use driftline::date::{parse_date_text, DateError};
     let b = text.as_bytes();
     let well_formed = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
-    match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(date) if well_formed => Ok(date),
-        _ => Err(format!("expected a date written YYYY-MM-DD, got {text:?}")),
+    if well_formed {
+        if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return Ok(date);
+        }
+    }
+    let long = |d: chrono::NaiveDate| d.format("%-d %B %Y").to_string();
+    Err(match parse_date_text(text.trim()) {
+        Ok(date) => format!(
+            "write dates as YYYY-MM-DD (year, month, day): for {} write {}",
+            long(date),
+            date.format("%Y-%m-%d")
+        ),
+        Err(err @ DateError::Impossible { .. }) => format!(
+            "the day {text} does not exist ({})",
+            err.to_string().trim_start_matches("is not a real date: ")
+        ),
+        Err(DateError::MonthFirst { month_first }) => format!(
+            "write dates as YYYY-MM-DD (year, month, day): if you mean {}, write {}",
+            long(month_first),
+            month_first.format("%Y-%m-%d")
+        ),
+        Err(_) => format!("expected a date written YYYY-MM-DD (such as 2024-03-31), got {text:?}"),
+    })
+}
+
+/// Parses a whole number of at least `min`, saying what was expected otherwise (a negative
+/// number is a value here, never mistaken for an option).
+pub(crate) fn whole_number(text: &str, min: u64) -> Result<u64, String> {
+    match text.trim().parse::<i128>() {
+        Ok(n) if n >= i128::from(min) && n <= i128::from(u64::MAX) => Ok(n as u64),
+        Ok(_) => Err(format!(
+            "expected a whole number of {min} or more, got {text}"
+        )),
+        Err(_) => Err(format!(
+            "expected a whole number of {min} or more (such as 12), got {text:?}"
+        )),
     }
 }
 
