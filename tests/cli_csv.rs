@@ -82,6 +82,11 @@ fn is_plain_number(cell: &str) -> bool {
 fn check(expect: &Expect) -> Vec<Vec<String>> {
     let name = expect.file.display().to_string();
     let bytes = std::fs::read(&expect.file).unwrap_or_else(|_| panic!("{name} written"));
+    check_bytes(&name, &bytes, expect.dates, expect.numbers)
+}
+
+/// Reads a CSV document strictly and checks every cell; returns the data rows.
+fn check_bytes(name: &str, bytes: &[u8], dates: &[&str], numbers: &[&str]) -> Vec<Vec<String>> {
     let body = bytes
         .strip_prefix("\u{feff}".as_bytes())
         .unwrap_or_else(|| panic!("{name}: no byte-order mark"));
@@ -92,7 +97,7 @@ fn check(expect: &Expect) -> Vec<Vec<String>> {
         .iter()
         .map(String::from)
         .collect();
-    for column in expect.dates.iter().chain(expect.numbers) {
+    for column in dates.iter().chain(numbers) {
         assert!(
             header.iter().any(|h| h == column),
             "{name}: no {column} in {header:?}"
@@ -111,10 +116,10 @@ fn check(expect: &Expect) -> Vec<Vec<String>> {
                 continue;
             }
             let at = format!("{name}, row {}, {column}: {cell:?}", i + 2);
-            if expect.dates.contains(&column.as_str()) {
+            if dates.contains(&column.as_str()) {
                 assert!(is_iso_date(cell), "{at} is not an ISO date");
             }
-            if expect.numbers.contains(&column.as_str()) {
+            if numbers.contains(&column.as_str()) {
                 assert!(is_plain_number(cell), "{at} is not a plain number");
             }
             // Nothing a spreadsheet would run: a cell starting like a formula is a number.
@@ -341,4 +346,109 @@ fn spc_csv_reads_back_as_excel_would() {
     assert_eq!(rows.len(), 12);
     assert_eq!(rows[0][0], "2024-01-01");
     assert_eq!(rows[2][1], "-3");
+}
+
+/// The page's exports are written by the same writer: each is read back the same way, from
+/// the exploration layer the page's worker calls (`driftline::explore`).
+#[test]
+fn every_csv_the_page_writes_reads_back_as_excel_would() {
+    use driftline::explore::{
+        ChartQuery, ChildQuery, Explorer, ProblemQuery, StageQuery, StageRowsQuery,
+    };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("page-csv");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch");
+    let paths = files(&dir);
+    let bytes: Vec<(String, Vec<u8>)> = paths
+        .iter()
+        .map(|p| {
+            let name = Path::new(p)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(p).expect("read"))
+        })
+        .collect();
+    let inputs: Vec<driftline::InputFile<'_>> = bytes
+        .iter()
+        .map(|(name, bytes)| driftline::InputFile { name, bytes })
+        .collect();
+    let as_at = chrono::NaiveDate::from_ymd_opt(2024, 3, 31).unwrap();
+    let report = driftline::analyze(&inputs, &driftline::Options::new(as_at)).expect("the demo");
+    let mut e = Explorer::new(report);
+    let problems: ProblemQuery = serde_json::from_str("{}").unwrap();
+    check_bytes(
+        "problems",
+        e.problems_table(&problems).to_csv().as_bytes(),
+        &[],
+        &["row"],
+    );
+    let children: ChildQuery = serde_json::from_str("{}").unwrap();
+    let rows = check_bytes(
+        "children",
+        e.children_table(&children).to_csv().as_bytes(),
+        &["date_of_birth", "became_looked_after"],
+        &[
+            "days_in_care",
+            "care_periods",
+            "moves",
+            "days_waiting",
+            "placements_last_12_months",
+        ],
+    );
+    assert_eq!(rows.len(), 150);
+    check_bytes(
+        "chronology",
+        e.chronology_table(0, false).unwrap().to_csv().as_bytes(),
+        &["date"],
+        &[],
+    );
+    let all: StageRowsQuery = serde_json::from_str("{}").unwrap();
+    check_bytes(
+        "stage rows",
+        e.stage_rows_csv(&all).unwrap().as_bytes(),
+        &[
+            "care_period_start",
+            "care_period_end",
+            "start",
+            "end",
+            "target_date",
+        ],
+        &["care_period", "days", "moves"],
+    );
+    let stages: StageQuery = serde_json::from_str(r#"{"breakdown":"age_at_entry"}"#).unwrap();
+    check_bytes(
+        "stages",
+        e.stages_table(&stages).to_csv().as_bytes(),
+        &[],
+        &[
+            "started",
+            "completed",
+            "censored",
+            "median_days",
+            "within_target_pct",
+            "waiting_overdue",
+        ],
+    );
+    for kind in [
+        "cohort",
+        "delay",
+        "km",
+        "histogram",
+        "run",
+        "xmr",
+        "decomposition",
+    ] {
+        let chart: ChartQuery =
+            serde_json::from_str(&format!(r#"{{"kind":"{kind}","slot":"{kind}"}}"#)).unwrap();
+        e.draw(&chart).unwrap_or_else(|err| panic!("{kind}: {err}"));
+        let table = e.chart_table(kind).expect("a table");
+        let dates: &[&str] = match kind {
+            "cohort" => &["entered_care"],
+            "run" | "xmr" => &["date"],
+            _ => &[],
+        };
+        check_bytes(kind, table.to_csv().as_bytes(), dates, &[]);
+    }
 }

@@ -118,9 +118,20 @@ impl Output {
         })
     }
 
-    /// Writes the whole file: created new unless `--force` was given (and even then never
-    /// through a link, checked again just before writing).
+    /// Writes the whole file and says so on standard error: created new unless `--force` was
+    /// given (and even then never through a link, checked again just before writing).
     pub(crate) fn write(&self, bytes: &[u8]) -> Result<(), Failure> {
+        self.write_quietly(bytes)?;
+        eprintln!(
+            "driftline: wrote {} ({} bytes)",
+            self.path.display(),
+            bytes.len()
+        );
+        Ok(())
+    }
+
+    /// Writes the whole file without a word (for a file the summary names).
+    pub(crate) fn write_quietly(&self, bytes: &[u8]) -> Result<(), Failure> {
         let mut file = open_new(&self.path, self.force)?;
         file.write_all(bytes)
             .and_then(|()| file.flush())
@@ -141,16 +152,12 @@ pub(crate) fn write_table(
         .notes_text()
         .map(|text| {
             let notes_path = notes_path(path);
-            Output::check(&notes_path, force, inputs, &["txt"]).map(|o| (o, text, notes_path))
+            Output::check(&notes_path, force, inputs, &["txt"]).map(|o| (o, text))
         })
         .transpose()?;
     output.write(table.to_csv().as_bytes())?;
-    if let Some((notes_output, text, notes_path)) = notes {
+    if let Some((notes_output, text)) = notes {
         notes_output.write(text.as_bytes())?;
-        eprintln!(
-            "driftline: the table's notes are in {}",
-            notes_path.display()
-        );
     }
     Ok(())
 }

@@ -270,7 +270,7 @@ impl Outcome {
         match reporting.problems {
             Some(output) => {
                 let table = driftline::explore::export::problems_table(self.problems.clone());
-                output.write(table.to_csv().as_bytes())?;
+                output.write_quietly(table.to_csv().as_bytes())?;
                 totals.push_str(&format!(
                     " ({} written to {})",
                     plural(listed, "problem", "problems"),
