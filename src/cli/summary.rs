@@ -130,11 +130,8 @@ pub fn summary_text(report: &Report, breakdown: Option<&str>) -> String {
             };
             let _ = writeln!(
                 out,
-                "  {} ({}): {mean} over {} children, {within} the threshold of {} days",
-                m.id.to_uppercase(),
-                m.label,
-                m.children,
-                m.threshold_days
+                "  {}: {mean} over {} children, {within} the threshold of {} days",
+                m.label, m.children, m.threshold_days
             );
         }
     }
@@ -149,15 +146,22 @@ pub fn summary_text(report: &Report, breakdown: Option<&str>) -> String {
     out
 }
 
+/// The widest a stage's label is shown; longer ones are cut with an ellipsis.
+const LABEL_CHARS: usize = 60;
+
 /// A stage's line (`first`), or a group's under it (without the target again).
 fn stage_row(stage: &StageSummary, label: &str, g: &GroupStats, first: bool) -> [String; 8] {
+    let label = match label.char_indices().nth(LABEL_CHARS - 1) {
+        Some((at, _)) => format!("{}…", label[..at].trim_end()),
+        None => label.to_string(),
+    };
     let within = match (g.within_target, g.within_target_pct) {
         (Some(n), Some(pct)) => format!("{} ({pct:.0}%)", thousands(u64::from(n))),
         (Some(n), None) => thousands(u64::from(n)),
         _ => "–".to_string(),
     };
     [
-        label.to_string(),
+        label,
         match (first, stage.target) {
             (false, _) => String::new(),
             (true, Some(t)) => t.to_string(),
