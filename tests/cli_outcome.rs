@@ -459,3 +459,40 @@ fn analyze_and_spc_write_their_output_with_out() {
         stderr(&spc)
     );
 }
+
+/// A measure with 5 good rows and 13 whose value is not a number: the first 10 bad rows are
+/// named, the other 3 counted, all 13 are in --problems, and --strict exits 1.
+#[test]
+fn spc_names_the_first_rows_left_out_and_counts_the_rest() {
+    let dir = scratch("spc-rows");
+    let waits = dir.join("waits.csv");
+    let mut text = String::from("date,days\n");
+    for m in 1..=5 {
+        text.push_str(&format!("2024-{m:02}-01,{m}\n"));
+    }
+    for d in 1..=13 {
+        text.push_str(&format!("2024-07-{d:02},not known\n"));
+    }
+    std::fs::write(&waits, text).expect("write");
+    let problems = dir.join("problems.csv");
+    let output = driftline(&[
+        "spc",
+        &path(&waits),
+        "--column",
+        "days",
+        "--date-column",
+        "date",
+        "--chart",
+        "run",
+        "--strict",
+        "--problems",
+        &path(&problems),
+    ]);
+    let said = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert_eq!(said.matches("(row left out)").count(), 10, "{said}");
+    assert!(said.contains("waits.csv: 3 more rows left out"), "{said}");
+    assert!(said.contains("18 rows: 5 used, 13 rejected"), "{said}");
+    let listed = std::fs::read_to_string(&problems).expect("problems");
+    assert_eq!(listed.lines().count(), 1 + 13, "{listed}");
+}

@@ -1,5 +1,6 @@
-//! `driftline analyze`: reads spreadsheet files, runs [`driftline::analyze`] and prints the
-//! report as JSON (the same shape the page's `analyze` returns) or as CSV.
+//! `driftline analyze`: reads spreadsheet files, runs [`driftline::analyze`] and writes the
+//! report as JSON (the same shape the page's `analyze` returns), as a summary table to read,
+//! or as CSV, to standard output or an `--out` file.
 //!
 //! Arguments are handled in two stages: clap records and checks them ([`Args`], with the
 //! input flags every subcommand shares), then `InputArgs::resolve` turns them into
@@ -16,16 +17,16 @@ use driftline::stats::TableOptions;
 use std::path::PathBuf;
 
 /// `driftline analyze FILE... [--as-at YYYY-MM-DD] [--profile NAME|PATH] [--mapping PATH]
-/// [--breakdown ID] [--format json|summary|csv] [--max-file-mb MIB] [--max-uncompressed-mb MIB]
-/// [--max-cells N]`.
+/// [--breakdown ID] [--format json|summary|json-summary|csv] [--out PATH] [--problems PATH]
+/// [--strict] [--force] [--max-file-mb MIB] [--max-uncompressed-mb MIB] [--max-cells N]`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
-    /// Base each waiting child's forecast on their group in this breakdown (placement,
-    /// legal_status, age_at_entry, sex, local_authority, team, year_of_entry, route or
-    /// attribute:NAME) where the group has at least 20 completions; on the whole cohort
-    /// otherwise (the default).
+    /// Split the summary's stages by this breakdown (placement, legal_status, age_at_entry,
+    /// sex, local_authority, team, year_of_entry, route or attribute:NAME), and base each
+    /// waiting child's forecast on their group in it where the group has at least 20
+    /// completions (on the whole cohort otherwise, the default).
     #[arg(long, value_name = "ID")]
     breakdown: Option<String>,
     /// The output format.

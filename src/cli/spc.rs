@@ -1,6 +1,7 @@
 //! `driftline spc FILE [--column NAME] [--date-column NAME] [--chart run|xmr|mr|t]
 //! [--rules anhoej|ihi|mdc|nhse-2024] [--baseline N] [--rebase DATE...] [--no-screen]
-//! [--direction lower|higher|neutral] [--target X] [--annotate DATE=LABEL...] --format json`,
+//! [--direction lower|higher|neutral] [--target X] [--annotate DATE=LABEL...] [--format json|csv]
+//! [--out PATH]`,
 //! or `driftline spc FILE... --stage ID [--aggregate none|month|quarter] [--as-at DATE]
 //! [--profile NAME|PATH] [--mapping PATH] [limits] ...` for the days of one stage of the
 //! journeys in the files (with the stage's own target unless --target is given).
@@ -134,9 +135,17 @@ fn column_chart(
     };
     let series = read_series(&input, &columns, &plan.options.limits)
         .map_err(|err| Failure::new(err.to_string()))?;
-    for d in &series.diagnostics {
+    // The first few rows left out, one line each; the rest are counted (all with --problems).
+    const SHOWN: usize = 10;
+    for d in series.diagnostics.iter().take(SHOWN) {
         let row = d.row.map(|r| format!("row {r}: ")).unwrap_or_default();
         eprintln!("driftline: {name}: {row}{} (row left out)", d.message);
+    }
+    if series.diagnostics.len() > SHOWN {
+        eprintln!(
+            "driftline: {name}: {} more rows left out (--problems FILE lists them all)",
+            series.diagnostics.len() - SHOWN
+        );
     }
     let outcome = Outcome::of_series(name, &series);
     outcome.check_usable()?;
