@@ -11,8 +11,9 @@
 //! - A cell containing `,`, `;`, a tab, a quote or a line break is quoted (RFC 4180: quotes
 //!   doubled).
 //!
-//! A document starts with a UTF-8 byte-order mark (so that Excel reads accents), rows end with
-//! a line feed, and a table's notes follow as lines starting with `#`. Dates are written ISO
+//! A document starts with a UTF-8 byte-order mark (so that Excel reads accents) and rows end
+//! with a line feed. A table's notes are not in the CSV (a `#` line would be a row to Excel):
+//! [`Table::notes_text`] gives them for a file of their own. Dates are written ISO
 //! (`yyyy-mm-dd`) by the callers, which Excel reads as dates whatever its locale. This module
 //! knows nothing about what the tables hold.
 
@@ -22,8 +23,8 @@ use std::io;
 /// The UTF-8 byte-order mark every CSV document starts with.
 pub const BYTE_ORDER_MARK: &str = "\u{feff}";
 
-/// A table: a header row, data rows of the same width, and notes printed after it (in CSV,
-/// as lines starting with `#`).
+/// A table: a header row, data rows of the same width, and notes about it (kept out of the
+/// CSV; see [`Table::notes_text`]).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Table {
     pub columns: Vec<String>,
@@ -57,18 +58,29 @@ impl Table {
         self.rows.push(row);
     }
 
-    /// The table as a CSV document: the byte-order mark, the header, one line per row, then
-    /// the notes.
+    /// The table as a CSV document: the byte-order mark, the header and one line per row
+    /// (the notes are not in it).
     pub fn to_csv(&self) -> String {
         let mut out = String::from(BYTE_ORDER_MARK);
         write_row(&mut out, &self.columns);
         for row in &self.rows {
             write_row(&mut out, row);
         }
-        for note in &self.notes {
-            write_note(&mut out, note);
-        }
         out
+    }
+
+    /// The notes as plain text, one line each (for a file beside the CSV); `None` without
+    /// notes.
+    pub fn notes_text(&self) -> Option<String> {
+        if self.notes.is_empty() {
+            return None;
+        }
+        let mut out = String::new();
+        for note in &self.notes {
+            out.push_str(&note.replace(['\n', '\r'], " "));
+            out.push('\n');
+        }
+        Some(out)
     }
 }
 
@@ -112,12 +124,6 @@ fn write_row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
         }
         write_cell(out, cell.as_ref());
     }
-    out.push('\n');
-}
-
-fn write_note(out: &mut String, note: &str) {
-    out.push_str("# ");
-    out.push_str(&note.replace(['\n', '\r'], " "));
     out.push('\n');
 }
 
@@ -241,14 +247,13 @@ mod tests {
     }
 
     #[test]
-    fn a_table_has_the_mark_then_rows_then_notes() {
+    fn a_table_has_the_mark_then_rows_and_its_notes_apart() {
         let mut t = Table::new(&["group", "n"]);
         t.push(vec!["North".into(), "-3".into()]);
+        assert_eq!(t.notes_text(), None);
         t.notes.push("Blank: no\ntarget".into());
-        assert_eq!(
-            t.to_csv(),
-            "\u{feff}group,n\nNorth,-3\n# Blank: no target\n"
-        );
+        assert_eq!(t.to_csv(), "\u{feff}group,n\nNorth,-3\n");
+        assert_eq!(t.notes_text().as_deref(), Some("Blank: no target\n"));
     }
 
     #[test]

@@ -393,7 +393,7 @@ fn run_and_xmr_charts_plot_one_point_per_completed_stage() {
         let dates: Vec<&str> = table.rows.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(
             dates,
-            ["21/01/2023", "20/02/2023", "03/03/2023", "10/04/2023"]
+            ["2023-01-21", "2023-02-20", "2023-03-03", "2023-04-10"]
         );
         let values: Vec<&str> = table.rows.iter().map(|r| r[1].as_str()).collect();
         assert_eq!(values, ["20", "50", "30", "40"], "{kind:?}: {csv}");

@@ -248,13 +248,13 @@ fn usage_and_input_errors_exit_2_with_a_message() {
 fn resource_limits_can_be_set_and_each_refuses_with_its_own_message() {
     let dir = scratch("limits");
     // A CSV just over 1 MiB: refused under --max-file-mb 1, read under the default.
-    let mut big = String::from("child_id,date_of_birth,sex\n");
+    let mut big = String::from("child_id,start_date,placement_type\n");
     let mut n = 0;
     while big.len() <= 1024 * 1024 {
         n += 1;
-        big.push_str(&format!("C{n:07},2015-01-01,F\n"));
+        big.push_str(&format!("C{n:07},2015-01-01,Foster care\n"));
     }
-    let big_path = dir.join("children.csv");
+    let big_path = dir.join("placements.csv");
     std::fs::write(&big_path, &big).expect("write");
     let big_path = big_path.to_string_lossy().into_owned();
     let refused = driftline(&[
@@ -269,7 +269,7 @@ fn resource_limits_can_be_set_and_each_refuses_with_its_own_message() {
     let message = stderr(&refused);
     // Refused from its size on disk, before a byte is read.
     assert!(
-        message.contains("children.csv: The file is 1 MB, more than the limit of 1 MB"),
+        message.contains("placements.csv: The file is 1 MB, more than the limit of 1 MB"),
         "{message}"
     );
     assert!(message.contains("Nothing was read"), "{message}");
@@ -305,7 +305,7 @@ fn resource_limits_can_be_set_and_each_refuses_with_its_own_message() {
 #[test]
 fn summary_is_the_report_without_its_journeys() {
     let full = analyze_demo(&["--as-at", "2024-03-31", "--format", "json"]);
-    let summary = analyze_demo(&["--as-at", "2024-03-31", "--format", "summary"]);
+    let summary = analyze_demo(&["--as-at", "2024-03-31", "--format", "json-summary"]);
     assert_eq!(full.status.code(), Some(0), "{}", stderr(&full));
     assert_eq!(summary.status.code(), Some(0), "{}", stderr(&summary));
     let mut full: serde_json::Value = serde_json::from_slice(&full.stdout).expect("json");
@@ -720,7 +720,7 @@ fn the_adoption_scorecard_is_in_the_england_report_with_its_window() {
         "--scorecard-from",
         "2024-04-01",
         "--format",
-        "summary",
+        "json-summary",
     ]);
     assert!(chosen.status.success(), "{}", stderr(&chosen));
     let printed: serde_json::Value = serde_json::from_slice(&chosen.stdout).expect("JSON");
@@ -752,12 +752,12 @@ fn the_adoption_scorecard_is_in_the_england_report_with_its_window() {
         "--profile",
         "england",
         "--format",
-        "summary",
+        "json-summary",
     ]);
     let printed: serde_json::Value = serde_json::from_slice(&default.stdout).expect("JSON");
     assert_eq!(printed["adoption_scorecard"]["window_from"], "2022-04-01");
     // Scotland's profile has no scorecard, and the field is left out.
-    let scotland = analyze_demo(&["--as-at", as_at, "--format", "summary"]);
+    let scotland = analyze_demo(&["--as-at", as_at, "--format", "json-summary"]);
     let printed: serde_json::Value = serde_json::from_slice(&scotland.stdout).expect("JSON");
     assert!(printed.get("adoption_scorecard").is_none());
     // A window starting after "as at" is refused.
@@ -781,7 +781,7 @@ fn the_profile_and_the_date_follow_the_data() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ssda903-returns/whole-return");
     let header = dir.join("header.csv").to_string_lossy().into_owned();
     let episodes = dir.join("episodes.csv").to_string_lossy().into_owned();
-    let output = driftline(&["analyze", &header, &episodes, "--format", "summary"]);
+    let output = driftline(&["analyze", &header, &episodes, "--format", "json-summary"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(report["profile"]["id"], "england");
@@ -803,7 +803,7 @@ fn the_profile_and_the_date_follow_the_data() {
         &header,
         &episodes,
         "--format",
-        "summary",
+        "json-summary",
         "--profile",
         "scotland",
     ]);
@@ -811,7 +811,7 @@ fn the_profile_and_the_date_follow_the_data() {
     assert_eq!(report["profile"]["id"], "scotland");
     assert!(report.get("profile_basis").is_none());
 
-    let demo = analyze_demo(&["--format", "summary", "--as-at", "2024-03-31"]);
+    let demo = analyze_demo(&["--format", "json-summary", "--as-at", "2024-03-31"]);
     let report: serde_json::Value = serde_json::from_slice(&demo.stdout).expect("JSON");
     assert_eq!(report["profile"]["id"], "scotland");
     assert_eq!(report["profile_basis"], "other_input");

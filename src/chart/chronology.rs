@@ -296,17 +296,12 @@ impl Chronology {
         self.to_table().to_csv()
     }
 
-    /// The chronology as a table (the timeline's text alternative).
+    /// The chronology as a table (the timeline's text alternative). Its rows' sources are
+    /// left out: the chart knows them only by table number, which means nothing in a file and
+    /// would lead back to the child's rows when pseudonymised. The page's and the command
+    /// line's chronology CSV (`explore::export::chronology_table`) name the file and row.
     pub fn to_table(&self) -> Table {
-        let mut table = Table::new(&[
-            "date",
-            "age",
-            "event",
-            "detail",
-            "key_decision",
-            "source_table",
-            "source_row",
-        ]);
+        let mut table = Table::new(&["date", "age", "event", "detail", "key_decision"]);
         for r in &self.rows {
             table.push(vec![
                 // ISO, as every export writes dates (spreadsheets read it in any locale).
@@ -315,8 +310,6 @@ impl Chronology {
                 r.event.clone(),
                 r.detail.clone(),
                 if r.key { "yes".into() } else { String::new() },
-                r.source.map(|s| s.table.to_string()).unwrap_or_default(),
-                r.source.map(|s| s.row.to_string()).unwrap_or_default(),
             ]);
         }
         table

@@ -6,7 +6,7 @@
 //! This module owns the cohort's sort order and its layout. It measures text only through
 //! [`TextMeasure`] and paints nothing.
 
-use super::axis::{date_long, date_short, thousands, DateScale};
+use super::axis::{date_long, thousands, DateScale};
 use super::figure::push_text;
 use super::layout::{
     Anchor, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect, Stroke, Weight,
@@ -458,12 +458,13 @@ pub fn cohort(
             None => Default::default(),
         };
         table.push(vec![
-            thousands(first + k + 1),
+            // A number and an ISO date, as every CSV writes them.
+            (first + k + 1).to_string(),
             name.clone(),
             child
                 .care_periods
                 .first()
-                .map(|p| date_short(p.start))
+                .map(|p| p.start.to_string())
                 .unwrap_or_default(),
             moves.to_string(),
             wait_stage,

@@ -464,9 +464,8 @@ fn stage_chart(
                     .points
                     .iter()
                     .map(|p| {
-                        p.period_end
-                            .map(super::axis::date_short)
-                            .unwrap_or_default()
+                        // ISO, as every CSV writes dates.
+                        p.period_end.map(|d| d.to_string()).unwrap_or_default()
                     })
                     .collect(),
             ));

@@ -624,8 +624,9 @@ pub fn spc_data(chart: &SpcChart, options: &SpcOptions) -> Table {
         let lines = chart.lines_of(p);
         let opt = |v: Option<f64>| v.map(fmt_value).unwrap_or_default();
         let mut row = vec![
+            // ISO, as every CSV writes dates.
             p.date
-                .map(date_short)
+                .map(|d| d.to_string())
                 .unwrap_or_else(|| (i + 1).to_string()),
             fmt_value(p.value),
             opt(lines.map(|l| l.centre)),

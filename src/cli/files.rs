@@ -30,7 +30,7 @@ pub(crate) fn read_input(path: &Path, max_bytes: u64, option: &str) -> Result<Ve
     // The core's words, so that the page and the command line say the same; then what was
     // done and how to change the limit.
     let too_big = |size: u64| {
-        Failure::new(format!(
+        Failure::too_large(format!(
             "{}: {} Nothing was read ({option} changes the limit).",
             display_name(path),
             driftline::ingest::too_large_message(size, max_bytes)
@@ -118,14 +118,53 @@ impl Output {
         })
     }
 
-    /// Writes the whole file: created new unless `--force` was given (and even then never
-    /// through a link, checked again just before writing).
+    /// Writes the whole file and says so on standard error: created new unless `--force` was
+    /// given (and even then never through a link, checked again just before writing).
     pub(crate) fn write(&self, bytes: &[u8]) -> Result<(), Failure> {
+        self.write_quietly(bytes)?;
+        eprintln!(
+            "driftline: wrote {} ({} bytes)",
+            self.path.display(),
+            bytes.len()
+        );
+        Ok(())
+    }
+
+    /// Writes the whole file without a word (for a file the summary names).
+    pub(crate) fn write_quietly(&self, bytes: &[u8]) -> Result<(), Failure> {
         let mut file = open_new(&self.path, self.force)?;
         file.write_all(bytes)
             .and_then(|()| file.flush())
             .map_err(|err| cannot_write(&self.path, &err))
     }
+}
+
+/// Writes a table as CSV to `output`, and its notes, if any, beside it in `NAME.notes.txt`
+/// (notes in the CSV would be rows to a spreadsheet).
+pub(crate) fn write_table(
+    output: &Output,
+    path: &Path,
+    table: &driftline::table::Table,
+    force: bool,
+    inputs: &[PathBuf],
+) -> Result<(), Failure> {
+    let notes = table
+        .notes_text()
+        .map(|text| {
+            let notes_path = notes_path(path);
+            Output::check(&notes_path, force, inputs, &["txt"]).map(|o| (o, text))
+        })
+        .transpose()?;
+    output.write(table.to_csv().as_bytes())?;
+    if let Some((notes_output, text)) = notes {
+        notes_output.write(text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// `x.csv` → `x.notes.txt`.
+pub(crate) fn notes_path(path: &Path) -> PathBuf {
+    path.with_extension("notes.txt")
 }
 
 /// Checks the files a command will write into `dir` (the names for which `writes` is true):

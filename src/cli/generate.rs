@@ -15,10 +15,10 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// How many children.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = children, allow_negative_numbers = true)]
     children: usize,
     /// The seed: the same seed and options always write the same bytes.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = seed, allow_negative_numbers = true)]
     seed: u64,
     /// The "as at" date (YYYY-MM-DD): nothing is dated after it except deliberately messy rows.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
@@ -29,7 +29,7 @@ pub struct Args {
     #[arg(long, default_value = "template-csv", value_parser = parse_format)]
     format: Format,
     /// How messy the values are, 0 (clean) to 1; about 0.02 looks like a tidy export.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     messy_rate: f64,
     /// How template CSV files write dates: uk (dd/mm/yyyy) or iso (yyyy-mm-dd).
     #[arg(long, default_value = "uk", value_parser = parse_style)]
@@ -100,6 +100,14 @@ fn writes(format: Format, name: &str) -> bool {
         Format::Ssda903Returns => yearly().is_some_and(|rest| ssda903::FILES.contains(&rest)),
         Format::Ssda903ReturnsXml => yearly() == Some("ssda903.xml"),
     }
+}
+
+fn children(text: &str) -> Result<usize, String> {
+    super::whole_number(text, 1).map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+fn seed(text: &str) -> Result<u64, String> {
+    super::whole_number(text, 0)
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {

@@ -199,7 +199,11 @@ pub fn chronology_entries(
             event: r.event,
             detail: Some(r.detail).filter(|d| !d.is_empty()),
             key: r.key,
-            source: r.source.and_then(|s| Source::of(report, s)),
+            // A file and row number would lead back to the child: none when pseudonymised.
+            source: r
+                .source
+                .filter(|_| !pseudonymise)
+                .and_then(|s| Source::of(report, s)),
         })
         .collect()
 }

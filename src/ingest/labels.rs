@@ -216,6 +216,26 @@ pub fn legal_code(n: &str) -> Option<LegalCategory> {
     })
 }
 
+/// Event labels Driftline knows that mark no milestone of a stage: kept as events on the
+/// timeline (as custom events), and not listed as unknown. Driftline's own generator writes
+/// the pre-birth planning meetings, family group decision making and withdrawn
+/// recommendations.
+pub fn known_other_event(label: &str) -> bool {
+    crate::model::is_pre_birth_event(label)
+        || matches!(
+            normalise(label).as_str(),
+            "familygroupdecisionmaking"
+                | "familygroupdecisionmakingmeeting"
+                | "familygroupconference"
+                | "familygroupmeeting"
+                | "fgdm"
+                | "fgc"
+                | "recommendationwithdrawn"
+                | "permanencerecommendationwithdrawn"
+                | "withdrawnrecommendation"
+        )
+}
+
 /// Maps an event label to a milestone.
 pub fn milestone(label: &str) -> Option<Milestone> {
     use Milestone::*;
@@ -413,7 +433,7 @@ impl LabelReader {
                 },
                 None => Reading {
                     value: Milestone::Custom,
-                    known: false,
+                    known: known_other_event(label),
                 },
             },
         };
@@ -536,6 +556,19 @@ mod tests {
         assert!(!r.placement("Narnia").known);
         assert!(!r.placement("Narnia").known);
         assert_eq!(r.event("Sibling born").value, Milestone::Custom);
+        // Events Driftline knows that end no stage: custom, and not unknown.
+        for label in [
+            "Pre-birth planning meeting",
+            "Family group decision making",
+            "Recommendation withdrawn",
+        ] {
+            let read = r.event(label);
+            assert_eq!(
+                (read.value, read.known),
+                (Milestone::Custom, true),
+                "{label}"
+            );
+        }
         assert_eq!(
             r.unknown.get(&("placement_type", "Narnia".to_string())),
             Some(&2)

@@ -422,7 +422,8 @@ impl Builder<'_> {
                 );
             }
             if let Some(dob) = dob {
-                if e.date < dob {
+                // Planning for a child not yet born is before the birth by nature.
+                if e.date < dob && !super::is_pre_birth_event(&e.label) {
                     self.warn(
                         Code::EventBeforeBirth,
                         e.source,
@@ -685,7 +686,8 @@ impl Builder<'_> {
             match periods.iter_mut().find(|p| p.contains(event.date)) {
                 Some(p) => p.events.push(event),
                 None => {
-                    if !periods.is_empty() {
+                    // Pre-birth planning is outside care by nature: no note.
+                    if !periods.is_empty() && !super::is_pre_birth_event(&event.label) {
                         self.note(
                             Severity::Info,
                             Code::EventOutsideCare,

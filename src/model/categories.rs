@@ -258,6 +258,18 @@ impl Milestone {
     }
 }
 
+/// Whether an event, by its label, is planning for a child not yet born (a pre-birth planning
+/// meeting or conference, an unborn baby's meeting): such events are expected before the date
+/// of birth and outside care.
+pub fn is_pre_birth_event(label: &str) -> bool {
+    let n: String = label
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    n.starts_with("prebirth") || n.starts_with("antenatal") || n.contains("unborn")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ pub use build::{
     build_children, build_children_listing, ChildFacts, ChildRecord, EventRecord, LegalRecord,
     PlacementRecord, Records,
 };
-pub use categories::{LegalCategory, Milestone, PlacementCategory};
+pub use categories::{is_pre_birth_event, LegalCategory, Milestone, PlacementCategory};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -10,7 +10,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { launch } from './browser.mjs';
@@ -75,12 +75,19 @@ async function cliChartCsv(files, asAt, kind, extra = []) {
   const out = join(dir, `${kind}-${Math.random().toString(36).slice(2)}.csv`);
   const run = await cli(['chart', ...files, '--as-at', asAt, '--kind', kind, ...extra, '--out', out]);
   assert.equal(run.code, 0, run.stderr);
-  return readFileSync(out, 'utf8');
+  const csv = readFileSync(out, 'utf8');
+  // The table's notes are not in the CSV but beside it, in NAME.notes.txt.
+  const notes = out.replace(/\.csv$/, '.notes.txt');
+  cliNotes.set(csv, existsSync(notes) ? readFileSync(notes, 'utf8').split('\n').filter((l) => l) : []);
+  return csv;
 }
 
-/** The table rows of CSV text (notes, the lines starting with "#", left out). */
-const tableRows = (text) => parseCsv(text).filter((row) => !row[0].startsWith('#'));
-const noteLines = (text) => text.split('\n').filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
+/** The notes the command line wrote beside each CSV it wrote, by the CSV's text. */
+const cliNotes = new Map();
+
+/** The table rows of CSV text (the header first). */
+const tableRows = (text) => parseCsv(text);
+const noteLines = (text) => cliNotes.get(text) ?? [];
 
 const twoDecimals = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
 
