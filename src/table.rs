@@ -11,6 +11,9 @@
 //!   splits the cell and starts a new one).
 //! - A cell containing `,`, `;`, a tab, a quote or a line break is quoted (RFC 4180: quotes
 //!   doubled).
+//! - Invisible characters other than tabs and line breaks (Unicode Cc and Cf: a right-to-left
+//!   override, a zero-width space, a terminal's escape) are written visibly, `⟨U+202E⟩` (see
+//!   [`crate::visible`]).
 //!
 //! A document starts with a UTF-8 byte-order mark (so that Excel reads accents), rows end with
 //! a line feed, and a table's notes follow as lines starting with `#` (line breaks made spaces,
@@ -119,9 +122,12 @@ fn write_row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
 
 fn write_note(out: &mut String, note: &str) {
     out.push_str("# ");
-    out.push_str(&inert_after(&note.replace(['\n', '\r'], " "), false, |c| {
-        matches!(c, ',' | ';' | '\t')
-    }));
+    let note = note.replace(['\n', '\r'], " ");
+    out.push_str(&inert_after(
+        &crate::visible::visible_text(&note),
+        false,
+        |c| matches!(c, ',' | ';' | '\t'),
+    ));
     out.push('\n');
 }
 
@@ -142,6 +148,7 @@ pub fn inert(cell: &str) -> String {
     if is_number(cell) {
         return cell.to_string();
     }
+    let cell = &*crate::visible::visible_text(cell);
     let mut out = String::with_capacity(cell.len() + 1);
     if cell.starts_with(['\t', '\r']) {
         out.push('\'');
@@ -248,6 +255,10 @@ mod tests {
             ("North, East", "\"North, East\""),
             ("a;b", "\"a;b\""),
             ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            // Invisible characters are written visibly.
+            ("K02-\u{202e}05000", "K02-⟨U+202E⟩05000"),
+            ("a\u{1b}]0;x\u{7}", "\"a⟨U+001B⟩]0;x⟨U+0007⟩\""),
+            ("000\u{200b}51", "000⟨U+200B⟩51"),
             ("", ""),
         ];
         for (cell, expected) in cases {

@@ -87,7 +87,11 @@ fn column_chart(args: &Args, config: &SpcConfig) -> Result<qi::SpcChart, Failure
         .map_err(|err| Failure::new(err.to_string()))?;
     for d in &series.diagnostics {
         let row = d.row.map(|r| format!("row {r}: ")).unwrap_or_default();
-        eprintln!("driftline: {name}: {row}{} (row left out)", d.message);
+        eprintln!(
+            "driftline: {}: {row}{} (row left out)",
+            driftline::visible::visible(name),
+            driftline::visible::visible_text(&d.message)
+        );
     }
     let dated: Option<Vec<(NaiveDate, f64)>> = series
         .points
