@@ -10,7 +10,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use driftline::diagnostics::{Code, Diagnostic};
-use driftline::explore::{ChildQuery, Explorer};
+use driftline::explore::{
+    ChartQuery, ChildQuery, Explorer, ProblemQuery, StageQuery, StageRowsQuery,
+};
 use driftline::{analyze, InputFile, Options, Report};
 use std::path::PathBuf;
 use std::process::Command;
@@ -274,4 +276,180 @@ fn the_terminal_gets_no_escape_sequence() {
     let stdout = String::from_utf8(run.stdout).expect("UTF-8");
     assert!(!has_raw(&stdout), "{stdout:?}");
     assert!(stdout.contains("K02-⟨U+202E⟩05000"));
+}
+
+// --- Pseudonymise covers every output --------------------------------------------------------
+
+/// Three children named in their IDs; one date of birth written month-first (unreadable, so
+/// quoted in a problem); carers named; a placement type, a legal status and an event label
+/// written as free text naming people; event details naming people.
+const NAMED_CHILDREN: &str = "child_id,date_of_birth,sex,local_authority,team
+SMITH-JOHN-01,03/04/2015,Female,Aldmoor,North
+JONES-AMY-02,12/13/2016,Male,Aldmoor,South
+BROWN-ZOE-03,25/06/2019,Female,Benholm,North
+";
+const NAMED_PLACEMENTS: &str = "child_id,start_date,end_date,placement_type,carer,legal_status
+SMITH-JOHN-01,01/03/2023,,Foster care with Gran Smith,Margaret Smith,CSO per Sheriff Brown
+JONES-AMY-02,01/06/2023,01/09/2023,Kinship care,Uncle Bob Jones,Interim CSO
+BROWN-ZOE-03,01/07/2023,,Foster care,Pat Green,Interim CSO
+";
+const NAMED_EVENTS: &str = "child_id,date,event,detail
+SMITH-JOHN-01,01/03/2023,Became looked after,Removed from Jane Doe's house
+SMITH-JOHN-01,05/04/2023,Contact with mum Jane Doe,
+BROWN-ZOE-03,01/08/2023,LAC review,Chaired by Ms Violet Grey
+JONES-AMY-02,20/06/2023,Review with Auntie Rose,
+";
+
+/// Everything that must not be seen pseudonymised: the IDs, each date of birth as written and
+/// as ISO, the carers, and every name in the free text.
+const SECRETS: [&str; 15] = [
+    "SMITH-JOHN-01",
+    "JONES-AMY-02",
+    "BROWN-ZOE-03",
+    "03/04/2015",
+    "2015-04-03",
+    "12/13/2016",
+    "25/06/2019",
+    "2019-06-25",
+    "Margaret",
+    "Uncle Bob",
+    "Pat Green",
+    "Gran Smith",
+    "Sheriff Brown",
+    "Jane Doe",
+    "Auntie Rose",
+];
+
+fn named_explorer() -> Explorer {
+    let files = [
+        InputFile {
+            name: "children.csv",
+            bytes: NAMED_CHILDREN.as_bytes(),
+        },
+        InputFile {
+            name: "placements.csv",
+            bytes: NAMED_PLACEMENTS.as_bytes(),
+        },
+        InputFile {
+            name: "events.csv",
+            bytes: NAMED_EVENTS.as_bytes(),
+        },
+    ];
+    let mut options = options();
+    options.mapping = Some(
+        driftline::ingest::Mapping::from_json(
+            r#"{"labels":{"event":{"Review with Auntie Rose":"lac_review"}}}"#,
+        )
+        .expect("a mapping"),
+    );
+    Explorer::new(analyze(&files, &options).expect("the cohort loads"))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("serialises")
+}
+
+/// Every answer, chart (its texts and tooltips) and export of a view, pseudonymised or not.
+fn outputs(e: &mut Explorer, pseudonymise: bool) -> Vec<(String, String)> {
+    let p = pseudonymise;
+    let query = |extra: &str| format!(r#"{{"pseudonymise":{p}{extra}}}"#);
+    let mut out = Vec::new();
+    let problems: ProblemQuery = serde_json::from_str(&query("")).expect("q");
+    out.push(("problems".into(), json(&e.problems(&problems))));
+    out.push(("problems.csv".into(), e.problems_table(&problems).to_csv()));
+    let children: ChildQuery = serde_json::from_str(&query("")).expect("q");
+    out.push(("children".into(), json(&e.children(&children))));
+    out.push(("children.csv".into(), e.children_table(&children).to_csv()));
+    for i in 0..3 {
+        out.push((format!("child {i}"), json(&e.child(i, p).expect("a child"))));
+        out.push((
+            format!("chronology {i}.csv"),
+            e.chronology_table(i, p).expect("a child").to_csv(),
+        ));
+        let one: StageRowsQuery =
+            serde_json::from_str(&query(&format!(r#","child":{i}"#))).expect("q");
+        out.push((
+            format!("stage rows {i}.csv"),
+            e.stage_rows_csv(&one).expect("rows"),
+        ));
+        let chart: ChartQuery = serde_json::from_str(&query(&format!(
+            r#","kind":"timeline","slot":"t","child":{i}"#
+        )))
+        .expect("q");
+        let (layout, info) = e.draw(&chart).expect("a timeline");
+        // The layout's JSON holds every text drawn and every tooltip (hit regions' labels).
+        out.push((format!("timeline {i}"), json(layout) + &json(&info)));
+        out.push((format!("timeline {i}.svg"), e.chart_svg("t").expect("svg")));
+        out.push((
+            format!("timeline {i}.csv"),
+            e.chart_table("t").expect("a table").to_csv(),
+        ));
+    }
+    let stages: StageQuery = serde_json::from_str(&query("")).expect("q");
+    out.push(("stages".into(), json(&e.stages(&stages))));
+    out.push(("stages.csv".into(), e.stages_table(&stages).to_csv()));
+    let cohort: ChartQuery =
+        serde_json::from_str(&query(r#","kind":"cohort","slot":"c""#)).expect("q");
+    let (layout, info) = e.draw(&cohort).expect("the cohort view");
+    out.push(("cohort".into(), json(layout) + &json(&info)));
+    out.push(("cohort.svg".into(), e.chart_svg("c").expect("svg")));
+    out.push((
+        "cohort.csv".into(),
+        e.chart_table("c").expect("a table").to_csv(),
+    ));
+    out
+}
+
+#[test]
+fn nothing_named_survives_pseudonymisation() {
+    let mut e = named_explorer();
+    // Not pseudonymised, every secret is somewhere (so the search below can find them).
+    let plain: String = outputs(&mut e, false)
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    // (Dates of birth that were read are shown as ISO, not as written.)
+    for secret in SECRETS
+        .iter()
+        .filter(|s| !["03/04/2015", "25/06/2019"].contains(s))
+    {
+        assert!(
+            plain.contains(secret),
+            "the plain views never show {secret}"
+        );
+    }
+    for (what, text) in outputs(&mut e, true) {
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{what} shows {secret}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn pseudonymised_views_say_what_they_hide() {
+    let e = named_explorer();
+    let q: ProblemQuery =
+        serde_json::from_str(r#"{"search":"month-first","pseudonymise":true}"#).expect("q");
+    let messages: Vec<String> = e.problems(&q).rows.into_iter().map(|d| d.message).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("The date of birth \"(hidden)\" only makes sense month-first")),
+        "{messages:?}"
+    );
+    // The placement type and legal status as written give way to their categories.
+    let detail = e.child(0, true).expect("a child");
+    let placement = &detail.care_periods[0].placements[0];
+    assert_eq!(&*placement.placement_type, placement.category_label);
+    assert_eq!(placement.carer.as_deref(), Some("Carer A"));
+    let legal = json(&e.children(&serde_json::from_str(r#"{"pseudonymise":true}"#).expect("q")));
+    assert!(legal.contains(r#""placement_type":null"#), "{legal}");
+    // Events are named by their milestones: the mapped review, and the unrecognised contact.
+    let chronology = e.chronology_table(0, true).expect("a child").to_csv();
+    assert!(
+        chronology.contains("Other event (wording withheld)"),
+        "{chronology}"
+    );
+    let chronology = e.chronology_table(1, true).expect("a child").to_csv();
+    assert!(chronology.contains(",LAC review,"), "{chronology}");
 }
