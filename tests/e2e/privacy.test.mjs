@@ -636,3 +636,32 @@ test('Pseudonymise hides every ID, date of birth, carer and free-text label in e
     await context.close();
   }
 });
+
+test('a timescales file of 20,000 stages is refused at once, in words', async () => {
+  const stages = Array.from({ length: 20000 }, (_, i) => ({
+    id: `s${i}`,
+    label: '',
+    from: 'became_looked_after',
+    to: 'left_care',
+  }));
+  const path = join(dir, 'stages-20000.json');
+  writeFileSync(path, JSON.stringify({ id: 'big', label: 'Big', stages }));
+  const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
+  try {
+    await page.click('#demo-button');
+    await waitForLoad(page);
+    await openView(page, 'timescales');
+    const started = Date.now();
+    await page.setInputFiles('#profile-file', path);
+    await page.waitForSelector('#profile-message:not([hidden])');
+    const took = Date.now() - started;
+    const message = await page.textContent('#profile-message');
+    assert.match(message, /stages-20000\.json: The profile is \d+ kB; a profile is at most 1024 kB/);
+    assert.ok(took < 5000, `refused after ${took} ms`);
+    // Nothing changed: the demo's timescales are still Scotland's.
+    assert.ok(await page.isChecked('#profile-scotland'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
