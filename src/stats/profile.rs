@@ -452,8 +452,19 @@ impl Profile {
         }
         let long = |what: &str, text: &str, max: usize| {
             let n = text.chars().count();
-            (n > max).then(|| ProfileError {
-                message: format!("{what} is {n} characters long; at most {max} are allowed."),
+            if n > max {
+                return Some(ProfileError {
+                    message: format!("{what} is {n} characters long; at most {max} are allowed."),
+                });
+            }
+            // A bidi override or a control character would make a label read as another
+            // (tabs and line breaks are let be).
+            let hidden = crate::visible::hidden_in(text, crate::visible::is_hidden_in_text);
+            (!hidden.is_empty()).then(|| ProfileError {
+                message: format!(
+                    "{what} holds invisible characters ({}); remove them.",
+                    crate::visible::describe(&hidden)
+                ),
             })
         };
         let many = |what: &str, n: usize| {
@@ -764,6 +775,11 @@ mod tests {
         assert_eq!(
             Profile::from_json(&json).unwrap_err().message,
             "The profile has 101 checks; a profile has at most 100."
+        );
+        let json = r#"{"id":"p","label":"p","stages":[{"id":"a","label":"To \u202epanel","from":"lac_review","to":"panel"}]}"#;
+        assert_eq!(
+            Profile::from_json(json).unwrap_err().message,
+            "Stage 1 (\"a\"): the label holds invisible characters (U+202E (right-to-left override)); remove them."
         );
     }
 
