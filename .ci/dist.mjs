@@ -82,6 +82,10 @@ function buildSingleFile() {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
+    // The page has no HTML sink; the one script URL (the worker's blob:) goes through the
+    // driftline-worker policy in driftline.js.
+    "require-trusted-types-for 'script'",
+    'trusted-types driftline-worker',
   ].join('; ');
 
   let html = read(join(WWW, 'index.html'));

@@ -48,6 +48,8 @@ pub enum Code {
     UnknownLabel,
     CellTruncated,
     UnclosedQuote,
+    /// An ID or label holds invisible characters (Unicode Cc or Cf, see `crate::visible`).
+    HiddenCharacters,
     ProblemsNotListed,
     // Data-quality checks on the model.
     EndBeforeStart,
@@ -56,6 +58,8 @@ pub enum Code {
     EventsWithoutPlacements,
     EventOutsideCare,
     DuplicateRow,
+    /// Two children's IDs differ only by invisible characters or by how an accent is encoded.
+    LookAlikeIds,
     FutureDate,
     // SSDA903-specific.
     EpisodeOverlap,
@@ -92,6 +96,7 @@ impl Code {
             Code::UnknownLabel => "unknown_label",
             Code::CellTruncated => "cell_truncated",
             Code::UnclosedQuote => "unclosed_quote",
+            Code::HiddenCharacters => "hidden_characters",
             Code::ProblemsNotListed => "problems_not_listed",
             Code::EndBeforeStart => "end_before_start",
             Code::OverlappingPlacements => "overlapping_placements",
@@ -99,6 +104,7 @@ impl Code {
             Code::EventsWithoutPlacements => "events_without_placements",
             Code::EventOutsideCare => "event_outside_care",
             Code::DuplicateRow => "duplicate_row",
+            Code::LookAlikeIds => "look_alike_ids",
             Code::FutureDate => "future_date",
             Code::EpisodeOverlap => "episode_overlap",
             Code::PeriodWithoutStart => "period_without_start",

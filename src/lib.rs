@@ -18,6 +18,7 @@ pub mod qi;
 pub mod report;
 pub mod stats;
 pub mod table;
+pub mod visible;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

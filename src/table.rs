@@ -6,10 +6,14 @@
 //! - A number (`-?digits`, optionally `.digits`) is written as it is, so `-3` stays a number.
 //! - Any other cell is made inert for spreadsheets: a `'` goes before a leading `=`, `+`, `-`,
 //!   `@`, tab or carriage return, and before a formula start (`=`, `+`, `-`, `@`) that follows
-//!   a `;`, tab, carriage return or line feed inside the cell (where a careless import could
-//!   split the cell and start a new one).
+//!   a `;`, tab, carriage return or line feed inside the cell, spaces between them or not
+//!   (where a reader whose list separator is `;`, as in most of Europe, or a careless import
+//!   splits the cell and starts a new one).
 //! - A cell containing `,`, `;`, a tab, a quote or a line break is quoted (RFC 4180: quotes
 //!   doubled).
+//! - Invisible characters other than tabs and line breaks (Unicode Cc and Cf: a right-to-left
+//!   override, a zero-width space, a terminal's escape) are written visibly, `⟨U+202E⟩` (see
+//!   [`crate::visible`]).
 //!
 //! A document starts with a UTF-8 byte-order mark (so that Excel reads accents) and rows end
 //! with a line feed. A table's notes are not in the CSV (a `#` line would be a row to Excel):
@@ -77,7 +81,7 @@ impl Table {
         }
         let mut out = String::new();
         for note in &self.notes {
-            out.push_str(&note.replace(['\n', '\r'], " "));
+            out.push_str(&crate::visible::visible_text(&note.replace(['\n', '\r'], " ")));
             out.push('\n');
         }
         Some(out)
@@ -144,20 +148,29 @@ pub fn inert(cell: &str) -> String {
     if is_number(cell) {
         return cell.to_string();
     }
-    let formula = |c: char| matches!(c, '=' | '+' | '-' | '@');
-    let separator = |c: char| matches!(c, ';' | '\t' | '\r' | '\n');
+    let cell = &*crate::visible::visible_text(cell);
     let mut out = String::with_capacity(cell.len() + 1);
-    let mut previous: Option<char> = None;
-    for c in cell.chars() {
-        let starts = match previous {
-            None => formula(c) || matches!(c, '\t' | '\r'),
-            Some(p) => separator(p) && formula(c),
-        };
-        if starts {
+    if cell.starts_with(['\t', '\r']) {
+        out.push('\'');
+    }
+    out.push_str(&inert_after(cell, true, |c| {
+        matches!(c, ';' | '\t' | '\r' | '\n')
+    }));
+    out
+}
+
+/// `text` with a `'` before every formula start (`=`, `+`, `-`, `@`) that follows a
+/// `separator` (or the start, when `at_start`), with or without spaces between them.
+fn inert_after(text: &str, at_start: bool, separator: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Whether the characters since the last separator (or the start) are all spaces.
+    let mut after_separator = at_start;
+    for c in text.chars() {
+        if after_separator && matches!(c, '=' | '+' | '-' | '@') {
             out.push('\'');
         }
         out.push(c);
-        previous = Some(c);
+        after_separator = separator(c) || (after_separator && c == ' ');
     }
     out
 }
@@ -228,22 +241,91 @@ mod tests {
             ("1.", "1."),
             ("\tx", "\"'\tx\""),
             ("\rx", "\"'\rx\""),
+            (" =1", " '=1"),
             // A formula start after a separator inside the cell.
             ("a;=cmd", "\"a;'=cmd\""),
             ("line\n@x", "\"line\n'@x\""),
             ("a\t+1", "\"a\t'+1\""),
-            ("a; =1", "\"a; =1\""),
+            ("a; =1", "\"a; '=1\""),
+            ("a;\t-x", "\"a;\t'-x\""),
+            ("a = b; c", "\"a = b; c\""),
             // Text that is safe as it is, and quoting.
             ("C-123", "C-123"),
             ("2024-01-31", "2024-01-31"),
             ("North, East", "\"North, East\""),
             ("a;b", "\"a;b\""),
             ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            // Invisible characters are written visibly.
+            ("K02-\u{202e}05000", "K02-⟨U+202E⟩05000"),
+            ("a\u{1b}]0;x\u{7}", "\"a⟨U+001B⟩]0;x⟨U+0007⟩\""),
+            ("000\u{200b}51", "000⟨U+200B⟩51"),
             ("", ""),
         ];
         for (cell, expected) in cases {
             assert_eq!(written(cell), expected, "{cell:?}");
         }
+    }
+
+    /// Every field a reader finds in `csv`, splitting on `delimiter` (as Excel does where
+    /// the list separator is `;`, or a tab-separated import).
+    fn fields(csv: &str, delimiter: u8) -> Vec<String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(csv.as_bytes());
+        let mut out = Vec::new();
+        for record in reader.records() {
+            let record = record.expect("the writer's CSV reads back");
+            out.extend(record.iter().map(str::to_string));
+        }
+        out
+    }
+
+    #[test]
+    fn no_reader_finds_a_formula_whatever_its_separator() {
+        let hostile = [
+            "x;=cmd|' /C calc'!A0",
+            "note\t+HYPERLINK(\"http://x\")",
+            "a; @SUM(A1)",
+            "two\nlines\r\n-2+3",
+            "=1",
+            " -cmd",
+            "Foster care; with Gran",
+            "a,=b",
+        ];
+        let mut t = Table::new(&["id", "note", "n"]);
+        for (i, cell) in hostile.iter().enumerate() {
+            t.push(vec![format!("C{i}"), cell.to_string(), format!("-{i}")]);
+            t.push(vec![cell.to_string(), "-3".into(), "4.5".into()]);
+        }
+        t.push(vec!["-3".into(), "North".into(), "-12.5".into()]);
+        t.notes.push("Left out: a;=cmd, b,+1 and c\t@x".into());
+        let csv = t.to_csv();
+        let csv = csv.strip_prefix(BYTE_ORDER_MARK).expect("the mark first");
+        // A number in either locale (a point or a comma before the decimals).
+        let number = |f: &str| is_number(f) || is_number(&f.replacen(',', ".", 1));
+        for delimiter in [b',', b';', b'\t'] {
+            let found = fields(csv, delimiter);
+            assert!(found.len() > t.rows.len(), "{}", delimiter as char);
+            for field in found {
+                let start = field.trim_start_matches([' ', '\r', '\n']);
+                // A field that starts with a number then runs on into the next cells (a `;`
+                // reader reading "-3,North") is that number, as text: no formula.
+                let first = start.split(',').next().unwrap_or_default();
+                let formula = start.starts_with(['=', '+', '-', '@']);
+                assert!(
+                    !formula || number(start) || is_number(first),
+                    "a reader splitting on {:?} finds the formula {field:?}",
+                    delimiter as char
+                );
+            }
+        }
+        // The numbers are still numbers for a reader splitting on commas.
+        let plain = fields(csv, b',');
+        assert!(plain.contains(&"-12.5".to_string()));
+        assert!(plain.contains(&"-3".to_string()));
+        assert!(plain.contains(&"x;'=cmd|' /C calc'!A0".to_string()));
     }
 
     #[test]

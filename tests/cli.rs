@@ -862,3 +862,40 @@ fn breakdown_bases_the_forecasts_on_groups() {
         stderr(&unknown)
     );
 }
+
+/// A profile with too many stages is refused at once, in words, before any file is analysed
+/// (20,000 stages took the page's worker to 2 GB).
+#[test]
+fn a_profile_of_twenty_thousand_stages_is_refused_quickly() {
+    let dir = scratch("huge_profile");
+    let stages = |n: usize| {
+        let list: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"s{i}","label":"","from":"became_looked_after","to":"left_care"}}"#
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"id":"big","label":"Big","stages":[{}]}}"#,
+            list.join(",")
+        )
+    };
+    for (n, expected) in [
+        (20_000, "a profile or mapping is at most 1024 kB"),
+        (
+            101,
+            "The profile has 101 stages; a profile has at most 100 (each is measured for every child).",
+        ),
+    ] {
+        let path = dir.join(format!("stages-{n}.json"));
+        std::fs::write(&path, stages(n)).expect("write");
+        let started = std::time::Instant::now();
+        let out = analyze_demo(&["--as-at", "2025-03-31", "--profile", &path.to_string_lossy()]);
+        let took = started.elapsed();
+        assert_eq!(out.status.code(), Some(2), "{n} stages");
+        assert!(stderr(&out).contains(expected), "{n} stages: {}", stderr(&out));
+        assert!(out.stdout.is_empty());
+        assert!(took < std::time::Duration::from_secs(5), "{n} stages took {took:?}");
+    }
+}

@@ -328,7 +328,8 @@ fn a_pseudonym_is_the_childs_position_in_every_view() {
         .collect();
     assert_eq!(shown, [(2, "Child 3"), (0, "Child 1")]);
     assert!(page.rows.iter().all(|r| r.date_of_birth.is_none()));
-    // The problem about Q3 (index 3) names "Child 4" and hides the date of birth.
+    // The problem about Q3 (index 3) names "Child 4" and hides the date of birth, and the
+    // event's label as written (quoted values are hidden: a label may be free text).
     let q: ProblemQuery = serde_json::from_str(
         r#"{"search":"before the child's date of birth","pseudonymise":true}"#,
     )
@@ -337,7 +338,7 @@ fn a_pseudonym_is_the_childs_position_in_every_view() {
     assert_eq!(page.rows[0].child_id.as_deref(), Some("Child 4"));
     assert_eq!(
         page.rows[0].message,
-        "The event \"LAC review\" is dated 01/06/2009, before the child's date of birth (hidden)."
+        "The event \"(hidden)\" is dated 01/06/2009, before the child's date of birth (hidden)."
     );
 }
 

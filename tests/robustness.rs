@@ -198,11 +198,15 @@ fn an_old_biff5_workbook_loads() {
 
 #[test]
 fn csv_damage_is_reported_where_it_is() {
-    // A quote opens in row 3 and never closes: rows 4 and 5 are swallowed, and said to be.
+    // A quote opens in row 3 and never closes: rows 4 and 5 are swallowed, and said to be;
+    // the placement type that swallowed them holds their line breaks, which are shown.
     let r = loads("csv_unbalanced_quotes.csv", 2, 2, 0);
     assert_eq!(
         located(&r, Severity::Warning),
-        vec![(Some(3), Code::UnclosedQuote)]
+        vec![
+            (Some(3), Code::UnclosedQuote),
+            (Some(3), Code::HiddenCharacters)
+        ]
     );
     // NUL bytes are dropped around values and ignored inside labels.
     let r = loads("csv_nul_bytes.csv", 4, 4, 0);

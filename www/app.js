@@ -11,6 +11,7 @@
 import { open, preload, preview, todayIso, vocabulary } from './driftline.js';
 import {
   download,
+  revokeDownloads,
   element,
   formatDate,
   labelled,
@@ -131,6 +132,9 @@ function setUp() {
   byId('pseudonymise').addEventListener('change', () => {
     state.pseudonymise = byId('pseudonymise').checked;
     document.body.classList.toggle('is-pseudonymised', state.pseudonymise);
+    if (state.summary !== null) {
+      showSummary(state.summary);
+    }
     refreshView();
     refreshProblems();
   });
@@ -294,7 +298,14 @@ function showLoadError(error, files) {
   }
 }
 
-/** Drops everything loaded: the worker holding the data is stopped. */
+/**
+ * Clear: forgets everything loaded. The one path that does it (the Clear button, a cancelled
+ * re-read): the worker holding the data is stopped (the next load starts a fresh one), every
+ * view, the mapping step's preview, the summary, the problems, the filters' options, the
+ * search boxes, the tooltip and the download links are emptied, and what the page remembered
+ * about the load (the selected child, searches, filters, QI notes) is reset. Nothing that was
+ * read stays in the DOM or in a fetchable object URL.
+ */
 function clearAll() {
   state.loading?.abort();
   state.loading = null;
@@ -303,7 +314,10 @@ function clearAll() {
   state.files = null;
   state.summary = null;
   state.mapping = null;
-  state.children.selected = null;
+  state.filters = {};
+  // Reset in place: the problem table's handlers hold these objects.
+  Object.assign(state.problems, { search: '', severity: '', sort: '', descending: false, shown: 0 });
+  Object.assign(state.children, { search: '', sort: '', descending: false, shown: 0, selected: null });
   // Tests of change and rebase dates are typed by the user about this data: forget them too.
   state.qi = undefined;
   results.hidden = true;
@@ -313,13 +327,44 @@ function clearAll() {
   byId('mapping-button').hidden = true;
   byId('controls').hidden = true;
   for (const id of ['view-overview', 'view-children', 'view-cohort', 'view-qi', 'view-timescales']) {
-    byId(id).replaceChildren();
+    const view = byId(id);
+    view.replaceChildren();
+    // Built again on the next load (a view built once keeps its skeleton otherwise).
+    delete view.dataset.built;
+    delete view.dataset.rendered;
   }
+  // The mapping step's preview holds the first rows of every sheet as read.
+  byId('mapping-sheets').replaceChildren();
+  byId('mapping-labels').replaceChildren();
   byId('problem-table').tBodies[0].replaceChildren();
+  for (const th of byId('problem-table').querySelectorAll('thead th')) {
+    th.setAttribute('aria-sort', 'none');
+  }
+  for (const id of ['problems-intro', 'problems-shown', 'as-at']) {
+    byId(id).textContent = '';
+  }
+  for (const count of summarySection.querySelectorAll('[data-count]')) {
+    count.textContent = '';
+  }
+  byId('problem-search').value = '';
+  byId('problem-severity').value = '';
+  byId('as-at-input').value = '';
   byId('file-list').replaceChildren();
   byId('unknown-labels').replaceChildren();
+  // The filters' options are the teams, authorities … of the data.
+  for (const select of document.querySelectorAll('[data-filter]')) {
+    const all = element('option', 'All');
+    all.value = '';
+    select.replaceChildren(all);
+  }
+  const tooltip = byId('tooltip');
+  tooltip.hidden = true;
+  tooltip.textContent = '';
+  revokeDownloads();
   document.body.dataset.loaded = 'no';
   setStatus('Cleared. Nothing is loaded.');
+  // A fresh worker for the next load (it holds nothing until then).
+  preload().catch(() => {});
 }
 
 function showProgress(label) {
@@ -402,11 +447,15 @@ function showSummary(summary) {
     }),
   );
   const unknown = summary.unknown_labels;
+  // A label as written is free text ("Foster care with Gran Smith"): pseudonymised, only
+  // how many there are is shown.
   byId('unknown-labels').replaceChildren(
     ...unknown.map((label) =>
       element(
         'li',
-        `${fieldLabel(label.field)}: "${label.label}" (${plural(label.count, 'row')})`,
+        state.pseudonymise
+          ? `${fieldLabel(label.field)}: a label (withheld) (${plural(label.count, 'row')})`
+          : `${fieldLabel(label.field)}: "${label.label}" (${plural(label.count, 'row')})`,
       ),
     ),
   );

@@ -402,7 +402,11 @@ function getSources() {
   if (sources === null) {
     const loading = loadSources();
     const current = {
-      url: loading.then(({ source }) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))),
+      url: loading.then(({ source }) => {
+        const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+        workerUrls.add(url);
+        return url;
+      }),
       module: loading.then(({ module }) => module).then((module) => {
         performance.mark('driftline-compiled');
         return module;
@@ -417,6 +421,34 @@ function getSources() {
     });
   }
   return sources;
+}
+
+/**
+ * The Trusted Types policy for the one script URL the page hands the browser: the worker's
+ * own `blob:` URL, made by `getSources` from the page's files. A page whose Content Security
+ * Policy says `require-trusted-types-for 'script'; trusted-types driftline-worker` can run
+ * Driftline, and nothing else can start a worker or load a script through this policy. Without
+ * Trusted Types (or where the host does not allow the name) the URL is used as it is.
+ */
+const workerUrls = new Set();
+const workerPolicy = (() => {
+  try {
+    return globalThis.trustedTypes?.createPolicy('driftline-worker', {
+      createScriptURL: (url) => {
+        if (!workerUrls.has(url)) {
+          throw new TypeError('Driftline starts workers only from its own code.');
+        }
+        return url;
+      },
+    }) ?? null;
+  } catch {
+    return null;
+  }
+})();
+
+/** `url` (the worker's blob: URL) as the Worker constructor accepts it under Trusted Types. */
+function workerScriptUrl(url) {
+  return workerPolicy === null ? url : workerPolicy.createScriptURL(url);
 }
 
 function takeEngine() {
@@ -437,7 +469,7 @@ class Engine {
       if (this.stopped) {
         throw this.stopReason ?? new Error('Driftline was stopped.');
       }
-      this.worker = new Worker(workerUrl, { name: 'driftline' });
+      this.worker = new Worker(workerScriptUrl(workerUrl), { name: 'driftline' });
       this.worker.onmessage = (event) => this.#receive(event.data);
       this.worker.onerror = (event) => {
         event.preventDefault();

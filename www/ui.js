@@ -46,9 +46,13 @@ export function setUpSortHeaders(table, sortState, onChange) {
   }
 }
 
+/** The object URLs of downloads not yet revoked (see `revokeDownloads`). */
+const downloadUrls = new Set();
+
 export function download(content, name, type) {
   const blob = content instanceof Blob ? content : new Blob([content], { type });
   const url = URL.createObjectURL(blob);
+  downloadUrls.add(url);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
@@ -56,7 +60,20 @@ export function download(content, name, type) {
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  // The browser has the file once the download starts; the URL is kept a minute for slow
+  // starts, unless Clear revokes it first.
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+    downloadUrls.delete(url);
+  }, 60_000);
+}
+
+/** Revokes every download's object URL at once, so none can fetch the data again (Clear). */
+export function revokeDownloads() {
+  for (const url of downloadUrls) {
+    URL.revokeObjectURL(url);
+  }
+  downloadUrls.clear();
 }
 
 export function element(tag, text, className) {

@@ -23,7 +23,7 @@ import {
   setUpSortHeaders,
   showError,
 } from './ui.js';
-import { chartFigure, dataTable, heading, safeName, shownTableCsvButton } from './figure.js';
+import { chartFigure, dataTable, heading, shownTableCsvButton } from './figure.js';
 import { renderQi } from './qi.js';
 import { renderTimescales } from './timescales.js';
 
@@ -692,6 +692,13 @@ function flagsCell(r) {
   return cell;
 }
 
+/** A child's part of a download's name: the child's position ("child-12", as "Child 12"),
+ * never the ID, whether or not the view is pseudonymised: file names stay in the browser's
+ * history and the downloads folder. */
+function childFileName(index) {
+  return `child-${index + 1}`;
+}
+
 async function showChild(container, ctx, index, focus = false) {
   const detail = container.querySelector('#child-detail');
   let child;
@@ -713,7 +720,7 @@ async function showChild(container, ctx, index, focus = false) {
     ctx.pseudonymise ? null : ['Date of birth', r.date_of_birth === null ? 'Not known' : formatDate(r.date_of_birth)],
     ['Sex', r.sex ?? 'Not recorded'],
     ['Placement now', r.in_care ? `${r.placement_label ?? 'Not known'}${r.placement_type ? ` (${r.placement_type})` : ''}` : 'Not looked after'],
-    ['Legal status now', r.in_care ? r.legal_label ?? 'Not known' : ''],
+    ['Legal status now', r.in_care ? r.legal_label ?? r.legal_status_label ?? 'Not known' : ''],
     ['Became looked after', r.latest_entry === null ? 'Never' : formatDate(r.latest_entry)],
     ['Time in care', daysWords(r.days_in_care)],
     ['Care periods', formatNumber(r.care_periods)],
@@ -742,7 +749,7 @@ async function showChild(container, ctx, index, focus = false) {
   csv.id = 'chronology-csv';
   csv.addEventListener('click', async () => {
     const text = await ctx.session.chronologyCsv(index, ctx.pseudonymise);
-    download(text, `driftline-chronology-${safeName(r.child)}.csv`, 'text/csv');
+    download(text, `driftline-chronology-${childFileName(index)}.csv`, 'text/csv');
   });
   const print = element('button', 'Print timeline and chronology', 'secondary');
   print.type = 'button';
@@ -779,7 +786,7 @@ async function showChild(container, ctx, index, focus = false) {
   stagesCsv.id = 'child-stages-csv';
   stagesCsv.addEventListener('click', async () => {
     const text = await ctx.session.stageRowsCsv({ child: index, pseudonymise: ctx.pseudonymise });
-    download(text, `driftline-stages-${safeName(r.child)}.csv`, 'text/csv');
+    download(text, `driftline-stages-${childFileName(index)}.csv`, 'text/csv');
   });
   const stagesTools = element('div', undefined, 'table-tools');
   stagesTools.append(stagesCsv);
@@ -855,7 +862,7 @@ async function showChild(container, ctx, index, focus = false) {
   timelineHeading.id = 'timeline-heading';
   const timeline = chartFigure(ctx, {
     slot: 'timeline',
-    name: `timeline-${safeName(r.child)}`,
+    name: `timeline-${childFileName(index)}`,
     spec: (width) => ({ kind: 'timeline', child: index, width, pseudonymise: ctx.current().pseudonymise }),
     onHit: (hit) => {
       if (hit.text_row !== null && hit.text_row !== undefined) {
@@ -871,9 +878,9 @@ async function showChild(container, ctx, index, focus = false) {
     },
   });
   const placementsTools = element('div', undefined, 'table-tools');
-  placementsTools.append(shownTableCsvButton(ctx, 'placements-csv', placements, `driftline-placements-${safeName(r.child)}.csv`, 'Download the placements as CSV'));
+  placementsTools.append(shownTableCsvButton(ctx, 'placements-csv', placements, `driftline-placements-${childFileName(index)}.csv`, 'Download the placements as CSV'));
   const legalTools = element('div', undefined, 'table-tools');
-  legalTools.append(shownTableCsvButton(ctx, 'legal-csv', legal, `driftline-legal-status-${safeName(r.child)}.csv`, 'Download the legal statuses as CSV'));
+  legalTools.append(shownTableCsvButton(ctx, 'legal-csv', legal, `driftline-legal-status-${childFileName(index)}.csv`, 'Download the legal statuses as CSV'));
   detail.replaceChildren(
     title,
     list,

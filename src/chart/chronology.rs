@@ -139,7 +139,11 @@ pub fn chronology(child: &Child, options: &ChronologyOptions) -> Chronology {
                 ),
             };
             let mut detail = format!("{category}; {length}");
-            if p.placement_type.as_ref() != p.category.label() && !p.placement_type.is_empty() {
+            // The type as written is free text: pseudonymised, the category alone.
+            if p.placement_type.as_ref() != p.category.label()
+                && !p.placement_type.is_empty()
+                && !options.pseudonymise
+            {
                 detail = format!("{} ({}); {length}", category, p.placement_type);
             }
             rows.push((
@@ -185,7 +189,11 @@ pub fn chronology(child: &Child, options: &ChronologyOptions) -> Chronology {
             ChronologyRow {
                 date: l.start,
                 age: age(l.start),
-                event: format!("Legal status: {}", l.legal_status),
+                event: if options.pseudonymise {
+                    format!("Legal status: {}", l.category.label())
+                } else {
+                    format!("Legal status: {}", l.legal_status)
+                },
                 detail,
                 source: Some(l.source),
                 key: false,
@@ -195,10 +203,12 @@ pub fn chronology(child: &Child, options: &ChronologyOptions) -> Chronology {
     }
     for (i, e) in events.iter().enumerate() {
         let inside = child.care_periods.iter().any(|p| p.contains(e.date));
-        let event = if options.pseudonymise && e.milestone == crate::model::Milestone::Custom {
-            "Other event (wording withheld)".to_string()
-        } else {
-            e.label.to_string()
+        // Pseudonymised, an event is named by its milestone, never as written (a label mapped
+        // to a milestone may still name someone).
+        let event = match (options.pseudonymise, e.milestone) {
+            (true, crate::model::Milestone::Custom) => "Other event (wording withheld)".to_string(),
+            (true, m) => m.label().to_string(),
+            (false, _) => e.label.to_string(),
         };
         let mut detail = match (&e.detail, options.pseudonymise) {
             (Some(d), false) => d.to_string(),

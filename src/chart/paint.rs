@@ -385,7 +385,10 @@ impl Painter {
             layout_size: t.size * self.scale,
             weight: t.weight,
         };
-        b.draw_text(&t.text, &style, self.pt(Point::new(t.at.x, y)))
+        // Invisible characters are drawn visibly (`⟨U+202E⟩`): a control character would make
+        // the SVG malformed, and a bidi override would reverse the rest of the line.
+        let text = crate::visible::visible(&t.text);
+        b.draw_text(&text, &style, self.pt(Point::new(t.at.x, y)))
     }
 }
 

@@ -89,9 +89,11 @@ fn fmt_px(v: f32) -> String {
     format!("{r}")
 }
 
+/// `s` as XML text: markup escaped, and invisible characters (which XML forbids or a reader
+/// would not see) written visibly, `⟨U+202E⟩`.
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in crate::visible::visible_text(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -138,4 +140,55 @@ pub fn render_png(layout: &Layout, scale: f32) -> Result<Vec<u8>, RenderError> {
     pixmap
         .encode_png()
         .map_err(|e| RenderError(format!("encoding the PNG failed: {e}")))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::chart::layout::{Anchor, Color, Item, Point, TextItem, Weight};
+
+    /// A chart whose title, description and one text hold control and bidi characters (as a
+    /// profile's label or a file name could).
+    fn hostile() -> Layout {
+        Layout {
+            width: 200.0,
+            height: 50.0,
+            title: "Child \u{1b}]0;x\u{7} · \u{202e}timeline".into(),
+            description: "two\nlines\u{0}".into(),
+            items: vec![Item::Text(TextItem {
+                at: Point { x: 10.0, y: 20.0 },
+                text: "Bob\u{1b}[31m \u{7}\u{200b}<&>".into(),
+                size: 12.0,
+                weight: Weight::Regular,
+                anchor: Anchor::Start,
+                color: Color {
+                    r: 0,
+                    g: 0,
+                    b: 0,
+                    a: 255,
+                },
+            })],
+            ..Layout::default()
+        }
+    }
+
+    #[test]
+    fn control_characters_leave_the_svg_well_formed_and_the_png_drawn() {
+        let svg = render_svg(&hostile()).expect("an SVG");
+        assert!(
+            !svg.chars()
+                .any(|c| matches!(c, '\u{0}' | '\u{7}' | '\u{1b}' | '\u{200b}' | '\u{202e}')),
+            "{svg:?}"
+        );
+        assert!(svg.contains(
+            "<title id=\"chart-title\">Child ⟨U+001B⟩]0;x⟨U+0007⟩ · ⟨U+202E⟩timeline</title>"
+        ));
+        assert!(
+            svg.contains("Bob⟨U+001B⟩[31m ⟨U+0007⟩⟨U+200B⟩&lt;&amp;&gt;"),
+            "{svg}"
+        );
+        // resvg's XML reader refuses a document with a control character: it reads this one.
+        let png = render_png(&hostile(), 1.0).expect("a PNG");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    }
 }

@@ -57,6 +57,17 @@ pub(crate) fn read_input(path: &Path, max_bytes: u64, option: &str) -> Result<Ve
 /// Reads a small text file the user wrote (a mapping or a profile), refusing one over
 /// `max_bytes`: such files hold settings, never data, so a large one is a mistake.
 pub(crate) fn read_settings(path: &Path, what: &str, max_bytes: u64) -> Result<String, Failure> {
+    // A settings file's own words (the data files' advice, to split the file, is no help).
+    if let Ok(metadata) = std::fs::metadata(path) {
+        if metadata.is_file() && metadata.len() > max_bytes {
+            return Err(Failure::new(format!(
+                "{what} {}: the file is {} kB, and a profile or mapping is at most {} kB (it holds settings, never data). Nothing was read. Is this the right file?",
+                path.display(),
+                metadata.len().div_ceil(1024),
+                max_bytes / 1024
+            )));
+        }
+    }
     let bytes = read_input(path, max_bytes, "a smaller file")
         .map_err(|failure| Failure::new(format!("{what} {}: {}", path.display(), failure)))?;
     String::from_utf8(bytes).map_err(|_| {

@@ -51,8 +51,10 @@ pub fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status.code()),
         Err(failure) => {
+            // A message may quote a cell or a file name: nothing in it reaches the terminal as
+            // a control sequence (an escape, a bidi override), only as `⟨U+001B⟩`.
             for line in failure.message.lines() {
-                eprintln!("driftline: {line}");
+                eprintln!("driftline: {}", driftline::visible::visible_text(line));
             }
             ExitCode::from(2)
         }
@@ -241,8 +243,8 @@ pub(crate) fn say_as_at(report: &driftline::Report) {
         if let Some(profile) = &report.profile {
             eprintln!(
                 "driftline: timescales: {} ({}), because {} (give --profile to change them)",
-                profile.label,
-                profile.id,
+                driftline::visible::visible(&profile.label),
+                driftline::visible::visible(&profile.id),
                 report.profile_basis.words()
             );
         }

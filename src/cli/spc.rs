@@ -139,7 +139,11 @@ fn column_chart(
     const SHOWN: usize = 10;
     for d in series.diagnostics.iter().take(SHOWN) {
         let row = d.row.map(|r| format!("row {r}: ")).unwrap_or_default();
-        eprintln!("driftline: {name}: {row}{} (row left out)", d.message);
+        eprintln!(
+            "driftline: {}: {row}{} (row left out)",
+            driftline::visible::visible(name),
+            driftline::visible::visible_text(&d.message)
+        );
     }
     if series.diagnostics.len() > SHOWN {
         eprintln!(

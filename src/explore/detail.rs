@@ -124,7 +124,8 @@ impl Source {
 }
 
 /// The detail of the child at `index` (whose row is `row`), pseudonymised when asked (no ID,
-/// no date of birth, carers named by the chronology's rule).
+/// no date of birth, carers named by the chronology's rule, placement types and legal
+/// statuses by their categories).
 pub fn child_detail<'a>(
     report: &'a Report,
     profile: &'a Profile,
@@ -151,7 +152,13 @@ pub fn child_detail<'a>(
                         end: pl.end,
                         category: pl.category,
                         category_label: pl.category.label(),
-                        placement_type: pl.placement_type.clone(),
+                        // As written it is free text ("Foster care with Gran Smith"):
+                        // pseudonymised, the category stands for it.
+                        placement_type: if pseudonymise {
+                            Text::from(pl.category.label())
+                        } else {
+                            pl.placement_type.clone()
+                        },
                         carer: pl
                             .carer
                             .as_ref()
@@ -170,7 +177,11 @@ pub fn child_detail<'a>(
                 end: l.end,
                 category: l.category,
                 category_label: l.category.label(),
-                legal_status: l.legal_status.clone(),
+                legal_status: if pseudonymise {
+                    Text::from(l.category.label())
+                } else {
+                    l.legal_status.clone()
+                },
                 source: Source::of(report, l.source),
             })
             .collect(),

@@ -1,8 +1,11 @@
 //! Pseudonymised views: a child's ID becomes "Child n", where n is the child's position in
 //! the report (so the same child has the same name in every table, filter, sort and export),
 //! and the date of birth is hidden. A problem's message is scrubbed too: the ID it quotes is
-//! replaced by the pseudonym, and a date of birth it quotes (as the input wrote it, day first,
-//! or as ISO) by "(hidden)".
+//! replaced by the pseudonym, a date of birth it quotes (as the input wrote it, day first,
+//! or as ISO) by "(hidden)", and so is every value it quotes between double quotes (a date
+//! of birth the reader could not read, "12/13/2015"; a label as written, "Foster care with
+//! Gran Smith"; another child's ID), except the problem's own column, file and sheet, which
+//! the view shows beside it anyway.
 //!
 //! This module owns the name and the scrubbing. Carers are named by
 //! [`crate::chart::chronology`]'s own rule, which the timeline and the chronology share.
@@ -43,7 +46,41 @@ pub fn shown_diagnostic<'a>(
         }
         d.child_id = Some(name);
     }
+    let keep: Vec<&str> = [d.column.as_deref(), d.file.as_deref(), d.sheet.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    d.message = hide_quoted(&d.message, &keep);
     d
+}
+
+/// `text` with every value between double quotes replaced by "(hidden)", unless it is one of
+/// `keep`. An unpaired quote hides the rest of the text.
+pub fn hide_quoted(text: &str, keep: &[&str]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..=open]);
+        let after = &rest[open + 1..];
+        match after.find('"') {
+            Some(close) => {
+                let quoted = &after[..close];
+                if keep.contains(&quoted) || quoted == "(hidden)" {
+                    out.push_str(quoted);
+                } else {
+                    out.push_str("(hidden)");
+                }
+                out.push('"');
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str("(hidden)");
+                return out;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text` with `date` written day first (`dd/mm/yyyy`) or as ISO replaced by "(hidden)".
@@ -56,4 +93,31 @@ fn hide_date(text: &str, date: NaiveDate) -> String {
         text = text.replace(&written, "(hidden)");
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_values_are_hidden_but_the_column() {
+        assert_eq!(
+            hide_quoted(
+                "The date of birth \"12/13/2015\" only makes sense month-first (column \"DOB\").",
+                &["DOB"]
+            ),
+            "The date of birth \"(hidden)\" only makes sense month-first (column \"DOB\")."
+        );
+        assert_eq!(
+            hide_quoted("Labels: \"Foster care with Gran Smith\", \"Kin\"", &[]),
+            "Labels: \"(hidden)\", \"(hidden)\""
+        );
+        assert_eq!(
+            hide_quoted("a \"b \"c\" d \"e", &[]),
+            "a \"(hidden)\"c\"(hidden)\"e"
+        );
+        // An unpaired quote hides the rest.
+        assert_eq!(hide_quoted("a \"b, c", &[]), "a \"(hidden)");
+        assert_eq!(hide_quoted("nothing quoted", &[]), "nothing quoted");
+    }
 }

@@ -17,6 +17,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
+/// No text: what a pseudonymised row shows for free text.
+static NO_TEXT: Option<Text> = None;
+
 /// One child's row of the children table.
 #[derive(Clone, Debug)]
 pub struct ChildRow {
@@ -257,10 +260,20 @@ impl ChildRow {
             moves: self.moves,
             placement: self.placement,
             placement_label: self.placement.map(|c| c.label()),
-            placement_type: &self.placement_type,
+            // The placement type and legal status as written are free text ("Foster care with
+            // Gran Smith"): pseudonymised, only their categories are shown.
+            placement_type: if pseudonymise {
+                &NO_TEXT
+            } else {
+                &self.placement_type
+            },
             legal_status: self.legal_status,
             legal_status_label: self.legal_status.map(|c| c.label()),
-            legal_label: &self.legal_label,
+            legal_label: if pseudonymise {
+                &NO_TEXT
+            } else {
+                &self.legal_label
+            },
             route: self.route,
             route_label: self.route.map(Route::label),
             current_stage: &self.current_stage,
@@ -321,11 +334,18 @@ impl ChildRow {
         } else {
             &self.child_id
         };
+        // Pseudonymised, the free text is not searched either (a search must not find a child
+        // by what the view does not show).
+        let (placement_type, legal_label) = if pseudonymise {
+            (None, None)
+        } else {
+            (self.placement_type.as_deref(), self.legal_label.as_deref())
+        };
         [
             Some(id),
-            self.placement_type.as_deref(),
+            placement_type,
             self.placement.map(|c| c.label()),
-            self.legal_label.as_deref(),
+            legal_label,
             self.legal_status.map(|c| c.label()),
             self.local_authority.as_deref(),
             self.team.as_deref(),

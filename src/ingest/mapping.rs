@@ -13,6 +13,10 @@
 //!
 //! A column is named by its header text (matched ignoring case and punctuation) or by its
 //! Excel letter (`"D"`).
+//!
+//! A mapping is small, and one that is not is refused: at most [`Mapping::MAX_BYTES`] of JSON,
+//! [`Mapping::MAX_TABLES`] tables, [`Mapping::MAX_LABELS`] labels of each kind, and names
+//! (files, sheets, columns, labels) of at most [`Mapping::MAX_NAME_CHARS`] characters.
 
 use super::header::{normalise, Field, TableKind};
 use crate::model::{LegalCategory, Milestone, PlacementCategory};
@@ -75,15 +79,31 @@ pub enum KindChoice {
 }
 
 impl Mapping {
+    /// The most JSON a mapping may be (1 MiB).
+    pub const MAX_BYTES: usize = 1024 * 1024;
+    /// The most table entries.
+    pub const MAX_TABLES: usize = 1000;
+    /// The most labels of each kind (placement types, legal statuses, events).
+    pub const MAX_LABELS: usize = 10_000;
+    /// The longest file, sheet, column or label name, in characters.
+    pub const MAX_NAME_CHARS: usize = 1000;
+
     /// Parses and validates a mapping document.
     pub fn from_json(json: &str) -> Result<Mapping, String> {
+        if json.len() > Mapping::MAX_BYTES {
+            return Err(format!(
+                "The mapping is {} kB; a mapping is at most {} kB (it holds names, not data). Is this the right file?",
+                json.len().div_ceil(1024),
+                Mapping::MAX_BYTES / 1024
+            ));
+        }
         let mapping: Mapping =
             serde_json::from_str(json).map_err(|e| format!("The mapping is not valid: {e}."))?;
         mapping.validate()?;
         Ok(mapping)
     }
 
-    /// Checks ids that serde cannot: table kinds and field names.
+    /// Checks ids that serde cannot (table kinds and field names) and the caps.
     pub fn validate(&self) -> Result<(), String> {
         if self.version != 1 {
             return Err(format!(
@@ -91,6 +111,7 @@ impl Mapping {
                 self.version
             ));
         }
+        self.within_caps()?;
         for (i, t) in self.tables.iter().enumerate() {
             let kind = t.kind_choice().map_err(|k| {
                 format!(
@@ -120,6 +141,61 @@ impl Mapping {
                     "Mapping table {}: header_row counts from 1, as in Excel.",
                     i + 1
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the caps in the module documentation.
+    fn within_caps(&self) -> Result<(), String> {
+        if self.tables.len() > Mapping::MAX_TABLES {
+            return Err(format!(
+                "The mapping has {} tables; a mapping has at most {}.",
+                self.tables.len(),
+                Mapping::MAX_TABLES
+            ));
+        }
+        let long = |what: String, name: &str| {
+            let n = name.chars().count();
+            if n > Mapping::MAX_NAME_CHARS {
+                Err(format!(
+                    "{what} is {n} characters long; a name is at most {} characters.",
+                    Mapping::MAX_NAME_CHARS
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        for (i, t) in self.tables.iter().enumerate() {
+            let n = i + 1;
+            for (what, name) in [("file", &t.file), ("sheet", &t.sheet), ("kind", &t.kind)] {
+                if let Some(name) = name {
+                    long(format!("Mapping table {n}: the {what}"), name)?;
+                }
+            }
+            for (field, column) in &t.columns {
+                long(format!("Mapping table {n}: a column name"), field)?;
+                long(format!("Mapping table {n}: the column for {field}"), column)?;
+            }
+        }
+        let kinds = [
+            (
+                "placement_type",
+                self.labels.placement_type.keys().collect::<Vec<_>>(),
+            ),
+            ("legal_status", self.labels.legal_status.keys().collect()),
+            ("event", self.labels.event.keys().collect()),
+        ];
+        for (kind, labels) in kinds {
+            if labels.len() > Mapping::MAX_LABELS {
+                return Err(format!(
+                    "The mapping has {} {kind} labels; a mapping has at most {} of each kind.",
+                    labels.len(),
+                    Mapping::MAX_LABELS
+                ));
+            }
+            for label in labels {
+                long(format!("A label in the mapping's {kind} list"), label)?;
             }
         }
         Ok(())
@@ -209,5 +285,39 @@ mod tests {
             let err = Mapping::from_json(json).unwrap_err();
             assert!(err.contains(needle), "{json}: {err}");
         }
+    }
+
+    #[test]
+    fn an_oversized_mapping_is_refused_with_its_size() {
+        let big = format!(
+            r#"{{"tables":[{{"sheet":"{}"}}]}}"#,
+            "x".repeat(1024 * 1024)
+        );
+        assert_eq!(
+            Mapping::from_json(&big).unwrap_err(),
+            "The mapping is 1025 kB; a mapping is at most 1024 kB (it holds names, not data). Is this the right file?"
+        );
+        let tables = vec![r#"{"kind":"ignore"}"#; 1001].join(",");
+        assert_eq!(
+            Mapping::from_json(&format!(r#"{{"tables":[{tables}]}}"#)).unwrap_err(),
+            "The mapping has 1001 tables; a mapping has at most 1000."
+        );
+        let labels: Vec<String> = (0..10_001).map(|i| format!(r#""L{i}":"foster""#)).collect();
+        let json = format!(
+            r#"{{"labels":{{"placement_type":{{{}}}}}}}"#,
+            labels.join(",")
+        );
+        assert_eq!(
+            Mapping::from_json(&json).unwrap_err(),
+            "The mapping has 10001 placement_type labels; a mapping has at most 10000 of each kind."
+        );
+        let json = format!(
+            r#"{{"labels":{{"event":{{"{}":"panel"}}}}}}"#,
+            "é".repeat(1001)
+        );
+        assert_eq!(
+            Mapping::from_json(&json).unwrap_err(),
+            "A label in the mapping's event list is 1001 characters long; a name is at most 1000 characters."
+        );
     }
 }

@@ -77,6 +77,15 @@ pub fn preview(files: &[InputFile<'_>], mapping: Option<&Mapping>, limits: &Limi
                             .into_iter()
                             .map(|(n, mut cells)| {
                                 cells.truncate(PREVIEW_COLUMNS);
+                                // Shown as the IDs and labels are: invisible characters
+                                // written visibly (`⟨U+202E⟩`).
+                                for cell in &mut cells {
+                                    if let std::borrow::Cow::Owned(v) =
+                                        crate::visible::visible(cell)
+                                    {
+                                        *cell = v;
+                                    }
+                                }
                                 (n, cells)
                             })
                             .collect();

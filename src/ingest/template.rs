@@ -9,8 +9,10 @@ use crate::diagnostics::{shorten, Code, Diagnostic, Listing, Severity, QUOTE_CHA
 use crate::model::{
     ChildRecord, EventRecord, LegalRecord, PlacementRecord, Records, SourceRow, Text,
 };
+use crate::visible;
 use chrono::NaiveDate;
 use rustc_hash::FxHashSet;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Shared state while reading every table of a load.
@@ -74,14 +76,17 @@ impl Sink {
         }
     }
 
-    /// Interns a child id, remembering the last one (rows usually come grouped by child).
+    /// Interns a child id, remembering the last one (rows usually come grouped by child). The
+    /// id is composed (NFC, see [`visible::nfc`]) first, so that an accent typed either way
+    /// is the same child.
     pub fn intern_child(&mut self, s: &str) -> Text {
         if let Some(last) = &self.last_child {
             if **last == *s {
                 return last.clone();
             }
         }
-        let t = self.intern(s);
+        let s = visible::nfc(s);
+        let t = self.intern(&s);
         self.last_child = Some(t.clone());
         t
     }
@@ -225,7 +230,7 @@ type RowResult = Result<(), Box<Diagnostic>>;
 impl RowReader<'_> {
     fn column_name(&self, col: usize) -> String {
         match self.table.headers.get(col).map(|h| h.trim()) {
-            Some(h) if !h.is_empty() => h.to_string(),
+            Some(h) if !h.is_empty() => visible::visible(h).into_owned(),
             _ => format!("column {}", column_letters(col + self.first_column)),
         }
     }
@@ -259,10 +264,50 @@ impl RowReader<'_> {
         Some((col, cells.get(col).copied().unwrap_or(Cell::Empty)))
     }
 
-    fn text<'c>(&self, cells: &'c [Cell<'c>], field: Field) -> Option<std::borrow::Cow<'c, str>> {
+    /// A field's text, with invisible characters written visibly (see [`shown`]).
+    fn text<'c>(&self, cells: &'c [Cell<'c>], field: Field) -> Option<Cow<'c, str>> {
         let (_, c) = self.cell(cells, field)?;
         let t = c.text();
-        (!t.is_empty()).then_some(t)
+        (!t.is_empty()).then(|| shown(t, field == Field::Detail))
+    }
+
+    /// Reports each cell of the row whose text holds invisible characters (an ID or label that
+    /// could pass for another), naming the row and column.
+    fn report_hidden(&self, row: u32, cells: &[Cell<'_>], child: Option<&str>, sink: &mut Sink) {
+        for (col, cell) in cells.iter().enumerate() {
+            let (Cell::Text(raw) | Cell::IsoDate(raw)) = *cell else {
+                continue;
+            };
+            if !visible::has_hidden(raw) {
+                continue;
+            }
+            let field = self.table.columns.get(col).copied().flatten();
+            let attribute = field.is_none()
+                && self
+                    .table
+                    .headers
+                    .get(col)
+                    .is_some_and(|h| !h.trim().is_empty());
+            if field.is_none() && !attribute {
+                continue;
+            }
+            let what = match field {
+                Some(f) => f.id().replace('_', " "),
+                None => "value".to_string(),
+            };
+            let column = self.column_name(col);
+            if let Some(d) = hidden_problem(&what, &column, raw, field == Some(Field::Detail)) {
+                let mut d = d
+                    .file(self.ctx.file)
+                    .sheet(self.ctx.sheet)
+                    .row(row)
+                    .column(column);
+                if let Some(c) = child {
+                    d = d.child(c);
+                }
+                sink.row_problem(d);
+            }
+        }
     }
 
     fn required_text<'c>(
@@ -326,7 +371,7 @@ impl RowReader<'_> {
         match cell.date(self.is_1904) {
             Ok(d) => Ok(Some(d)),
             Err(e) => {
-                let shown = cell.text().into_owned();
+                let shown = shown(cell.text(), false).into_owned();
                 let code = match e {
                     DateError::MonthFirst { .. } => {
                         let entry = self.month_first.entry(col).or_insert((0, shown.clone()));
@@ -390,6 +435,7 @@ impl RowReader<'_> {
         )?;
         let child_id = sink.intern_child(&id);
         let child = Some(&*child_id);
+        self.report_hidden(row, cells, child, sink);
         match self.table.kind {
             TableKind::Children => self.children_row(row, cells, child_id, sink),
             TableKind::Placements => {
@@ -512,7 +558,10 @@ impl RowReader<'_> {
                 Some(h) if !h.is_empty() => h,
                 _ => continue,
             };
-            let value = cells.get(col).map(|c| c.text()).unwrap_or_default();
+            let value = cells
+                .get(col)
+                .map(|c| shown(c.text(), false))
+                .unwrap_or_default();
             if !value.is_empty() {
                 attributes.insert(sink.intern(header), sink.intern(&value));
             }
@@ -528,6 +577,54 @@ impl RowReader<'_> {
         });
         Ok(())
     }
+}
+
+/// A cell's text as records keep it: invisible characters written visibly (`⟨U+202E⟩`), but
+/// for the tabs and line breaks of free text (`free_text`).
+fn shown(text: Cow<'_, str>, free_text: bool) -> Cow<'_, str> {
+    let shown = if free_text {
+        visible::visible_text(&text)
+    } else {
+        visible::visible(&text)
+    };
+    match shown {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(s) => Cow::Owned(s),
+    }
+}
+
+/// The warning for a cell whose text holds invisible characters (Unicode Cc or Cf; for
+/// `free_text`, tabs and line breaks are allowed), unlocated; `None` when it holds none.
+pub(crate) fn hidden_problem(
+    what: &str,
+    column: &str,
+    raw: &str,
+    free_text: bool,
+) -> Option<Diagnostic> {
+    let hidden = if free_text {
+        visible::is_hidden_in_text
+    } else {
+        visible::is_hidden
+    };
+    let found = visible::hidden_in(raw, hidden);
+    if found.is_empty() {
+        return None;
+    }
+    let shown = if free_text {
+        visible::visible_text(raw)
+    } else {
+        visible::visible(raw)
+    };
+    let shown = shorten(shown.trim(), QUOTE_CHARS);
+    Some(Diagnostic::new(
+        Severity::Warning,
+        Code::HiddenCharacters,
+        format!(
+            "The {what} \"{shown}\" in column \"{column}\" holds invisible characters: {}. They can make it look like another value (another child's ID), so they are shown as {} and kept as part of it. Check the export.",
+            visible::describe(&found),
+            found.iter().map(|&c| visible::code_point(c)).collect::<Vec<_>>().join(" ")
+        ),
+    ))
 }
 
 /// The text of a text cell longer than `cap` characters, cut to `cap`.

@@ -335,12 +335,72 @@ impl Builder<'_> {
         // The index is not needed once every row has its child: free it before the
         // journeys are built.
         drop((index, last));
+        self.look_alikes(&ids, &pending);
         let children = pending
             .into_iter()
             .zip(ids)
             .map(|(p, id)| self.child(id, p))
             .collect();
         Dataset { children }
+    }
+
+    /// Reports children whose IDs differ but look the same: only by invisible characters
+    /// (`K02-000⟨U+200B⟩51` and `K02-00051`) or by how an accent is encoded. They are kept
+    /// apart (they may be two children) but flagged as a possible duplicate.
+    fn look_alikes(&mut self, ids: &[Text], pending: &[Pending]) {
+        let plain = |id: &str| id.is_ascii();
+        // Only IDs with something beyond ASCII can look like another: most loads have none.
+        let mut looks: HashMap<String, usize> = HashMap::default();
+        for (i, id) in ids.iter().enumerate() {
+            if !plain(id) {
+                looks.entry(crate::visible::look(id)).or_insert(i);
+            }
+        }
+        if looks.is_empty() {
+            return;
+        }
+        let first_row = |p: &Pending| {
+            p.record
+                .as_ref()
+                .map(|r| r.source)
+                .or_else(|| p.placements.iter().map(|x| x.source).min())
+                .or_else(|| p.legal.iter().map(|x| x.source).min())
+                .or_else(|| p.events.iter().map(|x| x.source).min())
+        };
+        // Each group of look-alikes, by the first of them.
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            let look = if plain(id) {
+                id.to_string()
+            } else {
+                crate::visible::look(id)
+            };
+            if let Some(&first) = looks.get(&look) {
+                groups.entry(first).or_default().push(i);
+            }
+        }
+        for (_, mut group) in groups {
+            if group.len() < 2 {
+                continue;
+            }
+            group.sort_unstable();
+            let first = group[0];
+            for &other in &group[1..] {
+                let (a, b) = (&ids[first], &ids[other]);
+                let at = |i: usize| pending.get(i).and_then(first_row);
+                let cite = |i: usize| {
+                    at(i)
+                        .map(|s| format!(" ({})", self.at(s)))
+                        .unwrap_or_default()
+                };
+                let message = format!(
+                    "Children \"{a}\"{} and \"{b}\"{} have IDs that look the same but differ by invisible characters or by how a letter is encoded. They are kept as two children; if they are one, correct the ID in the export.",
+                    cite(first),
+                    cite(other)
+                );
+                self.note(Severity::Warning, Code::LookAlikeIds, at(other), b, message);
+            }
+        }
     }
 
     fn child(&mut self, id: Text, p: Pending) -> Child {

@@ -68,6 +68,12 @@
 //!
 //! Unknown fields are errors, so that a typing mistake in a hand-edited profile is reported
 //! rather than silently ignored.
+//!
+//! A profile is small, and one that is not is refused before it costs anything (each stage is
+//! measured for every child, so 20,000 stages would take gigabytes): at most
+//! [`Profile::MAX_BYTES`] of JSON, [`Profile::MAX_STAGES`] stages, [`Profile::MAX_CHECKS`]
+//! checks, [`Profile::MAX_LIST`] entries in any list, ids of at most [`Profile::MAX_ID_CHARS`]
+//! characters and labels and descriptions of at most [`Profile::MAX_TEXT_CHARS`].
 
 use super::duration::CalendarDuration;
 use super::scorecard::ScorecardSpec;
@@ -328,8 +334,30 @@ impl Profile {
         }
     }
 
+    /// The most JSON a profile may be (1 MiB; the built-ins are 3 kB).
+    pub const MAX_BYTES: usize = 1024 * 1024;
+    /// The most stages a profile may have.
+    pub const MAX_STAGES: usize = 100;
+    /// The most checks a profile may have.
+    pub const MAX_CHECKS: usize = 100;
+    /// The most entries in any list of a stage or check (milestones, categories, types).
+    pub const MAX_LIST: usize = 200;
+    /// The longest id (of the profile, a stage or a check), in characters.
+    pub const MAX_ID_CHARS: usize = 100;
+    /// The longest label, description or placement type, in characters.
+    pub const MAX_TEXT_CHARS: usize = 2000;
+
     /// Reads a profile from JSON and validates it.
     pub fn from_json(json: &str) -> Result<Profile, ProfileError> {
+        if json.len() > Profile::MAX_BYTES {
+            return Err(ProfileError {
+                message: format!(
+                    "The profile is {} kB; a profile is at most {} kB (a few stages and checks). Is this the right file?",
+                    json.len().div_ceil(1024),
+                    Profile::MAX_BYTES / 1024
+                ),
+            });
+        }
         let profile: Profile = serde_json::from_str(json).map_err(|e| ProfileError {
             message: format!("The profile is not valid: {e}."),
         })?;
@@ -350,6 +378,7 @@ impl Profile {
         if self.id.trim().is_empty() {
             return fail("The profile has no id.".into());
         }
+        self.within_caps()?;
         let mut ids = HashSet::new();
         for (i, s) in self.stages.iter().enumerate() {
             let n = i + 1;
@@ -401,6 +430,129 @@ impl Profile {
             }
         }
         Ok(())
+    }
+}
+
+impl Profile {
+    /// Checks the caps in the module documentation.
+    fn within_caps(&self) -> Result<(), ProfileError> {
+        let fail = |message: String| Err(ProfileError { message });
+        let (stages, checks) = (self.stages.len(), self.checks.len());
+        if stages > Profile::MAX_STAGES {
+            return fail(format!(
+                "The profile has {stages} stages; a profile has at most {} (each is measured for every child).",
+                Profile::MAX_STAGES
+            ));
+        }
+        if checks > Profile::MAX_CHECKS {
+            return fail(format!(
+                "The profile has {checks} checks; a profile has at most {}.",
+                Profile::MAX_CHECKS
+            ));
+        }
+        let long = |what: &str, text: &str, max: usize| {
+            let n = text.chars().count();
+            if n > max {
+                return Some(ProfileError {
+                    message: format!("{what} is {n} characters long; at most {max} are allowed."),
+                });
+            }
+            // A bidi override or a control character would make a label read as another
+            // (tabs and line breaks are let be).
+            let hidden = crate::visible::hidden_in(text, crate::visible::is_hidden_in_text);
+            (!hidden.is_empty()).then(|| ProfileError {
+                message: format!(
+                    "{what} holds invisible characters ({}); remove them.",
+                    crate::visible::describe(&hidden)
+                ),
+            })
+        };
+        let many = |what: &str, n: usize| {
+            (n > Profile::MAX_LIST).then(|| ProfileError {
+                message: format!(
+                    "{what} has {n} entries; a list has at most {}.",
+                    Profile::MAX_LIST
+                ),
+            })
+        };
+        let id = |id: &str| crate::diagnostics::shorten(id, 40).into_owned();
+        let mut problems = vec![
+            long("The profile's id", &self.id, Profile::MAX_ID_CHARS),
+            long("The profile's label", &self.label, Profile::MAX_TEXT_CHARS),
+            long(
+                "The profile's description",
+                &self.description,
+                Profile::MAX_TEXT_CHARS,
+            ),
+        ];
+        for (i, s) in self.stages.iter().enumerate() {
+            let name = format!("Stage {} (\"{}\")", i + 1, id(&s.id));
+            problems.push(long(
+                &format!("{name}: the id"),
+                &s.id,
+                Profile::MAX_ID_CHARS,
+            ));
+            problems.push(long(
+                &format!("{name}: the label"),
+                &s.label,
+                Profile::MAX_TEXT_CHARS,
+            ));
+            problems.push(long(
+                &format!("{name}: the description"),
+                &s.description,
+                Profile::MAX_TEXT_CHARS,
+            ));
+            problems.push(many(&format!("{name}: \"to\""), s.to.len()));
+            problems.push(many(
+                &format!("{name}: \"require_any\""),
+                s.require_any.len(),
+            ));
+            if let Some(b) = &s.backdate_to_preceding_placement {
+                let lists = [
+                    ("placement_types", b.placement_types.len()),
+                    ("preceding", b.preceding.len()),
+                    ("same_carer_categories", b.same_carer_categories.len()),
+                    ("not_placement_types", b.not_placement_types.len()),
+                ];
+                for (list, n) in lists {
+                    problems.push(many(&format!("{name}: \"{list}\""), n));
+                }
+                for t in b.placement_types.iter().chain(&b.not_placement_types) {
+                    problems.push(long(
+                        &format!("{name}: a placement type"),
+                        t,
+                        Profile::MAX_TEXT_CHARS,
+                    ));
+                }
+            }
+        }
+        for (i, c) in self.checks.iter().enumerate() {
+            let name = format!("Check {} (\"{}\")", i + 1, id(&c.id));
+            problems.push(long(
+                &format!("{name}: the id"),
+                &c.id,
+                Profile::MAX_ID_CHARS,
+            ));
+            problems.push(long(
+                &format!("{name}: the label"),
+                &c.label,
+                Profile::MAX_TEXT_CHARS,
+            ));
+            problems.push(long(
+                &format!("{name}: the description"),
+                &c.description,
+                Profile::MAX_TEXT_CHARS,
+            ));
+            problems.push(many(&format!("{name}: \"placement\""), c.placement.len()));
+            problems.push(many(
+                &format!("{name}: \"legal_status\""),
+                c.legal_status.len(),
+            ));
+        }
+        match problems.into_iter().flatten().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 }
 
@@ -557,6 +709,78 @@ mod tests {
         assert_eq!(p.stages[1].to_before_from, ToBeforeFrom::Zero);
         assert_eq!(p.stages[1].require_any, [Milestone::AdmDecision]);
         assert!(p.checks.is_empty());
+    }
+
+    /// `n` stages, each from one milestone to another.
+    fn with_stages(n: usize) -> String {
+        let stages: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"s{i}","label":"","from":"became_looked_after","to":"left_care"}}"#
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"id":"big","label":"Big","stages":[{}]}}"#,
+            stages.join(",")
+        )
+    }
+
+    #[test]
+    fn a_profile_of_twenty_thousand_stages_is_refused_at_once() {
+        let json = with_stages(20_000);
+        assert!(json.len() > Profile::MAX_BYTES, "{}", json.len());
+        let started = std::time::Instant::now();
+        let err = Profile::from_json(&json).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_millis(200));
+        assert!(
+            err.message.contains("a profile is at most 1024 kB"),
+            "{}",
+            err.message
+        );
+        // Under the byte cap, the count is what is refused.
+        let err = Profile::from_json(&with_stages(101)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "The profile has 101 stages; a profile has at most 100 (each is measured for every child)."
+        );
+        assert!(Profile::from_json(&with_stages(100)).is_ok());
+    }
+
+    #[test]
+    fn long_labels_and_lists_are_refused_by_name() {
+        let label = "x".repeat(2001);
+        let json = format!(
+            r#"{{"id":"p","label":"p","stages":[{{"id":"a","label":"{label}","from":"lac_review","to":"panel"}}]}}"#
+        );
+        assert_eq!(
+            Profile::from_json(&json).unwrap_err().message,
+            "Stage 1 (\"a\"): the label is 2001 characters long; at most 2000 are allowed."
+        );
+        let to = vec!["\"panel\""; 201].join(",");
+        let json = format!(
+            r#"{{"id":"p","label":"p","stages":[{{"id":"a","label":"a","from":"lac_review","to":[{to}]}}]}}"#
+        );
+        assert_eq!(
+            Profile::from_json(&json).unwrap_err().message,
+            "Stage 1 (\"a\"): \"to\" has 201 entries; a list has at most 200."
+        );
+        let checks: Vec<String> = (0..101)
+            .map(|i| format!(r#"{{"id":"c{i}","label":"c","placement":["foster"],"legal_status":["compulsory"],"longer_than":"2 years"}}"#))
+            .collect();
+        let json = format!(
+            r#"{{"id":"p","label":"p","stages":[],"checks":[{}]}}"#,
+            checks.join(",")
+        );
+        assert_eq!(
+            Profile::from_json(&json).unwrap_err().message,
+            "The profile has 101 checks; a profile has at most 100."
+        );
+        let json = r#"{"id":"p","label":"p","stages":[{"id":"a","label":"To \u202epanel","from":"lac_review","to":"panel"}]}"#;
+        assert_eq!(
+            Profile::from_json(json).unwrap_err().message,
+            "Stage 1 (\"a\"): the label holds invisible characters (U+202E (right-to-left override)); remove them."
+        );
     }
 
     #[test]

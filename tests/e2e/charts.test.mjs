@@ -21,6 +21,7 @@ import {
   assertPageMatchesCli,
   cli,
   downloadText,
+  evaluateOutside,
   networkRequests,
   openRecorded,
   pageAsAt,
@@ -187,7 +188,7 @@ test('the Overview charts are drawn, and their numbers and exports equal driftli
     assert.equal(bytes.readUInt32BE(16), Math.round(cssWidth * 3));
     const svg = await downloadText(page, 'figure[data-slot="overview-delay"] [data-export="svg"]');
     assert.equal(svg.name, 'driftline-delay.svg');
-    const parsed = await page.evaluate((text) => {
+    const parsed = await evaluateOutside(page, (text) => {
       const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
       return { error: doc.querySelector('parsererror') !== null, title: doc.querySelector('title')?.textContent };
     }, svg.text);

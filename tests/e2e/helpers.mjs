@@ -209,6 +209,19 @@ export function networkRequests(requests) {
   return requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:'));
 }
 
+/**
+ * Runs `fn(arg)` in a blank page of `page`'s browser context, outside the page's Content
+ * Security Policy and Trusted Types (which refuse `DOMParser` on text): to parse a download.
+ */
+export async function evaluateOutside(page, fn, arg) {
+  const blank = await page.context().newPage();
+  try {
+    return await blank.evaluate(fn, arg);
+  } finally {
+    await blank.close();
+  }
+}
+
 /** Clicks `selector` and resolves to the downloaded file's name and text. */
 export async function downloadText(page, selector) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);

@@ -14,15 +14,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { launch } from './browser.mjs';
 import { serve } from './server.mjs';
 import {
   DEMO_FILES,
+  DIST,
   WWW,
   assertPageMatchesCli,
   cli,
   cliAnalyze,
   downloadText,
+  evaluateOutside,
   networkRequests,
   openRecorded,
   pickFiles,
@@ -201,9 +204,16 @@ test('the Content Security Policy blocks an injected fetch to another origin and
       } catch (error) {
         out.fetch = error.name;
       }
-      const script = document.createElement('script');
-      script.textContent = 'window.__inline = 1';
-      document.body.append(script);
+      // Trusted Types refuse the script's text first; without them, the policy's script-src
+      // would refuse to run it.
+      try {
+        const script = document.createElement('script');
+        script.textContent = 'window.__inline = 1';
+        document.body.append(script);
+        out.script = 'appended';
+      } catch (error) {
+        out.script = error.name;
+      }
       const image = new Image();
       image.src = 'https://example.org/pixel.gif';
       await new Promise((done) => setTimeout(done, 200));
@@ -214,7 +224,8 @@ test('the Content Security Policy blocks an injected fetch to another origin and
     assert.equal(result.fetch, 'TypeError');
     assert.equal(result.inline, null, 'inline script ran');
     assert.ok(result.violations.some((v) => v.startsWith('connect-src https://example.org')), result.violations.join(' '));
-    assert.ok(result.violations.some((v) => v.startsWith('script-src')), result.violations.join(' '));
+    assert.equal(result.script, 'TypeError');
+    assert.ok(result.violations.some((v) => v.startsWith('require-trusted-types-for')), result.violations.join(' '));
     assert.ok(result.violations.some((v) => v.startsWith('img-src https://example.org')), result.violations.join(' '));
     // Chromium announces the blocked image request, then fails it before it leaves.
     assert.deepEqual(answered.filter((url) => url.includes('example.org')), []);
@@ -245,7 +256,7 @@ test('every view renders, charts have real pixels, SVG exports escape text', asy
     await page.click('#children-table [data-child]');
     await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
     const timeline = (await downloadText(page, '#child-detail [data-export="svg"]')).text;
-    const parsed = await page.evaluate((svg) => {
+    const parsed = await evaluateOutside(page, (svg) => {
       const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
       return {
         error: doc.querySelector('parsererror') !== null,
@@ -391,5 +402,332 @@ test('a large file loads in the worker while the page keeps painting, and its co
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
+  }
+});
+
+// --- A cohort seeded with names (issue 18) ----------------------------------------------------
+// Three children named in their IDs, carers named, a month-first date of birth (quoted in a
+// problem), a placement type, a legal status and events written as free text naming people.
+
+const NAMED = {
+  'children.csv':
+    'child_id,date_of_birth,sex,local_authority,team\n' +
+    'SMITH-JOHN-01,03/04/2015,Female,Aldmoor,North\n' +
+    'JONES-AMY-02,12/13/2016,Male,Aldmoor,South\n' +
+    'BROWN-ZOE-03,25/06/2019,Female,Benholm,North\n',
+  'placements.csv':
+    'child_id,start_date,end_date,placement_type,carer,legal_status\n' +
+    'SMITH-JOHN-01,01/03/2023,,Foster care with Gran Smith,Margaret Smith,CSO per Sheriff Brown\n' +
+    'JONES-AMY-02,01/06/2023,01/09/2023,Kinship care,Uncle Bob Jones,Interim CSO\n' +
+    'BROWN-ZOE-03,01/07/2023,,Foster care,Pat Green,Interim CSO\n',
+  'events.csv':
+    'child_id,date,event,detail\n' +
+    "SMITH-JOHN-01,01/03/2023,Became looked after,Removed from Jane Doe's house\n" +
+    'SMITH-JOHN-01,05/04/2023,Contact with mum Jane Doe,\n' +
+    'BROWN-ZOE-03,01/08/2023,LAC review,Chaired by Ms Violet Grey\n',
+};
+const NAMED_IDS = ['SMITH-JOHN-01', 'JONES-AMY-02', 'BROWN-ZOE-03'];
+const NAMED_PEOPLE = ['Margaret Smith', 'Uncle Bob', 'Pat Green', 'Gran Smith', 'Sheriff Brown', 'Jane Doe', 'Violet Grey'];
+/** The dates of birth (and, for Clear, a placement's start) as ISO. */
+const NAMED_BIRTHS = ['2015-04-03', '2019-06-25'];
+
+function namedFiles() {
+  return Object.entries(NAMED).map(([name, text]) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  });
+}
+
+/** Each ISO date as the page may show it: ISO, day first, and in the page's own long and short forms. */
+async function dateForms(page, isoDates) {
+  const shown = await page.evaluate(async (dates) => {
+    const { formatDate } = await import('/ui.js');
+    return dates.flatMap((d) => [formatDate(d), formatDate(d, 'short')]);
+  }, isoDates);
+  const dayFirst = isoDates.map((d) => d.split('-').reverse().join('/'));
+  return [...isoDates, ...dayFirst, ...shown];
+}
+
+/**
+ * Everything the page holds that a person or a script could read: the DOM (hidden parts
+ * included), every form control's current value, and every shadow root, as text.
+ */
+function everythingOnThePage(page) {
+  return page.evaluate(() => {
+    const parts = [document.documentElement.outerHTML];
+    const walk = (root) => {
+      for (const node of root.querySelectorAll('*')) {
+        if ('value' in node && typeof node.value === 'string') {
+          parts.push(node.value);
+        }
+        if (node.shadowRoot !== null && node.shadowRoot !== undefined) {
+          parts.push(node.shadowRoot.innerHTML);
+          walk(node.shadowRoot);
+        }
+      }
+    };
+    walk(document);
+    return parts.join('\n');
+  });
+}
+
+/** Waits until the problem list shows the page's latest settings. */
+function waitForProblems(page) {
+  return page.waitForFunction(() => document.getElementById('problem-table').dataset.rendered === 'yes');
+}
+
+/** Moves the pointer over a canvas in a grid and returns every tooltip shown. */
+async function sweepTooltips(page, selector) {
+  const canvas = page.locator(selector).first();
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  const seen = new Set();
+  for (let y = box.y + 8; y < box.y + box.height; y += 18) {
+    for (let x = box.x + 8; x < box.x + box.width; x += 40) {
+      await page.mouse.move(x, y);
+      await page.waitForTimeout(15);
+      const tip = await page.evaluate(() => {
+        const t = document.getElementById('tooltip');
+        return t.hidden ? '' : t.textContent;
+      });
+      if (tip !== '') {
+        seen.add(tip);
+      }
+    }
+  }
+  return [...seen];
+}
+
+test('Clear forgets everything loaded: DOM, controls, preview, tooltip, downloads and worker; a second load works', async () => {
+  const files = namedFiles();
+  const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
+  // Every object URL the page makes, to fetch after Clear.
+  await page.addInitScript(() => {
+    window.__objectUrls = [];
+    const make = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (blob) => {
+      const url = make(blob);
+      window.__objectUrls.push(url);
+      return url;
+    };
+  });
+  await page.reload();
+  await page.waitForSelector('body[data-engine="ready"]');
+  try {
+    await pickFiles(page, files);
+    const secrets = [...NAMED_IDS, ...NAMED_PEOPLE, ...(await dateForms(page, [...NAMED_BIRTHS, '2023-03-01']))];
+    for (const view of VIEWS) {
+      await openView(page, view);
+    }
+    // A child, its timeline's tooltips, its downloads.
+    await openView(page, 'children');
+    await page.fill('#children-search', 'SMITH');
+    await page.waitForFunction(() => document.querySelectorAll('#children-table tbody tr').length === 1);
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    const tips = await sweepTooltips(page, '#child-detail canvas');
+    assert.ok(tips.some((t) => t.includes('Margaret Smith')), `tooltips: ${tips.join(' | ')}`);
+    // Leave the last tooltip showing a carer, as a user would.
+    await page.mouse.move(0, 0);
+    for (const selector of ['#children-csv', '#chronology-csv', '#child-detail [data-export="svg"]']) {
+      await downloadText(page, selector);
+    }
+    // A filter by team, and a real ID typed in the problem search.
+    await page.selectOption('[data-filter="team"]', 'North');
+    await openView(page, 'read');
+    await downloadText(page, '#problems-csv');
+    await page.fill('#problem-search', 'JONES-AMY-02');
+    await page.waitForFunction(() => document.getElementById('problem-table').dataset.rendered === 'yes');
+    // The mapping step, with its preview of the raw rows.
+    await page.click('#mapping-button');
+    await page.waitForSelector('#mapping:not([hidden]) .sheet-mapping');
+    const before = await everythingOnThePage(page);
+    for (const secret of [...NAMED_IDS, 'Margaret Smith', '12/13/2016']) {
+      assert.ok(before.includes(secret), `before Clear the page shows ${secret}`);
+    }
+    const workers = page.workers();
+    assert.ok(workers.length >= 1, 'a worker holds the data');
+    const closed = workers.map((w) => new Promise((done) => w.once('close', done)));
+
+    await page.click('#clear-button');
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('Nothing is loaded'));
+    await Promise.all(closed);
+    const after = await everythingOnThePage(page);
+    for (const secret of [...secrets, '12/13/2016', 'North', 'Aldmoor']) {
+      assert.ok(!after.includes(secret), `after Clear the page still holds ${secret}`);
+    }
+    const fetched = await page.evaluate(async () =>
+      Promise.all(
+        window.__objectUrls.map(async (url) => {
+          try {
+            return await (await fetch(url)).text();
+          } catch {
+            return '';
+          }
+        }),
+      ),
+    );
+    for (const [i, text] of fetched.entries()) {
+      for (const secret of secrets) {
+        assert.ok(!text.includes(secret), `object URL ${i} still fetches ${secret}`);
+      }
+    }
+
+    // A second load works, the Children tab included.
+    await pickFiles(page, files);
+    await openView(page, 'children');
+    assert.equal(await page.inputValue('#children-search'), '');
+    assert.equal(await page.locator('#children-table tbody tr').count(), 3);
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    assert.equal(await page.inputValue('#problem-search'), '');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Pseudonymise hides every ID, date of birth, carer and free-text label in every view, tooltip, export and file name', async () => {
+  const files = namedFiles();
+  const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d));
+  try {
+    await pickFiles(page, files);
+    await page.check('#pseudonymise');
+    await waitForProblems(page);
+    const secrets = [...NAMED_IDS, ...NAMED_PEOPLE, '12/13/2016', ...(await dateForms(page, NAMED_BIRTHS))];
+    const seen = [];
+    for (const view of VIEWS) {
+      await openView(page, view);
+      for (const button of await page.$$(`#view-${view} [data-export]`)) {
+        if (!(await button.isVisible())) {
+          continue;
+        }
+        // (The QI view's CSV download, clicked at once after its SVG download, gives no
+        // download; a moment between the clicks, as a person leaves, and it does.)
+        await page.waitForTimeout(300);
+        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+        await download.path();
+      }
+      seen.push([`the ${view} view`, await everythingOnThePage(page)]);
+    }
+    await openView(page, 'overview');
+    for (const selector of ['#stages-csv', '#stage-rows-csv']) {
+      await downloadText(page, selector);
+    }
+    await openView(page, 'read');
+    await downloadText(page, '#problems-csv');
+    await openView(page, 'children');
+    await downloadText(page, '#children-csv');
+    for (let i = 0; i < NAMED_IDS.length; i += 1) {
+      await page.locator('#children-table [data-child]').nth(i).click();
+      await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+      const tips = await sweepTooltips(page, '#child-detail canvas');
+      assert.ok(tips.length > 0, 'the timeline has tooltips');
+      seen.push([`child ${i} tooltips`, tips.join('\n')]);
+      for (const selector of ['#chronology-csv', '#child-stages-csv', '#child-detail [data-export="svg"]', '#child-detail [data-export="png"]']) {
+        await downloadText(page, selector);
+      }
+      seen.push([`child ${i}`, await everythingOnThePage(page)]);
+    }
+    for (const d of downloads) {
+      seen.push([`the file name ${d.suggestedFilename()}`, d.suggestedFilename()]);
+      if (!d.suggestedFilename().endsWith('.png')) {
+        seen.push([`the download ${d.suggestedFilename()}`, readFileSync(await d.path(), 'utf8')]);
+      }
+    }
+    assert.ok(downloads.length >= 12, `${downloads.length} downloads`);
+    for (const [what, text] of seen) {
+      for (const secret of secrets) {
+        assert.ok(!text.includes(secret), `${what} shows ${secret}`);
+      }
+    }
+    // File names never carry an ID, even when Pseudonymise is off.
+    await page.uncheck('#pseudonymise');
+    await openView(page, 'children');
+    await page.locator('#children-table [data-child]').first().click();
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    for (const selector of ['#chronology-csv', '#child-stages-csv', '#child-detail [data-export="svg"]']) {
+      const { name, text } = await downloadText(page, selector);
+      assert.ok(/child-1\b/.test(name), name);
+      assert.ok(NAMED_IDS.every((id) => !name.includes(id)), name);
+      if (selector === '#chronology-csv') {
+        assert.ok(text.includes('Margaret Smith'), 'not pseudonymised, the chronology names the carer');
+      }
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a timescales file of 20,000 stages is refused at once, in words', async () => {
+  const stages = Array.from({ length: 20000 }, (_, i) => ({
+    id: `s${i}`,
+    label: '',
+    from: 'became_looked_after',
+    to: 'left_care',
+  }));
+  const path = join(dir, 'stages-20000.json');
+  writeFileSync(path, JSON.stringify({ id: 'big', label: 'Big', stages }));
+  const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
+  try {
+    await page.click('#demo-button');
+    await waitForLoad(page);
+    await openView(page, 'timescales');
+    const started = Date.now();
+    await page.setInputFiles('#profile-file', path);
+    await page.waitForSelector('#profile-message:not([hidden])');
+    const took = Date.now() - started;
+    const message = await page.textContent('#profile-message');
+    assert.match(message, /stages-20000\.json: The profile is \d+ kB; a profile is at most 1024 kB/);
+    assert.ok(took < 5000, `refused after ${took} ms`);
+    // Nothing changed: the demo's timescales are still Scotland's.
+    assert.ok(await page.isChecked('#profile-scotland'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Trusted Types: the page and the single file refuse HTML and script URLs built from text, and still run', async () => {
+  for (const url of [`${server.origin}/`, pathToFileURL(join(DIST, 'driftline.html')).href]) {
+    const { context, page, errors } = await openRecorded(browser, url);
+    try {
+      await page.click('#demo-button');
+      assert.match(await waitForLoad(page), /Read 4 files/, url);
+      await openView(page, 'children');
+      const tried = await page.evaluate(async () => {
+        const attempt = (f) => {
+          try {
+            f();
+            return 'allowed';
+          } catch (error) {
+            return error.name;
+          }
+        };
+        const blob = URL.createObjectURL(new Blob(['postMessage(1)'], { type: 'text/javascript' }));
+        const out = {
+          html: attempt(() => document.body.insertAdjacentHTML('beforeend', '<i id="tt">x</i>')),
+          worker: attempt(() => new Worker(blob)),
+          policy: attempt(() => trustedTypes.createPolicy('driftline-worker', { createScriptURL: (u) => u })),
+          inserted: document.getElementById('tt') !== null,
+        };
+        // Violations are reported in a task of their own.
+        await new Promise((done) => setTimeout(done, 200));
+        return { ...out, violations: window.__cspViolations };
+      });
+      assert.deepEqual(
+        { html: tried.html, worker: tried.worker, policy: tried.policy, inserted: tried.inserted },
+        { html: 'TypeError', worker: 'TypeError', policy: 'TypeError', inserted: false },
+        url,
+      );
+      assert.ok(tried.violations.some((v) => v.startsWith('require-trusted-types-for')), tried.violations.join(' '));
+      assert.deepEqual(errors, [], url);
+    } finally {
+      await context.close();
+    }
   }
 });

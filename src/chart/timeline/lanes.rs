@@ -242,7 +242,11 @@ impl Builder<'_> {
                 continue;
             }
             let (fill, pattern, text_color) = palette::legal(l.category);
-            let label = l.legal_status.to_string();
+            let label = if self.options.pseudonymise {
+                l.category.label().to_string()
+            } else {
+                l.legal_status.to_string()
+            };
             let hit = Hit {
                 target: HitTarget::Legal { index: i },
                 label: format!(
@@ -340,8 +344,8 @@ impl Builder<'_> {
                 continue;
             }
             let key = e.milestone.is_key_decision();
-            let label = if self.options.pseudonymise && e.milestone == Milestone::Custom {
-                Milestone::Custom.label().to_string()
+            let label = if self.options.pseudonymise {
+                e.milestone.label().to_string()
             } else {
                 e.label.to_string()
             };

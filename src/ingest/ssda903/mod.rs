@@ -434,10 +434,33 @@ impl RowReader<'_, '_> {
         Box::new(d)
     }
 
+    /// A column's text, invisible characters written visibly (`⟨U+202E⟩`).
     fn text(&self, name: &str) -> Option<String> {
         let i = *self.t.cols.get(name)?;
         let t = self.cells.get(i)?.text();
-        (!t.is_empty()).then(|| t.into_owned())
+        (!t.is_empty()).then(|| crate::visible::visible(&t).into_owned())
+    }
+
+    /// Reports each of the row's columns whose text holds invisible characters.
+    fn report_hidden(&self, child: &str, sink: &mut Sink) {
+        let mut columns: Vec<(&str, usize)> = self.t.cols.iter().map(|(n, i)| (*n, *i)).collect();
+        columns.sort_by_key(|&(_, i)| i);
+        for (name, i) in columns {
+            let Some(Cell::Text(raw)) = self.cells.get(i) else {
+                continue;
+            };
+            let column = self.column_name(name);
+            let what = format!("{} value", name.to_ascii_uppercase());
+            if let Some(d) = crate::ingest::template::hidden_problem(&what, &column, raw, false) {
+                sink.row_problem(
+                    d.file(self.t.file)
+                        .sheet(self.t.sheet)
+                        .row(self.row)
+                        .column(column)
+                        .child(child),
+                );
+            }
+        }
     }
 
     fn date(&self, name: &str, child: &str) -> Result<Option<NaiveDate>, Rejection> {
@@ -451,7 +474,7 @@ impl RowReader<'_, '_> {
             return Ok(None);
         }
         cell.date(self.t.is_1904).map(Some).map_err(|e| {
-            let shown = cell.text().into_owned();
+            let shown = crate::visible::visible(&cell.text()).into_owned();
             let code = match e {
                 crate::date::DateError::MonthFirst { .. } => Code::MonthFirstDate,
                 _ => Code::InvalidDate,
@@ -493,6 +516,7 @@ impl RowReader<'_, '_> {
             ));
         };
         let child = sink.intern_child(&child);
+        self.report_hidden(&child, sink);
         let la = self.text("la").map(|s| sink.intern(&s));
         let label = match self.text("year") {
             Some(y) => Label::Year(sink.intern(&y)),

@@ -1,0 +1,223 @@
+//! Characters that do not show: Unicode's control (Cc) and format (Cf) characters, such as
+//! the right-to-left override U+202E, the zero-width space U+200B, the bell `\x07` or the
+//! escape `\x1b` that starts a terminal's control sequences. In an ID they make one child's
+//! ID look like another's (`K02-` U+202E `05000` displays as `K02-00050`); in a chart they reverse a
+//! title or make the SVG malformed; on a terminal they run commands of its own.
+//!
+//! This module owns what counts as hidden, its visible form (`⟨U+202E⟩`), and the form two
+//! IDs are compared in to find look-alikes. The importers make every ID and label visible as
+//! they read it (and report it, naming the row and column); the CSV writer, the chart painter
+//! and the command line's messages make any other text visible as a safety net.
+
+use std::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Whether `c` is a control (Cc) or format (Cf) character (Unicode 15.1).
+pub fn is_hidden(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{ad}'
+        | '\u{600}'..='\u{605}'
+        | '\u{61c}'
+        | '\u{6dd}'
+        | '\u{70f}'
+        | '\u{890}'..='\u{891}'
+        | '\u{8e2}'
+        | '\u{180e}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{110bd}'
+        | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}'
+        | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0001}'
+        | '\u{e0020}'..='\u{e007f}')
+}
+
+/// Whether `c` is hidden and not a tab or line break (which free text such as a note may
+/// hold).
+pub fn is_hidden_in_text(c: char) -> bool {
+    is_hidden(c) && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Whether `text` holds a hidden character; a fast test on plain ASCII.
+pub fn has_hidden(text: &str) -> bool {
+    let plain = |b: &u8| (0x20..0x7f).contains(b);
+    !text.as_bytes().iter().all(plain) && text.chars().any(is_hidden)
+}
+
+/// `c` as it is shown: `⟨U+202E⟩`.
+pub fn code_point(c: char) -> String {
+    format!("⟨U+{:04X}⟩", u32::from(c))
+}
+
+/// `text` with every character for which `hidden` holds written as `⟨U+XXXX⟩`.
+fn shown_by(text: &str, hidden: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&code_point(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `text` with every hidden character written visibly (`⟨U+202E⟩`): for IDs and labels.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !has_hidden(text) {
+        return Cow::Borrowed(text);
+    }
+    shown_by(text, is_hidden)
+}
+
+/// `text` with every hidden character but tabs and line breaks written visibly: for free
+/// text, and for what the command line prints to a terminal (no escape sequence gets through).
+pub fn visible_text(text: &str) -> Cow<'_, str> {
+    if !has_hidden(text) {
+        return Cow::Borrowed(text);
+    }
+    shown_by(text, is_hidden_in_text)
+}
+
+/// The hidden characters in `text`, each once, in order of first appearance.
+pub fn hidden_in(text: &str, hidden: impl Fn(char) -> bool) -> Vec<char> {
+    let mut found: Vec<char> = Vec::new();
+    for c in text.chars().filter(|&c| hidden(c)) {
+        if !found.contains(&c) {
+            found.push(c);
+        }
+    }
+    found
+}
+
+/// A hidden character's name, for the common ones.
+pub fn name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{0}' => "null",
+        '\u{7}' => "bell",
+        '\u{8}' => "backspace",
+        '\t' => "tab",
+        '\n' => "line feed",
+        '\r' => "carriage return",
+        '\u{1b}' => "escape",
+        '\u{7f}' => "delete",
+        '\u{ad}' => "soft hyphen",
+        '\u{200b}' => "zero-width space",
+        '\u{200c}' => "zero-width non-joiner",
+        '\u{200d}' => "zero-width joiner",
+        '\u{200e}' => "left-to-right mark",
+        '\u{200f}' => "right-to-left mark",
+        '\u{202a}' => "left-to-right embedding",
+        '\u{202b}' => "right-to-left embedding",
+        '\u{202c}' => "pop directional formatting",
+        '\u{202d}' => "left-to-right override",
+        '\u{202e}' => "right-to-left override",
+        '\u{2060}' => "word joiner",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        '\u{2069}' => "pop directional isolate",
+        '\u{feff}' => "zero-width no-break space",
+        _ => return None,
+    })
+}
+
+/// The characters as a message lists them: `U+202E (right-to-left override)`.
+pub fn describe(chars: &[char]) -> String {
+    chars
+        .iter()
+        .map(|&c| match name(c) {
+            Some(n) => format!("U+{:04X} ({n})", u32::from(c)),
+            None => format!("U+{:04X}", u32::from(c)),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `text` in Unicode's composed form (NFC), so that an accented letter typed as one character
+/// or as a letter and an accent is the same. Plain ASCII is returned as it is, at once.
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.nfc().collect())
+}
+
+/// What an ID looks like: composed (NFC), without its hidden characters, whether raw or
+/// already written visibly as `⟨U+XXXX⟩`. Two different IDs that look alike are reported.
+pub fn look(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("⟨U+") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "⟨U+".len()..];
+        match after.find('⟩') {
+            Some(end)
+                if (4..=6).contains(&end)
+                    && after[..end].bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                rest = &after[end + '⟩'.len_utf8()..];
+            }
+            _ => {
+                out.push_str("⟨U+");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.retain(|c| !is_hidden(c));
+    nfc(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_characters_are_shown_by_their_code_point() {
+        assert_eq!(visible("K02-\u{202e}05000"), "K02-⟨U+202E⟩05000");
+        assert_eq!(visible("K02-000\u{200b}51"), "K02-000⟨U+200B⟩51");
+        assert_eq!(visible("a\u{7}b\u{1b}]0;x"), "a⟨U+0007⟩b⟨U+001B⟩]0;x");
+        assert_eq!(visible("tab\there"), "tab⟨U+0009⟩here");
+        assert_eq!(
+            visible_text("two\nlines\t\u{1b}[31m"),
+            "two\nlines\t⟨U+001B⟩[31m"
+        );
+        assert_eq!(visible("\u{e0041}"), "⟨U+E0041⟩");
+        // Nothing hidden: the same text, not copied.
+        assert!(matches!(visible("Foster care é"), Cow::Borrowed(_)));
+        // Visible characters that are not Cc or Cf stay: a no-break space, Arabic, emoji.
+        assert_eq!(visible("a\u{a0}b ق 😀"), "a\u{a0}b ق 😀");
+    }
+
+    #[test]
+    fn look_alikes_look_the_same() {
+        assert_eq!(look("K02-000\u{200b}51"), "K02-00051");
+        assert_eq!(look(&visible("K02-000\u{200b}51")), "K02-00051");
+        assert_eq!(look("K02-⟨U+202E⟩05000"), "K02-05000");
+        // A decomposed é (e and a combining accent) looks like the composed one.
+        assert_eq!(look("Ame\u{301}lie"), "Amélie");
+        // Text that only resembles the visible form is kept.
+        assert_eq!(look("⟨U+XYZ⟩"), "⟨U+XYZ⟩");
+        assert_eq!(look("⟨U+"), "⟨U+");
+    }
+
+    #[test]
+    fn describes_the_characters() {
+        assert_eq!(
+            describe(&hidden_in("a\u{202e}b\u{202e}\u{1b}", is_hidden)),
+            "U+202E (right-to-left override), U+001B (escape)"
+        );
+    }
+}
