@@ -310,6 +310,8 @@ pub fn qi_layout(
             Some(h) if h.is_finite() => h.clamp(240.0, 2000.0),
             _ => 440.0,
         },
+        // Days in a stage cannot be negative.
+        non_negative: true,
         ..SpcOptions::new(&format!("{}: {what}", series.label), "days")
     };
     let mut layout = spc(&chart, &options, &BundledMetrics);
