@@ -328,7 +328,8 @@ pub fn cohort(
                 stroke: None,
             });
         }
-        // Time beyond target: a vermillion strip under the bar (over it in dense bands).
+        // Time beyond target: a deep vermillion strip under the bar (over it in dense bands),
+        // apart from residential care's amber.
         for s in row.stages {
             let Some(t) = &s.target else { continue };
             let until = s.until();
@@ -343,7 +344,7 @@ pub fn cohort(
             };
             items.push(Item::Rect {
                 rect: Rect::new(xa, sy, (xb - xa).max(0.8), sh),
-                fill: Some(palette::VERMILLION),
+                fill: Some(palette::BEYOND_DEEP),
                 pattern: None,
                 stroke: None,
             });
@@ -561,7 +562,7 @@ pub fn cohort(
     entries.push((
         Item::Rect {
             rect: Rect::new(0.0, -2.0, 22.0, 4.0),
-            fill: Some(palette::VERMILLION),
+            fill: Some(palette::BEYOND_DEEP),
             pattern: None,
             stroke: None,
         },

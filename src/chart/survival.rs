@@ -191,14 +191,6 @@ struct Series<'a> {
     steps: Vec<Step>,
 }
 
-/// How the time axis is counted.
-#[derive(Clone, Copy, PartialEq)]
-enum Unit {
-    Days,
-    Months,
-    Years,
-}
-
 /// Lays out the survival chart of one stage.
 pub fn survival(
     stage: &StageSummary,
@@ -322,36 +314,21 @@ pub fn survival(
     let plot_bottom = plot_top + options.plot_height.max(160.0);
     let y_of = |s: f64| plot_bottom - s.clamp(0.0, 1.0) as f32 * (plot_bottom - plot_top);
 
-    // The time axis: days for short stages, months or years for long ones.
+    // The time axis: days, as on every other chart, at round steps.
     let last_time = series
         .iter()
         .flat_map(|s| s.steps.last().map(|st| f64::from(st.time)))
         .fold(0.0f64, f64::max)
         .max(target.unwrap_or(0.0))
         .max(1.0);
-    let (unit, per) = if last_time <= 180.0 {
-        (Unit::Days, 1.0)
-    } else if last_time <= 6.0 * 365.25 {
-        (Unit::Months, 30.4375)
-    } else {
-        (Unit::Years, 365.25)
-    };
-    let span = last_time / per;
     let want = f64::from(((plot_x1 - plot_x0) / 90.0).max(3.0));
-    let step = match unit {
-        Unit::Months => [1.0, 2.0, 3.0, 6.0, 12.0, 24.0]
-            .into_iter()
-            .find(|s| span / s <= want)
-            .unwrap_or(24.0),
-        _ => nice_step(span / want),
-    };
-    let end_units = (span / step).ceil().max(1.0) * step;
-    let x_max = end_units * per;
+    let step = nice_step(last_time / want);
+    let x_max = (last_time / step).ceil().max(1.0) * step;
     let x_of = |days: f64| plot_x0 + (days / x_max) as f32 * (plot_x1 - plot_x0);
     let mut tick_days: Vec<f64> = Vec::new();
     let mut u = 0.0;
-    while u <= end_units + 1e-9 && tick_days.len() < 40 {
-        tick_days.push(u * per);
+    while u <= x_max + 1e-9 && tick_days.len() < 40 {
+        tick_days.push(u);
         u += step;
     }
 
@@ -395,7 +372,11 @@ pub fn survival(
             &mut front,
             x,
             plot_bottom + 16.0,
-            &fmt_value(t / per),
+            &if t >= 1000.0 {
+                thousands(t.round() as usize)
+            } else {
+                fmt_value(t)
+            },
             AXIS_SIZE,
             Weight::Regular,
             Anchor::Middle,
@@ -403,11 +384,7 @@ pub fn survival(
         );
     }
     plot_frame(&mut front, (plot_x0, plot_x1), (plot_top, plot_bottom));
-    let unit_words = match unit {
-        Unit::Days => "days since the stage began",
-        Unit::Months => "months since the stage began",
-        Unit::Years => "years since the stage began",
-    };
+    let unit_words = "days since the stage began";
     push_text(
         &mut front,
         (plot_x0 + plot_x1) / 2.0,
