@@ -317,6 +317,8 @@ pub fn qi_layout(
     let mut layout = spc(&chart, &options, &BundledMetrics);
     // The chart's numbers are the QI view's: each point with the waits behind it.
     layout.table = Some(super::export::qi_table(&chart, &counts));
+    // The page shows the same table under the chart.
+    info.table.clone_from(&layout.table);
     info.qi = Some(QiInfo {
         stage: series.stage.clone(),
         stage_label: series.label.clone(),
