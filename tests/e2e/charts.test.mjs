@@ -6,7 +6,8 @@
 // exports download; a child's timeline shows its stage brackets; the pseudonymise switch
 // changes what the chart exports hold; the print layout puts one child's timeline and
 // chronology on A4 landscape; the ES module's `drawChart` draws the statistical charts of a
-// report with the command line's numbers.
+// report with the command line's numbers, and `paintChart` paints the same layout on the page's
+// main thread; a waiting child's timeline shows its forecast bracket.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -499,6 +500,31 @@ test("the module's paintChart paints on the page's main thread the layout the wo
       assert.ok(r.differ < 0.005, `${kind}: ${(r.differ * 100).toFixed(2)}% of pixels differ from the worker's`);
     }
     assert.ok(result.mainCore, 'the core was loaded on the main thread');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a waiting child's timeline shows the stage's forecast as a bracket, marked as a forecast", async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    await page.click('#demo-button');
+    const { report } = await assertPageMatchesCli(page, DEMO_FILES);
+    // A child waiting in a stage whose forecast has a likely date and a range.
+    const child = report.journeys.find((j) => j.stages.some((s) => s.forecast?.expected_date && s.forecast.range));
+    assert.ok(child !== undefined, 'the demo data has a waiting child with a forecast');
+    const stage = child.stages.find((s) => s.forecast?.expected_date && s.forecast.range);
+    await openView(page, 'children');
+    await page.fill('#children-search', child.child_id);
+    await page.waitForFunction(() => document.querySelectorAll('#children-table tbody tr').length === 1);
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    const svg = (await downloadText(page, '#child-detail [data-export="svg"]')).text;
+    const month = (iso) => new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+    assert.ok(svg.includes(`forecast: likely by ${month(stage.forecast.expected_date)}`), 'the likely month, from the report');
+    assert.ok(svg.includes('middle half'), 'the range is shown');
+    assert.ok(svg.includes('forecast: likely date, middle half of likely dates'), 'the legend says what the bracket is');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
