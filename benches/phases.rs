@@ -1,4 +1,4 @@
-//! Where the time and the memory of one load go: the 36.7 MB of template CSV (63,400
+//! Where the time and the memory of one load go: 36.7 MB of template CSV (63,400
 //! generated children: children, placements and events) or a workbook, read and analysed
 //! phase by phase, with the wall time of each phase, the heap it leaves behind and the peak
 //! heap reached (counted by a global allocator that tallies every allocation).

@@ -652,3 +652,565 @@ fn the_spc_legend_names_the_target_line_only_when_there_is_one() {
         }
     }
 }
+
+/// The x of `date` on a layout's date axis, worked from the axis's ends.
+fn x_at(layout: &Layout, date: chrono::NaiveDate) -> f32 {
+    let a = layout.date_axis.as_ref().expect("a date axis");
+    let span = (a.end - a.start).num_days() as f32;
+    a.x0 + (date - a.start).num_days() as f32 / span * (a.x1 - a.x0)
+}
+
+/// The box a text item covers horizontally, measured with the bundled metrics.
+fn text_span(t: &driftline::chart::layout::TextItem) -> (f32, f32) {
+    use driftline::chart::layout::Anchor;
+    use driftline::chart::TextMeasure;
+    let w = BundledMetrics.width(&t.text, t.size, t.weight);
+    match t.anchor {
+        Anchor::Start => (t.at.x, t.at.x + w),
+        Anchor::Middle => (t.at.x - w / 2.0, t.at.x + w / 2.0),
+        Anchor::End => (t.at.x - w, t.at.x),
+    }
+}
+
+fn text_items(layout: &Layout) -> Vec<&driftline::chart::layout::TextItem> {
+    layout
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A waiting stage's forecast: the child of the returns fixture is still waiting for a
+/// permanence recommendation on 30 Nov 2023, well past its six months.
+fn returns_with_forecast(
+    forecast: driftline::chart::stage::BracketForecast,
+) -> (
+    driftline::model::Child,
+    Vec<driftline::chart::StageBracket>,
+    usize,
+) {
+    let (child, mut stages) = child_returns();
+    let open = stages
+        .iter()
+        .position(|s| s.is_open() && s.id == "permanence_recommendation")
+        .expect("the recommendation stage is still running");
+    stages[open].forecast = Some(forecast);
+    (child, stages, open)
+}
+
+#[test]
+fn a_waiting_stage_shows_its_forecast_as_a_bracket_marked_as_a_forecast() {
+    use driftline::chart::layout::MarkerShape;
+    use driftline::chart::stage::BracketForecast;
+    let note = "From the 40 completed stages of the whole cohort.";
+    let (child, stages, open) = returns_with_forecast(BracketForecast {
+        expected: Some(d("2024-03-15")),
+        range: Some([d("2024-01-10"), d("2024-06-20")]),
+        chance_by_target: None,
+        chance_90_days: Some(35),
+        note: note.into(),
+    });
+    let t = timeline(
+        &child,
+        &stages,
+        &TimelineOptions::new(as_at()),
+        &BundledMetrics,
+    );
+    let layout = &t.layout;
+    // The target date has passed, so the chance is of the next 90 days.
+    let words = "forecast: likely by March 2024 (middle half January–June 2024) · 35% chance within 90 days";
+    assert!(
+        texts(layout).iter().any(|t| t == words),
+        "{:?}",
+        texts(layout)
+    );
+    // The axis runs on to the likely date, which is after "as at".
+    let axis = layout.date_axis.as_ref().unwrap();
+    assert!(axis.end >= d("2024-03-15"));
+    // The middle half: a dashed box from 10 Jan to 20 Jun 2024 (or to the chart's end).
+    let (xa, xb) = (
+        x_at(layout, d("2024-01-10")),
+        x_at(layout, d("2024-06-20")).min(axis.x1),
+    );
+    let bracket = layout.items.iter().find_map(|i| match i {
+        Item::Rect {
+            rect,
+            stroke: Some(s),
+            ..
+        } if s.dash.is_some() && (rect.x - xa).abs() < 0.6 => Some(*rect),
+        _ => None,
+    });
+    let bracket = bracket.expect("a dashed box from the range's start");
+    assert!(
+        (bracket.right() - xb).abs() < 0.6,
+        "{bracket:?} ends at {xb}"
+    );
+    // The likely date: a hollow diamond inside the box.
+    let xm = x_at(layout, d("2024-03-15"));
+    let diamond = layout.items.iter().find_map(|i| match i {
+        Item::Marker {
+            at,
+            shape: MarkerShape::Diamond,
+            fill: Some(f),
+            ..
+        } if *f == driftline::chart::palette::WHITE && (at.x - xm).abs() < 0.6 => Some(*at),
+        _ => None,
+    });
+    let diamond = diamond.expect("a hollow diamond at the likely date");
+    assert!(bracket.contains(diamond.x, diamond.y));
+    // A dotted line joins "as at" to the box.
+    let x_as = x_at(layout, as_at());
+    assert!(layout.items.iter().any(|i| matches!(i,
+        Item::Line { from, to, stroke } if stroke.dash.is_some()
+            && (from.x - x_as).abs() < 0.6 && (to.x - xa).abs() < 0.6)));
+    // Its tooltip names the stage, the dates, what it rests on, and that it is a forecast.
+    let hit = hit_test(layout, diamond.x, diamond.y).expect("the bracket answers");
+    assert_eq!(hit.target, HitTarget::Stage { index: open });
+    assert!(hit.label.starts_with("Forecast for "), "{}", hit.label);
+    assert!(hit.label.contains("15 Mar 2024") && hit.label.contains("10 Jan 2024"));
+    assert!(hit.label.contains(note));
+    // The legend says what the bracket is.
+    assert!(texts(layout)
+        .iter()
+        .any(|t| t == "forecast: likely date, middle half of likely dates"));
+
+    // Without the forecast nothing of it is drawn.
+    let (child, plain) = child_returns();
+    let t = timeline(
+        &child,
+        &plain,
+        &TimelineOptions::new(as_at()),
+        &BundledMetrics,
+    );
+    assert!(!all_text(&t.layout).contains("forecast"));
+}
+
+#[test]
+fn a_forecast_beyond_the_data_says_so_and_a_target_ahead_gets_its_chance() {
+    use driftline::chart::stage::BracketForecast;
+    let (child, stages, _) = returns_with_forecast(BracketForecast {
+        expected: None,
+        range: None,
+        chance_by_target: None,
+        chance_90_days: Some(12),
+        note: "From the 25 completed stages of the whole cohort.".into(),
+    });
+    let t = timeline(
+        &child,
+        &stages,
+        &TimelineOptions::new(as_at()),
+        &BundledMetrics,
+    );
+    assert!(texts(&t.layout)
+        .iter()
+        .any(|t| t == "forecast: beyond what this data has seen · 12% chance within 90 days"));
+    // No likely date, so the axis ends near "as at" (its padding only).
+    let axis = t.layout.date_axis.as_ref().unwrap();
+    assert!(axis.end < d("2024-06-01"), "{:?}", axis.end);
+
+    // A stage still within its target: the chance is of ending by the target date. The
+    // seven-reviews child E came into care on 1 Nov 2023 and waits for a first review due
+    // 13 Dec 2023 (six weeks).
+    let children = chart_fixtures::seven_reviews();
+    let e = &children[4];
+    let mut stages = chart_fixtures::brackets(e);
+    let first = stages
+        .iter()
+        .position(|s| s.id == "first_review" && s.is_open())
+        .expect("E waits for a first review");
+    assert!(!stages[first].overdue);
+    stages[first].forecast = Some(BracketForecast {
+        expected: Some(d("2023-12-20")),
+        range: Some([d("2023-12-05"), d("2024-01-15")]),
+        chance_by_target: Some(40),
+        chance_90_days: Some(90),
+        note: "From the 30 completed stages of the whole cohort.".into(),
+    });
+    let t = timeline(e, &stages, &TimelineOptions::new(as_at()), &BundledMetrics);
+    assert!(
+        texts(&t.layout).iter().any(|t| t
+            == "forecast: likely by December 2023 (middle half December 2023–January 2024) · 40% chance by the target date"),
+        "{:?}",
+        texts(&t.layout)
+    );
+}
+
+#[test]
+fn forecasts_reach_the_brackets_from_the_statistics() {
+    let (children, stats) = chart_fixtures::generated(400, 11);
+    let mut drawn = 0;
+    for (child, cs) in children.iter().zip(&stats.children) {
+        let brackets = driftline::chart::stage_brackets(child, cs, &stats.profile);
+        for (row, b) in cs.stages.iter().zip(&brackets) {
+            match row.forecast.as_deref() {
+                Some(f) if f.chance_30_days.is_some() => {
+                    let bf = b.forecast.as_ref().expect("a drawable forecast");
+                    assert_eq!(bf.expected, f.expected_date);
+                    assert_eq!(bf.range, f.range);
+                    assert_eq!(
+                        bf.chance_by_target,
+                        f.chance_by_target.map(|p| (p * 100.0).round() as u32)
+                    );
+                    assert_eq!(bf.note, f.note.to_string());
+                    drawn += 1;
+                }
+                // Too few completions: nothing to draw.
+                _ => assert!(b.forecast.is_none()),
+            }
+        }
+    }
+    assert!(drawn > 0, "some waiting stage has a forecast");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Event markers never overlap, every label sits over its own marker, and no leader line
+    /// is hidden behind another label's box.
+    #[test]
+    fn event_markers_stay_apart_and_leaders_stay_visible(events in prop::collection::vec((0u64..1100, 0usize..19), 1..40), width in 500f32..1600.0) {
+        let mut f = Fixture::new("P", Some("2019-06-01"))
+            .placement("2020-01-01", None, PlacementCategory::Foster, Some("Carer"));
+        for (day, m) in &events {
+            let date = d("2020-01-01") + chrono::Days::new(*day);
+            let milestone = Milestone::ALL[*m];
+            let label = (milestone == Milestone::Custom).then_some("Visit");
+            f = f.event(&date.to_string(), milestone, label);
+        }
+        let child = f.build();
+        let options = TimelineOptions { width, ..TimelineOptions::new(as_at()) };
+        let t = timeline(&child, &[], &options, &BundledMetrics);
+        let layout = &t.layout;
+        // Per event: its marker's region and its label's box (both answer hit tests).
+        let mut markers = Vec::new();
+        let mut labels = Vec::new();
+        for h in &layout.hits {
+            if let HitTarget::Event { index } = h.hit.target {
+                if layout.label_boxes.contains(&h.rect) {
+                    labels.push((index, h.rect));
+                } else {
+                    markers.push((index, h.rect.inflate(-3.0)));
+                }
+            }
+        }
+        for (i, (_, a)) in markers.iter().enumerate() {
+            for (_, b) in &markers[i + 1..] {
+                prop_assert!(!a.inflate(-0.2).intersects(&b.inflate(-0.2)), "markers {a:?} and {b:?} overlap");
+            }
+        }
+        for (index, b) in &labels {
+            let m = markers.iter().find(|(i, _)| i == index).map(|(_, r)| r).expect("a marker");
+            let x = m.x + m.w / 2.0;
+            prop_assert!(b.x - 0.5 <= x && x <= b.right() + 0.5, "label {b:?} is not over its marker at {x}");
+        }
+        // A leader drawn before a box it passes through would be hidden by it.
+        let leader = driftline::chart::palette::TICK;
+        for (i, item) in layout.items.iter().enumerate() {
+            let Item::Line { from, to, stroke } = item else { continue };
+            if stroke.color != leader { continue; }
+            for (j, other) in layout.items.iter().enumerate() {
+                if let Item::Rect { rect, fill: Some(f), .. } = other {
+                    let passes = rect.x < from.x && from.x < rect.right()
+                        && rect.y < to.y.max(from.y) && from.y.min(to.y) < rect.bottom();
+                    if *f == driftline::chart::palette::WHITE && passes && layout.label_boxes.contains(rect) {
+                        prop_assert!(j < i, "leader at x {} is hidden behind {rect:?}", from.x);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_word_of_a_timeline_stays_on_the_chart() {
+    // Born 25 Nov 2018: the fifth birthday falls five days before "as at", at the right edge.
+    let child = Fixture::new("A5", Some("2018-11-25"))
+        .placement("2021-01-04", None, PlacementCategory::Foster, Some("Carer"))
+        .event("2021-02-01", Milestone::LacReview, None)
+        .build();
+    let (c17, s17) = child_17();
+    let (cr, sr) = child_returns();
+    let a5 = chart_fixtures::brackets(&child);
+    for (child, stages) in [(&child, &a5), (&c17, &s17), (&cr, &sr)] {
+        for width in [480.0, 640.0, 900.0, 1200.0, 1600.0] {
+            let options = TimelineOptions {
+                width,
+                ..TimelineOptions::new(as_at())
+            };
+            let t = timeline(child, stages, &options, &BundledMetrics);
+            for text in text_items(&t.layout) {
+                let (a, b) = text_span(text);
+                assert!(
+                    a >= 0.0 && b <= width,
+                    "{:?} runs off a chart {width} wide ({a}..{b})",
+                    text.text
+                );
+            }
+            if child.id.as_ref() == "A5" {
+                assert!(texts(&t.layout).iter().any(|t| t == "age 5"));
+            }
+        }
+    }
+}
+
+#[test]
+fn stage_words_keep_clear_of_care_lines_and_gaps_when_there_is_room() {
+    let (child, stages) = child_returns();
+    let t = timeline(
+        &child,
+        &stages,
+        &TimelineOptions::new(as_at()),
+        &BundledMetrics,
+    );
+    let layout = &t.layout;
+    // The care starts and ends, and the gap between the periods (30 Sep 2019 to 1 Jun 2020).
+    let lines: Vec<f32> = ["2019-01-10", "2019-09-30", "2020-06-01"]
+        .iter()
+        .map(|s| x_at(layout, d(s)))
+        .collect();
+    let gap = (x_at(layout, d("2019-09-30")), x_at(layout, d("2020-06-01")));
+    let mut checked = 0;
+    for (i, item) in layout.items.iter().enumerate() {
+        let Item::Text(text) = item else { continue };
+        // The stages' words start with the stage's name and say their days.
+        let Some(stage) = stages
+            .iter()
+            .find(|s| text.text.starts_with(&format!("{}: ", s.label)))
+        else {
+            continue;
+        };
+        let (a, b) = text_span(text);
+        // In the second care period there is room beside every bar: no line, no gap crossed.
+        if stage.start >= d("2020-06-01") {
+            for x in &lines {
+                assert!(
+                    !(a < *x && *x < b),
+                    "{:?} runs over the line at {x}",
+                    text.text
+                );
+            }
+            assert!(
+                !(a < gap.1 && gap.0 < b),
+                "{:?} runs over the gap in care",
+                text.text
+            );
+        }
+        // Wherever they go, they sit on a white ground drawn just before them, so a line or
+        // a shaded gap they cross stays behind the words.
+        let ground = layout.items[..i].iter().rev().find_map(|p| match p {
+            Item::Rect {
+                rect,
+                fill: Some(f),
+                ..
+            } if f.r == 255 && f.g == 255 && f.b == 255 => Some(*rect),
+            _ => None,
+        });
+        let ground = ground.expect("a white ground");
+        assert!(
+            ground.x <= a + 0.5
+                && b - 0.5 <= ground.right()
+                && ground.y < text.at.y
+                && text.at.y < ground.bottom(),
+            "{:?} ({a}..{b}) is not on its ground {ground:?}",
+            text.text
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, stages.len());
+}
+
+#[test]
+fn a_short_light_legal_spell_is_outlined_wide_enough_and_not_struck_through() {
+    use driftline::model::LegalCategory;
+    let child = Fixture::new("CPO", Some("2015-01-01"))
+        .placement("2021-03-15", None, PlacementCategory::Foster, Some("Carer"))
+        .legal(
+            "2021-03-15",
+            Some("2021-03-16"),
+            LegalCategory::Emergency,
+            "Child protection order",
+        )
+        .legal("2021-03-17", None, LegalCategory::Compulsory, "CSO")
+        .build();
+    let stages = chart_fixtures::brackets(&child);
+    let t = timeline(
+        &child,
+        &stages,
+        &TimelineOptions::new(as_at()),
+        &BundledMetrics,
+    );
+    let layout = &t.layout;
+    let region = layout
+        .hits
+        .iter()
+        .find(|h| {
+            h.hit.target == HitTarget::Legal { index: 0 } && !layout.label_boxes.contains(&h.rect)
+        })
+        .expect("the order's bar");
+    assert!(region.rect.w >= 4.0, "{:?}", region.rect);
+    let (pos, stroke) = layout
+        .items
+        .iter()
+        .enumerate()
+        .find_map(|(i, item)| match item {
+            Item::Rect { rect, stroke, .. } if *rect == region.rect => Some((i, *stroke)),
+            _ => None,
+        })
+        .expect("the bar is drawn");
+    let stroke = stroke.expect("outlined");
+    assert_ne!(
+        stroke.color,
+        driftline::chart::palette::WHITE,
+        "a light bar is outlined in grey"
+    );
+    // The care-start line at the bar's left edge is drawn before (under) the bar.
+    let x = x_at(layout, d("2021-03-15"));
+    let line = layout
+        .items
+        .iter()
+        .position(|i| matches!(i, Item::Line { from, to, stroke } if stroke.dash.is_some() && (from.x - x).abs() < 0.6 && (to.x - x).abs() < 0.6 && to.y > region.rect.y))
+        .expect("the care-start line");
+    assert!(line < pos);
+}
+
+#[test]
+fn within_target_is_green_apart_from_foster_blue_and_residential_apart_from_beyond_target() {
+    use driftline::chart::layout::Color;
+    use driftline::chart::palette;
+    use driftline::model::PlacementCategory as P;
+    // WCAG contrast ratio from relative luminance.
+    let contrast = |a: Color, b: Color| {
+        let (la, lb) = (a.luminance(), b.luminance());
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    };
+    let w = palette::WITHIN;
+    assert!(w.g > w.r && w.g > w.b, "within target is a green: {w:?}");
+    let foster = palette::placement(P::Foster).0;
+    assert!(
+        i32::from(w.g) - i32::from(foster.g) > 40,
+        "{w:?} vs {foster:?}"
+    );
+    let residential = palette::placement(P::Residential).0;
+    assert!(contrast(palette::BEYOND_DEEP, residential) >= 2.5);
+    // The cohort view marks time beyond target in that deep colour, never in residential's.
+    let cohort_rows = synthetic_cohort(30, 5);
+    let rows: Vec<CohortRow<'_>> = cohort_rows
+        .iter()
+        .map(|(c, s)| CohortRow {
+            child: c,
+            stages: s,
+        })
+        .collect();
+    let order: Vec<usize> = (0..rows.len()).collect();
+    let c = cohort(&rows, &order, &CohortOptions::new(as_at()), &BundledMetrics);
+    let fills: Vec<Color> = c
+        .layout
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Rect { fill: Some(f), .. } => Some(*f),
+            _ => None,
+        })
+        .collect();
+    assert!(fills.contains(&palette::BEYOND_DEEP));
+    assert!(!fills.contains(&palette::VERMILLION));
+}
+
+#[test]
+fn xmr_lower_limits_below_zero_are_drawn_at_zero_for_days_and_the_table_keeps_them() {
+    use driftline::chart::{spc, SpcOptions};
+    use driftline::qi::{analyze, SpcConfig};
+    // Alternating 10 and 40 days: mean 25, every moving range 30, so the limits are
+    // 25 ± 2.66 × 30: 104.8 and −54.8.
+    let points: Vec<_> = (0..12)
+        .map(|i| {
+            (
+                d("2022-01-01") + chrono::Months::new(i),
+                if i % 2 == 0 { 10.0 } else { 40.0 },
+            )
+        })
+        .collect();
+    let chart = analyze(&points, &SpcConfig::default()).expect("chart");
+    let lower = chart.segments[0].lines.lower.expect("a lower limit");
+    assert!((lower - -54.8).abs() < 1e-9, "{lower}");
+    let mut options = SpcOptions::new("Days", "days");
+    options.non_negative = true;
+    let layout = spc(&chart, &options, &BundledMetrics);
+    let all = texts(&layout);
+    assert!(all.iter().any(|t| t == "lower limit 0"), "{all:?}");
+    assert!(all.iter().any(|t| t == "(computed -54.8)"));
+    assert!(layout
+        .description
+        .contains("lower limits below zero drawn at 0"));
+    // No negative value on the axis.
+    assert!(
+        !all.iter()
+            .any(|t| t.starts_with('-') && t[1..].parse::<f64>().is_ok()),
+        "{all:?}"
+    );
+    // The table keeps the computed value, as a number.
+    let table = layout.table.as_ref().expect("a table");
+    let col = table
+        .columns
+        .iter()
+        .position(|c| c == "lower")
+        .expect("a lower column");
+    assert!(table.rows.iter().all(|r| r[col] == "-54.8"));
+
+    // Without the flag the limit is drawn where it was computed.
+    let layout = spc(&chart, &SpcOptions::new("Days", "days"), &BundledMetrics);
+    assert!(texts(&layout).iter().any(|t| t == "lower limit -54.8"));
+    assert!(!layout.description.contains("drawn at 0"));
+}
+
+#[test]
+fn the_rebase_label_reads_like_the_other_dates_and_keeps_clear_of_annotations() {
+    use driftline::chart::{spc, SpcOptions};
+    use driftline::qi::{analyze, Annotation, SpcConfig};
+    let points: Vec<_> = (0..24)
+        .map(|i| {
+            (
+                d("2022-01-01") + chrono::Months::new(i),
+                100.0 - f64::from(i),
+            )
+        })
+        .collect();
+    // A test of change starting the very month the limits are rebased.
+    let config = SpcConfig {
+        rebase: vec![d("2023-01-01")],
+        annotations: vec![Annotation {
+            date: d("2023-01-01"),
+            label: "PDSA 1: panel dates booked".into(),
+        }],
+        ..SpcConfig::default()
+    };
+    let chart = analyze(&points, &config).expect("chart");
+    let layout = spc(&chart, &SpcOptions::new("Days", "days"), &BundledMetrics);
+    let rebase = text_items(&layout)
+        .into_iter()
+        .find(|t| t.text.starts_with("rebased"))
+        .expect("a rebase label");
+    assert_eq!(rebase.text, "rebased 1 Jan 2023");
+    // Every label box apart, and neither label crossed by the other's line.
+    let boxes = &layout.label_boxes;
+    assert_eq!(boxes.len(), 2);
+    assert!(!boxes[0].intersects(&boxes[1]), "{boxes:?}");
+    let (a, b) = text_span(rebase);
+    for item in &layout.items {
+        if let Item::Line { from, to, .. } = item {
+            let vertical = (from.x - to.x).abs() < 0.01;
+            let through = from.y.min(to.y) < rebase.at.y && rebase.at.y - 8.0 < from.y.max(to.y);
+            if vertical && through {
+                assert!(
+                    !(a + 1.0 < from.x && from.x < b - 1.0),
+                    "a line at {} crosses {:?}",
+                    from.x,
+                    rebase.text
+                );
+            }
+        }
+    }
+}

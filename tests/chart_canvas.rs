@@ -158,3 +158,84 @@ fn the_cohort_view_is_painted_on_canvas() {
         "first placement pixel {got:?}"
     );
 }
+
+/// Every pixel of a canvas (or offscreen canvas) context, RGBA.
+fn pixels_of(data: web_sys::ImageData) -> Vec<u8> {
+    data.data().0
+}
+
+/// The main-thread path: the layout crosses as JSON (as the worker sends it), is painted with
+/// plotters-canvas on an embedder's own canvas, and comes out as the worker's OffscreenCanvas
+/// painter draws the same layout; hit tests answer from the layout that crossed.
+#[wasm_bindgen_test]
+fn the_main_thread_paints_the_workers_layout_as_the_worker_does() {
+    let (child, stages) = child_17();
+    let layout = driftline::chart::timeline(
+        &child,
+        &stages,
+        &TimelineOptions::new(as_at()),
+        &driftline::chart::BundledMetrics,
+    )
+    .layout;
+    let json = serde_json::to_string(&layout).expect("a layout serialises");
+    let canvas = new_canvas();
+    let ratio = 2.0;
+    let view = driftline::web::charts::draw_layout_json(&canvas, &json, ratio).expect("draws");
+    // The layout that crossed is the one laid out (less what stays behind: label boxes and
+    // the table).
+    let mut sent = layout.clone();
+    sent.label_boxes.clear();
+    sent.table = None;
+    assert_eq!(view.layout(), &sent);
+    let offscreen =
+        driftline::web::offscreen::paint_offscreen(&layout, ratio).expect("paints offscreen");
+    assert_eq!(
+        (canvas.width(), canvas.height()),
+        (offscreen.width(), offscreen.height())
+    );
+    let main: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("context")
+        .expect("2d")
+        .dyn_into()
+        .expect("a 2D context");
+    let worker: web_sys::OffscreenCanvasRenderingContext2d = offscreen
+        .get_context("2d")
+        .expect("context")
+        .expect("2d")
+        .dyn_into()
+        .expect("a 2D context");
+    let (w, h) = (f64::from(canvas.width()), f64::from(canvas.height()));
+    let a = pixels_of(main.get_image_data(0.0, 0.0, w, h).expect("image data"));
+    let b = pixels_of(worker.get_image_data(0.0, 0.0, w, h).expect("image data"));
+    assert_eq!(a.len(), b.len());
+    let differ = a
+        .chunks(4)
+        .zip(b.chunks(4))
+        .filter(|(p, q)| p.iter().zip(q.iter()).any(|(x, y)| x.abs_diff(*y) > 24))
+        .count();
+    let total = a.len() / 4;
+    // Anti-aliasing may differ at a few edges; the picture is the same.
+    assert!(
+        differ * 200 < total,
+        "{differ} of {total} pixels differ between the two paths"
+    );
+    // A placement bar is painted in its colour on the main-thread canvas.
+    let bar = region(
+        view.layout(),
+        HitTarget::Placement {
+            period: 0,
+            index: 3,
+        },
+    );
+    let (foster, _, _) = palette::placement(PlacementCategory::Foster);
+    assert!(close(
+        pixel(&canvas, ratio, bar.x + 4.0, bar.y + 4.0),
+        (foster.r, foster.g, foster.b)
+    ));
+    let hit = view.hit_test(bar.x + 3.0, bar.y + 3.0).expect("hit test");
+    let label = js_sys::Reflect::get(&hit, &"label".into()).expect("label");
+    assert!(label.as_string().unwrap_or_default().starts_with("Carer D"));
+    // A layout that is not one says so.
+    assert!(driftline::web::charts::draw_layout_json(&canvas, "{}", 1.0).is_err());
+}

@@ -406,3 +406,49 @@ fn run_and_xmr_charts_plot_one_point_per_completed_stage() {
         assert_eq!(who, ["A", "B", "C", "D"]);
     }
 }
+
+/// The Kaplan–Meier chart's time axis counts days, as every other chart does, even when the
+/// longest wait (182 days, child F) is past six months: round steps of days from day 0 to at
+/// least 182.
+#[test]
+fn km_time_is_counted_in_days() {
+    let children = cohort();
+    let stats = statistics(&children);
+    let layout = draw(
+        &children,
+        &stats,
+        &request(ChartKind::Km, Some("first_review"), None),
+    );
+    let all = texts(&layout);
+    assert!(
+        all.iter().any(|t| t == "days since the stage began"),
+        "{all:?}"
+    );
+    assert!(!all
+        .iter()
+        .any(|t| t.contains("months since") || t.contains("years since")));
+    // The tick labels under the plot: 0, then equal steps, the last at least 182.
+    let axis_y = layout
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Text(t) if t.text == "days since the stage began" => Some(t.at.y - 16.0),
+            _ => None,
+        })
+        .expect("the axis title");
+    let ticks: Vec<f64> = layout
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text(t) if (t.at.y - axis_y).abs() < 0.5 => t.text.replace(',', "").parse().ok(),
+            _ => None,
+        })
+        .collect();
+    assert!(ticks.len() >= 3, "{ticks:?}");
+    assert_eq!(ticks[0], 0.0);
+    let step = ticks[1] - ticks[0];
+    for w in ticks.windows(2) {
+        assert!((w[1] - w[0] - step).abs() < 1e-9, "{ticks:?}");
+    }
+    assert!(*ticks.last().unwrap() >= 182.0, "{ticks:?}");
+}

@@ -493,6 +493,11 @@ fn a_qi_chart_has_the_stages_own_target_unless_given_one() {
             serde_json::from_str(&format!(r#"{{"kind":"qi","slot":"q","qi":{spec}}}"#))
                 .expect("query");
         let (_, info) = e.draw(&q).expect("draws");
+        // The page's table under the chart is the chart's own table (one producer).
+        let shown = info.table.clone().expect("the QI view's numbers");
+        assert_eq!(shown.columns[..3], ["date", "waits", "days"]);
+        assert_eq!(shown.rows.len(), 3);
+        assert_eq!(Some(&shown), e.chart_table("q").ok().as_ref());
         let qi = info.qi.expect("a QI chart");
         assert_eq!(qi.chart.target, target, "{spec}");
         // Three completed reviews, in the order they ended: 19 (Q2), 31 (Q1), 31 (Q10).

@@ -374,7 +374,7 @@ fn the_writers_use_the_template_and_ssda903_headers() {
         let second = text.lines().nth(1).unwrap();
         assert!(second.split(',').nth(1).unwrap().chars().nth(4) == Some('-'));
     }
-    // The exact SSDA903 column names (shared/domain.md §4).
+    // The exact SSDA903 column names (the DfE's SSDA903 specification).
     let expected = [
         "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB",
         "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN",

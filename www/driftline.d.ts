@@ -140,6 +140,8 @@ export interface ChartInfo {
 
 /** Draws a chart of a report returned by `analyze` on a canvas. */
 export function drawChart(canvas: HTMLCanvasElement, report: Report, spec: ChartSpec): Promise<ChartInfo>;
+/** Draws a chart on the embedder's canvas, painted on the page's main thread (plotters-canvas). */
+export function paintChart(canvas: HTMLCanvasElement, report: Report, spec: ChartSpec): Promise<ChartInfo>;
 export function drawTimeline(canvas: HTMLCanvasElement, report: Report, child: number, options?: Partial<ChartSpec>): Promise<ChartInfo>;
 export function drawCohort(canvas: HTMLCanvasElement, report: Report, options?: Partial<ChartSpec>): Promise<ChartInfo>;
 
@@ -184,6 +186,8 @@ export class Session {
   rerun(options?: AnalyzeOptions, control?: { signal?: AbortSignal; onProgress?: (p: Progress) => void }): Promise<object>;
   preview(mapping?: object | null): Promise<unknown>;
   draw(canvas: HTMLCanvasElement, spec: ChartSpec): Promise<ChartInfo>;
+  /** As `draw`, but the worker lays the chart out and the page's main thread paints it. */
+  paint(canvas: HTMLCanvasElement, spec: ChartSpec): Promise<ChartInfo>;
   hitTest(slot: string, x: number, y: number): Promise<object | null>;
   svg(slot?: string): Promise<string>;
   png(slot?: string, scale?: number): Promise<Blob>;

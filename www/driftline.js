@@ -323,6 +323,24 @@ export class Session {
     return info;
   }
 
+  /**
+   * Draws a chart as `draw` does, but paints it on the page's main thread: the worker lays it
+   * out and the core's plotters-canvas painter draws that same layout on `canvas` (the
+   * embedder's own `HTMLCanvasElement`) at the screen's pixel ratio. The first call loads the
+   * core's drawing code on the page (`pkg/driftline.js` beside this module, and the compiled
+   * core this module already holds). Resolves as `draw` does.
+   */
+  async paint(canvas, spec) {
+    const [core, text] = await Promise.all([
+      mainThreadCore(),
+      this.#engine.request('layout', { spec: { slot: 'chart', ...spec } }),
+    ]);
+    const { layout, ...info } = JSON.parse(text);
+    const ratio = spec.scale ?? (globalThis.devicePixelRatio || 1);
+    core.drawLayout(canvas, JSON.stringify(layout), ratio).free();
+    return info;
+  }
+
   /** What lies under the CSS pixel `(x, y)` of the chart in `slot`, or `null`. */
   hitTest(slot, x, y) {
     return this.#engine.request('hit', { slot, x, y });
@@ -424,8 +442,9 @@ function getSources() {
 }
 
 /**
- * The Trusted Types policy for the one script URL the page hands the browser: the worker's
- * own `blob:` URL, made by `getSources` from the page's files. A page whose Content Security
+ * The Trusted Types policy for the script URLs Driftline hands the browser: the worker's own
+ * `blob:` URL, made by `getSources` from the page's files, and the core's glue script when a
+ * chart is painted on the main thread. A page whose Content Security
  * Policy says `require-trusted-types-for 'script'; trusted-types driftline-worker` can run
  * Driftline, and nothing else can start a worker or load a script through this policy. Without
  * Trusted Types (or where the host does not allow the name) the URL is used as it is.
@@ -449,6 +468,34 @@ const workerPolicy = (() => {
 /** `url` (the worker's blob: URL) as the Worker constructor accepts it under Trusted Types. */
 function workerScriptUrl(url) {
   return workerPolicy === null ? url : workerPolicy.createScriptURL(url);
+}
+
+/** The core on the page's main thread, for `Session.paint`: loaded on first use. */
+let mainCore = null;
+
+function mainThreadCore() {
+  if (mainCore === null) {
+    mainCore = (async () => {
+      const { module } = getSources();
+      // The glue is a classic script that defines the global `wasm_bindgen`.
+      await new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        const glue = new URL('./pkg/driftline.js', import.meta.url).href;
+        workerUrls.add(glue);
+        script.src = workerScriptUrl(glue);
+        script.onload = resolve;
+        script.onerror = () => reject(new Error('The drawing code could not be loaded.'));
+        document.head.append(script);
+      });
+      const core = globalThis.wasm_bindgen ?? wasm_bindgen; // eslint-disable-line no-undef
+      await core({ module_or_path: await module });
+      return core;
+    })();
+    mainCore.catch(() => {
+      mainCore = null;
+    });
+  }
+  return mainCore;
 }
 
 function takeEngine() {
@@ -633,6 +680,20 @@ export function drawChart(canvas, report, spec) {
     return Promise.reject(new Error('Draw with a report returned by analyze() (the three most recent are kept).'));
   }
   return session.draw(canvas, spec);
+}
+
+/**
+ * Draws a chart of a report returned by `analyze` on the embedder's own canvas, painted on the
+ * page's main thread (see `Session.paint`); `spec` as for `drawChart`.
+ *
+ * @returns {Promise<object>} The chart's size, title and description (its text alternative).
+ */
+export function paintChart(canvas, report, spec) {
+  const session = sessionFor(report);
+  if (session === undefined) {
+    return Promise.reject(new Error('Draw with a report returned by analyze() (the three most recent are kept).'));
+  }
+  return session.paint(canvas, spec);
 }
 
 /** Draws one child's timeline (`child` is the index in `report.journeys`). */

@@ -138,7 +138,7 @@ export function heading(text, id) {
 }
 
 /** A scrollable table of text cells. */
-export function dataTable(id, columns, rows, labelledBy) {
+export function dataTable(id, columns, rows, labelledBy, empty = null) {
   const table = element('table');
   table.id = id;
   const head = element('tr');
@@ -154,6 +154,14 @@ export function dataTable(id, columns, rows, labelledBy) {
     for (const cell of cells) {
       tr.append(element('td', cell));
     }
+    table.tBodies[0].append(tr);
+  }
+  // An empty table says so in a row of its own (not a row of data: exports leave it out).
+  if (rows.length === 0 && empty !== null) {
+    const tr = element('tr', undefined, 'empty-row');
+    const td = element('td', empty);
+    td.colSpan = columns.length;
+    tr.append(td);
     table.tBodies[0].append(tr);
   }
   const scroll = element('div', undefined, 'table-scroll');
@@ -174,7 +182,9 @@ export function shownTableCsvButton(ctx, id, scroll, fileName, label = 'Download
   button.id = id;
   button.addEventListener('click', async () => {
     const table = scroll.querySelector('table');
-    const rows = [...table.rows].map((row) => [...row.cells].map((cell) => cell.textContent));
+    const rows = [...table.rows]
+      .filter((row) => !row.classList.contains('empty-row'))
+      .map((row) => [...row.cells].map((cell) => cell.textContent));
     download(await ctx.current().session.tableCsv(rows), fileName, 'text/csv');
   });
   return button;

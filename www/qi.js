@@ -155,7 +155,8 @@ function qiChart(ctx, s, words, kind, rules, rulesKey, title) {
       };
     },
     onDrawn: (info) => {
-      numbers.replaceChildren(numbers.firstChild, numbersTable(`${slot}-table`, info.qi, s.aggregation, `${slot}-heading`, words));
+      const run = info.qi.chart.chart === 'run';
+      numbers.replaceChildren(numbers.firstChild, numbersTable(`${slot}-table`, info.table, run, s.aggregation, `${slot}-heading`, words));
       figure.figure.hidden = false;
       numbers.hidden = false;
     },
@@ -177,10 +178,13 @@ function qiChart(ctx, s, words, kind, rules, rulesKey, title) {
   return out;
 }
 
-/** The table of a QI chart's points. */
-function numbersTable(id, qi, aggregation, labelledBy, words) {
-  const chart = qi.chart;
-  const run = chart.chart === 'run';
+/**
+ * The table of a QI chart's points, shown from the chart's own numbers (`info.table`, the
+ * table its CSV is written from): one row per point, in the page's words and formats.
+ */
+function numbersTable(id, table, run, aggregation, labelledBy, words) {
+  const at = Object.fromEntries(table.columns.map((c, i) => [c, i]));
+  const number = (cell) => (cell === '' ? null : Number(cell));
   const columns = [
     aggregation === 'none' ? 'Completed on' : aggregation === 'month' ? 'Month' : 'Quarter',
     ...(aggregation === 'none' ? [] : ['Children']),
@@ -189,13 +193,13 @@ function numbersTable(id, qi, aggregation, labelledBy, words) {
     ...(run ? [] : ['Lower limit', 'Upper limit']),
     'Signal',
   ];
-  const rows = chart.points.map((p, i) => [
-    periodWords(p.date, aggregation),
-    ...(aggregation === 'none' ? [] : [formatNumber(qi.counts[i])]),
-    formatDays(p.value),
-    formatDays(p.centre),
-    ...(run ? [] : [formatDays(p.lower), formatDays(p.upper)]),
-    signalWords(p, words),
+  const rows = table.rows.map((r) => [
+    periodWords(r[at.date] === '' ? null : r[at.date], aggregation),
+    ...(aggregation === 'none' ? [] : [formatNumber(number(r[at.waits]))]),
+    formatDays(number(r[at.days])),
+    formatDays(number(r[at.centre])),
+    ...(run ? [] : [formatDays(number(r[at.lower_limit])), formatDays(number(r[at.upper_limit]))]),
+    signalWords({ variation: r[at.variation], special_cause: r[at.special_cause] === '' ? null : r[at.special_cause] }, words),
   ]);
   return dataTable(id, columns, rows, labelledBy);
 }

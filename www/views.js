@@ -857,6 +857,7 @@ async function showChild(container, ctx, index, focus = false) {
       l.legal_status,
     ]),
     'legal-heading',
+    'None recorded: the files hold no legal status for this child.',
   );
   const timelineHeading = element('h4', 'Timeline');
   timelineHeading.id = 'timeline-heading';

@@ -137,6 +137,12 @@
       const { canvas, ...info } = session.drawChart(message.spec);
       return { ...info, bitmap: canvas.transferToImageBitmap() };
     },
+    async layout(message) {
+      if (session === null) {
+        throw new Error('Nothing is loaded.');
+      }
+      return session.chartLayout(message.spec);
+    },
     async hit(message) {
       if (session === null) {
         return null;

@@ -34,7 +34,7 @@ pub fn config(children: usize) -> GenerateConfig {
 }
 
 /// The template tables the benchmarks load: children, placements and events (no legal
-/// table: legal status then comes from the placements, as in the cohort).
+/// table: legal status then comes from the placements, as in BENCHMARKS.md's cohort).
 pub struct CsvCohort {
     pub children: usize,
     /// `(file name, bytes)` for children.csv, placements.csv and events.csv.

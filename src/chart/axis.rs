@@ -143,6 +143,39 @@ pub fn date_long(d: NaiveDate) -> String {
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
+/// "March 2026": a month as words.
+pub fn month_year(d: NaiveDate) -> String {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} {}", NAMES[d.month0() as usize], d.year())
+}
+
+/// "January–June 2026", "November 2025–February 2026", "March 2026": the months from `a` to
+/// `b`, the year said once when it is the same.
+pub fn month_range(a: NaiveDate, b: NaiveDate) -> String {
+    let (ma, mb) = (month_year(a), month_year(b));
+    if ma == mb {
+        ma
+    } else if a.year() == b.year() {
+        let first = ma.split(' ').next().unwrap_or_default();
+        format!("{first}–{mb}")
+    } else {
+        format!("{ma}–{mb}")
+    }
+}
+
 /// "30/11/2023", as users write dates.
 pub fn date_short(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()

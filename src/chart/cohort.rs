@@ -6,7 +6,7 @@
 //! This module owns the cohort's sort order and its layout. It measures text only through
 //! [`TextMeasure`] and paints nothing.
 
-use super::axis::{date_long, thousands, DateScale};
+use super::axis::{date_long, date_short, thousands, DateScale};
 use super::figure::push_text;
 use super::layout::{
     Anchor, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect, Stroke, Weight,
@@ -147,486 +147,609 @@ pub fn cohort(
     options: &CohortOptions,
     measure: &dyn TextMeasure,
 ) -> Cohort {
-    let as_at = options.as_at;
-    let total = order.len();
-    let first = options.viewport.first_row.min(total);
-    let count = options.viewport.rows.unwrap_or(total).min(total - first);
-    let shown = first..first + count;
-    let visible: Vec<&CohortRow<'_>> = order[shown.clone()]
-        .iter()
-        .filter_map(|&i| rows.get(i))
-        .collect();
-    let (start, end) = options
-        .viewport
-        .dates
-        .unwrap_or_else(|| cohort_range(&visible, as_at));
-    let width = options.width.max(LEFT + RIGHT_COLUMN + 100.0);
-    let x1 = width - RIGHT_COLUMN - SCROLL - 8.0;
-    let scale = DateScale::new(start, end, LEFT, x1);
-    let rh = options.row_height.max(0.05);
-    let mut items: Vec<Item> = Vec::new();
-    let mut front: Vec<Item> = Vec::new();
-    let mut hits: Vec<HitRegion> = Vec::new();
+    let mut chart = CohortChart::new(rows, order, options, measure);
+    chart.titles();
+    chart.axis();
+    chart.rows();
+    chart.ruler();
+    chart.as_at_line();
+    chart.scroll_indicator();
+    chart.legend();
+    chart.finish()
+}
 
-    // Titles.
-    let sort_words = match &options.sort {
-        CohortSort::EntryDate => "sorted by entry to care".to_string(),
-        CohortSort::LongestCurrentWait => "sorted by longest current wait".to_string(),
-        CohortSort::Stage(id) => {
-            let label = rows
-                .iter()
-                .flat_map(|r| r.stages.iter())
-                .find(|s| s.id == *id)
-                .map(|s| s.label.clone())
-                .unwrap_or_else(|| id.clone());
-            format!("sorted by days in {label}")
-        }
-    };
-    let overdue_now = rows
-        .iter()
-        .filter(|r| r.stages.iter().any(|s| s.is_open() && s.overdue))
-        .count();
-    let title = format!("Cohort · {} · {sort_words}", children(total));
-    let subtitle = format!(
-        "As at {} · {} waiting beyond target now · rows {}–{} of {} · {} to {}",
-        date_long(as_at),
-        children(overdue_now),
-        thousands(if count == 0 { 0 } else { first + 1 }),
-        thousands(first + count),
-        thousands(total),
-        date_long(start),
-        date_long(end)
-    );
-    push_text(
-        &mut front,
-        24.0,
-        30.0,
-        &title,
-        20.0,
-        Weight::Bold,
-        Anchor::Start,
-        palette::TEXT,
-    );
-    push_text(
-        &mut front,
-        24.0,
-        50.0,
-        &subtitle,
-        12.5,
-        Weight::Regular,
-        Anchor::Start,
-        palette::MUTED,
-    );
+/// The cohort view under construction: each method lays out one part.
+struct CohortChart<'r, 'a> {
+    rows: &'r [CohortRow<'a>],
+    order: &'r [usize],
+    options: &'r CohortOptions,
+    measure: &'r dyn TextMeasure,
+    total: usize,
+    first: usize,
+    count: usize,
+    shown: std::ops::Range<usize>,
+    start: NaiveDate,
+    end: NaiveDate,
+    width: f32,
+    /// The plot's right edge.
+    x1: f32,
+    scale: DateScale,
+    /// The row height.
+    rh: f32,
+    title: String,
+    subtitle: String,
+    /// Behind the data (grid, bars) and in front of it (text, lines).
+    items: Vec<Item>,
+    front: Vec<Item>,
+    hits: Vec<HitRegion>,
+    table: Table,
+    /// The legend's last row.
+    bottom: f32,
+}
 
-    // The date axis above the rows.
-    let axis_y = 84.0;
-    let top = axis_y + 8.0;
-    let plot_h = count as f32 * rh;
-    let bottom = top + plot_h;
-    let ticks = scale.ticks(64.0);
-    let two_tier = !ticks.years.is_empty();
-    for t in &ticks.ticks {
-        let major = t.date.month0() == 0;
-        items.push(Item::Line {
-            from: Point::new(t.x, top),
-            to: Point::new(t.x, bottom),
-            stroke: Stroke::solid(
-                if major {
-                    palette::FAINT
-                } else {
-                    palette::GRID.alpha(150)
+/// The date axis's baseline; the rows start just below it.
+const AXIS_Y: f32 = 84.0;
+const TOP: f32 = AXIS_Y + 8.0;
+
+impl<'r, 'a> CohortChart<'r, 'a> {
+    fn new(
+        rows: &'r [CohortRow<'a>],
+        order: &'r [usize],
+        options: &'r CohortOptions,
+        measure: &'r dyn TextMeasure,
+    ) -> Self {
+        let as_at = options.as_at;
+        let total = order.len();
+        let first = options.viewport.first_row.min(total);
+        let count = options.viewport.rows.unwrap_or(total).min(total - first);
+        let shown = first..first + count;
+        let visible: Vec<&CohortRow<'_>> = order[shown.clone()]
+            .iter()
+            .filter_map(|&i| rows.get(i))
+            .collect();
+        let (start, end) = options
+            .viewport
+            .dates
+            .unwrap_or_else(|| cohort_range(&visible, as_at));
+        let width = options.width.max(LEFT + RIGHT_COLUMN + 100.0);
+        let x1 = width - RIGHT_COLUMN - SCROLL - 8.0;
+        CohortChart {
+            rows,
+            order,
+            options,
+            measure,
+            total,
+            first,
+            count,
+            shown,
+            start,
+            end,
+            width,
+            x1,
+            scale: DateScale::new(start, end, LEFT, x1),
+            rh: options.row_height.max(0.05),
+            title: String::new(),
+            subtitle: String::new(),
+            items: Vec::new(),
+            front: Vec::new(),
+            hits: Vec::new(),
+            table: Table::new(&[
+                "row",
+                "child",
+                "entered_care",
+                "moves",
+                match &options.sort {
+                    CohortSort::Stage(_) => "stage",
+                    _ => "longest_current_wait",
                 },
-                1.0,
-            ),
-        });
-        let label = if two_tier && major {
-            t.date.year().to_string()
-        } else {
-            t.label.clone()
-        };
-        push_text(
-            &mut front,
-            t.x,
-            axis_y - 4.0,
-            &label,
-            11.0,
-            if two_tier && major {
-                Weight::Bold
-            } else {
-                Weight::Regular
-            },
-            Anchor::Middle,
-            palette::MUTED,
-        );
+                "days",
+                "days_beyond_target",
+                "stages_overdue",
+            ]),
+            bottom: 0.0,
+        }
     }
-    front.push(Item::Line {
-        from: Point::new(LEFT, axis_y),
-        to: Point::new(x1, axis_y),
-        stroke: Stroke::solid(palette::REFERENCE, 1.0),
-    });
-    let labelled = rh >= 10.0;
-    if labelled {
+
+    /// The rows are tall enough for names and figures.
+    fn labelled(&self) -> bool {
+        self.rh >= 10.0
+    }
+
+    /// The rows are tall enough for ticks and stripes under the bars.
+    fn detailed(&self) -> bool {
+        self.rh >= 4.0
+    }
+
+    /// The rows are tall enough for the placement patterns.
+    fn patterned(&self) -> bool {
+        self.rh >= 12.0
+    }
+
+    fn plot_bottom(&self) -> f32 {
+        TOP + self.count as f32 * self.rh
+    }
+
+    fn titles(&mut self) {
+        let (rows, options) = (self.rows, self.options);
+        let sort_words = match &options.sort {
+            CohortSort::EntryDate => "sorted by entry to care".to_string(),
+            CohortSort::LongestCurrentWait => "sorted by longest current wait".to_string(),
+            CohortSort::Stage(id) => {
+                let label = rows
+                    .iter()
+                    .flat_map(|r| r.stages.iter())
+                    .find(|s| s.id == *id)
+                    .map(|s| s.label.clone())
+                    .unwrap_or_else(|| id.clone());
+                format!("sorted by days in {label}")
+            }
+        };
+        let overdue_now = rows
+            .iter()
+            .filter(|r| r.stages.iter().any(|s| s.is_open() && s.overdue))
+            .count();
+        self.title = format!("Cohort · {} · {sort_words}", children(self.total));
+        self.subtitle = format!(
+            "As at {} · {} waiting beyond target now · rows {}–{} of {} · {} to {}",
+            date_long(options.as_at),
+            children(overdue_now),
+            thousands(if self.count == 0 { 0 } else { self.first + 1 }),
+            thousands(self.first + self.count),
+            thousands(self.total),
+            date_long(self.start),
+            date_long(self.end)
+        );
         push_text(
-            &mut front,
-            width - SCROLL - 8.0,
-            axis_y - 4.0,
-            match &options.sort {
-                CohortSort::Stage(_) => "days in stage",
-                _ => "longest wait now",
-            },
-            11.0,
+            &mut self.front,
+            24.0,
+            30.0,
+            &self.title,
+            20.0,
             Weight::Bold,
-            Anchor::End,
-            palette::TEXT,
-        );
-    }
-
-    let detailed = rh >= 4.0;
-    let patterned = rh >= 12.0;
-    let bar_h = if detailed { (rh * 0.62).max(2.0) } else { rh };
-    let mut table = Table::new(&[
-        "row",
-        "child",
-        "entered_care",
-        "moves",
-        match &options.sort {
-            CohortSort::Stage(_) => "stage",
-            _ => "longest_current_wait",
-        },
-        "days",
-        "days_beyond_target",
-        "stages_overdue",
-    ]);
-    for (k, &ri) in order[shown.clone()].iter().enumerate() {
-        let Some(row) = rows.get(ri) else { continue };
-        let y = top + k as f32 * rh;
-        let child = row.child;
-        if detailed && k % 2 == 1 {
-            items.push(Item::Rect {
-                rect: Rect::new(LEFT, y, x1 - LEFT, rh),
-                fill: Some(palette::ZEBRA_LIGHT),
-                pattern: None,
-                stroke: None,
-            });
-        }
-        let bar_y = y + if detailed {
-            (rh - bar_h) / 2.0 - rh * 0.08
-        } else {
-            0.0
-        };
-        for p in child.care_periods.iter().flat_map(|c| c.placements.iter()) {
-            let e = p.end.unwrap_or(as_at).max(p.start);
-            if e < start || p.start > end {
-                continue;
-            }
-            let (xa, xb) = (scale.x_clamped(p.start), scale.x_clamped(e));
-            let (fill, pattern, _) = palette::placement(p.category);
-            items.push(Item::Rect {
-                rect: Rect::new(xa, bar_y, (xb - xa).max(0.8), bar_h),
-                fill: Some(fill),
-                pattern: if patterned { pattern } else { None },
-                stroke: None,
-            });
-        }
-        // Time beyond target: a vermillion strip under the bar (over it in dense bands).
-        for s in row.stages {
-            let Some(t) = &s.target else { continue };
-            let until = s.until();
-            if until <= t.date || until < start || t.date > end {
-                continue;
-            }
-            let (xa, xb) = (scale.x_clamped(t.date), scale.x_clamped(until));
-            let (sy, sh) = if detailed {
-                (bar_y + bar_h + rh * 0.04, (rh * 0.22).max(1.5))
-            } else {
-                (y, rh)
-            };
-            items.push(Item::Rect {
-                rect: Rect::new(xa, sy, (xb - xa).max(0.8), sh),
-                fill: Some(palette::VERMILLION),
-                pattern: None,
-                stroke: None,
-            });
-        }
-        if detailed {
-            let events = child
-                .care_periods
-                .iter()
-                .flat_map(|p| p.events.iter())
-                .chain(child.events_outside_care.iter());
-            for e in events.filter(|e| e.milestone.is_key_decision()) {
-                if !scale.contains(e.date) {
-                    continue;
-                }
-                let x = scale.x(e.date);
-                items.push(Item::Line {
-                    from: Point::new(x, bar_y - 1.0),
-                    to: Point::new(x, bar_y + bar_h + 1.0),
-                    stroke: Stroke::solid(palette::KEY, 1.5),
-                });
-            }
-        }
-        let name = if options.pseudonymise {
-            let n = options.positions.get(ri).map_or(first + k, |&p| p);
-            format!("Child {}", thousands(n + 1))
-        } else {
-            child.id.to_string()
-        };
-        let wait = match &options.sort {
-            CohortSort::Stage(id) => row
-                .stages
-                .iter()
-                .filter(|s| s.id == *id)
-                .max_by_key(|s| s.days())
-                .map(|s| (s, s.days())),
-            _ => longest_open(row.stages),
-        };
-        if labelled {
-            let base = y + rh / 2.0 + 11.0 * 0.35;
-            let label = fit(measure, &name, 11.0, Weight::Regular, LEFT - 12.0);
-            push_text(
-                &mut front,
-                LEFT - 6.0,
-                base,
-                &label,
-                11.0,
-                Weight::Regular,
-                Anchor::End,
-                palette::TEXT,
-            );
-            if let Some((s, days)) = wait {
-                let over = s.days_over();
-                let text = if over > 0 {
-                    format!("{days} d · {over} over")
-                } else {
-                    format!("{days} d")
-                };
-                push_text(
-                    &mut front,
-                    width - SCROLL - 8.0,
-                    base,
-                    &text,
-                    11.0,
-                    if over > 0 {
-                        Weight::Bold
-                    } else {
-                        Weight::Regular
-                    },
-                    Anchor::End,
-                    if over > 0 {
-                        palette::OVER_TEXT
-                    } else {
-                        palette::MUTED
-                    },
-                );
-            }
-        }
-        let entry = child
-            .care_periods
-            .first()
-            .map(|p| date_long(p.start))
-            .unwrap_or_else(|| "not looked after".into());
-        let moves: u32 = child.care_periods.iter().map(|p| p.moves).sum();
-        let wait_words = match wait {
-            Some((s, d)) => {
-                let over = s.days_over();
-                if over > 0 {
-                    format!(" · {}: {d} days, {over} beyond target", s.label)
-                } else {
-                    format!(" · {}: {d} days", s.label)
-                }
-            }
-            None => String::new(),
-        };
-        hits.push(HitRegion {
-            rect: Rect::new(LEFT, y, x1 - LEFT, rh.max(0.5)),
-            hit: Hit {
-                target: HitTarget::CohortRow {
-                    row: ri,
-                    date: start,
-                },
-                label: format!(
-                    "{name} · entered care {entry} · {}{wait_words}",
-                    super::axis::plural(i64::from(moves), "move")
-                ),
-                source: child.source,
-                text_row: Some(k),
-            },
-        });
-        let (wait_stage, wait_days, wait_over) = match wait {
-            Some((s, d)) => (s.label.clone(), d.to_string(), s.days_over().to_string()),
-            None => Default::default(),
-        };
-        table.push(vec![
-            // A number and an ISO date, as every CSV writes them.
-            (first + k + 1).to_string(),
-            name.clone(),
-            child
-                .care_periods
-                .first()
-                .map(|p| p.start.to_string())
-                .unwrap_or_default(),
-            moves.to_string(),
-            wait_stage,
-            wait_days,
-            wait_over,
-            row.stages.iter().filter(|s| s.overdue).count().to_string(),
-        ]);
-    }
-    if !labelled && count > 0 {
-        // A row ruler instead of names.
-        let step = [10usize, 50, 100, 500, 1000, 5000]
-            .into_iter()
-            .find(|s| *s as f32 * rh >= 40.0)
-            .unwrap_or(10_000);
-        let mut r = first.div_ceil(step) * step;
-        while r < first + count {
-            let y = top + (r - first) as f32 * rh;
-            front.push(Item::Line {
-                from: Point::new(LEFT - 4.0, y),
-                to: Point::new(LEFT, y),
-                stroke: Stroke::solid(palette::MUTED, 1.0),
-            });
-            push_text(
-                &mut front,
-                LEFT - 7.0,
-                y + 4.0,
-                &format!("row {}", thousands(r + 1)),
-                10.0,
-                Weight::Regular,
-                Anchor::End,
-                palette::MUTED,
-            );
-            r += step;
-        }
-    }
-    // The "as at" line.
-    if scale.contains(as_at) {
-        let x = scale.x(as_at);
-        front.push(Item::Line {
-            from: Point::new(x, axis_y),
-            to: Point::new(x, bottom),
-            stroke: Stroke::dashed(palette::VERMILLION, 1.2, 2.0, 3.0),
-        });
-    }
-    // The scroll indicator: where the visible rows sit in the whole cohort.
-    let track = Rect::new(width - SCROLL - 2.0, top, SCROLL - 4.0, plot_h.max(20.0));
-    front.push(Item::Rect {
-        rect: track,
-        fill: Some(palette::TRACK),
-        pattern: None,
-        stroke: None,
-    });
-    if total > 0 {
-        let t0 = track.y + track.h * first as f32 / total as f32;
-        let th = (track.h * count as f32 / total as f32).max(4.0);
-        front.push(Item::Rect {
-            rect: Rect::new(track.x, t0, track.w, th),
-            fill: Some(palette::OUTLINE),
-            pattern: None,
-            stroke: None,
-        });
-    }
-
-    // Legend.
-    let mut y = bottom.max(top + 20.0) + 22.0;
-    let mut x = LEFT;
-    let mut cats: Vec<PlacementCategory> = order[shown.clone()]
-        .iter()
-        .filter_map(|&i| rows.get(i))
-        .flat_map(|r| {
-            r.child
-                .care_periods
-                .iter()
-                .flat_map(|p| p.placements.iter().map(|p| p.category))
-        })
-        .collect();
-    cats.sort();
-    cats.dedup();
-    let right = width - 24.0;
-    let mut entries: Vec<(Item, String)> = cats
-        .iter()
-        .map(|c| {
-            let (fill, pattern, _) = palette::placement(*c);
-            (
-                Item::Rect {
-                    rect: Rect::new(0.0, -6.0, 22.0, 12.0),
-                    fill: Some(fill),
-                    pattern: if patterned { pattern } else { None },
-                    stroke: None,
-                },
-                c.label().to_string(),
-            )
-        })
-        .collect();
-    entries.push((
-        Item::Rect {
-            rect: Rect::new(0.0, -2.0, 22.0, 4.0),
-            fill: Some(palette::VERMILLION),
-            pattern: None,
-            stroke: None,
-        },
-        "time beyond a stage's target".into(),
-    ));
-    if detailed {
-        entries.push((
-            Item::Line {
-                from: Point::new(11.0, -7.0),
-                to: Point::new(11.0, 7.0),
-                stroke: Stroke::solid(palette::KEY, 1.5),
-            },
-            "key decision".into(),
-        ));
-    }
-    entries.push((
-        Item::Line {
-            from: Point::new(11.0, -8.0),
-            to: Point::new(11.0, 8.0),
-            stroke: Stroke::dashed(palette::VERMILLION, 1.2, 2.0, 3.0),
-        },
-        "\"as at\" date".into(),
-    ));
-    for (item, label) in entries {
-        let w = 27.0 + measure.width(&label, 11.0, Weight::Regular);
-        if x + w > right && x > LEFT {
-            x = LEFT;
-            y += 18.0;
-        }
-        front.push(shift(item, x, y));
-        push_text(
-            &mut front,
-            x + 27.0,
-            y + 4.0,
-            &label,
-            11.0,
-            Weight::Regular,
             Anchor::Start,
             palette::TEXT,
         );
-        x += w + 18.0;
+        push_text(
+            &mut self.front,
+            24.0,
+            50.0,
+            &self.subtitle,
+            12.5,
+            Weight::Regular,
+            Anchor::Start,
+            palette::MUTED,
+        );
     }
-    let height = y + 16.0;
-    let mut all = items;
-    all.extend(front);
-    Cohort {
-        layout: Layout {
-            width,
-            height: height.ceil(),
-            title,
-            description: subtitle,
-            items: all,
-            hits,
-            label_boxes: Vec::new(),
-            date_axis: Some(DateAxis {
-                x0: scale.x0,
-                x1: scale.x1,
-                start: scale.start,
-                end: scale.end,
-            }),
-            table: Some(table),
-        },
-        shown,
-        dates: (start, end),
+
+    /// The date axis above the rows, its grid, and the right column's heading.
+    fn axis(&mut self) {
+        let axis_y = AXIS_Y;
+        let bottom = self.plot_bottom();
+        let ticks = self.scale.ticks(64.0);
+        let two_tier = !ticks.years.is_empty();
+        for t in &ticks.ticks {
+            let major = t.date.month0() == 0;
+            self.items.push(Item::Line {
+                from: Point::new(t.x, TOP),
+                to: Point::new(t.x, bottom),
+                stroke: Stroke::solid(
+                    if major {
+                        palette::FAINT
+                    } else {
+                        palette::GRID.alpha(150)
+                    },
+                    1.0,
+                ),
+            });
+            let label = if two_tier && major {
+                t.date.year().to_string()
+            } else {
+                t.label.clone()
+            };
+            push_text(
+                &mut self.front,
+                t.x,
+                axis_y - 4.0,
+                &label,
+                11.0,
+                if two_tier && major {
+                    Weight::Bold
+                } else {
+                    Weight::Regular
+                },
+                Anchor::Middle,
+                palette::MUTED,
+            );
+        }
+        self.front.push(Item::Line {
+            from: Point::new(LEFT, axis_y),
+            to: Point::new(self.x1, axis_y),
+            stroke: Stroke::solid(palette::REFERENCE, 1.0),
+        });
+        if self.labelled() {
+            push_text(
+                &mut self.front,
+                self.width - SCROLL - 8.0,
+                axis_y - 4.0,
+                match &self.options.sort {
+                    CohortSort::Stage(_) => "days in stage",
+                    _ => "longest wait now",
+                },
+                11.0,
+                Weight::Bold,
+                Anchor::End,
+                palette::TEXT,
+            );
+        }
+    }
+
+    /// Each visible row: placement bars, time beyond target, key decisions, the child's name
+    /// and longest wait, its hit region and its table line.
+    fn rows(&mut self) {
+        let (rows, order, options, measure) = (self.rows, self.order, self.options, self.measure);
+        let (as_at, start, end, scale) = (options.as_at, self.start, self.end, self.scale);
+        let (rh, first, x1, width) = (self.rh, self.first, self.x1, self.width);
+        let (detailed, patterned, labelled) = (self.detailed(), self.patterned(), self.labelled());
+        let top = TOP;
+        let bar_h = if detailed { (rh * 0.62).max(2.0) } else { rh };
+        for (k, &ri) in order[self.shown.clone()].iter().enumerate() {
+            let Some(row) = rows.get(ri) else { continue };
+            let y = top + k as f32 * rh;
+            let child = row.child;
+            if detailed && k % 2 == 1 {
+                self.items.push(Item::Rect {
+                    rect: Rect::new(LEFT, y, x1 - LEFT, rh),
+                    fill: Some(palette::ZEBRA_LIGHT),
+                    pattern: None,
+                    stroke: None,
+                });
+            }
+            let bar_y = y + if detailed {
+                (rh - bar_h) / 2.0 - rh * 0.08
+            } else {
+                0.0
+            };
+            for p in child.care_periods.iter().flat_map(|c| c.placements.iter()) {
+                let e = p.end.unwrap_or(as_at).max(p.start);
+                if e < start || p.start > end {
+                    continue;
+                }
+                let (xa, xb) = (scale.x_clamped(p.start), scale.x_clamped(e));
+                let (fill, pattern, _) = palette::placement(p.category);
+                self.items.push(Item::Rect {
+                    rect: Rect::new(xa, bar_y, (xb - xa).max(0.8), bar_h),
+                    fill: Some(fill),
+                    pattern: if patterned { pattern } else { None },
+                    stroke: None,
+                });
+            }
+            // Time beyond target: a deep vermillion strip under the bar (over it in dense bands),
+            // apart from residential care's amber.
+            for s in row.stages {
+                let Some(t) = &s.target else { continue };
+                let until = s.until();
+                if until <= t.date || until < start || t.date > end {
+                    continue;
+                }
+                let (xa, xb) = (scale.x_clamped(t.date), scale.x_clamped(until));
+                let (sy, sh) = if detailed {
+                    (bar_y + bar_h + rh * 0.04, (rh * 0.22).max(1.5))
+                } else {
+                    (y, rh)
+                };
+                self.items.push(Item::Rect {
+                    rect: Rect::new(xa, sy, (xb - xa).max(0.8), sh),
+                    fill: Some(palette::BEYOND_DEEP),
+                    pattern: None,
+                    stroke: None,
+                });
+            }
+            if detailed {
+                let events = child
+                    .care_periods
+                    .iter()
+                    .flat_map(|p| p.events.iter())
+                    .chain(child.events_outside_care.iter());
+                for e in events.filter(|e| e.milestone.is_key_decision()) {
+                    if !scale.contains(e.date) {
+                        continue;
+                    }
+                    let x = scale.x(e.date);
+                    self.items.push(Item::Line {
+                        from: Point::new(x, bar_y - 1.0),
+                        to: Point::new(x, bar_y + bar_h + 1.0),
+                        stroke: Stroke::solid(palette::KEY, 1.5),
+                    });
+                }
+            }
+            let name = if options.pseudonymise {
+                let n = options.positions.get(ri).map_or(first + k, |&p| p);
+                format!("Child {}", thousands(n + 1))
+            } else {
+                child.id.to_string()
+            };
+            let wait = match &options.sort {
+                CohortSort::Stage(id) => row
+                    .stages
+                    .iter()
+                    .filter(|s| s.id == *id)
+                    .max_by_key(|s| s.days())
+                    .map(|s| (s, s.days())),
+                _ => longest_open(row.stages),
+            };
+            if labelled {
+                let base = y + rh / 2.0 + 11.0 * 0.35;
+                let label = fit(measure, &name, 11.0, Weight::Regular, LEFT - 12.0);
+                push_text(
+                    &mut self.front,
+                    LEFT - 6.0,
+                    base,
+                    &label,
+                    11.0,
+                    Weight::Regular,
+                    Anchor::End,
+                    palette::TEXT,
+                );
+                if let Some((s, days)) = wait {
+                    let over = s.days_over();
+                    let text = if over > 0 {
+                        format!("{days} d · {over} over")
+                    } else {
+                        format!("{days} d")
+                    };
+                    push_text(
+                        &mut self.front,
+                        width - SCROLL - 8.0,
+                        base,
+                        &text,
+                        11.0,
+                        if over > 0 {
+                            Weight::Bold
+                        } else {
+                            Weight::Regular
+                        },
+                        Anchor::End,
+                        if over > 0 {
+                            palette::OVER_TEXT
+                        } else {
+                            palette::MUTED
+                        },
+                    );
+                }
+            }
+            let entry = child
+                .care_periods
+                .first()
+                .map(|p| date_long(p.start))
+                .unwrap_or_else(|| "not looked after".into());
+            let moves: u32 = child.care_periods.iter().map(|p| p.moves).sum();
+            let wait_words = match wait {
+                Some((s, d)) => {
+                    let over = s.days_over();
+                    if over > 0 {
+                        format!(" · {}: {d} days, {over} beyond target", s.label)
+                    } else {
+                        format!(" · {}: {d} days", s.label)
+                    }
+                }
+                None => String::new(),
+            };
+            self.hits.push(HitRegion {
+                rect: Rect::new(LEFT, y, x1 - LEFT, rh.max(0.5)),
+                hit: Hit {
+                    target: HitTarget::CohortRow {
+                        row: ri,
+                        date: start,
+                    },
+                    label: format!(
+                        "{name} · entered care {entry} · {}{wait_words}",
+                        super::axis::plural(i64::from(moves), "move")
+                    ),
+                    source: child.source,
+                    text_row: Some(k),
+                },
+            });
+            let (wait_stage, wait_days, wait_over) = match wait {
+                Some((s, d)) => (s.label.clone(), d.to_string(), s.days_over().to_string()),
+                None => Default::default(),
+            };
+            self.table.push(vec![
+                // A number and an ISO date, as every CSV writes them.
+                (first + k + 1).to_string(),
+                name.clone(),
+                child
+                    .care_periods
+                    .first()
+                    .map(|p| p.start.to_string())
+                    .unwrap_or_default(),
+                moves.to_string(),
+                wait_stage,
+                wait_days,
+                wait_over,
+                row.stages.iter().filter(|s| s.overdue).count().to_string(),
+            ]);
+        }
+    }
+
+    /// Without names, a row ruler every so many rows.
+    fn ruler(&mut self) {
+        let (labelled, count, first, rh) = (self.labelled(), self.count, self.first, self.rh);
+        let top = TOP;
+        if !labelled && count > 0 {
+            // A row ruler instead of names.
+            let step = [10usize, 50, 100, 500, 1000, 5000]
+                .into_iter()
+                .find(|s| *s as f32 * rh >= 40.0)
+                .unwrap_or(10_000);
+            let mut r = first.div_ceil(step) * step;
+            while r < first + count {
+                let y = top + (r - first) as f32 * rh;
+                self.front.push(Item::Line {
+                    from: Point::new(LEFT - 4.0, y),
+                    to: Point::new(LEFT, y),
+                    stroke: Stroke::solid(palette::MUTED, 1.0),
+                });
+                push_text(
+                    &mut self.front,
+                    LEFT - 7.0,
+                    y + 4.0,
+                    &format!("row {}", thousands(r + 1)),
+                    10.0,
+                    Weight::Regular,
+                    Anchor::End,
+                    palette::MUTED,
+                );
+                r += step;
+            }
+        }
+    }
+
+    /// The "as at" line.
+    fn as_at_line(&mut self) {
+        let (scale, as_at, axis_y, bottom) =
+            (self.scale, self.options.as_at, AXIS_Y, self.plot_bottom());
+        if scale.contains(as_at) {
+            let x = scale.x(as_at);
+            self.front.push(Item::Line {
+                from: Point::new(x, axis_y),
+                to: Point::new(x, bottom),
+                stroke: Stroke::dashed(palette::VERMILLION, 1.2, 2.0, 3.0),
+            });
+        }
+    }
+
+    /// The scroll indicator: where the visible rows sit in the whole cohort.
+    fn scroll_indicator(&mut self) {
+        let (width, top, total, first, count) =
+            (self.width, TOP, self.total, self.first, self.count);
+        let plot_h = count as f32 * self.rh;
+        let track = Rect::new(width - SCROLL - 2.0, top, SCROLL - 4.0, plot_h.max(20.0));
+        self.front.push(Item::Rect {
+            rect: track,
+            fill: Some(palette::TRACK),
+            pattern: None,
+            stroke: None,
+        });
+        if total > 0 {
+            let t0 = track.y + track.h * first as f32 / total as f32;
+            let th = (track.h * count as f32 / total as f32).max(4.0);
+            self.front.push(Item::Rect {
+                rect: Rect::new(track.x, t0, track.w, th),
+                fill: Some(palette::OUTLINE),
+                pattern: None,
+                stroke: None,
+            });
+        }
+    }
+
+    /// The legend: the placements shown, time beyond target, key decisions, "as at".
+    fn legend(&mut self) {
+        let (rows, order, measure, width) = (self.rows, self.order, self.measure, self.width);
+        let (bottom, top, shown) = (self.plot_bottom(), TOP, self.shown.clone());
+        let (detailed, patterned) = (self.detailed(), self.patterned());
+        let mut y = bottom.max(top + 20.0) + 22.0;
+        let mut x = LEFT;
+        let mut cats: Vec<PlacementCategory> = order[shown.clone()]
+            .iter()
+            .filter_map(|&i| rows.get(i))
+            .flat_map(|r| {
+                r.child
+                    .care_periods
+                    .iter()
+                    .flat_map(|p| p.placements.iter().map(|p| p.category))
+            })
+            .collect();
+        cats.sort();
+        cats.dedup();
+        let right = width - 24.0;
+        let mut entries: Vec<(Item, String)> = cats
+            .iter()
+            .map(|c| {
+                let (fill, pattern, _) = palette::placement(*c);
+                (
+                    Item::Rect {
+                        rect: Rect::new(0.0, -6.0, 22.0, 12.0),
+                        fill: Some(fill),
+                        pattern: if patterned { pattern } else { None },
+                        stroke: None,
+                    },
+                    c.label().to_string(),
+                )
+            })
+            .collect();
+        entries.push((
+            Item::Rect {
+                rect: Rect::new(0.0, -2.0, 22.0, 4.0),
+                fill: Some(palette::BEYOND_DEEP),
+                pattern: None,
+                stroke: None,
+            },
+            "time beyond a stage's target".into(),
+        ));
+        if detailed {
+            entries.push((
+                Item::Line {
+                    from: Point::new(11.0, -7.0),
+                    to: Point::new(11.0, 7.0),
+                    stroke: Stroke::solid(palette::KEY, 1.5),
+                },
+                "key decision".into(),
+            ));
+        }
+        entries.push((
+            Item::Line {
+                from: Point::new(11.0, -8.0),
+                to: Point::new(11.0, 8.0),
+                stroke: Stroke::dashed(palette::VERMILLION, 1.2, 2.0, 3.0),
+            },
+            "\"as at\" date".into(),
+        ));
+        for (item, label) in entries {
+            let w = 27.0 + measure.width(&label, 11.0, Weight::Regular);
+            if x + w > right && x > LEFT {
+                x = LEFT;
+                y += 18.0;
+            }
+            self.front.push(shift(item, x, y));
+            push_text(
+                &mut self.front,
+                x + 27.0,
+                y + 4.0,
+                &label,
+                11.0,
+                Weight::Regular,
+                Anchor::Start,
+                palette::TEXT,
+            );
+            x += w + 18.0;
+        }
+        self.bottom = y;
+    }
+
+    fn finish(self) -> Cohort {
+        let height = self.bottom + 16.0;
+        let mut all = self.items;
+        all.extend(self.front);
+        Cohort {
+            layout: Layout {
+                width: self.width,
+                height: height.ceil(),
+                title: self.title,
+                description: self.subtitle,
+                items: all,
+                hits: self.hits,
+                label_boxes: Vec::new(),
+                date_axis: Some(DateAxis {
+                    x0: self.scale.x0,
+                    x1: self.scale.x1,
+                    start: self.scale.start,
+                    end: self.scale.end,
+                }),
+                table: Some(self.table),
+            },
+            shown: self.shown,
+            dates: (self.start, self.end),
+        }
     }
 }
 

@@ -71,573 +71,714 @@ struct RowSpec<'a> {
 
 /// Lays out the chart for `stages` (in profile order).
 pub fn delay(stages: &[StageSummary], options: &DelayOptions, measure: &dyn TextMeasure) -> Layout {
-    let width = options.width.max(560.0);
-    let mut items: Vec<Item> = Vec::new();
-    let mut front: Vec<Item> = Vec::new();
-    let mut hits: Vec<HitRegion> = Vec::new();
-    let breakdown = options.breakdown.as_deref();
-    let groups = drawn_groups(stages, breakdown, options.max_groups);
-    let all_groups = breakdown.map_or(0, |b| {
-        let mut seen: Vec<&str> = Vec::new();
-        for s in stages {
-            for k in s.groups.get(b).into_iter().flat_map(|g| g.keys()) {
-                if !seen.contains(&k) {
-                    seen.push(k);
+    let mut chart = DelayChart::new(stages, options, measure);
+    chart.titles();
+    chart.rows();
+    chart.columns();
+    chart.axes();
+    chart.stage_headers();
+    chart.marks();
+    chart.legend();
+    chart.finish()
+}
+
+/// The delay chart under construction: each method lays out one part.
+struct DelayChart<'a> {
+    stages: &'a [StageSummary],
+    options: &'a DelayOptions,
+    measure: &'a dyn TextMeasure,
+    width: f32,
+    breakdown: Option<&'a str>,
+    /// The groups drawn, each with its colour.
+    groups: Vec<(String, Color)>,
+    title: String,
+    subtitle: String,
+    /// Behind the data (grid, bars) and in front of it (text, frame, markers).
+    items: Vec<Item>,
+    front: Vec<Item>,
+    hits: Vec<HitRegion>,
+    /// The bottom of the title block.
+    top: f32,
+    rows: Vec<RowSpec<'a>>,
+    /// (stage, index of its first row) for grouped charts.
+    headers: Vec<(usize, usize)>,
+    label_w: f32,
+    indent: f32,
+    cells: Vec<[String; 4]>,
+    col_w: Vec<f32>,
+    col_right: Vec<f32>,
+    plot_x0: f32,
+    plot_x1: f32,
+    ticks: Vec<f64>,
+    /// The day scale's upper end.
+    hi: f64,
+    header_y: f32,
+    plot_top: f32,
+    plot_bottom: f32,
+    /// Each row's top and height.
+    row_y: Vec<(f32, f32)>,
+    /// Each stage header's stage and top (grouped charts).
+    header_at: Vec<(usize, f32)>,
+    table: Table,
+    legend_y: f32,
+}
+
+const COLUMNS: [&str; 4] = [
+    "median (IQR)",
+    "completed",
+    "within target",
+    "waiting overdue",
+];
+
+impl<'a> DelayChart<'a> {
+    fn new(
+        stages: &'a [StageSummary],
+        options: &'a DelayOptions,
+        measure: &'a dyn TextMeasure,
+    ) -> DelayChart<'a> {
+        let breakdown = options.breakdown.as_deref();
+        DelayChart {
+            stages,
+            options,
+            measure,
+            width: options.width.max(560.0),
+            breakdown,
+            groups: drawn_groups(stages, breakdown, options.max_groups),
+            title: String::new(),
+            subtitle: String::new(),
+            items: Vec::new(),
+            front: Vec::new(),
+            hits: Vec::new(),
+            top: 0.0,
+            rows: Vec::new(),
+            headers: Vec::new(),
+            label_w: 0.0,
+            indent: 0.0,
+            cells: Vec::new(),
+            col_w: Vec::new(),
+            col_right: Vec::new(),
+            plot_x0: 0.0,
+            plot_x1: 0.0,
+            ticks: Vec::new(),
+            hi: 1.0,
+            header_y: 0.0,
+            plot_top: 0.0,
+            plot_bottom: 0.0,
+            row_y: Vec::new(),
+            header_at: Vec::new(),
+            table: Table::new(&[
+                "stage",
+                "stage_label",
+                "group",
+                "started",
+                "completed",
+                "not_ended",
+                "median_days",
+                "q1_days",
+                "q3_days",
+                "min_days",
+                "max_days",
+                "target",
+                "target_days",
+                "within_target",
+                "within_target_pct",
+                "waiting_overdue",
+            ]),
+            legend_y: 0.0,
+        }
+    }
+
+    fn x_of(&self, v: f64) -> f32 {
+        self.plot_x0 + (v / self.hi) as f32 * (self.plot_x1 - self.plot_x0)
+    }
+
+    /// The title (with the breakdown) and a subtitle of what is drawn.
+    fn titles(&mut self) {
+        let breakdown = self.breakdown;
+        let all_groups = breakdown.map_or(0, |b| {
+            let mut seen: Vec<&str> = Vec::new();
+            for s in self.stages {
+                for k in s.groups.get(b).into_iter().flat_map(|g| g.keys()) {
+                    if !seen.contains(&k) {
+                        seen.push(k);
+                    }
                 }
             }
+            seen.len()
+        });
+        self.title = match breakdown {
+            Some(b) => format!("Where delay builds up, by {}", breakdown_words(b)),
+            None => "Where delay builds up".to_string(),
+        };
+        let mut sub = vec![
+            "Median days in each stage (bar) with the interquartile range (whisker), completed stages only"
+                .to_string(),
+            format!("as at {}", date_long(self.options.as_at)),
+        ];
+        if !self.options.profile.is_empty() {
+            sub.push(format!("profile: {}", self.options.profile));
         }
-        seen.len()
-    });
-
-    // Titles.
-    let title = match breakdown {
-        Some(b) => format!("Where delay builds up, by {}", breakdown_words(b)),
-        None => "Where delay builds up".to_string(),
-    };
-    let mut sub = vec![
-        "Median days in each stage (bar) with the interquartile range (whisker), completed stages only"
-            .to_string(),
-        format!("as at {}", date_long(options.as_at)),
-    ];
-    if !options.profile.is_empty() {
-        sub.push(format!("profile: {}", options.profile));
+        if all_groups > self.groups.len() {
+            sub.push(format!(
+                "the {} largest of {} groups drawn; the table has them all",
+                self.groups.len(),
+                all_groups
+            ));
+        }
+        self.subtitle = sub.join(" · ");
+        self.top = title_block(
+            &mut self.front,
+            self.width,
+            &self.title,
+            &self.subtitle,
+            self.measure,
+        );
     }
-    if all_groups > groups.len() {
-        sub.push(format!(
-            "the {} largest of {} groups drawn; the table has them all",
-            groups.len(),
-            all_groups
-        ));
-    }
-    let subtitle = sub.join(" · ");
-    let top = title_block(&mut front, width, &title, &subtitle, measure);
 
-    // Rows.
-    let mut rows: Vec<RowSpec<'_>> = Vec::new();
-    let mut headers: Vec<(usize, usize)> = Vec::new(); // (stage, index of its first row)
-    let label_max = (width * 0.3).clamp(150.0, 300.0);
-    for (si, stage) in stages.iter().enumerate() {
-        match breakdown {
-            None => {
-                let mut label = wrap(
-                    measure,
-                    &stage.label,
-                    LABEL_SIZE,
-                    Weight::Bold,
-                    label_max,
-                    2,
-                );
-                label.push(match stage.target {
-                    Some(t) => format!("target {t}"),
-                    None => "no target set".into(),
-                });
-                rows.push(RowSpec {
-                    stage: si,
-                    series: 0,
-                    label,
-                    stats: &stage.stats,
-                    color: None,
-                });
-            }
-            Some(b) => {
-                headers.push((si, rows.len()));
-                rows.push(RowSpec {
-                    stage: si,
-                    series: 0,
-                    label: vec!["All children".into()],
-                    stats: &stage.stats,
-                    color: Some(ALL_COLOR),
-                });
-                let in_stage = stage.groups.get(b);
-                for (gi, (key, color)) in groups.iter().enumerate() {
-                    if let Some(g) = in_stage.and_then(|m| m.get(key)) {
-                        rows.push(RowSpec {
-                            stage: si,
-                            series: gi + 1,
-                            label: vec![group_words(b, key)],
-                            stats: g,
-                            color: Some(*color),
-                        });
+    /// One row per stage, or per stage and group (the whole cohort's first).
+    fn rows(&mut self) {
+        let measure = self.measure;
+        let label_max = self.label_max();
+        for (si, stage) in self.stages.iter().enumerate() {
+            match self.breakdown {
+                None => {
+                    let mut label = wrap(
+                        measure,
+                        &stage.label,
+                        LABEL_SIZE,
+                        Weight::Bold,
+                        label_max,
+                        2,
+                    );
+                    label.push(match stage.target {
+                        Some(t) => format!("target {t}"),
+                        None => "no target set".into(),
+                    });
+                    self.rows.push(RowSpec {
+                        stage: si,
+                        series: 0,
+                        label,
+                        stats: &stage.stats,
+                        color: None,
+                    });
+                }
+                Some(b) => {
+                    self.headers.push((si, self.rows.len()));
+                    self.rows.push(RowSpec {
+                        stage: si,
+                        series: 0,
+                        label: vec!["All children".into()],
+                        stats: &stage.stats,
+                        color: Some(ALL_COLOR),
+                    });
+                    let in_stage = stage.groups.get(b);
+                    for (gi, (key, color)) in self.groups.iter().enumerate() {
+                        if let Some(g) = in_stage.and_then(|m| m.get(key)) {
+                            self.rows.push(RowSpec {
+                                stage: si,
+                                series: gi + 1,
+                                label: vec![group_words(b, key)],
+                                stats: g,
+                                color: Some(*color),
+                            });
+                        }
                     }
                 }
             }
         }
     }
 
-    // Columns: the label column, the plot, and the figures.
-    // Group rows are indented under their stage's header, and the whole cohort's is bold.
-    let indent = if breakdown.is_some() {
-        GROUP_INDENT
-    } else {
-        0.0
-    };
-    let label_w = rows
-        .iter()
-        .flat_map(|r| {
-            r.label.iter().enumerate().map(|(i, l)| {
-                let bold = match breakdown {
-                    None => i + 1 < r.label.len(),
-                    Some(_) => r.series == 0,
-                };
-                let weight = if bold { Weight::Bold } else { Weight::Regular };
-                measure.width(l, LABEL_SIZE, weight)
+    fn label_max(&self) -> f32 {
+        (self.width * 0.3).clamp(150.0, 300.0)
+    }
+
+    /// The label column, the plot and the figures' columns; the day scale covers every bar,
+    /// whisker and target.
+    fn columns(&mut self) {
+        let measure = self.measure;
+        let breakdown = self.breakdown;
+        // Group rows are indented under their stage's header, and the whole cohort's is bold.
+        self.indent = if breakdown.is_some() {
+            GROUP_INDENT
+        } else {
+            0.0
+        };
+        self.label_w = self
+            .rows
+            .iter()
+            .flat_map(|r| {
+                r.label.iter().enumerate().map(|(i, l)| {
+                    let bold = match breakdown {
+                        None => i + 1 < r.label.len(),
+                        Some(_) => r.series == 0,
+                    };
+                    let weight = if bold { Weight::Bold } else { Weight::Regular };
+                    measure.width(l, LABEL_SIZE, weight)
+                })
             })
-        })
-        .fold(0.0f32, f32::max)
-        .min(label_max - indent)
-        + indent;
-    let plot_x0 = MARGIN + label_w + 16.0;
-    let columns = [
-        "median (IQR)",
-        "completed",
-        "within target",
-        "waiting overdue",
-    ];
-    let cells: Vec<[String; 4]> = rows.iter().map(|r| figures(r.stats)).collect();
-    let col_w: Vec<f32> = (0..4)
-        .map(|c| {
-            let head = measure.width(columns[c], AXIS_SIZE, Weight::Bold);
-            cells
-                .iter()
-                .map(|row| measure.width(&row[c], AXIS_SIZE, Weight::Regular))
-                .fold(head, f32::max)
-        })
-        .collect();
-    let figures_w: f32 = col_w.iter().sum::<f32>() + COLUMN_GAP * 4.0;
-    let plot_x1 = (width - MARGIN - figures_w).max(plot_x0 + 120.0);
+            .fold(0.0f32, f32::max)
+            .min(self.label_max() - self.indent)
+            + self.indent;
+        self.plot_x0 = MARGIN + self.label_w + 16.0;
+        self.cells = self.rows.iter().map(|r| figures(r.stats)).collect();
+        self.col_w = (0..4)
+            .map(|c| {
+                let head = measure.width(COLUMNS[c], AXIS_SIZE, Weight::Bold);
+                self.cells
+                    .iter()
+                    .map(|row| measure.width(&row[c], AXIS_SIZE, Weight::Regular))
+                    .fold(head, f32::max)
+            })
+            .collect();
+        let figures_w: f32 = self.col_w.iter().sum::<f32>() + COLUMN_GAP * 4.0;
+        self.plot_x1 = (self.width - MARGIN - figures_w).max(self.plot_x0 + 120.0);
 
-    // The day scale covers every bar, whisker and target.
-    let mut hi = 0.0f64;
-    for r in &rows {
-        for v in [r.stats.median_days, r.stats.q3_days].into_iter().flatten() {
-            hi = hi.max(v);
-        }
-    }
-    for s in stages {
-        if let Some(t) = s.target {
-            hi = hi.max(target_days(t));
-        }
-    }
-    let (ticks, _, hi) = nice_ticks(0.0, hi.max(1.0), ((plot_x1 - plot_x0) / 80.0).into());
-    let x_of = |v: f64| plot_x0 + (v / hi) as f32 * (plot_x1 - plot_x0);
-
-    // Column headers.
-    let header_y = top + 18.0;
-    let mut cx = plot_x1 + COLUMN_GAP;
-    let mut col_right = Vec::new();
-    for (c, w) in col_w.iter().enumerate() {
-        cx += w;
-        col_right.push(cx);
-        push_text(
-            &mut front,
-            cx,
-            header_y,
-            columns[c],
-            AXIS_SIZE,
-            Weight::Bold,
-            Anchor::End,
-            palette::TEXT,
-        );
-        cx += COLUMN_GAP;
-    }
-    // Day labels above the plot too, so that a tall chart reads without looking down.
-    for t in &ticks {
-        push_text(
-            &mut front,
-            x_of(*t),
-            header_y,
-            &super::figure::fmt_value(*t),
-            AXIS_SIZE,
-            Weight::Regular,
-            Anchor::Middle,
-            palette::MUTED,
-        );
-    }
-
-    // Row positions.
-    let mut y = header_y + 12.0;
-    let plot_top = y;
-    let mut row_y: Vec<(f32, f32)> = Vec::with_capacity(rows.len()); // (top, height)
-    let mut header_at: Vec<(usize, f32)> = Vec::new();
-    for (ri, r) in rows.iter().enumerate() {
-        if let Some(&(si, _)) = headers.iter().find(|(_, first)| *first == ri) {
-            y += if ri == 0 { 4.0 } else { 12.0 };
-            header_at.push((si, y));
-            y += 22.0;
-        }
-        let h = if breakdown.is_none() {
-            (r.label.len() as f32 * 15.0 + 8.0).max(ROW + 8.0)
-        } else {
-            ROW
-        };
-        row_y.push((y, h));
-        y += h;
-    }
-    let plot_bottom = y + 6.0;
-
-    // Grid.
-    for t in &ticks {
-        let x = x_of(*t);
-        items.push(Item::Line {
-            from: Point::new(x, plot_top),
-            to: Point::new(x, plot_bottom),
-            stroke: Stroke::solid(palette::GRID, 1.0),
-        });
-        push_text(
-            &mut front,
-            x,
-            plot_bottom + 16.0,
-            &super::figure::fmt_value(*t),
-            AXIS_SIZE,
-            Weight::Regular,
-            Anchor::Middle,
-            palette::MUTED,
-        );
-    }
-    front.push(Item::Line {
-        from: Point::new(plot_x0, plot_bottom),
-        to: Point::new(plot_x1, plot_bottom),
-        stroke: Stroke::solid(palette::REFERENCE, 1.0),
-    });
-    // The day axis's zero line goes under the stage headers, which blank it out.
-    items.push(Item::Line {
-        from: Point::new(plot_x0, plot_top),
-        to: Point::new(plot_x0, plot_bottom),
-        stroke: Stroke::solid(palette::REFERENCE, 1.0),
-    });
-    push_text(
-        &mut front,
-        (plot_x0 + plot_x1) / 2.0,
-        plot_bottom + 32.0,
-        "days from the stage's start to its end (median of completed stages)",
-        AXIS_SIZE,
-        Weight::Regular,
-        Anchor::Middle,
-        palette::MUTED,
-    );
-
-    // Stage headers (grouped): the stage's name across the row, its target at the right.
-    for &(si, hy) in &header_at {
-        let stage = &stages[si];
-        let target = match stage.target {
-            Some(t) => format!("target {}", target_words(t)),
-            None => "no target set".into(),
-        };
-        // The name, then its target after it, across the whole width (the header row has no
-        // figures), on white so that the grid does not run through the words.
-        items.push(Item::Rect {
-            rect: Rect::new(MARGIN, hy, width - 2.0 * MARGIN, 20.0),
-            fill: Some(palette::WHITE),
-            pattern: None,
-            stroke: None,
-        });
-        let tw = measure.width(&target, AXIS_SIZE, Weight::Regular);
-        let name = super::text::fit(
-            measure,
-            &stage.label,
-            LABEL_SIZE,
-            Weight::Bold,
-            width - 2.0 * MARGIN - tw - 12.0,
-        );
-        push_text(
-            &mut front,
-            MARGIN,
-            hy + 15.0,
-            &name,
-            LABEL_SIZE,
-            Weight::Bold,
-            Anchor::Start,
-            palette::TEXT,
-        );
-        push_text(
-            &mut front,
-            MARGIN + measure.width(&name, LABEL_SIZE, Weight::Bold) + 12.0,
-            hy + 15.0,
-            &target,
-            AXIS_SIZE,
-            Weight::Regular,
-            Anchor::Start,
-            palette::MUTED,
-        );
-        items.push(Item::Line {
-            from: Point::new(MARGIN, hy + 21.0),
-            to: Point::new(width - MARGIN, hy + 21.0),
-            stroke: Stroke::solid(palette::GRID, 1.0),
-        });
-    }
-
-    // Bars, whiskers, targets and figures.
-    let mut table = Table::new(&[
-        "stage",
-        "stage_label",
-        "group",
-        "started",
-        "completed",
-        "not_ended",
-        "median_days",
-        "q1_days",
-        "q3_days",
-        "min_days",
-        "max_days",
-        "target",
-        "target_days",
-        "within_target",
-        "within_target_pct",
-        "waiting_overdue",
-    ]);
-    for (ri, (r, &(ry, rh))) in rows.iter().zip(&row_y).enumerate() {
-        let stage = &stages[r.stage];
-        let cy = ry + rh / 2.0;
-        let bar_h = if breakdown.is_none() { BAR } else { GROUP_BAR };
-        // The label.
-        if breakdown.is_none() {
-            let n = r.label.len();
-            let first = cy - (n as f32 - 1.0) * 15.0 / 2.0 + 4.0;
-            for (i, line) in r.label.iter().enumerate() {
-                let last = i + 1 == n;
-                push_text(
-                    &mut front,
-                    MARGIN,
-                    first + i as f32 * 15.0,
-                    line,
-                    if last { AXIS_SIZE } else { LABEL_SIZE },
-                    if last { Weight::Regular } else { Weight::Bold },
-                    Anchor::Start,
-                    if last { palette::MUTED } else { palette::TEXT },
-                );
+        let mut hi = 0.0f64;
+        for r in &self.rows {
+            for v in [r.stats.median_days, r.stats.q3_days].into_iter().flatten() {
+                hi = hi.max(v);
             }
-            if ri > 0 {
-                items.push(Item::Line {
-                    from: Point::new(MARGIN, ry),
-                    to: Point::new(width - MARGIN, ry),
-                    stroke: Stroke::solid(palette::GRID, 1.0),
-                });
+        }
+        for s in self.stages {
+            if let Some(t) = s.target {
+                hi = hi.max(target_days(t));
             }
-        } else {
-            let weight = if r.series == 0 {
-                Weight::Bold
-            } else {
-                Weight::Regular
-            };
-            let label =
-                super::text::fit(measure, &r.label[0], LABEL_SIZE, weight, label_w - indent);
+        }
+        let (ticks, _, hi) = nice_ticks(
+            0.0,
+            hi.max(1.0),
+            ((self.plot_x1 - self.plot_x0) / 80.0).into(),
+        );
+        self.ticks = ticks;
+        self.hi = hi;
+    }
+
+    /// The column headers, the day labels above and below the plot, the grid and the axis
+    /// lines; fixes each row's position.
+    fn axes(&mut self) {
+        self.header_y = self.top + 18.0;
+        let header_y = self.header_y;
+        let mut cx = self.plot_x1 + COLUMN_GAP;
+        for (c, w) in self.col_w.iter().enumerate() {
+            cx += w;
+            self.col_right.push(cx);
             push_text(
-                &mut front,
-                MARGIN + indent,
-                cy + 4.0,
-                &label,
+                &mut self.front,
+                cx,
+                header_y,
+                COLUMNS[c],
+                AXIS_SIZE,
+                Weight::Bold,
+                Anchor::End,
+                palette::TEXT,
+            );
+            cx += COLUMN_GAP;
+        }
+        // Day labels above the plot too, so that a tall chart reads without looking down.
+        for t in &self.ticks {
+            let x = self.x_of(*t);
+            push_text(
+                &mut self.front,
+                x,
+                header_y,
+                &super::figure::fmt_value(*t),
+                AXIS_SIZE,
+                Weight::Regular,
+                Anchor::Middle,
+                palette::MUTED,
+            );
+        }
+
+        // Row positions.
+        let mut y = header_y + 12.0;
+        self.plot_top = y;
+        for (ri, r) in self.rows.iter().enumerate() {
+            if let Some(&(si, _)) = self.headers.iter().find(|(_, first)| *first == ri) {
+                y += if ri == 0 { 4.0 } else { 12.0 };
+                self.header_at.push((si, y));
+                y += 22.0;
+            }
+            let h = if self.breakdown.is_none() {
+                (r.label.len() as f32 * 15.0 + 8.0).max(ROW + 8.0)
+            } else {
+                ROW
+            };
+            self.row_y.push((y, h));
+            y += h;
+        }
+        self.plot_bottom = y + 6.0;
+        let (plot_x0, plot_x1) = (self.plot_x0, self.plot_x1);
+        let (plot_top, plot_bottom) = (self.plot_top, self.plot_bottom);
+
+        // Grid.
+        for t in &self.ticks {
+            let x = self.x_of(*t);
+            self.items.push(Item::Line {
+                from: Point::new(x, plot_top),
+                to: Point::new(x, plot_bottom),
+                stroke: Stroke::solid(palette::GRID, 1.0),
+            });
+            push_text(
+                &mut self.front,
+                x,
+                plot_bottom + 16.0,
+                &super::figure::fmt_value(*t),
+                AXIS_SIZE,
+                Weight::Regular,
+                Anchor::Middle,
+                palette::MUTED,
+            );
+        }
+        self.front.push(Item::Line {
+            from: Point::new(plot_x0, plot_bottom),
+            to: Point::new(plot_x1, plot_bottom),
+            stroke: Stroke::solid(palette::REFERENCE, 1.0),
+        });
+        // The day axis's zero line goes under the stage headers, which blank it out.
+        self.items.push(Item::Line {
+            from: Point::new(plot_x0, plot_top),
+            to: Point::new(plot_x0, plot_bottom),
+            stroke: Stroke::solid(palette::REFERENCE, 1.0),
+        });
+        push_text(
+            &mut self.front,
+            (plot_x0 + plot_x1) / 2.0,
+            plot_bottom + 32.0,
+            "days from the stage's start to its end (median of completed stages)",
+            AXIS_SIZE,
+            Weight::Regular,
+            Anchor::Middle,
+            palette::MUTED,
+        );
+    }
+
+    /// Stage headers (grouped): the stage's name across the row, its target after it.
+    fn stage_headers(&mut self) {
+        let (measure, width) = (self.measure, self.width);
+        for &(si, hy) in &self.header_at {
+            let stage = &self.stages[si];
+            let target = match stage.target {
+                Some(t) => format!("target {}", target_words(t)),
+                None => "no target set".into(),
+            };
+            // The name, then its target after it, across the whole width (the header row has
+            // no figures), on white so that the grid does not run through the words.
+            self.items.push(Item::Rect {
+                rect: Rect::new(MARGIN, hy, width - 2.0 * MARGIN, 20.0),
+                fill: Some(palette::WHITE),
+                pattern: None,
+                stroke: None,
+            });
+            let tw = measure.width(&target, AXIS_SIZE, Weight::Regular);
+            let name = super::text::fit(
+                measure,
+                &stage.label,
                 LABEL_SIZE,
-                weight,
+                Weight::Bold,
+                width - 2.0 * MARGIN - tw - 12.0,
+            );
+            push_text(
+                &mut self.front,
+                MARGIN,
+                hy + 15.0,
+                &name,
+                LABEL_SIZE,
+                Weight::Bold,
                 Anchor::Start,
                 palette::TEXT,
             );
-        }
-        let target = stage.target.map(target_days);
-        // The bar: to the median, the part beyond the target hatched.
-        match r.stats.median_days {
-            Some(m) => {
-                let (x0, xm) = (plot_x0, x_of(m));
-                let split = target.map(|t| x_of(t).min(xm)).unwrap_or(xm);
-                let (within, beyond) = match (r.color, target) {
-                    (None, Some(_)) => (palette::WITHIN, palette::VERMILLION),
-                    (None, None) => (palette::NEUTRAL, palette::NEUTRAL),
-                    (Some(c), _) => (c, c),
-                };
-                if split > x0 {
-                    items.push(Item::Rect {
-                        rect: Rect::new(x0, cy - bar_h / 2.0, split - x0, bar_h),
-                        fill: Some(within),
-                        pattern: None,
-                        stroke: None,
-                    });
-                }
-                if xm > split {
-                    items.push(Item::Rect {
-                        rect: Rect::new(split, cy - bar_h / 2.0, xm - split, bar_h),
-                        fill: Some(beyond),
-                        pattern: Some(palette::over_pattern()),
-                        stroke: None,
-                    });
-                }
-                // The interquartile range.
-                if let (Some(q1), Some(q3)) = (r.stats.q1_days, r.stats.q3_days) {
-                    let (a, b) = (x_of(q1), x_of(q3));
-                    let whisker = Stroke::solid(palette::KEY, 1.2);
-                    items.push(Item::Line {
-                        from: Point::new(a, cy),
-                        to: Point::new(b, cy),
-                        stroke: whisker,
-                    });
-                    for x in [a, b] {
-                        items.push(Item::Line {
-                            from: Point::new(x, cy - 3.5),
-                            to: Point::new(x, cy + 3.5),
-                            stroke: whisker,
-                        });
-                    }
-                }
-            }
-            None => push_text(
-                &mut front,
-                plot_x0 + 6.0,
-                cy + 4.0,
-                if r.stats.started == 0 {
-                    "none started"
-                } else {
-                    "none completed yet"
-                },
+            push_text(
+                &mut self.front,
+                MARGIN + measure.width(&name, LABEL_SIZE, Weight::Bold) + 12.0,
+                hy + 15.0,
+                &target,
                 AXIS_SIZE,
                 Weight::Regular,
                 Anchor::Start,
                 palette::MUTED,
-            ),
-        }
-        // The target: a line across the row with a marker on top.
-        if let Some(t) = target {
-            let x = x_of(t);
-            let reach = (rh / 2.0 - 3.0).min(13.0);
-            front.push(Item::Line {
-                from: Point::new(x, cy - reach),
-                to: Point::new(x, cy + reach),
-                stroke: Stroke::solid(palette::TARGET, 2.0),
-            });
-            front.push(Item::Marker {
-                at: Point::new(x, cy - reach - 2.0),
-                size: 8.0,
-                shape: MarkerShape::TriangleDown,
-                fill: Some(palette::TARGET),
-                stroke: None,
+            );
+            self.items.push(Item::Line {
+                from: Point::new(MARGIN, hy + 21.0),
+                to: Point::new(width - MARGIN, hy + 21.0),
+                stroke: Stroke::solid(palette::GRID, 1.0),
             });
         }
-        // The figures.
-        for (c, cell) in cells[ri].iter().enumerate() {
-            let strong = c == 3 && r.stats.waiting_overdue > 0;
-            push_text(
-                &mut front,
-                col_right[c],
-                cy + 4.0,
-                cell,
-                AXIS_SIZE,
-                if strong || c == 0 {
+    }
+
+    /// Each row's label, bar (the part beyond the target hatched), whisker, target and
+    /// figures, with its hit region and table line; groups not drawn still go in the table.
+    fn marks(&mut self) {
+        let stages = self.stages;
+        let breakdown = self.breakdown;
+        let (measure, width) = (self.measure, self.width);
+        let rows = std::mem::take(&mut self.rows);
+        for (ri, (r, &(ry, rh))) in rows.iter().zip(&self.row_y).enumerate() {
+            let stage = &stages[r.stage];
+            let cy = ry + rh / 2.0;
+            let bar_h = if breakdown.is_none() { BAR } else { GROUP_BAR };
+            // The label.
+            if breakdown.is_none() {
+                let n = r.label.len();
+                let first = cy - (n as f32 - 1.0) * 15.0 / 2.0 + 4.0;
+                for (i, line) in r.label.iter().enumerate() {
+                    let last = i + 1 == n;
+                    push_text(
+                        &mut self.front,
+                        MARGIN,
+                        first + i as f32 * 15.0,
+                        line,
+                        if last { AXIS_SIZE } else { LABEL_SIZE },
+                        if last { Weight::Regular } else { Weight::Bold },
+                        Anchor::Start,
+                        if last { palette::MUTED } else { palette::TEXT },
+                    );
+                }
+                if ri > 0 {
+                    self.items.push(Item::Line {
+                        from: Point::new(MARGIN, ry),
+                        to: Point::new(width - MARGIN, ry),
+                        stroke: Stroke::solid(palette::GRID, 1.0),
+                    });
+                }
+            } else {
+                let weight = if r.series == 0 {
                     Weight::Bold
                 } else {
                     Weight::Regular
+                };
+                let label = super::text::fit(
+                    measure,
+                    &r.label[0],
+                    LABEL_SIZE,
+                    weight,
+                    self.label_w - self.indent,
+                );
+                push_text(
+                    &mut self.front,
+                    MARGIN + self.indent,
+                    cy + 4.0,
+                    &label,
+                    LABEL_SIZE,
+                    weight,
+                    Anchor::Start,
+                    palette::TEXT,
+                );
+            }
+            let target = stage.target.map(target_days);
+            // The bar: to the median, the part beyond the target hatched.
+            match r.stats.median_days {
+                Some(m) => {
+                    let (x0, xm) = (self.plot_x0, self.x_of(m));
+                    let split = target.map(|t| self.x_of(t).min(xm)).unwrap_or(xm);
+                    let (within, beyond) = match (r.color, target) {
+                        (None, Some(_)) => (palette::WITHIN, palette::VERMILLION),
+                        (None, None) => (palette::NEUTRAL, palette::NEUTRAL),
+                        (Some(c), _) => (c, c),
+                    };
+                    if split > x0 {
+                        self.items.push(Item::Rect {
+                            rect: Rect::new(x0, cy - bar_h / 2.0, split - x0, bar_h),
+                            fill: Some(within),
+                            pattern: None,
+                            stroke: None,
+                        });
+                    }
+                    if xm > split {
+                        self.items.push(Item::Rect {
+                            rect: Rect::new(split, cy - bar_h / 2.0, xm - split, bar_h),
+                            fill: Some(beyond),
+                            pattern: Some(palette::over_pattern()),
+                            stroke: None,
+                        });
+                    }
+                    // The interquartile range.
+                    if let (Some(q1), Some(q3)) = (r.stats.q1_days, r.stats.q3_days) {
+                        let (a, b) = (self.x_of(q1), self.x_of(q3));
+                        let whisker = Stroke::solid(palette::KEY, 1.2);
+                        self.items.push(Item::Line {
+                            from: Point::new(a, cy),
+                            to: Point::new(b, cy),
+                            stroke: whisker,
+                        });
+                        for x in [a, b] {
+                            self.items.push(Item::Line {
+                                from: Point::new(x, cy - 3.5),
+                                to: Point::new(x, cy + 3.5),
+                                stroke: whisker,
+                            });
+                        }
+                    }
+                }
+                None => push_text(
+                    &mut self.front,
+                    self.plot_x0 + 6.0,
+                    cy + 4.0,
+                    if r.stats.started == 0 {
+                        "none started"
+                    } else {
+                        "none completed yet"
+                    },
+                    AXIS_SIZE,
+                    Weight::Regular,
+                    Anchor::Start,
+                    palette::MUTED,
+                ),
+            }
+            // The target: a line across the row with a marker on top.
+            if let Some(t) = target {
+                let x = self.x_of(t);
+                let reach = (rh / 2.0 - 3.0).min(13.0);
+                self.front.push(Item::Line {
+                    from: Point::new(x, cy - reach),
+                    to: Point::new(x, cy + reach),
+                    stroke: Stroke::solid(palette::TARGET, 2.0),
+                });
+                self.front.push(Item::Marker {
+                    at: Point::new(x, cy - reach - 2.0),
+                    size: 8.0,
+                    shape: MarkerShape::TriangleDown,
+                    fill: Some(palette::TARGET),
+                    stroke: None,
+                });
+            }
+            // The figures.
+            for (c, cell) in self.cells[ri].iter().enumerate() {
+                let strong = c == 3 && r.stats.waiting_overdue > 0;
+                push_text(
+                    &mut self.front,
+                    self.col_right[c],
+                    cy + 4.0,
+                    cell,
+                    AXIS_SIZE,
+                    if strong || c == 0 {
+                        Weight::Bold
+                    } else {
+                        Weight::Regular
+                    },
+                    Anchor::End,
+                    if strong {
+                        palette::OVER_TEXT
+                    } else {
+                        palette::TEXT
+                    },
+                );
+            }
+            let group = match (breakdown, r.series) {
+                (Some(_), 0) | (None, _) => "all".to_string(),
+                (Some(_), k) => self
+                    .groups
+                    .get(k - 1)
+                    .map(|(key, _)| key.clone())
+                    .unwrap_or_default(),
+            };
+            self.table.push(row_cells(stage, &group, r.stats));
+            let who = match (breakdown, r.series) {
+                (Some(b), k) if k > 0 => format!(" · {}", group_words(b, &group)),
+                _ => String::new(),
+            };
+            self.hits.push(HitRegion {
+                rect: Rect::new(MARGIN, ry, width - 2.0 * MARGIN, rh),
+                hit: Hit {
+                    target: HitTarget::Bar {
+                        series: r.series,
+                        index: r.stage,
+                    },
+                    label: format!("{}{who}: {}", stage.label, hit_words(r.stats, stage)),
+                    source: None,
+                    text_row: Some(self.table.rows.len() - 1),
                 },
-                Anchor::End,
-                if strong {
-                    palette::OVER_TEXT
-                } else {
-                    palette::TEXT
-                },
-            );
+            });
         }
-        let group = match (breakdown, r.series) {
-            (Some(_), 0) | (None, _) => "all".to_string(),
-            (Some(_), k) => groups
-                .get(k - 1)
-                .map(|(key, _)| key.clone())
-                .unwrap_or_default(),
-        };
-        table.push(row_cells(stage, &group, r.stats));
-        let who = match (breakdown, r.series) {
-            (Some(b), k) if k > 0 => format!(" · {}", group_words(b, &group)),
-            _ => String::new(),
-        };
-        hits.push(HitRegion {
-            rect: Rect::new(MARGIN, ry, width - 2.0 * MARGIN, rh),
-            hit: Hit {
-                target: HitTarget::Bar {
-                    series: r.series,
-                    index: r.stage,
-                },
-                label: format!("{}{who}: {}", stage.label, hit_words(r.stats, stage)),
-                source: None,
-                text_row: Some(table.rows.len() - 1),
-            },
-        });
-    }
-    // Groups not drawn still go in the table.
-    if let Some(b) = breakdown {
-        for stage in stages {
-            for (key, g) in stage.groups.get(b).map(|m| m.0.as_slice()).unwrap_or(&[]) {
-                if !groups.iter().any(|(k, _)| k == key) {
-                    table.push(row_cells(stage, key, g));
+        self.rows = rows;
+        // Groups not drawn still go in the table.
+        if let Some(b) = breakdown {
+            for stage in stages {
+                for (key, g) in stage.groups.get(b).map(|m| m.0.as_slice()).unwrap_or(&[]) {
+                    if !self.groups.iter().any(|(k, _)| k == key) {
+                        self.table.push(row_cells(stage, key, g));
+                    }
                 }
             }
         }
+        self.table.notes.push(
+            "Days are of completed stages; medians and quartiles by linear interpolation (R type 7). Targets in months are drawn at 30.44 days a month.".into(),
+        );
     }
-    table.notes.push(
-        "Days are of completed stages; medians and quartiles by linear interpolation (R type 7). Targets in months are drawn at 30.44 days a month.".into(),
-    );
 
-    // Legend.
-    let mut entries: Vec<(Key, String)> = Vec::new();
-    match breakdown {
-        None => {
-            entries.push((
-                Key::Box(palette::WITHIN, None),
-                "median, up to the target".into(),
-            ));
-            entries.push((
-                Key::Box(palette::VERMILLION, Some(palette::over_pattern())),
-                "median, beyond the target".into(),
-            ));
-            if stages.iter().any(|s| s.target.is_none()) {
-                entries.push((Key::Box(palette::NEUTRAL, None), "no target set".into()));
+    /// The legend (the shared legend row).
+    fn legend(&mut self) {
+        let stages = self.stages;
+        let mut entries: Vec<(Key, String)> = Vec::new();
+        match self.breakdown {
+            None => {
+                entries.push((
+                    Key::Box(palette::WITHIN, None),
+                    "median, up to the target".into(),
+                ));
+                entries.push((
+                    Key::Box(palette::VERMILLION, Some(palette::over_pattern())),
+                    "median, beyond the target".into(),
+                ));
+                if stages.iter().any(|s| s.target.is_none()) {
+                    entries.push((Key::Box(palette::NEUTRAL, None), "no target set".into()));
+                }
+            }
+            Some(b) => {
+                entries.push((Key::Box(ALL_COLOR, None), "All children".into()));
+                for (key, color) in &self.groups {
+                    entries.push((Key::Box(*color, None), group_words(b, key)));
+                }
+                entries.push((
+                    Key::Box(ALL_COLOR, Some(palette::over_pattern())),
+                    "hatched: beyond the target".into(),
+                ));
             }
         }
-        Some(b) => {
-            entries.push((Key::Box(ALL_COLOR, None), "All children".into()));
-            for (key, color) in &groups {
-                entries.push((Key::Box(*color, None), group_words(b, key)));
-            }
-            entries.push((
-                Key::Box(ALL_COLOR, Some(palette::over_pattern())),
-                "hatched: beyond the target".into(),
-            ));
+        entries.push((
+            Key::Line(Stroke::solid(palette::KEY, 1.5)),
+            "interquartile range".into(),
+        ));
+        if stages.iter().any(|s| s.target.is_some()) {
+            entries.push((Key::Target(palette::TARGET), "target".into()));
         }
+        self.legend_y = legend(
+            &mut self.front,
+            &entries,
+            MARGIN,
+            self.plot_bottom + 58.0,
+            self.width - MARGIN,
+            self.measure,
+        );
     }
-    entries.push((
-        Key::Line(Stroke::solid(palette::KEY, 1.5)),
-        "interquartile range".into(),
-    ));
-    if stages.iter().any(|s| s.target.is_some()) {
-        entries.push((Key::Target(palette::TARGET), "target".into()));
-    }
-    let last = legend(
-        &mut front,
-        &entries,
-        MARGIN,
-        plot_bottom + 58.0,
-        width - MARGIN,
-        measure,
-    );
 
-    let described = stages
-        .iter()
-        .map(|s| match s.stats.median_days {
-            Some(m) => format!(
-                "{}: median {} days, {}",
-                s.label,
-                fmt_days(m),
-                count(s.stats.completed as usize, "completed", "completed")
-            ),
-            None => format!("{}: none completed", s.label),
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut all = items;
-    all.extend(front);
-    Layout {
-        width,
-        height: (last + 16.0).ceil(),
-        title,
-        description: format!("{subtitle}. {described}."),
-        items: all,
-        hits,
-        label_boxes: Vec::new(),
-        date_axis: None,
-        table: Some(table),
+    fn finish(self) -> Layout {
+        let described = self
+            .stages
+            .iter()
+            .map(|s| match s.stats.median_days {
+                Some(m) => format!(
+                    "{}: median {} days, {}",
+                    s.label,
+                    fmt_days(m),
+                    count(s.stats.completed as usize, "completed", "completed")
+                ),
+                None => format!("{}: none completed", s.label),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut all = self.items;
+        all.extend(self.front);
+        Layout {
+            width: self.width,
+            height: (self.legend_y + 16.0).ceil(),
+            title: self.title,
+            description: format!("{}. {described}.", self.subtitle),
+            items: all,
+            hits: self.hits,
+            label_boxes: Vec::new(),
+            date_axis: None,
+            table: Some(self.table),
+        }
     }
 }
 

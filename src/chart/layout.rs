@@ -9,11 +9,13 @@
 use crate::model::SourceRow;
 use crate::table::Table;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// A laid-out chart: everything needed to paint it and to answer "what is under this pixel?".
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// It crosses between threads as JSON (the worker lays out, the page's main thread paints);
+/// the label boxes and the table stay behind.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Layout {
     /// Width in logical (CSS) pixels.
     pub width: f32,
@@ -42,7 +44,7 @@ pub struct Layout {
 }
 
 /// A linear date axis: `start` at `x0`, `end` at `x1`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DateAxis {
     pub x0: f32,
     pub x1: f32,
@@ -51,14 +53,14 @@ pub struct DateAxis {
 }
 
 /// A point in logical pixels.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     pub x: f32,
     pub y: f32,
 }
 
 /// An axis-aligned rectangle in logical pixels.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rect {
     pub x: f32,
     pub y: f32,
@@ -67,7 +69,7 @@ pub struct Rect {
 }
 
 /// A colour with alpha.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Color {
     pub r: u8,
     pub g: u8,
@@ -76,7 +78,7 @@ pub struct Color {
 }
 
 /// How a line is stroked.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stroke {
     pub color: Color,
     pub width: f32,
@@ -85,7 +87,7 @@ pub struct Stroke {
 }
 
 /// A fill pattern drawn over a rectangle's fill colour, so that colour is never the only code.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pattern {
     pub kind: PatternKind,
     pub color: Color,
@@ -94,7 +96,7 @@ pub struct Pattern {
 }
 
 /// The kinds of fill pattern.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PatternKind {
     /// Lines rising from left to right.
@@ -111,7 +113,7 @@ pub enum PatternKind {
 }
 
 /// Horizontal text alignment relative to the text's position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Anchor {
     Start,
@@ -120,7 +122,7 @@ pub enum Anchor {
 }
 
 /// Font weight.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Weight {
     Regular,
@@ -128,7 +130,7 @@ pub enum Weight {
 }
 
 /// Marker shapes for events and data points.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MarkerShape {
     Circle,
@@ -141,7 +143,7 @@ pub enum MarkerShape {
 }
 
 /// One positioned item.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Item {
     Rect {
@@ -176,7 +178,7 @@ pub enum Item {
 }
 
 /// A single line of text. `at.y` is the alphabetic baseline.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TextItem {
     pub at: Point,
     pub text: String,
@@ -188,14 +190,14 @@ pub struct TextItem {
 }
 
 /// A region of the chart and what it shows.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HitRegion {
     pub rect: Rect,
     pub hit: Hit,
 }
 
 /// What lies under a pixel: enough for a tooltip and for opening the chronology row.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     pub target: HitTarget,
     /// Tooltip text.
@@ -208,7 +210,7 @@ pub struct Hit {
 }
 
 /// The kinds of thing a chart shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum HitTarget {
     /// A placement: the care period and the placement's index within it.

@@ -40,8 +40,12 @@ pub const YELLOW: Color = Color::rgb(0xF0, 0xE4, 0x42);
 pub const TARGET: Color = Color::rgb(0x7A, 0x1F, 0x5C);
 /// Common-cause variation and "no target set".
 pub const NEUTRAL: Color = Color::rgb(0xA8, 0xA8, 0xA8);
-/// A stage's time within its target.
-pub const WITHIN: Color = Color::rgb(0x6F, 0x93, 0xB0);
+/// A stage's time within its target: a light bluish green (Okabe–Ito's, lightened), apart
+/// from foster care's blue and from vermillion's "beyond target".
+pub const WITHIN: Color = Color::rgb(0x33, 0xB1, 0x8F);
+/// Time beyond target where it sits beside placement bars (the cohort view): a deep
+/// vermillion, apart from residential care's amber.
+pub const BEYOND_DEEP: Color = Color::rgb(0xA6, 0x32, 0x00);
 /// Key decisions on timelines.
 pub const KEY: Color = Color::rgb(0x1A, 0x1A, 0x1A);
 /// Routine events on timelines.

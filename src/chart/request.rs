@@ -414,6 +414,8 @@ fn stage_chart(
     };
     let mut options = SpcOptions::new(&title, "days");
     options.width = request.width;
+    // Days in a stage cannot be negative.
+    options.non_negative = true;
     match request.aggregate {
         Aggregate::None => {
             let names: Vec<String> = series

@@ -8,8 +8,8 @@
 //! [`crate::qi::SpcChart`]; nothing is computed here but positions and words.
 
 use super::axis::{date_long, date_short, DateScale};
-use super::figure::{fmt_value, nice_ticks, push_text, title_block};
-use super::labels::{place_labels, LabelRequest, PlacerConfig};
+use super::figure::{fmt_value, legend, nice_ticks, push_text, title_block, Key, MARGIN};
+use super::labels::{place_labels, LabelRequest, PlacedLabel, PlacerConfig};
 use super::layout::{
     Anchor, Color, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, MarkerShape, Point, Rect,
     Stroke, Weight,
@@ -17,7 +17,8 @@ use super::layout::{
 use super::palette;
 use super::text::{TextMeasure, ASCENT, DESCENT};
 use crate::qi::{
-    AssuranceIcon, ChartKind, Direction, RuleSet, SpcChart, SpecialCause, Variation, VariationIcon,
+    AssuranceIcon, ChartKind, Direction, Lines, RuleSet, Segment, SpcChart, SpecialCause,
+    Variation, VariationIcon,
 };
 use crate::table::Table;
 use std::fmt::Write as _;
@@ -38,6 +39,9 @@ pub struct SpcOptions {
     pub extra_columns: Vec<(String, Vec<String>)>,
     /// A sentence under the title about what the series leaves out, if anything.
     pub note: Option<String>,
+    /// The measure cannot be negative (days, counts): a lower limit below zero is drawn at
+    /// zero, and the chart says so; its table keeps the computed value.
+    pub non_negative: bool,
 }
 
 impl SpcOptions {
@@ -50,6 +54,7 @@ impl SpcOptions {
             point_notes: Vec::new(),
             extra_columns: Vec::new(),
             note: None,
+            non_negative: false,
         }
     }
 }
@@ -60,543 +65,715 @@ const COMMON: Color = palette::COMMON_CAUSE;
 
 /// Lays out a run, XmR, MR or T chart.
 pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) -> Layout {
-    let mut items: Vec<Item> = Vec::new();
-    let mut front: Vec<Item> = Vec::new();
-    let mut hits: Vec<HitRegion> = Vec::new();
-    let mut label_boxes: Vec<Rect> = Vec::new();
-    let width = options.width.max(400.0);
-    let kind = match chart.chart {
-        ChartKind::Run => "Run chart",
-        ChartKind::Xmr => "XmR chart",
-        ChartKind::Mr => "Moving-range chart",
-        ChartKind::T => "T chart",
-    };
-    let direction = match chart.direction {
-        Direction::Lower => "lower is better",
-        Direction::Higher => "higher is better",
-        Direction::Neutral => "no preferred direction",
-    };
-    let mut sub = vec![
-        kind.to_string(),
-        format!("{} points", chart.points.len()),
-        format!("rules: {}", chart.rules.as_str()),
-        direction.to_string(),
-    ];
-    if chart.segments.len() > 1 {
-        sub.push(format!("{} segments (rebased)", chart.segments.len()));
-    }
-    if chart.provisional {
-        sub.push("provisional limits (fewer than 12 points)".into());
-    }
-    // The runs analysis is the run-chart rule set's signal; under the Making Data Count rules
-    // it is reported in the data but not drawn, since those rules have their own shift rule.
-    let runs_in_force = matches!(chart.rules, RuleSet::Anhoej | RuleSet::Ihi);
-    if let Some(runs) = chart.runs.as_ref().filter(|_| runs_in_force) {
-        let mut r = String::new();
-        if let (Some(l), Some(max)) = (runs.longest_run, runs.longest_run_max) {
-            let _ = write!(r, "longest run {l} (signal above {max})");
-        }
-        if let (Some(c), Some(min)) = (runs.crossings, runs.crossings_min) {
-            let _ = write!(r, ", crossings {c} (signal below {min})");
-        }
-        r.push_str(if runs.signal {
-            ": signal"
+    let mut b = Spc::new(chart, options, measure);
+    b.titles();
+    b.plot_area();
+    b.axes();
+    b.limits();
+    b.target();
+    b.annotations();
+    b.marks();
+    b.legend();
+    b.finish()
+}
+
+/// The SPC chart's builder: one method per part, in drawing order.
+struct Spc<'a> {
+    chart: &'a SpcChart,
+    options: &'a SpcOptions,
+    measure: &'a dyn TextMeasure,
+    width: f32,
+    /// Drawn under everything else (grid, lines), then `front` over them.
+    items: Vec<Item>,
+    front: Vec<Item>,
+    hits: Vec<HitRegion>,
+    label_boxes: Vec<Rect>,
+    subtitle: String,
+    /// The bottom of the title block and the width the icons take.
+    text_bottom: f32,
+    icon_w: f32,
+    /// The plot's left and right edges (the right margin holds the last segment's line names).
+    left: f32,
+    right: f32,
+    dates: Option<DateScale>,
+    /// The x of each annotation and where its label went in the band above the plot.
+    ann_x: Vec<f32>,
+    /// Where each later segment starts and its label ("rebased 1 Sep 2023").
+    rebases: Vec<(f32, String)>,
+    placed: Vec<Option<PlacedLabel>>,
+    top: f32,
+    bottom: f32,
+    /// The value scale's round ticks and the range they span.
+    ticks: Vec<f64>,
+    lo: f64,
+    hi: f64,
+    /// The baseline of the legend row.
+    legend_y: f32,
+}
+
+impl<'a> Spc<'a> {
+    fn new(chart: &'a SpcChart, options: &'a SpcOptions, measure: &'a dyn TextMeasure) -> Self {
+        let width = options.width.max(400.0);
+        let left = 72.0;
+        let right = width - 112.0;
+        let n = chart.points.len();
+        let dated: Vec<_> = chart.points.iter().filter_map(|p| p.date).collect();
+        let dates = if dated.len() == n && n > 0 {
+            let first = dated[0];
+            let last = dated[n - 1];
+            let pad = ((last - first).num_days() / 40).max(3) as u64;
+            Some(DateScale::new(
+                first
+                    .checked_sub_days(chrono::Days::new(pad))
+                    .unwrap_or(first),
+                last.checked_add_days(chrono::Days::new(pad))
+                    .unwrap_or(last),
+                left,
+                right,
+            ))
         } else {
-            ": no signal"
-        });
-        sub.push(r);
-    }
-    if let Some(note) = &options.note {
-        sub.push(note.clone());
-    }
-    let subtitle = sub.join(" · ");
-
-    // Icons at the top right, the title and subtitle wrapped beside them.
-    let icon_w = icons(chart, width, &mut front, measure);
-    let text_bottom = title_block(
-        &mut front,
-        width - icon_w,
-        &options.title,
-        &subtitle,
-        measure,
-    );
-
-    // Annotation labels go in a band above the plot.
-    let left = 72.0;
-    // The right margin holds the names of the last segment's lines.
-    let right = width - 112.0;
-    let n = chart.points.len();
-    let dated: Vec<_> = chart.points.iter().filter_map(|p| p.date).collect();
-    let dates = if dated.len() == n && n > 0 {
-        let first = dated[0];
-        let last = dated[n - 1];
-        let pad = ((last - first).num_days() / 40).max(3) as u64;
-        Some(DateScale::new(
-            first
-                .checked_sub_days(chrono::Days::new(pad))
-                .unwrap_or(first),
-            last.checked_add_days(chrono::Days::new(pad))
-                .unwrap_or(last),
+            None
+        };
+        Spc {
+            chart,
+            options,
+            measure,
+            width,
+            items: Vec::new(),
+            front: Vec::new(),
+            hits: Vec::new(),
+            label_boxes: Vec::new(),
+            subtitle: String::new(),
+            text_bottom: 0.0,
+            icon_w: 0.0,
             left,
             right,
-        ))
-    } else {
-        None
-    };
-    let x_of = |i: usize| -> f32 {
-        match (&dates, chart.points.get(i).and_then(|p| p.date)) {
-            (Some(s), Some(d)) => s.x(d),
-            _ => left + (i as f32 + 0.5) / n.max(1) as f32 * (right - left),
-        }
-    };
-    let ann_x: Vec<f32> = chart
-        .annotations
-        .iter()
-        .map(|a| match (&dates, a.point) {
-            (Some(s), _) => s.x_clamped(a.date),
-            (None, Some(p)) => x_of(p),
-            (None, None) => right,
-        })
-        .collect();
-    let requests: Vec<LabelRequest> = chart
-        .annotations
-        .iter()
-        .zip(&ann_x)
-        .map(|(a, x)| LabelRequest {
-            anchor: *x,
-            width: measure.width(&a.label, 11.0, Weight::Regular) + 8.0,
-            priority: 0,
-        })
-        .collect();
-    let placed = place_labels(
-        &requests,
-        &PlacerConfig {
-            max_rows: 4,
-            min_x: left,
-            max_x: right,
-            gap: 6.0,
-            leader_clearance: 3.0,
-        },
-    );
-    let rows = placed
-        .iter()
-        .flatten()
-        .map(|p| p.row + 1)
-        .max()
-        .unwrap_or(0);
-    let band_top = (text_bottom + 6.0).max(if icon_w > 0.0 { 78.0 } else { 0.0 });
-    let top = band_top + rows as f32 * 18.0 + 8.0;
-    let bottom = options.height.max(top + 160.0) - 70.0;
-
-    // The value scale: every point, line and the target in view.
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
-    let mut take = |v: f64| {
-        if v.is_finite() {
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
-    };
-    for p in &chart.points {
-        take(p.value);
-    }
-    for s in &chart.segments {
-        take(s.lines.centre);
-        s.lines.lower.into_iter().for_each(&mut take);
-        s.lines.upper.into_iter().for_each(&mut take);
-    }
-    chart.target.into_iter().for_each(&mut take);
-    if !lo.is_finite() {
-        lo = 0.0;
-        hi = 1.0;
-    }
-    let (ticks, lo, hi) = nice_ticks(lo, hi, 6.0);
-    let y_of = |v: f64| -> f32 { bottom - ((v - lo) / (hi - lo)) as f32 * (bottom - top) };
-
-    // Grid and y axis.
-    for t in &ticks {
-        let y = y_of(*t);
-        items.push(Item::Line {
-            from: Point::new(left, y),
-            to: Point::new(right, y),
-            stroke: Stroke::solid(palette::GRID.alpha(160), 1.0),
-        });
-        push_text(
-            &mut front,
-            left - 6.0,
-            y + 4.0,
-            &fmt_value(*t),
-            11.0,
-            Weight::Regular,
-            Anchor::End,
-            palette::MUTED,
-        );
-    }
-    push_text(
-        &mut front,
-        24.0,
-        top - 8.0,
-        &options.unit,
-        11.0,
-        Weight::Bold,
-        Anchor::Start,
-        palette::TEXT,
-    );
-    // X axis.
-    front.push(Item::Line {
-        from: Point::new(left, bottom),
-        to: Point::new(right, bottom),
-        stroke: Stroke::solid(palette::REFERENCE, 1.0),
-    });
-    if let Some(s) = &dates {
-        let t = s.ticks(56.0);
-        for tick in &t.ticks {
-            front.push(Item::Line {
-                from: Point::new(tick.x, bottom),
-                to: Point::new(tick.x, bottom + 5.0),
-                stroke: Stroke::solid(palette::REFERENCE, 1.0),
-            });
-            push_text(
-                &mut front,
-                tick.x,
-                bottom + 18.0,
-                &tick.label,
-                11.0,
-                Weight::Regular,
-                Anchor::Middle,
-                palette::MUTED,
-            );
-        }
-        for y in &t.years {
-            push_text(
-                &mut front,
-                y.x,
-                bottom + 33.0,
-                &y.label,
-                11.0,
-                Weight::Bold,
-                Anchor::Middle,
-                palette::TEXT,
-            );
-        }
-    } else {
-        let step = (n / 10).max(1);
-        for i in (0..n).step_by(step) {
-            push_text(
-                &mut front,
-                x_of(i),
-                bottom + 18.0,
-                &(i + 1).to_string(),
-                11.0,
-                Weight::Regular,
-                Anchor::Middle,
-                palette::MUTED,
-            );
+            dates,
+            ann_x: Vec::new(),
+            rebases: Vec::new(),
+            placed: Vec::new(),
+            top: 0.0,
+            bottom: 0.0,
+            ticks: Vec::new(),
+            lo: 0.0,
+            hi: 1.0,
+            legend_y: 0.0,
         }
     }
 
-    // Segments: centre line, limits, 2-sigma lines; a rebase marker where a segment starts.
-    for (si, seg) in chart.segments.iter().enumerate() {
-        let (xa, xb) = (x_of(seg.start), x_of(seg.end));
-        let half = if n > 1 {
-            (x_of(1) - x_of(0)).abs().min(20.0) / 2.0
+    fn n(&self) -> usize {
+        self.chart.points.len()
+    }
+
+    /// Whether some lower limit is drawn at zero rather than at its computed value.
+    fn floored(&self) -> bool {
+        self.options.non_negative
+            && self
+                .chart
+                .segments
+                .iter()
+                .any(|s| s.lines.lower.is_some_and(|l| l < 0.0))
+    }
+
+    /// A segment's lines as drawn: for a measure that cannot be negative, a lower limit below
+    /// zero at zero and a lower 2-sigma line below zero left out.
+    fn drawn_lines(&self, seg: &Segment) -> Lines {
+        let mut lines = seg.lines;
+        if self.options.non_negative {
+            lines.lower = lines.lower.map(|l| l.max(0.0));
+            lines.lower_2sigma = lines.lower_2sigma.filter(|l| *l >= 0.0);
+        }
+        lines
+    }
+
+    /// Half the space between two points (the segments' lines reach that far past their
+    /// first and last points).
+    fn half_step(&self) -> f32 {
+        if self.n() > 1 {
+            (self.x_of(1) - self.x_of(0)).abs().min(20.0) / 2.0
         } else {
             10.0
+        }
+    }
+
+    /// The x of the `i`th point: by its date, or evenly spaced when points are undated.
+    fn x_of(&self, i: usize) -> f32 {
+        match (&self.dates, self.chart.points.get(i).and_then(|p| p.date)) {
+            (Some(s), Some(d)) => s.x(d),
+            _ => self.left + (i as f32 + 0.5) / self.n().max(1) as f32 * (self.right - self.left),
+        }
+    }
+
+    fn y_of(&self, v: f64) -> f32 {
+        self.bottom - ((v - self.lo) / (self.hi - self.lo)) as f32 * (self.bottom - self.top)
+    }
+
+    /// The title, a subtitle saying what kind of chart under which rules, and the icons.
+    fn titles(&mut self) {
+        let chart = self.chart;
+        let kind = match chart.chart {
+            ChartKind::Run => "Run chart",
+            ChartKind::Xmr => "XmR chart",
+            ChartKind::Mr => "Moving-range chart",
+            ChartKind::T => "T chart",
         };
-        let (xa, xb) = (xa - half, xb + half);
-        let dash = |c: Color| {
-            if seg.provisional {
-                Stroke::dashed(c, 1.2, 2.0, 3.0)
+        let direction = match chart.direction {
+            Direction::Lower => "lower is better",
+            Direction::Higher => "higher is better",
+            Direction::Neutral => "no preferred direction",
+        };
+        let mut sub = vec![
+            kind.to_string(),
+            format!("{} points", chart.points.len()),
+            format!("rules: {}", chart.rules.as_str()),
+            direction.to_string(),
+        ];
+        if chart.segments.len() > 1 {
+            sub.push(format!("{} segments (rebased)", chart.segments.len()));
+        }
+        if chart.provisional {
+            sub.push("provisional limits (fewer than 12 points)".into());
+        }
+        // The runs analysis is the run-chart rule set's signal; under the Making Data Count
+        // rules it is reported in the data but not drawn, since those rules have their own
+        // shift rule.
+        let runs_in_force = matches!(chart.rules, RuleSet::Anhoej | RuleSet::Ihi);
+        if let Some(runs) = chart.runs.as_ref().filter(|_| runs_in_force) {
+            let mut r = String::new();
+            if let (Some(l), Some(max)) = (runs.longest_run, runs.longest_run_max) {
+                let _ = write!(r, "longest run {l} (signal above {max})");
+            }
+            if let (Some(c), Some(min)) = (runs.crossings, runs.crossings_min) {
+                let _ = write!(r, ", crossings {c} (signal below {min})");
+            }
+            r.push_str(if runs.signal {
+                ": signal"
             } else {
-                Stroke::dashed(c, 1.2, 6.0, 4.0)
+                ": no signal"
+            });
+            sub.push(r);
+        }
+        if let Some(note) = &self.options.note {
+            sub.push(note.clone());
+        }
+        if self.floored() {
+            sub.push(format!(
+                "lower limits below zero drawn at 0, since {} cannot be negative (the table keeps the computed values)",
+                if self.options.unit.is_empty() { "the measure" } else { &self.options.unit }
+            ));
+        }
+        self.subtitle = sub.join(" · ");
+
+        // Icons at the top right, the title and subtitle wrapped beside them.
+        self.icon_w = icons(chart, self.width, &mut self.front, self.measure);
+        self.text_bottom = title_block(
+            &mut self.front,
+            self.width - self.icon_w,
+            &self.options.title,
+            &self.subtitle,
+            self.measure,
+        );
+    }
+
+    /// Places the annotations' labels in a band above the plot, then fixes the plot's extent
+    /// and its value scale (every point, line and the target in view).
+    fn plot_area(&mut self) {
+        let chart = self.chart;
+        let ann_x: Vec<f32> = chart
+            .annotations
+            .iter()
+            .map(|a| match (&self.dates, a.point) {
+                (Some(s), _) => s.x_clamped(a.date),
+                (None, Some(p)) => self.x_of(p),
+                (None, None) => self.right,
+            })
+            .collect();
+        let mut requests: Vec<LabelRequest> = chart
+            .annotations
+            .iter()
+            .zip(&ann_x)
+            .map(|(a, x)| LabelRequest {
+                anchor: *x,
+                width: self.measure.width(&a.label, 11.0, Weight::Regular) + 8.0,
+                priority: 0,
+            })
+            .collect();
+        // Where each later segment starts, named in the same band so that it never collides
+        // with an annotation's line.
+        let rebases: Vec<(f32, String)> = chart
+            .segments
+            .iter()
+            .skip(1)
+            .map(|seg| {
+                let label = match seg.start_date {
+                    Some(d) => format!("rebased {}", date_long(d)),
+                    None => "rebased".into(),
+                };
+                (self.x_of(seg.start) - self.half_step(), label)
+            })
+            .collect();
+        requests.extend(rebases.iter().map(|(x, label)| LabelRequest {
+            anchor: *x,
+            width: self.measure.width(label, 10.5, Weight::Regular) + 8.0,
+            priority: 0,
+        }));
+        self.rebases = rebases;
+        let placed = place_labels(
+            &requests,
+            &PlacerConfig {
+                max_rows: 4,
+                min_x: self.left,
+                max_x: self.right,
+                gap: 6.0,
+                leader_clearance: 3.0,
+            },
+        );
+        let rows = placed
+            .iter()
+            .flatten()
+            .map(|p| p.row + 1)
+            .max()
+            .unwrap_or(0);
+        let band_top = (self.text_bottom + 6.0).max(if self.icon_w > 0.0 { 78.0 } else { 0.0 });
+        self.top = band_top + rows as f32 * 18.0 + 8.0;
+        self.bottom = self.options.height.max(self.top + 160.0) - 70.0;
+        self.ann_x = ann_x;
+        self.placed = placed;
+
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
+        let mut take = |v: f64| {
+            if v.is_finite() {
+                lo = lo.min(v);
+                hi = hi.max(v);
             }
         };
-        for v in [seg.lines.lower_2sigma, seg.lines.upper_2sigma]
-            .into_iter()
-            .flatten()
-        {
-            items.push(Item::Line {
-                from: Point::new(xa, y_of(v)),
-                to: Point::new(xb, y_of(v)),
-                stroke: Stroke::dashed(palette::SOFT_LINE, 1.0, 2.0, 3.0),
-            });
+        for p in &chart.points {
+            take(p.value);
         }
-        for v in [seg.lines.lower, seg.lines.upper].into_iter().flatten() {
-            items.push(Item::Line {
-                from: Point::new(xa, y_of(v)),
-                to: Point::new(xb, y_of(v)),
-                stroke: dash(palette::ROUTINE),
-            });
+        let drawn: Vec<Lines> = chart.segments.iter().map(|s| self.drawn_lines(s)).collect();
+        for l in &drawn {
+            take(l.centre);
+            l.lower.into_iter().for_each(&mut take);
+            l.upper.into_iter().for_each(&mut take);
         }
-        items.push(Item::Line {
-            from: Point::new(xa, y_of(seg.lines.centre)),
-            to: Point::new(xb, y_of(seg.lines.centre)),
-            stroke: Stroke::solid(palette::KEY, 1.5),
+        chart.target.into_iter().for_each(&mut take);
+        if !lo.is_finite() {
+            lo = 0.0;
+            hi = 1.0;
+        }
+        let (ticks, lo, hi) = nice_ticks(lo, hi, 6.0);
+        self.ticks = ticks;
+        self.lo = lo;
+        self.hi = hi;
+    }
+
+    /// The value grid with its labels and unit, and the date (or point number) axis.
+    fn axes(&mut self) {
+        let (left, right, top, bottom) = (self.left, self.right, self.top, self.bottom);
+        let ticks = std::mem::take(&mut self.ticks);
+        for t in &ticks {
+            let y = self.y_of(*t);
+            self.items.push(Item::Line {
+                from: Point::new(left, y),
+                to: Point::new(right, y),
+                stroke: Stroke::solid(palette::GRID.alpha(160), 1.0),
+            });
+            push_text(
+                &mut self.front,
+                left - 6.0,
+                y + 4.0,
+                &fmt_value(*t),
+                11.0,
+                Weight::Regular,
+                Anchor::End,
+                palette::MUTED,
+            );
+        }
+        push_text(
+            &mut self.front,
+            24.0,
+            top - 8.0,
+            &self.options.unit,
+            11.0,
+            Weight::Bold,
+            Anchor::Start,
+            palette::TEXT,
+        );
+        self.ticks = ticks;
+        self.front.push(Item::Line {
+            from: Point::new(left, bottom),
+            to: Point::new(right, bottom),
+            stroke: Stroke::solid(palette::REFERENCE, 1.0),
         });
-        // Label the lines at the right end of the last segment only, to keep the plot clean.
-        if si + 1 == chart.segments.len() {
-            let centre_name = if chart.chart == ChartKind::Run {
-                "median"
-            } else {
-                "mean"
+        if let Some(s) = &self.dates {
+            let t = s.ticks(56.0);
+            for tick in &t.ticks {
+                self.front.push(Item::Line {
+                    from: Point::new(tick.x, bottom),
+                    to: Point::new(tick.x, bottom + 5.0),
+                    stroke: Stroke::solid(palette::REFERENCE, 1.0),
+                });
+                push_text(
+                    &mut self.front,
+                    tick.x,
+                    bottom + 18.0,
+                    &tick.label,
+                    11.0,
+                    Weight::Regular,
+                    Anchor::Middle,
+                    palette::MUTED,
+                );
+            }
+            for y in &t.years {
+                push_text(
+                    &mut self.front,
+                    y.x,
+                    bottom + 33.0,
+                    &y.label,
+                    11.0,
+                    Weight::Bold,
+                    Anchor::Middle,
+                    palette::TEXT,
+                );
+            }
+        } else {
+            let n = self.n();
+            let step = (n / 10).max(1);
+            for i in (0..n).step_by(step) {
+                let x = self.x_of(i);
+                push_text(
+                    &mut self.front,
+                    x,
+                    bottom + 18.0,
+                    &(i + 1).to_string(),
+                    11.0,
+                    Weight::Regular,
+                    Anchor::Middle,
+                    palette::MUTED,
+                );
+            }
+        }
+    }
+
+    /// Each segment's centre line, limits and 2-sigma lines; the last segment's lines named
+    /// in the right margin; a rebase marker where a later segment starts.
+    fn limits(&mut self) {
+        let chart = self.chart;
+        for (si, seg) in chart.segments.iter().enumerate() {
+            let (xa, xb) = (self.x_of(seg.start), self.x_of(seg.end));
+            let half = self.half_step();
+            let (xa, xb) = (xa - half, xb + half);
+            let dash = |c: Color| {
+                if seg.provisional {
+                    Stroke::dashed(c, 1.2, 2.0, 3.0)
+                } else {
+                    Stroke::dashed(c, 1.2, 6.0, 4.0)
+                }
             };
-            let mut labels = vec![(
-                seg.lines.centre,
-                format!("{centre_name} {}", fmt_value(seg.lines.centre)),
+            let lines = self.drawn_lines(seg);
+            for v in [lines.lower_2sigma, lines.upper_2sigma]
+                .into_iter()
+                .flatten()
+            {
+                self.items.push(Item::Line {
+                    from: Point::new(xa, self.y_of(v)),
+                    to: Point::new(xb, self.y_of(v)),
+                    stroke: Stroke::dashed(palette::SOFT_LINE, 1.0, 2.0, 3.0),
+                });
+            }
+            for v in [lines.lower, lines.upper].into_iter().flatten() {
+                self.items.push(Item::Line {
+                    from: Point::new(xa, self.y_of(v)),
+                    to: Point::new(xb, self.y_of(v)),
+                    stroke: dash(palette::ROUTINE),
+                });
+            }
+            self.items.push(Item::Line {
+                from: Point::new(xa, self.y_of(seg.lines.centre)),
+                to: Point::new(xb, self.y_of(seg.lines.centre)),
+                stroke: Stroke::solid(palette::KEY, 1.5),
+            });
+            // Label the lines at the right end of the last segment only, to keep the plot
+            // clean.
+            if si + 1 == chart.segments.len() {
+                self.line_names(seg);
+            }
+            if si > 0 {
+                self.front.push(Item::Line {
+                    from: Point::new(xa, self.top),
+                    to: Point::new(xa, self.bottom),
+                    stroke: Stroke::solid(palette::MUTED, 1.0),
+                });
+            }
+        }
+    }
+
+    /// Names the centre line, the limits and the target in the right margin, kept apart when
+    /// the lines are close together.
+    fn line_names(&mut self, seg: &Segment) {
+        let centre_name = if self.chart.chart == ChartKind::Run {
+            "median"
+        } else {
+            "mean"
+        };
+        let mut labels = vec![(
+            seg.lines.centre,
+            format!("{centre_name} {}", fmt_value(seg.lines.centre)),
+            palette::MUTED,
+            Weight::Regular,
+        )];
+        if let Some(u) = seg.lines.upper {
+            labels.push((
+                u,
+                format!("upper limit {}", fmt_value(u)),
                 palette::MUTED,
                 Weight::Regular,
-            )];
-            if let Some(u) = seg.lines.upper {
-                labels.push((
-                    u,
-                    format!("upper limit {}", fmt_value(u)),
-                    palette::MUTED,
-                    Weight::Regular,
-                ));
-            }
-            if let Some(l) = seg.lines.lower {
-                labels.push((
-                    l,
-                    format!("lower limit {}", fmt_value(l)),
-                    palette::MUTED,
-                    Weight::Regular,
-                ));
-            }
-            if let Some(t) = chart.target {
-                labels.push((
-                    t,
-                    format!("target {}", fmt_value(t)),
-                    palette::TARGET,
-                    Weight::Bold,
-                ));
-            }
-            // Keep the names apart when the lines are close together.
-            labels.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let mut last_y = f32::MIN;
-            for (v, text, color, weight) in labels {
-                let y = (y_of(v) + 4.0).max(last_y + 13.0);
-                last_y = y;
+            ));
+        }
+        if let Some(l) = seg.lines.lower {
+            let text = if self.options.non_negative && l < 0.0 {
+                format!("lower limit 0\n(computed {})", fmt_value(l))
+            } else {
+                format!("lower limit {}", fmt_value(l))
+            };
+            labels.push((
+                self.drawn_lines(seg).lower.unwrap_or(l),
+                text,
+                palette::MUTED,
+                Weight::Regular,
+            ));
+        }
+        if let Some(t) = self.chart.target {
+            labels.push((
+                t,
+                format!("target {}", fmt_value(t)),
+                palette::TARGET,
+                Weight::Bold,
+            ));
+        }
+        labels.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut last_y = f32::MIN;
+        for (v, text, color, weight) in labels {
+            let mut y = (self.y_of(v) + 4.0).max(last_y + 13.0);
+            for line in text.split('\n') {
                 push_text(
-                    &mut front,
-                    right + 6.0,
+                    &mut self.front,
+                    self.right + 6.0,
                     y,
-                    &text,
+                    line,
                     10.5,
                     weight,
                     Anchor::Start,
                     color,
                 );
+                last_y = y;
+                y += 12.0;
             }
         }
-        if si > 0 {
-            let x = xa;
-            front.push(Item::Line {
-                from: Point::new(x, top),
-                to: Point::new(x, bottom),
-                stroke: Stroke::solid(palette::MUTED, 1.0),
-            });
-            let label = match seg.start_date {
-                Some(d) => format!("rebased {}", date_short(d)),
-                None => "rebased".into(),
-            };
-            push_text(
-                &mut front,
-                x + 4.0,
-                bottom - 6.0,
-                &label,
-                10.5,
-                Weight::Regular,
-                Anchor::Start,
-                palette::MUTED,
-            );
-        }
-    }
-    // Target.
-    if let Some(t) = chart.target {
-        let y = y_of(t);
-        items.push(Item::Line {
-            from: Point::new(left, y),
-            to: Point::new(right, y),
-            stroke: target_stroke(),
-        });
-    }
-    // Annotations: a dotted line with its label stacked above the plot.
-    for ((a, x), p) in chart.annotations.iter().zip(&ann_x).zip(&placed) {
-        let Some(p) = p else { continue };
-        let baseline = top - 8.0 - p.row as f32 * 18.0 - 4.0;
-        let b = Rect::new(
-            p.x0,
-            baseline - ASCENT * 11.0 - 2.0,
-            p.x1 - p.x0,
-            (ASCENT + DESCENT) * 11.0 + 4.0,
-        );
-        front.push(Item::Line {
-            from: Point::new(*x, b.bottom()),
-            to: Point::new(*x, bottom),
-            stroke: Stroke::dashed(palette::REFERENCE, 1.0, 1.5, 2.5),
-        });
-        front.push(Item::Rect {
-            rect: b,
-            fill: Some(palette::WHITE),
-            pattern: None,
-            stroke: Some(Stroke::solid(palette::REFERENCE, 1.0)),
-        });
-        push_text(
-            &mut front,
-            (p.x0 + p.x1) / 2.0,
-            baseline,
-            &a.label,
-            11.0,
-            Weight::Regular,
-            Anchor::Middle,
-            palette::TEXT,
-        );
-        label_boxes.push(b);
-    }
-    // The value line, then the points.
-    let line: Vec<Point> = (0..n)
-        .map(|i| Point::new(x_of(i), y_of(chart.points[i].value)))
-        .collect();
-    if line.len() > 1 {
-        items.push(Item::Polyline {
-            points: line.clone(),
-            stroke: Stroke::solid(palette::CONNECTOR, 1.5),
-        });
-    }
-    let size = if n > 150 { 5.0 } else { 8.0 };
-    for (i, (p, at)) in chart.points.iter().zip(&line).enumerate() {
-        let (shape, color, s) = point_style(p.variation, size);
-        front.push(Item::Marker {
-            at: *at,
-            size: s,
-            shape,
-            fill: Some(color),
-            stroke: Some(Stroke::solid(palette::WHITE, 0.8)),
-        });
-        let when = p
-            .date
-            .map(date_long)
-            .unwrap_or_else(|| format!("point {}", i + 1));
-        let why = match p.special_cause {
-            Some(c) => format!(" · {} ({})", variation_words(p.variation), cause_words(c)),
-            None => " · common cause".to_string(),
-        };
-        hits.push(HitRegion {
-            rect: Rect::new(at.x - 6.0, at.y - 6.0, 12.0, 12.0),
-            hit: Hit {
-                target: HitTarget::Point {
-                    series: 0,
-                    index: i,
-                },
-                label: match options.point_notes.get(i).filter(|n| !n.is_empty()) {
-                    Some(note) => format!(
-                        "{when}: {} {} · {note}{why}",
-                        fmt_value(p.value),
-                        options.unit
-                    ),
-                    None => format!("{when}: {} {}{why}", fmt_value(p.value), options.unit),
-                },
-                source: None,
-                text_row: Some(i),
-            },
-        });
-    }
-    // Legend.
-    let mut x = left;
-    let ly = bottom + 52.0;
-    let mut legend = vec![(MarkerShape::Circle, COMMON, "common cause".to_string())];
-    let present = |v: Variation| chart.points.iter().any(|p| p.variation == v);
-    if present(Variation::Improvement) {
-        legend.push((
-            MarkerShape::Diamond,
-            palette::BLUE,
-            "special cause: improvement".into(),
-        ));
-    }
-    if present(Variation::Concern) {
-        legend.push((
-            MarkerShape::Square,
-            palette::VERMILLION,
-            "special cause: concern".into(),
-        ));
-    }
-    if present(Variation::NeutralHigh) || present(Variation::NeutralLow) {
-        legend.push((
-            MarkerShape::TriangleUp,
-            NEUTRAL_SIGNAL,
-            "special cause: neutral".into(),
-        ));
-    }
-    for (shape, color, label) in legend {
-        front.push(Item::Marker {
-            at: Point::new(x + 6.0, ly - 4.0),
-            size: 9.0,
-            shape,
-            fill: Some(color),
-            stroke: None,
-        });
-        push_text(
-            &mut front,
-            x + 15.0,
-            ly,
-            &label,
-            11.0,
-            Weight::Regular,
-            Anchor::Start,
-            palette::TEXT,
-        );
-        x += 30.0 + measure.width(&label, 11.0, Weight::Regular);
-    }
-    let mut line_legend: Vec<(Stroke, &str)> = if chart.chart == ChartKind::Run {
-        vec![(Stroke::solid(palette::KEY, 1.5), "median")]
-    } else {
-        vec![
-            (Stroke::solid(palette::KEY, 1.5), "mean"),
-            (
-                Stroke::dashed(palette::ROUTINE, 1.2, 6.0, 4.0),
-                "process limits",
-            ),
-        ]
-    };
-    if chart.target.is_some() {
-        line_legend.push((target_stroke(), "target"));
-    }
-    for (stroke, label) in line_legend {
-        front.push(Item::Line {
-            from: Point::new(x, ly - 4.0),
-            to: Point::new(x + 20.0, ly - 4.0),
-            stroke,
-        });
-        push_text(
-            &mut front,
-            x + 25.0,
-            ly,
-            label,
-            11.0,
-            Weight::Regular,
-            Anchor::Start,
-            palette::TEXT,
-        );
-        x += 40.0 + measure.width(label, 11.0, Weight::Regular);
     }
 
-    let mut all = items;
-    all.extend(front);
-    Layout {
-        width,
-        height: (ly + 14.0).ceil(),
-        title: options.title.clone(),
-        description: format!("{subtitle}. {}", icon_words(chart)),
-        items: all,
-        hits,
-        label_boxes,
-        date_axis: dates.map(|s| DateAxis {
-            x0: s.x0,
-            x1: s.x1,
-            start: s.start,
-            end: s.end,
-        }),
-        table: Some(spc_data(chart, options)),
+    /// The target's dashed line across the plot.
+    fn target(&mut self) {
+        if let Some(t) = self.chart.target {
+            let y = self.y_of(t);
+            self.items.push(Item::Line {
+                from: Point::new(self.left, y),
+                to: Point::new(self.right, y),
+                stroke: target_stroke(),
+            });
+        }
+    }
+
+    /// Annotations: a dotted line with its label stacked above the plot.
+    fn annotations(&mut self) {
+        let chart = self.chart;
+        let placed = std::mem::take(&mut self.placed);
+        for ((a, x), p) in chart.annotations.iter().zip(&self.ann_x).zip(&placed) {
+            let Some(p) = p else { continue };
+            let baseline = self.top - 8.0 - p.row as f32 * 18.0 - 4.0;
+            let b = Rect::new(
+                p.x0,
+                baseline - ASCENT * 11.0 - 2.0,
+                p.x1 - p.x0,
+                (ASCENT + DESCENT) * 11.0 + 4.0,
+            );
+            self.front.push(Item::Line {
+                from: Point::new(*x, b.bottom()),
+                to: Point::new(*x, self.bottom),
+                stroke: Stroke::dashed(palette::REFERENCE, 1.0, 1.5, 2.5),
+            });
+            self.front.push(Item::Rect {
+                rect: b,
+                fill: Some(palette::WHITE),
+                pattern: None,
+                stroke: Some(Stroke::solid(palette::REFERENCE, 1.0)),
+            });
+            push_text(
+                &mut self.front,
+                (p.x0 + p.x1) / 2.0,
+                baseline,
+                &a.label,
+                11.0,
+                Weight::Regular,
+                Anchor::Middle,
+                palette::TEXT,
+            );
+            self.label_boxes.push(b);
+        }
+        // The rebase labels, joined to their lines.
+        let n = chart.annotations.len();
+        for ((x, label), p) in self.rebases.iter().zip(placed.iter().skip(n)) {
+            let Some(p) = p else { continue };
+            let baseline = self.top - 8.0 - p.row as f32 * 18.0 - 4.0;
+            let b = Rect::new(
+                p.x0,
+                baseline - ASCENT * 10.5 - 2.0,
+                p.x1 - p.x0,
+                (ASCENT + DESCENT) * 10.5 + 4.0,
+            );
+            self.front.push(Item::Line {
+                from: Point::new(*x, b.bottom()),
+                to: Point::new(*x, self.top),
+                stroke: Stroke::solid(palette::MUTED, 1.0),
+            });
+            push_text(
+                &mut self.front,
+                (p.x0 + p.x1) / 2.0,
+                baseline,
+                label,
+                10.5,
+                Weight::Regular,
+                Anchor::Middle,
+                palette::MUTED,
+            );
+            self.label_boxes.push(b);
+        }
+        self.placed = placed;
+    }
+
+    /// The value line, then the points, shaped and coloured by their variation, with their
+    /// hit regions.
+    fn marks(&mut self) {
+        let chart = self.chart;
+        let options = self.options;
+        let n = self.n();
+        let line: Vec<Point> = (0..n)
+            .map(|i| Point::new(self.x_of(i), self.y_of(chart.points[i].value)))
+            .collect();
+        if line.len() > 1 {
+            self.items.push(Item::Polyline {
+                points: line.clone(),
+                stroke: Stroke::solid(palette::CONNECTOR, 1.5),
+            });
+        }
+        let size = if n > 150 { 5.0 } else { 8.0 };
+        for (i, (p, at)) in chart.points.iter().zip(&line).enumerate() {
+            let (shape, color, s) = point_style(p.variation, size);
+            self.front.push(Item::Marker {
+                at: *at,
+                size: s,
+                shape,
+                fill: Some(color),
+                stroke: Some(Stroke::solid(palette::WHITE, 0.8)),
+            });
+            let when = p
+                .date
+                .map(date_long)
+                .unwrap_or_else(|| format!("point {}", i + 1));
+            let why = match p.special_cause {
+                Some(c) => format!(" · {} ({})", variation_words(p.variation), cause_words(c)),
+                None => " · common cause".to_string(),
+            };
+            self.hits.push(HitRegion {
+                rect: Rect::new(at.x - 6.0, at.y - 6.0, 12.0, 12.0),
+                hit: Hit {
+                    target: HitTarget::Point {
+                        series: 0,
+                        index: i,
+                    },
+                    label: match options.point_notes.get(i).filter(|n| !n.is_empty()) {
+                        Some(note) => format!(
+                            "{when}: {} {} · {note}{why}",
+                            fmt_value(p.value),
+                            options.unit
+                        ),
+                        None => format!("{when}: {} {}{why}", fmt_value(p.value), options.unit),
+                    },
+                    source: None,
+                    text_row: Some(i),
+                },
+            });
+        }
+    }
+
+    /// The legend (the shared legend row): the point shapes present, then the lines.
+    fn legend(&mut self) {
+        let chart = self.chart;
+        let mut entries: Vec<(Key, String)> = vec![(
+            Key::Marker(MarkerShape::Circle, COMMON),
+            "common cause".into(),
+        )];
+        let present = |v: Variation| chart.points.iter().any(|p| p.variation == v);
+        if present(Variation::Improvement) {
+            entries.push((
+                Key::Marker(MarkerShape::Diamond, palette::BLUE),
+                "special cause: improvement".into(),
+            ));
+        }
+        if present(Variation::Concern) {
+            entries.push((
+                Key::Marker(MarkerShape::Square, palette::VERMILLION),
+                "special cause: concern".into(),
+            ));
+        }
+        if present(Variation::NeutralHigh) || present(Variation::NeutralLow) {
+            entries.push((
+                Key::Marker(MarkerShape::TriangleUp, NEUTRAL_SIGNAL),
+                "special cause: neutral".into(),
+            ));
+        }
+        if chart.chart == ChartKind::Run {
+            entries.push((Key::Line(Stroke::solid(palette::KEY, 1.5)), "median".into()));
+        } else {
+            entries.push((Key::Line(Stroke::solid(palette::KEY, 1.5)), "mean".into()));
+            entries.push((
+                Key::Line(Stroke::dashed(palette::ROUTINE, 1.2, 6.0, 4.0)),
+                "process limits".into(),
+            ));
+        }
+        if chart.target.is_some() {
+            entries.push((Key::Line(target_stroke()), "target".into()));
+        }
+        self.legend_y = legend(
+            &mut self.front,
+            &entries,
+            self.left,
+            self.bottom + 52.0,
+            self.width - MARGIN,
+            self.measure,
+        );
+    }
+
+    fn finish(self) -> Layout {
+        let mut all = self.items;
+        all.extend(self.front);
+        Layout {
+            width: self.width,
+            height: (self.legend_y + 14.0).ceil(),
+            title: self.options.title.clone(),
+            description: format!("{}. {}", self.subtitle, icon_words(self.chart)),
+            items: all,
+            hits: self.hits,
+            label_boxes: self.label_boxes,
+            date_axis: self.dates.map(|s| DateAxis {
+                x0: s.x0,
+                x1: s.x1,
+                start: s.start,
+                end: s.end,
+            }),
+            table: Some(spc_data(self.chart, self.options)),
+        }
     }
 }
 

@@ -10,7 +10,7 @@
 //! report always agree.
 
 use crate::model::{Child, Milestone, SourceRow};
-use crate::stats::{CensoredBy, ChildStats, Profile, StageRow};
+use crate::stats::{CensoredBy, ChildStats, Forecast, Profile, StageRow};
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
@@ -37,6 +37,44 @@ pub struct StageBracket {
     pub overdue: bool,
     /// The row of the event that ended the stage (or else started it), for the chronology.
     pub source: Option<SourceRow>,
+    /// For a stage still running at the "as at" date: when it is likely to end, from the
+    /// statistics' forecast ([`crate::stats::Forecast`]).
+    pub forecast: Option<BracketForecast>,
+}
+
+/// A waiting stage's forecast as the timeline draws it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BracketForecast {
+    /// The conditional median: half of those who waited this long had finished by then.
+    /// `None` when the data's curve never falls that far ("beyond what this data has seen").
+    pub expected: Option<NaiveDate>,
+    /// The middle half of the likely dates (25% and 75%).
+    pub range: Option<[NaiveDate; 2]>,
+    /// The chance of ending by the target date, in whole percent (a target still ahead).
+    pub chance_by_target: Option<u32>,
+    /// The chance of ending within the next 90 days, in whole percent.
+    pub chance_90_days: Option<u32>,
+    /// What the forecast rests on, in words.
+    pub note: String,
+}
+
+impl BracketForecast {
+    /// The drawable part of a statistics forecast; `None` when there is no forecast at all
+    /// (too few completions).
+    pub fn from_forecast(f: &Forecast) -> Option<BracketForecast> {
+        let pct = |p: Option<f64>| {
+            p.filter(|p| p.is_finite())
+                .map(|p| (p * 100.0).round() as u32)
+        };
+        f.chance_30_days?;
+        Some(BracketForecast {
+            expected: f.expected_date,
+            range: f.range,
+            chance_by_target: pct(f.chance_by_target),
+            chance_90_days: pct(f.chance_90_days),
+            note: f.note.to_string(),
+        })
+    }
 }
 
 /// A stage's target: the date it falls due and how the timescale is said ("6 months").
@@ -124,6 +162,10 @@ impl StageBracket {
             within_target: row.within_target,
             overdue: row.overdue,
             source,
+            forecast: row
+                .forecast
+                .as_deref()
+                .and_then(BracketForecast::from_forecast),
         })
     }
 }

@@ -310,11 +310,15 @@ pub fn qi_layout(
             Some(h) if h.is_finite() => h.clamp(240.0, 2000.0),
             _ => 440.0,
         },
+        // Days in a stage cannot be negative.
+        non_negative: true,
         ..SpcOptions::new(&format!("{}: {what}", series.label), "days")
     };
     let mut layout = spc(&chart, &options, &BundledMetrics);
     // The chart's numbers are the QI view's: each point with the waits behind it.
     layout.table = Some(super::export::qi_table(&chart, &counts));
+    // The page shows the same table under the chart.
+    info.table.clone_from(&layout.table);
     info.qi = Some(QiInfo {
         stage: series.stage.clone(),
         stage_label: series.label.clone(),

@@ -1,6 +1,6 @@
 //! The SSDA903 writer: a simulated journey as the English children-looked-after return's CSV
 //! tables (`Header`, `Episodes`, `Reviews`, `AD1`, `PlacedAdoption`, `Missing`) with the
-//! exact column names of `shared/domain.md` §4 and dates `dd/mm/yyyy`.
+//! exact column names of the DfE's SSDA903 specification and dates `dd/mm/yyyy`.
 //!
 //! This module owns the coding of a journey: an episode per change of placement or legal
 //! status, RNE S at a period's start and P/T/B/U/L after it, DEC = the next DECOM with REC X1

@@ -133,7 +133,7 @@ fn placement_keywords(n: &str) -> Option<PlacementCategory> {
     )
 }
 
-/// SSDA903 PLACE codes (`shared/domain.md` §6).
+/// SSDA903 PLACE codes (the DfE's SSDA903 guidance).
 pub fn placement_code(n: &str) -> Option<PlacementCategory> {
     use PlacementCategory::*;
     Some(match n {
@@ -202,7 +202,7 @@ pub fn legal_category(label: &str) -> Option<LegalCategory> {
     )
 }
 
-/// SSDA903 LS codes (`shared/domain.md` §4 and §6).
+/// SSDA903 LS codes (the DfE's SSDA903 guidance).
 pub fn legal_code(n: &str) -> Option<LegalCategory> {
     use LegalCategory::*;
     Some(match n {

@@ -6,7 +6,7 @@
 //! as R's `quantile.survfit` finds them, and the restricted mean. Times are whole days. It
 //! knows nothing about stages or journeys.
 //!
-//! Conventions (`shared/reference/README.md`):
+//! Conventions (those of R's `survfit`, checked against its output in `tests/stats_km.rs`):
 //! - at each distinct time t, the number at risk is the number of subjects with time ≥ t;
 //!   events at t are counted before censorings at t (a subject censored at t is at risk at t);
 //! - S(t) is the product over event times ≤ t of (1 − d/n); it does not drop to 0 when the

@@ -1,7 +1,8 @@
 //! The main-thread chart path: a laid-out chart ([`ChartView`]) painted with plotters-canvas
 //! on an embedder's own `HTMLCanvasElement`, crisp on HiDPI screens, with hit tests for
-//! tooltips, the SVG export and the chart's table as CSV. The worker paints the same layouts
-//! on an `OffscreenCanvas` (`super::offscreen`) with the same painter.
+//! tooltips, the SVG export and the chart's table as CSV. The worker lays charts out (it holds
+//! the data) and sends the layout as JSON ([`draw_layout_json`]); it paints the same layouts on
+//! an `OffscreenCanvas` (`super::offscreen`) with the same painter for its own bitmaps.
 //!
 //! This module owns the canvas sizing (CSS size × `devicePixelRatio` for the backing store)
 //! and the JavaScript-facing [`ChartView`]. Layout, wording, tables and hit regions come from
@@ -45,6 +46,21 @@ pub fn draw_layout(
         .map_err(|e| JsValue::from_str(&format!("drawing the chart failed: {e}")))
 }
 
+/// Paints a layout laid out elsewhere (the worker's `Session.chartLayout`, as JSON) on an
+/// embedder's own `canvas` with plotters-canvas, on the page's main thread, at the screen's
+/// `devicePixelRatio`. Returns the [`ChartView`] for hit tests and the SVG. This is the same
+/// layout and the same painter as the worker's `OffscreenCanvas` path.
+#[wasm_bindgen(js_name = drawLayout)]
+pub fn draw_layout_json(
+    canvas: &HtmlCanvasElement,
+    layout: &str,
+    device_pixel_ratio: f64,
+) -> Result<ChartView, JsValue> {
+    let view = ChartView::from_json(layout)?;
+    view.draw(canvas, device_pixel_ratio)?;
+    Ok(view)
+}
+
 /// A laid-out chart held on the Rust side: draw it, ask what is under the pointer, export it
 /// as SVG, or read its numbers.
 #[wasm_bindgen]
@@ -56,6 +72,13 @@ impl ChartView {
     /// Wraps a layout made by any chart module.
     pub fn new(layout: Layout) -> ChartView {
         ChartView { layout }
+    }
+
+    /// A layout sent as JSON (by the worker, which holds the data).
+    pub fn from_json(json: &str) -> Result<ChartView, JsValue> {
+        serde_json::from_str(json)
+            .map(ChartView::new)
+            .map_err(|e| JsValue::from_str(&format!("the chart's layout could not be read: {e}")))
     }
 
     /// A child's timeline at `options.width` CSS pixels.

@@ -8,13 +8,14 @@
 //! the clock (the page passes today's date) and never touches the network or storage.
 
 pub mod charts;
+mod convert;
 pub mod offscreen;
 pub mod profiles;
 pub mod session;
 
-use crate::diagnostics::Diagnostic;
 use crate::{InputFile, Mapping, Options};
 use chrono::NaiveDate;
+use convert::{js_error, to_js};
 use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -63,17 +64,6 @@ pub fn table_csv(rows: &JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen]
 pub fn vocabulary() -> Result<JsValue, JsValue> {
     to_js(&crate::explore::vocabulary::vocabulary())
-}
-
-/// A serialisable value as a plain JavaScript object, in the report's conventions (maps as
-/// objects, missing values as `null`).
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
-    value
-        .serialize(&serializer)
-        .map_err(|err| js_error(&format!("cannot convert the answer: {err}"), &[]))
 }
 
 fn run(files: &JsValue, options: &JsValue) -> Result<crate::Report, JsValue> {
@@ -253,16 +243,4 @@ fn get(object: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(object, &JsValue::from_str(key))
         .ok()
         .filter(|value| !value.is_undefined())
-}
-
-/// A JavaScript `Error` with the message and, as its `diagnostics` property, the problems.
-fn js_error(message: &str, diagnostics: &[Diagnostic]) -> JsValue {
-    let error = js_sys::Error::new(message);
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-    if let Ok(list) = diagnostics.serialize(&serializer) {
-        // Setting a property on a fresh Error cannot fail; if it somehow did, the message
-        // alone still explains the problem.
-        let _ = Reflect::set(&error, &JsValue::from_str("diagnostics"), &list);
-    }
-    error.into()
 }

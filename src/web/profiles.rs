@@ -7,7 +7,7 @@
 //! page reports exactly what the command line reports for the same file. It stores nothing:
 //! saving a profile is a download the page offers.
 
-use super::{js_error, to_js};
+use super::convert::{js_error, to_js};
 use crate::model::Milestone;
 use crate::stats::{Profile, ProfileError};
 use serde::Serialize;

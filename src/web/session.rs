@@ -8,8 +8,9 @@
 //! Charts are laid out by the explorer and painted here on an `OffscreenCanvas`.
 
 use super::charts::ChartView;
+use super::convert::{js_error, to_js};
 use super::profiles::read_profile;
-use super::{js_error, read_files, read_options, to_js};
+use super::{read_files, read_options};
 use crate::explore::{
     ChartQuery, ChildQuery, ExploreError, Explorer, ProblemQuery, StageQuery, StageRowsQuery,
 };
@@ -172,6 +173,22 @@ impl Session {
         let out = to_js(&info)?;
         js_sys::Reflect::set(&out, &JsValue::from_str("canvas"), &canvas)?;
         Ok(out)
+    }
+
+    /// Lays out a chart (see [`crate::explore::ChartQuery`]) for painting on the page's main
+    /// thread: JSON text of `{ width, height, title, description, ..., layout }`, the layout
+    /// for `drawLayout` (`super::charts`). The layout is kept under `spec.slot` for
+    /// [`Session::hit_test`] and the exports, as [`Session::draw_chart`] keeps it.
+    #[wasm_bindgen(js_name = chartLayout)]
+    pub fn chart_layout(&mut self, spec: &JsValue) -> Result<String, JsValue> {
+        let query: ChartQuery = read_query(spec)?;
+        let (layout, info) = self.explorer.draw(&query).map_err(explore_error)?;
+        let layout = serde_json::to_value(layout).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let mut out = serde_json::to_value(&info).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        if let Some(map) = out.as_object_mut() {
+            map.insert("layout".into(), layout);
+        }
+        Ok(out.to_string())
     }
 
     /// What lies under the CSS pixel `(x, y)` of the chart in `slot`: `{ target, label,

@@ -6,7 +6,8 @@
 // exports download; a child's timeline shows its stage brackets; the pseudonymise switch
 // changes what the chart exports hold; the print layout puts one child's timeline and
 // chronology on A4 landscape; the ES module's `drawChart` draws the statistical charts of a
-// report with the command line's numbers.
+// report with the command line's numbers, and `paintChart` paints the same layout on the page's
+// main thread; a waiting child's timeline shows its forecast bracket.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -450,6 +451,88 @@ test("the module's drawChart draws the statistical charts of a report, as driftl
       assert.ok(drawn[kind].ink > 0.01, `${kind}: ink ${drawn[kind].ink}`);
     }
     assert.match(drawn.delay.title, /Where delay builds up, by sex/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the module's paintChart paints on the page's main thread the layout the worker draws", async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    const result = await page.evaluate(async () => {
+      const { analyze, drawChart, paintChart, sessionFor } = await import('./driftline.js');
+      const names = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
+      const files = await Promise.all(names.map(async (name) => ({ name, bytes: await (await fetch(`demo/${name}`)).arrayBuffer() })));
+      const report = await analyze(files, { asAt: '2024-03-31' });
+      const pixels = (canvas) => canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      const out = {};
+      for (const spec of [{ kind: 'timeline', child: 3 }, { kind: 'cohort' }, { kind: 'km' }]) {
+        const worker = document.createElement('canvas');
+        const main = document.createElement('canvas');
+        document.body.append(worker, main);
+        const a = await drawChart(worker, report, { ...spec, width: 900, scale: 2, slot: 'api-worker' });
+        const b = await paintChart(main, report, { ...spec, width: 900, scale: 2, slot: 'api-main' });
+        const [p, q] = [pixels(worker), pixels(main)];
+        let differ = 0;
+        let ink = 0;
+        for (let i = 0; i < p.length; i += 4) {
+          if (Math.max(Math.abs(p[i] - q[i]), Math.abs(p[i + 1] - q[i + 1]), Math.abs(p[i + 2] - q[i + 2])) > 24) differ += 1;
+          if (q[i] < 240 || q[i + 1] < 240 || q[i + 2] < 240) ink += 1;
+        }
+        // The chart painted on the main thread answers hit tests from the layout it painted.
+        const hit = await sessionFor(report).hitTest('api-main', b.width / 2, b.height / 2);
+        out[spec.kind] = {
+          sizes: [worker.width, worker.height, main.width, main.height],
+          css: [main.style.width, main.style.height, `${b.width}px`, `${b.height}px`],
+          titles: [a.title, b.title],
+          differ: differ / (p.length / 4),
+          ink: ink / (q.length / 4),
+          hit: hit === null ? null : typeof hit.label,
+        };
+        worker.remove();
+        main.remove();
+      }
+      // The drawing code runs on this page: the core's glue was loaded here.
+      out.mainCore = typeof globalThis.wasm_bindgen === 'function' || typeof wasm_bindgen === 'function'; // eslint-disable-line no-undef
+      return out;
+    });
+    for (const kind of ['timeline', 'cohort', 'km']) {
+      const r = result[kind];
+      const [ww, wh, mw, mh] = r.sizes;
+      assert.deepEqual([mw, mh], [ww, wh], `${kind}: the same backing store`);
+      assert.equal(r.css[0], r.css[2], kind);
+      assert.equal(r.css[1], r.css[3], kind);
+      assert.equal(r.titles[0], r.titles[1], kind);
+      assert.ok(r.ink > 0.01, `${kind}: ink ${r.ink}`);
+      assert.ok(r.differ < 0.005, `${kind}: ${(r.differ * 100).toFixed(2)}% of pixels differ from the worker's`);
+    }
+    assert.ok(result.mainCore, 'the core was loaded on the main thread');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a waiting child's timeline shows the stage's forecast as a bracket, marked as a forecast", async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    await page.click('#demo-button');
+    const { report } = await assertPageMatchesCli(page, DEMO_FILES);
+    // A child waiting in a stage whose forecast has a likely date and a range.
+    const child = report.journeys.find((j) => j.stages.some((s) => s.forecast?.expected_date && s.forecast.range));
+    assert.ok(child !== undefined, 'the demo data has a waiting child with a forecast');
+    const stage = child.stages.find((s) => s.forecast?.expected_date && s.forecast.range);
+    await openView(page, 'children');
+    await page.fill('#children-search', child.child_id);
+    await page.waitForFunction(() => document.querySelectorAll('#children-table tbody tr').length === 1);
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    const svg = (await downloadText(page, '#child-detail [data-export="svg"]')).text;
+    const month = (iso) => new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+    assert.ok(svg.includes(`forecast: likely by ${month(stage.forecast.expected_date)}`), 'the likely month, from the report');
+    assert.ok(svg.includes('middle half'), 'the range is shown');
+    assert.ok(svg.includes('forecast: likely date, middle half of likely dates'), 'the legend says what the bracket is');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

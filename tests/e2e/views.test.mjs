@@ -478,3 +478,29 @@ test('the embed page shows the element, its events and the same numbers as the c
     await context.close();
   }
 });
+
+test("a child without a legal status says so in the legal-status table, and its CSV has only the header", async () => {
+  // The demo files, with the first child's legal rows taken out.
+  const legal = readFileSync(join(WWW, 'demo', 'legal.csv'), 'utf8').split('\n');
+  const child = legal[1].split(',')[0];
+  const files = ['children.csv', 'placements.csv', 'events.csv'].map((f) => join(WWW, 'demo', f));
+  const trimmed = join(dir, 'legal.csv');
+  writeFileSync(trimmed, legal.filter((line) => !line.startsWith(`${child},`)).join('\n'));
+  files.push(trimmed);
+  const { context, page, errors } = await openPage();
+  try {
+    await pickFiles(page, files);
+    await openView(page, 'children');
+    await page.fill('#children-search', child);
+    await page.waitForFunction(() => document.querySelectorAll('#children-table tbody tr').length === 1);
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail:not([hidden]) #legal-table');
+    const rows = await page.$$eval('#legal-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => [c.textContent, c.colSpan])));
+    assert.deepEqual(rows, [[['None recorded: the files hold no legal status for this child.', 4]]]);
+    const csv = parseCsv((await downloadText(page, '#legal-csv')).text);
+    assert.deepEqual(csv, [['From', 'To', 'Legal status', 'As written']]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -159,6 +159,15 @@ impl Builder<'_> {
                     "still running".into(),
                 ));
             }
+            if self
+                .stages
+                .iter()
+                .any(|s| s.is_open() && s.forecast.is_some())
+            {
+                st.push(Swatch::Forecast(
+                    "forecast: likely date, middle half of likely dates".into(),
+                ));
+            }
             groups.push(("Timescales", st));
         }
         let mut lines = vec![
@@ -237,6 +246,21 @@ impl Builder<'_> {
                         to: Point::new(x + 11.0, cy + 8.0),
                         stroke: *stroke,
                     }),
+                    Swatch::Forecast(_) => {
+                        self.front.push(Item::Rect {
+                            rect: Rect::new(x + 1.0, cy - 5.0, 20.0, 10.0),
+                            fill: Some(palette::WHITE),
+                            pattern: None,
+                            stroke: Some(Stroke::dashed(palette::REFERENCE, 1.0, 3.0, 2.0)),
+                        });
+                        self.front.push(Item::Marker {
+                            at: Point::new(x + 11.0, cy),
+                            size: 10.0,
+                            shape: MarkerShape::Diamond,
+                            fill: Some(palette::WHITE),
+                            stroke: Some(Stroke::solid(palette::KEY, 1.5)),
+                        });
+                    }
                     Swatch::Tick(_) => {
                         self.front.push(Item::Rect {
                             rect: Rect::new(x, cy - 4.0, 22.0, 8.0),

@@ -70,13 +70,22 @@ impl Builder<'_> {
         }
         let subtitle = sub.join(" · ");
         self.y = 30.0;
-        let t = title.clone();
+        // On a narrow chart the words are shortened to fit (the description keeps them all).
+        let room = self.options.width - 48.0;
+        let t = fit(self.measure, &title, TITLE_SIZE, Weight::Bold, room);
         self.text(24.0, self.y, &t, TITLE_SIZE, Weight::Bold);
         self.y += 20.0;
+        let shown = fit(
+            self.measure,
+            &subtitle,
+            SUBTITLE_SIZE,
+            Weight::Regular,
+            room,
+        );
         self.text_styled(
             24.0,
             self.y,
-            &subtitle,
+            &shown,
             SUBTITLE_SIZE,
             Weight::Regular,
             Anchor::Start,
@@ -241,19 +250,24 @@ impl Builder<'_> {
                 continue;
             }
             let h = figure_height(n);
-            silhouette(&mut self.front, x + 4.0 + h * 0.22, base, h, n);
-            let label = if n == 1 {
-                "age 1".to_string()
+            let label = format!("age {n}");
+            // The figure and its words go right of the birthday's line, or left of it when
+            // they would run off the chart's right edge.
+            let w = self.measure.width(&label, SMALL_SIZE, Weight::Regular);
+            let fits_right = x + 8.0 + h * 0.45 + w <= self.options.width - 4.0;
+            let (figure_x, text_x, anchor) = if fits_right {
+                (x + 4.0 + h * 0.22, x + 8.0 + h * 0.45, Anchor::Start)
             } else {
-                format!("age {n}")
+                (x - 4.0 - h * 0.22, x - 8.0 - h * 0.45, Anchor::End)
             };
+            silhouette(&mut self.front, figure_x, base, h, n);
             self.text_styled(
-                x + 8.0 + h * 0.45,
+                text_x,
                 base - 1.0,
                 &label,
                 SMALL_SIZE,
                 Weight::Regular,
-                Anchor::Start,
+                anchor,
                 palette::MUTED,
             );
         }

@@ -259,7 +259,8 @@ impl Builder<'_> {
                 source: Some(l.source),
                 text_row: self.chron_row(ChronologyRef::Legal { index: i }),
             };
-            let rect = Rect::new(x0, 0.0, (x1 - x0).max(1.5), LEGAL_BAR);
+            // A short spell stays visible: at least a few pixels wide.
+            let rect = Rect::new(x0, 0.0, (x1 - x0).max(MIN_SPELL), LEGAL_BAR);
             let fits = self.measure.width(&label, SMALL_SIZE, Weight::Regular) <= rect.w - 10.0;
             if !fits {
                 outside.push(Outside {
@@ -302,11 +303,18 @@ impl Builder<'_> {
         for (bar, fits) in bars {
             let mut r = bar.rect;
             r.y = top;
+            // Light statuses (an emergency order, a voluntary agreement) get a grey outline
+            // so that they stand apart from the white page.
+            let stroke = if bar.fill.luminance() > 0.6 {
+                Stroke::solid(palette::OUTLINE, 0.8)
+            } else {
+                Stroke::solid(palette::WHITE, 1.0)
+            };
             self.mid.push(Item::Rect {
                 rect: r,
                 fill: Some(bar.fill),
                 pattern: bar.pattern,
-                stroke: Some(Stroke::solid(palette::WHITE, 1.0)),
+                stroke: Some(stroke),
             });
             if fits {
                 self.mid.push(Item::Text(TextItem {
@@ -374,6 +382,15 @@ impl Builder<'_> {
                 size,
                 color,
             });
+        }
+        // Markers closer than their size are spread apart just enough not to overlap.
+        let spread = dodge(
+            &evs.iter().map(|e| (e.x, e.size)).collect::<Vec<_>>(),
+            1.5,
+            (PLOT_LEFT, self.scale.x1),
+        );
+        for (e, x) in evs.iter_mut().zip(spread) {
+            e.x = x;
         }
         let requests: Vec<LabelRequest> = evs
             .iter()
@@ -474,8 +491,10 @@ impl Builder<'_> {
                 hit: e.hit.clone(),
             });
         }
-        self.front.extend(leaders);
+        // Leaders go over the label boxes, so that one that must pass a lower label is never
+        // hidden behind it.
         self.front.extend(labels);
+        self.front.extend(leaders);
         for e in &evs {
             let (fill, stroke) = if e.outside_care {
                 (Some(palette::WHITE), Some(Stroke::solid(e.color, 1.5)))
@@ -520,6 +539,7 @@ impl Builder<'_> {
         }
         let top = self.y;
         let right_limit = self.options.width - 8.0;
+        let obstacles = self.obstacles();
         for (i, s) in self.stages.iter().enumerate() {
             let until = s.until();
             let days = s.days();
@@ -627,13 +647,24 @@ impl Builder<'_> {
                 None => None,
             };
             // SVG drops leading spaces, so the tail starts after the main text plus a space.
-            let main_w = self
-                .measure
-                .width(&format!("{main} "), SMALL_SIZE, Weight::Regular);
             let tail_w = tail
                 .as_ref()
                 .map(|(t, strong)| self.measure.width(t, SMALL_SIZE, weight(*strong)))
                 .unwrap_or(0.0);
+            // On a narrow chart the stage's name is shortened so that the words fit (its
+            // tooltip keeps them all).
+            let room =
+                right_limit - 8.0 - tail_w - self.measure.width(" ", SMALL_SIZE, Weight::Regular);
+            let shown = fit(
+                self.measure,
+                &main,
+                SMALL_SIZE,
+                Weight::Regular,
+                room.max(40.0),
+            );
+            let main_w = self
+                .measure
+                .width(&format!("{shown} "), SMALL_SIZE, Weight::Regular);
             let total = main_w + tail_w;
             let after = target_x
                 .filter(|tx| *tx > xe && *tx <= self.scale.x1)
@@ -641,18 +672,35 @@ impl Builder<'_> {
                 + if s.is_open() { 14.0 } else { 8.0 };
             let before = xs - 8.0;
             let baseline = y + STAGE_BAR / 2.0 + SMALL_SIZE * 0.35;
-            let (tx0, row_extra) = if after + total <= right_limit {
+            // Beside the bar on the right, else on the left, where the words cross no
+            // reference line and no gap in care; else the first side with room; else under
+            // the bar.
+            let clear = |x0: f32| !obstacles.iter().any(|&(a, b)| a < x0 + total && x0 < b);
+            let right_fits = after + total <= right_limit;
+            let left_fits = before - total >= 8.0;
+            let (tx0, row_extra) = if right_fits && clear(after) {
                 (after, 0.0)
-            } else if before - total >= 8.0 {
+            } else if left_fits && clear(before - total) {
+                (before - total, 0.0)
+            } else if right_fits {
+                (after, 0.0)
+            } else if left_fits {
                 (before - total, 0.0)
             } else {
                 ((xs + 2.0).min(right_limit - total).max(8.0), 16.0)
             };
             let baseline = baseline + row_extra;
+            // On a white ground, so that a line or a shaded gap it does cross stays behind it.
+            self.front.push(Item::Rect {
+                rect: text_box(tx0, tx0 + total, baseline, SMALL_SIZE, 1.0),
+                fill: Some(palette::WHITE.alpha(230)),
+                pattern: None,
+                stroke: None,
+            });
             self.text_styled(
                 tx0,
                 baseline,
-                &main,
+                &shown,
                 SMALL_SIZE,
                 Weight::Regular,
                 Anchor::Start,
@@ -697,8 +745,188 @@ impl Builder<'_> {
                 hit,
             });
             self.y += STAGE_ROW + row_extra;
+            self.y += self.forecast_row(i, s);
         }
         self.lane_header("Timescales", (top + self.y) / 2.0);
+    }
+
+    /// Under a stage still running at the "as at" date, its forecast as a bracket: a dotted
+    /// line from the "as at" date, a dashed box over the middle half of the likely dates
+    /// (25–75%), a hollow diamond at the likely date (the conditional median), and words that
+    /// say it is a forecast. A stage whose curve never falls that far gets a dotted arrow to
+    /// the edge and says so. Returns the height taken.
+    pub(super) fn forecast_row(&mut self, index: usize, s: &StageBracket) -> f32 {
+        let Some(f) = s.forecast.as_ref().filter(|_| s.is_open()) else {
+            return 0.0;
+        };
+        let as_at = self.options.as_at;
+        if !self.scale.contains(as_at) {
+            return 0.0;
+        }
+        let top = self.y;
+        let mid = top + FORECAST_ROW / 2.0 - 1.0;
+        let x_as = self.scale.x(as_at);
+        let dotted = Stroke::dashed(palette::REFERENCE, 1.2, 1.5, 2.5);
+        let chance = match (f.chance_by_target, &s.target) {
+            (Some(p), Some(_)) => format!("{p}% chance by the target date"),
+            _ => match f.chance_90_days {
+                Some(p) => format!("{p}% chance within 90 days"),
+                None => String::new(),
+            },
+        };
+        let mut words = match f.expected {
+            Some(d) => format!("forecast: likely by {}", month_year(d)),
+            None => "forecast: beyond what this data has seen".to_string(),
+        };
+        if let (Some(_), Some([a, b])) = (f.expected, f.range) {
+            words.push_str(&format!(" (middle half {})", month_range(a, b)));
+        }
+        if !chance.is_empty() {
+            words.push_str(&format!(" · {chance}"));
+        }
+        let (end_x, right) = match f.expected {
+            Some(d) => {
+                let xm = self.scale.x_clamped(d);
+                let (xa, xb) = match f.range {
+                    Some([a, b]) => (self.scale.x_clamped(a), self.scale.x_clamped(b)),
+                    None => (xm, xm),
+                };
+                self.mid.push(Item::Line {
+                    from: Point::new(x_as, mid),
+                    to: Point::new(xa.max(x_as), mid),
+                    stroke: dotted,
+                });
+                if xb > xa {
+                    self.mid.push(Item::Rect {
+                        rect: Rect::new(xa, mid - 5.0, xb - xa, 10.0),
+                        fill: Some(palette::WHITE.alpha(200)),
+                        pattern: None,
+                        stroke: Some(Stroke::dashed(palette::REFERENCE, 1.0, 3.0, 2.0)),
+                    });
+                }
+                // A range that runs on past the chart's end gets an arrow there.
+                if f.range.is_some_and(|[_, b]| b > self.scale.end) {
+                    self.mid.push(Item::Marker {
+                        at: Point::new(xb + 3.0, mid),
+                        size: 8.0,
+                        shape: MarkerShape::TriangleRight,
+                        fill: Some(palette::REFERENCE),
+                        stroke: None,
+                    });
+                }
+                self.mid.push(Item::Marker {
+                    at: Point::new(xm, mid),
+                    size: 10.0,
+                    shape: MarkerShape::Diamond,
+                    fill: Some(palette::WHITE),
+                    stroke: Some(Stroke::solid(palette::KEY, 1.5)),
+                });
+                (xb.max(xm) + 5.0, xb.max(xm))
+            }
+            None => {
+                let x1 = self.scale.x1;
+                self.mid.push(Item::Line {
+                    from: Point::new(x_as, mid),
+                    to: Point::new(x1 - 6.0, mid),
+                    stroke: dotted,
+                });
+                self.mid.push(Item::Marker {
+                    at: Point::new(x1 - 4.0, mid),
+                    size: 8.0,
+                    shape: MarkerShape::TriangleRight,
+                    fill: Some(palette::REFERENCE),
+                    stroke: None,
+                });
+                (x_as, x1)
+            }
+        };
+        let limit = self.options.width - 8.0;
+        let words = fit(
+            self.measure,
+            &words,
+            SMALL_SIZE,
+            Weight::Regular,
+            limit - 8.0,
+        );
+        let w = self.measure.width(&words, SMALL_SIZE, Weight::Regular);
+        let baseline = mid + SMALL_SIZE * 0.35;
+        // Beside the bracket, else before the "as at" date, else under the bracket.
+        let (tx, extra) = if f.expected.is_some() && end_x + 4.0 + w <= limit {
+            (end_x + 4.0, 0.0)
+        } else if x_as - 8.0 - w >= PLOT_LEFT {
+            (x_as - 8.0 - w, 0.0)
+        } else {
+            ((x_as).min(limit - w).max(8.0), 15.0)
+        };
+        let baseline = baseline + extra;
+        let b = text_box(tx, tx + w, baseline, SMALL_SIZE, 1.0);
+        self.front.push(Item::Rect {
+            rect: b,
+            fill: Some(palette::WHITE.alpha(220)),
+            pattern: None,
+            stroke: None,
+        });
+        self.text_styled(
+            tx,
+            baseline,
+            &words,
+            SMALL_SIZE,
+            Weight::Regular,
+            Anchor::Start,
+            palette::REFERENCE,
+        );
+        self.label_boxes.push(b);
+        let dates = match (f.expected, f.range) {
+            (Some(d), Some([a, b])) => format!(
+                "likely by {}; half of the likely dates fall between {} and {}",
+                date_long(d),
+                date_long(a),
+                date_long(b)
+            ),
+            (Some(d), None) => format!("likely by {}", date_long(d)),
+            _ => "later than anything this data has seen".to_string(),
+        };
+        let hit = Hit {
+            target: HitTarget::Stage { index },
+            label: format!(
+                "Forecast for {}: {dates}{}. {} {}",
+                s.label,
+                if chance.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {chance}")
+                },
+                f.note,
+                FORECAST_WORDS
+            ),
+            source: s.source,
+            text_row: None,
+        };
+        self.hits.push(HitRegion {
+            rect: Rect::new(x_as, top, (right - x_as).max(4.0), FORECAST_ROW),
+            hit: hit.clone(),
+        });
+        self.hits.push(HitRegion { rect: b, hit });
+        FORECAST_ROW + extra
+    }
+
+    /// What words in the lanes should not run over: the reference lines (as narrow spans)
+    /// and the gaps between care periods.
+    pub(super) fn obstacles(&self) -> Vec<(f32, f32)> {
+        let mut out: Vec<(f32, f32)> = self
+            .references
+            .iter()
+            .map(|r| {
+                let x = self.scale.x(r.date);
+                (x - 3.0, x + 3.0)
+            })
+            .collect();
+        for w in self.child.care_periods.windows(2) {
+            if let Some(end) = w[0].end.filter(|e| w[1].start > *e) {
+                out.push((self.scale.x_clamped(end), self.scale.x_clamped(w[1].start)));
+            }
+        }
+        out
     }
 
     /// Shades the time between care periods, from the top lane to the bottom.
@@ -772,4 +1000,53 @@ impl Builder<'_> {
             });
         }
     }
+}
+
+/// Spreads markers along a line so that none overlaps another: `marks` are (x, size) in any
+/// order; markers closer than half their sizes plus `gap` are moved apart as a group centred
+/// on their own positions, within `bounds`. Returns the new x of each mark, in the given order.
+pub(super) fn dodge(marks: &[(f32, f32)], gap: f32, bounds: (f32, f32)) -> Vec<f32> {
+    let mut order: Vec<usize> = (0..marks.len()).collect();
+    order.sort_by(|&a, &b| marks[a].0.total_cmp(&marks[b].0).then(a.cmp(&b)));
+    // Clusters of consecutive marks (in x order): the first and last position in `order`
+    // and the x of the first mark; each mark's offset from it is fixed by the sizes.
+    let mut offset = vec![0.0f32; marks.len()];
+    let mut clusters: Vec<(usize, usize, f32)> = Vec::new();
+    let sep = |a: usize, b: usize| (marks[a].1 + marks[b].1) / 2.0 + gap;
+    for (k, &i) in order.iter().enumerate() {
+        clusters.push((k, k, marks[i].0));
+        loop {
+            let n = clusters.len();
+            if n < 2 {
+                break;
+            }
+            let (pf, pl, pleft) = clusters[n - 2];
+            let (cf, cl, cleft) = clusters[n - 1];
+            let prev_last = order[pl];
+            let cur_first = order[cf];
+            if pleft + offset[prev_last] + sep(prev_last, cur_first) <= cleft + 1e-3 {
+                break;
+            }
+            // Merge: offsets from the first, then centre the group on its marks' own x.
+            for m in pf + 1..=cl {
+                offset[order[m]] = offset[order[m - 1]] + sep(order[m - 1], order[m]);
+            }
+            let members = (cl - pf + 1) as f32;
+            let mut left = (pf..=cl)
+                .map(|m| marks[order[m]].0 - offset[order[m]])
+                .sum::<f32>()
+                / members;
+            let width = offset[order[cl]];
+            left = left.min(bounds.1 - width).max(bounds.0);
+            clusters.truncate(n - 2);
+            clusters.push((pf, cl, left));
+        }
+    }
+    let mut out = vec![0.0; marks.len()];
+    for (first, last, left) in clusters {
+        for &i in &order[first..=last] {
+            out[i] = left + offset[i];
+        }
+    }
+    out
 }

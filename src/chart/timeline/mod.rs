@@ -7,7 +7,9 @@
 //! This module owns the timeline's layout: positions, wording, label stacking and hit
 //! regions. It measures text only through [`TextMeasure`] and paints nothing.
 
-use super::axis::{birthday, date_long, duration_words, plural, DateScale};
+use super::axis::{
+    birthday, date_long, duration_words, month_range, month_year, plural, DateScale,
+};
 use super::chronology::{chronology, CarerNames, Chronology, ChronologyOptions, ChronologyRef};
 use super::labels::{place_labels, LabelRequest, PlacedLabel, PlacerConfig};
 use super::layout::{
@@ -107,6 +109,11 @@ const STAGE_ROW: f32 = 26.0;
 const STAGE_BAR: f32 = 12.0;
 const LANE_GAP: f32 = 16.0;
 const LABEL_PAD: f32 = 4.0;
+const FORECAST_ROW: f32 = 18.0;
+/// The narrowest a legal spell is drawn, so that a one-day order is still seen.
+const MIN_SPELL: f32 = 4.0;
+/// What every forecast drawn on a timeline rests on, in its tooltip.
+const FORECAST_WORDS: &str = "A forecast assumes the future resembles this data's past; it is a planning aid, not a prediction about one child's life.";
 
 struct Builder<'a> {
     child: &'a Child,
@@ -212,9 +219,10 @@ impl<'a> Builder<'a> {
     }
 
     fn finish(self) -> Layout {
+        // Reference lines run under the lanes' bars, so that no bar is struck through.
         let mut items = self.back;
-        items.extend(self.mid);
         items.extend(self.lines);
+        items.extend(self.mid);
         items.extend(self.front);
         Layout {
             width: self.options.width,
@@ -274,6 +282,8 @@ enum Swatch {
     Marker(MarkerShape, Color, bool, String),
     Line(Stroke, String),
     Tick(String),
+    /// A forecast bracket: a dashed box with a hollow diamond.
+    Forecast(String),
 }
 
 impl Swatch {
@@ -282,7 +292,8 @@ impl Swatch {
             Swatch::Bar(_, _, l)
             | Swatch::Marker(_, _, _, l)
             | Swatch::Line(_, l)
-            | Swatch::Tick(l) => l,
+            | Swatch::Tick(l)
+            | Swatch::Forecast(l) => l,
         }
     }
 }
@@ -389,6 +400,12 @@ fn full_range(
     for s in stages {
         dates.push(s.start);
         dates.push(s.until());
+        // A waiting stage's likely date, up to two years ahead (the rest of its range may
+        // run off the right edge).
+        if let Some(f) = s.forecast.as_ref().filter(|_| s.is_open()) {
+            let cap = as_at.checked_add_days(Days::new(2 * 366)).unwrap_or(as_at);
+            dates.extend(f.expected.map(|d| d.min(cap)));
+        }
     }
     let mut start = dates.iter().copied().min().unwrap_or(as_at);
     let end = dates.iter().copied().max().unwrap_or(as_at);

@@ -1,5 +1,5 @@
 //! One child's reconciled episodes → placements, legal spells and the events they imply
-//! (`shared/domain.md` §4):
+//! (the SSDA903 return's episode rules):
 //! - A care period starts at an episode with RNE = S and ends at the first DEC whose REC is
 //!   not X1. A period whose first episode has another RNE started before the data, or where
 //!   the data lost its start: its start is unknown (`CarePeriod::start_unknown`). Before the
