@@ -33,6 +33,9 @@ const PAGE_SIZE = 50;
 /** The core's words (fields, categories, milestones …), fetched once; see `vocabulary()`. */
 let pageWords = null;
 
+/** A table kind in words ("Events", "SSDA903 Episodes"), as the core names it. */
+const tableLabel = (kind) => pageWords?.table_labels.find(([id]) => id === kind)?.[1] ?? kind;
+
 /** The label of a field, as the core names it. */
 const fieldLabel = (field) => pageWords?.fields.find(([id]) => id === field)?.[1] ?? field;
 
@@ -393,7 +396,7 @@ function showSummary(summary) {
       const item = element('li', `${file.name}: ${describeFormat(file)}`);
       const sheets = element('ul');
       for (const sheet of file.sheets) {
-        sheets.append(element('li', describeSheet(sheet, summary.tables)));
+        sheets.append(element('li', describeSheet(sheet, summary.tables, tableLabel)));
       }
       if (file.sheets.length > 0) {
         item.append(sheets);
@@ -762,7 +765,7 @@ function sheetMapping(file, sheet, n) {
     'p',
     table === null
       ? 'Not read as a table.'
-      : `Read as a ${table.kind} table, header on row ${table.header_row}.` +
+      : `Recognised as the ${tableLabel(table.kind)} table, header on row ${table.header_row}.` +
           (table.missing.length > 0 ? ` Missing: ${table.missing.map(fieldLabel).join(', ')}.` : ''),
     'mapping-reading',
   );

@@ -60,7 +60,7 @@ export function preload(): Promise<void>;
 /** The session behind a report returned by `analyze` (the three most recent are kept). */
 export function sessionFor(report: Report): Session | undefined;
 /**
- * Every word the page shows that is not data, owned by the core: `table_kinds`, `fields`,
+ * Every word the page shows that is not data, owned by the core: `table_kinds`, `table_labels`, `fields`,
  * `table_fields`, `placement`, `legal_status`, `milestones`, `routes`, `age_bands`,
  * `breakdowns`, `aggregations`, `run_rules`, `xmr_rules`, `units`, `profiles` (lists of
  * `[id, label]`), `variation` and `special_cause` (objects from id to words).

@@ -144,15 +144,16 @@ export function describeFormat(file) {
   return parts.join(', ');
 }
 
-export function describeSheet(sheet, tables) {
+/** A sheet in words; `label(kind)` names a table kind ("Events", "SSDA903 Episodes"). */
+export function describeSheet(sheet, tables, label = (kind) => kind) {
   const name = sheet.name === null ? '' : `Sheet "${sheet.name}"${sheet.hidden ? ' (hidden)' : ''}: `;
   const table = sheet.table === null ? undefined : tables[sheet.table];
   if (table === undefined) {
     return `${name}not recognised as a table.`;
   }
-  const kind = `${table.kind} table`;
+  const kind = `${label(table.kind)} table`;
   return (
-    `${name}${name === '' ? kind.charAt(0).toUpperCase() + kind.slice(1) : kind}, ` +
+    `${name}${kind}, ` +
     `header on row ${table.header_row}: ${plural(table.rows_read, 'row')} read, ` +
     `${numberFormat.format(table.rows_used)} used, ` +
     `${numberFormat.format(table.rows_rejected)} rejected.`

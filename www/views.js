@@ -995,12 +995,9 @@ async function renderCohort(container, ctx) {
       chart.figure.dataset.children = info.children.join(',');
     },
     onHit: (hit) => {
-      if (hit.target.kind === 'cohort_row') {
-        const children = chart.figure.dataset.children.split(',').map(Number);
-        const index = children[hit.target.row - (s.dense ? 0 : s.first)] ?? children[hit.target.row];
-        if (index !== undefined) {
-          ctx.openChild(index);
-        }
+      // The core says whose row it is (`child`, the child's index in the report).
+      if (hit.target.kind === 'cohort_row' && Number.isInteger(hit.child)) {
+        ctx.openChild(hit.child);
       }
     },
   });

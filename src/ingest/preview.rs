@@ -2,7 +2,8 @@
 //! how Driftline would read them (table kind, header row, column fields), so the user can
 //! check it, choose another sheet or header row, and override columns before loading.
 
-use super::header::{self, Recognised};
+use super::header::Recognised;
+use super::sheet::{Cell, SheetData};
 use super::{open_file, resolve_table, InputFile, Limits, Mapping};
 use crate::diagnostics::Diagnostic;
 use serde::Serialize;
@@ -73,13 +74,7 @@ pub fn preview(files: &[InputFile<'_>], mapping: Option<&Mapping>, limits: &Limi
                         let mut notes = sheet.notes.clone();
                         let table = resolve_table(file.name, sheet, mapping, &mut notes)
                             .map(|r| table_preview(&r));
-                        let rows = header::head_rows(&sheet.data, PREVIEW_ROWS)
-                            .into_iter()
-                            .map(|(n, mut cells)| {
-                                cells.truncate(PREVIEW_COLUMNS);
-                                (n, cells)
-                            })
-                            .collect();
+                        let rows = preview_rows(&sheet.data);
                         SheetPreview {
                             name: sheet.name.clone(),
                             hidden: sheet.hidden,
@@ -93,6 +88,31 @@ pub fn preview(files: &[InputFile<'_>], mapping: Option<&Mapping>, limits: &Limi
         })
         .collect();
     Preview { files }
+}
+
+/// The first rows of a sheet as text, as the user sees them in the spreadsheet: a
+/// date-formatted cell as its date (day first), not the serial number it is stored as.
+fn preview_rows(data: &SheetData<'_>) -> Vec<(u32, Vec<String>)> {
+    let mut rows = Vec::new();
+    data.for_each_row(&mut |row, cells: &[Cell<'_>]| {
+        if cells.iter().all(Cell::is_blank) {
+            return true;
+        }
+        let shown = cells
+            .iter()
+            .take(PREVIEW_COLUMNS)
+            .map(|c| match c {
+                Cell::ExcelDate(_) => c
+                    .date(false)
+                    .map(crate::date::format_uk)
+                    .unwrap_or_else(|_| c.text().into_owned()),
+                _ => c.text().into_owned(),
+            })
+            .collect();
+        rows.push((row, shown));
+        rows.len() < PREVIEW_ROWS
+    });
+    rows
 }
 
 fn table_preview(r: &Recognised) -> TablePreview {
@@ -156,5 +176,39 @@ mod tests {
             "an events table without its columns is not read"
         );
         assert!(!p.files[0].sheets[0].notes.is_empty());
+    }
+
+    /// A date-formatted cell shows as its date: 43831 is 1 January 2020 in the 1900 system,
+    /// and 43981 is 150 days later: 1 February is day 31, 1 March day 60 (2020 is a leap
+    /// year), 1 April day 91, 1 May day 121, so day 150 is 30 May 2020. A plain number stays
+    /// a number.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn dates_show_as_dates_not_serials() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        let date = Format::new().set_num_format("dd/mm/yyyy");
+        for (c, h) in ["child_id", "start_date", "placement_type", "days"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet.write_string(1, 0, "C1").unwrap();
+        let when = ExcelDateTime::from_serial_datetime(43981.0).unwrap();
+        sheet
+            .write_datetime_with_format(1, 1, &when, &date)
+            .unwrap();
+        sheet.write_string(1, 2, "Foster").unwrap();
+        sheet.write_number(1, 3, 43981.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let files = [InputFile {
+            name: "p.xlsx",
+            bytes: &bytes,
+        }];
+        let p = preview(&files, None, &Limits::default());
+        let row = &p.files[0].sheets[0].rows[1].1;
+        assert_eq!(row, &["C1", "30/05/2020", "Foster", "43981"]);
     }
 }
