@@ -5,7 +5,11 @@
 export type Input = File | Blob | ArrayBuffer | Uint8Array | { name: string; bytes: ArrayBuffer | Uint8Array };
 
 export interface AnalyzeOptions {
-  /** The "as at" date, written YYYY-MM-DD. Today (on this computer) by default. */
+  /**
+   * The "as at" date, written YYYY-MM-DD. By default the latest date in the files up to today
+   * (on this computer), or the last day an SSDA903 return covers; the summary's `as_at_basis`
+   * and `as_at_words` say which.
+   */
   asAt?: string;
   /** A saved column and label mapping (an object, or its JSON text). It holds no data. */
   mapping?: object | string | null;

@@ -120,7 +120,15 @@ function build(view) {
     rebuild(view, `[data-index="${draft.stages.length - 1}"] input[data-field="label"]`);
   });
 
-  const parts = [heading('Timescales', 'timescales-heading'), intro, start, nameRow, stagesHeading, table, add];
+  const summary = ctx.current().summary;
+  const inUse = element(
+    'p',
+    `In use: ${summary.profile.label}, ` +
+      (summary.profile_basis === 'given' ? 'as chosen.' : `because ${summary.profile_words}. Choose another below to change it.`),
+    'profile-in-use',
+  );
+  inUse.id = 'profile-in-use';
+  const parts = [heading('Timescales', 'timescales-heading'), intro, inUse, start, nameRow, stagesHeading, table, add];
   if ((draft.checks ?? []).length > 0) {
     const checksHeading = element('h3', 'Checks on every child now');
     const list = element('ul');
@@ -262,9 +270,10 @@ function stageEditor(view) {
       }
       toCell.append(item);
     });
-    const or = element('button', 'or…', 'link');
+    // The visible words start the accessible name (WCAG 2.5.3, label in name).
+    const or = element('button', 'Add another ending', 'link');
     or.type = 'button';
-    or.setAttribute('aria-label', `Stage ${n}: add another milestone that ends it`);
+    or.setAttribute('aria-label', `Add another ending to stage ${n}`);
     or.addEventListener('click', () => {
       stage.to.push('order_granted');
       rebuild(view);

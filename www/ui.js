@@ -101,20 +101,32 @@ export function formatDate(iso, style = 'long') {
   return format.format(new Date(Date.UTC(year, month - 1, day)));
 }
 
+/** A figure the core withheld for sharing comes as text ("[c]") and is shown as it is. */
+const withheld = (value) => typeof value === 'string';
+
 export function formatNumber(value, decimals = false) {
   if (value === null || value === undefined) {
     return '–';
+  }
+  if (withheld(value)) {
+    return value;
   }
   return decimals ? oneDecimal.format(value) : numberFormat.format(value);
 }
 
 /** Days with at most one decimal ("42", "42.5"), or a dash when there is no value. */
 export function formatDays(value) {
+  if (withheld(value)) {
+    return value;
+  }
   return value === null || value === undefined ? '–' : oneDecimal.format(value);
 }
 
 /** A percentage with at most one decimal ("51.1%"). */
 export function formatPercent(value) {
+  if (withheld(value)) {
+    return value;
+  }
   return value === null || value === undefined ? '–' : `${oneDecimal.format(value)}%`;
 }
 

@@ -51,6 +51,7 @@ use crate::model::{Child, Text};
 use crate::report::{FileSummary, Report, TableSummary, UnknownLabel};
 use crate::stats::series::stage_series;
 use crate::stats::{self, CheckSummary, ChildStats, Profile, StageSummary, Statistics};
+use crate::{AsAtBasis, ProfileBasis};
 use chrono::NaiveDate;
 use order::{page, sort_indices, SortKey};
 use pseudonym::Hidden;
@@ -118,6 +119,14 @@ struct Filtered {
 #[derive(Serialize)]
 pub struct Summary<'a> {
     pub as_at: NaiveDate,
+    /// Why the report is as at that date, and the reason in words ("the latest date in your
+    /// files").
+    pub as_at_basis: AsAtBasis,
+    pub as_at_words: &'static str,
+    /// Why the statistics use their profile, and the reason in words ("your files are an
+    /// SSDA903 return (England)").
+    pub profile_basis: ProfileBasis,
+    pub profile_words: &'static str,
     pub files: &'a [FileSummary],
     pub tables: &'a [TableSummary],
     pub rows_read: u64,
@@ -199,6 +208,8 @@ impl Explorer {
             &stats::Config::default(),
         );
         self.report.set_statistics(statistics);
+        // The user chose it.
+        self.report.profile_basis = ProfileBasis::Given;
         self.rows = rows::build_rows(&self.report);
         self.filtered = None;
         self.charts.clear();
@@ -220,6 +231,10 @@ impl Explorer {
         let profile = self.profile();
         Summary {
             as_at: self.report.as_at,
+            as_at_basis: self.report.as_at_basis,
+            as_at_words: self.report.as_at_basis.words(),
+            profile_basis: self.report.profile_basis,
+            profile_words: self.report.profile_basis.words(),
             files: &input.files,
             tables: &input.tables,
             rows_read: input.rows_read,
@@ -663,7 +678,11 @@ impl Explorer {
             "delay" => {
                 let (stages, _, _) = self.cohort_statistics(&query.filters);
                 let breakdown = query.breakdown.as_deref().filter(|b| !b.is_empty());
-                let table = stages::stage_table_export(stages, breakdown, Some(&rules));
+                let mut table = stages::stage_table_export(stages, breakdown, Some(&rules));
+                // The delay chart's own name for those who did not complete.
+                for c in table.columns.iter_mut().filter(|c| *c == "censored") {
+                    *c = "not_ended".to_string();
+                }
                 let rows = stages::table_rows(stages, breakdown);
                 let plain: Vec<sharing::StageRow<'_>> = rows.into_iter().map(|(r, _)| r).collect();
                 let shown = sharing::protect_stage_rows(&plain, &rules);

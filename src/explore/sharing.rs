@@ -48,6 +48,25 @@ impl Sharing {
     }
 }
 
+/// The note under every table for sharing, saying what was done to it.
+pub fn note(rules: &Rules) -> String {
+    let mut text = format!(
+        "For sharing: counts from 1 to {} are withheld and shown as {}, as are other counts \
+         where the totals would let a withheld count be worked out; medians, quartiles and \
+         shares of groups of fewer than {} children, and every shortest and longest wait, are \
+         withheld.",
+        rules.min_count - 1,
+        crate::disclosure::WITHHELD,
+        rules.min_group
+    );
+    if let Some(to) = rules.round_to {
+        text.push_str(&format!(
+            " The other counts are rounded to the nearest {to}."
+        ));
+    }
+    text
+}
+
 /// A cell of a shared table as the page shows it: a number, or text (`[c]`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -269,6 +288,7 @@ pub fn protect_columns(table: &Table, count_columns: &[&str], rules: &Rules) -> 
             }
         }
     }
+    out.notes.push(note(rules));
     out
 }
 
@@ -302,6 +322,7 @@ pub fn protect_qi(table: &Table, per_child: bool, rules: &Rules) -> Result<Table
             row[days] = crate::disclosure::WITHHELD.to_string();
         }
     }
+    out.notes.push(note(rules));
     Ok(out)
 }
 

@@ -427,5 +427,8 @@ pub fn stage_table_export(
             f.km.median_ci[1].text(),
         ]);
     }
+    if let Some(rules) = sharing {
+        table.notes.push(super::sharing::note(rules));
+    }
     table
 }

@@ -37,6 +37,8 @@ pub struct Vocabulary {
     /// The milestones an event label can map to; `custom` keeps the event as its own.
     pub milestones: Vec<Choice>,
     pub routes: Vec<Choice>,
+    /// What an "Order granted" event must say to give a route other than "Other order".
+    pub other_order_hint: &'static str,
     pub age_bands: Vec<Choice>,
     pub breakdowns: Vec<Choice>,
     /// How the QI view's points are made.
@@ -135,6 +137,7 @@ pub fn vocabulary() -> Vocabulary {
             })
             .collect(),
         routes: Route::ALL.iter().map(|r| (r.id(), r.label())).collect(),
+        other_order_hint: Route::ORDER_WORDS,
         age_bands: AgeBand::ALL.iter().map(|b| (b.id(), b.label())).collect(),
         breakdowns: Breakdown::ALL.iter().map(|b| (b.id(), b.label())).collect(),
         aggregations: vec![

@@ -2,7 +2,7 @@
 //! how Driftline would read them (table kind, header row, column fields), so the user can
 //! check it, choose another sheet or header row, and override columns before loading.
 
-use super::header::Recognised;
+use super::header::{Field, Recognised, TableKind};
 use super::sheet::{Cell, SheetData};
 use super::{open_file, resolve_table, InputFile, Limits, Mapping};
 use crate::diagnostics::Diagnostic;
@@ -53,6 +53,69 @@ pub struct TablePreview {
 
 /// Previews every file under the given mapping.
 pub fn preview(files: &[InputFile<'_>], mapping: Option<&Mapping>, limits: &Limits) -> Preview {
+    preview_shown(files, mapping, limits, false)
+}
+
+/// What a pseudonymised preview shows in place of an identifying cell.
+pub const HIDDEN: &str = "(hidden)";
+
+/// Headers (normalised) of the columns a pseudonymised preview hides below its header row,
+/// besides those read as the child's ID or date of birth: SSDA903's own (`CHILD`, `DOB`,
+/// `UPN`, `FORMER_UPN`, `MC_DOB`) and the template's synonyms of the two fields.
+fn identifying(header: &str) -> bool {
+    let h = super::header::normalise(header);
+    ["child", "upn", "formerupn", "mcdob"].contains(&h.as_str())
+        || [Field::ChildId, Field::DateOfBirth]
+            .iter()
+            .any(|f| f.synonyms(TableKind::Children).contains(&h.as_str()))
+}
+
+/// [`preview`], with the children's IDs and dates of birth (and SSDA903's other identifying
+/// columns) shown as "(hidden)" when `pseudonymise` is set, as every other view hides them.
+pub fn preview_shown(
+    files: &[InputFile<'_>],
+    mapping: Option<&Mapping>,
+    limits: &Limits,
+    pseudonymise: bool,
+) -> Preview {
+    let mut shown = preview_all(files, mapping, limits);
+    if pseudonymise {
+        for sheet in shown.files.iter_mut().flat_map(|f| f.sheets.iter_mut()) {
+            hide_identities(sheet);
+        }
+    }
+    shown
+}
+
+/// Hides, below the header row, every cell of a column that identifies a child: read as
+/// the ID or date of birth, or headed as one (the header row found, or any earlier row).
+fn hide_identities(sheet: &mut SheetPreview) {
+    let width = sheet.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    let mut hidden_from: Vec<Option<u32>> = vec![None; width];
+    if let Some(t) = &sheet.table {
+        for (c, field) in t.columns.iter().enumerate().take(width) {
+            if matches!(field.as_deref(), Some("child_id" | "date_of_birth")) {
+                hidden_from[c] = Some(t.header_row);
+            }
+        }
+    }
+    for (row, cells) in &sheet.rows {
+        for (c, text) in cells.iter().enumerate() {
+            if hidden_from[c].is_none() && identifying(text) {
+                hidden_from[c] = Some(*row);
+            }
+        }
+    }
+    for (row, cells) in &mut sheet.rows {
+        for (c, text) in cells.iter_mut().enumerate() {
+            if hidden_from[c].is_some_and(|from| *row > from) && !text.is_empty() {
+                *text = HIDDEN.to_string();
+            }
+        }
+    }
+}
+
+fn preview_all(files: &[InputFile<'_>], mapping: Option<&Mapping>, limits: &Limits) -> Preview {
     let empty = Mapping::default();
     let mapping = mapping.unwrap_or(&empty);
     let files = files
@@ -210,5 +273,33 @@ mod tests {
         let p = preview(&files, None, &Limits::default());
         let row = &p.files[0].sheets[0].rows[1].1;
         assert_eq!(row, &["C1", "30/05/2020", "Foster", "43981"]);
+    }
+
+    /// Pseudonymised, the ID and date-of-birth columns (by field, or by an SSDA903 header)
+    /// show "(hidden)" below their headers; other cells are untouched.
+    #[test]
+    fn a_pseudonymised_preview_hides_ids_and_dates_of_birth() {
+        let template = "Child ID,Date of birth,Sex\nC1,01/02/2015,Female\n";
+        let header = "CHILD,SEX,DOB,UPN,ETHNIC\n77,1,03/04/2016,A123,WBRI\n";
+        let files = [
+            InputFile {
+                name: "children.csv",
+                bytes: template.as_bytes(),
+            },
+            InputFile {
+                name: "header.csv",
+                bytes: header.as_bytes(),
+            },
+        ];
+        let p = preview_shown(&files, None, &Limits::default(), true);
+        let rows = |f: usize| p.files[f].sheets[0].rows.clone();
+        assert_eq!(rows(0)[0].1, ["Child ID", "Date of birth", "Sex"]);
+        assert_eq!(rows(0)[1].1, ["(hidden)", "(hidden)", "Female"]);
+        assert_eq!(
+            rows(1)[1].1,
+            ["(hidden)", "1", "(hidden)", "(hidden)", "WBRI"]
+        );
+        let plain = preview(&files, None, &Limits::default());
+        assert_eq!(plain.files[0].sheets[0].rows[1].1[0], "C1");
     }
 }
