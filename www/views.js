@@ -789,10 +789,10 @@ async function showChild(container, ctx, index, focus = false) {
     const text = await ctx.session.chronologyCsv(index, ctx.pseudonymise);
     download(text, `driftline-chronology-${safeName(r.child)}.csv`, 'text/csv');
   });
-  const print = element('button', 'Print timeline and chronology', 'secondary');
+  const print = element('button', 'Print the timeline', 'secondary');
   print.type = 'button';
   print.id = 'print-child';
-  print.addEventListener('click', () => printChild());
+  print.addEventListener('click', () => printChild(ctx, timeline.figure).catch(showError));
   const close = element('button', 'Close', 'link');
   close.type = 'button';
   close.addEventListener('click', () => {
@@ -965,10 +965,24 @@ function outcomeWords(st) {
   return st.overdue ? 'Waiting, beyond target' : 'Waiting';
 }
 
-function printChild() {
+/**
+ * Prints one child on one A4 landscape page: the facts, then the timeline with its legend
+ * as vector graphics (the chart's SVG in place of the screen's bitmap), nothing else.
+ */
+async function printChild(ctx, figure) {
+  const svg = await ctx.current().session.svg('timeline');
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  const image = element('img', undefined, 'print-timeline');
+  image.alt = figure.querySelector('canvas')?.getAttribute('aria-label') ?? 'Timeline';
+  image.src = url;
+  await image.decode();
+  figure.querySelector('.print-timeline')?.remove();
+  figure.append(image);
   document.body.classList.add('print-child');
   const done = () => {
     document.body.classList.remove('print-child');
+    image.remove();
+    URL.revokeObjectURL(url);
     window.removeEventListener('afterprint', done);
   };
   window.addEventListener('afterprint', done);
