@@ -576,3 +576,34 @@ fn a_cohort_row_names_its_own_child() {
         .expect("a hit");
     assert_eq!(hit.child, None);
 }
+
+/// A legal status written as an SSDA903 code takes England's words in the timeline's legend,
+/// its tooltip, the chronology and the legal status table: C2 is a full care order, not a
+/// Compulsory Supervision Order.
+#[test]
+fn an_ssda903_legal_code_is_named_in_englands_words() {
+    let children = "child_id,date_of_birth\nE1,01/05/2015\n";
+    let placements =
+        "child_id,start_date,end_date,placement_type,legal_status\nE1,01/02/2023,,Foster care,C2\n";
+    let files = [
+        InputFile {
+            name: "children.csv",
+            bytes: children.as_bytes(),
+        },
+        InputFile {
+            name: "placements.csv",
+            bytes: placements.as_bytes(),
+        },
+    ];
+    let mut e = Explorer::new(analyze(&files, &options()).expect("loads"));
+    let q: ChartQuery =
+        serde_json::from_str(r#"{"kind":"timeline","slot":"t","child":0}"#).expect("query");
+    e.draw(&q).expect("draws");
+    let svg = e.chart_svg("t").expect("svg");
+    assert!(svg.contains("Full care order (C2)"), "{svg}");
+    assert!(!svg.contains("Compulsory Supervision Order"));
+    let chronology = e.chronology_table(0, false).expect("a child").to_csv();
+    assert!(chronology.contains("Full care order (C2)"), "{chronology}");
+    let detail = serde_json::to_string(&e.child(0, false).expect("a child")).expect("json");
+    assert!(detail.contains("Full care order (C2)"));
+}

@@ -442,10 +442,12 @@ function statChart(ctx, { slot, name, labelledBy, groupLabels, hide, spec }) {
 }
 
 function filterWords(table) {
+  // For sharing, the count as it may be shared ("[c]" for 1 to 4, rounded if asked).
+  const count = (n) => (typeof n === 'string' ? `${n} children` : plural(n, 'child', 'children'));
   if (table.matched === table.total) {
-    return `Showing all ${plural(table.total, 'child', 'children')}.`;
+    return `Showing all ${count(table.shared?.children ?? table.total)}.`;
   }
-  return `Filters show ${plural(table.matched, 'child', 'children')} of ${numberFormat.format(table.total)}.`;
+  return `Filters show ${count(table.shared?.children ?? table.matched)} of ${numberFormat.format(table.total)}.`;
 }
 
 function figures(entries) {

@@ -169,7 +169,7 @@ pub fn child_detail<'a>(
                 start: l.start,
                 end: l.end,
                 category: l.category,
-                category_label: l.category.label(),
+                category_label: l.category.label_as_written(&l.legal_status),
                 legal_status: l.legal_status.clone(),
                 source: Source::of(report, l.source),
             })
