@@ -213,7 +213,7 @@ function stageEditor(view) {
   const table = element('table', undefined, 'profile-editor');
   table.id = 'profile-stages';
   const head = element('tr');
-  for (const title of ['Stage', 'Starts at', 'Ends at the first of', 'Target', '']) {
+  for (const title of ['Stage', 'Starts at', 'Ends at the first of', 'Target', 'Change']) {
     const th = element('th', title);
     th.scope = 'col';
     head.append(th);
