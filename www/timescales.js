@@ -117,7 +117,7 @@ function build(view) {
       to: ['lac_review'],
       target: null,
     });
-    rebuild(view, `[data-index="${draft.stages.length - 1}"] input[data-field="label"]`);
+    rebuild(view, `[data-index="${draft.stages.length - 1}"] [data-field="label"]`);
   });
 
   const summary = ctx.current().summary;
@@ -226,8 +226,9 @@ function stageEditor(view) {
     row.dataset.index = String(i);
     row.dataset.stage = stage.id;
 
-    const label = element('input');
-    label.type = 'text';
+    // A text area, so that a long stage name wraps onto a second line rather than being cut.
+    const label = element('textarea');
+    label.rows = 1;
     label.value = stage.label;
     label.maxLength = 160;
     label.dataset.field = 'label';

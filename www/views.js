@@ -166,9 +166,13 @@ async function renderOverview(container, ctx) {
     split,
     stageHeading,
     stageIntro,
-    tools,
-    stageTable(table),
   );
+  if (table.shared) {
+    const note = element('p', table.shared.note, 'note sharing-note');
+    note.id = 'sharing-note';
+    parts.push(note);
+  }
+  parts.push(tools, stageTable(table));
 
   const groupLabels = groupLabelsOf(table);
   const statCharts = [];

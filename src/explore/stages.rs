@@ -258,6 +258,8 @@ pub struct SharedCounts {
     pub unstable: Cell,
     /// Counts still shown are rounded to the nearest 5.
     pub rounded: bool,
+    /// What was done to the figures, in words (as under every table for sharing).
+    pub note: String,
 }
 
 /// A count shown on its own (no total it adds up to), as the rules allow.
@@ -361,6 +363,7 @@ pub fn stage_table<'a>(input: &TableInput<'a, '_>) -> StageTable<'a> {
         overdue: lone_count(input.counts.overdue, rules),
         unstable: lone_count(input.counts.unstable, rules),
         rounded: rules.round_to.is_some(),
+        note: super::sharing::note(rules),
     });
     StageTable {
         profile_id: &input.profile.id,
