@@ -56,7 +56,8 @@ export interface OpenOptions extends AnalyzeOptions {
 export function open(input: Input | Input[], options?: OpenOptions): Promise<Session>;
 
 /** How each file and sheet would be read (the mapping step). */
-export function preview(input: Input | Input[], options?: { mapping?: object | string | null }): Promise<unknown>;
+/** With `pseudonymise`, the children's IDs and dates of birth show as "(hidden)". */
+export function preview(input: Input | Input[], options?: { mapping?: object | string | null; pseudonymise?: boolean }): Promise<unknown>;
 
 /** Starts a worker and loads the WebAssembly core ahead of the first call. */
 export function preload(): Promise<void>;
@@ -122,6 +123,12 @@ export interface ChartSpec {
   row_height?: number;
   /** Session charts: only the children these filters choose (`{ placement, age_band, … }`). */
   filters?: Record<string, string>;
+  /**
+   * For sharing (`{ round?: boolean }`): the chart's table protected (counts of 1–4 as
+   * `[c]`, with secondary suppression; statistics of fewer than 5 children withheld) and the
+   * chart replaced by a note wherever it would show more than that table.
+   */
+  sharing?: { round?: boolean } | null;
 }
 
 /** The numbers behind a chart (its text alternative). */
@@ -186,8 +193,9 @@ export class Session {
   /** The milestones a stage can start or end at, as `[id, label]` pairs. */
   milestones(): Promise<[string, string][]>;
   rerun(options?: AnalyzeOptions, control?: { signal?: AbortSignal; onProgress?: (p: Progress) => void }): Promise<object>;
-  preview(mapping?: object | null): Promise<unknown>;
+  preview(mapping?: object | null, options?: { pseudonymise?: boolean }): Promise<unknown>;
   draw(canvas: HTMLCanvasElement, spec: ChartSpec): Promise<ChartInfo>;
+  /** What lies under a point: `{ target, label, source, text_row, child }` (`child`: the report index of a cohort row's child), or `null`. */
   hitTest(slot: string, x: number, y: number): Promise<object | null>;
   svg(slot?: string): Promise<string>;
   png(slot?: string, scale?: number): Promise<Blob>;
