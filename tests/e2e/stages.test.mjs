@@ -312,6 +312,14 @@ test('England: choosing, editing, saving and loading timescales recalculate as t
     const asAt = await pageAsAt(page);
     const loaded = requests.length;
     await openView(page, 'timescales');
+    // An SSDA903 return starts with England's timescales (the profile follows the data):
+    // choose Scotland's, then England's again, so that the choice itself is tested.
+    assert.equal(await page.isChecked('#profile-england'), true);
+    await page.check('#profile-scotland');
+    await page.waitForFunction(() => /Recalculated/.test(document.getElementById('status').textContent));
+    await page.evaluate(() => {
+      document.getElementById('status').textContent = '';
+    });
     await page.check('#profile-england');
     await page.waitForFunction(() => /Recalculated/.test(document.getElementById('status').textContent));
     await openView(page, 'overview');
