@@ -537,3 +537,86 @@ fn pseudonymised_charts_name_each_child_as_the_tables_do() {
     let (_, info) = e.draw(&q).expect("draws");
     assert!(info.title.contains("Child 3"), "{}", info.title);
 }
+
+/// A click on a row of the cohort view names the child of that row. North holds Q10 (index
+/// 0, entered 1 March 2024) and Q1 (index 2, entered 1 July 2023); by date of entry Q1's row
+/// comes first. The hit's `child` is the index in the report, never the row's position on
+/// screen or among the children chosen (Q1 is second among them, first on screen).
+#[test]
+fn a_cohort_row_names_its_own_child() {
+    let mut e = explorer();
+    let rows_of = |e: &Explorer, slot: &str| -> Vec<Option<usize>> {
+        let layout = e.drawn(slot).expect("drawn");
+        layout
+            .hits
+            .iter()
+            .filter(|h| matches!(h.hit.target, driftline::chart::HitTarget::CohortRow { .. }))
+            .map(|h| {
+                let (x, y) = (h.rect.x + h.rect.w / 2.0, h.rect.y + h.rect.h / 2.0);
+                e.hit_test(slot, x, y)
+                    .expect("a row is under its centre")
+                    .child
+            })
+            .collect()
+    };
+    let q: ChartQuery = serde_json::from_str(
+        r#"{"kind":"cohort","slot":"c","sort":"entry","filters":{"team":"North"}}"#,
+    )
+    .expect("query");
+    e.draw(&q).expect("draws");
+    assert_eq!(rows_of(&e, "c"), [Some(2), Some(0)]);
+    // Scrolled to the second row, the one row in view is Q10's.
+    let q: ChartQuery = serde_json::from_str(
+        r#"{"kind":"cohort","slot":"c","sort":"entry","first_row":1,"rows":1,"filters":{"team":"North"}}"#,
+    )
+    .expect("query");
+    e.draw(&q).expect("draws");
+    assert_eq!(rows_of(&e, "c"), [Some(0)]);
+    // Everyone, by entry: Q2 (June 2023, index 1), Q1 (July 2023, 2), Q10 (March 2024, 0);
+    // Q3 was never looked after and comes last (index 3).
+    let q: ChartQuery =
+        serde_json::from_str(r#"{"kind":"cohort","slot":"c","sort":"entry"}"#).expect("query");
+    e.draw(&q).expect("draws");
+    assert_eq!(rows_of(&e, "c"), [Some(1), Some(2), Some(0), Some(3)]);
+    // Another chart drawn in the slot names no child.
+    let q: ChartQuery =
+        serde_json::from_str(r#"{"kind":"timeline","slot":"c","child":0}"#).expect("query");
+    e.draw(&q).expect("draws");
+    let layout = e.drawn("c").expect("drawn");
+    let h = &layout.hits[0];
+    let hit = e
+        .hit_test("c", h.rect.x + h.rect.w / 2.0, h.rect.y + h.rect.h / 2.0)
+        .expect("a hit");
+    assert_eq!(hit.child, None);
+}
+
+/// A legal status written as an SSDA903 code takes England's words in the timeline's legend,
+/// its tooltip, the chronology and the legal status table: C2 is a full care order, not a
+/// Compulsory Supervision Order.
+#[test]
+fn an_ssda903_legal_code_is_named_in_englands_words() {
+    let children = "child_id,date_of_birth\nE1,01/05/2015\n";
+    let placements =
+        "child_id,start_date,end_date,placement_type,legal_status\nE1,01/02/2023,,Foster care,C2\n";
+    let files = [
+        InputFile {
+            name: "children.csv",
+            bytes: children.as_bytes(),
+        },
+        InputFile {
+            name: "placements.csv",
+            bytes: placements.as_bytes(),
+        },
+    ];
+    let mut e = Explorer::new(analyze(&files, &options()).expect("loads"));
+    let q: ChartQuery =
+        serde_json::from_str(r#"{"kind":"timeline","slot":"t","child":0}"#).expect("query");
+    e.draw(&q).expect("draws");
+    let svg = e.chart_svg("t").expect("svg");
+    assert!(svg.contains("Full care order (C2)"), "{svg}");
+    assert!(!svg.contains("Compulsory Supervision Order"));
+    let chronology = e.chronology_table(0, false).expect("a child").to_csv();
+    assert!(chronology.contains("Full care order (C2)"), "{chronology}");
+    let detail = serde_json::to_string(&e.child(0, false).expect("a child")).expect("json");
+    assert!(detail.contains("Full care order (C2)"));
+}

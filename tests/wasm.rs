@@ -633,3 +633,26 @@ fn statistical_charts_follow_the_filters() {
         assert_ne!(whole.table.as_ref().map(|t| t.to_csv()), Some(table));
     }
 }
+
+/// Without `asAt`, the boundary passes the page's today to the core, which takes the latest
+/// date in the files up to it, as the command line does without `--as-at`.
+#[wasm_bindgen_test]
+fn without_as_at_the_date_comes_from_the_files_up_to_today() {
+    let today = "2030-06-30";
+    let answer = driftline::web::analyze(
+        &js_files(&DEMO),
+        &object(&[("today", JsValue::from_str(today))]),
+    );
+    let report = to_json(answer.as_ref().expect("the demo data loads"));
+    let inputs: Vec<InputFile<'_>> = DEMO
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let date = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").expect("a date");
+    let mut native = Options::as_at_latest_in_data(date);
+    native.profile_from_data = true;
+    let native = driftline::analyze(&inputs, &native).expect("loads");
+    assert_eq!(report["as_at"], native.as_at.to_string());
+    assert_eq!(report["as_at_basis"], "latest_date_in_data");
+    assert_ne!(report["as_at"], today);
+}

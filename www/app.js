@@ -5,10 +5,11 @@
  *
  * Every piece of text that comes from a spreadsheet is inserted with `textContent` on elements
  * made by `createElement`, never as HTML. Nothing is written to the console, to storage or to
- * the network. The page reads the clock only to offer today's date as the "as at" date.
+ * the network. The page never reads the clock: driftline.js passes today's date so that the
+ * core can cap the "as at" date it takes from the files.
  */
 
-import { open, preload, preview, todayIso, vocabulary } from './driftline.js';
+import { open, preload, preview, vocabulary } from './driftline.js';
 import {
   download,
   revokeDownloads,
@@ -34,6 +35,9 @@ const PAGE_SIZE = 50;
 /** The core's words (fields, categories, milestones …), fetched once; see `vocabulary()`. */
 let pageWords = null;
 
+/** A table kind in words ("Events", "SSDA903 Episodes"), as the core names it. */
+const tableLabel = (kind) => pageWords?.table_labels.find(([id]) => id === kind)?.[1] ?? kind;
+
 /** The label of a field, as the core names it. */
 const fieldLabel = (field) => pageWords?.fields.find(([id]) => id === field)?.[1] ?? field;
 
@@ -56,6 +60,8 @@ const state = {
   summary: null,
   view: 'read',
   pseudonymise: false,
+  /** The "for sharing" mode: null (off) or `{ round }`. */
+  sharing: null,
   filters: {},
   loading: null,
   problems: { search: '', severity: '', sort: '', descending: false, shown: 0 },
@@ -84,7 +90,7 @@ function setUp() {
     const files = [...fileInput.files];
     fileInput.value = '';
     if (files.length > 0) {
-      load(files);
+      loadNew(files);
     }
   });
   demoButton.addEventListener('click', async () => {
@@ -117,7 +123,7 @@ function setUp() {
     dropZone.classList.remove('is-over');
     const files = [...(event.dataTransfer?.files ?? [])];
     if (files.length > 0) {
-      load(files);
+      loadNew(files);
     }
   });
 
@@ -125,8 +131,10 @@ function setUp() {
   byId('clear-button').addEventListener('click', clearAll);
   byId('as-at-input').addEventListener('change', () => {
     const value = byId('as-at-input').value;
-    if (/^\d{4}-\d{2}-\d{2}$/.test(value) && state.session !== null) {
-      rerun({ asAt: value });
+    // A date: as at that date. Cleared: back to the date the files give (the field shows it
+    // again once read), so the field and the page never disagree.
+    if (state.session !== null && (value === '' || /^\d{4}-\d{2}-\d{2}$/.test(value))) {
+      rerun({ asAt: value || null });
     }
   });
   byId('pseudonymise').addEventListener('change', () => {
@@ -137,7 +145,20 @@ function setUp() {
     }
     refreshView();
     refreshProblems();
+    // The mapping step, if open, shows the files again with or without the IDs.
+    if (!byId('mapping').hidden) {
+      showMapping({ scroll: false });
+    }
   });
+  const setSharing = () => {
+    const on = byId('for-sharing').checked;
+    state.sharing = on ? { round: byId('sharing-round').checked } : null;
+    byId('sharing-round-label').hidden = !on;
+    document.body.classList.toggle('is-for-sharing', on);
+    refreshView();
+  };
+  byId('for-sharing').addEventListener('change', setSharing);
+  byId('sharing-round').addEventListener('change', setSharing);
   byId('controls').addEventListener('submit', (event) => event.preventDefault());
   setUpTabs();
   setUpFilters();
@@ -161,8 +182,21 @@ function setUp() {
 
 /** The options of the current load: the "as at" date, the mapping and the profile. */
 function loadOptions(extra = {}) {
-  const asAt = byId('as-at-input').value || todayIso();
+  // No date: the core takes the latest date in the files, up to today (passed by driftline.js).
+  const asAt = byId('as-at-input').value || null;
   return { asAt, mapping: state.mapping, profile: state.profile ?? null, limits: pageLimits(), ...extra };
+}
+
+/** The "as at" date in the field and, beside it, where it came from. */
+function showAsAt(summary) {
+  byId('as-at-input').value = summary.as_at;
+  const date = formatDate(summary.as_at);
+  byId('as-at-note').textContent =
+    summary.as_at_basis === 'given'
+      ? `As at ${date}, the date chosen. Clear the date to use the latest date in your files.`
+      : summary.as_at_basis === 'today'
+        ? `As at ${date}, ${summary.as_at_words}.`
+        : `As at ${date}, ${summary.as_at_words}; change it if your extract is newer.`;
 }
 
 /**
@@ -180,6 +214,21 @@ function pageLimits() {
     console.warn('The driftline-limits meta tag is not JSON; the default limits apply.');
     return null;
   }
+}
+
+/** Moves focus to the heading of the view now shown, so that keyboard and screen reader
+ * users land on what was loaded rather than on the page's body. */
+function focusResults() {
+  const view = document.querySelector(`#view-${state.view}`);
+  const target = view?.querySelector('h2') ?? byId('summary-heading');
+  target.tabIndex = -1;
+  target.focus();
+}
+
+/** Loads other files: their own "as at" date, from the files, unless the user then changes it. */
+function loadNew(files) {
+  byId('as-at-input').value = '';
+  return load(files);
 }
 
 async function load(files, extra = {}) {
@@ -203,9 +252,13 @@ async function load(files, extra = {}) {
     state.session?.close();
     state.session = session;
     state.files = files;
-    byId('as-at-input').value = session.summary.as_at;
     await showSession(session.summary);
     setStatus(loadedMessage(files.length, session.summary), 'is-done');
+    // The button pressed was disabled while loading, which left focus on the page's body:
+    // take it to what was loaded.
+    if (document.activeElement === null || document.activeElement === document.body || document.activeElement.disabled) {
+      focusResults();
+    }
   } catch (error) {
     if (state.loading !== controller) {
       return;
@@ -407,6 +460,7 @@ function setBusy(busy) {
 async function showSession(summary) {
   pageWords ??= await vocabulary();
   state.summary = summary;
+  showAsAt(summary);
   document.body.dataset.loaded = 'yes';
   byId('controls').hidden = false;
   byId('mapping-button').hidden = false;
@@ -438,7 +492,7 @@ function showSummary(summary) {
       const item = element('li', `${file.name}: ${describeFormat(file)}`);
       const sheets = element('ul');
       for (const sheet of file.sheets) {
-        sheets.append(element('li', describeSheet(sheet, summary.tables)));
+        sheets.append(element('li', describeSheet(sheet, summary.tables, tableLabel)));
       }
       if (file.sheets.length > 0) {
         item.append(sheets);
@@ -648,6 +702,7 @@ function context() {
     session: state.session,
     summary: state.summary,
     pseudonymise: state.pseudonymise,
+    sharing: state.sharing,
     filters: activeFilters(),
     state,
     rerun,
@@ -759,7 +814,7 @@ function setUpMapping() {
 }
 
 /** Shows the mapping step for the loaded files under the current mapping. */
-async function showMapping() {
+async function showMapping({ scroll = true } = {}) {
   if (state.files === null) {
     return;
   }
@@ -767,8 +822,8 @@ async function showMapping() {
   let shown;
   try {
     shown = state.session !== null
-      ? await state.session.preview(state.mapping)
-      : await preview(state.files, { mapping: state.mapping });
+      ? await state.session.preview(state.mapping, { pseudonymise: state.pseudonymise })
+      : await preview(state.files, { mapping: state.mapping, pseudonymise: state.pseudonymise });
   } catch (error) {
     showError(error);
     return;
@@ -788,8 +843,10 @@ async function showMapping() {
   }
   byId('mapping-labels').replaceChildren(labelMapping());
   byId('mapping').hidden = false;
-  byId('mapping-heading').scrollIntoView({ block: 'start' });
-  byId('mapping-heading').focus?.();
+  if (scroll) {
+    byId('mapping-heading').scrollIntoView({ block: 'start' });
+    byId('mapping-heading').focus?.();
+  }
 }
 
 function sheetMapping(file, sheet, n) {
@@ -811,7 +868,7 @@ function sheetMapping(file, sheet, n) {
     'p',
     table === null
       ? 'Not read as a table.'
-      : `Read as a ${table.kind} table, header on row ${table.header_row}.` +
+      : `Recognised as the ${tableLabel(table.kind)} table, header on row ${table.header_row}.` +
           (table.missing.length > 0 ? ` Missing: ${table.missing.map(fieldLabel).join(', ')}.` : ''),
     'mapping-reading',
   );
@@ -849,7 +906,8 @@ function sheetMapping(file, sheet, n) {
     )?.[0];
     fillColumnChooser(chooser, kindId, saved ?? current);
     choosers.push(chooser);
-    cell.append(chooser);
+    // The column's letter, as the spreadsheet names it: every header cell has text.
+    cell.append(element('span', `${columnLetter(c)} `, 'column-letter'), chooser);
     choose.append(cell);
   }
   kind.querySelector('select').addEventListener('change', (event) => {

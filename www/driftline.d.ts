@@ -5,7 +5,11 @@
 export type Input = File | Blob | ArrayBuffer | Uint8Array | { name: string; bytes: ArrayBuffer | Uint8Array };
 
 export interface AnalyzeOptions {
-  /** The "as at" date, written YYYY-MM-DD. Today (on this computer) by default. */
+  /**
+   * The "as at" date, written YYYY-MM-DD. By default the latest date in the files up to today
+   * (on this computer), or the last day an SSDA903 return covers; the summary's `as_at_basis`
+   * and `as_at_words` say which.
+   */
   asAt?: string;
   /** A saved column and label mapping (an object, or its JSON text). It holds no data. */
   mapping?: object | string | null;
@@ -52,7 +56,8 @@ export interface OpenOptions extends AnalyzeOptions {
 export function open(input: Input | Input[], options?: OpenOptions): Promise<Session>;
 
 /** How each file and sheet would be read (the mapping step). */
-export function preview(input: Input | Input[], options?: { mapping?: object | string | null }): Promise<unknown>;
+/** With `pseudonymise`, the children's IDs and dates of birth show as "(hidden)". */
+export function preview(input: Input | Input[], options?: { mapping?: object | string | null; pseudonymise?: boolean }): Promise<unknown>;
 
 /** Starts a worker and loads the WebAssembly core ahead of the first call. */
 export function preload(): Promise<void>;
@@ -60,7 +65,7 @@ export function preload(): Promise<void>;
 /** The session behind a report returned by `analyze` (the three most recent are kept). */
 export function sessionFor(report: Report): Session | undefined;
 /**
- * Every word the page shows that is not data, owned by the core: `table_kinds`, `fields`,
+ * Every word the page shows that is not data, owned by the core: `table_kinds`, `table_labels`, `fields`,
  * `table_fields`, `placement`, `legal_status`, `milestones`, `routes`, `age_bands`,
  * `breakdowns`, `aggregations`, `run_rules`, `xmr_rules`, `units`, `profiles` (lists of
  * `[id, label]`), `variation` and `special_cause` (objects from id to words).
@@ -118,6 +123,12 @@ export interface ChartSpec {
   row_height?: number;
   /** Session charts: only the children these filters choose (`{ placement, age_band, … }`). */
   filters?: Record<string, string>;
+  /**
+   * For sharing (`{ round?: boolean }`): the chart's table protected (counts of 1–4 as
+   * `[c]`, with secondary suppression; statistics of fewer than 5 children withheld) and the
+   * chart replaced by a note wherever it would show more than that table.
+   */
+  sharing?: { round?: boolean } | null;
 }
 
 /** The numbers behind a chart (its text alternative). */
@@ -184,10 +195,11 @@ export class Session {
   /** The milestones a stage can start or end at, as `[id, label]` pairs. */
   milestones(): Promise<[string, string][]>;
   rerun(options?: AnalyzeOptions, control?: { signal?: AbortSignal; onProgress?: (p: Progress) => void }): Promise<object>;
-  preview(mapping?: object | null): Promise<unknown>;
+  preview(mapping?: object | null, options?: { pseudonymise?: boolean }): Promise<unknown>;
   draw(canvas: HTMLCanvasElement, spec: ChartSpec): Promise<ChartInfo>;
   /** As `draw`, but the worker lays the chart out and the page's main thread paints it. */
   paint(canvas: HTMLCanvasElement, spec: ChartSpec): Promise<ChartInfo>;
+  /** What lies under a point: `{ target, label, source, text_row, child }` (`child`: the report index of a cohort row's child), or `null`. */
   hitTest(slot: string, x: number, y: number): Promise<object | null>;
   svg(slot?: string): Promise<string>;
   png(slot?: string, scale?: number): Promise<Blob>;

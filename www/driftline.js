@@ -77,7 +77,7 @@ export async function open(input, options = {}) {
  * its header row and each column's field, under `options.mapping`.
  *
  * @param {Input|Input[]} input
- * @param {{mapping?: object|string|null}} [options]
+ * @param {{mapping?: object|string|null, pseudonymise?: boolean}} [options]
  * @returns {Promise<object>}
  */
 export async function preview(input, options = {}) {
@@ -87,7 +87,8 @@ export async function preview(input, options = {}) {
     const { files, transfer } = await collectFiles(input, options.transfer === true, () => {});
     await engine.ready;
     askWords(engine);
-    return await engine.request('preview', { files, options: engineOptions(options) }, transfer);
+    const shown = { ...engineOptions(options), pseudonymise: options.pseudonymise === true };
+    return await engine.request('preview', { files, options: shown }, transfer);
   } finally {
     engine.terminate();
   }
@@ -299,9 +300,12 @@ export class Session {
     }
   }
 
-  /** How the loaded files would be read under `mapping` (the mapping step). */
-  preview(mapping = null) {
-    return this.#engine.request('preview', { options: engineOptions({ mapping }) });
+  /**
+   * How the loaded files would be read under `mapping` (the mapping step); with
+   * `pseudonymise`, the children's IDs and dates of birth show as "(hidden)".
+   */
+  preview(mapping = null, { pseudonymise = false } = {}) {
+    return this.#engine.request('preview', { options: { ...engineOptions({ mapping }), pseudonymise } });
   }
 
   /**
@@ -593,7 +597,9 @@ function abortError() {
 
 function engineOptions(options) {
   return {
-    asAt: options.asAt ?? todayIso(),
+    // Without an "as at" date, the core takes the latest date in the files, up to today.
+    asAt: options.asAt || null,
+    today: todayIso(),
     mapping: options.mapping ?? null,
     profile: options.profile ?? null,
     limits: options.limits ?? null,

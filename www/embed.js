@@ -16,6 +16,9 @@ input.addEventListener('change', () => {
 
 document.getElementById('embed-pseudonymise').addEventListener('change', (event) => {
   view.toggleAttribute('pseudonymise', event.target.checked);
+  // The child chosen before was named as the list named it then: choose again, so that a
+  // pseudonymised page never keeps a real ID here.
+  selected.textContent = 'Choose a child in the list above.';
 });
 
 view.addEventListener('driftline-load', (event) => {

@@ -142,6 +142,7 @@ function qiChart(ctx, s, words, kind, rules, rulesKey, title) {
         width,
         height: 420,
         filters: c.filters,
+        sharing: c.sharing,
         qi: {
           stage: s.stage,
           chart: kind,
@@ -156,7 +157,10 @@ function qiChart(ctx, s, words, kind, rules, rulesKey, title) {
     },
     onDrawn: (info) => {
       const run = info.qi.chart.chart === 'run';
-      numbers.replaceChildren(numbers.firstChild, numbersTable(`${slot}-table`, info.table, run, s.aggregation, `${slot}-heading`, words));
+      const table = ctx.current().sharing === null
+        ? numbersTable(`${slot}-table`, info.table, run, s.aggregation, `${slot}-heading`, words)
+        : sharedNumbersTable(`${slot}-table`, info.table, s.aggregation, `${slot}-heading`, words);
+      numbers.replaceChildren(numbers.firstChild, table);
       figure.figure.hidden = false;
       numbers.hidden = false;
     },
@@ -202,6 +206,28 @@ function numbersTable(id, table, run, aggregation, labelledBy, words) {
     signalWords({ variation: r[at.variation], special_cause: r[at.special_cause] === '' ? null : r[at.special_cause] }, words),
   ]);
   return dataTable(id, columns, rows, labelledBy);
+}
+
+/**
+ * The table of a QI chart's points for sharing: the core's protected numbers (a point of
+ * fewer than 5 waits shows [c] for its count and median), and the note saying so.
+ */
+function sharedNumbersTable(id, table, aggregation, labelledBy, words) {
+  const at = (name) => table.columns.indexOf(name);
+  const columns = [aggregation === 'month' ? 'Month' : 'Quarter', 'Children', 'Median days', 'Centre line', 'Lower limit', 'Upper limit', 'Signal'];
+  const number = (v) => (v === '' || v === '[c]' ? v || '–' : formatDays(Number(v)));
+  const rows = table.rows.map((r) => [
+    periodWords(r[at('date')] || null, aggregation),
+    r[at('waits')] === '[c]' ? '[c]' : formatNumber(Number(r[at('waits')])),
+    number(r[at('days')]),
+    number(r[at('centre')]),
+    number(r[at('lower_limit')]),
+    number(r[at('upper_limit')]),
+    signalWords({ variation: r[at('variation')], special_cause: r[at('special_cause')] || null }, words),
+  ]);
+  const box = element('div');
+  box.append(dataTable(id, columns, rows, labelledBy), ...table.notes.map((n) => element('p', n, 'note')));
+  return box;
 }
 
 /** A point's signal in the core's words: "Concern: above the upper limit". */
@@ -292,11 +318,21 @@ function dateList({ id, legend, items, withLabel }) {
     );
     list.hidden = items.length === 0;
   };
+  const problem = element('p', '', 'field-problem');
+  problem.id = `${id}-problem`;
+  problem.setAttribute('role', 'alert');
+  problem.hidden = true;
+  date.setAttribute('aria-describedby', problem.id);
   add.addEventListener('click', () => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date.value)) {
+      problem.textContent = 'Enter a date first (day, month and year), then press Add.';
+      problem.hidden = false;
+      date.setAttribute('aria-invalid', 'true');
       date.focus();
       return;
     }
+    problem.hidden = true;
+    date.removeAttribute('aria-invalid');
     items.push(withLabel ? { date: date.value, label: text.value.trim() || 'Test of change' } : { date: date.value });
     items.sort((a, b) => a.date.localeCompare(b.date));
     date.value = '';
@@ -306,7 +342,7 @@ function dateList({ id, legend, items, withLabel }) {
   });
   const controls = element('div', undefined, 'date-list-controls');
   controls.append(dateLabel, ...(withLabel ? [textLabel] : []), add);
-  box.append(list, controls);
+  box.append(list, controls, problem);
   show();
   return box;
 }

@@ -117,10 +117,18 @@ function build(view) {
       to: ['lac_review'],
       target: null,
     });
-    rebuild(view, `[data-index="${draft.stages.length - 1}"] input[data-field="label"]`);
+    rebuild(view, `[data-index="${draft.stages.length - 1}"] [data-field="label"]`);
   });
 
-  const parts = [heading('Timescales', 'timescales-heading'), intro, start, nameRow, stagesHeading, table, add];
+  const summary = ctx.current().summary;
+  const inUse = element(
+    'p',
+    `In use: ${summary.profile.label}, ` +
+      (summary.profile_basis === 'given' ? 'as chosen.' : `because ${summary.profile_words}. Choose another below to change it.`),
+    'profile-in-use',
+  );
+  inUse.id = 'profile-in-use';
+  const parts = [heading('Timescales', 'timescales-heading'), intro, inUse, start, nameRow, stagesHeading, table, add];
   if ((draft.checks ?? []).length > 0) {
     const checksHeading = element('h3', 'Checks on every child now');
     const list = element('ul');
@@ -205,7 +213,7 @@ function stageEditor(view) {
   const table = element('table', undefined, 'profile-editor');
   table.id = 'profile-stages';
   const head = element('tr');
-  for (const title of ['Stage', 'Starts at', 'Ends at the first of', 'Target', '']) {
+  for (const title of ['Stage', 'Starts at', 'Ends at the first of', 'Target', 'Change']) {
     const th = element('th', title);
     th.scope = 'col';
     head.append(th);
@@ -218,8 +226,9 @@ function stageEditor(view) {
     row.dataset.index = String(i);
     row.dataset.stage = stage.id;
 
-    const label = element('input');
-    label.type = 'text';
+    // A text area, so that a long stage name wraps onto a second line rather than being cut.
+    const label = element('textarea');
+    label.rows = 1;
     label.value = stage.label;
     label.maxLength = 160;
     label.dataset.field = 'label';
@@ -262,9 +271,10 @@ function stageEditor(view) {
       }
       toCell.append(item);
     });
-    const or = element('button', 'or…', 'link');
+    // The visible words start the accessible name (WCAG 2.5.3, label in name).
+    const or = element('button', 'Add another ending', 'link');
     or.type = 'button';
-    or.setAttribute('aria-label', `Stage ${n}: add another milestone that ends it`);
+    or.setAttribute('aria-label', `Add another ending to stage ${n}`);
     or.addEventListener('click', () => {
       stage.to.push('order_granted');
       rebuild(view);

@@ -118,20 +118,32 @@ export function formatDate(iso, style = 'long') {
   return format.format(new Date(Date.UTC(year, month - 1, day)));
 }
 
+/** A figure the core withheld for sharing comes as text ("[c]") and is shown as it is. */
+const withheld = (value) => typeof value === 'string';
+
 export function formatNumber(value, decimals = false) {
   if (value === null || value === undefined) {
     return '–';
+  }
+  if (withheld(value)) {
+    return value;
   }
   return decimals ? oneDecimal.format(value) : numberFormat.format(value);
 }
 
 /** Days with at most one decimal ("42", "42.5"), or a dash when there is no value. */
 export function formatDays(value) {
+  if (withheld(value)) {
+    return value;
+  }
   return value === null || value === undefined ? '–' : oneDecimal.format(value);
 }
 
 /** A percentage with at most one decimal ("51.1%"). */
 export function formatPercent(value) {
+  if (withheld(value)) {
+    return value;
+  }
   return value === null || value === undefined ? '–' : `${oneDecimal.format(value)}%`;
 }
 
@@ -161,15 +173,16 @@ export function describeFormat(file) {
   return parts.join(', ');
 }
 
-export function describeSheet(sheet, tables) {
+/** A sheet in words; `label(kind)` names a table kind ("Events", "SSDA903 Episodes"). */
+export function describeSheet(sheet, tables, label = (kind) => kind) {
   const name = sheet.name === null ? '' : `Sheet "${sheet.name}"${sheet.hidden ? ' (hidden)' : ''}: `;
   const table = sheet.table === null ? undefined : tables[sheet.table];
   if (table === undefined) {
     return `${name}not recognised as a table.`;
   }
-  const kind = `${table.kind} table`;
+  const kind = `${label(table.kind)} table`;
   return (
-    `${name}${name === '' ? kind.charAt(0).toUpperCase() + kind.slice(1) : kind}, ` +
+    `${name}${kind}, ` +
     `header on row ${table.header_row}: ${plural(table.rows_read, 'row')} read, ` +
     `${numberFormat.format(table.rows_used)} used, ` +
     `${numberFormat.format(table.rows_rejected)} rejected.`

@@ -26,6 +26,7 @@ import {
 import { chartFigure, dataTable, heading, shownTableCsvButton } from './figure.js';
 import { renderQi } from './qi.js';
 import { renderTimescales } from './timescales.js';
+import { vocabulary } from './driftline.js';
 
 const CHILD_PAGE = 50;
 
@@ -46,7 +47,7 @@ const STAGE_COLUMNS = [
   ['Completed', (f) => formatNumber(f.completed)],
   ['Not completed (still waiting or left care)', (f) => formatNumber(f.censored)],
   ['Median days (completed)', (f) => formatDays(f.median_days)],
-  ['Middle half (days)', (f) => (f.q1_days === null ? '–' : `${formatDays(f.q1_days)} to ${formatDays(f.q3_days)}`)],
+  ['Middle half (days)', (f) => (f.q1_days === null || typeof f.q1_days === 'string' ? formatDays(f.q1_days) : `${formatDays(f.q1_days)} to ${formatDays(f.q3_days)}`)],
   ['Completed within target', withinWords],
   ['Waiting beyond target now', (f) => formatNumber(f.waiting_overdue)],
   ['Median days counting those still waiting (95% CI)', (f) => kmMedianWords(f.km)],
@@ -58,11 +59,17 @@ function withinWords(f) {
     return '–';
   }
   const count = formatNumber(f.within_target);
-  return f.within_target_pct === null ? count : `${count} (${formatPercent(f.within_target_pct)})`;
+  // For sharing, a share whose counts are withheld or rounded is withheld with them.
+  return f.within_target_pct === null || typeof f.within_target_pct === 'string'
+    ? count
+    : `${count} (${formatPercent(f.within_target_pct)})`;
 }
 
 /** The Kaplan–Meier median and its interval in words: "43 (40 to 45)". */
 export function kmMedianWords(km) {
+  if (km.withheld) {
+    return km.median_days;
+  }
   const [lower, upper] = km.median_ci;
   if (km.median_days === null) {
     return lower === null ? 'Not reached' : `Not reached (at least ${formatDays(lower)})`;
@@ -77,6 +84,7 @@ async function renderOverview(container, ctx) {
     filters: ctx.filters,
     breakdown: s.breakdown || null,
     pseudonymise: ctx.pseudonymise,
+    sharing: ctx.sharing,
   });
   if (s.breakdown !== '' && !table.breakdowns.some(([id]) => id === s.breakdown)) {
     s.breakdown = '';
@@ -87,13 +95,17 @@ async function renderOverview(container, ctx) {
   change.type = 'button';
   change.id = 'overview-profile';
   change.addEventListener('click', () => ctx.selectView('timescales'));
-  intro.append(change, '.');
+  // Which timescales, and why: chosen by the user, or following the data.
+  const why = ctx.summary.profile_basis === 'given' ? 'as chosen' : `because ${ctx.summary.profile_words}`;
+  intro.append(change, `, ${why}.`);
 
+  // For sharing, the headline counts as they may be shared.
+  const shown = table.shared ?? { children: table.matched, ...table.counts };
   const counts = [
-    ['Children', table.matched],
-    ['Looked after now', table.counts.in_care],
-    ['Waiting beyond a target now', table.counts.overdue],
-    ['3 or more placements in the last 12 months', table.counts.unstable],
+    ['Children', shown.children],
+    ['Looked after now', shown.in_care],
+    ['Waiting beyond a target now', shown.overdue],
+    ['3 or more placements in the last 12 months', shown.unstable],
     ...table.checks.map((c) => [c.label, c.over]),
   ];
 
@@ -125,12 +137,14 @@ async function renderOverview(container, ctx) {
   csv.id = 'stages-csv';
   csv.addEventListener('click', async () => {
     const c = ctx.current();
-    const text = await c.session.stagesCsv({ filters: c.filters, breakdown: s.breakdown || null });
+    const text = await c.session.stagesCsv({ filters: c.filters, breakdown: s.breakdown || null, sharing: c.sharing });
     download(text, 'driftline-stages.csv', 'text/csv');
   });
   const rowsCsv = element('button', "Download every child's stages as CSV", 'secondary');
   rowsCsv.type = 'button';
   rowsCsv.id = 'stage-rows-csv';
+  // One row per child is never for sharing.
+  rowsCsv.hidden = ctx.sharing !== null;
   rowsCsv.addEventListener('click', async () => {
     const c = ctx.current();
     const text = await c.session.stageRowsCsv({ filters: c.filters, pseudonymise: c.pseudonymise });
@@ -141,16 +155,24 @@ async function renderOverview(container, ctx) {
   const tools = element('div', undefined, 'table-tools');
   tools.append(csv, rowsCsv);
 
-  const parts = [
-    heading('Overview', 'overview-heading'),
-    intro,
+  const parts = [heading('Overview', 'overview-heading'), intro];
+  if ((ctx.summary.facets.route ?? []).some(([id]) => id === 'other_order')) {
+    const hint = element('p', (await vocabulary()).other_order_hint, 'hint');
+    hint.id = 'overview-route-hint';
+    parts.push(hint);
+  }
+  parts.push(
     figures(counts),
     split,
     stageHeading,
     stageIntro,
-    tools,
-    stageTable(table),
-  ];
+  );
+  if (table.shared) {
+    const note = element('p', table.shared.note, 'note sharing-note');
+    note.id = 'sharing-note';
+    parts.push(note);
+  }
+  parts.push(tools, stageTable(table));
 
   const groupLabels = groupLabelsOf(table);
   const statCharts = [];
@@ -159,7 +181,7 @@ async function renderOverview(container, ctx) {
   const splitName = (name) => (s.breakdown === '' ? name : `${name}-by-${s.breakdown}`);
   const splitSpec = (kind, extra = {}) => (width) => {
     const c = ctx.current();
-    return { kind, width, ...extra, breakdown: s.breakdown || null, filters: c.filters, pseudonymise: c.pseudonymise };
+    return { kind, width, ...extra, breakdown: s.breakdown || null, filters: c.filters, pseudonymise: c.pseudonymise, sharing: c.sharing };
   };
   if (table.stages.length > 0) {
     const delayHeading = element('h3', 'Where delay builds up');
@@ -169,7 +191,7 @@ async function renderOverview(container, ctx) {
       name: splitName('delay'),
       labelledBy: 'delay-heading',
       groupLabels,
-      hide: ['stage'],
+      hide: ['stage', 'breakdown'],
       spec: splitSpec('delay'),
     });
     statCharts.push(delay);
@@ -205,6 +227,15 @@ async function renderOverview(container, ctx) {
     const kmSummary = kmTable(permanence, table);
     const kmTools = element('div', undefined, 'table-tools');
     kmTools.append(shownTableCsvButton(ctx, 'km-table-csv', kmSummary, `driftline-${permanence.id}-medians.csv`, 'Download the medians as CSV'));
+    const averageNote = element(
+      'p',
+      'Average days (restricted mean): the average number of days to reach it within the ' +
+        'first “up to” days, counting a child still waiting for the days waited so far. It cannot ' +
+        'see past that horizon (the longest time any child was followed), so with children still ' +
+        'waiting the true average is longer.',
+      'note',
+    );
+    averageNote.id = 'km-average-note';
     parts.push(
       kmHeading,
       element(
@@ -218,6 +249,7 @@ async function renderOverview(container, ctx) {
       kmSummaryHeading,
       kmTools,
       kmSummary,
+      averageNote,
     );
 
     const spreadHeading = element('h3', `How the waits are spread: ${permanence.label}`);
@@ -262,6 +294,7 @@ async function renderOverview(container, ctx) {
         row_height: Math.max(0.5, Math.min(6, 480 / Math.max(1, table.matched))),
         pseudonymise: c.pseudonymise,
         filters: c.filters,
+        sharing: c.sharing,
       };
     },
   });
@@ -305,6 +338,9 @@ const CHART_COLUMNS = {
   at_risk: 'Number still waiting (at risk)',
   ended: 'Ended that day',
   censored: 'Stopped being followed that day',
+  km_median_days: 'Median days counting those still waiting',
+  km_median_lower: '95% CI lower (days)',
+  km_median_upper: '95% CI upper (days)',
 };
 
 const tableNumber = lazyFormat(() => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }));
@@ -382,7 +418,11 @@ function statChart(ctx, { slot, name, labelledBy, groupLabels, hide, spec }) {
         buildNumbers();
       }
       figure.figure.hidden = false;
-      numbers.hidden = false;
+      // For sharing, a chart may come without numbers (a Kaplan–Meier curve's steps are
+      // single children): then there is no table and nothing to download.
+      const empty = drawnTable.columns.length === 0;
+      numbers.hidden = empty;
+      csv.hidden = empty;
       message.hidden = true;
     },
   });
@@ -406,10 +446,12 @@ function statChart(ctx, { slot, name, labelledBy, groupLabels, hide, spec }) {
 }
 
 function filterWords(table) {
+  // For sharing, the count as it may be shared ("[c]" for 1 to 4, rounded if asked).
+  const count = (n) => (typeof n === 'string' ? `${n} children` : plural(n, 'child', 'children'));
   if (table.matched === table.total) {
-    return `Showing all ${plural(table.total, 'child', 'children')}.`;
+    return `Showing all ${count(table.shared?.children ?? table.total)}.`;
   }
-  return `Filters show ${plural(table.matched, 'child', 'children')} of ${numberFormat.format(table.total)}.`;
+  return `Filters show ${count(table.shared?.children ?? table.matched)} of ${numberFormat.format(table.total)}.`;
 }
 
 function figures(entries) {
@@ -471,11 +513,15 @@ function stageTable(table) {
 /** The Kaplan–Meier figures of one stage, for everyone and each group of the breakdown. */
 function kmTable(stage, table) {
   const rows = [[table.breakdown === null ? 'Everyone' : 'Everyone in view', stage], ...stage.groups.map(([, label, f]) => [label, f])];
-  const restricted = (km) =>
-    km.restricted_mean === null ? '–' : `${formatDays(km.restricted_mean.mean)} (up to ${formatNumber(km.restricted_mean.horizon)} days)`;
+  const restricted = (km) => {
+    if (km.withheld) {
+      return km.median_days;
+    }
+    return km.restricted_mean === null ? '–' : `${formatDays(km.restricted_mean.mean)} (up to ${formatNumber(km.restricted_mean.horizon)} days)`;
+  };
   return dataTable(
     'km-table',
-    ['Children', 'Started', 'Reached it', 'Median days (95% CI)', 'A quarter had reached it by (days)', 'Three quarters had reached it by (days)', 'Average days'],
+    ['Children', 'Started', 'Reached it', 'Median days (95% CI)', 'A quarter had reached it by (days)', 'Three quarters had reached it by (days)', 'Average days (restricted mean)'],
     rows.map(([label, f]) => [
       label,
       formatNumber(f.started),
@@ -485,7 +531,7 @@ function kmTable(stage, table) {
       formatDays(f.km.q3_days),
       restricted(f.km),
     ]),
-    'km-heading',
+    'km-summary-heading',
   );
 }
 
@@ -496,11 +542,12 @@ function checkSection(check, ctx) {
   const title = element('h3', check.label);
   title.id = `check-${check.id}`;
   section.setAttribute('aria-labelledby', title.id);
+  const count = (n, one, many) => (typeof n === 'string' ? `${n} ${many}` : plural(n, one, many));
   const words =
     check.current === 0
       ? 'No child in view is in this situation now.'
-      : `${plural(check.current, 'child is', 'children are')} in this situation now; ` +
-        `${plural(check.over, 'has', 'have')} been in it for more than ${check.longer_than}.`;
+      : `${count(check.current, 'child is', 'children are')} in this situation now; ` +
+        `${count(check.over, 'has', 'have')} been in it for more than ${check.longer_than}.`;
   section.append(title, element('p', words));
   if (check.children_over.length > 0) {
     const list = element('ul', undefined, 'child-links');
@@ -575,7 +622,7 @@ function buildChildren(container, ctx) {
   }
   table.append(element('thead'), element('tbody'));
   table.tHead.append(head);
-  const scroll = element('div', undefined, 'table-scroll');
+  const scroll = element('div', undefined, 'table-scroll children-scroll');
   scroll.tabIndex = 0;
   scroll.setAttribute('role', 'region');
   scroll.setAttribute('aria-labelledby', 'children-heading');
@@ -735,6 +782,10 @@ async function showChild(container, ctx, index, focus = false) {
     item.append(element('dt', label), element('dd', value));
     list.append(item);
   }
+  // "Other order": say what the event must name for the route to be known.
+  const routeHint = element('p', r.route === 'other_order' ? (await vocabulary()).other_order_hint : '', 'hint');
+  routeHint.id = 'route-hint';
+  routeHint.hidden = r.route !== 'other_order';
   const attention = flags(r);
   const flagList = element('p', undefined, 'flags');
   flagList.id = 'child-flags';
@@ -751,10 +802,10 @@ async function showChild(container, ctx, index, focus = false) {
     const text = await ctx.session.chronologyCsv(index, ctx.pseudonymise);
     download(text, `driftline-chronology-${childFileName(index)}.csv`, 'text/csv');
   });
-  const print = element('button', 'Print timeline and chronology', 'secondary');
+  const print = element('button', 'Print the timeline', 'secondary');
   print.type = 'button';
   print.id = 'print-child';
-  print.addEventListener('click', () => printChild());
+  print.addEventListener('click', () => printChild(ctx, timeline.figure).catch(showError));
   const close = element('button', 'Close', 'link');
   close.type = 'button';
   close.addEventListener('click', () => {
@@ -885,6 +936,7 @@ async function showChild(container, ctx, index, focus = false) {
   detail.replaceChildren(
     title,
     list,
+    routeHint,
     flagList,
     actions,
     timelineHeading,
@@ -927,10 +979,24 @@ function outcomeWords(st) {
   return st.overdue ? 'Waiting, beyond target' : 'Waiting';
 }
 
-function printChild() {
+/**
+ * Prints one child on one A4 landscape page: the facts, then the timeline with its legend
+ * as vector graphics (the chart's SVG in place of the screen's bitmap), nothing else.
+ */
+async function printChild(ctx, figure) {
+  const svg = await ctx.current().session.svg('timeline');
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  const image = element('img', undefined, 'print-timeline');
+  image.alt = figure.querySelector('canvas')?.getAttribute('aria-label') ?? 'Timeline';
+  image.src = url;
+  await image.decode();
+  figure.querySelector('.print-timeline')?.remove();
+  figure.append(image);
   document.body.classList.add('print-child');
   const done = () => {
     document.body.classList.remove('print-child');
+    image.remove();
+    URL.revokeObjectURL(url);
     window.removeEventListener('afterprint', done);
   };
   window.addEventListener('afterprint', done);
@@ -1003,12 +1069,9 @@ async function renderCohort(container, ctx) {
       chart.figure.dataset.children = info.children.join(',');
     },
     onHit: (hit) => {
-      if (hit.target.kind === 'cohort_row') {
-        const children = chart.figure.dataset.children.split(',').map(Number);
-        const index = children[hit.target.row - (s.dense ? 0 : s.first)] ?? children[hit.target.row];
-        if (index !== undefined) {
-          ctx.openChild(index);
-        }
+      // The core says whose row it is (`child`, the child's index in the report).
+      if (hit.target.kind === 'cohort_row' && Number.isInteger(hit.child)) {
+        ctx.openChild(hit.child);
       }
     },
   });

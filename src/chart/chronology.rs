@@ -180,7 +180,7 @@ pub fn chronology(child: &Child, options: &ChronologyOptions) -> Chronology {
         }
     }
     for (i, l) in child.legal.iter().enumerate() {
-        let mut detail = l.category.label().to_string();
+        let mut detail = l.category.label_as_written(&l.legal_status).to_string();
         if let Some(e) = l.end {
             detail.push_str(&format!(" until {}", date_short(e)));
         }

@@ -176,9 +176,9 @@ pub fn child_detail<'a>(
                 start: l.start,
                 end: l.end,
                 category: l.category,
-                category_label: l.category.label(),
+                category_label: l.category.label_as_written(&l.legal_status),
                 legal_status: if pseudonymise {
-                    Text::from(l.category.label())
+                    Text::from(l.category.label_as_written(&l.legal_status))
                 } else {
                     l.legal_status.clone()
                 },

@@ -17,6 +17,7 @@
 //! - `stages`: the stage table and its export.
 //! - `view`: the page's chart spec and what is shown beside a chart.
 //! - `export`: the exports' columns.
+//! - `sharing`: the "for sharing" mode (disclosure control of the shared tables and charts).
 //! - `query`: the queries and pages, and the list of queries the worker allows.
 //! - `vocabulary`: every word the page shows that is not data, in one answer.
 
@@ -27,6 +28,7 @@ pub mod order;
 pub mod pseudonym;
 pub mod query;
 pub mod rows;
+pub mod sharing;
 pub mod stages;
 pub mod view;
 pub mod vocabulary;
@@ -40,14 +42,16 @@ pub use view::{ChartInfo, ChartQuery, ChildRef, QiInfo, QiSpec};
 
 use crate::chart::request::stage_target_days;
 use crate::chart::{
-    hit_test, layout_chart, render_svg, stage_brackets, ChartInput, Hit, Layout, StageBracket,
-    Table,
+    hit_test, layout_chart, render_svg, stage_brackets, ChartInput, Hit, HitTarget, Layout,
+    StageBracket, Table,
 };
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::disclosure;
 use crate::model::{Child, Text};
 use crate::report::{FileSummary, Report, TableSummary, UnknownLabel};
 use crate::stats::series::stage_series;
 use crate::stats::{self, CheckSummary, ChildStats, Profile, StageSummary, Statistics};
+use crate::{AsAtBasis, ProfileBasis};
 use chrono::NaiveDate;
 use order::{page, sort_indices, SortKey};
 use pseudonym::Hidden;
@@ -83,6 +87,19 @@ pub struct Explorer {
     filtered: Option<Filtered>,
     /// The last chart drawn in each slot, for hit tests and exports.
     charts: HashMap<String, Layout>,
+    /// For a cohort view drawn in a slot: the children of its rows (a row's hit target is
+    /// its index among them), as indices into the report.
+    cohort_children: HashMap<String, Vec<usize>>,
+}
+
+/// What lies under a point of a chart, with the child it is about when the chart is the
+/// cohort view (the child's index in the report, whatever the row's position on screen).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ShownHit {
+    #[serde(flatten)]
+    pub hit: Hit,
+    /// The index in the report of the child whose row this is (cohort view only).
+    pub child: Option<usize>,
 }
 
 /// The statistics of a filtered cohort.
@@ -102,6 +119,14 @@ struct Filtered {
 #[derive(Serialize)]
 pub struct Summary<'a> {
     pub as_at: NaiveDate,
+    /// Why the report is as at that date, and the reason in words ("the latest date in your
+    /// files").
+    pub as_at_basis: AsAtBasis,
+    pub as_at_words: &'static str,
+    /// Why the statistics use their profile, and the reason in words ("your files are an
+    /// SSDA903 return (England)").
+    pub profile_basis: ProfileBasis,
+    pub profile_words: &'static str,
     pub files: &'a [FileSummary],
     pub tables: &'a [TableSummary],
     pub rows_read: u64,
@@ -150,6 +175,7 @@ impl Explorer {
             rows,
             filtered: None,
             charts: HashMap::new(),
+            cohort_children: HashMap::new(),
         }
     }
 
@@ -182,11 +208,12 @@ impl Explorer {
             &stats::Config::default(),
         );
         self.report.set_statistics(statistics);
-        // The user chose these timescales: they no longer follow the data.
-        self.report.profile_basis = crate::ProfileBasis::Given;
+        // The user chose it.
+        self.report.profile_basis = ProfileBasis::Given;
         self.rows = rows::build_rows(&self.report);
         self.filtered = None;
         self.charts.clear();
+        self.cohort_children.clear();
     }
 
     /// The summary (see [`Summary`]).
@@ -204,6 +231,10 @@ impl Explorer {
         let profile = self.profile();
         Summary {
             as_at: self.report.as_at,
+            as_at_basis: self.report.as_at_basis,
+            as_at_words: self.report.as_at_basis.words(),
+            profile_basis: self.report.profile_basis,
+            profile_words: self.report.profile_basis.words(),
             files: &input.files,
             tables: &input.tables,
             rows_read: input.rows_read,
@@ -442,6 +473,7 @@ impl Explorer {
             Some((r.index, r.name(pseudonymise)))
         };
         let (stages, checks, matched) = self.cohort_statistics(&query.filters);
+        let rules = query.sharing.map(sharing::Sharing::rules);
         stages::stage_table(&stages::TableInput {
             profile: self.profile(),
             stages,
@@ -451,6 +483,7 @@ impl Explorer {
             counts,
             breakdown: query.breakdown.as_deref(),
             name_of: &name_of,
+            sharing: rules.as_ref(),
         })
     }
 
@@ -458,7 +491,8 @@ impl Explorer {
     pub fn stages_table(&mut self, query: &StageQuery) -> Table {
         self.filter_statistics(&query.filters);
         let (stages, _, _) = self.cohort_statistics(&query.filters);
-        stages::stage_table_export(stages, query.breakdown.as_deref())
+        let rules = query.sharing.map(sharing::Sharing::rules);
+        stages::stage_table_export(stages, query.breakdown.as_deref(), rules.as_ref())
     }
 
     /// The per-child stage table (the command line's `--format csv`) for the children the
@@ -579,7 +613,10 @@ impl Explorer {
                 let chosen = self.chosen(&query.filters);
                 let brackets: Vec<Vec<StageBracket>> =
                     chosen.iter().map(|&i| self.stages_of(i)).collect();
-                view::cohort_layout(&self.report, &chosen, &brackets, query, &mut info)
+                let layout =
+                    view::cohort_layout(&self.report, &chosen, &brackets, query, &mut info);
+                self.cohort_children.insert(query.slot.clone(), chosen);
+                layout
             }
             "qi" => {
                 let mut spec = query.qi.clone().unwrap_or_default();
@@ -610,13 +647,85 @@ impl Explorer {
                 layout
             }
         };
+        let layout = match query.sharing {
+            Some(share) => self.for_sharing(layout, query, share.rules(), &mut info)?,
+            None => layout,
+        };
         info.width = layout.width;
         info.height = layout.height;
         info.title = layout.title.clone();
         info.description = layout.description.clone();
+        if query.kind != "cohort" {
+            self.cohort_children.remove(&query.slot);
+        }
         let slot = self.charts.entry(query.slot.clone()).or_default();
         *slot = layout;
         Ok((slot, info))
+    }
+
+    /// A chart laid out for `query` as the "for sharing" mode shows it (see [`sharing`]):
+    /// its table protected, and the chart itself replaced by a note where it would show more
+    /// than the table.
+    fn for_sharing(
+        &self,
+        mut layout: Layout,
+        query: &ChartQuery,
+        rules: disclosure::Rules,
+        info: &mut ChartInfo,
+    ) -> Result<Layout, ExploreError> {
+        let kind = query.kind.as_str();
+        let (table, drawn) = match kind {
+            "delay" => {
+                let (stages, _, _) = self.cohort_statistics(&query.filters);
+                let breakdown = query.breakdown.as_deref().filter(|b| !b.is_empty());
+                let mut table = stages::stage_table_export(stages, breakdown, Some(&rules));
+                // The delay chart's own name for those who did not complete.
+                for c in table.columns.iter_mut().filter(|c| *c == "censored") {
+                    *c = "not_ended".to_string();
+                }
+                let rows = stages::table_rows(stages, breakdown);
+                let plain: Vec<sharing::StageRow<'_>> = rows.into_iter().map(|(r, _)| r).collect();
+                let shown = sharing::protect_stage_rows(&plain, &rules);
+                let changed = sharing::changes_anything(&plain, &shown, &rules);
+                (Some(table), !changed)
+            }
+            "histogram" => {
+                let table = layout
+                    .table
+                    .as_ref()
+                    .map(|t| sharing::protect_columns(t, &["completed", "still_waiting"], &rules));
+                (table, false)
+            }
+            "qi" => {
+                let per_child = query
+                    .qi
+                    .as_ref()
+                    .is_none_or(|q| matches!(q.aggregation.as_str(), "" | "none"));
+                let exact = layout.table.clone().unwrap_or_default();
+                let table = sharing::protect_qi(&exact, per_child, &rules)?;
+                let changed = sharing::qi_changes_anything(&exact, &rules);
+                (Some(table), !changed)
+            }
+            // The Kaplan–Meier curve's table is a row per step (a child's wait ending):
+            // nothing of it is given.
+            "km" => (Some(Table::default()), false),
+            // A chart of children (the cohort pictures, a timeline) has no counts to protect
+            // and is not for sharing.
+            _ => (Some(Table::default()), false),
+        };
+        if let Some(qi) = info.qi.as_mut() {
+            if !drawn {
+                qi.chart.points.clear();
+            }
+            qi.counts.clear();
+        }
+        if !drawn {
+            let title = layout.title.clone();
+            layout = sharing::withheld_chart(query.width(), &title, sharing::why_withheld(kind));
+        }
+        layout.table = table;
+        info.table.clone_from(&layout.table);
+        Ok(layout)
     }
 
     /// Lays out the chart `query` asks for from the whole report, without keeping it (for
@@ -634,9 +743,18 @@ impl Explorer {
             .ok_or_else(|| ExploreError("that chart has not been drawn".into()))
     }
 
-    /// What lies under the CSS pixel `(x, y)` of the chart in `slot`.
-    pub fn hit_test(&self, slot: &str, x: f32, y: f32) -> Option<Hit> {
-        hit_test(self.charts.get(slot)?, x, y)
+    /// What lies under the CSS pixel `(x, y)` of the chart in `slot`, and, on a row of
+    /// the cohort view, which child's row it is.
+    pub fn hit_test(&self, slot: &str, x: f32, y: f32) -> Option<ShownHit> {
+        let hit = hit_test(self.charts.get(slot)?, x, y)?;
+        let child = match hit.target {
+            HitTarget::CohortRow { row, .. } => self
+                .cohort_children
+                .get(slot)
+                .and_then(|children| children.get(row).copied()),
+            _ => None,
+        };
+        Some(ShownHit { hit, child })
     }
 
     /// The chart in `slot` as an SVG document.

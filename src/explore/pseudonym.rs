@@ -39,7 +39,7 @@ pub fn shown_diagnostic<'a>(
             .as_ref()
             .map_or_else(|| "a child".to_string(), |h| h.pseudonym.to_string());
         if !id.is_empty() {
-            d.message = d.message.replace(&id, &name);
+            d.message = replace_id(&d.message, &id, &name);
         }
         if let Some(dob) = hidden.and_then(|h| h.date_of_birth) {
             d.message = hide_date(&d.message, dob);
@@ -83,6 +83,35 @@ pub fn hide_quoted(text: &str, keep: &[&str]) -> String {
     out
 }
 
+/// `text` with every mention of the ID `id` replaced by `name`: only where the ID stands as
+/// a word of its own (so ID "1" leaves "12" alone), and together with a "child " or
+/// "Child " written before it, since the name says "Child" already ("Child C6 appears…"
+/// becomes "Child 6 appears…", never "Child Child 6 appears…").
+fn replace_id(text: &str, id: &str, name: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(id) {
+        let before = &rest[..at];
+        let after = &rest[at + id.len()..];
+        let stands_alone = !word(before.chars().next_back()) && !word(after.chars().next());
+        if stands_alone {
+            let kept = before
+                .strip_suffix("Child ")
+                .or_else(|| before.strip_suffix("child "))
+                .unwrap_or(before);
+            out.push_str(kept);
+            out.push_str(name);
+        } else {
+            out.push_str(before);
+            out.push_str(id);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `text` with `date` written day first (`dd/mm/yyyy`) or as ISO replaced by "(hidden)".
 fn hide_date(text: &str, date: NaiveDate) -> String {
     let mut text = text.to_string();
@@ -119,5 +148,27 @@ mod tests {
         // An unpaired quote hides the rest.
         assert_eq!(hide_quoted("a \"b, c", &[]), "a \"(hidden)");
         assert_eq!(hide_quoted("nothing quoted", &[]), "nothing quoted");
+    }
+
+    #[test]
+    fn an_id_is_replaced_as_a_word_with_the_word_child_before_it() {
+        assert_eq!(
+            replace_id("Child C6 appears more than once", "C6", "Child 4"),
+            "Child 4 appears more than once"
+        );
+        assert_eq!(
+            replace_id(
+                "This row is about child 6 but no Header row is",
+                "6",
+                "Child 2"
+            ),
+            "This row is about Child 2 but no Header row is"
+        );
+        // "6" inside "16" or "C6" is not the ID 6.
+        assert_eq!(
+            replace_id("16 rows; C6; 6.", "6", "Child 9"),
+            "16 rows; C6; Child 9."
+        );
+        assert_eq!(replace_id("no mention", "Q1", "Child 1"), "no mention");
     }
 }

@@ -88,13 +88,15 @@ impl Default for ChildQuery {
     }
 }
 
-/// The stage table: `{ filters, breakdown, pseudonymise }`.
+/// The stage table: `{ filters, breakdown, pseudonymise, sharing }`.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct StageQuery {
     pub filters: Filters,
     pub breakdown: Option<String>,
     pub pseudonymise: bool,
+    /// The "for sharing" mode (`{ round }`), if on.
+    pub sharing: Option<super::sharing::Sharing>,
 }
 
 /// The per-child stage rows of the children the filters choose, or of one child: `{ filters,

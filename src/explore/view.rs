@@ -53,6 +53,9 @@ pub struct ChartQuery {
     pub stage: Option<String>,
     pub breakdown: Option<String>,
     pub aggregate: Option<String>,
+    /// The "for sharing" mode (`{ round }`), if on: the chart's table protected, and the
+    /// chart drawn only where it shows nothing the table withholds.
+    pub sharing: Option<super::sharing::Sharing>,
     /// A run or XmR chart's settings.
     #[serde(flatten)]
     pub spc: SpcSpec,
@@ -77,6 +80,7 @@ impl Default for ChartQuery {
             stage: None,
             breakdown: None,
             aggregate: None,
+            sharing: None,
             spc: SpcSpec::default(),
         }
     }

@@ -9,6 +9,7 @@
 //! "Keep as its own event") are owned here.
 
 use crate::ingest::header::{Field, TableKind};
+use crate::ingest::ssda903::Table903;
 use crate::model::{LegalCategory, Milestone, PlacementCategory};
 use crate::qi::{SpecialCause, Variation};
 use crate::stats::{AgeBand, Breakdown, Profile, Route};
@@ -24,6 +25,9 @@ pub struct Vocabulary {
     /// The mapping step's table choices, "recognise automatically" (`""`) first and "ignore
     /// this sheet" last.
     pub table_kinds: Vec<Choice>,
+    /// Every kind of table a load can recognise (the template's and the SSDA903 return's),
+    /// named in words for the load summary and the mapping step.
+    pub table_labels: Vec<Choice>,
     /// Every field a table can have.
     pub fields: Vec<Choice>,
     /// The fields of each table kind, in the order of `fields`.
@@ -33,6 +37,8 @@ pub struct Vocabulary {
     /// The milestones an event label can map to; `custom` keeps the event as its own.
     pub milestones: Vec<Choice>,
     pub routes: Vec<Choice>,
+    /// What an "Order granted" event must say to give a route other than "Other order".
+    pub other_order_hint: &'static str,
     pub age_bands: Vec<Choice>,
     pub breakdowns: Vec<Choice>,
     /// How the QI view's points are made.
@@ -102,8 +108,14 @@ pub fn vocabulary() -> Vocabulary {
             (k.id(), fields)
         })
         .collect();
+    let table_labels = kinds
+        .iter()
+        .map(|k| (k.id(), table_kind_label(*k)))
+        .chain(Table903::ALL.iter().map(|t| (t.id(), t.label())))
+        .collect();
     Vocabulary {
         table_kinds,
+        table_labels,
         fields: Field::ALL
             .iter()
             .map(|f| (f.id(), field_label(*f)))
@@ -125,6 +137,7 @@ pub fn vocabulary() -> Vocabulary {
             })
             .collect(),
         routes: Route::ALL.iter().map(|r| (r.id(), r.label())).collect(),
+        other_order_hint: Route::ORDER_WORDS,
         age_bands: AgeBand::ALL.iter().map(|b| (b.id(), b.label())).collect(),
         breakdowns: Breakdown::ALL.iter().map(|b| (b.id(), b.label())).collect(),
         aggregations: vec![

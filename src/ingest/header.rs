@@ -143,7 +143,7 @@ impl Field {
     }
 
     /// Header spellings accepted for this field, normalised (see [`normalise`]).
-    fn synonyms(self, kind: TableKind) -> &'static [&'static str] {
+    pub(crate) fn synonyms(self, kind: TableKind) -> &'static [&'static str] {
         match self {
             Field::ChildId => &[
                 "childid",

@@ -131,6 +131,23 @@ impl LegalCategory {
         }
     }
 
+    /// The label in England's words, for a legal status written as an SSDA903 code (C2 is a
+    /// full care order, not a Compulsory Supervision Order); the usual label otherwise.
+    pub fn label_as_written(self, written: &str) -> &'static str {
+        if !is_ssda903_legal_code(written) {
+            return self.label();
+        }
+        match self {
+            LegalCategory::Emergency => "Emergency protection (L1–L3)",
+            LegalCategory::Voluntary => "Accommodated, section 20 (V2–V4)",
+            LegalCategory::Interim => "Interim care order (C1)",
+            LegalCategory::Compulsory => "Full care order (C2)",
+            LegalCategory::AdoptionAuthority => "Placement order (E1 / D1)",
+            LegalCategory::YouthJustice => "Youth justice (J1–J3)",
+            other => other.label(),
+        }
+    }
+
     /// Parses a stable id (as produced by [`LegalCategory::id`]).
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.id() == id)
@@ -297,5 +314,36 @@ mod tests {
                 format!("\"{}\"", m.id())
             );
         }
+    }
+}
+
+/// Whether a legal status is written as one of SSDA903's codes (L1–L3, V2–V4, C1, C2, E1,
+/// D1, J1–J3), as an English return writes it.
+pub fn is_ssda903_legal_code(written: &str) -> bool {
+    let code = written.trim().to_ascii_uppercase();
+    matches!(
+        code.as_str(),
+        "L1" | "L2" | "L3" | "V2" | "V3" | "V4" | "C1" | "C2" | "E1" | "D1" | "J1" | "J2" | "J3"
+    )
+}
+
+#[cfg(test)]
+mod england_words {
+    use super::*;
+
+    #[test]
+    fn ssda903_codes_take_englands_words() {
+        assert_eq!(
+            LegalCategory::Compulsory.label_as_written("C2"),
+            "Full care order (C2)"
+        );
+        assert_eq!(
+            LegalCategory::Compulsory.label_as_written("CSO"),
+            LegalCategory::Compulsory.label()
+        );
+        assert_eq!(
+            LegalCategory::Interim.label_as_written(" c1 "),
+            "Interim care order (C1)"
+        );
     }
 }

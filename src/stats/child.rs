@@ -250,6 +250,15 @@ impl Route {
         }
     }
 
+    /// What an "Order granted" event must say to give a route other than "Other order", for
+    /// a hint beside that route (the words [`order_route`] looks for).
+    pub const ORDER_WORDS: &'static str = "An order counts as \u{201c}Other order\u{201d} when its event names no kind of order. \
+         Write the kind in the event or its detail: \u{201c}adoption\u{201d} for an adoption order; \
+         \u{201c}permanence\u{201d} or \u{201c}authority to adopt\u{201d} for a permanence order; \
+         \u{201c}kinship\u{201d}, \u{201c}guardian\u{201d}, \u{201c}SGO\u{201d}, \u{201c}child arrangements\u{201d} \
+         or \u{201c}residence\u{201d} for a kinship care order (such as \u{201c}Order granted\u{201d} with the detail \
+         \u{201c}Adoption order\u{201d}).";
+
     /// How the route is said on the page.
     pub fn label(self) -> &'static str {
         match self {

@@ -25,8 +25,10 @@ use wasm_bindgen::JsCast;
 /// the same shape as the command line's JSON (`null` where the JSON has `null`).
 ///
 /// `files` is an array of `{ name: string, bytes: Uint8Array | ArrayBuffer }`; `options` is
-/// `{ asAt: "YYYY-MM-DD", mapping?: object | string, profile?: string | object, limits?: object }`, where
-/// `profile` is a built-in name (`"scotland"` or `"england"`; without one, England's for an
+/// `{ asAt?: "YYYY-MM-DD", today?: "YYYY-MM-DD", mapping?: object | string, profile?: string |
+/// object, limits?: object }`: without `asAt`, the analysis is as at the latest date in the
+/// files not after `today` (the report's `as_at_basis` says which); `profile` is a
+/// built-in name (`"scotland"` or `"england"`; without one, England's for an
 /// SSDA903 return and Scotland's otherwise), a profile object
 /// or its JSON text (see [`crate::stats::profile`]). Throws an `Error` whose message lists every fatal problem, with
 /// the problems themselves in its `diagnostics` property.
@@ -131,11 +133,33 @@ fn read_file(file: &JsValue, position: usize) -> Result<(String, Vec<u8>), JsVal
 }
 
 fn read_options(options: &JsValue) -> Result<Options, JsValue> {
-    let as_at = get(options, "asAt")
-        .and_then(|value| value.as_string())
-        .and_then(|text| parse_date(&text))
-        .ok_or_else(|| js_error("options.asAt must be a date written YYYY-MM-DD", &[]))?;
-    let mut parsed = Options::new(as_at);
+    let date = |key: &str| -> Result<Option<NaiveDate>, JsValue> {
+        match get(options, key).filter(|v| !v.is_null()) {
+            None => Ok(None),
+            Some(value) => value
+                .as_string()
+                .and_then(|text| parse_date(&text))
+                .map(Some)
+                .ok_or_else(|| {
+                    js_error(
+                        &format!("options.{key} must be a date written YYYY-MM-DD"),
+                        &[],
+                    )
+                }),
+        }
+    };
+    // Without an "as at" date, the latest date in the files not after the caller's today
+    // (the core never reads the clock: the page passes today).
+    let mut parsed = match (date("asAt")?, date("today")?) {
+        (Some(as_at), _) => Options::new(as_at),
+        (None, Some(today)) => Options::as_at_latest_in_data(today),
+        (None, None) => {
+            return Err(js_error(
+                "options.asAt (the \"as at\" date) or options.today (to take it from the files) must be a date written YYYY-MM-DD",
+                &[],
+            ))
+        }
+    };
     if let Some(mapping) = get(options, "mapping").filter(|m| !m.is_undefined() && !m.is_null()) {
         // A mapping object goes through its JSON text so that it is validated exactly as a
         // saved mapping file is.
@@ -236,7 +260,7 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// A property of a JavaScript object, or `None` if the value is not an object or lacks it.
-fn get(object: &JsValue, key: &str) -> Option<JsValue> {
+pub(crate) fn get(object: &JsValue, key: &str) -> Option<JsValue> {
     if !object.is_object() {
         return None;
     }

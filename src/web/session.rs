@@ -26,9 +26,12 @@ pub struct Session {
 }
 
 /// Previews every file for the mapping step: the first rows of each sheet and how Driftline
-/// would read them under `options.mapping` (see [`crate::ingest::preview`]).
+/// would read them under `options.mapping` (see [`crate::ingest::preview`]), with the
+/// children's IDs and dates of birth hidden when `options.pseudonymise` is true.
 #[wasm_bindgen]
 pub fn preview(files: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    // Pseudonymised, the children's IDs and dates of birth are hidden here too.
+    let pseudonymise = super::get(options, "pseudonymise").is_some_and(|p| p.is_truthy());
     let options = read_options(options)?;
     let files = read_files(files)?;
     let inputs: Vec<InputFile<'_>> = files
@@ -38,7 +41,12 @@ pub fn preview(files: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
             bytes: bytes.as_slice(),
         })
         .collect();
-    let preview = preview::preview(&inputs, options.mapping.as_ref(), &options.limits);
+    let preview = preview::preview_shown(
+        &inputs,
+        options.mapping.as_ref(),
+        &options.limits,
+        pseudonymise,
+    );
     to_js(&preview)
 }
 

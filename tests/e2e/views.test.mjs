@@ -266,10 +266,12 @@ test('the children list and one child match the command line, and export as CSV'
     const list = parseCsv((await downloadText(page, '#children-csv')).text);
     assert.equal(list.length - 1, report.children);
     assert.deepEqual(list.slice(1).map((r) => r[0]).sort(), report.journeys.map((j) => j.child_id).sort());
-    // The print layout: one child's chronology on A4 landscape, without the page around it.
+    // The print layout: one child's facts and timeline on A4 landscape, without the page
+    // around it (the chronology stays on screen and in its CSV).
     await page.evaluate(() => document.body.classList.add('print-child'));
     await page.emulateMedia({ media: 'print' });
-    assert.equal(await page.isVisible('#chronology-table'), true);
+    assert.equal(await page.isVisible('#child-detail .facts'), true);
+    assert.equal(await page.isVisible('#chronology-table'), false);
     assert.equal(await page.isVisible('#children-table'), false);
     assert.equal(await page.isVisible('#drop-zone'), false);
     await page.emulateMedia({ media: 'screen' });

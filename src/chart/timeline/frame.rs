@@ -74,17 +74,24 @@ impl Builder<'_> {
                     .collect(),
             ));
         }
-        let mut legal: Vec<_> = self.child.legal.iter().map(|l| l.category).collect();
-        legal.sort();
-        legal.dedup();
+        // Each category in the words of the first spell written with it (an SSDA903 code
+        // takes England's words).
+        let mut legal: Vec<_> = self
+            .child
+            .legal
+            .iter()
+            .map(|l| (l.category, l.category.label_as_written(&l.legal_status)))
+            .collect();
+        legal.sort_by_key(|(c, _)| *c);
+        legal.dedup_by_key(|(c, _)| *c);
         if !legal.is_empty() {
             groups.push((
                 "Legal status",
                 legal
                     .iter()
-                    .map(|c| {
+                    .map(|(c, label)| {
                         let (fill, pattern, _) = palette::legal(*c);
-                        Swatch::Bar(fill, pattern, c.label().to_string())
+                        Swatch::Bar(fill, pattern, label.to_string())
                     })
                     .collect(),
             ));

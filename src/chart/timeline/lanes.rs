@@ -252,7 +252,7 @@ impl Builder<'_> {
                 label: format!(
                     "{} · {} · {} to {}",
                     label,
-                    l.category.label(),
+                    l.category.label_as_written(&l.legal_status),
                     date_long(l.start),
                     l.end.map(date_long).unwrap_or_else(|| "now".into())
                 ),

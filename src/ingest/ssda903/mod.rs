@@ -99,6 +99,24 @@ impl Table903 {
         }
     }
 
+    /// The table's name in words ("SSDA903 Episodes"), as the page shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Table903::Header => "SSDA903 Header",
+            Table903::Episodes => "SSDA903 Episodes",
+            Table903::Reviews => "SSDA903 Reviews",
+            Table903::Ad1 => "SSDA903 AD1 (adopters)",
+            Table903::PlacedAdoption => "SSDA903 Placed for adoption",
+            Table903::Missing => "SSDA903 Missing",
+            Table903::Oc2 => "SSDA903 OC2 (outcomes)",
+            Table903::Oc3 => "SSDA903 OC3 (care leavers)",
+            Table903::PrevPerm => "SSDA903 Previous permanence",
+            Table903::Uasc => "SSDA903 UASC",
+            Table903::SocialWorker => "SSDA903 Social worker",
+            Table903::Dolo => "SSDA903 Deprivation of liberty",
+        }
+    }
+
     /// The DfE's columns of the table, normalised.
     pub fn columns(self) -> &'static [&'static str] {
         match self {
