@@ -6,7 +6,7 @@
 //! This module owns the cohort's sort order and its layout. It measures text only through
 //! [`TextMeasure`] and paints nothing.
 
-use super::axis::{date_long, date_short, thousands, DateScale};
+use super::axis::{date_long, thousands, DateScale};
 use super::figure::push_text;
 use super::layout::{
     Anchor, DateAxis, Hit, HitRegion, HitTarget, Item, Layout, Point, Rect, Stroke, Weight,

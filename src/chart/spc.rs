@@ -7,7 +7,7 @@
 //! This module owns the SPC chart's layout and text alternative. All statistics come from
 //! [`crate::qi::SpcChart`]; nothing is computed here but positions and words.
 
-use super::axis::{date_long, date_short, DateScale};
+use super::axis::{date_long, DateScale};
 use super::figure::{fmt_value, legend, nice_ticks, push_text, title_block, Key, MARGIN};
 use super::labels::{place_labels, LabelRequest, PlacedLabel, PlacerConfig};
 use super::layout::{
