@@ -20,6 +20,7 @@ use crate::qi::{
     AssuranceIcon, ChartKind, Direction, RuleSet, SpcChart, SpecialCause, Variation, VariationIcon,
 };
 use crate::table::Table;
+use chrono::NaiveDate;
 use std::fmt::Write as _;
 
 /// Options for [`spc`].
@@ -38,6 +39,23 @@ pub struct SpcOptions {
     pub extra_columns: Vec<(String, Vec<String>)>,
     /// A sentence under the title about what the series leaves out, if anything.
     pub note: Option<String>,
+    /// Forecast points after the last point (an expected value with its 95% interval, such as
+    /// the completions expected in each coming month), drawn apart from the data: after a
+    /// divider labelled "forecast", as hollow markers on a dashed line over a shaded
+    /// interval, with their own legend entry and table rows. They are not points of the
+    /// chart: no rule, centre line or limit reads them. Empty for none.
+    pub forecast: Vec<ForecastPoint>,
+}
+
+/// One forecast point (see [`SpcOptions::forecast`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForecastPoint {
+    pub date: NaiveDate,
+    pub expected: f64,
+    /// The 95% interval.
+    pub interval: [f64; 2],
+    /// Words for its tooltip ("month of June 2026").
+    pub note: String,
 }
 
 impl SpcOptions {
@@ -50,6 +68,7 @@ impl SpcOptions {
             point_notes: Vec::new(),
             extra_columns: Vec::new(),
             note: None,
+            forecast: Vec::new(),
         }
     }
 }
@@ -109,6 +128,17 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
     if let Some(note) = &options.note {
         sub.push(note.clone());
     }
+    if !options.forecast.is_empty() {
+        sub.push(format!(
+            "{} forecast {} after the data, not part of the chart's rules",
+            options.forecast.len(),
+            if options.forecast.len() == 1 {
+                "point"
+            } else {
+                "points"
+            }
+        ));
+    }
     let subtitle = sub.join(" · ");
 
     // Icons at the top right, the title and subtitle wrapped beside them.
@@ -129,7 +159,12 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
     let dated: Vec<_> = chart.points.iter().filter_map(|p| p.date).collect();
     let dates = if dated.len() == n && n > 0 {
         let first = dated[0];
-        let last = dated[n - 1];
+        // Forecast points extend the scale beyond the last point.
+        let last = options
+            .forecast
+            .iter()
+            .map(|f| f.date)
+            .fold(dated[n - 1], NaiveDate::max);
         let pad = ((last - first).num_days() / 40).max(3) as u64;
         Some(DateScale::new(
             first
@@ -206,6 +241,12 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
         s.lines.upper.into_iter().for_each(&mut take);
     }
     chart.target.into_iter().for_each(&mut take);
+    if dates.is_some() {
+        for f in &options.forecast {
+            take(f.expected);
+            f.interval.into_iter().for_each(&mut take);
+        }
+    }
     if !lo.is_finite() {
         lo = 0.0;
         hi = 1.0;
@@ -501,6 +542,27 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
             },
         });
     }
+    let forecast_drawn = match (&dates, line.last()) {
+        (Some(scale), Some(last)) if !options.forecast.is_empty() => {
+            forecast_marks(
+                &options.forecast,
+                &ForecastFrame {
+                    scale,
+                    y_of: &y_of,
+                    last: *last,
+                    top,
+                    bottom,
+                    unit: &options.unit,
+                    first_row: n,
+                },
+                &mut items,
+                &mut front,
+                &mut hits,
+            );
+            true
+        }
+        _ => false,
+    };
     // Legend.
     let mut x = left;
     let ly = bottom + 52.0;
@@ -561,6 +623,33 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
     if chart.target.is_some() {
         line_legend.push((target_stroke(), "target"));
     }
+    if forecast_drawn {
+        front.push(Item::Rect {
+            rect: Rect::new(x, ly - 10.0, 12.0, 12.0),
+            fill: Some(FORECAST_BAND),
+            pattern: None,
+            stroke: None,
+        });
+        front.push(Item::Marker {
+            at: Point::new(x + 6.0, ly - 4.0),
+            size: 8.0,
+            shape: MarkerShape::Circle,
+            fill: Some(palette::WHITE),
+            stroke: Some(Stroke::solid(FORECAST, 1.5)),
+        });
+        let label = "forecast (95% interval), not part of the rules";
+        push_text(
+            &mut front,
+            x + 17.0,
+            ly,
+            label,
+            11.0,
+            Weight::Regular,
+            Anchor::Start,
+            palette::TEXT,
+        );
+        x += 32.0 + measure.width(label, 11.0, Weight::Regular);
+    }
     for (stroke, label) in line_legend {
         front.push(Item::Line {
             from: Point::new(x, ly - 4.0),
@@ -597,6 +686,119 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
             end: s.end,
         }),
         table: Some(spc_data(chart, options)),
+    }
+}
+
+/// The forecast's colour and the shade of its interval.
+const FORECAST: Color = palette::BLUE;
+const FORECAST_BAND: Color = Color::rgb(0xDC, 0xEB, 0xF5);
+
+/// Where the forecast is drawn: the date scale, the value scale and the last data point.
+struct ForecastFrame<'a> {
+    scale: &'a DateScale,
+    y_of: &'a dyn Fn(f64) -> f32,
+    last: Point,
+    top: f32,
+    bottom: f32,
+    unit: &'a str,
+    /// The table row of the first forecast point (after the chart's points).
+    first_row: usize,
+}
+
+/// The forecast points after the data (see [`SpcOptions::forecast`]).
+fn forecast_marks(
+    forecast: &[ForecastPoint],
+    f: &ForecastFrame<'_>,
+    items: &mut Vec<Item>,
+    front: &mut Vec<Item>,
+    hits: &mut Vec<HitRegion>,
+) {
+    let xs: Vec<f32> = forecast.iter().map(|p| f.scale.x(p.date)).collect();
+    // The interval as a shaded band from the last point through every forecast point.
+    let mut band: Vec<Point> = std::iter::once(f.last)
+        .chain(
+            forecast
+                .iter()
+                .zip(&xs)
+                .map(|(p, x)| Point::new(*x, (f.y_of)(p.interval[1]))),
+        )
+        .collect();
+    band.extend(
+        forecast
+            .iter()
+            .zip(&xs)
+            .rev()
+            .map(|(p, x)| Point::new(*x, (f.y_of)(p.interval[0]))),
+    );
+    items.push(Item::Polygon {
+        points: band,
+        fill: FORECAST_BAND,
+        stroke: None,
+    });
+    // The divider between the data and the forecast, with its label.
+    let divider = match xs.first() {
+        Some(x0) => (f.last.x + x0) / 2.0,
+        None => f.last.x,
+    };
+    front.push(Item::Line {
+        from: Point::new(divider, f.top),
+        to: Point::new(divider, f.bottom),
+        stroke: Stroke::dashed(FORECAST, 1.0, 3.0, 3.0),
+    });
+    push_text(
+        front,
+        divider + 4.0,
+        f.top + 12.0,
+        "forecast",
+        11.0,
+        Weight::Bold,
+        Anchor::Start,
+        FORECAST,
+    );
+    let line: Vec<Point> = std::iter::once(f.last)
+        .chain(
+            forecast
+                .iter()
+                .zip(&xs)
+                .map(|(p, x)| Point::new(*x, (f.y_of)(p.expected))),
+        )
+        .collect();
+    front.push(Item::Polyline {
+        points: line.clone(),
+        stroke: Stroke::dashed(FORECAST, 1.5, 5.0, 3.0),
+    });
+    for (i, (p, at)) in forecast.iter().zip(line.iter().skip(1)).enumerate() {
+        front.push(Item::Marker {
+            at: *at,
+            size: 8.0,
+            shape: MarkerShape::Circle,
+            fill: Some(palette::WHITE),
+            stroke: Some(Stroke::solid(FORECAST, 1.5)),
+        });
+        let note = if p.note.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", p.note)
+        };
+        hits.push(HitRegion {
+            rect: Rect::new(at.x - 6.0, at.y - 6.0, 12.0, 12.0),
+            hit: Hit {
+                target: HitTarget::Point {
+                    series: 1,
+                    index: i,
+                },
+                label: format!(
+                    "{}: forecast {} {} (95% interval {} to {}){note}",
+                    date_long(p.date),
+                    fmt_value(p.expected),
+                    f.unit,
+                    fmt_value(p.interval[0]),
+                    fmt_value(p.interval[1]),
+                ),
+                source: None,
+                text_row: Some(f.first_row + i),
+            },
+        });
     }
 }
 
@@ -639,6 +841,36 @@ pub fn spc_data(chart: &SpcChart, options: &SpcOptions) -> Table {
             row.push(cells.get(i).cloned().unwrap_or_default());
         }
         table.push(row);
+    }
+    if !options.forecast.is_empty() {
+        table.columns.push("forecast_interval".into());
+        let width = table.columns.len();
+        for row in &mut table.rows {
+            row.resize(width, String::new());
+        }
+        for p in &options.forecast {
+            let mut row = vec![
+                date_short(p.date),
+                fmt_value(p.expected),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                "forecast".to_string(),
+                String::new(),
+            ];
+            row.resize(width - 1, String::new());
+            row.push(format!(
+                "{} to {}",
+                fmt_value(p.interval[0]),
+                fmt_value(p.interval[1])
+            ));
+            table.push(row);
+        }
+        table.notes.push(
+            "Rows marked forecast are expected values after the data, not points of the chart."
+                .into(),
+        );
     }
     table.notes.push(icon_words(chart));
     if let Some(note) = &options.note {

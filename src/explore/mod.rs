@@ -23,6 +23,7 @@
 pub mod detail;
 pub mod export;
 pub mod filter;
+pub mod forecast;
 pub mod order;
 pub mod pseudonym;
 pub mod query;
@@ -83,6 +84,8 @@ pub struct Explorer {
     filtered: Option<Filtered>,
     /// The last chart drawn in each slot, for hit tests and exports.
     charts: HashMap<String, Layout>,
+    /// The breakdown whose groups the forecasts are read from (`explore::forecast`).
+    forecast_breakdown: Option<String>,
 }
 
 /// The statistics of a filtered cohort.
@@ -150,6 +153,7 @@ impl Explorer {
             rows,
             filtered: None,
             charts: HashMap::new(),
+            forecast_breakdown: None,
         }
     }
 
@@ -185,6 +189,8 @@ impl Explorer {
         self.rows = rows::build_rows(&self.report);
         self.filtered = None;
         self.charts.clear();
+        // The new statistics' forecasts are the whole cohort's.
+        self.forecast_breakdown = None;
     }
 
     /// The summary (see [`Summary`]).
@@ -578,6 +584,14 @@ impl Explorer {
                 let brackets: Vec<Vec<StageBracket>> =
                     chosen.iter().map(|&i| self.stages_of(i)).collect();
                 view::cohort_layout(&self.report, &chosen, &brackets, query, &mut info)
+            }
+            "qi" if query
+                .qi
+                .as_ref()
+                .is_some_and(|q| q.measure == "completions") =>
+            {
+                let spec = query.qi.clone().unwrap_or_default();
+                self.completions_chart(&spec, query, &mut info)?
             }
             "qi" => {
                 let mut spec = query.qi.clone().unwrap_or_default();

@@ -9,7 +9,7 @@ use super::filter::Filters;
 use serde::{Deserialize, Serialize};
 
 /// The session methods the page may call through the worker's `query` message.
-pub const QUERIES: [&str; 16] = [
+pub const QUERIES: [&str; 19] = [
     "report",
     "reportJson",
     "summary",
@@ -26,6 +26,9 @@ pub const QUERIES: [&str; 16] = [
     "stageRowsCsv",
     "qiCsv",
     "chartTable",
+    "forecast",
+    "forecastBasis",
+    "scorecardCsv",
 ];
 
 /// The rows of a table a page shows by default.
