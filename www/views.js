@@ -25,6 +25,7 @@ import {
 } from './ui.js';
 import { chartFigure, dataTable, heading, safeName, shownTableCsvButton } from './figure.js';
 import { renderQi } from './qi.js';
+import { LIKELY_COLUMNS, childForecastSection, likelyCells, renderForecast, scorecardParts, syncForecastBasis } from './forecast.js';
 import { renderTimescales } from './timescales.js';
 
 const CHILD_PAGE = 50;
@@ -35,6 +36,7 @@ export const views = {
   children: renderChildren,
   cohort: renderCohort,
   qi: renderQi,
+  forecast: renderForecast,
   timescales: renderTimescales,
 };
 
@@ -244,6 +246,8 @@ async function renderOverview(container, ctx) {
     );
   }
 
+  // England's adoption scorecard beside the Kaplan–Meier view (nothing for other profiles).
+  parts.push(...(await scorecardParts(ctx)));
   for (const check of table.checks) {
     parts.push(checkSection(check, ctx));
   }
@@ -528,11 +532,14 @@ const CHILD_COLUMNS = [
   ['moves', 'Moves'],
   ['placements_last_12_months', 'Placements, last 12 months'],
   ['current_stage', 'Waiting now for'],
+  ...LIKELY_COLUMNS,
   ['overdue', 'Flags'],
 ];
 
 async function renderChildren(container, ctx) {
   const s = ctx.state.children;
+  // The forecasts follow the page's split.
+  await syncForecastBasis(ctx);
   if (container.dataset.built !== 'yes') {
     buildChildren(container, ctx);
   }
@@ -665,6 +672,7 @@ function childRow(r, selected) {
     element('td', formatNumber(r.moves), 'number'),
     element('td', formatNumber(r.placements_last_12_months), 'number'),
     element('td', waitingWords(r.current_stage)),
+    ...likelyCells(r),
     flagsCell(r),
   );
   return tr;
@@ -821,6 +829,7 @@ async function showChild(container, ctx, index, focus = false) {
     ),
   );
 
+  const forecast = await childForecastSection(child);
   const placementsHeading = element('h4', 'Placements');
   placementsHeading.id = 'placements-heading';
   const placements = dataTable(
@@ -885,6 +894,7 @@ async function showChild(container, ctx, index, focus = false) {
     stagesTools,
     stages,
     ...checks,
+    forecast,
     chronologyHeading,
     chronology,
     placementsHeading,
