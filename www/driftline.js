@@ -544,6 +544,7 @@ function engineOptions(options) {
     mapping: options.mapping ?? null,
     profile: options.profile ?? null,
     limits: options.limits ?? null,
+    breakdown: options.breakdown ?? null,
   };
 }
 
