@@ -267,6 +267,21 @@ fn the_children_table_sorts_by_the_likely_date_missing_last() {
         serde_json::from_str(r#"{"sort":"chance_by_target","descending":true,"limit":1}"#)
             .expect("query");
     assert_eq!(e.children(&q).rows[0].child, "W1");
+    // Filtered by the likely date: within 3 months of 31 March 2024 (to 30 June) only W2;
+    // within 4 months (to 31 July) W2 and W1.
+    let within = |months: u32| -> Vec<String> {
+        let q: ChildQuery = serde_json::from_str(&format!(
+            r#"{{"sort":"likely_by","likely_within_months":{months}}}"#
+        ))
+        .expect("query");
+        e.children(&q)
+            .rows
+            .iter()
+            .map(|r| r.child.clone())
+            .collect()
+    };
+    assert_eq!(within(3), ["W2"]);
+    assert_eq!(within(4), ["W2", "W1"]);
 }
 
 #[test]

@@ -128,6 +128,25 @@ export function likelyCells(r) {
   ];
 }
 
+/** The children table's filter by the likely date: within 3, 6 or 12 months of "as at". */
+export function likelyFilter(s, onChange) {
+  const choice = element('select');
+  choice.id = 'children-likely';
+  for (const [value, label] of [['', 'Any time (everyone)'], ['3', 'within 3 months'], ['6', 'within 6 months'], ['12', 'within 12 months']]) {
+    const option = element('option', label);
+    option.value = value;
+    choice.append(option);
+  }
+  choice.value = s.likely ?? '';
+  choice.addEventListener('change', () => {
+    s.likely = choice.value;
+    onChange();
+  });
+  const label = element('label', 'Likely to finish the stage they wait in ');
+  label.append(choice);
+  return label;
+}
+
 /** The children table's columns added here: [sort key, heading]. */
 export const LIKELY_COLUMNS = [
   ['likely_by', 'Likely to finish by'],

@@ -25,7 +25,7 @@ import {
 } from './ui.js';
 import { chartFigure, dataTable, heading, safeName, shownTableCsvButton } from './figure.js';
 import { renderQi } from './qi.js';
-import { LIKELY_COLUMNS, childForecastSection, likelyCells, renderForecast, scorecardParts, syncForecastBasis } from './forecast.js';
+import { LIKELY_COLUMNS, childForecastSection, likelyCells, likelyFilter, renderForecast, scorecardParts, syncForecastBasis } from './forecast.js';
 import { renderTimescales } from './timescales.js';
 
 const CHILD_PAGE = 50;
@@ -565,7 +565,7 @@ function buildChildren(container, ctx) {
   csv.type = 'button';
   csv.id = 'children-csv';
   const tools = element('div', undefined, 'table-tools');
-  tools.append(searchLabel, csv);
+  tools.append(searchLabel, likelyFilter(s, () => refreshChildren(container, ctx.current(), false)), csv);
 
   const table = element('table');
   table.id = 'children-table';
@@ -624,6 +624,7 @@ function childQuery(ctx, offset = 0) {
   const s = ctx.state.children;
   return {
     search: s.search,
+    likely_within_months: s.likely ? Number(s.likely) : null,
     sort: s.sort === 'child' && ctx.pseudonymise ? 'pseudonym' : s.sort,
     descending: s.descending,
     offset,

@@ -372,12 +372,25 @@ impl Explorer {
 
     fn child_order(&self, query: &ChildQuery) -> Vec<usize> {
         let needle = query.search.trim().to_lowercase();
+        // The last likely date the query keeps (see `ChildQuery::likely_within_months`).
+        let likely_by = query.likely_within_months.map(|m| {
+            stats::CalendarDuration::months(m)
+                .after(self.report.as_at)
+                .unwrap_or(NaiveDate::MAX)
+        });
         let mut order: Vec<usize> = self
             .rows
             .iter()
             .enumerate()
             .filter(|(_, r)| {
-                r.matches(&query.filters) && r.matches_search(&needle, query.pseudonymise)
+                r.matches(&query.filters)
+                    && r.matches_search(&needle, query.pseudonymise)
+                    && likely_by.is_none_or(|last| {
+                        r.current_stage
+                            .as_ref()
+                            .and_then(|s| s.expected_date)
+                            .is_some_and(|d| d <= last)
+                    })
             })
             .map(|(i, _)| i)
             .collect();

@@ -178,6 +178,15 @@ test('the children table sorts by the likely date, as the command line dates eac
     // The first rows are the earliest likely dates, in order.
     const n = Math.min(dates.length, cells.length, 10);
     assert.deepEqual(cells.slice(0, n), dates.slice(0, n).map((d) => date(d, shortDate)));
+    // Filtered to those likely to finish within 3 months (by 30 June 2024).
+    const soon = dates.filter((d) => d <= '2024-06-30').length;
+    await page.selectOption('#children-likely', '3');
+    await page.waitForFunction(
+      (want) => document.getElementById('children-shown').textContent.includes(`of ${want} matching`),
+      new Intl.NumberFormat('en-GB').format(soon),
+    );
+    const filtered = await page.$$eval('#children-table tbody tr', (rows, k) => rows.map((r) => r.cells[k].textContent), likely);
+    assert.deepEqual(filtered, dates.slice(0, Math.min(soon, 50)).map((d) => date(d, shortDate)));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
