@@ -87,7 +87,7 @@ fn forecast_points_are_drawn_after_the_data_and_marked_apart() {
         })
         .collect();
     assert!(texts.contains(&"forecast"));
-    assert!(texts.contains(&"forecast (95% interval), not part of the rules"));
+    assert!(texts.contains(&"forecast (95% interval)"));
     assert!(!plain
         .items
         .iter()
@@ -95,7 +95,7 @@ fn forecast_points_are_drawn_after_the_data_and_marked_apart() {
     assert!(texts.iter().any(|t| *t == "15" || *t == "16"), "{texts:?}");
     assert!(with
         .description
-        .contains("2 forecast points after the data, not part of the chart's rules"));
+        .contains("2 forecast points after the data, outside the rules"));
     // The table: the twelve months, then the forecast rows with their intervals.
     let table = with.table.as_ref().expect("a table");
     assert_eq!(table.rows.len(), 14);

@@ -130,7 +130,7 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
     }
     if !options.forecast.is_empty() {
         sub.push(format!(
-            "{} forecast {} after the data, not part of the chart's rules",
+            "{} forecast {} after the data, outside the rules",
             options.forecast.len(),
             if options.forecast.len() == 1 {
                 "point"
@@ -637,7 +637,7 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
             fill: Some(palette::WHITE),
             stroke: Some(Stroke::solid(FORECAST, 1.5)),
         });
-        let label = "forecast (95% interval), not part of the rules";
+        let label = "forecast (95% interval)";
         push_text(
             &mut front,
             x + 17.0,
@@ -648,7 +648,7 @@ pub fn spc(chart: &SpcChart, options: &SpcOptions, measure: &dyn TextMeasure) ->
             Anchor::Start,
             palette::TEXT,
         );
-        x += 32.0 + measure.width(label, 11.0, Weight::Regular);
+        x += 40.0 + measure.width(label, 11.0, Weight::Regular);
     }
     for (stroke, label) in line_legend {
         front.push(Item::Line {

@@ -342,9 +342,7 @@ impl Explorer {
                 Some(h) if h.is_finite() => h.clamp(240.0, 2000.0),
                 _ => 440.0,
             },
-            note: Some(format!(
-                "the last month runs to {as_at}, the \"as at\" date"
-            )),
+            note: Some(format!("the last month ends {}", as_at.format("%-d %b %Y"))),
             forecast: forecast.clone(),
             ..SpcOptions::new(
                 &format!("{}: completions per month", stage.label),
@@ -353,6 +351,7 @@ impl Explorer {
         };
         let mut layout = spc(&chart, &options, &BundledMetrics);
         layout.table = Some(completions_table(&chart, &forecast));
+        info.table.clone_from(&layout.table);
         info.qi = Some(super::view::QiInfo {
             stage: stage.id.clone(),
             stage_label: stage.label.clone(),

@@ -311,7 +311,7 @@ test('the QI view can show forecast months after the run chart of completions, a
     // The run chart's rules read only the observed months.
     const description = await page.textContent('#qi-completions-description');
     assert.match(description, new RegExp(`${observed.length} points`));
-    assert.match(description, /6 forecast points after the data, not part of the chart's rules/);
+    assert.match(description, /6 forecast points after the data, outside the rules/);
     // Unticked, the forecast goes.
     await page.uncheck('#qi-forecast');
     await page.waitForFunction(() => document.querySelectorAll('#qi-completions-table tbody tr.forecast-row').length === 0);
