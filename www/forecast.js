@@ -50,12 +50,12 @@ export function forecastWords(st) {
   }
   const parts = [];
   if (f.expected_date === null) {
-    parts.push('No likely date: beyond what this data has seen.');
+    parts.push('No likely date.');
   } else if (f.range === null) {
-    parts.push(`Likely by ${formatDate(f.expected_date)} (the later end of the range is beyond what this data has seen).`);
+    parts.push(`Likely by ${formatDate(f.expected_date)}.`);
   } else {
     parts.push(
-      `Likely by ${formatDate(f.expected_date)}; half of those who waited this long finished between ` +
+      `Likely by ${formatDate(f.expected_date)}; the middle half of those who had waited this long finished between ` +
         `${formatDate(f.range[0])} and ${formatDate(f.range[1])}.`,
     );
   }
@@ -65,11 +65,8 @@ export function forecastWords(st) {
     const why = st.target_date === null ? 'No target' : `The target date (${formatDate(st.target_date)}) has passed`;
     parts.push(`${why}: ${chanceWords(f.chance_30_days)} chance within 30 days, ${chanceWords(f.chance_90_days)} within 90 days.`);
   }
-  if (f.expected_date !== null) {
-    parts.push(f.note);
-  } else {
-    parts.push(`Based on ${f.basis === 'cohort' ? 'the whole cohort' : f.basis}.`);
-  }
+  // The basis, and why a date or the range's later end is missing.
+  parts.push(f.note);
   return parts.join(' ');
 }
 
@@ -285,18 +282,24 @@ export async function renderForecast(container, ctx) {
         for (const [value, label] of table.stages.flatMap((st) => st.groups)) {
           labels.set(value, label);
         }
+        // The part's id is for the CSV; the table names it.
+        const keep = t.columns.map((c, i) => (c === 'part' ? -1 : i)).filter((i) => i >= 0);
         const shown = t.rows.map((row) =>
-          row.map((cell, i) => {
+          keep.map((i) => {
+            const cell = row[i];
             const column = t.columns[i];
             if (column === 'group') return labels.get(cell) ?? cell;
             if (column === 'on_path') return cell === 'true' ? 'Yes' : cell === 'false' ? 'No' : '';
             return /^-?\d+(\.\d+)?$/.test(cell) ? formatNumber(Number(cell), !Number.isInteger(Number(cell))) : cell;
           }),
         );
-        numbers.replaceChildren(
-          dataTable('decomposition-table', t.columns.map((c) => DECOMPOSITION_COLUMNS[c] ?? c), shown, numbersHeading.id),
-          ...t.notes.map((note) => element('p', note, 'note')),
-        );
+        const shownTable = dataTable('decomposition-table', keep.map((i) => DECOMPOSITION_COLUMNS[t.columns[i]] ?? t.columns[i]), shown, numbersHeading.id);
+        const trs = shownTable.querySelectorAll('tbody tr');
+        const part = t.columns.indexOf('part');
+        t.rows.forEach((row, i) => {
+          trs[i].dataset.part = row[part];
+        });
+        numbers.replaceChildren(shownTable, ...t.notes.map((note) => element('p', note, 'note')));
       },
     });
     parts.push(daysHeading, daysIntro, message, figure.figure, numbersHeading, numbers);
@@ -316,6 +319,7 @@ export async function renderForecast(container, ctx) {
     if (panel.matched === 0) {
       container.querySelector('#decomposition-message').textContent = 'No child matches the filters.';
       container.querySelector('#decomposition-message').hidden = false;
+      container.querySelector('figure[data-slot="forecast-decomposition"]').hidden = true;
     } else {
       await drawDecomposition();
     }
@@ -458,15 +462,25 @@ export function completionsChart(ctx, s) {
       t.rows.forEach((row, i) => {
         if (row[1] === 'forecast') rows[i].classList.add('forecast-row');
       });
+      figure.figure.hidden = false;
+      numbers.hidden = false;
     },
   });
+  // Nothing to chart (no completion yet, say): the chart and its numbers are hidden and the
+  // view's message says why, as for the other QI charts.
+  const draw = async () => {
+    try {
+      await syncForecastBasis(ctx.current());
+      return await figure.draw();
+    } catch (error) {
+      figure.figure.hidden = true;
+      numbers.hidden = true;
+      throw error;
+    }
+  };
   toggle.addEventListener('change', () => {
     s.showForecast = toggle.checked;
-    draw();
+    draw().catch(() => {});
   });
-  const draw = async () => {
-    await syncForecastBasis(ctx.current());
-    await figure.draw();
-  };
   return { parts: [title, intro, tools, figure.figure, numbers], draw };
 }

@@ -233,13 +233,22 @@ test("the Forecast view's expected completions and where the days go equal the c
     };
     assert.equal((await downloadText(page, '#decomposition-csv')).text, await decompositionCsv([]));
     // The table shows the report's decomposition: time to permanence and the counterfactual.
-    const table = await page.$$eval('#decomposition-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
-    const ttp = table.find((r) => r[1] === 'time_to_permanence');
-    const cf = table.find((r) => r[1] === 'counterfactual');
-    const two = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
-    assert.equal(ttp[4], String(report.decomposition.journeys));
-    assert.equal(ttp[6], two.format(Math.round(report.decomposition.time_to_permanence.mean_days * 100) / 100));
-    assert.equal(cf[6], two.format(Math.round(report.decomposition.counterfactual.mean_days * 100) / 100));
+    // Columns: children, stage, on the path, journeys, median, mean, days over target, children.
+    const table = await page.$$eval('#decomposition-table tbody tr', (rows) =>
+      rows.map((r) => ({ part: r.dataset.part, cells: [...r.cells].map((c) => c.textContent) })),
+    );
+    const ttp = table.find((r) => r.part === 'time_to_permanence').cells;
+    const cf = table.find((r) => r.part === 'counterfactual').cells;
+    const one = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+    assert.equal(ttp[3], String(report.decomposition.journeys));
+    assert.equal(ttp[5], one.format(Math.round(report.decomposition.time_to_permanence.mean_days * 100) / 100));
+    assert.equal(cf[5], one.format(Math.round(report.decomposition.counterfactual.mean_days * 100) / 100));
+    // Each stage's days over target and children over target, as the report has them.
+    for (const s of report.decomposition.stages) {
+      const row = table.find((r) => r.part === s.stage).cells;
+      assert.equal(row[6], s.days_over_target === null ? '' : new Intl.NumberFormat('en-GB').format(s.days_over_target), s.stage);
+      assert.equal(row[7], s.children_over_target === null ? '' : String(s.children_over_target), s.stage);
+    }
 
     // Split by age at entry: the basis and every figure follow, as --breakdown age_at_entry.
     const split = await cliAnalyze(DEMO_FILES, AS_AT, ['--breakdown', 'age_at_entry']);
