@@ -159,6 +159,8 @@ fn options_breakdown_is_the_forecasts_basis_as_on_the_command_line() {
     let mut native =
         Options::new(chrono::NaiveDate::parse_from_str(AS_AT, "%Y-%m-%d").expect("a date"));
     native.breakdown = Some("sex".into());
+    // Without a profile the page's timescales follow the data, as the command line's do.
+    native.profile_from_data = true;
     let expected = driftline::analyze(&inputs, &native).expect("the library reads it");
     assert_eq!(
         to_json(&report),
