@@ -363,6 +363,10 @@ fn the_scorecard_is_englands_only() {
         .as_deref()
         .is_some_and(|n| n.contains("England's")));
     e.set_profile(&Profile::england());
+    // Asked for the scorecard alone, the expected completions are left out.
+    let alone = e.forecast(&query(r#"{"expected":false}"#));
+    assert!(alone.expected.iter().all(|r| r.horizons.is_empty()));
+    assert!(alone.scorecard.is_some());
     let panel = e.forecast(&query("{}"));
     let s = panel.scorecard.expect("England's scorecard");
     // Nobody was adopted: no child counted; the window is three years to "as at".

@@ -212,7 +212,7 @@ export class Session {
    * The Forecast view (`{ filters, breakdown, pseudonymise }`): its breakdown becomes the
    * basis of every forecast; the expected completions are the children in view's.
    */
-  forecast(query?: { filters?: Record<string, string>; breakdown?: string | null; pseudonymise?: boolean }): Promise<ForecastPanel>;
+  forecast(query?: { filters?: Record<string, string>; breakdown?: string | null; pseudonymise?: boolean; expected?: boolean }): Promise<ForecastPanel>;
   /** Makes a breakdown (or `null`, the whole cohort) the basis of every forecast; resolves to the basis in force. */
   forecastBasis(breakdown?: string | null): Promise<string | undefined>;
   /** England's adoption scorecard for the children the filters choose, as CSV text ('' without one). */

@@ -350,7 +350,7 @@ const SCORECARD_COLUMNS = {
  * children adopted in the window, with counts), when the profile has one; nothing otherwise.
  */
 export async function scorecardParts(ctx) {
-  const panel = await ctx.session.forecast({ filters: ctx.filters, breakdown: forecastSplitOf(ctx), pseudonymise: ctx.pseudonymise });
+  const panel = await ctx.session.forecast({ filters: ctx.filters, breakdown: forecastSplitOf(ctx), pseudonymise: ctx.pseudonymise, expected: false });
   const s = panel.scorecard;
   if (s === null) {
     return [];

@@ -27,14 +27,28 @@ use crate::table::{number, opt_number};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-/// The forecast panel: `{ filters, breakdown, pseudonymise }`. `breakdown` is the split chosen
-/// on the page, which becomes the basis of every forecast (`null`: the whole cohort).
-#[derive(Clone, Debug, Default, Deserialize)]
+/// The forecast panel: `{ filters, breakdown, pseudonymise, expected }`. `breakdown` is the
+/// split chosen on the page, which becomes the basis of every forecast (`null`: the whole
+/// cohort); `expected: false` leaves the expected completions out (for a view that shows only
+/// the scorecard).
+#[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
 pub struct ForecastQuery {
     pub filters: Filters,
     pub breakdown: Option<String>,
     pub pseudonymise: bool,
+    pub expected: bool,
+}
+
+impl Default for ForecastQuery {
+    fn default() -> Self {
+        ForecastQuery {
+            filters: Filters::default(),
+            breakdown: None,
+            pseudonymise: false,
+            expected: true,
+        }
+    }
 }
 
 /// What the Forecast view shows.
@@ -204,14 +218,18 @@ impl Explorer {
         self.set_forecast_basis(query.breakdown.as_deref());
         self.filter_statistics(&query.filters);
         let chosen = self.chosen(&query.filters);
-        let expected = forecast::expected_completions_of(
-            &self.report.journeys.children,
-            &self.report.journeys.stats,
-            &chosen,
-            &self.report.stages,
-            self.report.as_at,
-            &self.forecast_config(),
-        );
+        let expected = if query.expected {
+            forecast::expected_completions_of(
+                &self.report.journeys.children,
+                &self.report.journeys.stats,
+                &chosen,
+                &self.report.stages,
+                self.report.as_at,
+                &self.forecast_config(),
+            )
+        } else {
+            Vec::new()
+        };
         let profile = self.profile();
         let rows = profile
             .stages
