@@ -65,7 +65,7 @@ function buildSingleFile() {
   // The page's modules, concatenated into one with their imports and exports removed (their
   // top-level names are distinct) and the two environment-specific functions replaced.
   const api = replaceBetween(stripModuleSyntax(read(join(WWW, 'driftline.js'))), 'sources', INLINE_SOURCES);
-  const modules = ['ui.js', 'figure.js', 'qi.js', 'timescales.js', 'views.js'].map((file) =>
+  const modules = ['ui.js', 'figure.js', 'forecast.js', 'qi.js', 'timescales.js', 'views.js'].map((file) =>
     stripModuleSyntax(read(join(WWW, file))),
   );
   const app = replaceBetween(stripModuleSyntax(read(join(WWW, 'app.js'))), 'demo', INLINE_DEMO);

@@ -81,7 +81,9 @@ impl Table {
         }
         let mut out = String::new();
         for note in &self.notes {
-            out.push_str(&crate::visible::visible_text(&note.replace(['\n', '\r'], " ")));
+            out.push_str(&crate::visible::visible_text(
+                &note.replace(['\n', '\r'], " "),
+            ));
             out.push('\n');
         }
         Some(out)

@@ -148,6 +148,36 @@ fn a_mapping_object_is_applied_as_the_library_applies_it() {
 }
 
 #[wasm_bindgen_test]
+fn options_breakdown_is_the_forecasts_basis_as_on_the_command_line() {
+    let options = object(&[
+        ("asAt", JsValue::from_str(AS_AT)),
+        ("breakdown", JsValue::from_str("sex")),
+    ]);
+    let report = driftline::web::analyze(&js_files(&DEMO), &options).expect("the demo loads");
+    let inputs: Vec<InputFile<'_>> = DEMO
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let mut native =
+        Options::new(chrono::NaiveDate::parse_from_str(AS_AT, "%Y-%m-%d").expect("a date"));
+    native.breakdown = Some("sex".into());
+    // Without a profile the page's timescales follow the data, as the command line's do.
+    native.profile_from_data = true;
+    let expected = driftline::analyze(&inputs, &native).expect("the library reads it");
+    assert_eq!(
+        to_json(&report),
+        numbers_as_f64(serde_json::to_value(&expected).expect("serialise"))
+    );
+    // Anything but a breakdown id is refused, saying so.
+    let options = object(&[
+        ("asAt", JsValue::from_str(AS_AT)),
+        ("breakdown", JsValue::from_f64(3.0)),
+    ]);
+    let error = driftline::web::analyze(&js_files(&DEMO), &options).expect_err("a number");
+    assert!(error_message(&error).contains("options.breakdown"));
+}
+
+#[wasm_bindgen_test]
 fn analyze_json_returns_the_same_report_as_text() {
     let answer = driftline::web::analyze_json(&js_files(&DEMO), &options(AS_AT))
         .map(|text| JSON::parse(&text).expect("valid JSON"));

@@ -672,7 +672,7 @@ async function refreshView() {
   for (const view of document.querySelectorAll('.view')) {
     view.hidden = view.id !== `view-${name}`;
   }
-  byId('filters').hidden = !['overview', 'children', 'cohort', 'qi'].includes(name);
+  byId('filters').hidden = !['overview', 'children', 'cohort', 'qi', 'forecast'].includes(name);
   document.body.dataset.view = name;
   const render = views[name];
   const container = byId(`view-${name}`);

@@ -21,6 +21,12 @@ export interface AnalyzeOptions {
    * problems listed row by row). A file over `maxFileBytes` is refused before it is read.
    */
   limits?: Limits | null;
+  /**
+   * The basis of every waiting child's forecast, as `driftline analyze --breakdown`: a
+   * breakdown id (`age_at_entry`, `placement`, `sex`, …) whose groups are used where a group
+   * has at least 20 completed stages, else the whole cohort. The whole cohort by default.
+   */
+  breakdown?: string | null;
   /** Hand your ArrayBuffers to the worker instead of copying them (they become unusable). */
   transfer?: boolean;
 }
@@ -79,7 +85,7 @@ export function vocabulary(): Promise<Record<string, unknown>>;
  * charts are of the children its `filters` choose; `drawChart` draws the whole cohort.
  */
 export interface ChartSpec {
-  kind: 'timeline' | 'cohort' | 'delay' | 'km' | 'histogram' | 'run' | 'xmr';
+  kind: 'timeline' | 'cohort' | 'delay' | 'km' | 'histogram' | 'run' | 'xmr' | 'decomposition' | 'qi';
   /** For a timeline: the child's index in `report.journeys`. */
   child?: number;
   /**
@@ -89,7 +95,7 @@ export interface ChartSpec {
    */
   stage?: string;
   /**
-   * `delay`, `km`, `histogram`: split by `placement`, `legal_status`, `age_at_entry`, `sex`,
+   * `delay`, `km`, `histogram`, `decomposition` ("where the days go"): split by `placement`, `legal_status`, `age_at_entry`, `sex`,
    * `local_authority`, `team`, `year_of_entry`, `route` or `attribute:NAME` (`null`: no split).
    */
   breakdown?: string | null;
@@ -129,6 +135,19 @@ export interface ChartSpec {
    * chart replaced by a note wherever it would show more than that table.
    */
   sharing?: { round?: boolean } | null;
+  /**
+   * Session charts, kind `qi`: a stage's waits (`measure: 'days'`) or a run chart of how many
+   * completed it each month (`measure: 'completions'`) with `forecast_months` (0–24) forecast
+   * months after the data, drawn apart and left out of the rules.
+   */
+  qi?: {
+    stage: string;
+    chart?: 'run' | 'xmr';
+    aggregation?: 'none' | 'month' | 'quarter';
+    measure?: 'days' | 'completions';
+    forecast_months?: number;
+    [setting: string]: unknown;
+  };
 }
 
 /** The numbers behind a chart (its text alternative). */
@@ -205,6 +224,15 @@ export class Session {
   png(slot?: string, scale?: number): Promise<Blob>;
   /** The numbers behind the chart in `slot` as CSV text. */
   chartCsv(slot: string): Promise<string>;
+  /**
+   * The Forecast view (`{ filters, breakdown, pseudonymise }`): its breakdown becomes the
+   * basis of every forecast; the expected completions are the children in view's.
+   */
+  forecast(query?: { filters?: Record<string, string>; breakdown?: string | null; pseudonymise?: boolean; expected?: boolean }): Promise<ForecastPanel>;
+  /** Makes a breakdown (or `null`, the whole cohort) the basis of every forecast; resolves to the basis in force. */
+  forecastBasis(breakdown?: string | null): Promise<string | undefined>;
+  /** England's adoption scorecard for the children the filters choose, as CSV text ('' without one). */
+  scorecardCsv(query?: { filters?: Record<string, string> }): Promise<string>;
   /** Rows of cell texts (the header first) as CSV text, by the core's one CSV writer. */
   tableCsv(rows: string[][]): Promise<string>;
   memory(): Promise<number>;
@@ -250,8 +278,99 @@ export interface Report {
   events: number;
   moves: number;
   journeys: Child[];
+  /**
+   * Per stage and horizon (3, 6 and 12 months): how many of the stage rows waiting "as at"
+   * are expected to end, the sum of each row's chance, with a 95% interval.
+   */
+  expected_completions: ExpectedCompletions[];
+  /** Where the days of time to permanence go (`null` without a `time_to_permanence` stage). */
+  decomposition: Decomposition | null;
+  /** What every forecast assumes, in plain words: show them wherever a forecast is shown. */
+  forecast_caveats: string[];
+  /** England's adoption scorecard (the DfE's A1, A2, A10, A3), for a profile that has one. */
+  adoption_scorecard?: object;
   /** Later additions (such as `stages`) appear as further properties. */
   [more: string]: unknown;
+}
+
+/**
+ * A waiting stage row's forecast (`journeys[].stages[].forecast`; `null` on other rows). With
+ * `S` the stage's Kaplan–Meier survival of the basis and `t` the days waited: `expected_date`
+ * is the start plus the first day `d > t` with `S(d) ≤ S(t)/2` (`null`: beyond what this data
+ * has seen); `range` the same with 0.75 and 0.25; `chance_by_target` is `1 − S(T)/S(t)` while
+ * the target day `T` is ahead; `chance_30_days` and `chance_90_days` likewise over 30 and 90
+ * days. Fewer than 20 completions in the cohort: every figure `null`, and `note` says why.
+ */
+export interface Forecast {
+  expected_date: IsoDate | null;
+  range: [IsoDate, IsoDate] | null;
+  chance_by_target: number | null;
+  chance_30_days: number | null;
+  chance_90_days: number | null;
+  /** `cohort` or `<breakdown>:<group>`. */
+  basis: string;
+  /** Completed stages in the basis. */
+  completions: number;
+  note: string;
+}
+
+/** One stage's expected completions over one horizon. */
+export interface ExpectedCompletions {
+  stage: string;
+  months: 3 | 6 | 12;
+  expected: number;
+  /** `expected ± 1.96·√Σp(1 − p)`, clipped to `[0, rows with a forecast]`. */
+  interval: [number, number];
+  waiting: number;
+  without_forecast: number;
+}
+
+/** One stage's share of the completed journeys and its days beyond target. */
+export interface StageDays {
+  stage: string;
+  on_path: boolean;
+  median_days: number | null;
+  mean_days: number | null;
+  days_over_target: number | null;
+  children_over_target: number | null;
+}
+
+export interface DecompositionGroup {
+  journeys: number;
+  stages: StageDays[];
+  time_to_permanence: { median_days: number | null; mean_days: number | null };
+  /** Had every path stage over its target taken exactly its target. */
+  counterfactual: { median_days: number | null; mean_days: number | null };
+}
+
+export interface Decomposition extends DecompositionGroup {
+  permanence_stage: string;
+  /** The consecutive stages that split time to permanence. */
+  path: string[];
+  /** Breakdown id → group value → the same figures. */
+  groups: Record<string, Record<string, DecompositionGroup>>;
+}
+
+/** What `Session.forecast` answers. */
+export interface ForecastPanel {
+  as_at: IsoDate;
+  breakdown: string | null;
+  breakdown_label: string | null;
+  min_completions: number;
+  horizons: [3, 6, 12];
+  matched: number;
+  total: number;
+  expected: {
+    stage: string;
+    label: string;
+    waiting: number;
+    without_forecast: number;
+    horizons: { months: number; expected: number; interval: [number, number] }[];
+  }[];
+  caveats: string[];
+  decomposition: boolean;
+  scorecard: { description: string; window_from: IsoDate; window_to: IsoDate; adopted: number; table: ChartTable } | null;
+  scorecard_note: string | null;
 }
 
 export interface InputSummary {
@@ -334,6 +453,24 @@ export interface Child {
   legal: LegalSpell[];
   events_outside_care: Event[];
   source: SourceRow | null;
+  /** The statistics' rows: one per care period and started stage. */
+  stages?: StageRow[];
+  [more: string]: unknown;
+}
+
+/** One stage in one care period of one child (more fields appear as further properties). */
+export interface StageRow {
+  stage: string;
+  care_period_index: number;
+  start: IsoDate;
+  end: IsoDate | null;
+  days: number;
+  target_date: IsoDate | null;
+  within_target: boolean | null;
+  overdue: boolean;
+  /** For a row still waiting "as at" while the child is in care; `null` otherwise. */
+  forecast: Forecast | null;
+  [more: string]: unknown;
 }
 
 export interface CarePeriod {

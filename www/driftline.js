@@ -257,6 +257,32 @@ export class Session {
     return this.#query('chartTable', slot);
   }
 
+  /**
+   * The Forecast view: `query` is `{ filters, breakdown, pseudonymise }`. The breakdown (the
+   * page's split, or `null`) becomes the basis of every waiting child's forecast, as
+   * `driftline analyze --breakdown` does; resolves to `{ as_at, breakdown, breakdown_label,
+   * min_completions, horizons, matched, total, expected, caveats, decomposition, scorecard,
+   * scorecard_note }`, the expected completions being those of the children the filters
+   * choose.
+   */
+  forecast(query = {}) {
+    return this.#query('forecast', query);
+  }
+
+  /**
+   * Makes `breakdown` (a breakdown id, or `null` for the whole cohort) the basis of every
+   * forecast in the report, the children table and each child's stages; resolves to the
+   * basis in force (a breakdown no stage has is the whole cohort: `undefined`).
+   */
+  forecastBasis(breakdown = null) {
+    return this.#query('forecastBasis', breakdown);
+  }
+
+  /** England's adoption scorecard for the children `{ filters }` choose, as CSV text. */
+  scorecardCsv(query = {}) {
+    return this.#query('scorecardCsv', query);
+  }
+
   /** Checks a profile without using it: `{ ok, profile }` or `{ ok: false, message }`. */
   checkProfile(profile) {
     return this.#engine.request('call', { name: 'checkProfile', args: [profile] });
@@ -603,6 +629,7 @@ function engineOptions(options) {
     mapping: options.mapping ?? null,
     profile: options.profile ?? null,
     limits: options.limits ?? null,
+    breakdown: options.breakdown ?? null,
   };
 }
 

@@ -13,6 +13,7 @@
 import { download, element, formatDate, formatDays, formatNumber } from './ui.js';
 import { chartFigure, dataTable, heading } from './figure.js';
 import { vocabulary } from './driftline.js';
+import { completionsChart } from './forecast.js';
 
 /** The QI view's settings, kept for as long as the tab is open. */
 function settings(ctx) {
@@ -78,7 +79,8 @@ export async function renderQi(container, ctx) {
 
   const run = qiChart(ctx, s, words, 'run', words.run_rules, 'runRules', 'Run chart');
   const xmr = qiChart(ctx, s, words, 'xmr', words.xmr_rules, 'xmrRules', 'XmR chart');
-  container.replaceChildren(heading('QI', 'qi-heading'), intro, form, message, ...run.parts, ...xmr.parts);
+  const completions = completionsChart(ctx, s);
+  container.replaceChildren(heading('QI', 'qi-heading'), intro, form, message, ...run.parts, ...xmr.parts, ...completions.parts);
 
   const redraw = async () => {
     message.textContent = '';
@@ -89,7 +91,7 @@ export async function renderQi(container, ctx) {
       s.target = days === null || days === undefined ? '' : String(days);
       target.input.value = s.target;
     }
-    const results = await Promise.allSettled([run.draw(), xmr.draw()]);
+    const results = await Promise.allSettled([run.draw(), xmr.draw(), completions.draw()]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed !== undefined) {
       message.textContent = failed.reason?.message ?? String(failed.reason);

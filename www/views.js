@@ -25,6 +25,7 @@ import {
 } from './ui.js';
 import { chartFigure, dataTable, heading, shownTableCsvButton } from './figure.js';
 import { renderQi } from './qi.js';
+import { LIKELY_COLUMNS, childForecastSection, likelyCells, likelyFilter, renderForecast, scorecardParts, syncForecastBasis } from './forecast.js';
 import { renderTimescales } from './timescales.js';
 import { vocabulary } from './driftline.js';
 
@@ -36,6 +37,7 @@ export const views = {
   children: renderChildren,
   cohort: renderCohort,
   qi: renderQi,
+  forecast: renderForecast,
   timescales: renderTimescales,
 };
 
@@ -276,6 +278,8 @@ async function renderOverview(container, ctx) {
     );
   }
 
+  // England's adoption scorecard beside the Kaplan–Meier view (nothing for other profiles).
+  parts.push(...(await scorecardParts(ctx)));
   for (const check of table.checks) {
     parts.push(checkSection(check, ctx));
   }
@@ -575,11 +579,14 @@ const CHILD_COLUMNS = [
   ['moves', 'Moves'],
   ['placements_last_12_months', 'Placements, last 12 months'],
   ['current_stage', 'Waiting now for'],
+  ...LIKELY_COLUMNS,
   ['overdue', 'Flags'],
 ];
 
 async function renderChildren(container, ctx) {
   const s = ctx.state.children;
+  // The forecasts follow the page's split.
+  await syncForecastBasis(ctx);
   if (container.dataset.built !== 'yes') {
     buildChildren(container, ctx);
   }
@@ -605,7 +612,7 @@ function buildChildren(container, ctx) {
   csv.type = 'button';
   csv.id = 'children-csv';
   const tools = element('div', undefined, 'table-tools');
-  tools.append(searchLabel, csv);
+  tools.append(searchLabel, likelyFilter(s, () => refreshChildren(container, ctx.current(), false)), csv);
 
   const table = element('table');
   table.id = 'children-table';
@@ -664,6 +671,7 @@ function childQuery(ctx, offset = 0) {
   const s = ctx.state.children;
   return {
     search: s.search,
+    likely_within_months: s.likely ? Number(s.likely) : null,
     sort: s.sort === 'child' && ctx.pseudonymise ? 'pseudonym' : s.sort,
     descending: s.descending,
     offset,
@@ -712,6 +720,7 @@ function childRow(r, selected) {
     element('td', formatNumber(r.moves), 'number'),
     element('td', formatNumber(r.placements_last_12_months), 'number'),
     element('td', waitingWords(r.current_stage)),
+    ...likelyCells(r),
     flagsCell(r),
   );
   return tr;
@@ -879,6 +888,7 @@ async function showChild(container, ctx, index, focus = false) {
     ),
   );
 
+  const forecast = await childForecastSection(child);
   const placementsHeading = element('h4', 'Placements');
   placementsHeading.id = 'placements-heading';
   const placements = dataTable(
@@ -945,6 +955,7 @@ async function showChild(container, ctx, index, focus = false) {
     stagesTools,
     stages,
     ...checks,
+    forecast,
     chronologyHeading,
     chronology,
     placementsHeading,

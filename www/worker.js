@@ -38,6 +38,9 @@
     'stageRowsCsv',
     'qiCsv',
     'chartTable',
+    'forecast',
+    'forecastBasis',
+    'scorecardCsv',
   ]);
 
   /** Functions that need no loaded data, and nothing else. */

@@ -21,6 +21,7 @@ use crate::qi::{
     Variation, VariationIcon,
 };
 use crate::table::Table;
+use chrono::NaiveDate;
 use std::fmt::Write as _;
 
 /// Options for [`spc`].
@@ -42,6 +43,23 @@ pub struct SpcOptions {
     /// The measure cannot be negative (days, counts): a lower limit below zero is drawn at
     /// zero, and the chart says so; its table keeps the computed value.
     pub non_negative: bool,
+    /// Forecast points after the last point (an expected value with its 95% interval, such as
+    /// the completions expected in each coming month), drawn apart from the data: after a
+    /// divider labelled "forecast", as hollow markers on a dashed line over a shaded
+    /// interval, with their own legend entry and table rows. They are not points of the
+    /// chart: no rule, centre line or limit reads them. Empty for none.
+    pub forecast: Vec<ForecastPoint>,
+}
+
+/// One forecast point (see [`SpcOptions::forecast`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForecastPoint {
+    pub date: NaiveDate,
+    pub expected: f64,
+    /// The 95% interval.
+    pub interval: [f64; 2],
+    /// Words for its tooltip ("month of June 2026").
+    pub note: String,
 }
 
 impl SpcOptions {
@@ -55,6 +73,7 @@ impl SpcOptions {
             extra_columns: Vec::new(),
             note: None,
             non_negative: false,
+            forecast: Vec::new(),
         }
     }
 }
@@ -109,6 +128,8 @@ struct Spc<'a> {
     hi: f64,
     /// The baseline of the legend row.
     legend_y: f32,
+    /// Whether forecast points were drawn after the data (see [`SpcOptions::forecast`]).
+    forecast_drawn: bool,
 }
 
 impl<'a> Spc<'a> {
@@ -120,7 +141,12 @@ impl<'a> Spc<'a> {
         let dated: Vec<_> = chart.points.iter().filter_map(|p| p.date).collect();
         let dates = if dated.len() == n && n > 0 {
             let first = dated[0];
-            let last = dated[n - 1];
+            // Forecast points extend the scale beyond the last point.
+            let last = options
+                .forecast
+                .iter()
+                .map(|f| f.date)
+                .fold(dated[n - 1], NaiveDate::max);
             let pad = ((last - first).num_days() / 40).max(3) as u64;
             Some(DateScale::new(
                 first
@@ -154,6 +180,7 @@ impl<'a> Spc<'a> {
             placed: Vec::new(),
             top: 0.0,
             bottom: 0.0,
+            forecast_drawn: false,
             ticks: Vec::new(),
             lo: 0.0,
             hi: 1.0,
@@ -255,6 +282,13 @@ impl<'a> Spc<'a> {
         }
         if let Some(note) = &self.options.note {
             sub.push(note.clone());
+        }
+        let forecast = self.options.forecast.len();
+        if forecast > 0 {
+            sub.push(format!(
+                "{forecast} forecast {} after the data, outside the rules",
+                if forecast == 1 { "point" } else { "points" }
+            ));
         }
         if self.floored() {
             sub.push(format!(
@@ -358,6 +392,12 @@ impl<'a> Spc<'a> {
             l.upper.into_iter().for_each(&mut take);
         }
         chart.target.into_iter().for_each(&mut take);
+        if self.dates.is_some() {
+            for f in &self.options.forecast {
+                take(f.expected);
+                f.interval.into_iter().for_each(&mut take);
+            }
+        }
         if !lo.is_finite() {
             lo = 0.0;
             hi = 1.0;
@@ -705,6 +745,28 @@ impl<'a> Spc<'a> {
                 },
             });
         }
+        if let (Some(scale), Some(last)) = (self.dates.as_ref(), line.last()) {
+            if !options.forecast.is_empty() {
+                let (lo, hi, top, bottom) = (self.lo, self.hi, self.top, self.bottom);
+                let y_of = |v: f64| bottom - ((v - lo) / (hi - lo)) as f32 * (bottom - top);
+                forecast_marks(
+                    &options.forecast,
+                    &ForecastFrame {
+                        scale,
+                        y_of: &y_of,
+                        last: *last,
+                        top: self.top,
+                        bottom: self.bottom,
+                        unit: &options.unit,
+                        first_row: n,
+                    },
+                    &mut self.items,
+                    &mut self.front,
+                    &mut self.hits,
+                );
+                self.forecast_drawn = true;
+            }
+        }
     }
 
     /// The legend (the shared legend row): the point shapes present, then the lines.
@@ -745,6 +807,12 @@ impl<'a> Spc<'a> {
         if chart.target.is_some() {
             entries.push((Key::Line(target_stroke()), "target".into()));
         }
+        if self.forecast_drawn {
+            entries.push((
+                Key::Line(Stroke::dashed(FORECAST, 1.5, 5.0, 3.0)),
+                "forecast (95% interval)".into(),
+            ));
+        }
         self.legend_y = legend(
             &mut self.front,
             &entries,
@@ -774,6 +842,119 @@ impl<'a> Spc<'a> {
             }),
             table: Some(spc_data(self.chart, self.options)),
         }
+    }
+}
+
+/// The forecast's colour and the shade of its interval.
+const FORECAST: Color = palette::BLUE;
+const FORECAST_BAND: Color = Color::rgb(0xDC, 0xEB, 0xF5);
+
+/// Where the forecast is drawn: the date scale, the value scale and the last data point.
+struct ForecastFrame<'a> {
+    scale: &'a DateScale,
+    y_of: &'a dyn Fn(f64) -> f32,
+    last: Point,
+    top: f32,
+    bottom: f32,
+    unit: &'a str,
+    /// The table row of the first forecast point (after the chart's points).
+    first_row: usize,
+}
+
+/// The forecast points after the data (see [`SpcOptions::forecast`]).
+fn forecast_marks(
+    forecast: &[ForecastPoint],
+    f: &ForecastFrame<'_>,
+    items: &mut Vec<Item>,
+    front: &mut Vec<Item>,
+    hits: &mut Vec<HitRegion>,
+) {
+    let xs: Vec<f32> = forecast.iter().map(|p| f.scale.x(p.date)).collect();
+    // The interval as a shaded band from the last point through every forecast point.
+    let mut band: Vec<Point> = std::iter::once(f.last)
+        .chain(
+            forecast
+                .iter()
+                .zip(&xs)
+                .map(|(p, x)| Point::new(*x, (f.y_of)(p.interval[1]))),
+        )
+        .collect();
+    band.extend(
+        forecast
+            .iter()
+            .zip(&xs)
+            .rev()
+            .map(|(p, x)| Point::new(*x, (f.y_of)(p.interval[0]))),
+    );
+    items.push(Item::Polygon {
+        points: band,
+        fill: FORECAST_BAND,
+        stroke: None,
+    });
+    // The divider between the data and the forecast, with its label.
+    let divider = match xs.first() {
+        Some(x0) => (f.last.x + x0) / 2.0,
+        None => f.last.x,
+    };
+    front.push(Item::Line {
+        from: Point::new(divider, f.top),
+        to: Point::new(divider, f.bottom),
+        stroke: Stroke::dashed(FORECAST, 1.0, 3.0, 3.0),
+    });
+    push_text(
+        front,
+        divider + 4.0,
+        f.top + 12.0,
+        "forecast",
+        11.0,
+        Weight::Bold,
+        Anchor::Start,
+        FORECAST,
+    );
+    let line: Vec<Point> = std::iter::once(f.last)
+        .chain(
+            forecast
+                .iter()
+                .zip(&xs)
+                .map(|(p, x)| Point::new(*x, (f.y_of)(p.expected))),
+        )
+        .collect();
+    front.push(Item::Polyline {
+        points: line.clone(),
+        stroke: Stroke::dashed(FORECAST, 1.5, 5.0, 3.0),
+    });
+    for (i, (p, at)) in forecast.iter().zip(line.iter().skip(1)).enumerate() {
+        front.push(Item::Marker {
+            at: *at,
+            size: 8.0,
+            shape: MarkerShape::Circle,
+            fill: Some(palette::WHITE),
+            stroke: Some(Stroke::solid(FORECAST, 1.5)),
+        });
+        let note = if p.note.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", p.note)
+        };
+        hits.push(HitRegion {
+            rect: Rect::new(at.x - 6.0, at.y - 6.0, 12.0, 12.0),
+            hit: Hit {
+                target: HitTarget::Point {
+                    series: 1,
+                    index: i,
+                },
+                label: format!(
+                    "{}: forecast {} {} (95% interval {} to {}){note}",
+                    date_long(p.date),
+                    fmt_value(p.expected),
+                    f.unit,
+                    fmt_value(p.interval[0]),
+                    fmt_value(p.interval[1]),
+                ),
+                source: None,
+                text_row: Some(f.first_row + i),
+            },
+        });
     }
 }
 
@@ -817,6 +998,36 @@ pub fn spc_data(chart: &SpcChart, options: &SpcOptions) -> Table {
             row.push(cells.get(i).cloned().unwrap_or_default());
         }
         table.push(row);
+    }
+    if !options.forecast.is_empty() {
+        table.columns.push("forecast_interval".into());
+        let width = table.columns.len();
+        for row in &mut table.rows {
+            row.resize(width, String::new());
+        }
+        for p in &options.forecast {
+            let mut row = vec![
+                p.date.to_string(),
+                fmt_value(p.expected),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                "forecast".to_string(),
+                String::new(),
+            ];
+            row.resize(width - 1, String::new());
+            row.push(format!(
+                "{} to {}",
+                fmt_value(p.interval[0]),
+                fmt_value(p.interval[1])
+            ));
+            table.push(row);
+        }
+        table.notes.push(
+            "Rows marked forecast are expected values after the data, not points of the chart."
+                .into(),
+        );
     }
     table.notes.push(icon_words(chart));
     if let Some(note) = &options.note {

@@ -9,7 +9,7 @@ use super::rows::{ChildRow, ShownRow};
 use crate::chart::chronology::{chronology, CarerNames, ChronologyOptions};
 use crate::model::{Child, LegalCategory, PlacementCategory, SourceRow, Text};
 use crate::report::Report;
-use crate::stats::{CensoredBy, Profile};
+use crate::stats::{CensoredBy, Forecast, Profile};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -42,6 +42,8 @@ pub struct StageRowView<'a> {
     pub within_target: Option<bool>,
     pub overdue: bool,
     pub backdated: bool,
+    /// For a stage still waiting "as at": when it is likely to end (see `stats::forecast`).
+    pub forecast: Option<&'a Forecast>,
 }
 
 /// A check that applies to the child now.
@@ -248,6 +250,7 @@ fn stage_rows<'a>(report: &'a Report, profile: &'a Profile, index: usize) -> Vec
                 within_target: r.within_target,
                 overdue: r.overdue,
                 backdated: r.backdated,
+                forecast: r.forecast.as_deref(),
             }
         })
         .collect()

@@ -59,6 +59,8 @@ pub fn children_table<'a>(rows: impl IntoIterator<Item = ShownRow<'a>>) -> Table
         "moves",
         "current_stage",
         "days_waiting",
+        "likely_by",
+        "chance_by_target",
         "overdue_stages",
         "placements_last_12_months",
         "unstable",
@@ -88,6 +90,16 @@ pub fn children_table<'a>(rows: impl IntoIterator<Item = ShownRow<'a>>) -> Table
             s.current_stage
                 .as_ref()
                 .map(|c| c.days.to_string())
+                .unwrap_or_default(),
+            s.current_stage
+                .as_ref()
+                .and_then(|c| c.expected_date)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            s.current_stage
+                .as_ref()
+                .and_then(|c| c.chance_by_target)
+                .map(|p| crate::table::number(p, 3))
                 .unwrap_or_default(),
             s.overdue.join("; "),
             s.placements_last_12_months.to_string(),

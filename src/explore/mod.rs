@@ -24,6 +24,7 @@
 pub mod detail;
 pub mod export;
 pub mod filter;
+pub mod forecast;
 pub mod order;
 pub mod pseudonym;
 pub mod query;
@@ -90,6 +91,8 @@ pub struct Explorer {
     /// For a cohort view drawn in a slot: the children of its rows (a row's hit target is
     /// its index among them), as indices into the report.
     cohort_children: HashMap<String, Vec<usize>>,
+    /// The breakdown whose groups the forecasts are read from (`explore::forecast`).
+    forecast_breakdown: Option<String>,
 }
 
 /// What lies under a point of a chart, with the child it is about when the chart is the
@@ -176,6 +179,7 @@ impl Explorer {
             filtered: None,
             charts: HashMap::new(),
             cohort_children: HashMap::new(),
+            forecast_breakdown: None,
         }
     }
 
@@ -214,6 +218,8 @@ impl Explorer {
         self.filtered = None;
         self.charts.clear();
         self.cohort_children.clear();
+        // The new statistics' forecasts are the whole cohort's.
+        self.forecast_breakdown = None;
     }
 
     /// The summary (see [`Summary`]).
@@ -399,12 +405,25 @@ impl Explorer {
 
     fn child_order(&self, query: &ChildQuery) -> Vec<usize> {
         let needle = query.search.trim().to_lowercase();
+        // The last likely date the query keeps (see `ChildQuery::likely_within_months`).
+        let likely_by = query.likely_within_months.map(|m| {
+            stats::CalendarDuration::months(m)
+                .after(self.report.as_at)
+                .unwrap_or(NaiveDate::MAX)
+        });
         let mut order: Vec<usize> = self
             .rows
             .iter()
             .enumerate()
             .filter(|(_, r)| {
-                r.matches(&query.filters) && r.matches_search(&needle, query.pseudonymise)
+                r.matches(&query.filters)
+                    && r.matches_search(&needle, query.pseudonymise)
+                    && likely_by.is_none_or(|last| {
+                        r.current_stage
+                            .as_ref()
+                            .and_then(|s| s.expected_date)
+                            .is_some_and(|d| d <= last)
+                    })
             })
             .map(|(i, _)| i)
             .collect();
@@ -617,6 +636,14 @@ impl Explorer {
                     view::cohort_layout(&self.report, &chosen, &brackets, query, &mut info);
                 self.cohort_children.insert(query.slot.clone(), chosen);
                 layout
+            }
+            "qi" if query
+                .qi
+                .as_ref()
+                .is_some_and(|q| q.measure == "completions") =>
+            {
+                let spec = query.qi.clone().unwrap_or_default();
+                self.completions_chart(&spec, query, &mut info)?
             }
             "qi" => {
                 let mut spec = query.qi.clone().unwrap_or_default();

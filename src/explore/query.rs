@@ -9,7 +9,7 @@ use super::filter::Filters;
 use serde::{Deserialize, Serialize};
 
 /// The session methods the page may call through the worker's `query` message.
-pub const QUERIES: [&str; 16] = [
+pub const QUERIES: [&str; 19] = [
     "report",
     "reportJson",
     "summary",
@@ -26,6 +26,9 @@ pub const QUERIES: [&str; 16] = [
     "stageRowsCsv",
     "qiCsv",
     "chartTable",
+    "forecast",
+    "forecastBasis",
+    "scorecardCsv",
 ];
 
 /// The rows of a table a page shows by default.
@@ -61,11 +64,14 @@ impl Default for ProblemQuery {
 }
 
 /// A page of the children: `{ search, sort, descending, offset, limit, filters,
-/// pseudonymise }`.
+/// pseudonymise, likely_within_months }`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
 pub struct ChildQuery {
     pub search: String,
+    /// Only the children whose current stage is likely to end (its forecast's likely date)
+    /// within this many calendar months of "as at"; `None` for every child.
+    pub likely_within_months: Option<u32>,
     pub sort: String,
     pub descending: bool,
     pub offset: usize,
@@ -78,6 +84,7 @@ impl Default for ChildQuery {
     fn default() -> Self {
         ChildQuery {
             search: String::new(),
+            likely_within_months: None,
             sort: String::new(),
             descending: false,
             offset: 0,

@@ -66,6 +66,10 @@ pub struct CurrentStage {
     pub target: Option<String>,
     pub target_date: Option<NaiveDate>,
     pub overdue: bool,
+    /// The forecast's likely end date (`explore::forecast`), if it has one.
+    pub expected_date: Option<NaiveDate>,
+    /// The forecast's chance of ending by the target date, if the target is still ahead.
+    pub chance_by_target: Option<f64>,
 }
 
 /// A row as a view shows it: pseudonymised (no ID, no date of birth) or not.
@@ -174,6 +178,8 @@ impl ChildRow {
                     .map(|t| t.to_string()),
                 target_date: r.target_date,
                 overdue: r.overdue,
+                expected_date: r.forecast.as_ref().and_then(|f| f.expected_date),
+                chance_by_target: r.forecast.as_ref().and_then(|f| f.chance_by_target),
             });
         let overdue = waiting
             .iter()
@@ -375,6 +381,17 @@ impl ChildRow {
             "care_periods" => SortKey::Num(self.care_periods as i64),
             "moves" => SortKey::Num(i64::from(self.moves)),
             "current_stage" => num(self.current_stage.as_ref().map(|s| i64::from(s.days))),
+            "likely_by" => num(self
+                .current_stage
+                .as_ref()
+                .and_then(|s| s.expected_date)
+                .map(|d| i64::from(d.num_days_from_ce()))),
+            // In thousandths, so that the order is exact.
+            "chance_by_target" => num(self
+                .current_stage
+                .as_ref()
+                .and_then(|s| s.chance_by_target)
+                .map(|p| (p * 1000.0).round() as i64)),
             "overdue" => SortKey::Num(self.overdue.len() as i64 + self.checks_over.len() as i64),
             "placements_last_12_months" => SortKey::Num(i64::from(self.placements_last_12_months)),
             "route" => SortKey::text(self.route.map(Route::label)),

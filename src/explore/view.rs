@@ -105,6 +105,11 @@ pub struct QiSpec {
     /// `none` (one point per completed wait, dated when it ended), `month` or `quarter`
     /// (the median of the waits that ended in each).
     pub aggregation: String,
+    /// `days` (the waits, as above) or `completions` (a run chart of how many completed the
+    /// stage each month, with `forecast_months` forecast months after the data).
+    pub measure: String,
+    /// Forecast months after the data on a chart of completions (0 for none, at most 24).
+    pub forecast_months: u32,
     /// The chart's settings (the target in days; the stage's own target when absent).
     #[serde(flatten)]
     pub spc: SpcSpec,
@@ -116,6 +121,8 @@ impl Default for QiSpec {
             stage: String::new(),
             chart: "run".into(),
             aggregation: "none".into(),
+            measure: "days".into(),
+            forecast_months: 0,
             spc: SpcSpec::default(),
         }
     }
@@ -139,6 +146,20 @@ pub struct ChartInfo {
     pub qi: Option<QiInfo>,
     /// The numbers behind a statistical chart.
     pub table: Option<Table>,
+    /// QI chart of completions: the forecast months after the data.
+    pub forecast: Vec<ForecastMonth>,
+}
+
+/// A forecast month of the QI chart of completions.
+#[derive(Clone, Debug, Serialize)]
+pub struct ForecastMonth {
+    /// The month's first day.
+    pub month: chrono::NaiveDate,
+    /// The children in view expected to complete the stage that month, with a 95% interval.
+    pub expected: f64,
+    pub interval: [f64; 2],
+    /// The waiting rows whose chances were summed.
+    pub waiting: u32,
 }
 
 /// A QI chart's numbers, for the table under it.

@@ -54,6 +54,8 @@ pub struct Vocabulary {
     pub units: Vec<Choice>,
     /// The built-in timescale profiles.
     pub profiles: Vec<(&'static str, String)>,
+    /// What every forecast assumes, to show wherever a forecast is shown.
+    pub forecast_caveats: &'static [&'static str],
 }
 
 /// The label of a field, as the mapping step names it.
@@ -166,6 +168,7 @@ pub fn vocabulary() -> Vocabulary {
             .iter()
             .filter_map(|name| Some((*name, Profile::built_in(name)?.label)))
             .collect(),
+        forecast_caveats: &crate::stats::FORECAST_CAVEATS,
     }
 }
 

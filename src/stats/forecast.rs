@@ -381,15 +381,8 @@ pub fn forecast_rows(
                 .breakdown
                 .as_deref()
                 .and_then(|b| row_group(b, child, cs, row));
-            let (basis, fallback) = match group.as_deref().and_then(|g| sb.groups.get(g)) {
-                Some(b) => (Some(b), None),
-                None => (
-                    sb.cohort.as_ref(),
-                    group
-                        .as_deref()
-                        .and_then(|g| sb.fallback_notes.get(g).cloned()),
-                ),
-            };
+            let (basis, fallback) = sb.resolve(group.as_deref());
+            let fallback = fallback.cloned();
             let Some(basis) = basis else {
                 waiting[row.stage_index].1 += 1;
                 row.forecast = Some(Box::new(Forecast {
@@ -468,7 +461,192 @@ pub fn forecast_rows(
     out
 }
 
-impl StageBases<'_> {
+/// Where every stage's forecasts come from under one [`ForecastConfig`], built once and asked
+/// row by row: the same choice of basis as [`forecast_rows`] makes.
+pub struct Bases<'a> {
+    stages: Vec<StageBases<'a>>,
+    breakdown: Option<&'a str>,
+}
+
+impl<'a> Bases<'a> {
+    /// The bases of `stages` (the cohort's stage statistics, in profile order).
+    pub fn new(stages: &'a [StageSummary], config: &'a ForecastConfig) -> Bases<'a> {
+        Bases {
+            stages: stages.iter().map(|s| stage_bases(s, config)).collect(),
+            breakdown: config.breakdown.as_deref(),
+        }
+    }
+
+    /// The curve a waiting row's forecast is read from, or `None` when the row is not waiting
+    /// "as at" or has no forecast (too few completions).
+    pub fn curve_of(&self, child: &Child, stats: &ChildStats, row: &StageRow) -> Option<Curve<'a>> {
+        if row.censored_by != Some(CensoredBy::AsAt) {
+            return None;
+        }
+        let sb = self.stages.get(row.stage_index)?;
+        let group = self.breakdown.and_then(|b| row_group(b, child, stats, row));
+        sb.resolve(group.as_deref()).0.map(|b| b.curve)
+    }
+}
+
+/// Expected completions in some windows of days after "as at", over some waiting rows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WindowExpectation {
+    /// The window's first and last day after "as at" (day 1 is the day after).
+    pub from_day: u32,
+    pub to_day: u32,
+    /// `Σ p`, each row's chance of ending in the window.
+    pub expected: f64,
+    /// `expected ± 1.96·√Σp(1 − p)`, clipped to `[0, rows]`.
+    pub interval: [f64; 2],
+    /// The waiting rows with a forecast that were summed.
+    pub rows: u32,
+}
+
+/// For the waiting rows of stage `stage_index` among the children `chosen` (indices into
+/// `children` and `stats`), the expected number ending in each window `(a, b)`: a row that
+/// has waited `t` days ends in days `a..=b` after "as at" with chance
+/// `(S(t + a − 1) − S(t + b))/S(t)`, i.e. `chance_within(t, b) − chance_within(t, a − 1)`.
+/// Windows are independent sums (each with its own interval).
+pub fn expected_in_windows(
+    children: &[Child],
+    stats: &[ChildStats],
+    chosen: impl IntoIterator<Item = usize>,
+    bases: &Bases<'_>,
+    stage_index: usize,
+    windows: &[(u32, u32)],
+) -> Vec<WindowExpectation> {
+    let mut sums = vec![(0.0f64, 0.0f64); windows.len()];
+    let mut rows = 0u32;
+    for i in chosen {
+        let (Some(child), Some(cs)) = (children.get(i), stats.get(i)) else {
+            continue;
+        };
+        for row in cs.stages.iter().filter(|r| r.stage_index == stage_index) {
+            let Some(curve) = bases.curve_of(child, cs, row) else {
+                continue;
+            };
+            rows += 1;
+            for (acc, &(a, b)) in sums.iter_mut().zip(windows) {
+                let before = chance_within(curve, row.days, a.saturating_sub(1));
+                let p = (chance_within(curve, row.days, b) - before).clamp(0.0, 1.0);
+                acc.0 += p;
+                acc.1 += p * (1.0 - p);
+            }
+        }
+    }
+    sums.into_iter()
+        .zip(windows)
+        .map(|((sum, var), &(a, b))| {
+            let half = Z95 * var.sqrt();
+            WindowExpectation {
+                from_day: a,
+                to_day: b,
+                expected: sum,
+                interval: [(sum - half).max(0.0), (sum + half).min(f64::from(rows))],
+                rows,
+            }
+        })
+        .collect()
+}
+
+/// The team's expected completions (as [`forecast_rows`] returns them for everyone) over the
+/// children `chosen` only, every row's forecast read from the same bases.
+pub fn expected_completions_of(
+    children: &[Child],
+    stats: &[ChildStats],
+    chosen: &[usize],
+    stages: &[StageSummary],
+    as_at: NaiveDate,
+    config: &ForecastConfig,
+) -> Vec<ExpectedCompletions> {
+    let bases = Bases::new(stages, config);
+    let windows: Vec<(u32, u32)> = HORIZONS_MONTHS
+        .iter()
+        .map(|&k| (1, horizon_days(as_at, k)))
+        .collect();
+    let mut out = Vec::with_capacity(stages.len() * HORIZONS_MONTHS.len());
+    for (si, stage) in stages.iter().enumerate() {
+        let mut waiting = 0u32;
+        for &i in chosen {
+            if let Some(cs) = stats.get(i) {
+                waiting += cs
+                    .stages
+                    .iter()
+                    .filter(|r| r.stage_index == si && r.censored_by == Some(CensoredBy::AsAt))
+                    .count() as u32;
+            }
+        }
+        let sums = expected_in_windows(
+            children,
+            stats,
+            chosen.iter().copied(),
+            &bases,
+            si,
+            &windows,
+        );
+        for (w, &months) in sums.into_iter().zip(HORIZONS_MONTHS.iter()) {
+            out.push(ExpectedCompletions {
+                stage: stage.id.clone(),
+                months,
+                expected: w.expected,
+                interval: w.interval,
+                waiting,
+                without_forecast: waiting - w.rows,
+            });
+        }
+    }
+    out
+}
+
+/// Days from `as_at` to `as_at` plus `months` calendar months.
+pub fn horizon_days(as_at: NaiveDate, months: u32) -> u32 {
+    CalendarDuration::months(months)
+        .after(as_at)
+        .map_or(0, |end| super::stage::days_between(as_at, end))
+}
+
+/// The calendar months after the one holding `as_at`, as windows of days after `as_at`
+/// (`(first day − as_at, last day − as_at)`), with each month's first day: `count` of them.
+pub fn month_windows(as_at: NaiveDate, count: u32) -> Vec<(NaiveDate, (u32, u32))> {
+    let mut out = Vec::new();
+    let Some(mut first) = NaiveDate::from_ymd_opt(as_at.year(), as_at.month(), 1) else {
+        return out;
+    };
+    for _ in 0..count {
+        let Some(next) = first.checked_add_months(chrono::Months::new(1)) else {
+            break;
+        };
+        let Some(after) = next.checked_add_months(chrono::Months::new(1)) else {
+            break;
+        };
+        let last = after.pred_opt().unwrap_or(after);
+        out.push((
+            next,
+            (
+                super::stage::days_between(as_at, next),
+                super::stage::days_between(as_at, last),
+            ),
+        ));
+        first = next;
+    }
+    out
+}
+
+impl<'a> StageBases<'a> {
+    /// The basis of a row in `group` (the chosen breakdown's, if any): the group's own when
+    /// it has enough completions, else the cohort's (`None` when even that is too small),
+    /// with the notes that say why the group's was not used.
+    fn resolve(&self, group: Option<&str>) -> (Option<&Basis<'a>>, Option<&(Text, Text, Text)>) {
+        match group.and_then(|g| self.groups.get(g)) {
+            Some(b) => (Some(b), None),
+            None => (
+                self.cohort.as_ref(),
+                group.and_then(|g| self.fallback_notes.get(g)),
+            ),
+        }
+    }
+
     fn cohort_completions(&self, stages: &[StageSummary], stage: usize) -> u32 {
         stages.get(stage).map_or(0, |s| s.stats.completed)
     }

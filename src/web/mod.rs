@@ -184,6 +184,15 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     parsed.profile_from_data = profile.is_none();
     parsed.profile = profiles::read_profile(profile)
         .map_err(|err| js_error(&format!("options.profile: {err}"), &[]))?;
+    // The forecasts' basis, as `driftline analyze --breakdown`.
+    if let Some(b) = get(options, "breakdown").filter(|b| !b.is_undefined() && !b.is_null()) {
+        parsed.breakdown = Some(b.as_string().ok_or_else(|| {
+            js_error(
+                "options.breakdown must be a breakdown id such as \"age_at_entry\"",
+                &[],
+            )
+        })?);
+    }
     if let Some(limits) = get(options, "limits").filter(|l| !l.is_null()) {
         read_limits(&limits, &mut parsed.limits)?;
     }

@@ -11,6 +11,7 @@ use super::charts::ChartView;
 use super::convert::{js_error, to_js};
 use super::profiles::read_profile;
 use super::{read_files, read_options};
+use crate::explore::forecast::ForecastQuery;
 use crate::explore::{
     ChartQuery, ChildQuery, ExploreError, Explorer, ProblemQuery, StageQuery, StageRowsQuery,
 };
@@ -243,6 +244,34 @@ impl Session {
             .layout(&query)
             .map(ChartView::new)
             .map_err(explore_error)
+    }
+
+    /// The Forecast view (see [`crate::explore::forecast`]): `query` is `{ filters, breakdown,
+    /// pseudonymise }`; its breakdown becomes the basis of every forecast.
+    pub fn forecast(&mut self, query: &JsValue) -> Result<JsValue, JsValue> {
+        let query: ForecastQuery = read_query(query)?;
+        to_js(&self.explorer.forecast(&query))
+    }
+
+    /// Makes `breakdown` (a breakdown id, or `null` for the whole cohort) the basis of every
+    /// forecast, as `driftline analyze --breakdown` does, and returns the basis now in force.
+    #[wasm_bindgen(js_name = forecastBasis)]
+    pub fn forecast_basis(&mut self, breakdown: Option<String>) -> Option<String> {
+        self.explorer.set_forecast_basis(breakdown.as_deref());
+        self.explorer.forecast_basis().map(str::to_string)
+    }
+
+    /// England's adoption scorecard for the children the filters choose (`{ filters }`) as
+    /// CSV (empty without a scorecard).
+    #[wasm_bindgen(js_name = scorecardCsv)]
+    pub fn scorecard_csv(&mut self, query: &JsValue) -> Result<String, JsValue> {
+        let query: ForecastQuery = read_query(query)?;
+        let table = self.explorer.scorecard_table(&query.filters);
+        Ok(if table.columns.is_empty() {
+            String::new()
+        } else {
+            table.to_csv()
+        })
     }
 
     /// The child's chronology as CSV (date, age, event, detail, key decision, source).

@@ -36,7 +36,7 @@ import {
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const VIEWS = ['read', 'overview', 'children', 'cohort', 'qi', 'timescales'];
+const VIEWS = ['read', 'overview', 'children', 'cohort', 'qi', 'forecast', 'timescales'];
 
 let server;
 let browser;

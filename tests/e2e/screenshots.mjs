@@ -51,7 +51,7 @@ try {
   await page.locator('#results').screenshot({ path: join(DOCS, 'page-children.png') });
   await show('cohort');
   await page.locator('#results').screenshot({ path: join(DOCS, 'page-cohort.png') });
-  for (const view of ['qi', 'timescales']) {
+  for (const view of ['qi', 'forecast', 'timescales']) {
     await show(view);
     await page.locator('#results').screenshot({ path: join(DOCS, `page-${view}.png`) });
   }
