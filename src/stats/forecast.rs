@@ -528,8 +528,7 @@ pub fn expected_in_windows(
             };
             rows += 1;
             for (acc, &(a, b)) in sums.iter_mut().zip(windows) {
-                let before = chance_within(curve, row.days, a.saturating_sub(1));
-                let p = (chance_within(curve, row.days, b) - before).clamp(0.0, 1.0);
+                let p = window_chance(curve, row.days, a, b);
                 acc.0 += p;
                 acc.1 += p * (1.0 - p);
             }
@@ -550,6 +549,13 @@ pub fn expected_in_windows(
         .collect()
 }
 
+/// The chance that a wait of `t` days ends in days `a..=b` after "as at":
+/// `chance_within(t, b) − chance_within(t, a − 1)`.
+fn window_chance(curve: Curve<'_>, t: u32, a: u32, b: u32) -> f64 {
+    let before = chance_within(curve, t, a.saturating_sub(1));
+    (chance_within(curve, t, b) - before).clamp(0.0, 1.0)
+}
+
 /// The team's expected completions (as [`forecast_rows`] returns them for everyone) over the
 /// children `chosen` only, every row's forecast read from the same bases.
 pub fn expected_completions_of(
@@ -565,34 +571,47 @@ pub fn expected_completions_of(
         .iter()
         .map(|&k| (1, horizon_days(as_at, k)))
         .collect();
-    let mut out = Vec::with_capacity(stages.len() * HORIZONS_MONTHS.len());
-    for (si, stage) in stages.iter().enumerate() {
-        let mut waiting = 0u32;
-        for &i in chosen {
-            if let Some(cs) = stats.get(i) {
-                waiting += cs
-                    .stages
-                    .iter()
-                    .filter(|r| r.stage_index == si && r.censored_by == Some(CensoredBy::AsAt))
-                    .count() as u32;
+    // One pass over the chosen children's rows: per stage, waiting rows, rows with a
+    // forecast, and per horizon Σp and Σp(1 − p).
+    let mut waiting = vec![0u32; stages.len()];
+    let mut forecast = vec![0u32; stages.len()];
+    let mut sums = vec![[(0.0f64, 0.0f64); HORIZONS_MONTHS.len()]; stages.len()];
+    for &i in chosen {
+        let (Some(child), Some(cs)) = (children.get(i), stats.get(i)) else {
+            continue;
+        };
+        for row in &cs.stages {
+            let si = row.stage_index;
+            if row.censored_by != Some(CensoredBy::AsAt) || si >= stages.len() {
+                continue;
+            }
+            waiting[si] += 1;
+            let Some(curve) = bases.curve_of(child, cs, row) else {
+                continue;
+            };
+            forecast[si] += 1;
+            for (acc, &(a, b)) in sums[si].iter_mut().zip(&windows) {
+                let p = window_chance(curve, row.days, a, b);
+                acc.0 += p;
+                acc.1 += p * (1.0 - p);
             }
         }
-        let sums = expected_in_windows(
-            children,
-            stats,
-            chosen.iter().copied(),
-            &bases,
-            si,
-            &windows,
-        );
-        for (w, &months) in sums.into_iter().zip(HORIZONS_MONTHS.iter()) {
+    }
+    let mut out = Vec::with_capacity(stages.len() * HORIZONS_MONTHS.len());
+    for (si, stage) in stages.iter().enumerate() {
+        for (k, &months) in HORIZONS_MONTHS.iter().enumerate() {
+            let (sum, var) = sums[si][k];
+            let half = Z95 * var.sqrt();
             out.push(ExpectedCompletions {
                 stage: stage.id.clone(),
                 months,
-                expected: w.expected,
-                interval: w.interval,
-                waiting,
-                without_forecast: waiting - w.rows,
+                expected: sum,
+                interval: [
+                    (sum - half).max(0.0),
+                    (sum + half).min(f64::from(forecast[si])),
+                ],
+                waiting: waiting[si],
+                without_forecast: waiting[si] - forecast[si],
             });
         }
     }
