@@ -377,11 +377,25 @@ impl Field {
     }
 }
 
-/// Normalises a header or label: lower case, letters and digits only.
+/// Normalises a header or label: lower case, letters and digits only. An invisible character
+/// as the readers show it (`⟨U+0000⟩`, see [`crate::visible`]) is left out like any other
+/// mark, so that "Fos⟨U+0000⟩ter" is still read as foster care (and reported for the
+/// character).
 pub fn normalise(s: &str) -> String {
+    let mut shown_character = false;
     trim(s)
         .chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(|&c| match c {
+            '⟨' => {
+                shown_character = true;
+                false
+            }
+            '⟩' => {
+                shown_character = false;
+                false
+            }
+            _ => !shown_character && c.is_alphanumeric(),
+        })
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -595,5 +609,12 @@ mod tests {
         assert_eq!(recognise(&[(1, strings(&["Name", "Value"]))]), None);
         assert_eq!(recognise(&[(1, strings(&["child_id", "notes"]))]), None);
         assert_eq!(recognise(&[]), None);
+    }
+
+    #[test]
+    fn shown_invisible_characters_are_left_out_of_a_label() {
+        assert_eq!(normalise("Fos⟨U+0000⟩ter care"), "fostercare");
+        assert_eq!(normalise("⟨U+202E⟩Kinship"), "kinship");
+        assert_eq!(normalise("Placement Type"), "placementtype");
     }
 }
