@@ -10,7 +10,8 @@
 //! This module owns the name and the scrubbing. Carers are named by
 //! [`crate::chart::chronology`]'s own rule, which the timeline and the chronology share.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ingest::template::KEPT_WITHOUT_BIRTH;
 use chrono::NaiveDate;
 
 pub use crate::model::pseudonym;
@@ -46,12 +47,38 @@ pub fn shown_diagnostic<'a>(
         }
         d.child_id = Some(name);
     }
+    // A date that could not be read says what it might have meant ("only makes sense
+    // month-first (as 13 December 2016)", "February 2016 has 29 days"): for a date of birth,
+    // that is the date of birth. Pseudonymised, only the column and what to do are said.
+    if let Some(message) = unreadable_date(&d) {
+        d.message = message;
+    }
     let keep: Vec<&str> = [d.column.as_deref(), d.file.as_deref(), d.sheet.as_deref()]
         .into_iter()
         .flatten()
         .collect();
     d.message = hide_quoted(&d.message, &keep);
     d
+}
+
+/// The pseudonymised message of a problem with a date that could not be read, or `None` for
+/// another problem.
+fn unreadable_date(d: &Diagnostic) -> Option<String> {
+    let column = d.column.as_deref().unwrap_or("a column");
+    let kept = if d.message.ends_with(KEPT_WITHOUT_BIRTH) {
+        KEPT_WITHOUT_BIRTH
+    } else {
+        ""
+    };
+    match d.code {
+        Code::MonthFirstDate | Code::MonthFirstColumn => Some(format!(
+            "A date in column \"{column}\" only makes sense month-first (the value is hidden while pseudonymised). Driftline reads dates day-first (dd/mm/yyyy): correct the column or export it again day-first.{kept}"
+        )),
+        Code::InvalidDate => Some(format!(
+            "A date in column \"{column}\" could not be read (the value is hidden while pseudonymised).{kept}"
+        )),
+        _ => None,
+    }
 }
 
 /// `text` with every value between double quotes replaced by "(hidden)", unless it is one of

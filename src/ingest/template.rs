@@ -15,6 +15,9 @@ use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+/// What a warning about an unreadable date of birth ends with.
+pub const KEPT_WITHOUT_BIRTH: &str = " The child is kept without a date of birth.";
+
 /// Shared state while reading every table of a load.
 #[derive(Default)]
 pub struct Sink {
@@ -68,8 +71,7 @@ impl Sink {
             Ok(d) => d,
             Err(mut d) => {
                 d.severity = Severity::Warning;
-                d.message
-                    .push_str(" The child is kept without a date of birth.");
+                d.message.push_str(KEPT_WITHOUT_BIRTH);
                 self.row_problem(*d);
                 None
             }

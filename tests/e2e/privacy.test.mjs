@@ -597,7 +597,8 @@ test('Pseudonymise hides every ID, date of birth, carer and free-text label in e
     await pickFiles(page, files);
     await page.check('#pseudonymise');
     await waitForProblems(page);
-    const secrets = [...NAMED_IDS, ...NAMED_PEOPLE, '12/13/2016', ...(await dateForms(page, NAMED_BIRTHS))];
+    // (JONES-AMY-02's date of birth, written month-first, is 13 December 2016.)
+    const secrets = [...NAMED_IDS, ...NAMED_PEOPLE, '12/13/2016', ...(await dateForms(page, [...NAMED_BIRTHS, '2016-12-13']))];
     const seen = [];
     for (const view of VIEWS) {
       await openView(page, view);

@@ -250,8 +250,13 @@ impl Builder<'_> {
             let hit = Hit {
                 target: HitTarget::Legal { index: i },
                 label: format!(
-                    "{} · {} · {} to {}",
-                    label,
+                    "{}{} · {} to {}",
+                    // Pseudonymised, the label is the category already.
+                    if self.options.pseudonymise {
+                        String::new()
+                    } else {
+                        format!("{label} · ")
+                    },
                     l.category.label_as_written(&l.legal_status),
                     date_long(l.start),
                     l.end.map(date_long).unwrap_or_else(|| "now".into())
