@@ -102,6 +102,9 @@ fn core_answer_with(
         .collect();
     let date = chrono::NaiveDate::parse_from_str(as_at, "%Y-%m-%d").expect("a date");
     let mut options = Options::new(date);
+    // Given no profile, the boundary lets the timescales follow the data, as the command
+    // line does.
+    options.profile_from_data = true;
     options.mapping = mapping.map(|json| driftline::Mapping::from_json(json).expect("a mapping"));
     driftline::analyze(&inputs, &options)
         .map(|report| numbers_as_f64(serde_json::to_value(&report).expect("serialise")))
@@ -246,14 +249,18 @@ fn an_unreadable_mapping_is_an_error() {
 }
 
 /// The library's report for the demo under a profile.
-fn core_report_with_profile(profile: driftline::stats::Profile) -> serde_json::Value {
+/// Without a profile (`None`), the timescales follow the data, as the boundary lets them.
+fn core_report_with_profile(profile: Option<driftline::stats::Profile>) -> serde_json::Value {
     let inputs: Vec<InputFile<'_>> = DEMO
         .iter()
         .map(|(name, bytes)| InputFile { name, bytes })
         .collect();
     let date = chrono::NaiveDate::parse_from_str(AS_AT, "%Y-%m-%d").expect("a date");
     let mut options = Options::new(date);
-    options.profile = profile;
+    match profile {
+        Some(profile) => options.profile = profile,
+        None => options.profile_from_data = true,
+    }
     let report = driftline::analyze(&inputs, &options).expect("the demo loads");
     numbers_as_f64(serde_json::to_value(&report).expect("serialise"))
 }
@@ -269,23 +276,23 @@ fn the_profile_option_takes_a_name_an_object_or_json_text() {
     use driftline::stats::Profile;
     let own = Profile::from_json(OWN_PROFILE).expect("a valid profile");
     let cases = [
-        ("no profile", JsValue::NULL, Profile::scotland()),
+        ("no profile", JsValue::NULL, None),
         (
             "scotland",
             JsValue::from_str("scotland"),
-            Profile::scotland(),
+            Some(Profile::scotland()),
         ),
         (
             "England by name",
             JsValue::from_str("England"),
-            Profile::england(),
+            Some(Profile::england()),
         ),
         (
             "an object",
             JSON::parse(OWN_PROFILE).expect("JSON"),
-            own.clone(),
+            Some(own.clone()),
         ),
-        ("JSON text", JsValue::from_str(OWN_PROFILE), own),
+        ("JSON text", JsValue::from_str(OWN_PROFILE), Some(own)),
     ];
     for (case, profile, expected) in cases {
         let options = object(&[("asAt", JsValue::from_str(AS_AT)), ("profile", profile)]);
@@ -347,7 +354,7 @@ fn a_session_applies_another_profile_without_reading_the_files_again() {
     let report = to_json(&session.report().expect("the report"));
     assert_eq!(
         report,
-        core_report_with_profile(driftline::stats::Profile::england())
+        core_report_with_profile(Some(driftline::stats::Profile::england()))
     );
     // A bad profile changes nothing.
     let error = session
