@@ -232,6 +232,16 @@ test('"as at" starts at the latest date in the files, says so, and clearing it g
     await page.waitForFunction((d) => document.getElementById('as-at-input').value === d, expected.as_at);
     assert.match(await page.textContent('#as-at'), new RegExp(longDate(expected.as_at)));
     assert.match(await page.textContent('#as-at-note'), /the latest date in your files/);
+    // Reading again (the mapping step's Apply) keeps taking the date from the files.
+    await page.click('#mapping-button');
+    await page.waitForSelector('#mapping:not([hidden]) .sheet-mapping');
+    await page.evaluate(() => {
+      document.getElementById('status').className = 'status';
+    });
+    await page.click('#mapping-apply');
+    await waitForLoad(page);
+    assert.match(await page.textContent('#as-at-note'), /the latest date in your files/);
+    assert.equal(await page.inputValue('#as-at-input'), expected.as_at);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
