@@ -60,6 +60,8 @@ const state = {
   summary: null,
   view: 'read',
   pseudonymise: false,
+  /** Whether the user chose the "as at" date (otherwise the files give it). */
+  asAtChosen: false,
   /** The "for sharing" mode: null (off) or `{ round }`. */
   sharing: null,
   filters: {},
@@ -98,6 +100,8 @@ function setUp() {
     try {
       const files = await demoFiles();
       byId('as-at-input').value = '';
+      state.demoDate = true;
+      state.asAtChosen = true;
       await load(files, { asAt: '2024-03-31' });
     } catch (error) {
       showError(error);
@@ -134,6 +138,8 @@ function setUp() {
     // A date: as at that date. Cleared: back to the date the files give (the field shows it
     // again once read), so the field and the page never disagree.
     if (state.session !== null && (value === '' || /^\d{4}-\d{2}-\d{2}$/.test(value))) {
+      state.demoDate = false;
+      state.asAtChosen = value !== '';
       rerun({ asAt: value || null });
     }
   });
@@ -182,8 +188,9 @@ function setUp() {
 
 /** The options of the current load: the "as at" date, the mapping and the profile. */
 function loadOptions(extra = {}) {
-  // No date: the core takes the latest date in the files, up to today (passed by driftline.js).
-  const asAt = byId('as-at-input').value || null;
+  // Unless the user chose a date, none: the core takes the latest date in the files, up to
+  // today (passed by driftline.js), so reading again (a new mapping) finds it again too.
+  const asAt = state.asAtChosen ? byId('as-at-input').value || null : null;
   return { asAt, mapping: state.mapping, profile: state.profile ?? null, limits: pageLimits(), ...extra };
 }
 
@@ -193,7 +200,7 @@ function showAsAt(summary) {
   const date = formatDate(summary.as_at);
   byId('as-at-note').textContent =
     summary.as_at_basis === 'given'
-      ? `As at ${date}, the date chosen. Clear the date to use the latest date in your files.`
+      ? `As at ${date}, ${state.demoDate ? 'the date the demo data was made for' : 'the date chosen'}. Clear the date to use the latest date in your files.`
       : summary.as_at_basis === 'today'
         ? `As at ${date}, ${summary.as_at_words}.`
         : `As at ${date}, ${summary.as_at_words}; change it if your extract is newer.`;
@@ -228,6 +235,8 @@ function focusResults() {
 /** Loads other files: their own "as at" date, from the files, unless the user then changes it. */
 function loadNew(files) {
   byId('as-at-input').value = '';
+  state.demoDate = false;
+  state.asAtChosen = false;
   return load(files);
 }
 

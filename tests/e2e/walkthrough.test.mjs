@@ -232,6 +232,16 @@ test('"as at" starts at the latest date in the files, says so, and clearing it g
     await page.waitForFunction((d) => document.getElementById('as-at-input').value === d, expected.as_at);
     assert.match(await page.textContent('#as-at'), new RegExp(longDate(expected.as_at)));
     assert.match(await page.textContent('#as-at-note'), /the latest date in your files/);
+    // Reading again (the mapping step's Apply) keeps taking the date from the files.
+    await page.click('#mapping-button');
+    await page.waitForSelector('#mapping:not([hidden]) .sheet-mapping');
+    await page.evaluate(() => {
+      document.getElementById('status').className = 'status';
+    });
+    await page.click('#mapping-apply');
+    await waitForLoad(page);
+    assert.match(await page.textContent('#as-at-note'), /the latest date in your files/);
+    assert.equal(await page.inputValue('#as-at-input'), expected.as_at);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
@@ -418,6 +428,33 @@ test('accessible names contain the visible words, landmarks are named once, head
     await page.waitForSelector('#mapping:not([hidden]) .sheet-mapping');
     const empty = await page.$$eval('#mapping th', (ths) => ths.filter((th) => th.textContent.trim() === '').length);
     assert.equal(empty, 0, 'the mapping step has an empty table header');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the embed example never keeps a real ID under "Selected child" once pseudonymised', async () => {
+  const { context, page, errors } = await openRecorded(browser, `${server.origin}/embed.html`, { ready: 'driftline-view' });
+  try {
+    await page.setInputFiles('#embed-files', DEMO_FILES);
+    await page.waitForSelector('body[data-loaded]');
+    const { report } = await cliAnalyze(DEMO_FILES, '2024-03-31');
+    await page.click('driftline-view tbody button');
+    await page.waitForFunction(() => /entries in the chronology/.test(document.getElementById('selected').textContent));
+    const first = report.journeys[0].child_id;
+    assert.match(await page.textContent('#selected'), new RegExp(`^${first}:`));
+    await page.check('#embed-pseudonymise');
+    await page.waitForFunction(() =>
+      document.querySelector('driftline-view').shadowRoot.querySelector('tbody button')?.textContent.startsWith('Child '),
+    );
+    const ids = report.journeys.map((j) => j.child_id);
+    const shown = await page.textContent('#selected');
+    assert.ok(!ids.some((id) => shown.includes(id)), shown);
+    // Chosen again, the child is named as the list names it.
+    await page.click('driftline-view tbody button');
+    await page.waitForFunction(() => /entries in the chronology/.test(document.getElementById('selected').textContent));
+    assert.match(await page.textContent('#selected'), /^Child 1:/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
