@@ -35,6 +35,8 @@ pub enum Code {
     UnsupportedFormat,
     TooLarge,
     NoTableRecognised,
+    /// Tables were recognised, but not one holds a row of data (an empty template).
+    NoDataRows,
     TableIgnored,
     HiddenSheetRead,
     MappingInvalid,
@@ -85,6 +87,7 @@ impl Code {
             Code::UnsupportedFormat => "unsupported_format",
             Code::TooLarge => "too_large",
             Code::NoTableRecognised => "no_table_recognised",
+            Code::NoDataRows => "no_data_rows",
             Code::TableIgnored => "table_ignored",
             Code::HiddenSheetRead => "hidden_sheet_read",
             Code::MappingInvalid => "mapping_invalid",

@@ -58,7 +58,7 @@ pub struct Report {
 }
 
 /// The report without the journeys: everything else, in the same shape and order, for a
-/// cohort too large to print child by child (`driftline analyze --format summary`).
+/// cohort too large to print child by child (`driftline analyze --format json-summary`).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct ReportSummary<'a> {
     pub as_at: NaiveDate,

@@ -153,24 +153,58 @@ fn nothing_usable_exits_2_and_writes_nothing() {
     // A CSV with a header row and no data.
     let header_only = dir.join("children.csv");
     std::fs::write(&header_only, "child_id,date_of_birth,sex\n").expect("write");
-    for (file, table) in [
-        (template.clone(), "children (sheet Children), 0 rows"),
-        (path(&header_only), "children.csv: children, 0 rows"),
+    for (file, said) in [
+        (
+            template.clone(),
+            "driftline: template.xlsx: The children table (sheet Children) has a header row but no rows of data under it.",
+        ),
+        (
+            path(&header_only),
+            "driftline: children.csv: The children table has a header row but no rows of data under it.",
+        ),
     ] {
         let output = driftline(&["analyze", &file, "--as-at", "2024-03-31"]);
         assert_eq!(output.status.code(), Some(2), "{file}: {}", stderr(&output));
         assert!(output.stdout.is_empty(), "{file}");
-        let said = stderr(&output);
-        assert!(said.contains(table), "{said}");
-        assert!(
-            said.contains("nothing usable was read: the tables recognised have no data rows"),
-            "{said}"
-        );
+        let err = stderr(&output);
+        assert!(err.starts_with("driftline: nothing usable could be read:\n"), "{err}");
+        assert!(err.contains(said), "{err}");
     }
+    // Every row rejected: nothing usable either, and the problems say why.
+    let rejected = dir.join("placements.csv");
+    std::fs::write(
+        &rejected,
+        "child_id,start_date,placement_type\n,2020-01-01,Foster care\nC2,2020-02-30,Foster care\n",
+    )
+    .expect("write");
+    let problems = dir.join("problems.csv");
+    let output = driftline(&[
+        "analyze",
+        &path(&rejected),
+        "--as-at",
+        "2024-03-31",
+        "--problems",
+        &path(&problems),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    let err = stderr(&output);
+    assert!(
+        err.contains("placements.csv: placements, 2 rows: 0 used, 2 rejected"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nothing usable was read: every one of the 2 rows was rejected"),
+        "{err}"
+    );
+    let listed = std::fs::read_to_string(&problems).expect("the problems");
+    assert_eq!(listed.lines().count(), 3, "{listed}");
 }
 
+/// Children and events without placements: no care period, so every stage is empty. The
+/// report is still written (the page shows the same), and standard error says why in capitals.
 #[test]
-fn journeys_without_placements_are_not_an_empty_success() {
+fn journeys_without_placements_are_not_an_empty_success_without_a_word() {
     let dir = scratch("no-placements");
     let children = dir.join("children.csv");
     std::fs::write(&children, "child_id,date_of_birth\nC1,2015-01-01\n").expect("write");
@@ -185,11 +219,12 @@ fn journeys_without_placements_are_not_an_empty_success() {
         "--format",
         "csv",
     ]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(output.stdout.is_empty());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let csv = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(csv.lines().count(), 1, "a header only: {csv}");
     let said = stderr(&output);
     assert!(
-        said.contains("no child has a care period, because no placements were given (tables read: children, events)"),
+        said.contains("NO JOURNEYS: no child has a care period, because no placements were given (tables read: children, events), so every stage is empty"),
         "{said}"
     );
     assert!(said.contains("give the placements table"), "{said}");

@@ -186,8 +186,8 @@ impl Plan {
         let report = driftline::analyze(&inputs, &self.options)
             .map_err(|err| Failure::new(format!("nothing usable could be read:\n{err}")))?;
         let mut outcome = Outcome::of_load(&self.names, &self.refused, &report.input);
-        outcome.require_care_periods(&report);
-        outcome.check_usable()?;
+        outcome.note_care_periods(&report);
+        outcome.check_usable(&self.reporting())?;
         say_as_at(&report);
         Ok((report, outcome))
     }

@@ -168,10 +168,11 @@ impl Outcome {
             })
             .chain(input.diagnostics.iter().cloned())
             .collect();
+        // (A load without a single data row is the library's error: see `ingest::load`.)
         if read_files > 0 && input.rows_used == 0 {
             outcome.unusable = Some(format!(
-                "nothing usable was read: the tables recognised have no data rows that could be used ({}). Fill in the rows under the header, or check that these are the right files.",
-                row_counts(input.rows_read, 0, input.rows_rejected, "rows")
+                "nothing usable was read: every one of the {} rows was rejected (--problems FILE lists why, by file, row and column).",
+                input.rows_read
             ));
         }
         outcome
@@ -211,8 +212,9 @@ impl Outcome {
         outcome
     }
 
-    /// Marks the outcome unusable when the journeys hold no care period (nothing to time).
-    pub fn require_care_periods(&mut self, report: &driftline::Report) {
+    /// Says, among the files' lines, when the journeys hold no care period: the stage
+    /// statistics are then empty (the page shows the same report).
+    pub fn note_care_periods(&mut self, report: &driftline::Report) {
         if self.unusable.is_some() || report.care_periods > 0 {
             return;
         }
@@ -225,25 +227,36 @@ impl Outcome {
         let has_placements = kinds
             .iter()
             .any(|k| *k == "placements" || k.contains("episodes"));
-        self.unusable = Some(if has_placements {
-            "nothing usable was read: no child has a care period (no placement row could be used), so there is no journey to time. See the problems (--problems FILE).".to_string()
+        self.lines.push(if has_placements {
+            "NO JOURNEYS: no child has a care period (no placement row could be used), so every stage is empty. See the problems (--problems FILE).".to_string()
         } else {
             format!(
-                "nothing usable was read: no child has a care period, because no placements were given (tables read: {}). A care period starts with a placement: give the placements table (or the SSDA903 episodes) too.",
-                if kinds.is_empty() { "none".to_string() } else { kinds.join(", ") }
+                "NO JOURNEYS: no child has a care period, because no placements were given (tables read: {}), so every stage is empty. A care period starts with a placement: give the placements table (or the SSDA903 episodes) too.",
+                kinds.join(", ")
             )
         });
     }
 
-    /// Fails, after saying what was read, when nothing in the files can be used.
-    pub fn check_usable(&self) -> Result<(), Failure> {
+    /// Fails, after saying what was read (and writing the problems), when nothing in the
+    /// files can be used.
+    pub fn check_usable(&self, reporting: &Reporting<'_>) -> Result<(), Failure> {
         match &self.unusable {
             Some(why) => {
                 self.say_files();
+                self.write_problems(reporting)?;
                 Err(Failure::new(why.clone()))
             }
             None => Ok(()),
         }
+    }
+
+    /// Writes the problems to the --problems file, if one was given.
+    fn write_problems(&self, reporting: &Reporting<'_>) -> Result<(), Failure> {
+        if let Some(output) = reporting.problems {
+            let table = driftline::explore::export::problems_table(self.problems.clone());
+            output.write_quietly(table.to_csv().as_bytes())?;
+        }
+        Ok(())
     }
 
     /// Says what was read on standard error, writes the problems file, and returns the exit
@@ -268,9 +281,8 @@ impl Outcome {
         }
         let listed = self.problems.len();
         match reporting.problems {
-            Some(output) => {
-                let table = driftline::explore::export::problems_table(self.problems.clone());
-                output.write_quietly(table.to_csv().as_bytes())?;
+            Some(_) => {
+                self.write_problems(reporting)?;
                 totals.push_str(&format!(
                     " ({} written to {})",
                     plural(listed, "problem", "problems"),

@@ -152,7 +152,7 @@ fn column_chart(
         );
     }
     let outcome = Outcome::of_series(name, &series);
-    outcome.check_usable()?;
+    outcome.check_usable(&plan.reporting())?;
     let dated: Option<Vec<(NaiveDate, f64)>> = series
         .points
         .iter()

@@ -246,7 +246,40 @@ fn finish_load(
         summary.rows_used += t.rows_used;
         summary.rows_rejected += t.rows_rejected;
     }
+    if summary.rows_read == 0 {
+        return Err(no_data_rows(&summary));
+    }
     Ok(Loaded { records, summary })
+}
+
+/// The answer for files whose tables hold headers and not one row of data (an empty template,
+/// a CSV file of headers): nothing usable, each empty table named, with the files refused.
+fn no_data_rows(summary: &InputSummary) -> Error {
+    let mut diagnostics: Vec<Diagnostic> = summary
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Fatal)
+        .cloned()
+        .collect();
+    for t in &summary.tables {
+        diagnostics.push(
+            Diagnostic::new(
+                Severity::Fatal,
+                Code::NoDataRows,
+                format!(
+                    "The {} table{} has a header row but no rows of data under it. Fill in the rows, or check that this is the right file.",
+                    t.kind.replace('_', " "),
+                    t.sheet
+                        .as_deref()
+                        .map(|s| format!(" (sheet {s})"))
+                        .unwrap_or_default()
+                ),
+            )
+            .file(t.file.clone())
+            .sheet(t.sheet.clone()),
+        );
+    }
+    Error::new(diagnostics)
 }
 
 fn load_file(

@@ -128,7 +128,7 @@ export async function shownProblems(page) {
   );
 }
 
-/** What the load summary should show for a report (full or `--format summary`). */
+/** What the load summary should show for a report (full or `--format json-summary`). */
 export function expectedCounts(report) {
   return {
     files: report.input.files.length,

@@ -160,7 +160,7 @@ test('a million-row load does not crash the tab and its counts equal the command
     // The full report of 70,000 journeys is too large to compare as JSON text; the summary is
     // the same report without the journeys.
     const asAt = await pageAsAt(page);
-    const summary = await cli(['analyze', ...files, '--as-at', asAt, '--format', 'summary']);
+    const summary = await cli(['analyze', ...files, '--as-at', asAt, '--format', 'json-summary']);
     assert.equal(summary.code, 0, summary.stderr);
     const report = JSON.parse(summary.stdout);
     assert.deepEqual(shown, expectedCounts(report));
