@@ -284,7 +284,7 @@ async function pageFigures(browser, origin, csvPaths) {
 function markdown(r) {
   const ms = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
   const mb = (v) => `${(v / 1e6).toFixed(1)} MB`;
-  const ratio = (peer, mine) => `${(peer / mine).toFixed(1)}×`;
+  const ratio = (peer, mine) => `${(peer / mine).toFixed(2)}×`;
   const lines = [
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB; headless Chromium ${r.machine.chromium}; Node ${r.machine.node}. Median of ${r.runs} runs after a warm-up.`,
     '',
