@@ -136,6 +136,50 @@ pub fn parse_date_text(text: &str) -> Result<NaiveDate, DateError> {
     }
 }
 
+/// Remembers the dates of the ten-character texts parsed lately (`dd/mm/yyyy`,
+/// `yyyy-mm-dd`), so that the same date on many rows of a file is parsed once: a table of
+/// 8,192 slots, each text in the slot its bytes hash to. Gives exactly what
+/// [`parse_date_text`] gives.
+pub struct DateCache {
+    slots: Vec<(u128, NaiveDate)>,
+}
+
+impl Default for DateCache {
+    fn default() -> Self {
+        DateCache {
+            slots: vec![(0, NaiveDate::MIN); 1 << DateCache::BITS],
+        }
+    }
+}
+
+impl DateCache {
+    const BITS: u32 = 13;
+
+    /// [`parse_date_text`], remembered for ten-character texts that are dates.
+    pub fn parse(&mut self, text: &str) -> Result<NaiveDate, DateError> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 {
+            return parse_date_text(text);
+        }
+        let mut key = [0u8; 16];
+        key[..10].copy_from_slice(bytes);
+        // The top bit marks a slot in use: no text's key is 0.
+        key[15] = 0x80;
+        let key = u128::from_le_bytes(key);
+        let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        let slot = (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - DateCache::BITS)) as usize;
+        let (known, date) = self.slots[slot];
+        if known == key {
+            return Ok(date);
+        }
+        let parsed = parse_date_text(text);
+        if let Ok(date) = parsed {
+            self.slots[slot] = (key, date);
+        }
+        parsed
+    }
+}
+
 /// Formats a date the way UK users write it: `04/03/2021`.
 pub fn format_uk(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
@@ -332,6 +376,45 @@ fn month_name(month: u32) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_gives_what_parsing_gives() {
+        // Every day of 1990-2030 in both ten-character forms (more texts than slots, so
+        // slots are reused), errors of each kind, and other lengths; each text twice, so
+        // the second answer comes from the cache when there is one.
+        let mut texts: Vec<String> = Vec::new();
+        let mut day = d(1990, 1, 1);
+        while day <= d(2030, 12, 31) {
+            texts.push(day.format("%d/%m/%Y").to_string());
+            texts.push(day.format("%Y-%m-%d").to_string());
+            day = day.succ_opt().unwrap();
+        }
+        for bad in [
+            "31/02/2021",
+            "03/25/2021",
+            "2021-13-01",
+            "ab/cd/efgh",
+            "",
+            "4/3/21",
+            "04/03/2021 10:00",
+        ] {
+            texts.push(bad.to_string());
+        }
+        let mut cache = DateCache::default();
+        for round in 0..2 {
+            for text in &texts {
+                assert_eq!(
+                    cache.parse(text),
+                    parse_date_text(text),
+                    "{text} in round {round}"
+                );
+            }
+        }
+        // A text whose slot another text took is parsed again, not answered with the other.
+        assert_eq!(cache.parse("01/01/1990"), Ok(d(1990, 1, 1)));
+        assert_eq!(cache.parse("1990-01-01"), Ok(d(1990, 1, 1)));
+        assert_eq!(cache.parse("02/01/1990"), Ok(d(1990, 1, 2)));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -120,15 +120,17 @@ impl<'a> IntoIterator for &'a Journeys {
     }
 }
 
+/// One child in JSON: the child's fields followed by the statistics' fields.
+#[derive(Serialize)]
+struct Merged<'a> {
+    #[serde(flatten)]
+    child: &'a Child,
+    #[serde(flatten)]
+    stats: &'a ChildStats,
+}
+
 impl Serialize for Journeys {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Merged<'a> {
-            #[serde(flatten)]
-            child: &'a Child,
-            #[serde(flatten)]
-            stats: &'a ChildStats,
-        }
         let none = ChildStats::default();
         let mut seq = serializer.serialize_seq(Some(self.children.len()))?;
         for (i, child) in self.children.iter().enumerate() {
@@ -136,6 +138,49 @@ impl Serialize for Journeys {
             seq.serialize_element(&Merged { child, stats })?;
         }
         seq.end()
+    }
+}
+
+/// Every journey as its own piece of compact JSON text, all in one buffer (see
+/// [`Journeys::json_pieces`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JourneyPieces {
+    /// The JSON texts one after another, in UTF-8, with nothing between them.
+    pub bytes: Vec<u8>,
+    /// Where each journey starts in `bytes`, and after the last one where it ends:
+    /// journey `i` is `bytes[offsets[i]..offsets[i + 1]]`.
+    pub offsets: Vec<u32>,
+}
+
+impl Journeys {
+    /// Every journey as compact JSON, each exactly the element of the report's `journeys` list
+    /// in JSON, in one buffer with the offsets between them. The web boundary sends this to
+    /// the page, which reads a journey only when the embedder looks at it, instead of building
+    /// every journey as JavaScript objects at once. Fails only if the text would pass 4 GiB.
+    pub fn json_pieces(&self) -> Result<JourneyPieces, serde_json::Error> {
+        let none = ChildStats::default();
+        let merged = |i: usize| Merged {
+            child: &self.children[i],
+            stats: self.stats.get(i).unwrap_or(&none),
+        };
+        // Sized from the first few journeys, so the buffer does not double (and wasm memory,
+        // which never shrinks, does not keep the room) for a large cohort.
+        let sample = self.children.len().min(64);
+        let mut bytes = Vec::new();
+        for i in 0..sample {
+            serde_json::to_writer(&mut bytes, &merged(i))?;
+        }
+        let estimate = bytes.len() / sample.max(1) * self.children.len();
+        bytes.clear();
+        bytes.reserve_exact(estimate + estimate / 8);
+        let mut offsets = Vec::with_capacity(self.children.len() + 1);
+        let too_long = || serde::ser::Error::custom("the journeys' JSON passes 4 GiB");
+        for i in 0..self.children.len() {
+            offsets.push(u32::try_from(bytes.len()).map_err(|_| too_long())?);
+            serde_json::to_writer(&mut bytes, &merged(i))?;
+        }
+        offsets.push(u32::try_from(bytes.len()).map_err(|_| too_long())?);
+        Ok(JourneyPieces { bytes, offsets })
     }
 }
 

@@ -277,6 +277,13 @@ export interface Report {
   placements: number;
   events: number;
   moves: number;
+  /**
+   * Every child's journey, in the command line's JSON shape. A real array whose elements are
+   * built from compact JSON when first read (then kept: the same object on every read), so
+   * that `analyze` resolves without building every journey. Indexing, `length`, iteration,
+   * the array methods and `JSON.stringify` work as on any array; for `structuredClone` or
+   * `postMessage`, copy it first with `Array.from(report.journeys)`.
+   */
   journeys: Child[];
   /**
    * Per stage and horizon (3, 6 and 12 months): how many of the stage rows waiting "as at"

@@ -157,19 +157,23 @@ export class Session {
     this.summary = summary;
   }
 
-  /** The full report, as `analyze` returns it. */
+  /**
+   * The full report, as `analyze` returns it: everything but the journeys is read at once;
+   * `report.journeys` is an array whose elements are built when first read (see
+   * `lazyJourneys`).
+   */
   async report() {
-    // The worker sends JSON text: one string crosses from wasm and between threads, and
-    // `JSON.parse` builds the objects far faster than one wasm-to-JavaScript call per value.
-    // A report too long for one JavaScript string (about 500 MB of JSON, some 130,000
-    // children) comes as objects instead, slowly but whole.
-    let text;
+    // The worker sends the summary as JSON text and every journey as compact JSON in one
+    // transferred buffer: nothing is copied between threads, and no journey becomes
+    // JavaScript objects until the embedder reads it. Should that fail, the whole report
+    // comes as objects instead, slowly but whole.
+    let parts;
     try {
-      text = await this.#query('reportJson');
+      parts = await this.#query('reportParts');
     } catch {
       return this.#query('report');
     }
-    return JSON.parse(text);
+    return assembleReport(parts);
   }
 
   /** One page of the problem table: `{ total, matched, offset, rows }`. */
@@ -667,6 +671,106 @@ function checkSizes(input, limits) {
     error.diagnostics = diagnostics;
     throw error;
   }
+}
+
+// --- The report's journeys, built on first read ----------------------------------------------
+
+/**
+ * The report from the worker's parts (`Session.reportParts` in the core): the summary's JSON
+ * text and every journey's JSON in one buffer. The keys keep the order of the command line's
+ * JSON, with `journeys` after `moves`.
+ */
+function assembleReport({ summary, journeys, offsets }) {
+  const rest = JSON.parse(summary);
+  const report = {};
+  for (const [key, value] of Object.entries(rest)) {
+    report[key] = value;
+    if (key === 'moves') {
+      report.journeys = lazyJourneys(journeys, offsets);
+    }
+  }
+  report.journeys ??= lazyJourneys(journeys, offsets);
+  return report;
+}
+
+/** `key` as an index below `count`, or -1. */
+function indexOf(key, count) {
+  if (typeof key !== 'string' || key === '' || key.length > 10) {
+    return -1;
+  }
+  const index = Number(key);
+  return Number.isInteger(index) && index >= 0 && index < count && String(index) === key ? index : -1;
+}
+
+/**
+ * A real array of the journeys (`Array.isArray` holds, and indexing, `length`, iteration,
+ * `map`, `find`, `indexOf`, `slice` and `JSON.stringify` work as on any array) whose elements
+ * are parsed from their JSON when first read, then kept: reading `journeys[i]` twice gives the
+ * same object. A plain copy, for `structuredClone` or `postMessage`, is `Array.from(journeys)`
+ * (which reads every journey).
+ */
+function lazyJourneys(bytes, offsets) {
+  const count = offsets.length - 1;
+  const decoder = new TextDecoder();
+  const target = new Array(count);
+  const build = (index) => {
+    const value = JSON.parse(decoder.decode(bytes.subarray(offsets[index], offsets[index + 1])));
+    target[index] = value;
+    return value;
+  };
+  // An index not yet read is a hole in `target`; an element set or deleted by the embedder
+  // is the embedder's.
+  const unread = new Uint8Array(count).fill(1);
+  const pending = (key, t) => {
+    const index = indexOf(key, count);
+    return index >= 0 && index < t.length && unread[index] === 1 ? index : -1;
+  };
+  return new Proxy(target, {
+    get(t, key, receiver) {
+      const index = pending(key, t);
+      if (index >= 0) {
+        unread[index] = 0;
+        return build(index);
+      }
+      return Reflect.get(t, key, receiver);
+    },
+    has(t, key) {
+      return pending(key, t) >= 0 || Reflect.has(t, key);
+    },
+    getOwnPropertyDescriptor(t, key) {
+      const index = pending(key, t);
+      if (index >= 0) {
+        unread[index] = 0;
+        build(index);
+      }
+      return Reflect.getOwnPropertyDescriptor(t, key);
+    },
+    ownKeys(t) {
+      const keys = Reflect.ownKeys(t);
+      const present = new Set(keys);
+      const indices = [];
+      for (let i = 0; i < Math.min(count, t.length); i += 1) {
+        if (unread[i] === 1 || present.has(String(i))) {
+          indices.push(String(i));
+        }
+      }
+      return [...indices, ...keys.filter((key) => indexOf(key, count) < 0)];
+    },
+    set(t, key, value, receiver) {
+      const index = indexOf(key, count);
+      if (index >= 0) {
+        unread[index] = 0;
+      }
+      return Reflect.set(t, key, value, receiver);
+    },
+    deleteProperty(t, key) {
+      const index = indexOf(key, count);
+      if (index >= 0) {
+        unread[index] = 0;
+      }
+      return Reflect.deleteProperty(t, key);
+    },
+  });
 }
 
 // --- Reports returned by analyze() keep their session for the drawing functions -------------

@@ -24,6 +24,7 @@
   const QUERIES = new Set([
     'report',
     'reportJson',
+    'reportParts',
     'summary',
     'problems',
     'problemsCsv',
@@ -49,7 +50,14 @@
   const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
   function reply(id, value) {
-    const transfer = value instanceof Object && value.bitmap instanceof ImageBitmap ? [value.bitmap] : [];
+    const transfer = [];
+    if (value instanceof Object && value.bitmap instanceof ImageBitmap) {
+      transfer.push(value.bitmap);
+    }
+    // The report's journeys (reportParts) move to the page without a copy.
+    if (value instanceof Object && value.journeys instanceof Uint8Array && value.offsets instanceof Uint32Array) {
+      transfer.push(value.journeys.buffer, value.offsets.buffer);
+    }
     self.postMessage({ type: 'result', id, ok: true, value }, transfer);
   }
 

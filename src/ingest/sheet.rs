@@ -48,6 +48,23 @@ impl<'a> Cell<'a> {
     /// Reads the cell as a date. `is_1904` is the workbook's date system, applied to plain
     /// numbers (date-formatted cells carry their own).
     pub fn date(&self, is_1904: bool) -> Result<NaiveDate, DateError> {
+        self.date_parsed(is_1904, date::parse_date_text)
+    }
+
+    /// [`Cell::date`], with text parsed through `dates` (which remembers recent dates).
+    pub fn date_with(
+        &self,
+        is_1904: bool,
+        dates: &mut date::DateCache,
+    ) -> Result<NaiveDate, DateError> {
+        self.date_parsed(is_1904, |t| dates.parse(t))
+    }
+
+    fn date_parsed(
+        &self,
+        is_1904: bool,
+        mut parse: impl FnMut(&str) -> Result<NaiveDate, DateError>,
+    ) -> Result<NaiveDate, DateError> {
         match self {
             Cell::ExcelDate(d) => excel_date(d),
             Cell::Number(n) => date::from_excel_serial(*n, is_1904),
@@ -62,7 +79,7 @@ impl<'a> Cell<'a> {
                         }
                     }
                 }
-                date::parse_date_text(t)
+                parse(t)
             }
             Cell::Empty | Cell::Bool(_) | Cell::Error(_) => Err(DateError::NotADate),
         }

@@ -4,7 +4,7 @@
 use super::header::{Field, Recognised, TableKind};
 use super::labels::LabelReader;
 use super::sheet::{column_letters, Cell, SheetData};
-use crate::date::DateError;
+use crate::date::{DateCache, DateError};
 use crate::diagnostics::{shorten, Code, Diagnostic, Listing, Severity, QUOTE_CHARS};
 use crate::model::{
     ChildRecord, EventRecord, LegalRecord, PlacementRecord, Records, SourceRow, Text,
@@ -124,6 +124,7 @@ pub fn read_table(
         first_column: data.first_column(),
         counts: Counts::default(),
         month_first: BTreeMap::new(),
+        dates: DateCache::default(),
     };
     // The record list of this table's kind is sized once for every row below the header
     // (the lists otherwise double as they grow, and up to half of the memory they hold is
@@ -225,6 +226,8 @@ struct RowReader<'a> {
     counts: Counts,
     /// Column → (count, first example) of month-first dates.
     month_first: BTreeMap<usize, (u64, String)>,
+    /// The dates of recent date texts, each parsed once.
+    dates: DateCache,
 }
 
 type RowResult = Result<(), Box<Diagnostic>>;
@@ -370,7 +373,7 @@ impl RowReader<'_> {
                 ),
             ));
         }
-        match cell.date(self.is_1904) {
+        match cell.date_with(self.is_1904, &mut self.dates) {
             Ok(d) => Ok(Some(d)),
             Err(e) => {
                 let shown = shown(cell.text(), false).into_owned();

@@ -75,6 +75,28 @@ impl Session {
             .map_err(|err| js_error(&format!("cannot convert the report: {err}"), &[]))
     }
 
+    /// The report in two parts, for `analyze` to build each journey only when it is read:
+    /// `{ summary, journeys, offsets }`, where `summary` is the report without the journeys as
+    /// JSON text (`driftline analyze --format json-summary`), `journeys` a `Uint8Array` of every
+    /// journey's compact JSON one after another and `offsets` a `Uint32Array` of where each
+    /// starts, and after the last where it ends (see [`crate::report::Journeys::json_pieces`]).
+    #[wasm_bindgen(js_name = reportParts)]
+    pub fn report_parts(&self) -> Result<JsValue, JsValue> {
+        let report = self.report_ref();
+        let failed =
+            |err: serde_json::Error| js_error(&format!("cannot convert the report: {err}"), &[]);
+        let summary = serde_json::to_string(&report.summary()).map_err(failed)?;
+        let pieces = report.journeys.json_pieces().map_err(failed)?;
+        let out = js_sys::Object::new();
+        js_sys::Reflect::set(&out, &"summary".into(), &summary.into())?;
+        let bytes = js_sys::Uint8Array::from(pieces.bytes.as_slice());
+        drop(pieces.bytes);
+        js_sys::Reflect::set(&out, &"journeys".into(), &bytes)?;
+        let offsets = js_sys::Uint32Array::from(pieces.offsets.as_slice());
+        js_sys::Reflect::set(&out, &"offsets".into(), &offsets)?;
+        Ok(out.into())
+    }
+
     /// The timescale profile in force, as a plain object in the JSON shape of a saved profile.
     pub fn profile(&self) -> Result<JsValue, JsValue> {
         to_js(self.explorer.profile())

@@ -9,7 +9,7 @@
  * - SheetJS 0.18.5 `read`.
  */
 
-import { open, preload } from '/driftline.js';
+import { analyze, open, preload, sessionFor } from '/driftline.js';
 import * as XLSX from '/bench/node_modules/xlsx/xlsx.mjs';
 import * as duckdb from '/bench/node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser.mjs';
 import { permanenceMedian, permanenceSql } from '/bench/peers.js';
@@ -52,18 +52,40 @@ async function driftlineOpen(urls, asAt) {
   return { ms, memory, children, rowsRead, problems };
 }
 
-/** The full report object in the page (`analyze`): the path above plus the whole report. */
-async function driftlineAnalyze(urls, asAt) {
-  await preload();
+/**
+ * The documented path, `analyze()`: bytes → the report object an embedder uses (summary,
+ * every stage's figures and `report.journeys`). Then, timed apart, what reading journeys
+ * costs: the first one, and every one (`for...of`, which builds each journey's objects).
+ * `module` is `/driftline.js`, or another build of the page served beside it (BEFORE_WWW).
+ */
+async function driftlineAnalyze(urls, asAt, module = '/driftline.js', readAll = false) {
+  const api = module === '/driftline.js' ? { analyze, preload, sessionFor } : await import(module);
+  await api.preload();
   const t0 = now();
-  const session = await open(inputs(urls), { asAt });
-  const report = await session.report();
+  const report = await api.analyze(inputs(urls), { asAt });
   const ms = now() - t0;
+  const t1 = now();
+  const first = report.journeys[0].child_id;
+  const firstMs = now() - t1;
+  let allMs = null;
+  if (readAll) {
+    const t2 = now();
+    let periods = 0;
+    for (const journey of report.journeys) {
+      periods += journey.care_periods.length;
+    }
+    allMs = now() - t2;
+    if (periods !== report.care_periods) {
+      throw new Error(`the journeys hold ${periods} care periods, the report says ${report.care_periods}`);
+    }
+  }
+  const session = api.sessionFor(report);
+  const memory = await session.memory();
   session.close();
   const stages = Object.fromEntries(
     report.stages.map((s) => [s.id, { median: s.median_days, started: s.started, completed: s.completed }]),
   );
-  return { ms, stages, children: report.children };
+  return { ms, firstMs, allMs, memory, first, stages, children: report.children };
 }
 
 /** Papa Parse on every file, then the JS computation; parse time and total time. */

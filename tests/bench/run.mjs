@@ -10,14 +10,18 @@
 // 3. Measures, each figure the median of RUNS runs after a warm-up, contenders interleaved
 //    round by round so that a busy machine slows them alike:
 //    - the page: navigation → ready (the `driftline-ready` mark), wasm size raw and gzipped;
-//    - CSV: Driftline's whole path (bytes → report in a session, summary in the page) against
+//    - CSV: Driftline's two paths, `open()` (bytes → report in a session, summary in the page)
+//      and the documented `analyze()` (bytes → the report object an embedder uses), against
 //      Papa Parse + a JS computation of the stage median, and DuckDB-wasm reading the CSVs and
-//      computing it in SQL, after checking that all three give the same median and counts;
+//      computing it in SQL, after checking that all of them give the same median and counts;
+//    - with BEFORE_WWW=DIR (another build of www/, say main's, with its pkg/), that build's
+//      `analyze()` too, in the same rounds, for a before/after in one run;
 //    - xlsx: Driftline's load against SheetJS `read` alone;
 //    - peak wasm memory (`memory.buffer.byteLength` after the load) relative to the input;
 //    - the longest main-thread task while the real page loads the CSV (Long Tasks API);
 //    - canvas redraws: a child's timeline, and the cohort view of COHORT_CHILDREN children.
-// 4. Prints a Markdown table and writes it, with the raw figures as JSON, to target/bench/.
+// 4. Prints a Markdown table, then each of issue 20's targets as met or missed, and writes
+//    them, with the raw figures as JSON, to target/bench/.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -42,6 +46,8 @@ const BIN = env('DRIFTLINE_BIN', join(ROOT, 'target', 'debug', 'driftline'));
 const DATA = join(ROOT, 'target', 'bench-data');
 const OUT = join(ROOT, 'target', 'bench');
 const CSV_FILES = ['children.csv', 'placements.csv', 'events.csv'];
+const BEFORE_WWW = process.env.BEFORE_WWW ?? null;
+const BEFORE_MODULE = '/before/driftline.js';
 // Which parts to run (a comma-separated subset, for iterating on one figure): page, peers,
 // analyze, draw. The default runs them all; the table leaves out the rows not measured.
 const ONLY = env('ONLY', 'page,peers,analyze,draw').split(',');
@@ -77,7 +83,12 @@ async function main() {
   const xlsxBytes = statSync(join(xlsxDir, 'driftline.xlsx')).size;
   const wasm = readFileSync(join(ROOT, 'www', 'pkg', 'driftline_bg.wasm'));
 
-  const server = await serve({ '/': join(ROOT, 'www'), '/bench/': HERE, '/data/': DATA });
+  const server = await serve({
+    '/': join(ROOT, 'www'),
+    '/bench/': HERE,
+    '/data/': DATA,
+    ...(BEFORE_WWW === null ? {} : { '/before/': BEFORE_WWW }),
+  });
   const url = (dir, file) => `/data/${dir.slice(DATA.length + 1)}/${file}`;
   const csvUrls = CSV_FILES.map((f) => url(csvDir, f));
   const xlsxUrls = [url(xlsxDir, 'driftline.xlsx')];
@@ -93,6 +104,7 @@ async function main() {
     },
     input: { csvChildren: CSV_CHILDREN, csvBytes, csvRows, xlsxChildren: XLSX_CHILDREN, xlsxBytes },
     runs: RUNS,
+    before: BEFORE_WWW,
   };
   try {
     if (want('page')) {
@@ -114,7 +126,12 @@ async function main() {
       const papa = await page.evaluate(([u, a]) => window.bench.papa(u, a), [csvUrls, AS_AT]);
       await page.evaluate(() => window.bench.duckdbInit());
       const duck = await page.evaluate(([u, a]) => window.bench.duckdbMedian(u, a), [csvUrls, AS_AT]);
-      for (const [who, theirs] of [['Papa Parse + JS', papa], ['DuckDB-wasm', duck]]) {
+      const others = [['Papa Parse + JS', papa], ['DuckDB-wasm', duck]];
+      if (BEFORE_WWW !== null) {
+        const before = await page.evaluate(([u, a, m]) => window.bench.driftlineAnalyze(u, a, m), [csvUrls, AS_AT, BEFORE_MODULE]);
+        others.push(['the BEFORE_WWW build', before.stages.permanence_recommendation]);
+      }
+      for (const [who, theirs] of others) {
         for (const key of ['median', 'started', 'completed']) {
           if (theirs[key] !== mine[key]) {
             throw new Error(`${who} gives ${key} ${theirs[key]}, Driftline ${mine[key]}: the peers do not agree`);
@@ -126,6 +143,10 @@ async function main() {
 
       const contenders = {
         csvDriftline: () => page.evaluate(([u, a]) => window.bench.driftlineOpen(u, a), [csvUrls, AS_AT]),
+        csvAnalyze: () => page.evaluate(([u, a]) => window.bench.driftlineAnalyze(u, a), [csvUrls, AS_AT]),
+        ...(BEFORE_WWW === null ? {} : {
+          csvAnalyzeBefore: () => page.evaluate(([u, a, m]) => window.bench.driftlineAnalyze(u, a, m), [csvUrls, AS_AT, BEFORE_MODULE]),
+        }),
         csvPapa: () => page.evaluate(([u, a]) => window.bench.papa(u, a), [csvUrls, AS_AT]),
         csvDuckdb: () => page.evaluate(([u, a]) => window.bench.duckdbMedian(u, a), [csvUrls, AS_AT]),
         xlsxDriftline: () => page.evaluate(([u, a]) => window.bench.driftlineOpen(u, a), [xlsxUrls, AS_AT]),
@@ -145,6 +166,13 @@ async function main() {
       const pick = (name, key) => median(samples[name].map((s) => s[key]));
       results.csv = {
         driftline: pick('csvDriftline', 'ms'),
+        analyze: pick('csvAnalyze', 'ms'),
+        analyzeMemory: pick('csvAnalyze', 'memory'),
+        firstJourney: pick('csvAnalyze', 'firstMs'),
+        ...(BEFORE_WWW === null ? {} : {
+          analyzeBefore: pick('csvAnalyzeBefore', 'ms'),
+          analyzeBeforeMemory: pick('csvAnalyzeBefore', 'memory'),
+        }),
         papaParse: pick('csvPapa', 'parseMs'),
         papa: pick('csvPapa', 'ms'),
         duckdb: pick('csvDuckdb', 'ms'),
@@ -159,15 +187,27 @@ async function main() {
         rowsRead: samples.xlsxDriftline[0].rowsRead,
       };
     }
+    // `analyze()` and then every journey read (each built as JavaScript objects): what an
+    // embedder that walks the whole list pays, beside the build before (BEFORE_WWW).
     if (want('analyze')) {
-      const full = [];
+      const modules = { after: '/driftline.js', ...(BEFORE_WWW === null ? {} : { before: BEFORE_MODULE }) };
+      const full = Object.fromEntries(Object.keys(modules).map((k) => [k, []]));
       for (let i = 0; i <= Math.min(RUNS, 3); i++) {
-        const r = await page.evaluate(([u, a]) => window.bench.driftlineAnalyze(u, a), [csvUrls, AS_AT]);
-        if (i > 0) {
-          full.push(r.ms);
+        for (const [name, module] of Object.entries(modules)) {
+          const r = await page.evaluate(([u, a, m]) => window.bench.driftlineAnalyze(u, a, m, true), [csvUrls, AS_AT, module]);
+          if (i > 0) {
+            full[name].push(r);
+          }
         }
+        log(`analyze and read every journey ${i}${i === 0 ? ' (warm-up)' : ''}: ` +
+          Object.entries(full).map(([k, v]) => `${k} ${v.at(-1) ? (v.at(-1).ms + v.at(-1).allMs).toFixed(0) : '-'}`).join(', '));
       }
-      results.analyze = median(full);
+      const whole = (rs) => median(rs.map((r) => r.ms + r.allMs));
+      results.analyze = {
+        whole: whole(full.after),
+        readAll: median(full.after.map((r) => r.allMs)),
+        ...(full.before ? { wholeBefore: whole(full.before) } : {}),
+      };
     }
 
     // Charts: a child's timeline and the cohort view as the page draws them, redrawn. The
@@ -244,7 +284,7 @@ async function pageFigures(browser, origin, csvPaths) {
 function markdown(r) {
   const ms = (v) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
   const mb = (v) => `${(v / 1e6).toFixed(1)} MB`;
-  const ratio = (peer, mine) => `${(peer / mine).toFixed(1)}×`;
+  const ratio = (peer, mine) => `${(peer / mine).toFixed(2)}×`;
   const lines = [
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB; headless Chromium ${r.machine.chromium}; Node ${r.machine.node}. Median of ${r.runs} runs after a warm-up.`,
     '',
@@ -258,16 +298,26 @@ function markdown(r) {
   lines.push('| measure | Driftline | peer | peer time | peer ÷ Driftline |', '|---|---:|---|---:|---:|');
   if (r.csv) {
     lines.push(
-      `| CSV bytes → full report (every stage, KM, breakdowns) | ${ms(r.csv.driftline)} | DuckDB-wasm 1.32 (eh, worker): read + one median in SQL | ${ms(r.csv.duckdb)} | ${ratio(r.csv.duckdb, r.csv.driftline)} |`,
+      `| CSV bytes → the report object (\`analyze()\`, journeys read on access) | ${ms(r.csv.analyze)} | DuckDB-wasm 1.32 (eh, worker): read + one median in SQL | ${ms(r.csv.duckdb)} | ${ratio(r.csv.duckdb, r.csv.analyze)} |`,
+      `| | | Papa Parse + JS median | ${ms(r.csv.papa)} | ${ratio(r.csv.papa, r.csv.analyze)} |`,
+      ...(r.csv.analyzeBefore === undefined ? [] : [
+        `| | | \`analyze()\` of the BEFORE_WWW build | ${ms(r.csv.analyzeBefore)} | ${ratio(r.csv.analyzeBefore, r.csv.analyze)} |`,
+        `| \`analyze()\` of the BEFORE_WWW build | ${ms(r.csv.analyzeBefore)} | DuckDB-wasm (as above) | ${ms(r.csv.duckdb)} | ${ratio(r.csv.duckdb, r.csv.analyzeBefore)} |`,
+      ]),
+      `| then the first journey read | ${ms(r.csv.firstJourney)} | | | |`,
+      `| CSV bytes → full report in a session (\`open()\`: every stage, KM, breakdowns) | ${ms(r.csv.driftline)} | DuckDB-wasm 1.32 (eh, worker): read + one median in SQL | ${ms(r.csv.duckdb)} | ${ratio(r.csv.duckdb, r.csv.driftline)} |`,
       `| | | Papa Parse 5.7 parsing alone | ${ms(r.csv.papaParse)} | ${ratio(r.csv.papaParse, r.csv.driftline)} |`,
       `| | | Papa Parse + JS median | ${ms(r.csv.papa)} | ${ratio(r.csv.papa, r.csv.driftline)} |`,
       `| xlsx bytes → full report | ${ms(r.xlsx.driftline)} | SheetJS 0.18.5 \`read\` alone | ${ms(r.xlsx.sheetjs)} | ${ratio(r.xlsx.sheetjs, r.xlsx.driftline)} |`,
       `| peak wasm memory, CSV load | ${mb(r.csv.memory)} = ${(r.csv.memory / r.input.csvBytes).toFixed(2)}× input | | | |`,
+      `| peak wasm memory, CSV \`analyze()\` | ${mb(r.csv.analyzeMemory)} = ${(r.csv.analyzeMemory / r.input.csvBytes).toFixed(2)}× input${r.csv.analyzeBeforeMemory === undefined ? '' : ` (BEFORE_WWW build: ${mb(r.csv.analyzeBeforeMemory)} = ${(r.csv.analyzeBeforeMemory / r.input.csvBytes).toFixed(2)}×)`} | | | |`,
       `| peak wasm memory, xlsx load | ${mb(r.xlsx.memory)} = ${(r.xlsx.memory / r.input.xlsxBytes).toFixed(2)}× input | | | |`,
     );
   }
   if (r.analyze !== undefined) {
-    lines.push(`| CSV bytes → the whole report object in the page (\`analyze\`) | ${ms(r.analyze)} | | | |`);
+    lines.push(
+      `| CSV bytes → \`analyze()\`, then every journey read | ${ms(r.analyze.whole)} (reading ${ms(r.analyze.readAll)}) | ${r.analyze.wholeBefore === undefined ? '' : 'the BEFORE_WWW build'} | ${r.analyze.wholeBefore === undefined ? '' : ms(r.analyze.wholeBefore)} | ${r.analyze.wholeBefore === undefined ? '' : ratio(r.analyze.wholeBefore, r.analyze.whole)} |`,
+    );
   }
   if (r.page) {
     lines.push(
@@ -285,8 +335,36 @@ function markdown(r) {
       `| canvas redraw: cohort of ${n} children, 40 rows in view | ${ms(r.draw.cohortPage)} | | | |`,
     );
   }
-  lines.push('');
+  lines.push('', ...targets(r), '');
   return lines.join('\n');
+}
+
+/** Issue 20's targets, each met or missed (or not measured in this run). */
+function targets(r) {
+  const rows = [];
+  const row = (target, measured, met) =>
+    rows.push(`| ${target} | ${measured ?? 'not measured in this run'} | ${measured === null ? '' : met ? 'met' : 'missed'} |`);
+  const x = (v) => `${v.toFixed(2)}×`;
+  const csv = r.csv ?? null;
+  row('`analyze()` no slower than DuckDB-wasm (goal: twice as fast): DuckDB ÷ `analyze()` ≥ 1',
+    csv && `${x(csv.duckdb / csv.analyze)} (${Math.round(csv.analyze)} ms against ${Math.round(csv.duckdb)} ms)`,
+    csv && csv.duckdb / csv.analyze >= 1);
+  row('`open()` at most a third of DuckDB-wasm\'s time: DuckDB ÷ `open()` ≥ 3',
+    csv && `${x(csv.duckdb / csv.driftline)} (${Math.round(csv.driftline)} ms against ${Math.round(csv.duckdb)} ms)`,
+    csv && csv.duckdb / csv.driftline >= 3);
+  row('xlsx at least 6× SheetJS `read` alone',
+    r.xlsx ? `${x(r.xlsx.sheetjs / r.xlsx.driftline)}` : null, r.xlsx && r.xlsx.sheetjs / r.xlsx.driftline >= 6);
+  row('wasm at most 500 KB gzipped', `${(r.wasm.gzip / 1000).toFixed(0)} kB`, r.wasm.gzip <= 500_000);
+  row('page ready within 300 ms', r.page ? `${Math.round(r.page.ready)} ms` : null, r.page && r.page.ready <= 300);
+  row('peak wasm memory at most 2.5× the CSV input (`open()`)',
+    csv && x(csv.memory / r.input.csvBytes), csv && csv.memory / r.input.csvBytes <= 2.5);
+  row('peak wasm memory at most 6× the compressed workbook',
+    r.xlsx ? x(r.xlsx.memory / r.input.xlsxBytes) : null, r.xlsx && r.xlsx.memory / r.input.xlsxBytes <= 6);
+  const national = csv && r.input.csvRows >= 1_000_000;
+  row('about 1,000,000 rows open in one tab within 3 s (`open()`)',
+    national ? `${r.input.csvRows.toLocaleString('en-GB')} rows in ${(csv.driftline / 1000).toFixed(2)} s` : null,
+    national && csv.driftline <= 3000);
+  return ['Issue 20\'s targets, in this run:', '', '| target | measured | |', '|---|---|---|', ...rows];
 }
 
 main().catch((error) => {

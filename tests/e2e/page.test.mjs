@@ -176,6 +176,70 @@ test('file names and cell text are shown as text, never as HTML', async () => {
   }
 });
 
+test('analyze() gives journeys built when read, each equal to the command line\'s', async () => {
+  // The demo with one child's ID and one authority's name outside ASCII, so that a journey
+  // after them starts where its bytes do, not where its characters would.
+  const dir = mkdtempSync(join(tmpdir(), 'driftline-journeys-'));
+  const files = DEMO_FILES.map((file) => {
+    const text = readFileSync(file, 'utf8').replaceAll('C0000002', 'C00000Ø2ü').replaceAll('Carrick Vale', 'Càrrick Välé');
+    const path = join(dir, basename(file));
+    writeFileSync(path, text);
+    return { name: basename(file), text, path };
+  });
+  const asAt = '2025-03-31';
+  const cli = await cliAnalyze(files.map((f) => f.path), asAt);
+  assert.equal(cli.code, 0, cli.stderr);
+  const expected = cli.report.journeys;
+  assert.ok(expected.some((j) => j.child_id === 'C00000Ø2ü'));
+  const n = expected.length;
+  const chosen = [n - 1, 0, 1, 2, Math.floor(n / 2), n - 2];
+  const { context, page, errors } = await openPage();
+  try {
+    const got = await page.evaluate(async ({ files, asAt, chosen, n }) => {
+      const { analyze } = await import('./driftline.js');
+      const report = await analyze(files.map((f) => new File([f.text], f.name)), { asAt });
+      const journeys = report.journeys;
+      // Read in this order (the last first), each twice: the same object both times.
+      const read = chosen.map((i) => journeys[i]);
+      const same = chosen.every((i, k) => journeys[i] === read[k]);
+      const found = journeys.find((j) => j.child_id === 'C00000Ø2ü');
+      const copy = structuredClone(Array.from(journeys));
+      journeys[0] = 'replaced';
+      return {
+        isArray: Array.isArray(journeys),
+        length: journeys.length,
+        keys: Object.keys(journeys).length,
+        read,
+        same,
+        foundIndex: journeys.indexOf(found),
+        ids: copy.map((j) => j.child_id),
+        spread: [...journeys].length,
+        replaced: journeys[0],
+        inRange: n - 1 in journeys,
+        outOfRange: n in journeys,
+        past: journeys[n],
+        reportKeys: Object.keys(report),
+      };
+    }, { files: files.map(({ name, text }) => ({ name, text })), asAt, chosen, n });
+    assert.equal(got.isArray, true);
+    assert.equal(got.length, n);
+    assert.equal(got.keys, n);
+    chosen.forEach((i, k) => assertSameReport(got.read[k], expected[i], `journeys[${i}]`));
+    assert.equal(got.same, true, 'a journey read twice is the same object');
+    assert.equal(got.foundIndex, expected.findIndex((j) => j.child_id === 'C00000Ø2ü'));
+    assert.deepEqual(got.ids, expected.map((j) => j.child_id));
+    assert.equal(got.spread, n);
+    assert.equal(got.replaced, 'replaced');
+    assert.equal(got.inRange, true);
+    assert.equal(got.outOfRange, false);
+    assert.equal(got.past, undefined);
+    assert.deepEqual(got.reportKeys, Object.keys(cli.report));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 /** A profile of one's own: two stages with local targets. */
 const OWN_PROFILE = {
   id: 'local',
