@@ -434,13 +434,60 @@ async function loadSources() {
       ? WebAssembly.compileStreaming(response)
       : WebAssembly.compile(await response.arrayBuffer());
   };
+  const font = async (name) => {
+    const response = await fetch(new URL(`./fonts/${name}`, base));
+    if (!response.ok) {
+      throw new Error(`${name} could not be loaded (${response.status}).`);
+    }
+    return response.arrayBuffer();
+  };
   // The core compiles while the worker's code arrives and the worker starts.
   const module = compile();
   module.catch(() => {});
+  const fonts = Promise.all([font('LiberationSans-Regular.ttf'), font('LiberationSans-Bold.ttf')]).then(
+    ([regular, bold]) => ({ regular, bold }),
+  );
+  fonts.catch(() => {});
   const [glue, handler] = await Promise.all([text('./pkg/driftline.js'), text('./worker.js')]);
-  return { source: `${glue}\n${handler}`, module };
+  return { source: `${glue}\n${handler}`, module, fonts };
 }
 /* sources:end */
+
+/**
+ * The family the core's chart painter asks for first (`FONT_STACK` in src/chart/text.rs).
+ * Charts are laid out with this font's advance widths, so the page registers the bundled
+ * files under this name (in each worker and, for `Session.paint`, on the page) and the canvas
+ * draws text exactly as wide as it was measured, whatever fonts the computer has.
+ */
+const CHART_FONT_FAMILY = 'Liberation Sans';
+
+/**
+ * Adds the chart font's two faces (`fonts`: `{ regular, bold }` file bytes) to `fontSet`
+ * (`document.fonts`) unless they are there already. Resolves when they can be drawn with.
+ */
+async function addChartFonts(fontSet, fonts) {
+  if (fonts === null || fontSet === undefined || typeof FontFace !== 'function') {
+    return;
+  }
+  const have = new Set();
+  for (const face of fontSet) {
+    if (face.family.replace(/"/g, '') === CHART_FONT_FAMILY && face.status === 'loaded') {
+      have.add(face.weight);
+    }
+  }
+  const faces = [
+    ['400', fonts.regular],
+    ['700', fonts.bold],
+  ].filter(([weight]) => !have.has(weight) && !have.has(weight === '400' ? 'normal' : 'bold'));
+  await Promise.all(
+    faces.map(async ([weight, bytes]) => {
+      // A copy: the same bytes are sent to every worker that starts.
+      const face = new FontFace(CHART_FONT_FAMILY, bytes.slice(0), { weight, style: 'normal' });
+      await face.load();
+      fontSet.add(face);
+    }),
+  );
+}
 
 /**
  * The worker's code as a `blob:` URL and the compiled core, each a promise, so that a worker
@@ -459,6 +506,8 @@ function getSources() {
         performance.mark('driftline-compiled');
         return module;
       }),
+      // Without the font files charts are still drawn, in the computer's own sans-serif.
+      fonts: loading.then(({ fonts }) => fonts).catch(() => null),
     };
     sources = current;
     // A failure is reported by the call that needed it; the next call tries again.
@@ -519,6 +568,7 @@ function mainThreadCore() {
       });
       const core = globalThis.wasm_bindgen ?? wasm_bindgen; // eslint-disable-line no-undef
       await core({ module_or_path: await module });
+      await addChartFonts(document.fonts, await getSources().fonts);
       return core;
     })();
     mainCore.catch(() => {
@@ -541,7 +591,7 @@ class Engine {
     this.nextId = 1;
     this.stopped = false;
     this.worker = null;
-    const { url, module } = getSources();
+    const { url, module, fonts } = getSources();
     this.ready = url.then(async (workerUrl) => {
       if (this.stopped) {
         throw this.stopReason ?? new Error('Driftline was stopped.');
@@ -552,7 +602,7 @@ class Engine {
         event.preventDefault();
         this.terminate(new Error(`Driftline could not start: ${event.message || 'the worker failed'}`));
       };
-      return this.request('init', { module: await module });
+      return this.request('init', { module: await module, fonts: await fonts, fontFamily: CHART_FONT_FAMILY });
     });
     this.ready.catch(() => {});
   }

@@ -465,7 +465,7 @@ test('the embed page shows the element, its events and the same numbers as the c
     // The core was loaded lazily, on the first load, from the page's own origin.
     assert.deepEqual(
       networkRequests(requests.slice(before)).map((url) => new URL(url).pathname).sort(),
-      ['/pkg/driftline.js', '/pkg/driftline_bg.wasm', '/worker.js'],
+      ['/fonts/LiberationSans-Bold.ttf', '/fonts/LiberationSans-Regular.ttf', '/pkg/driftline.js', '/pkg/driftline_bg.wasm', '/worker.js'],
     );
     // A second load makes no request at all.
     const again = requests.length;
