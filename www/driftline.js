@@ -236,6 +236,14 @@ export class Session {
   }
 
   /**
+   * The stage table's notes as plain text, one line each (what the command line writes beside
+   * the CSV as NAME.notes.txt; for sharing, the rules its counts follow), or '' without notes.
+   */
+  stagesNotes(query = {}) {
+    return this.#query('stagesNotes', query);
+  }
+
+  /**
    * Every child's stages as CSV, as `driftline analyze --format csv` writes them, for the
    * children the filters choose or one child: `query` is `{ filters, child, pseudonymise }`.
    */
@@ -255,6 +263,15 @@ export class Session {
    */
   chartCsv(slot) {
     return this.#query('chartTable', slot);
+  }
+
+  /**
+   * The notes of the chart drawn in `slot` as plain text, one line each (what its numbers
+   * leave unsaid; the command line writes them beside the CSV as NAME.notes.txt), or '' when
+   * it has none.
+   */
+  chartNotes(slot) {
+    return this.#query('chartNotes', slot);
   }
 
   /**
@@ -281,6 +298,11 @@ export class Session {
   /** England's adoption scorecard for the children `{ filters }` choose, as CSV text. */
   scorecardCsv(query = {}) {
     return this.#query('scorecardCsv', query);
+  }
+
+  /** The scorecard's notes as plain text, one line each ('' without a scorecard). */
+  scorecardNotes(query = {}) {
+    return this.#query('scorecardNotes', query);
   }
 
   /** Checks a profile without using it: `{ ok, profile }` or `{ ok: false, message }`. */

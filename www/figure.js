@@ -12,9 +12,10 @@ import { debounce, download, element } from './ui.js';
 
 /**
  * A chart drawn by the worker: the canvas (with its title and description as its text
- * alternative), PNG and SVG downloads, tooltips from hit tests, and a redraw when its width
- * changes. `spec(width)` gives the chart's spec for a width; `onHit(hit)` is called on a click;
- * `onDrawn(info)` after each drawing; `tools` are more buttons beside the downloads.
+ * alternative), PNG and SVG downloads (and its notes as text, when it has notes), tooltips
+ * from hit tests, and a redraw when its width changes. `spec(width)` gives the chart's spec
+ * for a width; `onHit(hit)` is called on a click; `onDrawn(info)` after each drawing; `tools`
+ * are more buttons beside the downloads.
  */
 export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extraTools = [] }) {
   const figure = element('figure', undefined, 'chart');
@@ -35,6 +36,11 @@ export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extr
   const svg = element('button', 'Download SVG', 'secondary');
   svg.type = 'button';
   svg.dataset.export = 'svg';
+  // The chart's notes (what its numbers leave unsaid), as the command line writes them beside
+  // the CSV: offered (in the tools) only while the drawn chart's table has notes.
+  const notes = element('button', 'Download the notes (.txt)', 'secondary');
+  notes.type = 'button';
+  notes.dataset.export = 'notes';
   tools.append(png, svg, ...extraTools);
   figure.append(tools, canvas, description);
 
@@ -60,6 +66,11 @@ export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extr
     }
     canvas.setAttribute('aria-label', info.title);
     description.textContent = info.description;
+    if (info.table?.notes?.length > 0) {
+      tools.append(notes);
+    } else {
+      notes.remove();
+    }
     onDrawn?.(info);
     if (mine === drawing) {
       figure.dataset.drawn = 'yes';
@@ -73,6 +84,10 @@ export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extr
   svg.addEventListener('click', async () => {
     const text = await ctx.current().session.svg(slot);
     download(text, `driftline-${name}.svg`, 'image/svg+xml');
+  });
+  notes.addEventListener('click', async () => {
+    const text = await ctx.current().session.chartNotes(slot);
+    download(text, `driftline-${name}.notes.txt`, 'text/plain');
   });
 
   const tooltip = document.getElementById('tooltip');

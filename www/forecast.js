@@ -387,8 +387,17 @@ export async function scorecardParts(ctx) {
     const c = ctx.current();
     download(await c.session.scorecardCsv({ filters: c.filters }), 'driftline-adoption-scorecard.csv', 'text/csv');
   });
+  // Its notes, as the command line writes them beside the CSV (NAME.notes.txt).
+  const notes = element('button', 'Download the notes (.txt)', 'secondary');
+  notes.type = 'button';
+  notes.id = 'scorecard-notes';
+  notes.hidden = t.notes.length === 0;
+  notes.addEventListener('click', async () => {
+    const c = ctx.current();
+    download(await c.session.scorecardNotes({ filters: c.filters }), 'driftline-adoption-scorecard.notes.txt', 'text/plain');
+  });
   const tools = element('div', undefined, 'table-tools');
-  tools.append(csv);
+  tools.append(csv, notes);
   section.append(title, intro, tools, shown, ...t.notes.map((note) => element('p', note, 'note')));
   return [section];
 }

@@ -142,6 +142,17 @@ async function renderOverview(container, ctx) {
     const text = await c.session.stagesCsv({ filters: c.filters, breakdown: s.breakdown || null, sharing: c.sharing });
     download(text, 'driftline-stages.csv', 'text/csv');
   });
+  // For sharing, the table's notes (the rules its counts follow), as the command line writes
+  // them beside the CSV (NAME.notes.txt); the table has no notes otherwise.
+  const stageNotes = element('button', 'Download the notes (.txt)', 'secondary');
+  stageNotes.type = 'button';
+  stageNotes.id = 'stages-notes';
+  stageNotes.hidden = ctx.sharing === null;
+  stageNotes.addEventListener('click', async () => {
+    const c = ctx.current();
+    const text = await c.session.stagesNotes({ filters: c.filters, breakdown: s.breakdown || null, sharing: c.sharing });
+    download(text, 'driftline-stages.notes.txt', 'text/plain');
+  });
   const rowsCsv = element('button', "Download every child's stages as CSV", 'secondary');
   rowsCsv.type = 'button';
   rowsCsv.id = 'stage-rows-csv';
@@ -155,7 +166,7 @@ async function renderOverview(container, ctx) {
   const split = element('div', undefined, 'table-tools split');
   split.append(breakdownLabel);
   const tools = element('div', undefined, 'table-tools');
-  tools.append(csv, rowsCsv);
+  tools.append(csv, stageNotes, rowsCsv);
 
   const parts = [heading('Overview', 'overview-heading'), intro];
   if ((ctx.summary.facets.route ?? []).some(([id]) => id === 'other_order')) {

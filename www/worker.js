@@ -37,12 +37,15 @@
     'profile',
     'stages',
     'stagesCsv',
+    'stagesNotes',
     'stageRowsCsv',
     'qiCsv',
     'chartTable',
+    'chartNotes',
     'forecast',
     'forecastBasis',
     'scorecardCsv',
+    'scorecardNotes',
   ]);
 
   /** Functions that need no loaded data, and nothing else. */

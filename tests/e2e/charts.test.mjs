@@ -177,6 +177,12 @@ test('the Overview charts are drawn, and their numbers and exports equal driftli
     assert.equal(delayCsv.name, 'driftline-delay.csv');
     assert.equal(delayCsv.text, delay);
     assert.equal((await downloadText(page, 'figure[data-slot="overview-km"] [data-export="csv"]')).text, km);
+    // The notes download beside it: exactly what the command line writes as NAME.notes.txt.
+    assert.ok(noteLines(delay).length > 0, 'the delay chart has notes');
+    const delayNotes = await downloadText(page, 'figure[data-slot="overview-delay"] [data-export="notes"]');
+    assert.equal(delayNotes.name, 'driftline-delay.notes.txt');
+    assert.equal(delayNotes.text, `${noteLines(delay).join('\n')}\n`);
+    assert.equal((await downloadText(page, 'figure[data-slot="overview-km"] [data-export="notes"]')).text, `${noteLines(km).join('\n')}\n`);
     // The medians and quartiles table downloads as shown.
     const kmSummary = parseCsv((await downloadText(page, '#km-table-csv')).text);
     const kmShown = await page.$$eval('#km-table tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
