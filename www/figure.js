@@ -152,7 +152,19 @@ export function heading(text, id) {
   return h;
 }
 
-/** A scrollable table of text cells. */
+/**
+ * A cell shown as `text` whose CSV export (see `shownTableCsvButton`) holds `value` instead:
+ * the raw number or ISO date behind a formatted one ("1,234", "12 Mar 2024"), or '' for a
+ * value that is not there (shown as a dash or a word such as "Ongoing").
+ */
+export function rawCell(text, value) {
+  return { text, value: value === null || value === undefined ? '' : String(value) };
+}
+
+/**
+ * A scrollable table of text cells. A cell is its text, or `rawCell(text, value)`: shown as
+ * its text, exported as its value (kept in the cell's `data-value`).
+ */
 export function dataTable(id, columns, rows, labelledBy, empty = null) {
   const table = element('table');
   table.id = id;
@@ -167,7 +179,13 @@ export function dataTable(id, columns, rows, labelledBy, empty = null) {
   for (const cells of rows) {
     const tr = element('tr');
     for (const cell of cells) {
-      tr.append(element('td', cell));
+      if (cell !== null && typeof cell === 'object') {
+        const td = element('td', cell.text);
+        td.dataset.value = cell.value;
+        tr.append(td);
+      } else {
+        tr.append(element('td', cell));
+      }
     }
     table.tBodies[0].append(tr);
   }
@@ -188,8 +206,9 @@ export function dataTable(id, columns, rows, labelledBy, empty = null) {
 }
 
 /**
- * A button that downloads a table as shown (its header and every row of cell texts) as CSV,
- * written by the core's one CSV writer (cells made inert for spreadsheets).
+ * A button that downloads a table as shown (its header and every row) as CSV, written by the
+ * core's one CSV writer (numbers as numbers, cells made inert for spreadsheets). Each cell is
+ * its raw value where it keeps one (`rawCell`: numbers unformatted, dates ISO), else its text.
  */
 export function shownTableCsvButton(ctx, id, scroll, fileName, label = 'Download as CSV') {
   const button = element('button', label, 'secondary');
@@ -199,7 +218,7 @@ export function shownTableCsvButton(ctx, id, scroll, fileName, label = 'Download
     const table = scroll.querySelector('table');
     const rows = [...table.rows]
       .filter((row) => !row.classList.contains('empty-row'))
-      .map((row) => [...row.cells].map((cell) => cell.textContent));
+      .map((row) => [...row.cells].map((cell) => cell.dataset.value ?? cell.textContent));
     download(await ctx.current().session.tableCsv(rows), fileName, 'text/csv');
   });
   return button;

@@ -12,7 +12,7 @@
  */
 
 import { download, element, formatDate, formatNumber, lazyFormat, plural } from './ui.js';
-import { chartFigure, dataTable, heading, shownTableCsvButton } from './figure.js';
+import { chartFigure, dataTable, heading, rawCell, shownTableCsvButton } from './figure.js';
 import { vocabulary } from './driftline.js';
 
 const forecastPercentFormat = lazyFormat(() => new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 0 }));
@@ -210,14 +210,18 @@ export async function renderForecast(container, ctx) {
       'Children waiting in a stage too few have completed get no forecast and are counted apart.',
   );
   const columns = ['Stage', 'Waiting now', ...panel.horizons.map((m) => `Next ${m} months (95% interval)`), 'Without a forecast'];
+  // Shown in en-GB words; downloaded with plain numbers (one decimal, no grouping).
+  const plain = (x) => String(Math.round(x * 10) / 10);
   const rows = panel.expected.map((row) => [
     row.label,
-    formatNumber(row.waiting),
+    rawCell(formatNumber(row.waiting), row.waiting),
     ...panel.horizons.map((m) => {
       const h = row.horizons.find((x) => x.months === m);
-      return h === undefined || row.waiting === row.without_forecast ? '–' : expectedWords(h.expected, h.interval);
+      return h === undefined || row.waiting === row.without_forecast
+        ? rawCell('–', '')
+        : rawCell(expectedWords(h.expected, h.interval), `${plain(h.expected)} (${plain(h.interval[0])} to ${plain(h.interval[1])})`);
     }),
-    formatNumber(row.without_forecast),
+    rawCell(formatNumber(row.without_forecast), row.without_forecast),
   ]);
   const expectedTable = dataTable('forecast-expected-table', columns, rows, expectedHeading.id);
   panel.expected.forEach((row, i) => {
