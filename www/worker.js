@@ -105,8 +105,9 @@
   const handlers = {
     async init(message) {
       ready ??= wasm_bindgen({ module_or_path: message.module });
+      // The font loads while files are read; only drawing waits for it.
       fontsReady = addFonts(message.fontFamily, message.fonts).catch(() => {});
-      await Promise.all([ready, fontsReady]);
+      await ready;
       return true;
     },
     async open(message) {
