@@ -148,8 +148,13 @@ bindgen:
 	@mkdir -p www/pkg
 	cp $(BINDGEN_OUT)/driftline.js www/pkg/driftline.js
 
+# The page's generated files: the template workbook, and the chart font (Liberation Sans,
+# whose advance widths the core lays charts out with) with its licence, so the canvas draws
+# text exactly as wide as it was measured on every machine.
 page:
 	$(CARGO) run --quiet --bin driftline -- template --out www/template.xlsx --force
+	@mkdir -p www/fonts
+	cp src/chart/fonts/LiberationSans-Regular.ttf src/chart/fonts/LiberationSans-Bold.ttf src/chart/fonts/LICENSE-OFL.txt www/fonts/
 
 # --- Test steps --------------------------------------------------------------------------
 

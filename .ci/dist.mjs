@@ -5,7 +5,9 @@
 // - dist/driftline.html: one self-contained file that works when opened from disk (file://)
 //   with no network at all. The wasm, the worker, the styles, the demo data and the template
 //   workbook are inlined; the Content Security Policy allows exactly the inlined script and
-//   style by their hashes.
+//   style by their hashes. The chart font (Liberation Sans, SIL Open Font License) is inlined
+//   too, as base64 data blocks the page hands to FontFace as bytes (nothing is fetched), with
+//   its licence beside it: in a data block in the file, and as dist/LICENSE-OFL.txt.
 //
 // Generated files are written under dist/ only; nothing in www/ is changed.
 
@@ -18,6 +20,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WWW = join(ROOT, 'www');
 const DIST = join(ROOT, 'dist');
 const DEMO_FILES = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
+// The chart font, copied into www/fonts/ by `make page` from src/chart/fonts/.
+const FONT_FILES = ['LiberationSans-Regular.ttf', 'LiberationSans-Bold.ttf', 'LICENSE-OFL.txt'];
 
 const read = (path) => readFileSync(path, 'utf8');
 const version = /^version\s*=\s*"([^"]+)"/m.exec(read(join(ROOT, 'Cargo.toml')))?.[1];
@@ -35,6 +39,10 @@ function buildNpmPackage() {
   for (const file of ['driftline.js', 'driftline_bg.wasm']) {
     cpSync(join(WWW, 'pkg', file), join(out, 'pkg', file));
   }
+  mkdirSync(join(out, 'fonts'), { recursive: true });
+  for (const file of FONT_FILES) {
+    cpSync(join(WWW, 'fonts', file), join(out, 'fonts', file));
+  }
   const manifest = {
     name: 'driftline',
     version,
@@ -48,7 +56,7 @@ function buildNpmPackage() {
     exports: {
       '.': { types: './driftline.d.ts', default: './driftline.js' },
     },
-    files: ['driftline.js', 'driftline.d.ts', 'worker.js', 'pkg/'],
+    files: ['driftline.js', 'driftline.d.ts', 'worker.js', 'pkg/', 'fonts/'],
     sideEffects: false,
   };
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -57,6 +65,7 @@ function buildNpmPackage() {
 function buildSingleFile() {
   const wasm = readFileSync(join(WWW, 'pkg/driftline_bg.wasm')).toString('base64');
   const template = readFileSync(join(WWW, 'template.xlsx')).toString('base64');
+  const font = (name) => readFileSync(join(WWW, 'fonts', name)).toString('base64');
 
   // The worker: the wasm-bindgen glue (which defines `wasm_bindgen`) and worker.js, exactly
   // what driftline.js runs from a blob: URL when served.
@@ -105,22 +114,33 @@ function buildSingleFile() {
     dataBlock('driftline-wasm', 'application/octet-stream', wasm),
     dataBlock('driftline-worker-source', 'text/plain', workerSource),
     ...DEMO_FILES.map((name) => dataBlock(`demo-${name}`, 'text/plain', read(join(WWW, 'demo', name)))),
+    dataBlock('driftline-font-regular', 'application/octet-stream', font('LiberationSans-Regular.ttf')),
+    dataBlock('driftline-font-bold', 'application/octet-stream', font('LiberationSans-Bold.ttf')),
+    dataBlock('driftline-font-license', 'text/plain', read(join(WWW, 'fonts', 'LICENSE-OFL.txt'))),
     `<script type="module">${script}</script>`,
   ];
   html = replaceOnce(html, /<\/body>/, `${blocks.join('\n')}\n</body>`);
   mkdirSync(DIST, { recursive: true });
   writeFileSync(join(DIST, 'driftline.html'), html);
+  cpSync(join(WWW, 'fonts', 'LICENSE-OFL.txt'), join(DIST, 'LICENSE-OFL.txt'));
 }
 
 const INLINE_SOURCES = `async function loadSources() {
-  // The worker's code and the wasm are inlined in this file (see .ci/dist.mjs).
+  // The worker's code, the wasm and the chart font are inlined in this file (see .ci/dist.mjs).
+  const bytes = (id) => {
+    const binary = atob(document.getElementById(id).textContent.trim());
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i += 1) {
+      out[i] = binary.charCodeAt(i);
+    }
+    return out;
+  };
   const source = document.getElementById('driftline-worker-source').textContent;
-  const binary = atob(document.getElementById('driftline-wasm').textContent.trim());
-  const wasm = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) {
-    wasm[i] = binary.charCodeAt(i);
-  }
-  return { source, module: WebAssembly.compile(wasm) };
+  const fonts = Promise.resolve({
+    regular: bytes('driftline-font-regular').buffer,
+    bold: bytes('driftline-font-bold').buffer,
+  });
+  return { source, module: WebAssembly.compile(bytes('driftline-wasm')), fonts };
 }`;
 
 const INLINE_DEMO = `async function demoFiles() {

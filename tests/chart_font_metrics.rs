@@ -105,3 +105,28 @@ fn embedded_advance_widths_match_the_bundled_fonts() {
         "{GENERATED} is out of date with the bundled fonts; rerun with UPDATE_SNAPSHOTS=1"
     );
 }
+
+/// The page draws charts with the bundled font registered under the painters' first family
+/// (`www/driftline.js` and `www/worker.js`), so the browser test's expected width of
+/// "Permanence" (worked here from the font's advance widths) is what the canvas draws.
+#[test]
+fn the_page_registers_the_bundled_font_under_the_painters_first_family() {
+    use driftline::chart::layout::Weight;
+    use driftline::chart::{BundledMetrics, TextMeasure, FONT_STACK};
+    let first = FONT_STACK.split(',').next().unwrap_or_default().trim();
+    assert_eq!(first, "Liberation Sans");
+    let page = std::fs::read_to_string("www/driftline.js").expect("www/driftline.js");
+    assert!(
+        page.contains(&format!("const CHART_FONT_FAMILY = '{first}';")),
+        "www/driftline.js registers the chart font under another name than {first}"
+    );
+    // Regular: P 1366, e 1139 ×3, r 682, m 1706, a 1139, n 1139 ×2, c 1024 = 11612 units;
+    // bold: P 1366, e 1139 ×3, r 797, m 1821, a 1139, n 1251 ×2, c 1139 = 12181 units (2048 per em).
+    let regular = BundledMetrics.width("Permanence", 12.0, Weight::Regular);
+    let bold = BundledMetrics.width("Permanence", 12.0, Weight::Bold);
+    assert!(
+        (regular - 11612.0 / 2048.0 * 12.0).abs() < 1e-4,
+        "{regular}"
+    );
+    assert!((bold - 12181.0 / 2048.0 * 12.0).abs() < 1e-4, "{bold}");
+}

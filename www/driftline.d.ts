@@ -203,6 +203,8 @@ export class Session {
   stages(query?: object): Promise<object>;
   /** The stage table as CSV text. */
   stagesCsv(query?: object): Promise<string>;
+  /** The stage table's notes as plain text, one line each ('' without notes), as the command line's NAME.notes.txt. */
+  stagesNotes(query?: object): Promise<string>;
   /** Every child's stages as CSV (`{ filters, child, pseudonymise }`), as `driftline analyze --format csv`. */
   stageRowsCsv(query?: object): Promise<string>;
   /** The numbers behind the QI chart drawn in `slot`, as CSV text. */
@@ -224,6 +226,8 @@ export class Session {
   png(slot?: string, scale?: number): Promise<Blob>;
   /** The numbers behind the chart in `slot` as CSV text. */
   chartCsv(slot: string): Promise<string>;
+  /** The notes of the chart in `slot` as plain text, one line each ('' without notes), as the command line's NAME.notes.txt. */
+  chartNotes(slot: string): Promise<string>;
   /**
    * The Forecast view (`{ filters, breakdown, pseudonymise }`): its breakdown becomes the
    * basis of every forecast; the expected completions are the children in view's.
@@ -233,6 +237,8 @@ export class Session {
   forecastBasis(breakdown?: string | null): Promise<string | undefined>;
   /** England's adoption scorecard for the children the filters choose, as CSV text ('' without one). */
   scorecardCsv(query?: { filters?: Record<string, string> }): Promise<string>;
+  /** The scorecard's notes as plain text, one line each ('' without a scorecard). */
+  scorecardNotes(query?: { filters?: Record<string, string> }): Promise<string>;
   /** Rows of cell texts (the header first) as CSV text, by the core's one CSV writer. */
   tableCsv(rows: string[][]): Promise<string>;
   memory(): Promise<number>;

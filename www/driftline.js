@@ -240,6 +240,14 @@ export class Session {
   }
 
   /**
+   * The stage table's notes as plain text, one line each (what the command line writes beside
+   * the CSV as NAME.notes.txt; for sharing, the rules its counts follow), or '' without notes.
+   */
+  stagesNotes(query = {}) {
+    return this.#query('stagesNotes', query);
+  }
+
+  /**
    * Every child's stages as CSV, as `driftline analyze --format csv` writes them, for the
    * children the filters choose or one child: `query` is `{ filters, child, pseudonymise }`.
    */
@@ -259,6 +267,15 @@ export class Session {
    */
   chartCsv(slot) {
     return this.#query('chartTable', slot);
+  }
+
+  /**
+   * The notes of the chart drawn in `slot` as plain text, one line each (what its numbers
+   * leave unsaid; the command line writes them beside the CSV as NAME.notes.txt), or '' when
+   * it has none.
+   */
+  chartNotes(slot) {
+    return this.#query('chartNotes', slot);
   }
 
   /**
@@ -285,6 +302,11 @@ export class Session {
   /** England's adoption scorecard for the children `{ filters }` choose, as CSV text. */
   scorecardCsv(query = {}) {
     return this.#query('scorecardCsv', query);
+  }
+
+  /** The scorecard's notes as plain text, one line each ('' without a scorecard). */
+  scorecardNotes(query = {}) {
+    return this.#query('scorecardNotes', query);
   }
 
   /** Checks a profile without using it: `{ ok, profile }` or `{ ok: false, message }`. */
@@ -438,13 +460,60 @@ async function loadSources() {
       ? WebAssembly.compileStreaming(response)
       : WebAssembly.compile(await response.arrayBuffer());
   };
+  const font = async (name) => {
+    const response = await fetch(new URL(`./fonts/${name}`, base));
+    if (!response.ok) {
+      throw new Error(`${name} could not be loaded (${response.status}).`);
+    }
+    return response.arrayBuffer();
+  };
   // The core compiles while the worker's code arrives and the worker starts.
   const module = compile();
   module.catch(() => {});
+  const fonts = Promise.all([font('LiberationSans-Regular.ttf'), font('LiberationSans-Bold.ttf')]).then(
+    ([regular, bold]) => ({ regular, bold }),
+  );
+  fonts.catch(() => {});
   const [glue, handler] = await Promise.all([text('./pkg/driftline.js'), text('./worker.js')]);
-  return { source: `${glue}\n${handler}`, module };
+  return { source: `${glue}\n${handler}`, module, fonts };
 }
 /* sources:end */
+
+/**
+ * The family the core's chart painter asks for first (`FONT_STACK` in src/chart/text.rs).
+ * Charts are laid out with this font's advance widths, so the page registers the bundled
+ * files under this name (in each worker and, for `Session.paint`, on the page) and the canvas
+ * draws text exactly as wide as it was measured, whatever fonts the computer has.
+ */
+const CHART_FONT_FAMILY = 'Liberation Sans';
+
+/**
+ * Adds the chart font's two faces (`fonts`: `{ regular, bold }` file bytes) to `fontSet`
+ * (`document.fonts`) unless they are there already. Resolves when they can be drawn with.
+ */
+async function addChartFonts(fontSet, fonts) {
+  if (fonts === null || fontSet === undefined || typeof FontFace !== 'function') {
+    return;
+  }
+  const have = new Set();
+  for (const face of fontSet) {
+    if (face.family.replace(/"/g, '') === CHART_FONT_FAMILY && face.status === 'loaded') {
+      have.add(face.weight);
+    }
+  }
+  const faces = [
+    ['400', fonts.regular],
+    ['700', fonts.bold],
+  ].filter(([weight]) => !have.has(weight) && !have.has(weight === '400' ? 'normal' : 'bold'));
+  await Promise.all(
+    faces.map(async ([weight, bytes]) => {
+      // A copy: the same bytes are sent to every worker that starts.
+      const face = new FontFace(CHART_FONT_FAMILY, bytes.slice(0), { weight, style: 'normal' });
+      await face.load();
+      fontSet.add(face);
+    }),
+  );
+}
 
 /**
  * The worker's code as a `blob:` URL and the compiled core, each a promise, so that a worker
@@ -463,6 +532,8 @@ function getSources() {
         performance.mark('driftline-compiled');
         return module;
       }),
+      // Without the font files charts are still drawn, in the computer's own sans-serif.
+      fonts: loading.then(({ fonts }) => fonts).catch(() => null),
     };
     sources = current;
     // A failure is reported by the call that needed it; the next call tries again.
@@ -523,6 +594,7 @@ function mainThreadCore() {
       });
       const core = globalThis.wasm_bindgen ?? wasm_bindgen; // eslint-disable-line no-undef
       await core({ module_or_path: await module });
+      await addChartFonts(document.fonts, await getSources().fonts);
       return core;
     })();
     mainCore.catch(() => {
@@ -545,7 +617,7 @@ class Engine {
     this.nextId = 1;
     this.stopped = false;
     this.worker = null;
-    const { url, module } = getSources();
+    const { url, module, fonts } = getSources();
     this.ready = url.then(async (workerUrl) => {
       if (this.stopped) {
         throw this.stopReason ?? new Error('Driftline was stopped.');
@@ -556,7 +628,7 @@ class Engine {
         event.preventDefault();
         this.terminate(new Error(`Driftline could not start: ${event.message || 'the worker failed'}`));
       };
-      return this.request('init', { module: await module });
+      return this.request('init', { module: await module, fonts: await fonts, fontFamily: CHART_FONT_FAMILY });
     });
     this.ready.catch(() => {});
   }

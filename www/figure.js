@@ -12,9 +12,10 @@ import { debounce, download, element } from './ui.js';
 
 /**
  * A chart drawn by the worker: the canvas (with its title and description as its text
- * alternative), PNG and SVG downloads, tooltips from hit tests, and a redraw when its width
- * changes. `spec(width)` gives the chart's spec for a width; `onHit(hit)` is called on a click;
- * `onDrawn(info)` after each drawing; `tools` are more buttons beside the downloads.
+ * alternative), PNG and SVG downloads (and its notes as text, when it has notes), tooltips
+ * from hit tests, and a redraw when its width changes. `spec(width)` gives the chart's spec
+ * for a width; `onHit(hit)` is called on a click; `onDrawn(info)` after each drawing; `tools`
+ * are more buttons beside the downloads.
  */
 export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extraTools = [] }) {
   const figure = element('figure', undefined, 'chart');
@@ -35,6 +36,11 @@ export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extr
   const svg = element('button', 'Download SVG', 'secondary');
   svg.type = 'button';
   svg.dataset.export = 'svg';
+  // The chart's notes (what its numbers leave unsaid), as the command line writes them beside
+  // the CSV: offered (in the tools) only while the drawn chart's table has notes.
+  const notes = element('button', 'Download the notes (.txt)', 'secondary');
+  notes.type = 'button';
+  notes.dataset.export = 'notes';
   tools.append(png, svg, ...extraTools);
   figure.append(tools, canvas, description);
 
@@ -60,6 +66,11 @@ export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extr
     }
     canvas.setAttribute('aria-label', info.title);
     description.textContent = info.description;
+    if (info.table?.notes?.length > 0) {
+      tools.append(notes);
+    } else {
+      notes.remove();
+    }
     onDrawn?.(info);
     if (mine === drawing) {
       figure.dataset.drawn = 'yes';
@@ -73,6 +84,10 @@ export function chartFigure(ctx, { slot, name, spec, onHit, onDrawn, tools: extr
   svg.addEventListener('click', async () => {
     const text = await ctx.current().session.svg(slot);
     download(text, `driftline-${name}.svg`, 'image/svg+xml');
+  });
+  notes.addEventListener('click', async () => {
+    const text = await ctx.current().session.chartNotes(slot);
+    download(text, `driftline-${name}.notes.txt`, 'text/plain');
   });
 
   const tooltip = document.getElementById('tooltip');
@@ -137,7 +152,19 @@ export function heading(text, id) {
   return h;
 }
 
-/** A scrollable table of text cells. */
+/**
+ * A cell shown as `text` whose CSV export (see `shownTableCsvButton`) holds `value` instead:
+ * the raw number or ISO date behind a formatted one ("1,234", "12 Mar 2024"), or '' for a
+ * value that is not there (shown as a dash or a word such as "Ongoing").
+ */
+export function rawCell(text, value) {
+  return { text, value: value === null || value === undefined ? '' : String(value) };
+}
+
+/**
+ * A scrollable table of text cells. A cell is its text, or `rawCell(text, value)`: shown as
+ * its text, exported as its value (kept in the cell's `data-value`).
+ */
 export function dataTable(id, columns, rows, labelledBy, empty = null) {
   const table = element('table');
   table.id = id;
@@ -152,7 +179,13 @@ export function dataTable(id, columns, rows, labelledBy, empty = null) {
   for (const cells of rows) {
     const tr = element('tr');
     for (const cell of cells) {
-      tr.append(element('td', cell));
+      if (cell !== null && typeof cell === 'object') {
+        const td = element('td', cell.text);
+        td.dataset.value = cell.value;
+        tr.append(td);
+      } else {
+        tr.append(element('td', cell));
+      }
     }
     table.tBodies[0].append(tr);
   }
@@ -173,8 +206,9 @@ export function dataTable(id, columns, rows, labelledBy, empty = null) {
 }
 
 /**
- * A button that downloads a table as shown (its header and every row of cell texts) as CSV,
- * written by the core's one CSV writer (cells made inert for spreadsheets).
+ * A button that downloads a table as shown (its header and every row) as CSV, written by the
+ * core's one CSV writer (numbers as numbers, cells made inert for spreadsheets). Each cell is
+ * its raw value where it keeps one (`rawCell`: numbers unformatted, dates ISO), else its text.
  */
 export function shownTableCsvButton(ctx, id, scroll, fileName, label = 'Download as CSV') {
   const button = element('button', label, 'secondary');
@@ -184,7 +218,7 @@ export function shownTableCsvButton(ctx, id, scroll, fileName, label = 'Download
     const table = scroll.querySelector('table');
     const rows = [...table.rows]
       .filter((row) => !row.classList.contains('empty-row'))
-      .map((row) => [...row.cells].map((cell) => cell.textContent));
+      .map((row) => [...row.cells].map((cell) => cell.dataset.value ?? cell.textContent));
     download(await ctx.current().session.tableCsv(rows), fileName, 'text/csv');
   });
   return button;

@@ -12,7 +12,7 @@
  */
 
 import { download, element, formatDate, formatNumber, lazyFormat, plural } from './ui.js';
-import { chartFigure, dataTable, heading, shownTableCsvButton } from './figure.js';
+import { chartFigure, dataTable, heading, rawCell, shownTableCsvButton } from './figure.js';
 import { vocabulary } from './driftline.js';
 
 const forecastPercentFormat = lazyFormat(() => new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 0 }));
@@ -210,14 +210,18 @@ export async function renderForecast(container, ctx) {
       'Children waiting in a stage too few have completed get no forecast and are counted apart.',
   );
   const columns = ['Stage', 'Waiting now', ...panel.horizons.map((m) => `Next ${m} months (95% interval)`), 'Without a forecast'];
+  // Shown in en-GB words; downloaded with plain numbers (one decimal, no grouping).
+  const plain = (x) => String(Math.round(x * 10) / 10);
   const rows = panel.expected.map((row) => [
     row.label,
-    formatNumber(row.waiting),
+    rawCell(formatNumber(row.waiting), row.waiting),
     ...panel.horizons.map((m) => {
       const h = row.horizons.find((x) => x.months === m);
-      return h === undefined || row.waiting === row.without_forecast ? '–' : expectedWords(h.expected, h.interval);
+      return h === undefined || row.waiting === row.without_forecast
+        ? rawCell('–', '')
+        : rawCell(expectedWords(h.expected, h.interval), `${plain(h.expected)} (${plain(h.interval[0])} to ${plain(h.interval[1])})`);
     }),
-    formatNumber(row.without_forecast),
+    rawCell(formatNumber(row.without_forecast), row.without_forecast),
   ]);
   const expectedTable = dataTable('forecast-expected-table', columns, rows, expectedHeading.id);
   panel.expected.forEach((row, i) => {
@@ -387,8 +391,17 @@ export async function scorecardParts(ctx) {
     const c = ctx.current();
     download(await c.session.scorecardCsv({ filters: c.filters }), 'driftline-adoption-scorecard.csv', 'text/csv');
   });
+  // Its notes, as the command line writes them beside the CSV (NAME.notes.txt).
+  const notes = element('button', 'Download the notes (.txt)', 'secondary');
+  notes.type = 'button';
+  notes.id = 'scorecard-notes';
+  notes.hidden = t.notes.length === 0;
+  notes.addEventListener('click', async () => {
+    const c = ctx.current();
+    download(await c.session.scorecardNotes({ filters: c.filters }), 'driftline-adoption-scorecard.notes.txt', 'text/plain');
+  });
   const tools = element('div', undefined, 'table-tools');
-  tools.append(csv);
+  tools.append(csv, notes);
   section.append(title, intro, tools, shown, ...t.notes.map((note) => element('p', note, 'note')));
   return [section];
 }

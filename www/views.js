@@ -23,7 +23,7 @@ import {
   setUpSortHeaders,
   showError,
 } from './ui.js';
-import { chartFigure, dataTable, heading, shownTableCsvButton } from './figure.js';
+import { chartFigure, dataTable, heading, rawCell, shownTableCsvButton } from './figure.js';
 import { renderQi } from './qi.js';
 import { LIKELY_COLUMNS, childForecastSection, likelyCells, likelyFilter, renderForecast, scorecardParts, syncForecastBasis } from './forecast.js';
 import { renderTimescales } from './timescales.js';
@@ -68,17 +68,20 @@ function withinWords(f) {
 }
 
 /** The Kaplan–Meier median and its interval in words: "43 (40 to 45)". */
-export function kmMedianWords(km) {
+export function kmMedianWords(km, days = formatDays) {
   if (km.withheld) {
     return km.median_days;
   }
   const [lower, upper] = km.median_ci;
   if (km.median_days === null) {
-    return lower === null ? 'Not reached' : `Not reached (at least ${formatDays(lower)})`;
+    return lower === null ? 'Not reached' : `Not reached (at least ${days(lower)})`;
   }
-  const to = upper === null ? 'not reached' : formatDays(upper);
-  return `${formatDays(km.median_days)} (${lower === null ? '–' : formatDays(lower)} to ${to})`;
+  const to = upper === null ? 'not reached' : days(upper);
+  return `${days(km.median_days)} (${lower === null ? '–' : days(lower)} to ${to})`;
 }
+
+/** Days as the core gave them, for a CSV: no grouping, no rounding ("[c]" as it is). */
+const plainDays = (value) => (value === null || value === undefined ? '–' : String(value));
 
 async function renderOverview(container, ctx) {
   const s = (ctx.state.overview ??= { breakdown: '' });
@@ -142,6 +145,17 @@ async function renderOverview(container, ctx) {
     const text = await c.session.stagesCsv({ filters: c.filters, breakdown: s.breakdown || null, sharing: c.sharing });
     download(text, 'driftline-stages.csv', 'text/csv');
   });
+  // For sharing, the table's notes (the rules its counts follow), as the command line writes
+  // them beside the CSV (NAME.notes.txt); the table has no notes otherwise.
+  const stageNotes = element('button', 'Download the notes (.txt)', 'secondary');
+  stageNotes.type = 'button';
+  stageNotes.id = 'stages-notes';
+  stageNotes.hidden = ctx.sharing === null;
+  stageNotes.addEventListener('click', async () => {
+    const c = ctx.current();
+    const text = await c.session.stagesNotes({ filters: c.filters, breakdown: s.breakdown || null, sharing: c.sharing });
+    download(text, 'driftline-stages.notes.txt', 'text/plain');
+  });
   const rowsCsv = element('button', "Download every child's stages as CSV", 'secondary');
   rowsCsv.type = 'button';
   rowsCsv.id = 'stage-rows-csv';
@@ -155,7 +169,7 @@ async function renderOverview(container, ctx) {
   const split = element('div', undefined, 'table-tools split');
   split.append(breakdownLabel);
   const tools = element('div', undefined, 'table-tools');
-  tools.append(csv, rowsCsv);
+  tools.append(csv, stageNotes, rowsCsv);
 
   const parts = [heading('Overview', 'overview-heading'), intro];
   if ((ctx.summary.facets.route ?? []).some(([id]) => id === 'other_order')) {
@@ -517,23 +531,24 @@ function stageTable(table) {
 /** The Kaplan–Meier figures of one stage, for everyone and each group of the breakdown. */
 function kmTable(stage, table) {
   const rows = [[table.breakdown === null ? 'Everyone' : 'Everyone in view', stage], ...stage.groups.map(([, label, f]) => [label, f])];
-  const restricted = (km) => {
+  const restricted = (km, days = formatDays, number = formatNumber) => {
     if (km.withheld) {
       return km.median_days;
     }
-    return km.restricted_mean === null ? '–' : `${formatDays(km.restricted_mean.mean)} (up to ${formatNumber(km.restricted_mean.horizon)} days)`;
+    return km.restricted_mean === null ? '–' : `${days(km.restricted_mean.mean)} (up to ${number(km.restricted_mean.horizon)} days)`;
   };
   return dataTable(
     'km-table',
     ['Children', 'Started', 'Reached it', 'Median days (95% CI)', 'A quarter had reached it by (days)', 'Three quarters had reached it by (days)', 'Average days (restricted mean)'],
+    // Shown in en-GB words; downloaded with the core's numbers as they are.
     rows.map(([label, f]) => [
       label,
-      formatNumber(f.started),
-      formatNumber(f.completed),
-      kmMedianWords(f.km),
-      formatDays(f.km.q1_days),
-      formatDays(f.km.q3_days),
-      restricted(f.km),
+      rawCell(formatNumber(f.started), f.started),
+      rawCell(formatNumber(f.completed), f.completed),
+      rawCell(kmMedianWords(f.km), kmMedianWords(f.km, plainDays)),
+      rawCell(formatDays(f.km.q1_days), f.km.q1_days),
+      rawCell(formatDays(f.km.q3_days), f.km.q3_days),
+      rawCell(restricted(f.km), restricted(f.km, plainDays, plainDays)),
     ]),
     'km-summary-heading',
   );
@@ -895,9 +910,10 @@ async function showChild(container, ctx, index, focus = false) {
     'placements-table',
     ['From', 'To', 'Placement', 'As written', 'Carer', 'Move'],
     child.care_periods.flatMap((p) =>
+      // Downloaded with ISO dates (an ongoing placement's end is blank, as in the CSVs).
       p.placements.map((pl) => [
-        formatDate(pl.start, 'short'),
-        pl.end === null ? 'Ongoing' : formatDate(pl.end, 'short'),
+        rawCell(formatDate(pl.start, 'short'), pl.start),
+        rawCell(pl.end === null ? 'Ongoing' : formatDate(pl.end, 'short'), pl.end),
         pl.category_label,
         pl.placement_type,
         pl.carer ?? '',
@@ -912,8 +928,8 @@ async function showChild(container, ctx, index, focus = false) {
     'legal-table',
     ['From', 'To', 'Legal status', 'As written'],
     child.legal.map((l) => [
-      formatDate(l.start, 'short'),
-      l.end === null ? 'Ongoing' : formatDate(l.end, 'short'),
+      rawCell(formatDate(l.start, 'short'), l.start),
+      rawCell(l.end === null ? 'Ongoing' : formatDate(l.end, 'short'), l.end),
       l.category_label,
       l.legal_status,
     ]),

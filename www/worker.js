@@ -15,6 +15,8 @@
 (() => {
   const { Session, preview, checkProfile, builtInProfile, milestones, tableCsv, vocabulary } = wasm_bindgen;
   let ready = null;
+  /** The chart font, registered in this worker before anything is drawn. */
+  let fontsReady = Promise.resolve();
   /** The files of the current load, kept to re-run it with other options. */
   let files = null;
   /** @type {InstanceType<typeof Session> | null} */
@@ -36,12 +38,15 @@
     'profile',
     'stages',
     'stagesCsv',
+    'stagesNotes',
     'stageRowsCsv',
     'qiCsv',
     'chartTable',
+    'chartNotes',
     'forecast',
     'forecastBasis',
     'scorecardCsv',
+    'scorecardNotes',
   ]);
 
   /** Functions that need no loaded data, and nothing else. */
@@ -85,9 +90,31 @@
     self.postMessage({ type: 'progress', id, phase });
   }
 
+  /**
+   * Registers the chart font's faces (`fonts`: `{ regular, bold }` file bytes sent by the page,
+   * never fetched here) under `family`, the name the core's painter asks for first: charts are
+   * laid out with that font's advance widths, so the canvas draws text as wide as it was
+   * measured, whatever fonts the computer has.
+   */
+  async function addFonts(family, fonts) {
+    if (!family || !fonts || self.fonts === undefined || typeof FontFace !== 'function') {
+      return;
+    }
+    const faces = [
+      new FontFace(family, fonts.regular, { weight: '400', style: 'normal' }),
+      new FontFace(family, fonts.bold, { weight: '700', style: 'normal' }),
+    ];
+    await Promise.all(faces.map((face) => face.load()));
+    for (const face of faces) {
+      self.fonts.add(face);
+    }
+  }
+
   const handlers = {
     async init(message) {
       ready ??= wasm_bindgen({ module_or_path: message.module });
+      // The font loads while files are read; only drawing waits for it.
+      fontsReady = addFonts(message.fontFamily, message.fonts).catch(() => {});
       await ready;
       return true;
     },
@@ -145,6 +172,7 @@
       if (session === null) {
         throw new Error('Nothing is loaded.');
       }
+      await fontsReady;
       const { canvas, ...info } = session.drawChart(message.spec);
       return { ...info, bitmap: canvas.transferToImageBitmap() };
     },
@@ -170,6 +198,7 @@
       if (session === null) {
         throw new Error('Nothing is loaded.');
       }
+      await fontsReady;
       const canvas = session.chartCanvas(message.slot, message.scale);
       return canvas.convertToBlob({ type: 'image/png' });
     },

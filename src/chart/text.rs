@@ -9,8 +9,10 @@
 use super::font_metrics::{BOLD, REGULAR, UNITS_PER_EM};
 use super::layout::Weight;
 
-/// The CSS font stack the painters use. Liberation Sans and Arial share advance widths;
-/// Helvetica is close to both.
+/// The CSS font stack the painters use. The page registers the bundled Liberation Sans under
+/// its first name (`www/driftline.js`, in each worker and on the page) and the canvas painters
+/// turn kerning off, so drawn text is exactly as wide as measured; Arial shares its advance
+/// widths and Helvetica is close to both, for SVG files opened elsewhere.
 pub const FONT_STACK: &str = "Liberation Sans, Arial, Helvetica, sans-serif";
 
 /// The ascent of the font above the baseline, as a fraction of the font size.

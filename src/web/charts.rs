@@ -8,7 +8,8 @@
 //! and the JavaScript-facing [`ChartView`]. Layout, wording, tables and hit regions come from
 //! `crate::chart`; the chart spec is [`crate::explore::ChartQuery`]. Text measurement never
 //! touches the DOM: layouts are measured with the bundled font metrics, and the canvas paints
-//! with the matching font stack.
+//! with the matching font stack (the page registers the bundled font under its first name) and
+//! no kerning, so drawn text is exactly as wide as measured.
 
 use crate::chart::{
     cohort, hit_test, paint, render_svg, timeline, BundledMetrics, CohortOptions, CohortRow,
@@ -40,6 +41,10 @@ pub fn draw_layout(
     let style = canvas.style();
     style.set_property("width", &format!("{css_w}px"))?;
     style.set_property("height", &format!("{css_h}px"))?;
+    // The same context plotters-canvas draws on (a canvas has one 2D context).
+    if let Some(context) = canvas.get_context("2d")? {
+        super::offscreen::text_as_measured(&context);
+    }
     let mut backend = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or_else(|| JsValue::from_str("the canvas has no 2D context"))?;
     paint(layout, &mut backend, &PaintOptions::canvas(ratio as f32))

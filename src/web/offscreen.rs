@@ -34,6 +34,7 @@ pub fn paint_offscreen(layout: &Layout, scale: f64) -> Result<OffscreenCanvas, J
         .get_context("2d")?
         .ok_or_else(|| JsValue::from_str("the canvas has no 2D context"))?
         .dyn_into()?;
+    text_as_measured(&context);
     let mut backend = OffscreenBackend {
         width,
         height,
@@ -43,6 +44,19 @@ pub fn paint_offscreen(layout: &Layout, scale: f64) -> Result<OffscreenCanvas, J
     paint(layout, &mut backend, &PaintOptions::canvas(scale as f32))
         .map_err(|e| JsValue::from_str(&format!("drawing the chart failed: {e}")))?;
     Ok(canvas)
+}
+
+/// Makes `context` (a 2D context, on or off screen) draw text exactly as wide as the layout
+/// measured it: with no kerning, as the bundled metrics have none (the page registers the
+/// bundled font under the family the painter asks for first, see `www/driftline.js`).
+/// Resizing a canvas resets its context, so call this after setting the size.
+pub(crate) fn text_as_measured(context: &JsValue) {
+    // `fontKerning` is set by name: a browser without it kerns, which only narrows text.
+    let _ = js_sys::Reflect::set(
+        context,
+        &JsValue::from_str("fontKerning"),
+        &JsValue::from_str("none"),
+    );
 }
 
 /// The backend: the context and the canvas's size in backend pixels.

@@ -126,6 +126,18 @@ impl Session {
         Ok(self.explorer.stages_table(&query).to_csv())
     }
 
+    /// The notes of the stage table [`Session::stages_csv`] writes (for sharing, the rules
+    /// its counts follow), as plain text; empty when it has none.
+    #[wasm_bindgen(js_name = stagesNotes)]
+    pub fn stages_notes(&mut self, query: &JsValue) -> Result<String, JsValue> {
+        let query: StageQuery = read_query(query)?;
+        Ok(self
+            .explorer
+            .stages_table(&query)
+            .notes_text()
+            .unwrap_or_default())
+    }
+
     /// The per-child stage table (the command line's `--format csv`) for the children the
     /// filters choose, or for one child: `query` is `{ filters, child, pseudonymise }`.
     #[wasm_bindgen(js_name = stageRowsCsv)]
@@ -249,6 +261,15 @@ impl Session {
         })
     }
 
+    /// The notes of the chart in `slot` (what its numbers leave unsaid) as plain text, one
+    /// line each: what the command line writes beside the chart's CSV as `NAME.notes.txt`.
+    /// Empty when the chart's table has no notes.
+    #[wasm_bindgen(js_name = chartNotes)]
+    pub fn chart_notes(&self, slot: &str) -> Result<String, JsValue> {
+        let table = self.explorer.chart_table(slot).map_err(explore_error)?;
+        Ok(table.notes_text().unwrap_or_default())
+    }
+
     /// The chart in `slot` painted at `scale` times its CSS size (for a PNG export).
     #[wasm_bindgen(js_name = chartCanvas)]
     pub fn chart_canvas(&self, slot: &str, scale: f64) -> Result<JsValue, JsValue> {
@@ -294,6 +315,15 @@ impl Session {
         } else {
             table.to_csv()
         })
+    }
+
+    /// The notes of the scorecard [`Session::scorecard_csv`] writes, as plain text (empty
+    /// without a scorecard).
+    #[wasm_bindgen(js_name = scorecardNotes)]
+    pub fn scorecard_notes(&mut self, query: &JsValue) -> Result<String, JsValue> {
+        let query: ForecastQuery = read_query(query)?;
+        let table = self.explorer.scorecard_table(&query.filters);
+        Ok(table.notes_text().unwrap_or_default())
     }
 
     /// The child's chronology as CSV (date, age, event, detail, key decision, source).

@@ -46,6 +46,8 @@ after(async () => {
 });
 
 const openPage = () => openRecorded(browser, `${server.origin}/`);
+/** Where tests leave screenshots to look at (ignored by git). */
+const ROOT_RESULTS = join(WWW, '..', 'tests', 'e2e', 'test-results');
 
 
 /** Waits until the Overview's two statistical charts have been drawn again after `change`. */
@@ -175,9 +177,16 @@ test('the Overview charts are drawn, and their numbers and exports equal driftli
     assert.equal(delayCsv.name, 'driftline-delay.csv');
     assert.equal(delayCsv.text, delay);
     assert.equal((await downloadText(page, 'figure[data-slot="overview-km"] [data-export="csv"]')).text, km);
-    // The medians and quartiles table downloads as shown.
+    // The notes download beside it: exactly what the command line writes as NAME.notes.txt.
+    assert.ok(noteLines(delay).length > 0, 'the delay chart has notes');
+    const delayNotes = await downloadText(page, 'figure[data-slot="overview-delay"] [data-export="notes"]');
+    assert.equal(delayNotes.name, 'driftline-delay.notes.txt');
+    assert.equal(delayNotes.text, `${noteLines(delay).join('\n')}\n`);
+    assert.equal((await downloadText(page, 'figure[data-slot="overview-km"] [data-export="notes"]')).text, `${noteLines(km).join('\n')}\n`);
+    // The medians and quartiles table downloads as shown, each figure as the core gave it
+    // (the page's rounding and grouping left out: views.test.mjs reads it strictly).
     const kmSummary = parseCsv((await downloadText(page, '#km-table-csv')).text);
-    const kmShown = await page.$$eval('#km-table tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    const kmShown = await page.$$eval('#km-table tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.dataset.value ?? c.textContent)));
     assert.deepEqual(kmSummary, kmShown);
     assert.equal(kmSummary[1][0], 'Everyone');
 
@@ -515,6 +524,72 @@ test("the module's paintChart paints on the page's main thread the layout the wo
       assert.ok(r.differ < 0.005, `${kind}: ${(r.differ * 100).toFixed(2)}% of pixels differ from the worker's`);
     }
     assert.ok(result.mainCore, 'the core was loaded on the main thread');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('charts are drawn in the bundled font: text on the canvas is as wide as the core measured it', async () => {
+  // The core lays charts out with Liberation Sans's advance widths (src/chart/font_metrics.rs).
+  // "Permanence" at 12px, worked by hand from them: regular P 1366 + e 1139 × 3 + r 682 +
+  // m 1706 + a 1139 + n 1139 × 2 + c 1024 = 11612 units; bold P 1366 + e 1139 × 3 + r 797 +
+  // m 1821 + a 1139 + n 1251 × 2 + c 1139 = 12181 units; 2048 units to the em.
+  const want = { regular: (11612 / 2048) * 12, bold: (12181 / 2048) * 12 };
+  // What the painters ask the canvas for (src/chart/text.rs FONT_STACK; no kerning).
+  const measure = (family) => {
+    // A worker has OffscreenCanvas; the page paints on its own canvas elements.
+    const canvas = typeof document === 'undefined' ? new OffscreenCanvas(8, 8) : document.createElement('canvas');
+    const ctx = canvas.getContext('2d');
+    ctx.fontKerning = 'none';
+    const width = (weight) => {
+      ctx.font = `${weight} 12px ${family}`;
+      return ctx.measureText('Permanence').width;
+    };
+    return { regular: width('normal'), bold: width('bold') };
+  };
+  const family = 'Liberation Sans, Arial, Helvetica, sans-serif';
+  const { context, page, errors, requests } = await openPage();
+  try {
+    await page.click('#demo-button');
+    await page.waitForSelector('body[data-loaded]');
+    // The decomposition chart (column headings and a legend side by side) and a QI chart
+    // (a long subtitle beside the icons), drawn in the worker.
+    await openView(page, 'forecast');
+    const decomposition = page.locator('figure[data-slot="forecast-decomposition"]');
+    assert.equal(await decomposition.getAttribute('data-drawn'), 'yes');
+    mkdirSync(join(ROOT_RESULTS), { recursive: true });
+    await decomposition.screenshot({ path: join(ROOT_RESULTS, 'chart-font-decomposition.png') });
+    await openView(page, 'qi');
+    const qi = page.locator('#view-qi figure.chart:not([hidden])').first();
+    assert.equal(await qi.getAttribute('data-drawn'), 'yes');
+    await qi.screenshot({ path: join(ROOT_RESULTS, 'chart-font-qi.png') });
+
+    // Every worker that drew (or may draw) a chart has the font, from the page's own files.
+    const workers = page.workers();
+    assert.ok(workers.length > 0, 'the page runs the core in a worker');
+    for (const worker of workers) {
+      const got = await worker.evaluate(measure, family);
+      assert.ok(Math.abs(got.regular - want.regular) < 0.01, `worker ${worker.url()}: regular ${got.regular}, want ${want.regular}`);
+      assert.ok(Math.abs(got.bold - want.bold) < 0.01, `worker ${worker.url()}: bold ${got.bold}, want ${want.bold}`);
+    }
+    // The main-thread painter (`paintChart`) registers it on the page too.
+    await page.evaluate(async () => {
+      const { analyze, paintChart } = await import('./driftline.js');
+      const names = ['children.csv', 'placements.csv', 'legal.csv', 'events.csv'];
+      const files = await Promise.all(names.map(async (name) => ({ name, bytes: await (await fetch(`demo/${name}`)).arrayBuffer() })));
+      const report = await analyze(files, { asAt: '2024-03-31' });
+      const canvas = document.createElement('canvas');
+      document.body.append(canvas);
+      await paintChart(canvas, report, { kind: 'km', width: 700, slot: 'font-main' });
+      canvas.remove();
+    });
+    const main = await page.evaluate(measure, family);
+    assert.ok(Math.abs(main.regular - want.regular) < 0.01, `page: regular ${main.regular}, want ${want.regular}`);
+    assert.ok(Math.abs(main.bold - want.bold) < 0.01, `page: bold ${main.bold}, want ${want.bold}`);
+    // The font came from the page's own files, fetched once.
+    const fonts = networkRequests(requests).filter((url) => url.endsWith('.ttf')).map((url) => new URL(url).pathname);
+    assert.deepEqual([...new Set(fonts)].sort(), ['/fonts/LiberationSans-Bold.ttf', '/fonts/LiberationSans-Regular.ttf']);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

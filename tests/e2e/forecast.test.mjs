@@ -371,6 +371,15 @@ test("England's adoption scorecard is on the Overview for an SSDA903 return, wit
       ['A10', s.a10.children],
       ['A3', s.a3.children],
     ]);
+    // Its notes beside it, as the command line writes NAME.notes.txt: the DfE's window and
+    // the number of children adopted in it, from the report.
+    const notes = await downloadText(page, '#scorecard-notes');
+    assert.equal(notes.name, 'driftline-adoption-scorecard.notes.txt');
+    const lines = notes.text.split('\n');
+    assert.equal(lines.at(-1), '', 'one line each, ending in a newline');
+    assert.ok(lines[0].startsWith(`Children adopted from ${s.window_from} to ${s.window_to} (${s.adopted} in all).`), lines[0]);
+    const shownNotes = await page.$$eval('section[aria-labelledby="scorecard-heading"] .note', (ps) => ps.map((p) => p.textContent));
+    assert.deepEqual(lines.slice(0, -1), shownNotes);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -272,6 +272,40 @@ export function parseCsv(csv) {
   return rows;
 }
 
+/**
+ * Reads an exported CSV as tests/cli_csv.rs reads the command line's: a byte-order mark, every
+ * record as wide as the header, an ISO date (or nothing) in each of `dates`, a plain number
+ * (no grouping, no unit; or nothing) in each of `numbers`, and no cell a spreadsheet would run
+ * as a formula. Returns the rows, the header first.
+ */
+export function readCsvStrictly(name, csv, { dates = [], numbers = [] } = {}) {
+  assert.ok(csv.startsWith('\ufeff'), `${name}: no byte-order mark`);
+  const rows = parseCsv(csv);
+  const [header, ...body] = rows;
+  for (const column of [...dates, ...numbers]) {
+    assert.ok(header.includes(column), `${name}: no ${column} in ${header.join(', ')}`);
+  }
+  const plainNumber = (cell) => /^-?\d+(\.\d+)?$/.test(cell);
+  body.forEach((cells, i) => {
+    assert.equal(cells.length, header.length, `${name}, row ${i + 2}: ${cells.length} cells for ${header.length} columns`);
+    cells.forEach((cell, j) => {
+      if (cell === '') return;
+      const at = `${name}, row ${i + 2}, ${header[j]}: ${JSON.stringify(cell)}`;
+      if (dates.includes(header[j])) {
+        assert.match(cell, /^\d{4}-\d{2}-\d{2}$/, `${at} is not an ISO date`);
+        assert.equal(new Date(`${cell}T00:00:00Z`).toISOString().slice(0, 10), cell, `${at} is not a date`);
+      }
+      if (numbers.includes(header[j])) {
+        assert.ok(plainNumber(cell), `${at} is not a plain number`);
+      }
+      if (/^[=+\-@\t\r]/.test(cell)) {
+        assert.ok(plainNumber(cell), `${at} could run as a formula`);
+      }
+    });
+  });
+  return rows;
+}
+
 /** Runs the command line with any arguments; resolves to `{ code, stdout, stderr }`. */
 export function cli(args) {
   return new Promise((resolve, reject) => {

@@ -195,6 +195,12 @@ test('for sharing, no count of 1–4 survives and no withheld count can be worke
         assert.ok(['', '[c]'].includes(row[c]) || Number(row[c]) % 5 === 0, `${c} ${row[c]} not rounded`);
       }
     }
+    // The rules its counts follow are in its notes, beside the CSV as the command line writes
+    // them (NAME.notes.txt): counts of 1 to 4 withheld as [c], the others rounded to 5.
+    const notes = await downloadText(page, '#stages-notes');
+    assert.equal(notes.name, 'driftline-stages.notes.txt');
+    assert.match(notes.text, /^For sharing: counts from 1 to 4 are withheld and shown as \[c\]/);
+    assert.match(notes.text, / The other counts are rounded to the nearest 5\.\n$/);
     // QI: one point per child is refused; per quarter, points of fewer than 5 are withheld.
     await openView(page, 'qi').catch(() => {});
     await page.waitForFunction(() => document.getElementById('qi-message')?.textContent.length > 0);

@@ -4,6 +4,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launch } from './browser.mjs';
@@ -52,6 +53,24 @@ test('dist/driftline.html works from file:// with no network', async () => {
     );
     assert.equal(ink.length, 4);
     assert.ok(ink.every((share) => share > 0.01), `ink: ${ink.join(', ')}`);
+    // The charts were drawn in the inlined chart font: in the worker, "Permanence" at 12px is
+    // as wide as the core measures it (11612 units of 2048 to the em in Liberation Sans, worked
+    // by hand from its advance widths), under a policy that allows no font request at all.
+    const workers = page.workers();
+    assert.ok(workers.length > 0);
+    for (const worker of workers) {
+      const width = await worker.evaluate(() => {
+        const ctx = new OffscreenCanvas(8, 8).getContext('2d');
+        ctx.fontKerning = 'none';
+        ctx.font = 'normal 12px Liberation Sans, Arial, Helvetica, sans-serif';
+        return ctx.measureText('Permanence').width;
+      });
+      assert.ok(Math.abs(width - (11612 / 2048) * 12) < 0.01, `worker: ${width}`);
+    }
+    // The font's licence travels with it, inside the file and beside it.
+    const licence = await page.$eval('#driftline-font-license', (block) => block.textContent);
+    assert.match(licence, /SIL OPEN FONT LICENSE Version 1\.1/);
+    assert.ok(existsSync(join(DIST, 'LICENSE-OFL.txt')));
     // The only "requests" are the file itself and the worker's blob: URL.
     const other = requests.filter((r) => r !== url && !r.startsWith('blob:'));
     assert.deepEqual(other, []);

@@ -24,6 +24,7 @@ import {
   pageAsAt,
   parseCsv,
   pickFiles,
+  readCsvStrictly,
   shownProblems,
   waitForLoad,
 } from './helpers.mjs';
@@ -283,6 +284,68 @@ test('the children list and one child match the command line, and export as CSV'
   }
 });
 
+test('tables downloaded as shown hold plain numbers and ISO dates, read back strictly', async () => {
+  const { context, page, errors } = await openPage();
+  try {
+    await page.click('#demo-button');
+    const { report } = await assertPageMatchesCli(page, DEMO_FILES);
+    // A child with a placement that ended and one still going, and more than one legal status.
+    const target = report.journeys.find(
+      (j) => j.legal.length > 1 && j.care_periods.flatMap((p) => p.placements).some((pl) => pl.end === null) &&
+        j.care_periods.flatMap((p) => p.placements).some((pl) => pl.end !== null),
+    );
+    assert.ok(target, 'the demo has such a child');
+    await openView(page, 'children');
+    await page.fill('#children-search', target.child_id);
+    await page.waitForFunction(() => document.querySelectorAll('#children-table tbody tr').length === 1);
+    await page.click('#children-table [data-child]');
+    await page.waitForSelector('#child-detail:not([hidden]) #placements-table');
+    // Shown as "12 Mar 2024" and "Ongoing"; downloaded as the report's ISO dates, blank for none.
+    const shownFrom = await page.$eval('#placements-table tbody tr', (tr) => tr.cells[0].textContent);
+    assert.match(shownFrom, /^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
+    const placements = readCsvStrictly('placements', (await downloadText(page, '#placements-csv')).text, { dates: ['From', 'To'] });
+    assert.deepEqual(
+      placements.slice(1).map((r) => [r[0], r[1], r[3]]),
+      target.care_periods.flatMap((p) => p.placements).map((pl) => [pl.start, pl.end ?? '', pl.placement_type]),
+    );
+    const legal = readCsvStrictly('legal', (await downloadText(page, '#legal-csv')).text, { dates: ['From', 'To'] });
+    assert.deepEqual(
+      legal.slice(1).map((r) => [r[0], r[1], r[3]]),
+      target.legal.map((l) => [l.start, l.end ?? '', l.legal_status]),
+    );
+
+    // The medians and quartiles of time to permanence: counts and days as plain numbers.
+    await openView(page, 'overview');
+    const ttp = report.stages.find((st) => st.id === 'time_to_permanence');
+    const km = readCsvStrictly('km medians', (await downloadText(page, '#km-table-csv')).text, {
+      numbers: ['Started', 'Reached it', 'A quarter had reached it by (days)', 'Three quarters had reached it by (days)'],
+    });
+    assert.deepEqual(km[1].slice(0, 3), ['Everyone', String(ttp.started), String(ttp.completed)]);
+    // Each raw figure is the one shown, before the page rounded and grouped it.
+    const shownKm = await page.$$eval('#km-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    const oneDecimal = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+    km.slice(1).forEach((row, i) => {
+      for (const j of [1, 2, 4, 5]) {
+        assert.equal(row[j] === '' ? '–' : oneDecimal.format(Number(row[j])), shownKm[i][j], `km row ${i + 1}, column ${j}`);
+      }
+    });
+
+    // The Forecast view's expected completions: the counts of children as plain numbers.
+    await openView(page, 'forecast');
+    const expected = readCsvStrictly('expected completions', (await downloadText(page, '#forecast-expected-csv')).text, {
+      numbers: ['Waiting now', 'Without a forecast'],
+    });
+    const waiting = report.profile.stages.map((st) => {
+      const mine = report.expected_completions.find((e) => e.stage === st.id);
+      return [st.label, String(mine.waiting), String(mine.without_forecast)];
+    });
+    assert.deepEqual(expected.slice(1).map((r) => [r[0], r[1], r.at(-1)]), waiting);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a filter narrows the children to those the command line finds in that team', async () => {
   const { context, page, errors } = await openPage();
   try {
@@ -470,7 +533,7 @@ test('the embed page shows the element, its events and the same numbers as the c
     // The core was loaded lazily, on the first load, from the page's own origin.
     assert.deepEqual(
       networkRequests(requests.slice(before)).map((url) => new URL(url).pathname).sort(),
-      ['/pkg/driftline.js', '/pkg/driftline_bg.wasm', '/worker.js'],
+      ['/fonts/LiberationSans-Bold.ttf', '/fonts/LiberationSans-Regular.ttf', '/pkg/driftline.js', '/pkg/driftline_bg.wasm', '/worker.js'],
     );
     // A second load makes no request at all.
     const again = requests.length;
