@@ -132,11 +132,22 @@ fn invisible_characters_are_reported_by_file_row_and_column() {
 fn ids_that_differ_only_by_invisible_characters_are_flagged() {
     let r = report();
     let flagged = with_code(&r, Code::LookAlikeIds);
-    // K02-000⟨U+200B⟩51 is K02-00051 without the zero-width space. The override's ID,
-    // K02-05000 without it, is another string (it only displays as K02-00050), and is
-    // reported as holding an invisible character above.
-    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    // K02-⟨U+202E⟩05000 is K02-05000 without the override, but the override shows "05000"
+    // right to left, "00050": it displays as K02-00050 (children.csv row 2), and is flagged
+    // with it. K02-000⟨U+200B⟩51 is K02-00051 without the zero-width space. K02-00050 and
+    // K02-00051 are two ordinary IDs, and Amélie-1 looks like no other: neither is flagged.
+    assert_eq!(flagged.len(), 2, "{flagged:?}");
     let d = flagged[0];
+    assert_eq!(d.child_id.as_deref(), Some("K02-⟨U+202E⟩05000"));
+    assert_eq!((d.file.as_deref(), d.row), (Some("children.csv"), Some(3)));
+    assert!(
+        d.message.starts_with(
+            "Children \"K02-00050\" (children.csv row 2) and \"K02-⟨U+202E⟩05000\" (children.csv row 3) have IDs that look the same"
+        ),
+        "{}",
+        d.message
+    );
+    let d = flagged[1];
     assert_eq!(d.child_id.as_deref(), Some("K02-000⟨U+200B⟩51"));
     assert_eq!((d.file.as_deref(), d.row), (Some("children.csv"), Some(5)));
     assert!(
