@@ -312,8 +312,8 @@ JONES-AMY-02,20/06/2023,Review with Auntie Rose,
 ";
 
 /// Everything that must not be seen pseudonymised: the IDs, each date of birth as written and
-/// as ISO, the carers, and every name in the free text.
-const SECRETS: [&str; 16] = [
+/// as ISO, the carers, every name in the free text, the teams and the local authorities.
+const SECRETS: [&str; 20] = [
     "SMITH-JOHN-01",
     "JONES-AMY-02",
     "BROWN-ZOE-03",
@@ -330,6 +330,10 @@ const SECRETS: [&str; 16] = [
     "Sheriff Brown",
     "Jane Doe",
     "Auntie Rose",
+    "North",
+    "South",
+    "Aldmoor",
+    "Benholm",
 ];
 
 fn named_explorer() -> Explorer {
@@ -400,6 +404,38 @@ fn outputs(e: &mut Explorer, pseudonymise: bool) -> Vec<(String, String)> {
     let stages: StageQuery = serde_json::from_str(&query("")).expect("q");
     out.push(("stages".into(), json(&e.stages(&stages))));
     out.push(("stages.csv".into(), e.stages_table(&stages).to_csv()));
+    // By team and by authority: the stage table, its export, and the charts of a breakdown.
+    let stage = e.summary().stages[0].0.to_string();
+    for b in ["team", "local_authority"] {
+        let by: StageQuery =
+            serde_json::from_str(&query(&format!(r#","breakdown":"{b}""#))).expect("q");
+        out.push((format!("stages by {b}"), json(&e.stages(&by))));
+        out.push((format!("stages by {b}.csv"), e.stages_table(&by).to_csv()));
+        for kind in ["delay", "km", "histogram"] {
+            let chart: ChartQuery = serde_json::from_str(&query(&format!(
+                r#","kind":"{kind}","slot":"b","stage":"{stage}","breakdown":"{b}""#
+            )))
+            .expect("q");
+            let (layout, info) = e.draw(&chart).expect("a chart");
+            out.push((format!("{kind} by {b}"), json(layout) + &json(&info)));
+            out.push((format!("{kind} by {b}.svg"), e.chart_svg("b").expect("svg")));
+            out.push((
+                format!("{kind} by {b}.csv"),
+                e.chart_table("b").expect("a table").to_csv(),
+            ));
+            out.push((
+                format!("{kind} by {b} (embed)"),
+                json(&e.layout(&chart).expect("a chart")),
+            ));
+        }
+    }
+    // The filters' values as the page offers them.
+    let facets = if p {
+        json(&e.summary().pseudonymised_facets)
+    } else {
+        json(&e.summary().facets)
+    };
+    out.push(("filters".into(), facets));
     let cohort: ChartQuery =
         serde_json::from_str(&query(r#","kind":"cohort","slot":"c""#)).expect("q");
     let (layout, info) = e.draw(&cohort).expect("the cohort view");
@@ -464,4 +500,72 @@ fn pseudonymised_views_say_what_they_hide() {
     );
     let chronology = e.chronology_table(1, true).expect("a child").to_csv();
     assert!(chronology.contains(",LAC review,"), "{chronology}");
+}
+
+#[test]
+fn teams_and_authorities_are_named_neutrally_and_filters_take_either_name() {
+    let mut e = named_explorer();
+    // In order of first appearance among the children: North (SMITH-JOHN-01) is Team A,
+    // South (JONES-AMY-02) Team B; Aldmoor is Authority A, Benholm Authority B.
+    let summary = e.summary();
+    let pairs = |v: &[(driftline::model::Text, String)]| -> Vec<(String, String)> {
+        v.iter().map(|(a, b)| (a.to_string(), b.clone())).collect()
+    };
+    let named = |a: &str| (a.to_string(), a.to_string());
+    assert_eq!(
+        pairs(&summary.pseudonymised_facets.team),
+        [named("Team A"), named("Team B")]
+    );
+    assert_eq!(
+        pairs(&summary.pseudonymised_facets.local_authority),
+        [named("Authority A"), named("Authority B")]
+    );
+    // Not pseudonymised, the facets are the names themselves, as before.
+    assert_eq!(
+        pairs(&summary.facets.team),
+        [named("North"), named("South")]
+    );
+    // The children of a team, chosen by either name.
+    let children = |filter: &str, pseudonymise: bool| -> Vec<(String, Option<String>)> {
+        let q: ChildQuery = serde_json::from_str(&format!(
+            r#"{{"pseudonymise":{pseudonymise},"filters":{filter}}}"#
+        ))
+        .expect("q");
+        e.children(&q)
+            .rows
+            .iter()
+            .map(|r| (r.child.clone(), r.team.as_deref().map(str::to_string)))
+            .collect()
+    };
+    let team_a = vec![
+        ("Child 1".to_string(), Some("Team A".to_string())),
+        ("Child 3".to_string(), Some("Team A".to_string())),
+    ];
+    assert_eq!(children(r#"{"team":"Team A"}"#, true), team_a);
+    assert_eq!(children(r#"{"team":"North"}"#, true), team_a);
+    assert_eq!(
+        children(r#"{"team":"Team B"}"#, true),
+        [("Child 2".to_string(), Some("Team B".to_string()))]
+    );
+    assert_eq!(
+        children(r#"{"local_authority":"Authority B"}"#, true),
+        [("Child 3".to_string(), Some("Team A".to_string()))]
+    );
+    // Not pseudonymised, the real names are shown.
+    assert_eq!(
+        children(r#"{"team":"South"}"#, false),
+        [("JONES-AMY-02".to_string(), Some("South".to_string()))]
+    );
+    // The stage table's groups by team.
+    let q: StageQuery =
+        serde_json::from_str(r#"{"pseudonymise":true,"breakdown":"team"}"#).expect("q");
+    let table = e.stages(&q);
+    let groups: Vec<(&str, &str)> = table.stages[0]
+        .groups
+        .iter()
+        .map(|(v, l, _)| (v.as_str(), l.as_str()))
+        .collect();
+    // The first stage (became looked after to first review) is started by all three
+    // children: North's two and South's one.
+    assert_eq!(groups, [("Team A", "Team A"), ("Team B", "Team B")]);
 }
