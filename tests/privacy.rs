@@ -569,3 +569,85 @@ fn teams_and_authorities_are_named_neutrally_and_filters_take_either_name() {
     // children: North's two and South's one.
     assert_eq!(groups, [("Team A", "Team A"), ("Team B", "Team B")]);
 }
+
+#[test]
+fn the_command_lines_charts_by_team_name_no_team_when_pseudonymised() {
+    let dir = scratch("named");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let inputs: Vec<String> = [
+        ("children.csv", NAMED_CHILDREN),
+        ("placements.csv", NAMED_PLACEMENTS),
+        ("events.csv", NAMED_EVENTS),
+    ]
+    .iter()
+    .map(|(name, text)| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        path.to_string_lossy().into_owned()
+    })
+    .collect();
+    for (kind, breakdown, out, groups) in [
+        (
+            "delay",
+            "team",
+            "delay.svg",
+            ["North", "South", "Team A", "Team B"],
+        ),
+        (
+            "delay",
+            "team",
+            "delay.csv",
+            ["North", "South", "Team A", "Team B"],
+        ),
+        (
+            "km",
+            "local_authority",
+            "km.svg",
+            ["Aldmoor", "Benholm", "Authority A", "Authority B"],
+        ),
+    ] {
+        let [real_a, real_b, neutral_a, neutral_b] = groups;
+        for pseudonymise in [false, true] {
+            let path = dir.join(format!("{pseudonymise}-{out}"));
+            let _ = std::fs::remove_file(&path);
+            let mut args = vec![
+                "chart",
+                "--kind",
+                kind,
+                "--stage",
+                "first_review",
+                "--breakdown",
+                breakdown,
+                "--as-at",
+                "2024-06-30",
+                "--out",
+                path.to_str().expect("a path"),
+            ];
+            if pseudonymise {
+                args.push("--pseudonymise");
+            }
+            args.extend(inputs.iter().map(String::as_str));
+            let run = driftline(&args);
+            assert!(
+                run.status.success(),
+                "{out}: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            let text = std::fs::read_to_string(&path).expect("written");
+            // Not pseudonymised, the groups are named as written; pseudonymised, neutrally
+            // (in order of first appearance), and no real name is left.
+            let (shown, hidden) = if pseudonymise {
+                ([neutral_a, neutral_b], [real_a, real_b])
+            } else {
+                ([real_a, real_b], [neutral_a, neutral_b])
+            };
+            for name in shown {
+                assert!(text.contains(name), "{out} lacks {name}:\n{text}");
+            }
+            for name in hidden {
+                assert!(!text.contains(name), "{out} shows {name}:\n{text}");
+            }
+        }
+    }
+}
