@@ -418,6 +418,9 @@ impl ChildRow {
             "sex" => SortKey::text(self.sex.as_deref()),
             "local_authority" => SortKey::text(self.local_authority.as_deref()),
             "team" => SortKey::text(self.team.as_deref()),
+            // Pseudonymised, by the names shown (the real names' order would tell them).
+            "local_authority_pseudonymised" => SortKey::text(self.neutral_authority.as_deref()),
+            "team_pseudonymised" => SortKey::text(self.neutral_team.as_deref()),
             "placement" => SortKey::text(self.placement.map(|c| c.label())),
             "legal_status" => SortKey::text(self.legal_status.map(|c| c.label())),
             "latest_entry" => num(self.latest_entry.map(|d| i64::from(d.num_days_from_ce()))),
