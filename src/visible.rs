@@ -154,30 +154,136 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.nfc().collect())
 }
 
-/// What an ID looks like: composed (NFC), without its hidden characters, whether raw or
-/// already written visibly as `⟨U+XXXX⟩`. Two different IDs that look alike are reported.
-pub fn look(text: &str) -> String {
+/// `text` with every `⟨U+XXXX⟩` that writes a hidden character turned back into the
+/// character; other text that only resembles the form is kept as it is.
+fn unshown(text: &str) -> Cow<'_, str> {
+    if !text.contains("⟨U+") {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find("⟨U+") {
         out.push_str(&rest[..at]);
         let after = &rest[at + "⟨U+".len()..];
-        match after.find('⟩') {
-            Some(end)
-                if (4..=6).contains(&end)
-                    && after[..end].bytes().all(|b| b.is_ascii_hexdigit()) =>
-            {
+        let hidden = after.find('⟩').and_then(|end| {
+            let hex = &after[..end];
+            let ok = (4..=6).contains(&end) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+            let c = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+            c.filter(|&c| ok && is_hidden(c)).map(|c| (c, end))
+        });
+        match hidden {
+            Some((c, end)) => {
+                out.push(c);
                 rest = &after[end + '⟩'.len_utf8()..];
             }
-            _ => {
+            None => {
                 out.push_str("⟨U+");
                 rest = after;
             }
         }
     }
     out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// `text` composed (NFC) and without its hidden characters.
+fn plain_look(text: &str) -> String {
+    let mut out = text.to_string();
     out.retain(|c| !is_hidden(c));
     nfc(&out).into_owned()
+}
+
+/// What an ID looks like: composed (NFC), without its hidden characters, whether raw or
+/// already written visibly as `⟨U+XXXX⟩`. Two different IDs that look alike are reported.
+pub fn look(text: &str) -> String {
+    plain_look(&unshown(text))
+}
+
+/// Whether `c` opens a right-to-left run: the override (RLO), the embedding (RLE) or the
+/// isolate (RLI).
+fn opens_rtl(c: char) -> bool {
+    matches!(c, '\u{202e}' | '\u{202b}' | '\u{2067}')
+}
+
+/// Whether `c` closes a run: pop directional formatting (PDF) or isolate (PDI).
+fn closes_run(c: char) -> bool {
+    matches!(c, '\u{202c}' | '\u{2069}')
+}
+
+/// `run` as a right-to-left run shows it. Under an override (RLO) every character is shown
+/// right to left, so the run is reversed. Under an embedding or isolate (RLE, RLI), Latin
+/// letters and digits keep their own left-to-right order within a word or number, but the
+/// words, numbers and the characters between them are shown right to left: the order of
+/// those pieces is reversed. (A simplification of Unicode's bidirectional algorithm for
+/// IDs, which hold no right-to-left letters of their own; it errs towards reporting.)
+fn shown_rtl(run: &[char], overridden: bool) -> Vec<char> {
+    if overridden {
+        return run.iter().rev().copied().collect();
+    }
+    let mut pieces: Vec<&[char]> = Vec::new();
+    let mut start = 0;
+    for i in 1..=run.len() {
+        let split = i == run.len() || !(run[i].is_alphanumeric() && run[i - 1].is_alphanumeric());
+        if split {
+            pieces.push(&run[start..i]);
+            start = i;
+        }
+    }
+    pieces.into_iter().rev().flatten().copied().collect()
+}
+
+/// `text` in the order it is displayed, when a right-to-left override, embedding or
+/// isolate (RLO, RLE, RLI) makes the run after it, up to its PDF or PDI or the end, show in
+/// another order than it is written; `None` when nothing changes the order.
+/// `K02-` U+202E `05000` is displayed as `K02-00050`.
+fn displayed(text: &str) -> Option<String> {
+    if !text.chars().any(opens_rtl) {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if !opens_rtl(c) {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // The run up to the matching close: openers inside it nest.
+        let mut depth = 0usize;
+        let mut end = chars.len();
+        for (j, &d) in chars.iter().enumerate().skip(i + 1) {
+            if opens_rtl(d) || matches!(d, '\u{202a}' | '\u{202d}' | '\u{2066}' | '\u{2068}') {
+                depth += 1;
+            } else if closes_run(d) {
+                if depth == 0 {
+                    end = j;
+                    break;
+                }
+                depth -= 1;
+            }
+        }
+        let run = &chars[i + 1..end];
+        out.extend(shown_rtl(run, c == '\u{202e}'));
+        i = end;
+    }
+    Some(out.into_iter().collect())
+}
+
+/// The forms two IDs are compared in to find look-alikes: [`look`], and, when a
+/// right-to-left character changes the order the ID is displayed in, the displayed form as
+/// well (so `K02-⟨U+202E⟩05000` is compared both as `K02-05000` and as `K02-00050`).
+pub fn looks(text: &str) -> Vec<String> {
+    let raw = unshown(text);
+    let mut out = vec![plain_look(&raw)];
+    if let Some(shown) = displayed(&raw) {
+        let shown = plain_look(&shown);
+        if !out.contains(&shown) {
+            out.push(shown);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -211,6 +317,25 @@ mod tests {
         // Text that only resembles the visible form is kept.
         assert_eq!(look("⟨U+XYZ⟩"), "⟨U+XYZ⟩");
         assert_eq!(look("⟨U+"), "⟨U+");
+    }
+
+    #[test]
+    fn a_right_to_left_override_is_compared_as_displayed() {
+        // K, 0, 2, -, then U+202E: "05000" after it is shown right to left, "00050".
+        assert_eq!(looks("K02-\u{202e}05000"), ["K02-05000", "K02-00050"]);
+        assert_eq!(looks("K02-⟨U+202E⟩05000"), ["K02-05000", "K02-00050"]);
+        // Up to the PDF (U+202C) only: "12" reversed is "21", "x" after it stays.
+        assert_eq!(looks("A\u{202e}12\u{202c}x"), ["A12x", "A21x"]);
+        // An embedding (RLE) keeps a number's digits in order but reverses the pieces:
+        // "05-7" is shown "7-05".
+        assert_eq!(looks("K\u{202b}05-7"), ["K05-7", "K7-05"]);
+        // A zero-width space changes nothing's order: one form only.
+        assert_eq!(looks("K02-000\u{200b}51"), ["K02-00051"]);
+        assert_eq!(looks("K02-00050"), ["K02-00050"]);
+        // A left-to-right override changes nothing either.
+        assert_eq!(looks("K02-\u{202d}05000"), ["K02-05000"]);
+        // An override whose run reads the same both ways: one form.
+        assert_eq!(looks("K\u{202e}010"), ["K010"]);
     }
 
     #[test]

@@ -132,11 +132,22 @@ fn invisible_characters_are_reported_by_file_row_and_column() {
 fn ids_that_differ_only_by_invisible_characters_are_flagged() {
     let r = report();
     let flagged = with_code(&r, Code::LookAlikeIds);
-    // K02-000⟨U+200B⟩51 is K02-00051 without the zero-width space. The override's ID,
-    // K02-05000 without it, is another string (it only displays as K02-00050), and is
-    // reported as holding an invisible character above.
-    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    // K02-⟨U+202E⟩05000 is K02-05000 without the override, but the override shows "05000"
+    // right to left, "00050": it displays as K02-00050 (children.csv row 2), and is flagged
+    // with it. K02-000⟨U+200B⟩51 is K02-00051 without the zero-width space. K02-00050 and
+    // K02-00051 are two ordinary IDs, and Amélie-1 looks like no other: neither is flagged.
+    assert_eq!(flagged.len(), 2, "{flagged:?}");
     let d = flagged[0];
+    assert_eq!(d.child_id.as_deref(), Some("K02-⟨U+202E⟩05000"));
+    assert_eq!((d.file.as_deref(), d.row), (Some("children.csv"), Some(3)));
+    assert!(
+        d.message.starts_with(
+            "Children \"K02-00050\" (children.csv row 2) and \"K02-⟨U+202E⟩05000\" (children.csv row 3) have IDs that look the same"
+        ),
+        "{}",
+        d.message
+    );
+    let d = flagged[1];
     assert_eq!(d.child_id.as_deref(), Some("K02-000⟨U+200B⟩51"));
     assert_eq!((d.file.as_deref(), d.row), (Some("children.csv"), Some(5)));
     assert!(
@@ -301,8 +312,8 @@ JONES-AMY-02,20/06/2023,Review with Auntie Rose,
 ";
 
 /// Everything that must not be seen pseudonymised: the IDs, each date of birth as written and
-/// as ISO, the carers, and every name in the free text.
-const SECRETS: [&str; 16] = [
+/// as ISO, the carers, every name in the free text, the teams and the local authorities.
+const SECRETS: [&str; 20] = [
     "SMITH-JOHN-01",
     "JONES-AMY-02",
     "BROWN-ZOE-03",
@@ -319,6 +330,10 @@ const SECRETS: [&str; 16] = [
     "Sheriff Brown",
     "Jane Doe",
     "Auntie Rose",
+    "North",
+    "South",
+    "Aldmoor",
+    "Benholm",
 ];
 
 fn named_explorer() -> Explorer {
@@ -389,6 +404,38 @@ fn outputs(e: &mut Explorer, pseudonymise: bool) -> Vec<(String, String)> {
     let stages: StageQuery = serde_json::from_str(&query("")).expect("q");
     out.push(("stages".into(), json(&e.stages(&stages))));
     out.push(("stages.csv".into(), e.stages_table(&stages).to_csv()));
+    // By team and by authority: the stage table, its export, and the charts of a breakdown.
+    let stage = e.summary().stages[0].0.to_string();
+    for b in ["team", "local_authority"] {
+        let by: StageQuery =
+            serde_json::from_str(&query(&format!(r#","breakdown":"{b}""#))).expect("q");
+        out.push((format!("stages by {b}"), json(&e.stages(&by))));
+        out.push((format!("stages by {b}.csv"), e.stages_table(&by).to_csv()));
+        for kind in ["delay", "km", "histogram"] {
+            let chart: ChartQuery = serde_json::from_str(&query(&format!(
+                r#","kind":"{kind}","slot":"b","stage":"{stage}","breakdown":"{b}""#
+            )))
+            .expect("q");
+            let (layout, info) = e.draw(&chart).expect("a chart");
+            out.push((format!("{kind} by {b}"), json(layout) + &json(&info)));
+            out.push((format!("{kind} by {b}.svg"), e.chart_svg("b").expect("svg")));
+            out.push((
+                format!("{kind} by {b}.csv"),
+                e.chart_table("b").expect("a table").to_csv(),
+            ));
+            out.push((
+                format!("{kind} by {b} (embed)"),
+                json(&e.layout(&chart).expect("a chart")),
+            ));
+        }
+    }
+    // The filters' values as the page offers them.
+    let facets = if p {
+        json(&e.summary().pseudonymised_facets)
+    } else {
+        json(&e.summary().facets)
+    };
+    out.push(("filters".into(), facets));
     let cohort: ChartQuery =
         serde_json::from_str(&query(r#","kind":"cohort","slot":"c""#)).expect("q");
     let (layout, info) = e.draw(&cohort).expect("the cohort view");
@@ -453,4 +500,154 @@ fn pseudonymised_views_say_what_they_hide() {
     );
     let chronology = e.chronology_table(1, true).expect("a child").to_csv();
     assert!(chronology.contains(",LAC review,"), "{chronology}");
+}
+
+#[test]
+fn teams_and_authorities_are_named_neutrally_and_filters_take_either_name() {
+    let mut e = named_explorer();
+    // In order of first appearance among the children: North (SMITH-JOHN-01) is Team A,
+    // South (JONES-AMY-02) Team B; Aldmoor is Authority A, Benholm Authority B.
+    let summary = e.summary();
+    let pairs = |v: &[(driftline::model::Text, String)]| -> Vec<(String, String)> {
+        v.iter().map(|(a, b)| (a.to_string(), b.clone())).collect()
+    };
+    let named = |a: &str| (a.to_string(), a.to_string());
+    assert_eq!(
+        pairs(&summary.pseudonymised_facets.team),
+        [named("Team A"), named("Team B")]
+    );
+    assert_eq!(
+        pairs(&summary.pseudonymised_facets.local_authority),
+        [named("Authority A"), named("Authority B")]
+    );
+    // Not pseudonymised, the facets are the names themselves, as before.
+    assert_eq!(
+        pairs(&summary.facets.team),
+        [named("North"), named("South")]
+    );
+    // The children of a team, chosen by either name.
+    let children = |filter: &str, pseudonymise: bool| -> Vec<(String, Option<String>)> {
+        let q: ChildQuery = serde_json::from_str(&format!(
+            r#"{{"pseudonymise":{pseudonymise},"filters":{filter}}}"#
+        ))
+        .expect("q");
+        e.children(&q)
+            .rows
+            .iter()
+            .map(|r| (r.child.clone(), r.team.as_deref().map(str::to_string)))
+            .collect()
+    };
+    let team_a = vec![
+        ("Child 1".to_string(), Some("Team A".to_string())),
+        ("Child 3".to_string(), Some("Team A".to_string())),
+    ];
+    assert_eq!(children(r#"{"team":"Team A"}"#, true), team_a);
+    assert_eq!(children(r#"{"team":"North"}"#, true), team_a);
+    assert_eq!(
+        children(r#"{"team":"Team B"}"#, true),
+        [("Child 2".to_string(), Some("Team B".to_string()))]
+    );
+    assert_eq!(
+        children(r#"{"local_authority":"Authority B"}"#, true),
+        [("Child 3".to_string(), Some("Team A".to_string()))]
+    );
+    // Not pseudonymised, the real names are shown.
+    assert_eq!(
+        children(r#"{"team":"South"}"#, false),
+        [("JONES-AMY-02".to_string(), Some("South".to_string()))]
+    );
+    // The stage table's groups by team.
+    let q: StageQuery =
+        serde_json::from_str(r#"{"pseudonymise":true,"breakdown":"team"}"#).expect("q");
+    let table = e.stages(&q);
+    let groups: Vec<(&str, &str)> = table.stages[0]
+        .groups
+        .iter()
+        .map(|(v, l, _)| (v.as_str(), l.as_str()))
+        .collect();
+    // The first stage (became looked after to first review) is started by all three
+    // children: North's two and South's one.
+    assert_eq!(groups, [("Team A", "Team A"), ("Team B", "Team B")]);
+}
+
+#[test]
+fn the_command_lines_charts_by_team_name_no_team_when_pseudonymised() {
+    let dir = scratch("named");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let inputs: Vec<String> = [
+        ("children.csv", NAMED_CHILDREN),
+        ("placements.csv", NAMED_PLACEMENTS),
+        ("events.csv", NAMED_EVENTS),
+    ]
+    .iter()
+    .map(|(name, text)| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        path.to_string_lossy().into_owned()
+    })
+    .collect();
+    for (kind, breakdown, out, groups) in [
+        (
+            "delay",
+            "team",
+            "delay.svg",
+            ["North", "South", "Team A", "Team B"],
+        ),
+        (
+            "delay",
+            "team",
+            "delay.csv",
+            ["North", "South", "Team A", "Team B"],
+        ),
+        (
+            "km",
+            "local_authority",
+            "km.svg",
+            ["Aldmoor", "Benholm", "Authority A", "Authority B"],
+        ),
+    ] {
+        let [real_a, real_b, neutral_a, neutral_b] = groups;
+        for pseudonymise in [false, true] {
+            let path = dir.join(format!("{pseudonymise}-{out}"));
+            let _ = std::fs::remove_file(&path);
+            let mut args = vec![
+                "chart",
+                "--kind",
+                kind,
+                "--stage",
+                "first_review",
+                "--breakdown",
+                breakdown,
+                "--as-at",
+                "2024-06-30",
+                "--out",
+                path.to_str().expect("a path"),
+            ];
+            if pseudonymise {
+                args.push("--pseudonymise");
+            }
+            args.extend(inputs.iter().map(String::as_str));
+            let run = driftline(&args);
+            assert!(
+                run.status.success(),
+                "{out}: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            let text = std::fs::read_to_string(&path).expect("written");
+            // Not pseudonymised, the groups are named as written; pseudonymised, neutrally
+            // (in order of first appearance), and no real name is left.
+            let (shown, hidden) = if pseudonymise {
+                ([neutral_a, neutral_b], [real_a, real_b])
+            } else {
+                ([real_a, real_b], [neutral_a, neutral_b])
+            };
+            for name in shown {
+                assert!(text.contains(name), "{out} lacks {name}:\n{text}");
+            }
+            for name in hidden {
+                assert!(!text.contains(name), "{out} shows {name}:\n{text}");
+            }
+        }
+    }
 }

@@ -148,6 +148,8 @@ function setUp() {
     document.body.classList.toggle('is-pseudonymised', state.pseudonymise);
     if (state.summary !== null) {
       showSummary(state.summary);
+      // Pseudonymised, teams and authorities are offered by neutral names ("Team A").
+      fillFilters(shownFacets(state.summary));
     }
     refreshView();
     refreshProblems();
@@ -475,7 +477,7 @@ async function showSession(summary) {
   byId('mapping-button').hidden = false;
   results.hidden = false;
   showSummary(summary);
-  fillFilters(summary.facets);
+  fillFilters(shownFacets(summary));
   state.problems.shown = 0;
   problemsSection.hidden = false;
   await refreshProblems();
@@ -756,6 +758,12 @@ function setUpFilters() {
     refreshView();
   });
   byId('filters').addEventListener('submit', (event) => event.preventDefault());
+}
+
+/** The filters' values as the page offers them: pseudonymised, teams and authorities are named
+ * neutrally ("Team A"), and a filter set to a name no longer offered is reset. */
+function shownFacets(summary) {
+  return state.pseudonymise ? summary.pseudonymised_facets : summary.facets;
 }
 
 /** Fills each filter with the values the core found, each `[value, label]`. */

@@ -142,7 +142,7 @@ async function renderOverview(container, ctx) {
   csv.id = 'stages-csv';
   csv.addEventListener('click', async () => {
     const c = ctx.current();
-    const text = await c.session.stagesCsv({ filters: c.filters, breakdown: s.breakdown || null, sharing: c.sharing });
+    const text = await c.session.stagesCsv({ filters: c.filters, breakdown: s.breakdown || null, pseudonymise: c.pseudonymise, sharing: c.sharing });
     download(text, 'driftline-stages.csv', 'text/csv');
   });
   // For sharing, the table's notes (the rules its counts follow), as the command line writes
@@ -682,12 +682,19 @@ function buildChildren(container, ctx) {
   });
 }
 
+/** Pseudonymised, the columns sorted by the names shown rather than the real ones. */
+const PSEUDONYMISED_SORT = {
+  child: 'pseudonym',
+  team: 'team_pseudonymised',
+  local_authority: 'local_authority_pseudonymised',
+};
+
 function childQuery(ctx, offset = 0) {
   const s = ctx.state.children;
   return {
     search: s.search,
     likely_within_months: s.likely ? Number(s.likely) : null,
-    sort: s.sort === 'child' && ctx.pseudonymise ? 'pseudonym' : s.sort,
+    sort: ctx.pseudonymise ? (PSEUDONYMISED_SORT[s.sort] ?? s.sort) : s.sort,
     descending: s.descending,
     offset,
     limit: CHILD_PAGE,

@@ -1,6 +1,6 @@
 //! `driftline chart`: reads spreadsheet files, analyses them with [`driftline::analyze`] (the
 //! journeys and their statistics) and draws one chart to an SVG or PNG file, or writes the
-//! chart's numbers as CSV, with [`driftline::chart::render_chart`].
+//! chart's numbers as CSV, with [`driftline::chart::layout_chart`] and the renderers.
 //!
 //! This file owns the chart subcommand's arguments and writing the output file; the chart
 //! itself (layout, wording, pixels, table) comes from the library.
@@ -10,10 +10,11 @@ use super::input::{InputArgs, SpcArgs};
 use super::outcome::Status;
 use super::Failure;
 use driftline::chart::{
-    layout_chart, render_chart, ChartInput, ChartKind, ChartRequest, OutputFormat,
+    layout_chart, render_png, render_svg, ChartInput, ChartKind, ChartRequest, Layout, OutputFormat,
 };
 use driftline::explore::detail::chronology_entries;
 use driftline::explore::export::chronology_table;
+use driftline::explore::pseudonym::Neutrals;
 use driftline::qi;
 use driftline::stats::{stage_series, Aggregate};
 use driftline::Report;
@@ -115,8 +116,7 @@ pub fn run(args: &Args) -> Result<Status, Failure> {
             output.write(chronology_table(&entries).to_csv().as_bytes())?;
         }
         (OutputFormat::Csv, _) => {
-            let layout = layout_chart(ChartInput::from_report(&report), &request)
-                .map_err(|err| Failure::new(err.to_string()))?;
+            let layout = pseudonymised_layout(&report, &request)?;
             let table = layout.table.unwrap_or_default();
             write_table(
                 &output,
@@ -127,8 +127,12 @@ pub fn run(args: &Args) -> Result<Status, Failure> {
             )?;
         }
         _ => {
-            let bytes = render_chart(ChartInput::from_report(&report), &request, format)
-                .map_err(|err| Failure::new(err.to_string()))?;
+            let layout = pseudonymised_layout(&report, &request)?;
+            let bytes = match format {
+                OutputFormat::Png => render_png(&layout, 2.0),
+                _ => render_svg(&layout).map(String::into_bytes),
+            }
+            .map_err(|err| Failure::new(err.to_string()))?;
             output.write(&bytes)?;
         }
     }
@@ -136,6 +140,20 @@ pub fn run(args: &Args) -> Result<Status, Failure> {
         suggest_aggregate(&report, &request);
     }
     plan.finish(&outcome)
+}
+
+/// The chart `request` asks for; pseudonymised, a chart by team or authority names its groups
+/// neutrally ("Team A"), as the page does.
+fn pseudonymised_layout(report: &Report, request: &ChartRequest) -> Result<Layout, Failure> {
+    let mut layout = layout_chart(ChartInput::from_report(report), request)
+        .map_err(|err| Failure::new(err.to_string()))?;
+    if request.pseudonymise {
+        let breakdown = request.breakdown.as_deref().unwrap_or("");
+        if let Some(neutral) = Neutrals::of(report).of_breakdown(breakdown) {
+            neutral.rename_chart(&mut layout);
+        }
+    }
+    Ok(layout)
 }
 
 /// Refuses a flag given for a kind of chart it does not change, rather than ignore it.

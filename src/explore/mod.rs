@@ -152,6 +152,9 @@ pub struct Summary<'a> {
     /// `[id, days]` of each stage: its own target in days (the QI charts' default target).
     pub stage_target_days: Vec<(&'a str, Option<f64>)>,
     pub facets: Facets,
+    /// The facets as a pseudonymised page offers them: teams and authorities by their
+    /// neutral names ("Team A"), which the filters take too.
+    pub pseudonymised_facets: Facets,
 }
 
 /// How many problems there are of each severity.
@@ -270,7 +273,8 @@ impl Explorer {
                 .iter()
                 .map(|s| (s.id.as_str(), stage_target_days(s.target)))
                 .collect(),
-            facets: rows::facets(&self.rows),
+            facets: rows::facets(&self.rows, false),
+            pseudonymised_facets: rows::facets(&self.rows, true),
         }
     }
 
@@ -493,6 +497,12 @@ impl Explorer {
         };
         let (stages, checks, matched) = self.cohort_statistics(&query.filters);
         let rules = query.sharing.map(sharing::Sharing::rules);
+        let neutrals = pseudonym::Neutrals::of(&self.report);
+        let neutral = query
+            .breakdown
+            .as_deref()
+            .filter(|_| pseudonymise)
+            .and_then(|b| neutrals.of_breakdown(b));
         stages::stage_table(&stages::TableInput {
             profile: self.profile(),
             stages,
@@ -503,6 +513,7 @@ impl Explorer {
             breakdown: query.breakdown.as_deref(),
             name_of: &name_of,
             sharing: rules.as_ref(),
+            neutral,
         })
     }
 
@@ -511,7 +522,16 @@ impl Explorer {
         self.filter_statistics(&query.filters);
         let (stages, _, _) = self.cohort_statistics(&query.filters);
         let rules = query.sharing.map(sharing::Sharing::rules);
-        stages::stage_table_export(stages, query.breakdown.as_deref(), rules.as_ref())
+        let mut table =
+            stages::stage_table_export(stages, query.breakdown.as_deref(), rules.as_ref());
+        // Pseudonymised, the groups of a breakdown by team or authority are named neutrally.
+        if query.pseudonymise {
+            let breakdown = query.breakdown.as_deref().unwrap_or("");
+            if let Some(neutral) = pseudonym::Neutrals::of(&self.report).of_breakdown(breakdown) {
+                neutral.rename_table(&mut table);
+            }
+        }
+        table
     }
 
     /// The per-child stage table (the command line's `--format csv`) for the children the
@@ -537,6 +557,9 @@ impl Explorer {
                     c.id = Text::from(self.rows.get(i)?.pseudonym.as_str());
                     c.date_of_birth = None;
                     c.attributes.clear();
+                    let row = self.rows.get(i)?;
+                    c.team.clone_from(&row.neutral_team);
+                    c.local_authority.clone_from(&row.neutral_authority);
                     Some((c, i))
                 })
                 .collect();
@@ -674,10 +697,18 @@ impl Explorer {
                 layout
             }
         };
-        let layout = match query.sharing {
+        let mut layout = match query.sharing {
             Some(share) => self.for_sharing(layout, query, share.rules(), &mut info)?,
             None => layout,
         };
+        // Pseudonymised, a chart by team or authority names its groups neutrally.
+        if query.pseudonymise {
+            let breakdown = query.breakdown.as_deref().unwrap_or("");
+            if let Some(neutral) = pseudonym::Neutrals::of(&self.report).of_breakdown(breakdown) {
+                neutral.rename_chart(&mut layout);
+                info.table.clone_from(&layout.table);
+            }
+        }
         info.width = layout.width;
         info.height = layout.height;
         info.title = layout.title.clone();
@@ -759,8 +790,15 @@ impl Explorer {
     /// an embedder drawing on its own canvas).
     pub fn layout(&self, query: &ChartQuery) -> Result<Layout, ExploreError> {
         let request = query.request(&self.report)?;
-        layout_chart(ChartInput::from_report(&self.report), &request)
-            .map_err(|e| ExploreError(e.to_string()))
+        let mut layout = layout_chart(ChartInput::from_report(&self.report), &request)
+            .map_err(|e| ExploreError(e.to_string()))?;
+        if query.pseudonymise {
+            let breakdown = query.breakdown.as_deref().unwrap_or("");
+            if let Some(neutral) = pseudonym::Neutrals::of(&self.report).of_breakdown(breakdown) {
+                neutral.rename_chart(&mut layout);
+            }
+        }
+        Ok(layout)
     }
 
     /// The chart last drawn in `slot`.

@@ -9,7 +9,7 @@
 
 use super::filter::{placement_key_label, Facets, Filters, NOT_IN_CARE, UNKNOWN};
 use super::order::SortKey;
-use super::pseudonym::pseudonym;
+use super::pseudonym::{pseudonym, Neutrals};
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
 use crate::report::Report;
 use crate::stats::{self, AgeBand, CensoredBy, ChildStats, Profile, Route};
@@ -34,6 +34,9 @@ pub struct ChildRow {
     pub sex: Option<Text>,
     pub local_authority: Option<Text>,
     pub team: Option<Text>,
+    /// The authority and team as pseudonymised views name them ("Authority A", "Team A").
+    pub neutral_authority: Option<Text>,
+    pub neutral_team: Option<Text>,
     pub in_care: bool,
     pub latest_entry: Option<NaiveDate>,
     pub left_care: Option<NaiveDate>,
@@ -82,8 +85,8 @@ pub struct ShownRow<'a> {
     /// The age in words ("7 years 3 months").
     pub age: Option<String>,
     pub sex: &'a Option<Text>,
-    pub local_authority: &'a Option<Text>,
-    pub team: &'a Option<Text>,
+    pub local_authority: Option<Text>,
+    pub team: Option<Text>,
     pub in_care: bool,
     pub latest_entry: Option<NaiveDate>,
     pub left_care: Option<NaiveDate>,
@@ -109,12 +112,20 @@ pub struct ShownRow<'a> {
 pub fn build_rows(report: &Report) -> Vec<ChildRow> {
     let fallback = Profile::default();
     let profile = report.profile.as_ref().unwrap_or(&fallback);
+    let neutral = Neutrals::of(report);
     report
         .journeys
         .iter()
         .enumerate()
         .map(|(i, child)| {
-            ChildRow::new(i, child, report.journeys.stats_of(i), profile, report.as_at)
+            let mut row =
+                ChildRow::new(i, child, report.journeys.stats_of(i), profile, report.as_at);
+            let name = |n: &super::pseudonym::Neutral, t: &Option<Text>| {
+                t.as_deref().and_then(|t| n.name(t)).cloned()
+            };
+            row.neutral_team = name(&neutral.team, &row.team);
+            row.neutral_authority = name(&neutral.local_authority, &row.local_authority);
+            row
         })
         .collect()
 }
@@ -215,6 +226,8 @@ impl ChildRow {
             sex: child.sex.clone(),
             local_authority: child.local_authority.clone(),
             team: child.team.clone(),
+            neutral_authority: None,
+            neutral_team: None,
             in_care: current.is_some(),
             latest_entry: latest.map(|p| p.start),
             left_care: latest.and_then(|p| p.end).filter(|e| *e <= as_at),
@@ -256,8 +269,18 @@ impl ChildRow {
             age_months: self.age_months,
             age: self.age_months.map(age_words),
             sex: &self.sex,
-            local_authority: &self.local_authority,
-            team: &self.team,
+            // A team's or authority's name can tell who a child is: pseudonymised, they are
+            // named neutrally.
+            local_authority: if pseudonymise {
+                self.neutral_authority.clone()
+            } else {
+                self.local_authority.clone()
+            },
+            team: if pseudonymise {
+                self.neutral_team.clone()
+            } else {
+                self.team.clone()
+            },
             in_care: self.in_care,
             latest_entry: self.latest_entry,
             left_care: self.left_care,
@@ -318,9 +341,20 @@ impl ChildRow {
         let exact = |want: &Option<String>, have: &str| {
             want.as_deref().is_none_or(|w| w.is_empty() || w == have)
         };
+        // A team or authority is chosen by its name or by its pseudonymised view's name.
+        let named = |want: &Option<String>, have: &Option<Text>, neutral: &Option<Text>| {
+            text(want, have)
+                || want
+                    .as_deref()
+                    .is_some_and(|w| neutral.as_deref() == Some(w))
+        };
         text(&filters.sex, &self.sex)
-            && text(&filters.local_authority, &self.local_authority)
-            && text(&filters.team, &self.team)
+            && named(
+                &filters.local_authority,
+                &self.local_authority,
+                &self.neutral_authority,
+            )
+            && named(&filters.team, &self.team, &self.neutral_team)
             && exact(&filters.placement, self.placement_key())
             && exact(&filters.age_band, self.age_band().id())
             && exact(&filters.route, self.route_key())
@@ -342,10 +376,20 @@ impl ChildRow {
         };
         // Pseudonymised, the free text is not searched either (a search must not find a child
         // by what the view does not show).
-        let (placement_type, legal_label) = if pseudonymise {
-            (None, None)
+        let (placement_type, legal_label, authority, team) = if pseudonymise {
+            (
+                None,
+                None,
+                self.neutral_authority.as_deref(),
+                self.neutral_team.as_deref(),
+            )
         } else {
-            (self.placement_type.as_deref(), self.legal_label.as_deref())
+            (
+                self.placement_type.as_deref(),
+                self.legal_label.as_deref(),
+                self.local_authority.as_deref(),
+                self.team.as_deref(),
+            )
         };
         [
             Some(id),
@@ -353,8 +397,8 @@ impl ChildRow {
             self.placement.map(|c| c.label()),
             legal_label,
             self.legal_status.map(|c| c.label()),
-            self.local_authority.as_deref(),
-            self.team.as_deref(),
+            authority,
+            team,
             self.current_stage.as_ref().map(|s| s.label.as_str()),
         ]
         .iter()
@@ -374,6 +418,9 @@ impl ChildRow {
             "sex" => SortKey::text(self.sex.as_deref()),
             "local_authority" => SortKey::text(self.local_authority.as_deref()),
             "team" => SortKey::text(self.team.as_deref()),
+            // Pseudonymised, by the names shown (the real names' order would tell them).
+            "local_authority_pseudonymised" => SortKey::text(self.neutral_authority.as_deref()),
+            "team_pseudonymised" => SortKey::text(self.neutral_team.as_deref()),
             "placement" => SortKey::text(self.placement.map(|c| c.label())),
             "legal_status" => SortKey::text(self.legal_status.map(|c| c.label())),
             "latest_entry" => num(self.latest_entry.map(|d| i64::from(d.num_days_from_ce()))),
@@ -414,8 +461,9 @@ pub fn age_words(months: i32) -> String {
     }
 }
 
-/// The values the filters can take among `rows`, in display order.
-pub fn facets(rows: &[ChildRow]) -> Facets {
+/// The values the filters can take among `rows`, in display order; pseudonymised, teams and
+/// authorities by their neutral names (which the filters take too).
+pub fn facets(rows: &[ChildRow], pseudonymise: bool) -> Facets {
     let mut sex = BTreeSet::new();
     let mut authority = BTreeSet::new();
     let mut team = BTreeSet::new();
@@ -426,8 +474,13 @@ pub fn facets(rows: &[ChildRow]) -> Facets {
     let or_unknown = |t: &Option<Text>| t.clone().unwrap_or_else(|| Text::from(UNKNOWN));
     for r in rows {
         sex.insert(or_unknown(&r.sex));
-        authority.insert(or_unknown(&r.local_authority));
-        team.insert(or_unknown(&r.team));
+        if pseudonymise {
+            authority.insert(or_unknown(&r.neutral_authority));
+            team.insert(or_unknown(&r.neutral_team));
+        } else {
+            authority.insert(or_unknown(&r.local_authority));
+            team.insert(or_unknown(&r.team));
+        }
         if let Some(d) = r.latest_entry {
             years.insert(d.year());
         }

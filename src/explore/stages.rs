@@ -185,6 +185,8 @@ pub struct TableInput<'a, 'f> {
     pub name_of: &'f dyn Fn(&str) -> Option<(usize, String)>,
     /// The rules of the "for sharing" mode, if on.
     pub sharing: Option<&'f Rules>,
+    /// Pseudonymised, with a breakdown by team or authority: their neutral names.
+    pub neutral: Option<&'f super::pseudonym::Neutral>,
 }
 
 /// The most children listed under a check.
@@ -321,8 +323,13 @@ pub fn stage_table<'a>(input: &TableInput<'a, '_>) -> StageTable<'a> {
             }
             Some(value) => {
                 if let (Some(view), Some(b)) = (stages.last_mut(), b) {
-                    view.groups
-                        .push((value.to_string(), group_label(b, value), f));
+                    let named = input.neutral.and_then(|n| n.name(value));
+                    match named {
+                        Some(name) => view.groups.push((name.to_string(), name.to_string(), f)),
+                        None => view
+                            .groups
+                            .push((value.to_string(), group_label(b, value), f)),
+                    }
                 }
             }
         }

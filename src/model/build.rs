@@ -345,19 +345,50 @@ impl Builder<'_> {
     }
 
     /// Reports children whose IDs differ but look the same: only by invisible characters
-    /// (`K02-000⟨U+200B⟩51` and `K02-00051`) or by how an accent is encoded. They are kept
-    /// apart (they may be two children) but flagged as a possible duplicate.
+    /// (`K02-000⟨U+200B⟩51` and `K02-00051`), by a right-to-left character that makes one
+    /// show as the other (`K02-⟨U+202E⟩05000` is displayed as `K02-00050`), or by how an
+    /// accent is encoded. They are kept apart (they may be two children) but flagged as a
+    /// possible duplicate.
     fn look_alikes(&mut self, ids: &[Text], pending: &[Pending]) {
         let plain = |id: &str| id.is_ascii();
+        // Each child's group, as the smallest index in it (a union-find: an ID compared in two
+        // forms may join two groups).
+        let mut parent: Vec<usize> = (0..ids.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        fn join(parent: &mut [usize], a: usize, b: usize) {
+            let (ra, rb) = (root(parent, a), root(parent, b));
+            let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            parent[high] = low;
+        }
         // Only IDs with something beyond ASCII can look like another: most loads have none.
         let mut looks: HashMap<String, usize> = HashMap::default();
         for (i, id) in ids.iter().enumerate() {
             if !plain(id) {
-                looks.entry(crate::visible::look(id)).or_insert(i);
+                for look in crate::visible::looks(id) {
+                    match looks.get(&look) {
+                        Some(&other) => join(&mut parent, i, other),
+                        None => {
+                            looks.insert(look, i);
+                        }
+                    }
+                }
             }
         }
         if looks.is_empty() {
             return;
+        }
+        for (i, id) in ids.iter().enumerate() {
+            if plain(id) {
+                if let Some(&other) = looks.get(&**id) {
+                    join(&mut parent, i, other);
+                }
+            }
         }
         let first_row = |p: &Pending| {
             p.record
@@ -369,14 +400,10 @@ impl Builder<'_> {
         };
         // Each group of look-alikes, by the first of them.
         let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for (i, id) in ids.iter().enumerate() {
-            let look = if plain(id) {
-                id.to_string()
-            } else {
-                crate::visible::look(id)
-            };
-            if let Some(&first) = looks.get(&look) {
-                groups.entry(first).or_default().push(i);
+        for i in 0..ids.len() {
+            let r = root(&mut parent, i);
+            if r != i {
+                groups.entry(r).or_insert_with(|| vec![r]).push(i);
             }
         }
         for (_, mut group) in groups {
@@ -394,7 +421,7 @@ impl Builder<'_> {
                         .unwrap_or_default()
                 };
                 let message = format!(
-                    "Children \"{a}\"{} and \"{b}\"{} have IDs that look the same but differ by invisible characters or by how a letter is encoded. They are kept as two children; if they are one, correct the ID in the export.",
+                    "Children \"{a}\"{} and \"{b}\"{} have IDs that look the same but differ by invisible characters (which may change the order an ID is shown in) or by how a letter is encoded. They are kept as two children; if they are one, correct the ID in the export.",
                     cite(first),
                     cite(other)
                 );

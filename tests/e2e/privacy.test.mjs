@@ -430,6 +430,8 @@ const NAMED_IDS = ['SMITH-JOHN-01', 'JONES-AMY-02', 'BROWN-ZOE-03'];
 const NAMED_PEOPLE = ['Margaret Smith', 'Uncle Bob', 'Pat Green', 'Gran Smith', 'Sheriff Brown', 'Jane Doe', 'Violet Grey'];
 /** The dates of birth (and, for Clear, a placement's start) as ISO. */
 const NAMED_BIRTHS = ['2015-04-03', '2019-06-25'];
+/** The teams and local authorities. */
+const NAMED_GROUPS = ['North', 'South', 'Aldmoor', 'Benholm'];
 
 function namedFiles() {
   return Object.entries(NAMED).map(([name, text]) => {
@@ -588,7 +590,7 @@ test('Clear forgets everything loaded: DOM, controls, preview, tooltip, download
   }
 });
 
-test('Pseudonymise hides every ID, date of birth, carer and free-text label in every view, tooltip, export and file name', async () => {
+test('Pseudonymise hides every ID, date of birth, carer, team, authority and free-text label in every view, tooltip, export and file name', async () => {
   const files = namedFiles();
   const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
   const downloads = [];
@@ -598,8 +600,38 @@ test('Pseudonymise hides every ID, date of birth, carer and free-text label in e
     await page.check('#pseudonymise');
     await waitForProblems(page);
     // (JONES-AMY-02's date of birth, written month-first, is 13 December 2016.)
-    const secrets = [...NAMED_IDS, ...NAMED_PEOPLE, '12/13/2016', ...(await dateForms(page, [...NAMED_BIRTHS, '2016-12-13']))];
+    const secrets = [...NAMED_IDS, ...NAMED_PEOPLE, ...NAMED_GROUPS, '12/13/2016', ...(await dateForms(page, [...NAMED_BIRTHS, '2016-12-13']))];
     const seen = [];
+    // The filters offer teams and authorities by neutral names, in order of first
+    // appearance: North (SMITH-JOHN-01's) is Team A, South Team B; Aldmoor is Authority A.
+    const options = (filter) =>
+      page.$$eval(`[data-filter="${filter}"] option`, (all) => all.map((o) => [o.value, o.textContent]));
+    assert.deepEqual(await options('team'), [['', 'All'], ['Team A', 'Team A'], ['Team B', 'Team B']]);
+    assert.deepEqual(await options('local_authority'), [['', 'All'], ['Authority A', 'Authority A'], ['Authority B', 'Authority B']]);
+    // Team B is JONES-AMY-02's alone: the children list shows Child 2 of Team B.
+    await openView(page, 'children');
+    await page.selectOption('[data-filter="team"]', 'Team B');
+    await page.waitForFunction(() => document.querySelectorAll('#children-table [data-child]').length === 1);
+    const only = await page.$eval('#children-table [data-child]', (cell) => cell.closest('tr').textContent);
+    assert.ok(only.includes('Child 2'), only);
+    seen.push(['the children of Team B', await everythingOnThePage(page)]);
+    await page.selectOption('[data-filter="team"]', '');
+    await page.waitForFunction(() => document.querySelectorAll('#children-table [data-child]').length === 3);
+    // The stage table and its charts split by team, then by authority.
+    for (const split of ['local_authority', 'team']) {
+      await openView(page, 'overview');
+      await page.selectOption('#stage-breakdown', split);
+      await openView(page, 'overview');
+      // The first stage (became looked after to first review) is started by all three: two
+      // of Team A (Authority A), one of Team B (Authority B).
+      const groups = await page.$$eval('#stage-table tr.group-row[data-stage="first_review"] th', (all) =>
+        all.map((th) => [th.closest('tr').dataset.group, th.textContent]),
+      );
+      const word = split === 'team' ? 'Team' : 'Authority';
+      assert.deepEqual(groups, [[`${word} A`, `${word} A`], [`${word} B`, `${word} B`]]);
+      seen.push([`the overview by ${split}`, await everythingOnThePage(page)]);
+      await downloadText(page, '#stages-csv');
+    }
     for (const view of VIEWS) {
       await openView(page, view);
       for (const button of await page.$$(`#view-${view} [data-export]`)) {
