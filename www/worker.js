@@ -25,7 +25,6 @@
   /** Session methods the page may call, and nothing else. */
   const QUERIES = new Set([
     'report',
-    'reportJson',
     'reportParts',
     'summary',
     'problems',

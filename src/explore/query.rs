@@ -9,9 +9,9 @@ use super::filter::Filters;
 use serde::{Deserialize, Serialize};
 
 /// The session methods the page may call through the worker's `query` message.
-pub const QUERIES: [&str; 19] = [
+pub const QUERIES: [&str; 22] = [
     "report",
-    "reportJson",
+    "reportParts",
     "summary",
     "problems",
     "problemsCsv",
@@ -23,12 +23,15 @@ pub const QUERIES: [&str; 19] = [
     "profile",
     "stages",
     "stagesCsv",
+    "stagesNotes",
     "stageRowsCsv",
     "qiCsv",
     "chartTable",
+    "chartNotes",
     "forecast",
     "forecastBasis",
     "scorecardCsv",
+    "scorecardNotes",
 ];
 
 /// The rows of a table a page shows by default.

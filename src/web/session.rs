@@ -66,15 +66,6 @@ impl Session {
         to_js(self.report_ref())
     }
 
-    /// The full report as JSON text, as `driftline analyze --format json` writes it. For a
-    /// large report, `JSON.parse` of this text builds the object many times faster than
-    /// [`Session::report`], which crosses from wasm to JavaScript once per value.
-    #[wasm_bindgen(js_name = reportJson)]
-    pub fn report_json(&self) -> Result<String, JsValue> {
-        serde_json::to_string(self.report_ref())
-            .map_err(|err| js_error(&format!("cannot convert the report: {err}"), &[]))
-    }
-
     /// The report in two parts, for `analyze` to build each journey only when it is read:
     /// `{ summary, journeys, offsets }`, where `summary` is the report without the journeys as
     /// JSON text (`driftline analyze --format json-summary`), `journeys` a `Uint8Array` of every
