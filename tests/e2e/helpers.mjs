@@ -222,6 +222,15 @@ export async function evaluateOutside(page, fn, arg) {
   }
 }
 
+/**
+ * A person's pause before a download click. Headless Chromium drops a download started within
+ * a moment of the previous one, when the page starts it after asking its worker: the click
+ * gives no download event at all. 300 ms between clicks, as a person leaves, avoids this.
+ */
+export async function beforeDownload(page) {
+  await page.waitForTimeout(300);
+}
+
 /** Clicks `selector` and resolves to the downloaded file's name and text. */
 export async function downloadText(page, selector) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);

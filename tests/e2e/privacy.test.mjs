@@ -22,6 +22,7 @@ import {
   DIST,
   WWW,
   assertPageMatchesCli,
+  beforeDownload,
   cli,
   cliAnalyze,
   downloadText,
@@ -81,6 +82,7 @@ test('no request after load and none elsewhere, across every view, export and pr
     for (const view of VIEWS) {
       await openView(page, view);
       for (const button of await page.$$(`#view-${view} [data-export]`)) {
+        await beforeDownload(page);
         const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
         await download.path();
       }
@@ -89,6 +91,7 @@ test('no request after load and none elsewhere, across every view, export and pr
     // real pixels, drawn again (and exported again) for the split and the filter.
     await openView(page, 'overview');
     for (const selector of ['#stages-csv', '#stage-rows-csv']) {
+      await beforeDownload(page);
       await downloadText(page, selector);
     }
     const overviewInk = async () => {
