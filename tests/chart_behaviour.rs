@@ -901,6 +901,9 @@ proptest! {
                 prop_assert!(!a.inflate(-0.2).intersects(&b.inflate(-0.2)), "markers {a:?} and {b:?} overlap");
             }
         }
+        for (_, m) in &markers {
+            prop_assert!(m.x >= 0.0 && m.right() <= width, "marker {m:?} is off the {width} px chart");
+        }
         for (index, b) in &labels {
             let m = markers.iter().find(|(i, _)| i == index).map(|(_, r)| r).expect("a marker");
             let x = m.x + m.w / 2.0;

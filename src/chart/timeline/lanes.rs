@@ -388,11 +388,23 @@ impl Builder<'_> {
                 color,
             });
         }
-        // Markers closer than their size are spread apart just enough not to overlap.
+        // Markers closer than their size are spread apart just enough not to overlap. When
+        // there are more than the plot holds side by side, all of them are drawn smaller, so
+        // that every marker stays inside the plot.
+        const MARKER_GAP: f32 = 1.5;
+        let bounds = (PLOT_LEFT, self.scale.x1);
+        let k = shrink_to_fit(
+            &evs.iter().map(|e| (e.x, e.size)).collect::<Vec<_>>(),
+            MARKER_GAP,
+            bounds,
+        );
+        for e in &mut evs {
+            e.size *= k;
+        }
         let spread = dodge(
             &evs.iter().map(|e| (e.x, e.size)).collect::<Vec<_>>(),
-            1.5,
-            (PLOT_LEFT, self.scale.x1),
+            MARKER_GAP * k,
+            bounds,
         );
         for (e, x) in evs.iter_mut().zip(spread) {
             e.x = x;
@@ -1007,6 +1019,26 @@ impl Builder<'_> {
     }
 }
 
+/// The factor (at most 1) by which markers and the gap between them must shrink so that all
+/// of `marks` ((x, size), in any order) fit side by side within `bounds`: what [`dodge`] needs
+/// to keep every marker inside. It spreads a group no wider than the sum of its neighbours'
+/// half sizes plus `gap`, so that sum over every mark is what must fit.
+pub(super) fn shrink_to_fit(marks: &[(f32, f32)], gap: f32, bounds: (f32, f32)) -> f32 {
+    let mut sizes: Vec<(f32, f32)> = marks.to_vec();
+    sizes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let need: f32 = sizes
+        .windows(2)
+        .map(|w| (w[0].1 + w[1].1) / 2.0 + gap)
+        .sum();
+    let room = (bounds.1 - bounds.0).max(0.0);
+    if need <= room {
+        1.0
+    } else {
+        // A hair under the exact ratio, so that rounding cannot push the last one out.
+        room / need * 0.999
+    }
+}
+
 /// Spreads markers along a line so that none overlaps another: `marks` are (x, size) in any
 /// order; markers closer than half their sizes plus `gap` are moved apart as a group centred
 /// on their own positions, within `bounds`. Returns the new x of each mark, in the given order.
@@ -1054,4 +1086,43 @@ pub(super) fn dodge(marks: &[(f32, f32)], gap: f32, bounds: (f32, f32)) -> Vec<f
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{dodge, shrink_to_fit};
+
+    #[test]
+    fn markers_that_fit_keep_their_size_and_stay_apart() {
+        // Two 10 px markers 5 px apart need 10 + 1.5 between centres: each moves 3.25 px.
+        let marks = [(100.0, 10.0), (105.0, 10.0)];
+        assert_eq!(shrink_to_fit(&marks, 1.5, (0.0, 500.0)), 1.0);
+        let xs = dodge(&marks, 1.5, (0.0, 500.0));
+        assert!(
+            (xs[0] - 96.75).abs() < 1e-4 && (xs[1] - 108.25).abs() < 1e-4,
+            "{xs:?}"
+        );
+    }
+
+    #[test]
+    fn too_many_markers_for_the_plot_are_shrunk_and_all_stay_inside() {
+        // 41 markers of 10 px on one day need 40 × 11.5 = 460 px between the first and last
+        // centres; the plot from 124 to 424 has 300, so each shrinks to under 300/460.
+        let marks = vec![(420.0, 10.0); 41];
+        let bounds = (124.0, 424.0);
+        let k = shrink_to_fit(&marks, 1.5, bounds);
+        assert!(k < 300.0 / 460.0 && k > 0.99 * 300.0 / 460.0, "{k}");
+        let shrunk: Vec<(f32, f32)> = marks.iter().map(|&(x, s)| (x, s * k)).collect();
+        let mut xs = dodge(&shrunk, 1.5 * k, bounds);
+        xs.sort_by(f32::total_cmp);
+        assert!(
+            xs[0] >= bounds.0 && xs[40] <= bounds.1,
+            "{} … {}",
+            xs[0],
+            xs[40]
+        );
+        for w in xs.windows(2) {
+            assert!(w[1] - w[0] >= 11.5 * k - 1e-3, "{w:?} overlap");
+        }
+    }
 }
