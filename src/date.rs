@@ -352,7 +352,8 @@ fn days_in_month(year: i32, month: u32) -> Option<u32> {
     Some((next - first).num_days() as u32).filter(|_| first.day() == 1)
 }
 
-fn month_name(month: u32) -> &'static str {
+/// "March" for 3: a month (1–12) in words; "?" for any other number.
+pub fn month_name(month: u32) -> &'static str {
     const NAMES: [&str; 12] = [
         "January",
         "February",

@@ -145,21 +145,7 @@ pub fn date_long(d: NaiveDate) -> String {
 
 /// "March 2026": a month as words.
 pub fn month_year(d: NaiveDate) -> String {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {}", NAMES[d.month0() as usize], d.year())
+    format!("{} {}", crate::date::month_name(d.month()), d.year())
 }
 
 /// "January–June 2026", "November 2025–February 2026", "March 2026": the months from `a` to

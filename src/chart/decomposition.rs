@@ -533,19 +533,14 @@ impl<'a> DecompositionChart<'a> {
             ),
             _ => "no completed journeys".to_string(),
         };
-        let mut items = self.items;
-        items.extend(self.front);
-        Layout {
-            width: self.width,
-            height: (self.bottom + 16.0).ceil(),
-            title: self.title,
-            description: format!("{}. {described}.", self.subtitle),
-            items,
-            hits: self.hits,
-            label_boxes: Vec::new(),
-            date_axis: None,
-            table: Some(self.table),
-        }
+        Layout::statistical(
+            (self.width, self.bottom + 16.0),
+            self.title,
+            format!("{}. {described}.", self.subtitle),
+            (self.items, self.front),
+            self.hits,
+            self.table,
+        )
     }
 
     fn x_of(&self, v: f64) -> f32 {

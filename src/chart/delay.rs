@@ -766,19 +766,14 @@ impl<'a> DelayChart<'a> {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        let mut all = self.items;
-        all.extend(self.front);
-        Layout {
-            width: self.width,
-            height: (self.legend_y + 16.0).ceil(),
-            title: self.title,
-            description: format!("{}. {described}.", self.subtitle),
-            items: all,
-            hits: self.hits,
-            label_boxes: Vec::new(),
-            date_axis: None,
-            table: Some(self.table),
-        }
+        Layout::statistical(
+            (self.width, self.legend_y + 16.0),
+            self.title,
+            format!("{}. {described}.", self.subtitle),
+            (self.items, self.front),
+            self.hits,
+            self.table,
+        )
     }
 }
 

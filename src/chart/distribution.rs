@@ -681,19 +681,14 @@ impl<'a> DistributionChart<'a> {
     }
 
     fn finish(self) -> Layout {
-        let mut all = self.items;
-        all.extend(self.front);
-        Layout {
-            width: self.width,
-            height: (self.legend_y + 16.0).ceil(),
-            title: self.title,
-            description: format!("{}. {}.", self.subtitle, five_numbers(&self.stage.stats)),
-            items: all,
-            hits: self.hits,
-            label_boxes: Vec::new(),
-            date_axis: None,
-            table: Some(self.table),
-        }
+        Layout::statistical(
+            (self.width, self.legend_y + 16.0),
+            self.title,
+            format!("{}. {}.", self.subtitle, five_numbers(&self.stage.stats)),
+            (self.items, self.front),
+            self.hits,
+            self.table,
+        )
     }
 }
 

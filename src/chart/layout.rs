@@ -359,6 +359,30 @@ pub fn hit_test(layout: &Layout, x: f32, y: f32) -> Option<Hit> {
 }
 
 impl Layout {
+    /// A statistical chart's layout: no date axis and no labels that others must avoid, the
+    /// `front` items (labels) painted over `items`, and the numbers behind it as its table.
+    pub fn statistical(
+        (width, height): (f32, f32),
+        title: String,
+        description: String,
+        (mut items, front): (Vec<Item>, Vec<Item>),
+        hits: Vec<HitRegion>,
+        table: Table,
+    ) -> Layout {
+        items.extend(front);
+        Layout {
+            width,
+            height: height.ceil(),
+            title,
+            description,
+            items,
+            hits,
+            label_boxes: Vec::new(),
+            date_axis: None,
+            table: Some(table),
+        }
+    }
+
     /// The layout as text, one item per line, with positions rounded to a tenth of a pixel:
     /// the form layout snapshot tests compare.
     pub fn to_snapshot(&self) -> String {

@@ -753,19 +753,14 @@ impl<'a> SurvivalChart<'a> {
             .map(|s| format!("{}: {}", s.label, legend_words(s, self.stage)))
             .collect::<Vec<_>>()
             .join("; ");
-        let mut all = self.items;
-        all.extend(self.front);
-        Layout {
-            width: self.width,
-            height: (self.bottom + 16.0).ceil(),
-            title: self.title,
-            description: format!("{}. {described}.", self.subtitle),
-            items: all,
-            hits: self.hits,
-            label_boxes: Vec::new(),
-            date_axis: None,
-            table: Some(self.table),
-        }
+        Layout::statistical(
+            (self.width, self.bottom + 16.0),
+            self.title,
+            format!("{}. {described}.", self.subtitle),
+            (self.items, self.front),
+            self.hits,
+            self.table,
+        )
     }
 }
 
