@@ -21,6 +21,7 @@ import {
   WWW,
   assertPageMatchesCli,
   cli,
+  downloadBy,
   downloadText,
   evaluateOutside,
   networkRequests,
@@ -191,7 +192,7 @@ test('the Overview charts are drawn, and their numbers and exports equal driftli
     assert.equal(kmSummary[1][0], 'Everyone');
 
     // PNG at three times the CSS size, and SVG with the chart's title.
-    const [png] = await Promise.all([page.waitForEvent('download'), page.click('figure[data-slot="overview-km"] [data-export="png"]')]);
+    const png = await downloadBy(page, () => page.click('figure[data-slot="overview-km"] [data-export="png"]'));
     const bytes = readFileSync(await png.path());
     assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const cssWidth = await page.$eval('figure[data-slot="overview-km"] canvas', (c) => parseFloat(c.style.width));

@@ -22,9 +22,9 @@ import {
   DIST,
   WWW,
   assertPageMatchesCli,
-  beforeDownload,
   cli,
   cliAnalyze,
+  downloadBy,
   downloadText,
   evaluateOutside,
   networkRequests,
@@ -82,8 +82,7 @@ test('no request after load and none elsewhere, across every view, export and pr
     for (const view of VIEWS) {
       await openView(page, view);
       for (const button of await page.$$(`#view-${view} [data-export]`)) {
-        await beforeDownload(page);
-        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+        const download = await downloadBy(page, () => button.click());
         await download.path();
       }
     }
@@ -91,7 +90,6 @@ test('no request after load and none elsewhere, across every view, export and pr
     // real pixels, drawn again (and exported again) for the split and the filter.
     await openView(page, 'overview');
     for (const selector of ['#stages-csv', '#stage-rows-csv']) {
-      await beforeDownload(page);
       await downloadText(page, selector);
     }
     const overviewInk = async () => {
@@ -110,7 +108,7 @@ test('no request after load and none elsewhere, across every view, export and pr
     await openView(page, 'overview');
     await overviewInk();
     for (const button of await page.$$('#view-overview [data-export]')) {
-      const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+      const download = await downloadBy(page, () => button.click());
       await download.path();
     }
     await page.click('#filters-reset');
@@ -641,10 +639,7 @@ test('Pseudonymise hides every ID, date of birth, carer, team, authority and fre
         if (!(await button.isVisible())) {
           continue;
         }
-        // (The QI view's CSV download, clicked at once after its SVG download, gives no
-        // download; a moment between the clicks, as a person leaves, and it does.)
-        await page.waitForTimeout(300);
-        const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+        const download = await downloadBy(page, () => button.click());
         await download.path();
       }
       seen.push([`the ${view} view`, await everythingOnThePage(page)]);
