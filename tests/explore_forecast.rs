@@ -358,10 +358,15 @@ fn the_scorecard_is_englands_only() {
     let mut e = explorer();
     let panel = e.forecast(&query("{}"));
     assert!(panel.scorecard.is_none());
-    assert!(panel
-        .scorecard_note
-        .as_deref()
-        .is_some_and(|n| n.contains("England's")));
+    // It names the timescales in force (the fixture's, Scotland's) and where to change them.
+    assert_eq!(
+        panel.scorecard_note.as_deref(),
+        Some(
+            "The adoption scorecard (the DfE's A1, A2, A10 and A3) is England's, and the \
+             timescales in force, Scotland (PACE), do not ask for it. Choose England's \
+             timescales on the Timescales tab to see it."
+        )
+    );
     e.set_profile(&Profile::england());
     // Asked for the scorecard alone, the expected completions are left out.
     let alone = e.forecast(&query(r#"{"expected":false}"#));

@@ -351,13 +351,19 @@ const SCORECARD_COLUMNS = {
 
 /**
  * England's adoption scorecard for the Overview (the DfE's A1, A2, A10 and A3 over the
- * children adopted in the window, with counts), when the profile has one; nothing otherwise.
+ * children adopted in the window, with counts), when the profile has one; otherwise one line
+ * saying why it is not shown and how to see it.
  */
 export async function scorecardParts(ctx) {
   const panel = await ctx.session.forecast({ filters: ctx.filters, breakdown: forecastSplitOf(ctx), pseudonymise: ctx.pseudonymise, expected: false });
   const s = panel.scorecard;
   if (s === null) {
-    return [];
+    if (!panel.scorecard_note) {
+      return [];
+    }
+    const absent = element('p', panel.scorecard_note, 'note');
+    absent.id = 'scorecard-absent';
+    return [absent];
   }
   const section = element('section', undefined, 'scorecard');
   section.id = 'scorecard';

@@ -258,7 +258,7 @@ impl Explorer {
         };
         let scorecard_note = scorecard.is_none().then(|| {
             format!(
-                "The adoption scorecard (the DfE's A1, A2, A10 and A3) is England's: the timescales in force ({}) do not ask for it. Choose England's timescales to see it.",
+                "The adoption scorecard (the DfE's A1, A2, A10 and A3) is England's, and the timescales in force, {}, do not ask for it. Choose England's timescales on the Timescales tab to see it.",
                 profile.label
             )
         });

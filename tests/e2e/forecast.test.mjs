@@ -259,10 +259,16 @@ test("the Forecast view's expected completions and where the days go equal the c
     await page.waitForFunction(() => [...document.querySelectorAll('#view-forecast figure.chart')].every((f) => f.hidden || f.dataset.drawn === 'yes'));
     assert.deepEqual(await shownExpected(), wanted(split.report));
     assert.equal((await downloadText(page, '#decomposition-csv')).text, await decompositionCsv(['--breakdown', 'age_at_entry']));
-    // The Overview's split is the same choice; Scotland's timescales have no scorecard.
+    // The Overview's split is the same choice; Scotland's timescales have no scorecard, and
+    // the Overview says so, naming the timescales in force and how to see it.
     await openView(page, 'overview');
     assert.equal(await page.inputValue('#stage-breakdown'), 'age_at_entry');
     assert.equal(await page.$('#scorecard'), null);
+    assert.equal(report.profile.label, 'Scotland (PACE)');
+    assert.equal(
+      await page.textContent('#scorecard-absent'),
+      `The adoption scorecard (the DfE's A1, A2, A10 and A3) is England's, and the timescales in force, ${report.profile.label}, do not ask for it. Choose England's timescales on the Timescales tab to see it.`,
+    );
     // A child's forecast now says its basis as the command line does.
     const journey = split.report.journeys.find((j) => j.stages.some((r) => r.forecast?.expected_date));
     await openChild(page, journey.child_id);
@@ -342,6 +348,7 @@ test("England's adoption scorecard is on the Overview for an SSDA903 return, wit
     const s = report.adoption_scorecard;
     await openView(page, 'overview');
     await page.waitForSelector('#scorecard-table');
+    assert.equal(await page.$('#scorecard-absent'), null);
     assert.match(await page.textContent('#scorecard-window'), new RegExp(`${s.adopted} child(ren)? adopted from ${date(s.window_from)} to ${date(s.window_to)}`));
     const rows = await page.$$eval('#scorecard-table tbody tr', (trs) =>
       trs.map((r) => ({ measure: r.dataset.measure, cells: [...r.cells].map((c) => c.textContent) })),
