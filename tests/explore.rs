@@ -512,6 +512,34 @@ fn a_qi_chart_has_the_stages_own_target_unless_given_one() {
 }
 
 #[test]
+fn a_qi_charts_numbers_carry_the_command_lines_notes() {
+    let query: ChartQuery = serde_json::from_str(
+        r#"{"kind":"qi","slot":"q","qi":{"stage":"first_review","chart":"run"}}"#,
+    )
+    .expect("query");
+    // As at 30 June 2024 every first review has happened (Q2 on 20 June 2023, Q1 on 1 August
+    // 2023, Q10 on 1 April 2024): the notes say the variation and assurance, and nothing was
+    // left out.
+    let mut e = explorer();
+    e.draw(&query).expect("draws");
+    let notes = e.chart_table("q").expect("drawn").notes;
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with("Variation: ") && notes[0].contains("; assurance: "));
+    // As at 15 July 2023, Q1 (in care since 1 July 2023) still waits for a first review, so
+    // one stage is left out; Q10 is not yet in care, and Q2's review is the one point.
+    let mut e = explorer_with(&Options::new(
+        chrono::NaiveDate::from_ymd_opt(2023, 7, 15).expect("a date"),
+    ));
+    e.draw(&query).expect("draws");
+    let table = e.chart_table("q").expect("drawn");
+    assert_eq!(table.rows.len(), 1);
+    assert_eq!(
+        table.notes[1..],
+        ["1 stage not ended by 15 Jul 2023 left out"]
+    );
+}
+
+#[test]
 fn pseudonymised_charts_name_each_child_as_the_tables_do() {
     let mut e = explorer();
     // North holds Q10 (position 0, "Child 1") and Q1 (position 2, "Child 3"): the cohort

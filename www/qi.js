@@ -186,7 +186,9 @@ function qiChart(ctx, s, words, kind, rules, rulesKey, title) {
 
 /**
  * The table of a QI chart's points, shown from the chart's own numbers (`info.table`, the
- * table its CSV is written from): one row per point, in the page's words and formats.
+ * table its CSV is written from): one row per point, in the page's words and formats, and
+ * under it the table's notes (the variation and assurance, what was left out), as the command
+ * line writes them beside the chart's CSV.
  */
 function numbersTable(id, table, run, aggregation, labelledBy, words) {
   const at = Object.fromEntries(table.columns.map((c, i) => [c, i]));
@@ -207,7 +209,9 @@ function numbersTable(id, table, run, aggregation, labelledBy, words) {
     ...(run ? [] : [formatDays(number(r[at.lower_limit])), formatDays(number(r[at.upper_limit]))]),
     signalWords({ variation: r[at.variation], special_cause: r[at.special_cause] === '' ? null : r[at.special_cause] }, words),
   ]);
-  return dataTable(id, columns, rows, labelledBy);
+  const box = element('div');
+  box.append(dataTable(id, columns, rows, labelledBy), ...table.notes.map((n) => element('p', n, 'note')));
+  return box;
 }
 
 /**

@@ -26,7 +26,8 @@ use crate::qi::{self, Annotation, Direction, QiError, RuleSet, SpcConfig};
 use crate::report::Report;
 use crate::stats::decompose::Groups;
 use crate::stats::{
-    stage_series, Aggregate, CalendarDuration, ChildStats, Profile, StageSummary, UnknownStage,
+    stage_series, Aggregate, CalendarDuration, ChildStats, Profile, StageSeries, StageSummary,
+    UnknownStage,
 };
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -473,14 +474,20 @@ fn stage_chart(
             ));
         }
     }
-    if series.not_ended > 0 {
-        options.note = Some(format!(
+    options.note = not_ended_note(&series, request.as_at);
+    Ok(spc(&chart, &options, &BundledMetrics))
+}
+
+/// "27 stages not ended by 31 Mar 2024 left out": the note of a stage's run or XmR chart
+/// (the command line's and the page's) when some of its stages had not ended.
+pub fn not_ended_note(series: &StageSeries, as_at: NaiveDate) -> Option<String> {
+    (series.not_ended > 0).then(|| {
+        format!(
             "{} not ended by {} left out",
             super::figure::count(series.not_ended, "stage", "stages"),
-            super::axis::date_long(request.as_at)
-        ));
-    }
-    Ok(spc(&chart, &options, &BundledMetrics))
+            super::axis::date_long(as_at)
+        )
+    })
 }
 
 /// A stage's own target in whole days (a month counts 30.4375 days), the default target of

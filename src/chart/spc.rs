@@ -1065,7 +1065,9 @@ fn target_stroke() -> Stroke {
     Stroke::dashed(palette::TARGET, 1.5, 10.0, 3.0)
 }
 
-fn icon_words(chart: &SpcChart) -> String {
+/// "Variation: common cause; assurance: no target assessed.": the chart's two icons in words,
+/// the first note of its table.
+pub fn icon_words(chart: &SpcChart) -> String {
     let variation = match chart.icons.variation {
         Some(VariationIcon::CommonCause) => "Variation: common cause",
         Some(VariationIcon::ImprovementHigh) => "Variation: special cause improvement (higher)",

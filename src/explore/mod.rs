@@ -686,7 +686,7 @@ impl Explorer {
                     aggregate,
                 )
                 .map_err(|_| ExploreError(format!("there is no stage {}", spec.stage)))?;
-                view::qi_layout(&series, &spec, query, &mut info)?
+                view::qi_layout(&series, self.report.as_at, &spec, query, &mut info)?
             }
             _ => {
                 self.filter_statistics(&query.filters);

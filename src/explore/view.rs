@@ -16,6 +16,7 @@ use crate::qi::{self, SpcChart};
 use crate::report::Report;
 use crate::stats::series::StageSeries;
 use crate::stats::Aggregate;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// A chart as the page asks for it. Every field is optional except `kind`:
@@ -305,6 +306,7 @@ pub fn cohort_layout(
 /// Analyses a stage series for the QI view and lays its chart out.
 pub fn qi_layout(
     series: &StageSeries,
+    as_at: NaiveDate,
     spec: &QiSpec,
     query: &ChartQuery,
     info: &mut ChartInfo,
@@ -341,7 +343,13 @@ pub fn qi_layout(
     };
     let mut layout = spc(&chart, &options, &BundledMetrics);
     // The chart's numbers are the QI view's: each point with the waits behind it.
-    layout.table = Some(super::export::qi_table(&chart, &counts));
+    // Its notes are the command line's (`driftline chart --kind run|xmr`).
+    let mut table = super::export::qi_table(&chart, &counts);
+    table.notes.push(crate::chart::spc::icon_words(&chart));
+    table
+        .notes
+        .extend(crate::chart::request::not_ended_note(series, as_at));
+    layout.table = Some(table);
     // The page shows the same table under the chart.
     info.table.clone_from(&layout.table);
     info.qi = Some(QiInfo {

@@ -6,7 +6,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from './browser.mjs';
@@ -430,6 +430,13 @@ test('the QI charts plot each stage as `driftline spc` does, with rules, baselin
     assert.equal(shownRun.length, waits.length);
     assert.deepEqual(shownRun.map((r) => r.slice(0, 3)), run.points.map((p) => [short(p.date), num(p.value), num(p.centre)]));
     assert.deepEqual(shownRun.map((r) => r[3] !== ''), run.points.map((p) => p.special_cause !== null));
+    // Under the table, the notes `driftline chart --kind run` writes beside its CSV.
+    const chartDir = mkdtempSync(join(dir, 'run-'));
+    const drawn = await cli(['chart', ...DEMO_FILES, '--as-at', report.as_at, '--kind', 'run', '--stage', stage.id, '--out', join(chartDir, 'run.csv')]);
+    assert.equal(drawn.code, 0, drawn.stderr);
+    const runNotes = readFileSync(join(chartDir, 'run.notes.txt'), 'utf8').trimEnd().split('\n');
+    assert.ok(runNotes.some((n) => /Variation: /.test(n)), runNotes.join(' / '));
+    assert.deepEqual(await page.$$eval('details:has(#qi-run-table) p.note', (ps) => ps.map((p) => p.textContent)), runNotes);
 
     // XmR under the NHS England 2024 rules, a 20-point baseline, a rebase and a test of change.
     await page.selectOption('#qi-xmr-rules', 'nhse-2024');
