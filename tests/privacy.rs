@@ -525,6 +525,25 @@ fn teams_and_authorities_are_named_neutrally_and_filters_take_either_name() {
         pairs(&summary.facets.team),
         [named("North"), named("South")]
     );
+    // Each name beside its neutral name, so that the page keeps a team chosen across the
+    // switch.
+    let both = |v: &[(driftline::model::Text, driftline::model::Text)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        both(&summary.neutral_names.team),
+        [pair("North", "Team A"), pair("South", "Team B")]
+    );
+    assert_eq!(
+        both(&summary.neutral_names.local_authority),
+        [
+            pair("Aldmoor", "Authority A"),
+            pair("Benholm", "Authority B")
+        ]
+    );
     // The children of a team, chosen by either name.
     let children = |filter: &str, pseudonymise: bool| -> Vec<(String, Option<String>)> {
         let q: ChildQuery = serde_json::from_str(&format!(

@@ -148,7 +148,9 @@ function setUp() {
     document.body.classList.toggle('is-pseudonymised', state.pseudonymise);
     if (state.summary !== null) {
       showSummary(state.summary);
-      // Pseudonymised, teams and authorities are offered by neutral names ("Team A").
+      // Pseudonymised, teams and authorities are offered by neutral names ("Team A"); a team
+      // or authority chosen stays chosen, under its other name.
+      renameChosen(state.summary.neutral_names, state.pseudonymise);
       fillFilters(shownFacets(state.summary));
     }
     refreshView();
@@ -764,6 +766,21 @@ function setUpFilters() {
  * neutrally ("Team A"), and a filter set to a name no longer offered is reset. */
 function shownFacets(summary) {
   return state.pseudonymise ? summary.pseudonymised_facets : summary.facets;
+}
+
+/**
+ * Moves the team and authority filters to the chosen group's other name: its neutral name
+ * ("Team B") when Pseudonymise is switched on, its own name when switched off. `names` holds
+ * `[name, neutral name]` pairs for each.
+ */
+function renameChosen(names, pseudonymise) {
+  for (const key of ['team', 'local_authority']) {
+    const [from, to] = pseudonymise ? [0, 1] : [1, 0];
+    const pair = (names?.[key] ?? []).find((p) => p[from] === state.filters[key]);
+    if (pair !== undefined) {
+      state.filters[key] = pair[to];
+    }
+  }
 }
 
 /** Fills each filter with the values the core found, each `[value, label]`. */

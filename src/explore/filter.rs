@@ -41,6 +41,14 @@ pub struct Facets {
     pub route: Vec<(&'static str, &'static str)>,
 }
 
+/// Each team's and authority's name with its neutral name (`[name, "Team A"]`), in name order:
+/// what a page needs to keep a team chosen while Pseudonymise is switched on or off.
+#[derive(Debug, Default, PartialEq, Serialize)]
+pub struct NeutralNames {
+    pub local_authority: Vec<(Text, Text)>,
+    pub team: Vec<(Text, Text)>,
+}
+
 impl Filters {
     fn values(&self) -> [&Option<String>; 7] {
         [

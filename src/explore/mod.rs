@@ -35,7 +35,7 @@ pub mod view;
 pub mod vocabulary;
 
 pub use detail::{ChildDetail, ChronologyEntry, Source};
-pub use filter::{Facets, Filters};
+pub use filter::{Facets, Filters, NeutralNames};
 pub use query::{ChildQuery, Page, ProblemQuery, StageQuery, StageRowsQuery, QUERIES};
 pub use rows::{ChildRow, CurrentStage, ShownRow};
 pub use stages::{CohortCounts, StageTable};
@@ -155,6 +155,9 @@ pub struct Summary<'a> {
     /// The facets as a pseudonymised page offers them: teams and authorities by their
     /// neutral names ("Team A"), which the filters take too.
     pub pseudonymised_facets: Facets,
+    /// Each team's and authority's name with its neutral name, so that a team chosen stays
+    /// chosen when Pseudonymise is switched on or off.
+    pub neutral_names: NeutralNames,
 }
 
 /// How many problems there are of each severity.
@@ -275,6 +278,7 @@ impl Explorer {
                 .collect(),
             facets: rows::facets(&self.rows, false),
             pseudonymised_facets: rows::facets(&self.rows, true),
+            neutral_names: rows::neutral_names(&self.rows),
         }
     }
 

@@ -7,7 +7,7 @@
 //! fact comes from the journeys and `stats` (ages from [`stats::child::age_months`], bands from
 //! [`AgeBand::from_months`], routes from the care period's statistics).
 
-use super::filter::{placement_key_label, Facets, Filters, NOT_IN_CARE, UNKNOWN};
+use super::filter::{placement_key_label, Facets, Filters, NeutralNames, NOT_IN_CARE, UNKNOWN};
 use super::order::SortKey;
 use super::pseudonym::{pseudonym, Neutrals};
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
@@ -463,6 +463,25 @@ pub fn age_words(months: i32) -> String {
 
 /// The values the filters can take among `rows`, in display order; pseudonymised, teams and
 /// authorities by their neutral names (which the filters take too).
+/// Each team's and authority's name beside its neutral name (see [`NeutralNames`]); a child
+/// with none recorded is under "unknown" in both.
+pub fn neutral_names(rows: &[ChildRow]) -> NeutralNames {
+    let or_unknown = |t: &Option<Text>| t.clone().unwrap_or_else(|| Text::from(UNKNOWN));
+    let mut authority = std::collections::BTreeMap::new();
+    let mut team = std::collections::BTreeMap::new();
+    for r in rows {
+        authority.insert(
+            or_unknown(&r.local_authority),
+            or_unknown(&r.neutral_authority),
+        );
+        team.insert(or_unknown(&r.team), or_unknown(&r.neutral_team));
+    }
+    NeutralNames {
+        local_authority: authority.into_iter().collect(),
+        team: team.into_iter().collect(),
+    }
+}
+
 pub fn facets(rows: &[ChildRow], pseudonymise: bool) -> Facets {
     let mut sex = BTreeSet::new();
     let mut authority = BTreeSet::new();

@@ -591,6 +591,42 @@ test('Clear forgets everything loaded: DOM, controls, preview, tooltip, download
   }
 });
 
+test('a team or authority chosen stays chosen, under its neutral name, when Pseudonymise is switched on and off', async () => {
+  const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
+  try {
+    await pickFiles(page, namedFiles());
+    await waitForLoad(page);
+    await openView(page, 'children');
+    const shown = () => page.$$eval('#children-table [data-child]', (cells) => cells.map((c) => c.textContent.trim()));
+    const rowsAre = (n) => page.waitForFunction((k) => document.querySelectorAll('#children-table [data-child]').length === k, n);
+    // South is JONES-AMY-02's team alone; in order of first appearance it is Team B.
+    await page.selectOption('[data-filter="team"]', 'South');
+    await rowsAre(1);
+    assert.deepEqual(await shown(), ['JONES-AMY-02']);
+    await page.check('#pseudonymise');
+    await page.waitForFunction(() => document.querySelector('[data-filter="team"]').value === 'Team B');
+    await rowsAre(1);
+    assert.deepEqual(await shown(), ['Child 2']);
+    await page.uncheck('#pseudonymise');
+    await page.waitForFunction(() => document.querySelector('[data-filter="team"]').value === 'South');
+    await rowsAre(1);
+    assert.deepEqual(await shown(), ['JONES-AMY-02']);
+    // Benholm (BROWN-ZOE-03's authority alone) is Authority B, both ways.
+    await page.selectOption('[data-filter="team"]', '');
+    await page.selectOption('[data-filter="local_authority"]', 'Benholm');
+    await rowsAre(1);
+    await page.check('#pseudonymise');
+    await page.waitForFunction(() => document.querySelector('[data-filter="local_authority"]').value === 'Authority B');
+    assert.deepEqual(await shown(), ['Child 3']);
+    await page.uncheck('#pseudonymise');
+    await page.waitForFunction(() => document.querySelector('[data-filter="local_authority"]').value === 'Benholm');
+    assert.deepEqual(await shown(), ['BROWN-ZOE-03']);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('Pseudonymise hides every ID, date of birth, carer, team, authority and free-text label in every view, tooltip, export and file name', async () => {
   const files = namedFiles();
   const { context, page, errors } = await openRecorded(browser, `${server.origin}/`);
