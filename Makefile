@@ -142,8 +142,12 @@ wasm: tools build-deps bindgen
 wasm-fast: tools bindgen
 	cp $(BINDGEN_OUT)/driftline_bg.wasm www/pkg/driftline_bg.wasm
 
+# `cargo rustc --crate-type cdylib`, not `cargo build --lib`: the crate is also an rlib (for
+# the tests, benchmarks and the command line), and cargo does not run LTO for a library that
+# is built as an rlib too, so `lto = true` in the wasm profile only takes effect when the
+# cdylib is built alone (whole-program LTO: 1,143 kB → 1,036 kB gzipped after wasm-opt).
 bindgen:
-	$(CARGO) build --lib --target $(WASM_TARGET) --profile $(WASM_PROFILE)
+	$(CARGO) rustc --lib --crate-type cdylib --target $(WASM_TARGET) --profile $(WASM_PROFILE)
 	wasm-bindgen --target no-modules --no-typescript --out-dir $(BINDGEN_OUT) $(WASM_FILE)
 	@mkdir -p www/pkg
 	cp $(BINDGEN_OUT)/driftline.js www/pkg/driftline.js

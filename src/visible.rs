@@ -10,7 +10,8 @@
 //! and the command line's messages make any other text visible as a safety net.
 
 use std::borrow::Cow;
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::char::{canonical_combining_class, compose, decompose_canonical};
+use unicode_normalization::{is_nfc_quick, IsNormalized};
 
 /// Whether `c` is a control (Cc) or format (Cf) character (Unicode 15.1).
 pub fn is_hidden(c: char) -> bool {
@@ -151,7 +152,64 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
     if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(text.nfc().collect())
+    Cow::Owned(compose_canonical(text))
+}
+
+/// NFC built from the crate's canonical character functions, as its `nfc()` iterator builds
+/// it: each character decomposed canonically, each run of combining marks put in canonical
+/// order (stably, by combining class), then each mark composed with the last starter unless
+/// a mark of the same or a higher class, or a starter, stands between them. The iterator
+/// chooses canonical or compatibility decomposition at run time, so it brought the
+/// compatibility tables (about 55 kB of the page's wasm) that NFC never reads.
+fn compose_canonical(text: &str) -> String {
+    let mut chars: Vec<char> = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        decompose_canonical(c, |d| chars.push(d));
+    }
+    let mut i = 0;
+    while i < chars.len() {
+        if canonical_combining_class(chars[i]) == 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && canonical_combining_class(chars[i]) != 0 {
+            i += 1;
+        }
+        chars[start..i].sort_by_key(|&c| canonical_combining_class(c));
+    }
+    let mut out = String::with_capacity(text.len());
+    // The last starter (as composed so far), the marks after it that did not compose, and
+    // the class of the last of them.
+    let mut starter: Option<char> = None;
+    let mut marks: Vec<char> = Vec::new();
+    let mut last_class: Option<u8> = None;
+    for c in chars {
+        let class = canonical_combining_class(c);
+        let Some(base) = starter else {
+            if class == 0 {
+                starter = Some(c);
+            } else {
+                out.push(c);
+            }
+            continue;
+        };
+        let blocked = last_class.is_some_and(|last| last >= class);
+        if let Some(composed) = compose(base, c).filter(|_| !blocked) {
+            starter = Some(composed);
+        } else if class == 0 {
+            out.push(base);
+            out.extend(marks.drain(..));
+            starter = Some(c);
+            last_class = None;
+        } else {
+            marks.push(c);
+            last_class = Some(class);
+        }
+    }
+    out.extend(starter);
+    out.extend(marks);
+    out
 }
 
 /// `text` with every `⟨U+XXXX⟩` that writes a hidden character turned back into the
@@ -289,6 +347,53 @@ pub fn looks(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    #[test]
+    fn nfc_composes_accents_hangul_and_marks_in_canonical_order() {
+        // e + combining acute is é (U+00E9); already composed text is kept.
+        assert_eq!(nfc("Ame\u{301}lie"), "Am\u{e9}lie");
+        assert_eq!(nfc("Am\u{e9}lie"), "Am\u{e9}lie");
+        // Hangul jamo ᄀ ᅡ ᆨ compose to the syllable 각 (U+AC01).
+        assert_eq!(nfc("\u{1100}\u{1161}\u{11a8}"), "\u{ac01}");
+        // a, dot below (class 220) and circumflex (class 230) in either order is ậ (U+1EAD):
+        // the marks are ordered by class, then a + dot below is ạ (U+1EA1), then ậ.
+        assert_eq!(nfc("a\u{302}\u{323}"), "\u{1ead}");
+        assert_eq!(nfc("a\u{323}\u{302}"), "\u{1ead}");
+        // Two acutes (both class 230): the first composes with a (á, U+00E1); á has no
+        // composition with an acute, so the second stays a mark.
+        assert_eq!(nfc("a\u{301}\u{301}"), "\u{e1}\u{301}");
+        // A mark with no starter before it stays where it is.
+        assert_eq!(nfc("\u{301}e\u{301}"), "\u{301}\u{e9}");
+        // Ångström sign (U+212B) is canonically Å (U+00C5): a singleton, decomposed and
+        // recomposed to the letter.
+        assert_eq!(nfc("\u{212b}"), "\u{c5}");
+        // A compatibility character is not changed by NFC: ﬁ (U+FB01) stays a ligature.
+        assert_eq!(nfc("\u{fb01}"), "\u{fb01}");
+    }
+
+    proptest! {
+        /// The same as the crate's own `nfc()` iterator on text mixing letters, combining
+        /// marks of several classes, Hangul jamo and syllables, and singletons.
+        #[test]
+        fn nfc_is_the_crates_nfc(chars in proptest::collection::vec(prop_oneof![
+            proptest::char::range('a', 'z'),
+            proptest::char::range('\u{c0}', '\u{17f}'),
+            proptest::char::range('\u{300}', '\u{36f}'),
+            proptest::char::range('\u{591}', '\u{5c7}'),
+            proptest::char::range('\u{1100}', '\u{11ff}'),
+            proptest::char::range('\u{ac00}', '\u{ac40}'),
+            proptest::char::range('\u{1e00}', '\u{1eff}'),
+            proptest::char::range('\u{2000}', '\u{2200}'),
+            proptest::char::range('\u{f900}', '\u{fb4f}'),
+            proptest::char::any(),
+        ], 0..12)) {
+            let text: String = chars.into_iter().collect();
+            let expected: String = text.nfc().collect();
+            prop_assert_eq!(nfc(&text).into_owned(), expected);
+        }
+    }
 
     #[test]
     fn hidden_characters_are_shown_by_their_code_point() {

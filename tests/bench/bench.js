@@ -40,11 +40,13 @@ function inputs(urls) {
 /**
  * Driftline's whole path: bytes → a session holding the report (every stage, KM, breakdowns)
  * and the load summary in the page. The worker is started first, as the page does at load.
+ * `module` is `/driftline.js`, or another build of the page served beside it (BEFORE_WWW).
  */
-async function driftlineOpen(urls, asAt) {
-  await preload();
+async function driftlineOpen(urls, asAt, module = '/driftline.js') {
+  const api = module === '/driftline.js' ? { open, preload } : await import(module);
+  await api.preload();
   const t0 = now();
-  const session = await open(inputs(urls), { asAt });
+  const session = await api.open(inputs(urls), { asAt });
   const ms = now() - t0;
   const memory = await session.memory();
   const { children, rows_read: rowsRead, problems } = session.summary;

@@ -9,7 +9,8 @@
 // 2. Serves the page (`www/`), this folder and the files from one origin on 127.0.0.1.
 // 3. Measures, each figure the median of RUNS runs after a warm-up, contenders interleaved
 //    round by round so that a busy machine slows them alike:
-//    - the page: navigation → ready (the `driftline-ready` mark), wasm size raw and gzipped;
+//    - the page: navigation → ready (the `driftline-ready` mark), wasm size raw and gzipped
+//      (with BEFORE_WWW, that build's page and wasm too, in the same rounds);
 //    - CSV: Driftline's two paths, `open()` (bytes → report in a session, summary in the page)
 //      and the documented `analyze()` (bytes → the report object an embedder uses), against
 //      Papa Parse + a JS computation of the stage median, and DuckDB-wasm reading the CSVs and
@@ -111,6 +112,10 @@ async function main() {
       results.page = await pageFigures(browser, server.origin, csvPaths);
     }
     results.wasm = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length };
+    if (BEFORE_WWW !== null) {
+      const before = readFileSync(join(BEFORE_WWW, 'pkg', 'driftline_bg.wasm'));
+      results.wasmBefore = { raw: before.length, gzip: gzipSync(before, { level: 9 }).length };
+    }
     const context = await browser.newContext();
     const page = await context.newPage();
     page.on('pageerror', (error) => log(`page error: ${error.message}`));
@@ -145,6 +150,7 @@ async function main() {
         csvDriftline: () => page.evaluate(([u, a]) => window.bench.driftlineOpen(u, a), [csvUrls, AS_AT]),
         csvAnalyze: () => page.evaluate(([u, a]) => window.bench.driftlineAnalyze(u, a), [csvUrls, AS_AT]),
         ...(BEFORE_WWW === null ? {} : {
+          csvOpenBefore: () => page.evaluate(([u, a, m]) => window.bench.driftlineOpen(u, a, m), [csvUrls, AS_AT, BEFORE_MODULE]),
           csvAnalyzeBefore: () => page.evaluate(([u, a, m]) => window.bench.driftlineAnalyze(u, a, m), [csvUrls, AS_AT, BEFORE_MODULE]),
         }),
         csvPapa: () => page.evaluate(([u, a]) => window.bench.papa(u, a), [csvUrls, AS_AT]),
@@ -170,6 +176,7 @@ async function main() {
         analyzeMemory: pick('csvAnalyze', 'memory'),
         firstJourney: pick('csvAnalyze', 'firstMs'),
         ...(BEFORE_WWW === null ? {} : {
+          driftlineBefore: pick('csvOpenBefore', 'ms'),
           analyzeBefore: pick('csvAnalyzeBefore', 'ms'),
           analyzeBeforeMemory: pick('csvAnalyzeBefore', 'memory'),
         }),
@@ -253,9 +260,23 @@ async function main() {
 /** The page itself: navigation → ready, and the longest main-thread task while it loads the CSV. */
 async function pageFigures(browser, origin, csvPaths) {
   const ready = [];
+  const readyBefore = [];
   const longest = [];
   const loads = [];
   for (let i = 0; i <= RUNS; i++) {
+    if (BEFORE_WWW !== null) {
+      // The BEFORE_WWW build's page first, in its own context, so both pages start alike.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${origin}/before/`);
+      await page.waitForSelector('body[data-engine="ready"]');
+      const ms = await page.evaluate(() => performance.getEntriesByName('driftline-ready')[0].startTime);
+      if (i > 0) {
+        readyBefore.push(ms);
+      }
+      log(`page ${i}, BEFORE_WWW build: ready ${ms.toFixed(0)} ms`);
+      await context.close();
+    }
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${origin}/`);
@@ -278,7 +299,13 @@ async function pageFigures(browser, origin, csvPaths) {
     log(`page ${i}: ready ${readyMs.toFixed(0)} ms, load ${loadMs} ms, longest task ${Math.max(0, ...tasks).toFixed(0)} ms`);
     await context.close();
   }
-  return { ready: median(ready), longestTask: median(longest), longestTaskMax: Math.max(...longest), load: median(loads) };
+  return {
+    ready: median(ready),
+    ...(readyBefore.length > 0 ? { readyBefore: median(readyBefore) } : {}),
+    longestTask: median(longest),
+    longestTaskMax: Math.max(...longest),
+    load: median(loads),
+  };
 }
 
 function markdown(r) {
@@ -306,6 +333,9 @@ function markdown(r) {
       ]),
       `| then the first journey read | ${ms(r.csv.firstJourney)} | | | |`,
       `| CSV bytes → full report in a session (\`open()\`: every stage, KM, breakdowns) | ${ms(r.csv.driftline)} | DuckDB-wasm 1.32 (eh, worker): read + one median in SQL | ${ms(r.csv.duckdb)} | ${ratio(r.csv.duckdb, r.csv.driftline)} |`,
+      ...(r.csv.driftlineBefore === undefined ? [] : [
+        `| | | \`open()\` of the BEFORE_WWW build | ${ms(r.csv.driftlineBefore)} | ${ratio(r.csv.driftlineBefore, r.csv.driftline)} |`,
+      ]),
       `| | | Papa Parse 5.7 parsing alone | ${ms(r.csv.papaParse)} | ${ratio(r.csv.papaParse, r.csv.driftline)} |`,
       `| | | Papa Parse + JS median | ${ms(r.csv.papa)} | ${ratio(r.csv.papa, r.csv.driftline)} |`,
       `| xlsx bytes → full report | ${ms(r.xlsx.driftline)} | SheetJS 0.18.5 \`read\` alone | ${ms(r.xlsx.sheetjs)} | ${ratio(r.xlsx.sheetjs, r.xlsx.driftline)} |`,
@@ -321,12 +351,13 @@ function markdown(r) {
   }
   if (r.page) {
     lines.push(
-      `| page: navigation → ready | ${ms(r.page.ready)} | | | |`,
+      `| page: navigation → ready | ${ms(r.page.ready)} | ${r.page.readyBefore === undefined ? '' : 'the BEFORE_WWW build'} | ${r.page.readyBefore === undefined ? '' : ms(r.page.readyBefore)} | |`,
       `| page: CSV dropped → summary shown | ${ms(r.page.load)} | | | |`,
       `| longest main-thread task during that load | ${ms(r.page.longestTask)} (worst run ${ms(r.page.longestTaskMax)}) | | | |`,
     );
   }
-  lines.push(`| wasm size | ${(r.wasm.raw / 1024).toFixed(0)} KB raw, ${(r.wasm.gzip / 1024).toFixed(0)} KB gzipped | | | |`);
+  const size = (w) => `${(w.raw / 1000).toFixed(0)} kB raw, ${(w.gzip / 1000).toFixed(0)} kB gzipped`;
+  lines.push(`| wasm size (gzip -9) | ${size(r.wasm)} | ${r.wasmBefore === undefined ? '' : 'the BEFORE_WWW build'} | ${r.wasmBefore === undefined ? '' : size(r.wasmBefore)} | |`);
   if (r.draw) {
     const n = r.draw.cohortChildren.toLocaleString('en-GB');
     lines.push(
