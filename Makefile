@@ -20,8 +20,8 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 export CHROMEDRIVER
 
 WASM_TARGET := wasm32-unknown-unknown
-WASM_PROFILE := wasm
-WASM_FILE := target/$(WASM_TARGET)/$(WASM_PROFILE)/driftline.wasm
+WASM_PROFILE = wasm
+WASM_FILE = target/$(WASM_TARGET)/$(WASM_PROFILE)/driftline.wasm
 # The wasm-bindgen CLI must match the wasm-bindgen library version locked in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '$$0 == "name = \"wasm-bindgen\"" { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
 E2E := tests/e2e
@@ -41,6 +41,8 @@ build: tools build-deps wasm page
 
 ## build-fast: the same page without wasm-opt (a larger wasm, a minute sooner): what serve uses.
 build-fast: tools wasm-fast page
+# make serve's wasm: the wasm-dev profile (no LTO, parallel code generation; see Cargo.toml).
+build-fast wasm-fast: WASM_PROFILE = wasm-dev
 
 ## serve: build (without wasm-opt), then serve www/ with the demo data on http://localhost:$(PORT).
 serve: build-fast
