@@ -139,6 +139,27 @@ pub struct Packer {
     keys: Vec<u32>,
     /// Reused for `collect_str` (dates and other values written with `Display`).
     scratch: String,
+    /// Recently met strings by where they are in memory (see [`Packer::known`]).
+    recent: Vec<Recent>,
+    /// Each struct's last shape, by where its name is in memory.
+    struct_shapes: FxHashMap<usize, u32>,
+}
+
+/// A string met before: where it was, its length and its id.
+#[derive(Clone, Copy, Debug, Default)]
+struct Recent {
+    at: usize,
+    len: usize,
+    id: u32,
+}
+
+/// The slots of `Packer::recent`, a power of two.
+const RECENT: usize = 4096;
+
+/// The slot of `Packer::recent` for a string at `at` of `len` bytes.
+fn slot(at: usize, len: usize) -> usize {
+    let mixed = (at as u64 ^ (len as u64).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (64 - RECENT.trailing_zeros())) as usize
 }
 
 impl Packer {
@@ -214,8 +235,26 @@ impl Packer {
         Ok(id as u32)
     }
 
-    fn string(&mut self, s: &str) -> Result<()> {
+    /// The id of `s`, from where it is in memory when it was met there before: keys, labels
+    /// and IDs shared by many values are not hashed again. The text is compared, so a string
+    /// now where another was before is still found by its text.
+    fn known(&mut self, s: &str) -> Result<u32> {
+        if self.recent.is_empty() {
+            self.recent = vec![Recent::default(); RECENT];
+        }
+        let (at, len) = (s.as_ptr() as usize, s.len());
+        let slot = slot(at, len);
+        let recent = self.recent[slot];
+        if recent.at == at && recent.len == len && self.tables.string(recent.id) == Some(s) {
+            return Ok(recent.id);
+        }
         let id = self.string_id(s)?;
+        self.recent[slot] = Recent { at, len, id };
+        Ok(id)
+    }
+
+    fn string(&mut self, s: &str) -> Result<()> {
+        let id = self.known(s)?;
         self.word(STRING, u64::from(id))
     }
 
@@ -244,8 +283,19 @@ impl Packer {
         self.words.len() - 1
     }
 
-    fn close_object(&mut self, at: usize, keys_from: usize) -> Result<()> {
-        let shape = self.shape_id(keys_from)?;
+    /// Closes the object at `at` (a struct's when `name` is where its name is, else 0).
+    fn close_object(&mut self, at: usize, keys_from: usize, name: usize) -> Result<()> {
+        let last = self.struct_shapes.get(&name).copied();
+        let shape = match last {
+            Some(id) if self.tables.shapes[id as usize] == self.keys[keys_from..] => id,
+            _ => {
+                let id = self.shape_id(keys_from)?;
+                if name != 0 {
+                    self.struct_shapes.insert(name, id);
+                }
+                id
+            }
+        };
         self.keys.truncate(keys_from);
         self.words[at] = OBJECT | shape << 3;
         Ok(())
@@ -268,7 +318,7 @@ impl Packer {
     /// An object of one key (an enum variant's name) whose value follows.
     fn variant_object(&mut self, variant: &str) -> Result<()> {
         let from = self.keys.len();
-        let key = self.string_id(variant)?;
+        let key = self.known(variant)?;
         self.keys.push(key);
         let shape = self.shape_id(from)?;
         self.keys.truncate(from);
@@ -284,6 +334,8 @@ pub struct Compound<'a> {
     at: usize,
     /// A list's length so far; for an object, where its keys start in `Packer::keys`.
     count: usize,
+    /// Where a struct's name is in memory; 0 for anything else.
+    name: usize,
 }
 
 impl Compound<'_> {
@@ -301,7 +353,7 @@ impl Compound<'_> {
     }
 
     fn key(&mut self, key: &str) -> Result<()> {
-        let id = self.packer.string_id(key)?;
+        let id = self.packer.known(key)?;
         self.packer.keys.push(id);
         Ok(())
     }
@@ -314,16 +366,23 @@ impl Packer {
             packer: self,
             at,
             count: 0,
+            name: 0,
         }
     }
 
-    fn object(&mut self) -> Compound<'_> {
+    /// An object; `name` is a struct's name, `""` for a map.
+    fn object(&mut self, name: &'static str) -> Compound<'_> {
         let at = self.open();
         let count = self.keys.len();
         Compound {
             packer: self,
             at,
             count,
+            name: if name.is_empty() {
+                0
+            } else {
+                name.as_ptr() as usize
+            },
         }
     }
 }
@@ -490,11 +549,11 @@ impl<'a> ser::Serializer for &'a mut Packer {
     }
 
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>> {
-        Ok(self.object())
+        Ok(self.object(""))
     }
 
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>> {
-        Ok(self.object())
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Compound<'a>> {
+        Ok(self.object(name))
     }
 
     fn serialize_struct_variant(
@@ -505,7 +564,7 @@ impl<'a> ser::Serializer for &'a mut Packer {
         _len: usize,
     ) -> Result<Compound<'a>> {
         self.variant_object(variant)?;
-        Ok(self.object())
+        Ok(self.object(""))
     }
 
     fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<()> {
@@ -585,7 +644,7 @@ impl ser::SerializeMap for Compound<'_> {
     }
 
     fn end(self) -> Result<()> {
-        self.packer.close_object(self.at, self.count)
+        self.packer.close_object(self.at, self.count, self.name)
     }
 }
 
@@ -603,7 +662,7 @@ impl ser::SerializeStruct for Compound<'_> {
     }
 
     fn end(self) -> Result<()> {
-        self.packer.close_object(self.at, self.count)
+        self.packer.close_object(self.at, self.count, self.name)
     }
 }
 
@@ -621,7 +680,7 @@ impl ser::SerializeStructVariant for Compound<'_> {
     }
 
     fn end(self) -> Result<()> {
-        self.packer.close_object(self.at, self.count)
+        self.packer.close_object(self.at, self.count, self.name)
     }
 }
 
@@ -711,7 +770,7 @@ impl ser::Serializer for KeyPacker<'_> {
     }
 
     fn serialize_str(self, v: &str) -> Result<u32> {
-        self.0.string_id(v)
+        self.0.known(v)
     }
 
     fn serialize_bytes(self, _v: &[u8]) -> Result<u32> {
@@ -740,7 +799,7 @@ impl ser::Serializer for KeyPacker<'_> {
         _index: u32,
         variant: &'static str,
     ) -> Result<u32> {
-        self.0.string_id(variant)
+        self.0.known(variant)
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
