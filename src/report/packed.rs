@@ -137,8 +137,10 @@ pub struct Packer {
     shape_ids: FxHashMap<Box<[u32]>, u32>,
     /// The keys of the objects being packed, innermost last.
     keys: Vec<u32>,
-    /// Reused for `collect_str` (dates and other values written with `Display`).
+    /// Reused for `f32`s' digits.
     scratch: String,
+    /// Reused for `collect_str` (dates and other values written with `Display`).
+    written: Vec<u8>,
     /// Recently met strings by where they are in memory (see [`Packer::known`]).
     recent: Vec<Recent>,
     /// Each struct's last shape, by where its name is in memory.
@@ -151,6 +153,27 @@ struct Recent {
     at: usize,
     len: usize,
     id: u32,
+}
+
+/// Text written with `Display` into reused bytes: one byte at a time for ASCII, where
+/// `String` would encode each character (dates are written a character or two at a time).
+struct Written<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for Written<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        if c.is_ascii() {
+            self.0.push(c as u8);
+        } else {
+            self.0
+                .extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+        Ok(())
+    }
 }
 
 /// The slots of `Packer::recent`, a power of two.
@@ -213,6 +236,11 @@ impl Packer {
         Ok(())
     }
 
+    /// Whether string `id` is `s`.
+    fn same(&self, id: u32, s: &str) -> bool {
+        self.tables.string(id) == Some(s)
+    }
+
     fn string_id(&mut self, s: &str) -> Result<u32> {
         if let Some(&id) = self.string_ids.get(s) {
             return Ok(id);
@@ -245,12 +273,45 @@ impl Packer {
         let (at, len) = (s.as_ptr() as usize, s.len());
         let slot = slot(at, len);
         let recent = self.recent[slot];
-        if recent.at == at && recent.len == len && self.tables.string(recent.id) == Some(s) {
+        if recent.at == at && recent.len == len && self.same(recent.id, s) {
             return Ok(recent.id);
         }
         let id = self.string_id(s)?;
         self.recent[slot] = Recent { at, len, id };
         Ok(id)
+    }
+
+    /// The id of `s`, a string that lives as long as the program (a field's name, a
+    /// variant's): where it is in memory says which string it is, with no need to compare.
+    fn fixed(&mut self, s: &'static str) -> Result<u32> {
+        if self.recent.is_empty() {
+            self.recent = vec![Recent::default(); RECENT];
+        }
+        let (at, len) = (s.as_ptr() as usize, s.len());
+        let slot = slot(at, len);
+        let recent = self.recent[slot];
+        // A string of the program's own is never where a string of the heap was, so an
+        // entry for this place is for this text.
+        if recent.at == at && recent.len == len {
+            return Ok(recent.id);
+        }
+        let id = self.string_id(s)?;
+        self.recent[slot] = Recent { at, len, id };
+        Ok(id)
+    }
+
+    /// The id of a string written with `Display` (`value`): a date, mostly.
+    fn by_text<T: Display + ?Sized>(&mut self, value: &T) -> Result<u32> {
+        let mut bytes = std::mem::take(&mut self.written);
+        bytes.clear();
+        let _ = fmt::write(&mut Written(&mut bytes), format_args!("{value}"));
+        let found = match std::str::from_utf8(&bytes) {
+            Ok(text) => self.string_id(text),
+            // Not possible (`Display` writes `str`s), but never trusted blindly.
+            Err(_) => Err(PackError("a value wrote text that is not UTF-8".to_owned())),
+        };
+        self.written = bytes;
+        found
     }
 
     fn string(&mut self, s: &str) -> Result<()> {
@@ -287,7 +348,7 @@ impl Packer {
     fn close_object(&mut self, at: usize, keys_from: usize, name: usize) -> Result<()> {
         let last = self.struct_shapes.get(&name).copied();
         let shape = match last {
-            Some(id) if self.tables.shapes[id as usize] == self.keys[keys_from..] => id,
+            Some(id) if same_keys(&self.tables.shapes[id as usize], &self.keys[keys_from..]) => id,
             _ => {
                 let id = self.shape_id(keys_from)?;
                 if name != 0 {
@@ -316,15 +377,20 @@ impl Packer {
     }
 
     /// An object of one key (an enum variant's name) whose value follows.
-    fn variant_object(&mut self, variant: &str) -> Result<()> {
+    fn variant_object(&mut self, variant: &'static str) -> Result<()> {
         let from = self.keys.len();
-        let key = self.known(variant)?;
+        let key = self.fixed(variant)?;
         self.keys.push(key);
         let shape = self.shape_id(from)?;
         self.keys.truncate(from);
         self.words.push(OBJECT | shape << 3);
         Ok(())
     }
+}
+
+/// Whether two shapes' keys are the same (compared here, as [`Packer::same`]).
+fn same_keys(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// A list or object being packed.
@@ -352,8 +418,8 @@ impl Compound<'_> {
         value.serialize(&mut *self.packer)
     }
 
-    fn key(&mut self, key: &str) -> Result<()> {
-        let id = self.packer.known(key)?;
+    fn key(&mut self, key: &'static str) -> Result<()> {
+        let id = self.packer.fixed(key)?;
         self.packer.keys.push(id);
         Ok(())
     }
@@ -503,7 +569,8 @@ impl<'a> ser::Serializer for &'a mut Packer {
         _index: u32,
         variant: &'static str,
     ) -> Result<()> {
-        self.string(variant)
+        let id = self.fixed(variant)?;
+        self.word(STRING, u64::from(id))
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -568,12 +635,8 @@ impl<'a> ser::Serializer for &'a mut Packer {
     }
 
     fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<()> {
-        let mut text = std::mem::take(&mut self.scratch);
-        text.clear();
-        let _ = write!(text, "{value}");
-        let packed = self.string(&text);
-        self.scratch = text;
-        packed
+        let id = self.by_text(value)?;
+        self.word(STRING, u64::from(id))
     }
 }
 
@@ -693,12 +756,7 @@ fn key_must_be_a_string() -> PackError {
 
 impl KeyPacker<'_> {
     fn display<T: Display>(self, value: T) -> Result<u32> {
-        let mut text = std::mem::take(&mut self.0.scratch);
-        text.clear();
-        let _ = write!(text, "{value}");
-        let id = self.0.string_id(&text);
-        self.0.scratch = text;
-        id
+        self.0.by_text(&value)
     }
 }
 
@@ -799,7 +857,7 @@ impl ser::Serializer for KeyPacker<'_> {
         _index: u32,
         variant: &'static str,
     ) -> Result<u32> {
-        self.0.known(variant)
+        self.0.fixed(variant)
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
