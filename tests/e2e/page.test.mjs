@@ -276,6 +276,50 @@ const OWN_PROFILE = {
   ],
 };
 
+test('analyze() falls back to the journeys as JSON when the packed ones fail, and gives the same', async () => {
+  const asAt = '2025-03-31';
+  const cli = await cliAnalyze(DEMO_FILES, asAt);
+  assert.equal(cli.code, 0, cli.stderr);
+  const expected = cli.report.journeys;
+  const n = expected.length;
+  const chosen = [0, 1, Math.floor(n / 2), n - 1];
+  const { context, page, errors } = await openPage();
+  try {
+    const got = await page.evaluate(async ({ names, asAt, chosen }) => {
+      // The worker refuses a query it does not know, as it would fail to pack.
+      const asked = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function refuse(message, ...rest) {
+        if (message?.type === 'query') {
+          const method = message.method === 'reportPacked' ? 'reportPacked (refused)' : message.method;
+          asked.push(method);
+          return post.call(this, { ...message, method }, ...rest);
+        }
+        return post.call(this, message, ...rest);
+      };
+      const { analyze } = await import('./driftline.js');
+      const files = await Promise.all(
+        names.map(async (name) => new File([await (await fetch(`demo/${name}`)).arrayBuffer()], name)),
+      );
+      const report = await analyze(files, { asAt });
+      Worker.prototype.postMessage = post;
+      return {
+        asked,
+        length: report.journeys.length,
+        read: chosen.map((i) => JSON.stringify(report.journeys[i])),
+        reportKeys: Object.keys(report),
+      };
+    }, { names: DEMO_FILES.map((file) => basename(file)), asAt, chosen });
+    assert.deepEqual(got.asked, ['reportPacked (refused)', 'reportParts']);
+    assert.equal(got.length, n);
+    chosen.forEach((i, k) => assertSameReport(JSON.parse(got.read[k]), expected[i], `journeys[${i}]`));
+    assert.deepEqual(got.reportKeys, Object.keys(cli.report));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the ES module API accepts every input form and copies unless told to transfer', async () => {
   const { context, page, errors } = await openPage();
   try {
