@@ -142,6 +142,37 @@ fn check(report: &Report, batch: usize) {
 }
 
 #[test]
+fn the_report_without_its_journeys_unpacks_to_the_summarys_json() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/demo");
+    let names = ["children.csv", "placements.csv", "legal.csv", "events.csv"];
+    let report = read(&demo, &names, (2024, 3, 31));
+    let mut batches: Vec<Vec<u32>> = Vec::new();
+    let packed = report
+        .pack(16, |words| batches.push(words.to_vec()))
+        .expect("the report packs");
+    let json = serde_json::to_string(&report.summary()).expect("the summary serialises");
+    let expected = serde_json::from_str::<Js>(&json).expect("JSON");
+    let mut at = 0;
+    let got = unpack(&packed.summary, &mut at, &packed.journeys.tables);
+    assert_eq!(got, expected);
+    assert_eq!(at, packed.summary.len(), "one value");
+    let Js::Object(keys) = &got else {
+        panic!("an object")
+    };
+    assert!(keys.iter().any(|(k, _)| k == "stages"));
+    assert!(keys.iter().all(|(k, _)| k != "journeys"));
+    // The journeys after it share its tables.
+    assert_eq!(batches.len(), report.journeys.len().div_ceil(16));
+    let mut at = packed.journeys.starts[3] as usize;
+    let third = unpack(&batches[0], &mut at, &packed.journeys.tables);
+    let listed = serde_json::to_string(&report.journeys).expect("JSON");
+    let Js::List(listed) = serde_json::from_str::<Js>(&listed).expect("JSON") else {
+        panic!("a list")
+    };
+    assert_eq!(third, listed[3]);
+}
+
+#[test]
 fn every_demo_journey_unpacks_to_its_json_in_batches_of_any_size() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/demo");
     let names = ["children.csv", "placements.csv", "legal.csv", "events.csv"];

@@ -163,8 +163,8 @@ export class Session {
    * `lazyJourneys`).
    */
   async report() {
-    // The worker sends the summary as JSON text and every journey packed in a few transferred
-    // typed arrays (`report::packed` in the core): nothing is copied between threads, and no
+    // The worker sends the report packed in a few transferred typed arrays (`report::packed`
+    // in the core): nothing is copied between threads, and no
     // journey becomes JavaScript objects until the embedder reads it. Should that fail, the
     // journeys come as JSON text instead, and failing that the whole report as objects,
     // slowly but whole.
@@ -760,13 +760,14 @@ function checkSizes(input, limits) {
 function assembleReport({ summary, journeys, offsets }) {
   const decoder = new TextDecoder();
   const build = (index) => JSON.parse(decoder.decode(journeys.subarray(offsets[index], offsets[index + 1])));
-  return withJourneys(summary, lazyJourneys(offsets.length - 1, build));
+  return withJourneys(JSON.parse(summary), lazyJourneys(offsets.length - 1, build));
 }
 
 /**
  * The report from the worker's packed parts (`Session.reportPacked` in the core, whose
- * `report::packed` describes the format): the summary's JSON text, and every journey as words
- * that refer to tables of numbers, strings and object shapes. A journey unpacks to what
+ * `report::packed` describes the format): the summary's words, unpacked at once, and every
+ * journey's words, unpacked when read, all referring to tables of numbers, strings and object
+ * shapes. A journey unpacks to what
  * `JSON.parse` of its JSON gives: the same keys in the same order, the same strings and numbers.
  */
 function assemblePacked({ summary, batch, starts, words, numbers, strings, stringEnds, shapes }) {
@@ -818,15 +819,16 @@ function assemblePacked({ summary, batch, starts, words, numbers, strings, strin
     at = starts[index];
     return value();
   };
-  return withJourneys(summary, lazyJourneys(starts.length, build));
+  chunk = summary;
+  at = 0;
+  return withJourneys(value(), lazyJourneys(starts.length, build));
 }
 
 /**
- * The report: the summary's JSON text parsed, with `journeys` where the command line's JSON
- * has them (after `moves`).
+ * The report: the summary (the report without its journeys), with `journeys` where the
+ * command line's JSON has them (after `moves`).
  */
-function withJourneys(summary, journeys) {
-  const rest = JSON.parse(summary);
+function withJourneys(rest, journeys) {
   const report = {};
   for (const [key, value] of Object.entries(rest)) {
     report[key] = value;

@@ -60,9 +60,10 @@
       transfer.push(value.bitmap);
     }
     // The report's journeys (reportPacked, reportParts) move to the page without a copy.
-    if (value instanceof Object && Array.isArray(value.words) && value.starts instanceof Uint32Array) {
+    if (value instanceof Object && Array.isArray(value.words) && value.summary instanceof Uint32Array) {
       transfer.push(
         ...value.words.map((words) => words.buffer),
+        value.summary.buffer,
         value.starts.buffer,
         value.numbers.buffer,
         value.strings.buffer,

@@ -212,11 +212,20 @@ impl Journeys {
     pub fn pack(
         &self,
         batch: usize,
+        take: impl FnMut(&[u32]),
+    ) -> Result<PackedJourneys, PackError> {
+        self.pack_with(Packer::new(), batch, take)
+    }
+
+    /// [`Journeys::pack`] with a packer that may hold tables already.
+    fn pack_with(
+        &self,
+        mut packer: Packer,
+        batch: usize,
         mut take: impl FnMut(&[u32]),
     ) -> Result<PackedJourneys, PackError> {
         let batch = batch.max(1);
         let none = ChildStats::default();
-        let mut packer = Packer::new();
         let mut starts = Vec::with_capacity(self.children.len());
         for (b, children) in self.children.chunks(batch).enumerate() {
             packer.clear_words();
@@ -234,7 +243,28 @@ impl Journeys {
     }
 }
 
+/// A whole report packed (see [`Report::pack`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PackedReport {
+    /// The words of the report without its journeys ([`Report::summary`]), one value.
+    pub summary: Vec<u32>,
+    /// The journeys, whose tables the summary's words refer to as well.
+    pub journeys: PackedJourneys,
+}
+
 impl Report {
+    /// The whole report packed: the summary's words (one value, unpacking to exactly
+    /// `driftline analyze --format json-summary`), then the journeys as [`Journeys::pack`]
+    /// packs them, all with the same tables. Packed words take less memory than the JSON
+    /// (most numbers fit a word, every key is kept once), and need no second pass to size.
+    pub fn pack(&self, batch: usize, take: impl FnMut(&[u32])) -> Result<PackedReport, PackError> {
+        let mut packer = Packer::new();
+        packer.push(&self.summary())?;
+        let summary = packer.take_words();
+        let journeys = self.journeys.pack_with(packer, batch, take)?;
+        Ok(PackedReport { summary, journeys })
+    }
+
     /// Everything but the journeys.
     pub fn summary(&self) -> ReportSummary<'_> {
         ReportSummary {

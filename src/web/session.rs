@@ -90,8 +90,8 @@ impl Session {
 
     /// The report in packed parts, for `analyze` to build each journey only when it is read
     /// (see [`crate::report::packed`] for the format): `{ summary, batch, starts, words,
-    /// numbers, strings, stringEnds, shapes }`, where `summary` is the report without the
-    /// journeys as JSON text (`driftline analyze --format json-summary`), `words` a list of
+    /// numbers, strings, stringEnds, shapes }`, where `summary` is the words of the report
+    /// without the journeys (`driftline analyze --format json-summary`), `words` a list of
     /// `Uint32Array`s, one per `batch` journeys, `starts` a `Uint32Array` of where each journey
     /// starts in its batch's words, `numbers` a `Float64Array`, `strings` the strings' UTF-8
     /// bytes, `stringEnds` a `Uint32Array` of where each string ends in UTF-16 units once
@@ -102,21 +102,22 @@ impl Session {
     pub fn report_packed(&self) -> Result<JsValue, JsValue> {
         /// Journeys a batch: about 6 MB of words for the benchmark's cohort.
         const BATCH: usize = 4096;
-        let report = self.report_ref();
-        let summary = serde_json::to_string(&report.summary())
-            .map_err(|err| js_error(&format!("cannot convert the report: {err}"), &[]))?;
         let words = js_sys::Array::new();
-        let packed = report
-            .journeys
+        let report = self
+            .report_ref()
             .pack(BATCH, |batch| {
                 words.push(&js_sys::Uint32Array::from(batch));
             })
             .map_err(|err| js_error(&format!("cannot pack the report: {err}"), &[]))?;
+        let packed = report.journeys;
         let tables = packed.tables;
         let shapes = tables.shapes_json();
         let out = js_sys::Object::new();
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &key.into(), value);
-        set("summary", &summary.into())?;
+        set(
+            "summary",
+            &js_sys::Uint32Array::from(report.summary.as_slice()),
+        )?;
         set("batch", &JsValue::from(packed.batch as u32))?;
         set(
             "starts",
