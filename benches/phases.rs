@@ -138,6 +138,28 @@ fn main() {
         let report = phase("analyze (whole)", input_bytes, || {
             driftline::analyze(&inputs, &Options::new(as_at())).expect("the cohort loads")
         });
+        // What the web boundary does for `analyze()` on the page: the journeys as JSON text
+        // (the path before), then packed, each batch's words copied out as the page's are.
+        let json = phase("Journeys::json_pieces", input_bytes, || {
+            report
+                .journeys
+                .json_pieces()
+                .expect("the journeys' JSON")
+                .bytes
+                .len()
+        });
+        let mut words = 0;
+        phase("Journeys::pack", input_bytes, || {
+            report
+                .journeys
+                .pack(4096, |batch| words += batch.len())
+                .expect("the journeys pack")
+        });
+        println!(
+            "  journeys: {:.1} MB of JSON, {:.1} MB of packed words",
+            mb(json),
+            mb(words * 4)
+        );
         println!(
             "  {} children, {} diagnostics, permanence_recommendation median {:?} days",
             report.children,

@@ -285,7 +285,7 @@ export interface Report {
   moves: number;
   /**
    * Every child's journey, in the command line's JSON shape. A real array whose elements are
-   * built from compact JSON when first read (then kept: the same object on every read), so
+   * built from a compact packed form when first read (then kept: the same object on every read), so
    * that `analyze` resolves without building every journey. Indexing, `length`, iteration,
    * the array methods and `JSON.stringify` work as on any array; for `structuredClone` or
    * `postMessage`, copy it first with `Array.from(report.journeys)`.

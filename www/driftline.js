@@ -163,10 +163,16 @@ export class Session {
    * `lazyJourneys`).
    */
   async report() {
-    // The worker sends the summary as JSON text and every journey as compact JSON in one
-    // transferred buffer: nothing is copied between threads, and no journey becomes
-    // JavaScript objects until the embedder reads it. Should that fail, the whole report
-    // comes as objects instead, slowly but whole.
+    // The worker sends the report packed in a few transferred typed arrays (`report::packed`
+    // in the core): nothing is copied between threads, and no
+    // journey becomes JavaScript objects until the embedder reads it. Should that fail, the
+    // journeys come as JSON text instead, and failing that the whole report as objects,
+    // slowly but whole.
+    try {
+      return assemblePacked(await this.#query('reportPacked'));
+    } catch {
+      // The next way.
+    }
     let parts;
     try {
       parts = await this.#query('reportParts');
@@ -749,19 +755,88 @@ function checkSizes(input, limits) {
 
 /**
  * The report from the worker's parts (`Session.reportParts` in the core): the summary's JSON
- * text and every journey's JSON in one buffer. The keys keep the order of the command line's
- * JSON, with `journeys` after `moves`.
+ * text and every journey's JSON in one buffer.
  */
 function assembleReport({ summary, journeys, offsets }) {
-  const rest = JSON.parse(summary);
+  const decoder = new TextDecoder();
+  const build = (index) => JSON.parse(decoder.decode(journeys.subarray(offsets[index], offsets[index + 1])));
+  return withJourneys(JSON.parse(summary), lazyJourneys(offsets.length - 1, build));
+}
+
+/**
+ * The report from the worker's packed parts (`Session.reportPacked` in the core, whose
+ * `report::packed` describes the format): the summary's words, unpacked at once, and every
+ * journey's words, unpacked when read, all referring to tables of numbers, strings and object
+ * shapes. A journey unpacks to what
+ * `JSON.parse` of its JSON gives: the same keys in the same order, the same strings and numbers.
+ */
+function assemblePacked({ summary, batch, starts, words, numbers, strings, stringEnds, shapes }) {
+  // The strings are decoded once, all together (a leading byte-order mark is a string's own).
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(strings);
+  const decoded = new Array(stringEnds.length);
+  const string = (i) => (decoded[i] ??= text.slice(i === 0 ? 0 : stringEnds[i - 1], stringEnds[i]));
+  const keys = JSON.parse(shapes);
+  // A key `__proto__` is an ordinary key in JSON.parse's objects; assigning it would not be.
+  const plain = keys.map((shape) => !shape.includes('__proto__'));
+  let chunk = null;
+  let at = 0;
+  const value = () => {
+    const word = chunk[at++];
+    switch (word & 7) {
+      case 0:
+        return word >> 3;
+      case 1:
+        return string(word >>> 3);
+      case 2:
+        return numbers[word >>> 3];
+      case 3: {
+        const list = [];
+        for (let n = word >>> 3; n > 0; n -= 1) {
+          list.push(value());
+        }
+        return list;
+      }
+      case 4: {
+        const shape = word >>> 3;
+        const object = {};
+        if (plain[shape]) {
+          for (const key of keys[shape]) {
+            object[key] = value();
+          }
+        } else {
+          for (const key of keys[shape]) {
+            Object.defineProperty(object, key, { value: value(), writable: true, enumerable: true, configurable: true });
+          }
+        }
+        return object;
+      }
+      default:
+        return word === 5 ? null : word === 21;
+    }
+  };
+  const build = (index) => {
+    chunk = words[Math.floor(index / batch)];
+    at = starts[index];
+    return value();
+  };
+  chunk = summary;
+  at = 0;
+  return withJourneys(value(), lazyJourneys(starts.length, build));
+}
+
+/**
+ * The report: the summary (the report without its journeys), with `journeys` where the
+ * command line's JSON has them (after `moves`).
+ */
+function withJourneys(rest, journeys) {
   const report = {};
   for (const [key, value] of Object.entries(rest)) {
     report[key] = value;
     if (key === 'moves') {
-      report.journeys = lazyJourneys(journeys, offsets);
+      report.journeys = journeys;
     }
   }
-  report.journeys ??= lazyJourneys(journeys, offsets);
+  report.journeys ??= journeys;
   return report;
 }
 
@@ -775,18 +850,16 @@ function indexOf(key, count) {
 }
 
 /**
- * A real array of the journeys (`Array.isArray` holds, and indexing, `length`, iteration,
- * `map`, `find`, `indexOf`, `slice` and `JSON.stringify` work as on any array) whose elements
- * are parsed from their JSON when first read, then kept: reading `journeys[i]` twice gives the
- * same object. A plain copy, for `structuredClone` or `postMessage`, is `Array.from(journeys)`
- * (which reads every journey).
+ * A real array of the `count` journeys (`Array.isArray` holds, and indexing, `length`,
+ * iteration, `map`, `find`, `indexOf`, `slice` and `JSON.stringify` work as on any array)
+ * whose elements are built by `make(index)` when first read, then kept: reading `journeys[i]`
+ * twice gives the same object. A plain copy, for `structuredClone` or `postMessage`, is
+ * `Array.from(journeys)` (which reads every journey).
  */
-function lazyJourneys(bytes, offsets) {
-  const count = offsets.length - 1;
-  const decoder = new TextDecoder();
+function lazyJourneys(count, make) {
   const target = new Array(count);
   const build = (index) => {
-    const value = JSON.parse(decoder.decode(bytes.subarray(offsets[index], offsets[index + 1])));
+    const value = make(index);
     target[index] = value;
     return value;
   };

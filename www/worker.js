@@ -25,6 +25,7 @@
   /** Session methods the page may call, and nothing else. */
   const QUERIES = new Set([
     'report',
+    'reportPacked',
     'reportParts',
     'summary',
     'problems',
@@ -58,7 +59,17 @@
     if (value instanceof Object && value.bitmap instanceof ImageBitmap) {
       transfer.push(value.bitmap);
     }
-    // The report's journeys (reportParts) move to the page without a copy.
+    // The report's journeys (reportPacked, reportParts) move to the page without a copy.
+    if (value instanceof Object && Array.isArray(value.words) && value.summary instanceof Uint32Array) {
+      transfer.push(
+        ...value.words.map((words) => words.buffer),
+        value.summary.buffer,
+        value.starts.buffer,
+        value.numbers.buffer,
+        value.strings.buffer,
+        value.stringEnds.buffer,
+      );
+    }
     if (value instanceof Object && value.journeys instanceof Uint8Array && value.offsets instanceof Uint32Array) {
       transfer.push(value.journeys.buffer, value.offsets.buffer);
     }

@@ -9,8 +9,9 @@ use super::filter::Filters;
 use serde::{Deserialize, Serialize};
 
 /// The session methods the page may call through the worker's `query` message.
-pub const QUERIES: [&str; 22] = [
+pub const QUERIES: [&str; 23] = [
     "report",
+    "reportPacked",
     "reportParts",
     "summary",
     "problems",

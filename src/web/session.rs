@@ -88,6 +88,58 @@ impl Session {
         Ok(out.into())
     }
 
+    /// The report in packed parts, for `analyze` to build each journey only when it is read
+    /// (see [`crate::report::packed`] for the format): `{ summary, batch, starts, words,
+    /// numbers, strings, stringEnds, shapes }`, where `summary` is the words of the report
+    /// without the journeys (`driftline analyze --format json-summary`), `words` a list of
+    /// `Uint32Array`s, one per `batch` journeys, `starts` a `Uint32Array` of where each journey
+    /// starts in its batch's words, `numbers` a `Float64Array`, `strings` the strings' UTF-8
+    /// bytes, `stringEnds` a `Uint32Array` of where each string ends in UTF-16 units once
+    /// decoded, and `shapes` each object shape's keys as JSON text. Each batch's words are
+    /// copied out of wasm memory as soon as they are packed, so the packing's own room in this
+    /// memory is one batch's, not the whole report's.
+    #[wasm_bindgen(js_name = reportPacked)]
+    pub fn report_packed(&self) -> Result<JsValue, JsValue> {
+        /// Journeys a batch: about 6 MB of words for the benchmark's cohort.
+        const BATCH: usize = 4096;
+        let words = js_sys::Array::new();
+        let report = self
+            .report_ref()
+            .pack(BATCH, |batch| {
+                words.push(&js_sys::Uint32Array::from(batch));
+            })
+            .map_err(|err| js_error(&format!("cannot pack the report: {err}"), &[]))?;
+        let packed = report.journeys;
+        let tables = packed.tables;
+        let shapes = tables.shapes_json();
+        let out = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &key.into(), value);
+        set(
+            "summary",
+            &js_sys::Uint32Array::from(report.summary.as_slice()),
+        )?;
+        set("batch", &JsValue::from(packed.batch as u32))?;
+        set(
+            "starts",
+            &js_sys::Uint32Array::from(packed.starts.as_slice()),
+        )?;
+        set("words", &words)?;
+        set(
+            "numbers",
+            &js_sys::Float64Array::from(tables.numbers.as_slice()),
+        )?;
+        set(
+            "strings",
+            &js_sys::Uint8Array::from(tables.strings.as_bytes()),
+        )?;
+        set(
+            "stringEnds",
+            &js_sys::Uint32Array::from(tables.string_ends.as_slice()),
+        )?;
+        set("shapes", &shapes.into())?;
+        Ok(out.into())
+    }
+
     /// The timescale profile in force, as a plain object in the JSON shape of a saved profile.
     pub fn profile(&self) -> Result<JsValue, JsValue> {
         to_js(self.explorer.profile())

@@ -178,10 +178,19 @@ test('file names and cell text are shown as text, never as HTML', async () => {
 
 test('analyze() gives journeys built when read, each equal to the command line\'s', async () => {
   // The demo with one child's ID and one authority's name outside ASCII, so that a journey
-  // after them starts where its bytes do, not where its characters would.
+  // after them starts where its bytes do, not where its characters would; an emoji (two
+  // UTF-16 units) in a team's name; and an extra column named __proto__, which the command
+  // line's JSON has as an ordinary key of each child's attributes.
   const dir = mkdtempSync(join(tmpdir(), 'driftline-journeys-'));
   const files = DEMO_FILES.map((file) => {
-    const text = readFileSync(file, 'utf8').replaceAll('C0000002', 'C00000Ø2ü').replaceAll('Carrick Vale', 'Càrrick Välé');
+    let text = readFileSync(file, 'utf8').replaceAll('C0000002', 'C00000Ø2ü').replaceAll('Carrick Vale', 'Càrrick Välé');
+    if (basename(file) === 'children.csv') {
+      text = text
+        .replaceAll(',South\n', ',South 🌊\n')
+        .split('\n')
+        .map((line, i) => (line === '' ? line : `${line},${i === 0 ? '__proto__' : `p${i % 3}`}`))
+        .join('\n');
+    }
     const path = join(dir, basename(file));
     writeFileSync(path, text);
     return { name: basename(file), text, path };
@@ -191,13 +200,25 @@ test('analyze() gives journeys built when read, each equal to the command line\'
   assert.equal(cli.code, 0, cli.stderr);
   const expected = cli.report.journeys;
   assert.ok(expected.some((j) => j.child_id === 'C00000Ø2ü'));
+  assert.ok(expected.every((j) => Object.keys(j.attributes).includes('__proto__')), 'the extra column is an attribute');
+  assert.ok(expected.some((j) => j.team === 'South 🌊'));
   const n = expected.length;
   const chosen = [n - 1, 0, 1, 2, Math.floor(n / 2), n - 2];
   const { context, page, errors } = await openPage();
   try {
     const got = await page.evaluate(async ({ files, asAt, chosen, n }) => {
+      // Which of the worker's queries analyze() asks: the packed journeys, and nothing slower.
+      const asked = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function record(message, ...rest) {
+        if (message?.type === 'query') {
+          asked.push(message.method);
+        }
+        return post.call(this, message, ...rest);
+      };
       const { analyze } = await import('./driftline.js');
       const report = await analyze(files.map((f) => new File([f.text], f.name)), { asAt });
+      Worker.prototype.postMessage = post;
       const journeys = report.journeys;
       // Read in this order (the last first), each twice: the same object both times.
       const read = chosen.map((i) => journeys[i]);
@@ -209,7 +230,8 @@ test('analyze() gives journeys built when read, each equal to the command line\'
         isArray: Array.isArray(journeys),
         length: journeys.length,
         keys: Object.keys(journeys).length,
-        read,
+        // As JSON text: the way back to Node would drop a key named __proto__.
+        read: read.map((journey) => JSON.stringify(journey)),
         same,
         foundIndex: journeys.indexOf(found),
         ids: copy.map((j) => j.child_id),
@@ -219,12 +241,14 @@ test('analyze() gives journeys built when read, each equal to the command line\'
         outOfRange: n in journeys,
         past: journeys[n],
         reportKeys: Object.keys(report),
+        asked,
+        protoKept: Object.keys(read[0].attributes).includes('__proto__') && Object.getPrototypeOf(read[0].attributes) === Object.prototype,
       };
     }, { files: files.map(({ name, text }) => ({ name, text })), asAt, chosen, n });
     assert.equal(got.isArray, true);
     assert.equal(got.length, n);
     assert.equal(got.keys, n);
-    chosen.forEach((i, k) => assertSameReport(got.read[k], expected[i], `journeys[${i}]`));
+    chosen.forEach((i, k) => assertSameReport(JSON.parse(got.read[k]), expected[i], `journeys[${i}]`));
     assert.equal(got.same, true, 'a journey read twice is the same object');
     assert.equal(got.foundIndex, expected.findIndex((j) => j.child_id === 'C00000Ø2ü'));
     assert.deepEqual(got.ids, expected.map((j) => j.child_id));
@@ -234,6 +258,8 @@ test('analyze() gives journeys built when read, each equal to the command line\'
     assert.equal(got.outOfRange, false);
     assert.equal(got.past, undefined);
     assert.deepEqual(got.reportKeys, Object.keys(cli.report));
+    assert.deepEqual(got.asked, ['reportPacked']);
+    assert.equal(got.protoKept, true, '__proto__ is an own key, the prototype untouched');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
@@ -249,6 +275,50 @@ const OWN_PROFILE = {
     { id: 'to_panel', label: 'Recommendation to panel', from: 'permanence_recommendation', to: ['panel', 'order_granted'], target: '18 weeks' },
   ],
 };
+
+test('analyze() falls back to the journeys as JSON when the packed ones fail, and gives the same', async () => {
+  const asAt = '2025-03-31';
+  const cli = await cliAnalyze(DEMO_FILES, asAt);
+  assert.equal(cli.code, 0, cli.stderr);
+  const expected = cli.report.journeys;
+  const n = expected.length;
+  const chosen = [0, 1, Math.floor(n / 2), n - 1];
+  const { context, page, errors } = await openPage();
+  try {
+    const got = await page.evaluate(async ({ names, asAt, chosen }) => {
+      // The worker refuses a query it does not know, as it would fail to pack.
+      const asked = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function refuse(message, ...rest) {
+        if (message?.type === 'query') {
+          const method = message.method === 'reportPacked' ? 'reportPacked (refused)' : message.method;
+          asked.push(method);
+          return post.call(this, { ...message, method }, ...rest);
+        }
+        return post.call(this, message, ...rest);
+      };
+      const { analyze } = await import('./driftline.js');
+      const files = await Promise.all(
+        names.map(async (name) => new File([await (await fetch(`demo/${name}`)).arrayBuffer()], name)),
+      );
+      const report = await analyze(files, { asAt });
+      Worker.prototype.postMessage = post;
+      return {
+        asked,
+        length: report.journeys.length,
+        read: chosen.map((i) => JSON.stringify(report.journeys[i])),
+        reportKeys: Object.keys(report),
+      };
+    }, { names: DEMO_FILES.map((file) => basename(file)), asAt, chosen });
+    assert.deepEqual(got.asked, ['reportPacked (refused)', 'reportParts']);
+    assert.equal(got.length, n);
+    chosen.forEach((i, k) => assertSameReport(JSON.parse(got.read[k]), expected[i], `journeys[${i}]`));
+    assert.deepEqual(got.reportKeys, Object.keys(cli.report));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
 
 test('the ES module API accepts every input form and copies unless told to transfer', async () => {
   const { context, page, errors } = await openPage();

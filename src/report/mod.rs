@@ -2,6 +2,9 @@
 //! JSON and the wasm API returns, so native and browser answers can be compared.
 //!
 //! This module owns the report types and their serialisation. It computes nothing itself.
+//! `packed.rs` packs values as the page receives the journeys (see [`Journeys::pack`]).
+
+pub mod packed;
 
 pub use crate::ingest::summary::{
     ColumnMatch, FileSummary, InputSummary, SheetSummary, TableSummary, UnknownLabel,
@@ -13,6 +16,7 @@ use crate::stats::{
 };
 use crate::{AsAtBasis, ProfileBasis};
 use chrono::NaiveDate;
+use packed::{PackError, PackedTables, Packer};
 use serde::ser::SerializeSeq;
 use serde::{Serialize, Serializer};
 use std::io;
@@ -184,7 +188,83 @@ impl Journeys {
     }
 }
 
+/// Every journey packed (see [`packed`]): the words of `batch` journeys at a time went to
+/// the caller of [`Journeys::pack`]; this is where each journey starts in its batch's words and
+/// the tables they all refer to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PackedJourneys {
+    /// How many journeys each batch holds (the last may hold fewer): journey `i` is in batch
+    /// `i / batch`.
+    pub batch: usize,
+    /// Where each journey's words start among its batch's words.
+    pub starts: Vec<u32>,
+    /// The numbers, strings and shapes the words refer to.
+    pub tables: PackedTables,
+}
+
+impl Journeys {
+    /// Every journey packed, each exactly the element of the report's `journeys` list in JSON
+    /// once unpacked: `take` receives the words of `batch` journeys at a time (and may copy
+    /// them out of this memory, which the next batch reuses), and the answer says where each
+    /// journey starts and holds the tables. The web boundary sends this to the page, which
+    /// builds a journey only when the embedder reads it. Fails only if a table would pass
+    /// what a word indexes (2^29 strings, numbers or shapes).
+    pub fn pack(
+        &self,
+        batch: usize,
+        take: impl FnMut(&[u32]),
+    ) -> Result<PackedJourneys, PackError> {
+        self.pack_with(Packer::new(), batch, take)
+    }
+
+    /// [`Journeys::pack`] with a packer that may hold tables already.
+    fn pack_with(
+        &self,
+        mut packer: Packer,
+        batch: usize,
+        mut take: impl FnMut(&[u32]),
+    ) -> Result<PackedJourneys, PackError> {
+        let batch = batch.max(1);
+        let none = ChildStats::default();
+        let mut starts = Vec::with_capacity(self.children.len());
+        for (b, children) in self.children.chunks(batch).enumerate() {
+            packer.clear_words();
+            for (j, child) in children.iter().enumerate() {
+                let stats = self.stats.get(b * batch + j).unwrap_or(&none);
+                starts.push(packer.push(&Merged { child, stats })?);
+            }
+            take(packer.words());
+        }
+        Ok(PackedJourneys {
+            batch,
+            starts,
+            tables: packer.finish(),
+        })
+    }
+}
+
+/// A whole report packed (see [`Report::pack`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PackedReport {
+    /// The words of the report without its journeys ([`Report::summary`]), one value.
+    pub summary: Vec<u32>,
+    /// The journeys, whose tables the summary's words refer to as well.
+    pub journeys: PackedJourneys,
+}
+
 impl Report {
+    /// The whole report packed: the summary's words (one value, unpacking to exactly
+    /// `driftline analyze --format json-summary`), then the journeys as [`Journeys::pack`]
+    /// packs them, all with the same tables. Packed words take less memory than the JSON
+    /// (most numbers fit a word, every key is kept once), and need no second pass to size.
+    pub fn pack(&self, batch: usize, take: impl FnMut(&[u32])) -> Result<PackedReport, PackError> {
+        let mut packer = Packer::new();
+        packer.push(&self.summary())?;
+        let summary = packer.take_words();
+        let journeys = self.journeys.pack_with(packer, batch, take)?;
+        Ok(PackedReport { summary, journeys })
+    }
+
     /// Everything but the journeys.
     pub fn summary(&self) -> ReportSummary<'_> {
         ReportSummary {

@@ -1,0 +1,1102 @@
+//! Values packed for the page: what [`serde_json`] would write, as `u32` words with every
+//! string and every object's keys kept once in tables beside them, so that the web boundary
+//! can hand a whole report's journeys to JavaScript as a few typed arrays and the page can
+//! build each journey, exactly as `JSON.parse` of its JSON would, only when it is read.
+//!
+//! Writing JSON spends most of its time formatting numbers, escaping strings and writing every
+//! key again for every object; packing does none of that, and the words (about a third of the
+//! JSON's bytes) can leave wasm memory batch by batch (see [`Packer::take_words`]).
+//!
+//! # The format
+//!
+//! A value is one word, followed by the words of what it holds. The low three bits of a word
+//! are its kind, the other 29 bits its payload (`word >> 3`):
+//!
+//! | kind | payload | value |
+//! |---|---|---|
+//! | 0 `INT` | a signed 29-bit integer (`(word as i32) >> 3`) | that number |
+//! | 1 `STRING` | an index into the strings | that string |
+//! | 2 `NUMBER` | an index into the numbers (`f64`) | that number |
+//! | 3 `LIST` | a length `n` | a list of the `n` values that follow |
+//! | 4 `OBJECT` | an index into the shapes (lists of key strings) | an object whose keys are the shape's, in order, each with the value that follows, in turn |
+//! | 5 `CONSTANT` | 0, 1 or 2 | `null`, `false`, `true` |
+//!
+//! Integers outside the 29 bits go to the numbers as `f64` (rounded to nearest, as
+//! `JSON.parse` rounds their digits). Floats that are not finite are `null`, and `f32`s are the
+//! `f64` of their shortest digits, both as `serde_json` writes them. Map keys are strings as
+//! `serde_json` writes them (integers and booleans as their digits and words).
+//!
+//! The strings are one UTF-8 text with, for each string, where it ends counted in UTF-16 code
+//! units (the positions JavaScript's `String.prototype.slice` takes once the whole text is
+//! decoded); string 0 starts at 0 and string `i` at the end of string `i - 1`.
+
+use rustc_hash::FxHashMap;
+use serde::ser::{self, Serialize};
+use std::fmt::{self, Display, Write as _};
+
+/// The kind of a word that is a small integer.
+pub const INT: u32 = 0;
+/// The kind of a word that is an index into the strings.
+pub const STRING: u32 = 1;
+/// The kind of a word that is an index into the numbers.
+pub const NUMBER: u32 = 2;
+/// The kind of a word that starts a list (the payload is its length).
+pub const LIST: u32 = 3;
+/// The kind of a word that starts an object (the payload is its shape).
+pub const OBJECT: u32 = 4;
+/// The kind of `null`, `false` and `true`.
+pub const CONSTANT: u32 = 5;
+/// `null`.
+pub const NULL: u32 = CONSTANT;
+/// `false`.
+pub const FALSE: u32 = CONSTANT | 1 << 3;
+/// `true`.
+pub const TRUE: u32 = CONSTANT | 2 << 3;
+
+/// Indexes and lengths must be below this to fit a word's 29 bits.
+const PAYLOAD_LIMIT: u64 = 1 << 29;
+/// The integers a word holds itself: `-2^28 ..= 2^28 - 1`.
+const SMALL: i64 = 1 << 28;
+
+/// Why values could not be packed (a table passed what a word can index, or a map key is
+/// not one JSON can have).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackError(String);
+
+impl Display for PackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PackError {}
+
+impl ser::Error for PackError {
+    fn custom<T: Display>(msg: T) -> Self {
+        PackError(msg.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, PackError>;
+
+fn too_many(what: &str) -> PackError {
+    PackError(format!("too many {what} to pack (at most {PAYLOAD_LIMIT})"))
+}
+
+/// The tables every packed value refers to: see the [module's documentation](self).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PackedTables {
+    /// Numbers that are not small integers.
+    pub numbers: Vec<f64>,
+    /// Every string, one after another, in UTF-8.
+    pub strings: String,
+    /// Where each string ends in `strings`, counted in UTF-16 code units.
+    pub string_ends: Vec<u32>,
+    /// Each shape's keys, as indexes into the strings.
+    pub shapes: Vec<Vec<u32>>,
+    /// Where each string ends in `strings`, in bytes.
+    byte_ends: Vec<u32>,
+}
+
+impl PackedTables {
+    /// String `index`.
+    pub fn string(&self, index: u32) -> Option<&str> {
+        let index = index as usize;
+        let end = *self.byte_ends.get(index)? as usize;
+        let start = match index {
+            0 => 0,
+            _ => self.byte_ends[index - 1] as usize,
+        };
+        self.strings.get(start..end)
+    }
+
+    /// The shapes' keys as a JSON list of lists of strings (what the page parses once).
+    pub fn shapes_json(&self) -> String {
+        let keys: Vec<Vec<&str>> = self
+            .shapes
+            .iter()
+            .map(|shape| {
+                shape
+                    .iter()
+                    .map(|&k| self.string(k).unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        serde_json::to_string(&keys).unwrap_or_else(|_| "[]".to_owned())
+    }
+}
+
+/// Packs values one after another into words, keeping the tables they share.
+#[derive(Debug, Default)]
+pub struct Packer {
+    words: Vec<u32>,
+    tables: PackedTables,
+    /// UTF-16 length of `tables.strings`.
+    units: u64,
+    string_ids: FxHashMap<Box<str>, u32>,
+    shape_ids: FxHashMap<Box<[u32]>, u32>,
+    /// The keys of the objects being packed, innermost last.
+    keys: Vec<u32>,
+    /// Reused for `f32`s' digits.
+    scratch: String,
+    /// Reused for `collect_str` (dates and other values written with `Display`).
+    written: Vec<u8>,
+    /// Recently met strings by where they are in memory (see [`Packer::known`]).
+    recent: Vec<Recent>,
+    /// Each struct's last shape, by where its name is in memory.
+    struct_shapes: FxHashMap<usize, u32>,
+}
+
+/// A string met before: where it was, its length and its id.
+#[derive(Clone, Copy, Debug, Default)]
+struct Recent {
+    at: usize,
+    len: usize,
+    id: u32,
+}
+
+/// Text written with `Display` into reused bytes: one byte at a time for ASCII, where
+/// `String` would encode each character (dates are written a character or two at a time).
+struct Written<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for Written<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        if c.is_ascii() {
+            self.0.push(c as u8);
+        } else {
+            self.0
+                .extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+        Ok(())
+    }
+}
+
+/// The slots of `Packer::recent`, a power of two.
+const RECENT: usize = 4096;
+
+/// The slot of `Packer::recent` for a string at `at` of `len` bytes.
+fn slot(at: usize, len: usize) -> usize {
+    let mixed = (at as u64 ^ (len as u64).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (64 - RECENT.trailing_zeros())) as usize
+}
+
+impl Packer {
+    pub fn new() -> Packer {
+        Packer::default()
+    }
+
+    /// Packs `value` after the words already packed and returns where its words start.
+    pub fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<u32> {
+        let start = u32::try_from(self.words.len()).map_err(|_| too_many("words"))?;
+        value.serialize(&mut *self)?;
+        Ok(start)
+    }
+
+    /// The words packed since the last [`Packer::take_words`].
+    pub fn words(&self) -> &[u32] {
+        &self.words
+    }
+
+    /// Empties the words (keeping their room and the tables), for the next batch of values:
+    /// positions that [`Packer::push`] returns start again from 0.
+    pub fn clear_words(&mut self) {
+        self.words.clear();
+    }
+
+    /// Reserves room for `additional` more words.
+    pub fn reserve_words(&mut self, additional: usize) {
+        self.words.reserve_exact(additional);
+    }
+
+    /// The words packed so far, leaving none.
+    pub fn take_words(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.words)
+    }
+
+    /// The tables of every value packed.
+    pub fn finish(self) -> PackedTables {
+        self.tables
+    }
+
+    fn word(&mut self, kind: u32, payload: u64) -> Result<()> {
+        if payload >= PAYLOAD_LIMIT {
+            return Err(too_many(match kind {
+                STRING => "strings",
+                NUMBER => "numbers",
+                LIST => "list elements",
+                _ => "shapes",
+            }));
+        }
+        self.words.push(kind | (payload as u32) << 3);
+        Ok(())
+    }
+
+    /// Whether string `id` is `s`.
+    fn same(&self, id: u32, s: &str) -> bool {
+        self.tables.string(id) == Some(s)
+    }
+
+    fn string_id(&mut self, s: &str) -> Result<u32> {
+        if let Some(&id) = self.string_ids.get(s) {
+            return Ok(id);
+        }
+        let id = self.tables.string_ends.len() as u64;
+        let units = if s.is_ascii() {
+            s.len()
+        } else {
+            s.encode_utf16().count()
+        };
+        self.units += units as u64;
+        if id >= PAYLOAD_LIMIT || self.units > u64::from(u32::MAX) {
+            return Err(too_many("strings"));
+        }
+        self.tables.strings.push_str(s);
+        let bytes = u32::try_from(self.tables.strings.len()).map_err(|_| too_many("strings"))?;
+        self.tables.byte_ends.push(bytes);
+        self.tables.string_ends.push(self.units as u32);
+        self.string_ids.insert(s.into(), id as u32);
+        Ok(id as u32)
+    }
+
+    /// The id of `s`, from where it is in memory when it was met there before: keys, labels
+    /// and IDs shared by many values are not hashed again. The text is compared, so a string
+    /// now where another was before is still found by its text.
+    fn known(&mut self, s: &str) -> Result<u32> {
+        if self.recent.is_empty() {
+            self.recent = vec![Recent::default(); RECENT];
+        }
+        let (at, len) = (s.as_ptr() as usize, s.len());
+        let slot = slot(at, len);
+        let recent = self.recent[slot];
+        if recent.at == at && recent.len == len && self.same(recent.id, s) {
+            return Ok(recent.id);
+        }
+        let id = self.string_id(s)?;
+        self.recent[slot] = Recent { at, len, id };
+        Ok(id)
+    }
+
+    /// The id of `s`, a string that lives as long as the program (a field's name, a
+    /// variant's): where it is in memory says which string it is, with no need to compare.
+    fn fixed(&mut self, s: &'static str) -> Result<u32> {
+        if self.recent.is_empty() {
+            self.recent = vec![Recent::default(); RECENT];
+        }
+        let (at, len) = (s.as_ptr() as usize, s.len());
+        let slot = slot(at, len);
+        let recent = self.recent[slot];
+        // A string of the program's own is never where a string of the heap was, so an
+        // entry for this place is for this text.
+        if recent.at == at && recent.len == len {
+            return Ok(recent.id);
+        }
+        let id = self.string_id(s)?;
+        self.recent[slot] = Recent { at, len, id };
+        Ok(id)
+    }
+
+    /// The id of a string written with `Display` (`value`): a date, mostly.
+    fn by_text<T: Display + ?Sized>(&mut self, value: &T) -> Result<u32> {
+        let mut bytes = std::mem::take(&mut self.written);
+        bytes.clear();
+        let _ = fmt::write(&mut Written(&mut bytes), format_args!("{value}"));
+        let found = match std::str::from_utf8(&bytes) {
+            Ok(text) => self.string_id(text),
+            // Not possible (`Display` writes `str`s), but never trusted blindly.
+            Err(_) => Err(PackError("a value wrote text that is not UTF-8".to_owned())),
+        };
+        self.written = bytes;
+        found
+    }
+
+    fn string(&mut self, s: &str) -> Result<()> {
+        let id = self.known(s)?;
+        self.word(STRING, u64::from(id))
+    }
+
+    fn integer(&mut self, n: i128) -> Result<()> {
+        if (-i128::from(SMALL)..i128::from(SMALL)).contains(&n) {
+            self.words.push(INT | ((n as i32) << 3) as u32);
+            Ok(())
+        } else {
+            self.number(n as f64)
+        }
+    }
+
+    fn number(&mut self, x: f64) -> Result<()> {
+        if !x.is_finite() {
+            self.words.push(NULL);
+            return Ok(());
+        }
+        let id = self.tables.numbers.len() as u64;
+        self.tables.numbers.push(x);
+        self.word(NUMBER, id)
+    }
+
+    /// A placeholder for a list's or object's first word, filled in at its end.
+    fn open(&mut self) -> usize {
+        self.words.push(0);
+        self.words.len() - 1
+    }
+
+    /// Closes the object at `at` (a struct's when `name` is where its name is, else 0).
+    fn close_object(&mut self, at: usize, keys_from: usize, name: usize) -> Result<()> {
+        let last = self.struct_shapes.get(&name).copied();
+        let shape = match last {
+            Some(id) if same_keys(&self.tables.shapes[id as usize], &self.keys[keys_from..]) => id,
+            _ => {
+                let id = self.shape_id(keys_from)?;
+                if name != 0 {
+                    self.struct_shapes.insert(name, id);
+                }
+                id
+            }
+        };
+        self.keys.truncate(keys_from);
+        self.words[at] = OBJECT | shape << 3;
+        Ok(())
+    }
+
+    fn shape_id(&mut self, keys_from: usize) -> Result<u32> {
+        let keys = &self.keys[keys_from..];
+        if let Some(&id) = self.shape_ids.get(keys) {
+            return Ok(id);
+        }
+        let id = self.tables.shapes.len() as u64;
+        if id >= PAYLOAD_LIMIT {
+            return Err(too_many("shapes"));
+        }
+        self.tables.shapes.push(keys.to_vec());
+        self.shape_ids.insert(keys.into(), id as u32);
+        Ok(id as u32)
+    }
+
+    /// An object of one key (an enum variant's name) whose value follows.
+    fn variant_object(&mut self, variant: &'static str) -> Result<()> {
+        let from = self.keys.len();
+        let key = self.fixed(variant)?;
+        self.keys.push(key);
+        let shape = self.shape_id(from)?;
+        self.keys.truncate(from);
+        self.words.push(OBJECT | shape << 3);
+        Ok(())
+    }
+}
+
+/// Whether two shapes' keys are the same (compared here, as [`Packer::same`]).
+fn same_keys(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// A list or object being packed.
+pub struct Compound<'a> {
+    packer: &'a mut Packer,
+    /// The index of its first word.
+    at: usize,
+    /// A list's length so far; for an object, where its keys start in `Packer::keys`.
+    count: usize,
+    /// Where a struct's name is in memory; 0 for anything else.
+    name: usize,
+}
+
+impl Compound<'_> {
+    fn close_list(self) -> Result<()> {
+        if self.count as u64 >= PAYLOAD_LIMIT {
+            return Err(too_many("list elements"));
+        }
+        self.packer.words[self.at] = LIST | (self.count as u32) << 3;
+        Ok(())
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.count += 1;
+        value.serialize(&mut *self.packer)
+    }
+
+    fn key(&mut self, key: &'static str) -> Result<()> {
+        let id = self.packer.fixed(key)?;
+        self.packer.keys.push(id);
+        Ok(())
+    }
+}
+
+impl Packer {
+    fn list(&mut self) -> Compound<'_> {
+        let at = self.open();
+        Compound {
+            packer: self,
+            at,
+            count: 0,
+            name: 0,
+        }
+    }
+
+    /// An object; `name` is a struct's name, `""` for a map.
+    fn object(&mut self, name: &'static str) -> Compound<'_> {
+        let at = self.open();
+        let count = self.keys.len();
+        Compound {
+            packer: self,
+            at,
+            count,
+            name: if name.is_empty() {
+                0
+            } else {
+                name.as_ptr() as usize
+            },
+        }
+    }
+}
+
+impl<'a> ser::Serializer for &'a mut Packer {
+    type Ok = ();
+    type Error = PackError;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<()> {
+        self.words.push(if v { TRUE } else { FALSE });
+        Ok(())
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<()> {
+        self.integer(v.into())
+    }
+
+    fn serialize_i16(self, v: i16) -> Result<()> {
+        self.integer(v.into())
+    }
+
+    fn serialize_i32(self, v: i32) -> Result<()> {
+        self.integer(v.into())
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<()> {
+        self.integer(v.into())
+    }
+
+    fn serialize_i128(self, v: i128) -> Result<()> {
+        self.integer(v)
+    }
+
+    fn serialize_u8(self, v: u8) -> Result<()> {
+        self.integer(v.into())
+    }
+
+    fn serialize_u16(self, v: u16) -> Result<()> {
+        self.integer(v.into())
+    }
+
+    fn serialize_u32(self, v: u32) -> Result<()> {
+        self.integer(v.into())
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<()> {
+        self.integer(v.into())
+    }
+
+    fn serialize_u128(self, v: u128) -> Result<()> {
+        match i128::try_from(v) {
+            Ok(n) => self.integer(n),
+            Err(_) => self.number(v as f64),
+        }
+    }
+
+    fn serialize_f32(self, v: f32) -> Result<()> {
+        if !v.is_finite() {
+            return self.number(f64::NAN);
+        }
+        // serde_json writes an f32's shortest digits, which JSON.parse reads as an f64.
+        let mut digits = std::mem::take(&mut self.scratch);
+        digits.clear();
+        let _ = write!(digits, "{v}");
+        let x = digits.parse::<f64>().unwrap_or(f64::from(v));
+        self.scratch = digits;
+        self.number(x)
+    }
+
+    fn serialize_f64(self, v: f64) -> Result<()> {
+        self.number(v)
+    }
+
+    fn serialize_char(self, v: char) -> Result<()> {
+        self.string(v.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.string(v)
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Result<()> {
+        self.word(LIST, v.len() as u64)?;
+        self.words
+            .extend(v.iter().map(|&b| INT | u32::from(b) << 3));
+        Ok(())
+    }
+
+    fn serialize_none(self) -> Result<()> {
+        self.words.push(NULL);
+        Ok(())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<()> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<()> {
+        self.words.push(NULL);
+        Ok(())
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<()> {
+        self.words.push(NULL);
+        Ok(())
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<()> {
+        let id = self.fixed(variant)?;
+        self.word(STRING, u64::from(id))
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.variant_object(variant)?;
+        value.serialize(self)
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>> {
+        Ok(self.list())
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a>> {
+        Ok(self.list())
+    }
+
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>> {
+        Ok(self.list())
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>> {
+        self.variant_object(variant)?;
+        Ok(self.list())
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>> {
+        Ok(self.object(""))
+    }
+
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Compound<'a>> {
+        Ok(self.object(name))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>> {
+        self.variant_object(variant)?;
+        Ok(self.object(""))
+    }
+
+    fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<()> {
+        let id = self.by_text(value)?;
+        self.word(STRING, u64::from(id))
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<()> {
+        self.close_list()
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<()> {
+        self.close_list()
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<()> {
+        self.close_list()
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<()> {
+        self.close_list()
+    }
+}
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
+        let id = key.serialize(KeyPacker(self.packer))?;
+        self.packer.keys.push(id);
+        Ok(())
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        value.serialize(&mut *self.packer)
+    }
+
+    fn end(self) -> Result<()> {
+        self.packer.close_object(self.at, self.count, self.name)
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.key(key)?;
+        value.serialize(&mut *self.packer)
+    }
+
+    fn end(self) -> Result<()> {
+        self.packer.close_object(self.at, self.count, self.name)
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_> {
+    type Ok = ();
+    type Error = PackError;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.key(key)?;
+        value.serialize(&mut *self.packer)
+    }
+
+    fn end(self) -> Result<()> {
+        self.packer.close_object(self.at, self.count, self.name)
+    }
+}
+
+/// A map key, which becomes a string as `serde_json` writes it: the string id.
+struct KeyPacker<'a>(&'a mut Packer);
+
+fn key_must_be_a_string() -> PackError {
+    PackError("a map key must be a string".to_owned())
+}
+
+impl KeyPacker<'_> {
+    fn display<T: Display>(self, value: T) -> Result<u32> {
+        self.0.by_text(&value)
+    }
+}
+
+impl ser::Serializer for KeyPacker<'_> {
+    type Ok = u32;
+    type Error = PackError;
+    type SerializeSeq = ser::Impossible<u32, PackError>;
+    type SerializeTuple = ser::Impossible<u32, PackError>;
+    type SerializeTupleStruct = ser::Impossible<u32, PackError>;
+    type SerializeTupleVariant = ser::Impossible<u32, PackError>;
+    type SerializeMap = ser::Impossible<u32, PackError>;
+    type SerializeStruct = ser::Impossible<u32, PackError>;
+    type SerializeStructVariant = ser::Impossible<u32, PackError>;
+
+    fn serialize_bool(self, v: bool) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_i16(self, v: i16) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_i32(self, v: i32) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_i128(self, v: i128) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_u8(self, v: u8) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_u16(self, v: u16) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_u32(self, v: u32) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_u128(self, v: u128) -> Result<u32> {
+        self.display(v)
+    }
+
+    fn serialize_f32(self, _v: f32) -> Result<u32> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_f64(self, _v: f64) -> Result<u32> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_char(self, v: char) -> Result<u32> {
+        self.0.string_id(v.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, v: &str) -> Result<u32> {
+        self.0.known(v)
+    }
+
+    fn serialize_bytes(self, _v: &[u8]) -> Result<u32> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_none(self) -> Result<u32> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<u32> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit(self) -> Result<u32> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<u32> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<u32> {
+        self.0.fixed(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<u32> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<u32> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct> {
+        Err(key_must_be_a_string())
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant> {
+        Err(key_must_be_a_string())
+    }
+
+    fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<u32> {
+        self.display(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+    use std::collections::BTreeMap;
+
+    #[derive(Serialize)]
+    struct Row {
+        a: u8,
+        b: &'static str,
+        c: Vec<Option<bool>>,
+        d: f64,
+        e: i64,
+        f: u64,
+    }
+
+    #[derive(Serialize)]
+    enum Kind {
+        Plain,
+        Wrapped(i32),
+        Pair(u8, u8),
+        Named { x: bool },
+    }
+
+    #[test]
+    fn a_struct_packs_as_worked_by_hand() {
+        let row = Row {
+            a: 1,
+            b: "x",
+            c: vec![Some(true), None],
+            d: 2.5,
+            e: -3,
+            f: 1 << 28,
+        };
+        let mut packer = Packer::new();
+        assert_eq!(packer.push(&row), Ok(0));
+        // Strings in the order first met: a b x c d e f (a key, then its value).
+        // Shape 0 is the keys a b c d e f = strings 0 1 3 4 5 6.
+        let minus_three = (-3i32 << 3) as u32;
+        assert_eq!(minus_three, 0xFFFF_FFE8);
+        assert_eq!(
+            packer.words(),
+            &[
+                4,           // object, shape 0
+                1 << 3,      // a: the integer 1
+                1 | 2 << 3,  // b: string 2 ("x")
+                3 | 2 << 3,  // c: a list of 2
+                5 | 2 << 3,  //    true
+                5,           //    null
+                2,           // d: number 0 (2.5)
+                minus_three, // e: the integer -3
+                2 | 1 << 3,  // f: 2^28 does not fit 29 signed bits: number 1
+            ]
+        );
+        // The same shape again, after the first value's words.
+        assert_eq!(packer.push(&row), Ok(9));
+        assert_eq!(packer.words()[9], 4);
+        let tables = packer.finish();
+        assert_eq!(tables.numbers, [2.5, 268_435_456.0, 2.5, 268_435_456.0]);
+        assert_eq!(tables.strings, "abxcdef");
+        assert_eq!(tables.string_ends, [1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(tables.shapes, [vec![0, 1, 3, 4, 5, 6]]);
+        assert_eq!(tables.string(2), Some("x"));
+        assert_eq!(tables.shapes_json(), r#"[["a","b","c","d","e","f"]]"#);
+    }
+
+    #[test]
+    fn the_largest_small_integers_stay_in_their_word() {
+        let mut packer = Packer::new();
+        packer
+            .push(&[(1i64 << 28) - 1, -(1i64 << 28), -(1i64 << 28) - 1])
+            .unwrap();
+        // 2^28 - 1 shifted left by 3 is 0x7FFF_FFF8; -2^28 is 0x8000_0000.
+        assert_eq!(packer.words(), &[3 | 3 << 3, 0x7FFF_FFF8, 0x8000_0000, 2]);
+        assert_eq!(packer.finish().numbers, [-268_435_457.0]);
+    }
+
+    #[test]
+    fn strings_end_where_javascript_counts_and_repeat_as_one() {
+        let mut packer = Packer::new();
+        // "é" is 2 bytes and 1 UTF-16 unit, "😀" 4 bytes and 2 units (a surrogate pair).
+        packer.push(&["é", "😀", "é", "z"]).unwrap();
+        assert_eq!(packer.words(), &[3 | 4 << 3, 1, 1 | 1 << 3, 1, 1 | 2 << 3]);
+        let tables = packer.finish();
+        assert_eq!(tables.string_ends, [1, 3, 4]);
+        assert_eq!(tables.strings.len(), 7);
+        assert_eq!(tables.string(1), Some("😀"));
+        assert_eq!(tables.string(2), Some("z"));
+        assert_eq!(tables.string(3), None);
+    }
+
+    #[test]
+    fn numbers_follow_what_serde_json_writes() {
+        let mut packer = Packer::new();
+        // Not finite: null. An f32 is the f64 of its shortest digits (0.1, not 0.100000001…).
+        packer
+            .push(&(f64::NAN, f64::INFINITY, 0.1f32, -0.0f64, u64::MAX))
+            .unwrap();
+        assert_eq!(
+            packer.words(),
+            &[3 | 5 << 3, 5, 5, 2, 2 | 1 << 3, 2 | 2 << 3]
+        );
+        let numbers = packer.finish().numbers;
+        assert_eq!(numbers[0], 0.1f64);
+        assert!(numbers[1] == 0.0 && numbers[1].is_sign_negative());
+        assert_eq!(numbers[2], 18_446_744_073_709_551_616.0);
+    }
+
+    #[test]
+    fn variants_and_map_keys_are_as_in_json() {
+        let mut packer = Packer::new();
+        let kinds = [
+            Kind::Plain,
+            Kind::Wrapped(7),
+            Kind::Pair(1, 2),
+            Kind::Named { x: false },
+        ];
+        packer.push(&kinds).unwrap();
+        // "Plain"; {"Wrapped": 7}; {"Pair": [1, 2]}; {"Named": {"x": false}}.
+        assert_eq!(
+            packer.words(),
+            &[
+                3 | 4 << 3,
+                1, // string 0, "Plain"
+                4, // shape 0: ["Wrapped"]
+                7 << 3,
+                4 | 1 << 3, // shape 1: ["Pair"]
+                3 | 2 << 3,
+                1 << 3,
+                2 << 3,
+                4 | 2 << 3, // shape 2: ["Named"]
+                4 | 3 << 3, // shape 3: ["x"]
+                5 | 1 << 3, // false
+            ]
+        );
+        packer.clear_words();
+        let mut map = BTreeMap::new();
+        map.insert(10u32, "ten");
+        map.insert(2u32, "two");
+        assert_eq!(packer.push(&map), Ok(0));
+        // Integer keys are their digits; BTreeMap order is numeric (2 before 10).
+        let tables_words = packer.words().to_vec();
+        let tables = packer.finish();
+        let shape = (tables_words[0] >> 3) as usize;
+        let keys: Vec<_> = tables.shapes[shape]
+            .iter()
+            .map(|&k| tables.string(k).unwrap())
+            .collect();
+        assert_eq!(keys, ["2", "10"]);
+        assert_eq!(tables.string(tables_words[1] >> 3), Some("two"));
+        assert_eq!(tables.string(tables_words[2] >> 3), Some("ten"));
+    }
+
+    #[test]
+    fn a_float_map_key_is_refused() {
+        let mut map = BTreeMap::new();
+        map.insert(1u8, 2u8);
+        let mut packer = Packer::new();
+        assert!(packer.push(&map).is_ok());
+        #[derive(Serialize)]
+        struct Odd(#[serde(serialize_with = "float_key")] ());
+        fn float_key<S: serde::Serializer>(_: &(), s: S) -> std::result::Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = s.serialize_map(Some(1))?;
+            map.serialize_entry(&1.5f64, &1)?;
+            map.end()
+        }
+        assert_eq!(
+            packer.push(&Odd(())),
+            Err(PackError("a map key must be a string".to_owned()))
+        );
+    }
+}
