@@ -345,6 +345,8 @@ test('pseudonymised, chart exports and text alternatives hold no ID, carer or da
     // check above can fail.
     await page.uncheck('#pseudonymise');
     await openView(page, 'children');
+    // The detail drawn again, under the child's own ID.
+    await page.waitForFunction((id) => document.getElementById('child-heading')?.textContent === id, child.child_id);
     await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
     const named = (await downloadText(page, '#child-detail [data-export="svg"]')).text;
     assert.ok(named.includes(child.child_id) && named.includes(born) && carers.some((c) => named.includes(c)));

@@ -255,6 +255,18 @@ export async function downloadText(page, selector) {
   return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
 }
 
+/**
+ * Clicks a child's button (`[data-child]`, a locator) in the children table and waits until
+ * the detail shows that child, its timeline drawn. Waiting for any drawn timeline is not
+ * enough: the previous child's stays drawn until the new one replaces it, and a test that
+ * then reads its canvas can find it gone.
+ */
+export async function openChildRow(page, button) {
+  const index = await button.getAttribute('data-child');
+  await button.click();
+  await page.waitForSelector(`#child-detail[data-child="${index}"] figure[data-drawn="yes"]`);
+}
+
 /** Parses CSV text (RFC 4180 quoting, after the byte-order mark every export starts with) into rows of cells. */
 export function parseCsv(csv) {
   const text = csv.startsWith('\ufeff') ? csv.slice(1) : csv;

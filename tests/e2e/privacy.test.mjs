@@ -28,6 +28,7 @@ import {
   downloadText,
   evaluateOutside,
   networkRequests,
+  openChildRow,
   openRecorded,
   pickFiles,
   waitForLoad,
@@ -689,8 +690,7 @@ test('Pseudonymise hides every ID, date of birth, carer, team, authority and fre
     await openView(page, 'children');
     await downloadText(page, '#children-csv');
     for (let i = 0; i < NAMED_IDS.length; i += 1) {
-      await page.locator('#children-table [data-child]').nth(i).click();
-      await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+      await openChildRow(page, page.locator('#children-table [data-child]').nth(i));
       const tips = await sweepTooltips(page, '#child-detail canvas');
       assert.ok(tips.length > 0, 'the timeline has tooltips');
       seen.push([`child ${i} tooltips`, tips.join('\n')]);
@@ -714,8 +714,7 @@ test('Pseudonymise hides every ID, date of birth, carer, team, authority and fre
     // File names never carry an ID, even when Pseudonymise is off.
     await page.uncheck('#pseudonymise');
     await openView(page, 'children');
-    await page.locator('#children-table [data-child]').first().click();
-    await page.waitForSelector('#child-detail figure[data-drawn="yes"]');
+    await openChildRow(page, page.locator('#children-table [data-child]').first());
     for (const selector of ['#chronology-csv', '#child-stages-csv', '#child-detail [data-export="svg"]']) {
       const { name, text } = await downloadText(page, selector);
       assert.ok(/child-1\b/.test(name), name);
