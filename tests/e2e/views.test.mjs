@@ -20,6 +20,7 @@ import {
   cliAnalyze,
   downloadText,
   networkRequests,
+  openChildRow,
   openRecorded,
   pageAsAt,
   parseCsv,
@@ -439,8 +440,7 @@ test('cell text with HTML or formulas is shown literally and exported inert', as
     const rows = await shownChildren(page);
     assert.deepEqual(rows.map((r) => r[0]).sort(), Object.values(hostile).sort());
     for (const button of await page.$$('#children-table [data-child]')) {
-      await button.click();
-      await page.waitForSelector('#child-detail:not([hidden]) #chronology-table');
+      await openChildRow(page, button);
     }
     assert.equal(await page.$('main img'), null);
     assert.equal(await page.$('main script'), null);

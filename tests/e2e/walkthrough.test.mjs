@@ -91,9 +91,17 @@ async function tooltipsDown(page, canvasSelector, step = 5) {
 
 /** Clicks a cohort row and resolves to the heading of the child that opens. */
 async function openFromCohort(page, { canvas, x, y }) {
+  // The child open before, if any: the one the click opens is another (each row is a child).
+  const before = await page.evaluate(() => document.getElementById('child-detail')?.dataset.child ?? null);
   await canvas.click({ position: { x, y } });
   await page.waitForSelector('#view-children[data-rendered="yes"]:not([hidden])');
-  await page.waitForSelector('#child-detail:not([hidden]) #child-heading');
+  await page.waitForFunction(
+    (was) => {
+      const detail = document.getElementById('child-detail');
+      return detail !== null && !detail.hidden && detail.dataset.child !== undefined && detail.dataset.child !== was;
+    },
+    before,
+  );
   return page.textContent('#child-heading');
 }
 
