@@ -598,30 +598,37 @@ test('a team or authority chosen stays chosen, under its neutral name, when Pseu
     await pickFiles(page, namedFiles());
     await waitForLoad(page);
     await openView(page, 'children');
-    const shown = () => page.$$eval('#children-table [data-child]', (cells) => cells.map((c) => c.textContent.trim()));
-    const rowsAre = (n) => page.waitForFunction((k) => document.querySelectorAll('#children-table [data-child]').length === k, n);
+    // The children listed, once the table shows `want` (it is drawn again after each switch).
+    const listed = async (want) => {
+      await page
+        .waitForFunction(
+          (w) => JSON.stringify([...document.querySelectorAll('#children-table [data-child]')].map((c) => c.textContent.trim())) === JSON.stringify(w),
+          want,
+          { timeout: 10_000 },
+        )
+        .catch(() => {});
+      return page.$$eval('#children-table [data-child]', (cells) => cells.map((c) => c.textContent.trim()));
+    };
+    const chosen = (filter) => page.$eval(`[data-filter="${filter}"]`, (s) => s.value);
     // South is JONES-AMY-02's team alone; in order of first appearance it is Team B.
     await page.selectOption('[data-filter="team"]', 'South');
-    await rowsAre(1);
-    assert.deepEqual(await shown(), ['JONES-AMY-02']);
+    assert.deepEqual(await listed(['JONES-AMY-02']), ['JONES-AMY-02']);
     await page.check('#pseudonymise');
-    await page.waitForFunction(() => document.querySelector('[data-filter="team"]').value === 'Team B');
-    await rowsAre(1);
-    assert.deepEqual(await shown(), ['Child 2']);
+    assert.deepEqual(await listed(['Child 2']), ['Child 2']);
+    assert.equal(await chosen('team'), 'Team B');
     await page.uncheck('#pseudonymise');
-    await page.waitForFunction(() => document.querySelector('[data-filter="team"]').value === 'South');
-    await rowsAre(1);
-    assert.deepEqual(await shown(), ['JONES-AMY-02']);
+    assert.deepEqual(await listed(['JONES-AMY-02']), ['JONES-AMY-02']);
+    assert.equal(await chosen('team'), 'South');
     // Benholm (BROWN-ZOE-03's authority alone) is Authority B, both ways.
     await page.selectOption('[data-filter="team"]', '');
     await page.selectOption('[data-filter="local_authority"]', 'Benholm');
-    await rowsAre(1);
+    assert.deepEqual(await listed(['BROWN-ZOE-03']), ['BROWN-ZOE-03']);
     await page.check('#pseudonymise');
-    await page.waitForFunction(() => document.querySelector('[data-filter="local_authority"]').value === 'Authority B');
-    assert.deepEqual(await shown(), ['Child 3']);
+    assert.deepEqual(await listed(['Child 3']), ['Child 3']);
+    assert.equal(await chosen('local_authority'), 'Authority B');
     await page.uncheck('#pseudonymise');
-    await page.waitForFunction(() => document.querySelector('[data-filter="local_authority"]').value === 'Benholm');
-    assert.deepEqual(await shown(), ['BROWN-ZOE-03']);
+    assert.deepEqual(await listed(['BROWN-ZOE-03']), ['BROWN-ZOE-03']);
+    assert.equal(await chosen('local_authority'), 'Benholm');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
