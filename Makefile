@@ -39,7 +39,7 @@ NATIVE_BIN := target/debug/driftline
 ## build: the optimised wasm and the page's generated files into www/ (nothing is served).
 build: tools build-deps wasm page
 
-## build-fast: the same page without wasm-opt (a larger wasm, a minute sooner): what serve uses.
+## build-fast: the same page without LTO or wasm-opt (a larger wasm, built far sooner): what serve uses.
 build-fast: tools wasm-fast page
 # make serve's wasm: the wasm-dev profile (no LTO, parallel code generation; see Cargo.toml).
 build-fast wasm-fast: WASM_PROFILE = wasm-dev
