@@ -115,6 +115,9 @@ export async function shownCounts(page) {
 
 /** The problem table's rows as arrays of cell texts, after showing every page of it. */
 export async function shownProblems(page) {
+  // The latest query's rows: a sort or filter just clicked re-renders the table, and until
+  // then it shows the previous order.
+  await page.waitForSelector('#problem-table[data-rendered="yes"]', { state: 'attached' });
   while (await page.isVisible('#problems-more')) {
     const before = await page.$$eval('#problem-table tbody tr', (rows) => rows.length);
     await page.click('#problems-more');
