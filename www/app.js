@@ -632,7 +632,12 @@ function showFatalProblems(diagnostics) {
   }
   byId('tablist').hidden = true;
   byId('filters').hidden = true;
-  byId('problem-table').tBodies[0].replaceChildren(...diagnostics.map(problemRow));
+  // These rows are the table's latest state: a query still on its way for an earlier load
+  // must not replace them (see refreshProblems).
+  problemQueries += 1;
+  const table = byId('problem-table');
+  table.tBodies[0].replaceChildren(...diagnostics.map(problemRow));
+  table.dataset.rendered = 'yes';
   byId('problems-intro').textContent = `${plural(diagnostics.length, 'problem')} stopped the files being read.`;
   byId('problems-shown').textContent = '';
   byId('problems-more').hidden = true;
