@@ -3,11 +3,11 @@
 //! limits before any expensive work (zip entries' uncompressed sizes, sheet cell counts).
 
 use super::guard::{self, Budget};
-use super::sheet::SheetData;
+use super::sheet::{Grid, GridFull, SheetData};
 use super::text::{self, Encoding};
 use super::{xls_clean, Limits};
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use calamine::{Data, DataRef, Range, Reader, SheetType, SheetVisible};
+use calamine::{DataRef, Reader, SheetType, SheetVisible};
 use std::borrow::Cow;
 use std::io::Cursor;
 
@@ -128,7 +128,7 @@ pub fn open_workbook<'a>(
     };
     let cursor = Cursor::new(bytes);
     let mut budget = Budget::new(limits);
-    let (sheets, is_1904) = match format {
+    let sheets = match format {
         Format::Xlsx => {
             let mut wb = calamine::Xlsx::new(cursor).map_err(|e| workbook_error(&e.to_string()))?;
             let is_1904 = wb.has_1904_epoch();
@@ -137,10 +137,17 @@ pub fn open_workbook<'a>(
                 let mut cells = wb
                     .worksheet_cells_reader(&name)
                     .map_err(|e| sheet_error(&name, &e))?;
-                let range = read_streamed(&name, || cells.next_cell(), &mut budget)?;
-                sheets.push((name, hidden, range));
+                // Room for the cells the sheet says it spans (most exports fill them), within
+                // what the limits allow, so that the list is not grown by doubling.
+                let d = cells.dimensions();
+                let declared = (u64::from(d.end.0.saturating_sub(d.start.0)) + 1)
+                    * (u64::from(d.end.1.saturating_sub(d.start.1)) + 1);
+                let room = declared.min(limits.max_cells).min(1 << 21) as usize;
+                let grid =
+                    read_streamed(&name, is_1904, room, || cells.next_cell(), &mut budget)?;
+                sheets.push((name, hidden, grid));
             }
-            (sheets, is_1904)
+            sheets
         }
         // calamine's .xlsb reader indexes records without checking their length (a 3-byte
         // shared-strings part made it panic) and sizes buffers from lengths in the file.
@@ -158,21 +165,21 @@ pub fn open_workbook<'a>(
             let mut wb =
                 calamine::Xls::new(Cursor::new(cleaned.as_slice())).map_err(|e| xls_error(&e))?;
             let is_1904 = wb.has_1904_epoch();
-            (read_sheets(&mut wb, limits)?, is_1904)
+            read_sheets(&mut wb, is_1904, limits)?
         }
         Format::Ods => {
             // Checked by `guard::check_ods` when the zip was opened.
             let mut wb = calamine::Ods::new(cursor).map_err(|e| workbook_error(&e.to_string()))?;
-            (read_sheets(&mut wb, limits)?, false)
+            read_sheets(&mut wb, false, limits)?
         }
         Format::Csv | Format::Ssda903Xml => unreachable_csv()?,
     };
     let sheets = sheets
         .into_iter()
-        .map(|(name, hidden, range)| Sheet {
+        .map(|(name, hidden, grid)| Sheet {
             name: Some(name),
             hidden,
-            data: SheetData::Range { range, is_1904 },
+            data: SheetData::Grid(grid),
             notes: Vec::new(),
         })
         .collect();
@@ -198,11 +205,15 @@ pub fn decode_text(bytes: &[u8]) -> Result<Decoded<'_>, Box<Diagnostic>> {
     Ok(Decoded { text, encoding })
 }
 
-type RawSheet = (String, bool, Range<Data>);
+type RawSheet = (String, bool, Grid);
 
 /// Reads every worksheet of a workbook that calamine has already read in full (.xls, .ods),
 /// after the guards have counted what it would cost.
-fn read_sheets<RS, R>(wb: &mut R, limits: &Limits) -> Result<Vec<RawSheet>, Box<Diagnostic>>
+fn read_sheets<RS, R>(
+    wb: &mut R,
+    is_1904: bool,
+    limits: &Limits,
+) -> Result<Vec<RawSheet>, Box<Diagnostic>>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
@@ -215,7 +226,9 @@ where
             .worksheet_range(&name)
             .map_err(|e| sheet_error(&name, &e))?;
         budget.add_area(range.start().zip(range.end()), Some(&name))?;
-        out.push((name, hidden, range));
+        let grid = Grid::from_range(&range, is_1904).map_err(|full| too_much_text(&name, full))?;
+        drop(range);
+        out.push((name, hidden, grid));
     }
     Ok(out)
 }
@@ -237,24 +250,27 @@ where
 const LAST_ROW: u32 = 1_048_575;
 const LAST_COLUMN: u32 = 16_383;
 
-/// Reads a sheet cell by cell (xlsx and xlsb are streamed), counting against the budget as it
-/// goes, and lays it out only once its size is known to be within the limits. calamine's own
-/// `worksheet_range` lays out the rectangle from the first to the last cell whatever its size:
-/// one stray value in cell XFD1048576 made it ask for 17 billion cells (found by
+/// Reads a sheet cell by cell (xlsx is streamed), counting against the budget as it goes, into
+/// a compact [`Grid`] (never a rectangle of every cell). calamine's own `worksheet_range` lays
+/// out the rectangle from the first to the last cell whatever its size: one stray value in
+/// cell XFD1048576 made it ask for 17 billion cells (found by
 /// `tests/fixtures/bad/sparse_huge_range.xlsx`; the process aborted).
 fn read_streamed<'a, E: std::fmt::Display>(
     sheet: &str,
+    is_1904: bool,
+    room: usize,
     mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
     budget: &mut Budget<'_>,
-) -> Result<Range<Data>, Box<Diagnostic>> {
-    let mut cells: Vec<calamine::Cell<Data>> = Vec::new();
-    let mut bounds: Option<((u32, u32), (u32, u32))> = None;
+) -> Result<Grid, Box<Diagnostic>> {
+    let mut grid = Grid::new(is_1904);
+    grid.reserve(room);
     loop {
         let cell = match next() {
             Ok(Some(cell)) => cell,
             Ok(None) => break,
             Err(e) => return Err(sheet_error(sheet, &e)),
         };
+        let (r, c) = cell.get_position();
         let value = cell.get_value();
         let text = match value {
             DataRef::Empty => continue,
@@ -262,7 +278,6 @@ fn read_streamed<'a, E: std::fmt::Display>(
             DataRef::SharedString(s) => s.len(),
             _ => 0,
         };
-        let (r, c) = cell.get_position();
         if r > LAST_ROW || c > LAST_COLUMN {
             return Err(fatal(
                 Code::CorruptWorkbook,
@@ -274,14 +289,30 @@ fn read_streamed<'a, E: std::fmt::Display>(
         }
         budget.add_cells(1)?;
         budget.add_text(text as u64, "text cells")?;
-        bounds = Some(match bounds {
-            None => ((r, c), (r, c)),
-            Some(((r0, c0), (r1, c1))) => ((r0.min(r), c0.min(c)), (r1.max(r), c1.max(c))),
-        });
-        cells.push(calamine::Cell::new((r, c), Data::from(value.clone())));
+        grid.push(r, c, value)
+            .map_err(|full| too_much_text(sheet, full))?;
     }
-    budget.add_area(bounds, Some(sheet))?;
-    Ok(Range::from_sparse(cells))
+    budget.add_area(grid.bounds(), Some(sheet))?;
+    grid.finish();
+    Ok(grid)
+}
+
+fn too_much_text(sheet: &str, full: GridFull) -> Box<Diagnostic> {
+    match full {
+        GridFull::Text => fatal(
+            Code::TooLarge,
+            format!(
+                "The sheet \"{sheet}\" holds more text than a browser tab can read (over 4 GB). Split the workbook, or export each table to its own CSV file."
+            ),
+        ),
+        GridFull::Column(c) => fatal(
+            Code::CorruptWorkbook,
+            format!(
+                "The sheet \"{sheet}\" has a value in column {}, beyond the last column a spreadsheet can have, so the workbook is damaged or was not written by a spreadsheet program. Open it in Excel, save a new copy and load that.",
+                c as u64 + 1
+            ),
+        ),
+    }
 }
 
 fn sheet_error(sheet: &str, e: &dyn std::fmt::Display) -> Box<Diagnostic> {

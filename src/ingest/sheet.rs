@@ -1,12 +1,16 @@
-//! A sheet as rows of cells, whatever file it came from: a calamine range (xlsx, xlsm, xlsb,
-//! xls, ods) or delimited text. Consumers visit rows with their user-visible row numbers and
+//! A sheet as rows of cells, whatever file it came from: a workbook's cells (xlsx streamed
+//! from calamine's cell reader; xls and ods from calamine's range) kept compactly in a
+//! [`Grid`], or delimited text. Consumers visit rows with their user-visible row numbers and
 //! never see the file format.
 
 use super::text::{self, Dialect};
 use crate::date::{self, DateError};
-use calamine::{Data, ExcelDateTime, Range};
+use calamine::{CellErrorType, Data, DataRef, ExcelDateTime, ExcelDateTimeType, Range};
 use chrono::NaiveDate;
+use rustc_hash::FxHasher;
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// One cell's value, borrowed from the sheet.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -135,39 +139,26 @@ pub enum SheetData<'a> {
         text: Cow<'a, str>,
         dialect: Dialect,
     },
-    Range {
-        range: Range<Data>,
-        is_1904: bool,
-    },
+    /// A workbook sheet's cells.
+    Grid(Grid),
 }
 
 impl SheetData<'_> {
     /// The workbook's date system (false for text files).
     pub fn is_1904(&self) -> bool {
-        matches!(self, SheetData::Range { is_1904: true, .. })
+        matches!(self, SheetData::Grid(grid) if grid.is_1904)
     }
 
-    /// The 0-based column offset of the first cell (a range may not start at column A).
+    /// The 0-based column offset of the first cell (a sheet may not start at column A).
     pub fn first_column(&self) -> usize {
         match self {
             SheetData::Text { .. } => 0,
-            SheetData::Range { range, .. } => range.start().map_or(0, |(_, c)| c as usize),
-        }
-    }
-
-    /// Number of cells (rows × columns) in a workbook sheet; 0 for text (unknown upfront).
-    pub fn cell_count(&self) -> u64 {
-        match self {
-            SheetData::Text { .. } => 0,
-            SheetData::Range { range, .. } => {
-                let (h, w) = range.get_size();
-                h as u64 * w as u64
-            }
+            SheetData::Grid(grid) => grid.bounds.map_or(0, |((_, c), _)| c as usize),
         }
     }
 
     /// At least the number of non-blank rows (cheap: a count of lines that are not empty for
-    /// text, the height of a range), so readers can size their record lists once instead of
+    /// text, the height of a grid), so readers can size their record lists once instead of
     /// doubling them.
     pub fn row_hint(&self) -> usize {
         match self {
@@ -185,7 +176,7 @@ impl SheetData<'_> {
                     .count();
                 starts + 1
             }
-            SheetData::Range { range, .. } => range.height(),
+            SheetData::Grid(grid) => grid.height(),
         }
     }
 
@@ -210,34 +201,276 @@ impl SheetData<'_> {
                     go_on
                 });
             }
-            SheetData::Range { range, .. } => {
-                let first_row = range.start().map_or(0, |(r, _)| r);
-                let mut cells = Vec::with_capacity(range.width());
-                for (i, row) in range.rows().enumerate() {
-                    cells.clear();
-                    cells.extend(row.iter().map(cell));
-                    // Saturating: a row number past u32 cannot be shown anyway (the loaders
-                    // refuse cells beyond Excel's last row before this).
-                    let row = first_row.saturating_add(i as u32).saturating_add(1);
-                    if !f(row, &cells) {
-                        break;
-                    }
+            SheetData::Grid(grid) => grid.for_each_row(f),
+        }
+    }
+}
+
+/// A workbook sheet's cells, laid out as a spreadsheet shows them: every row from the first
+/// to the last that holds a value, each as wide as the widest, with blanks where no value is.
+///
+/// Only the cells with a value are stored, in row and column order, 16 bytes each; their text
+/// lives in one string, each shared string once. calamine's own `Range` stores every cell
+/// of the rectangle at 32 bytes with a `String` for each text, and building it from streamed
+/// cells held both at once.
+#[derive(Debug, Default)]
+pub struct Grid {
+    cells: Vec<Stored>,
+    text: String,
+    /// Where each shared string's text already is in `text` (by the address calamine keeps it
+    /// at), so that a label repeated down a column is kept once.
+    shared: HashMap<usize, u64, BuildHasherDefault<FxHasher>>,
+    /// The workbook's date system, which its date cells carry.
+    is_1904: bool,
+    /// The first and last row and column (0-based), or `None` when the sheet is empty.
+    bounds: Option<((u32, u32), (u32, u32))>,
+    /// Whether `cells` are in row and column order (a file may list them otherwise).
+    sorted: bool,
+}
+
+/// One cell with a value, in 16 bytes: what `kind` says `payload` holds.
+#[derive(Debug)]
+struct Stored {
+    /// Text and ISO dates: where the text starts (high 32 bits) and its length (low); numbers,
+    /// dates and durations: the `f64`'s bits (a date's serial); booleans: 0 or 1; errors:
+    /// their place in [`ERRORS`].
+    payload: u64,
+    row: u32,
+    column: u16,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Kind {
+    Text,
+    /// An OpenDocument date or duration as ISO text.
+    Iso,
+    Number,
+    Bool,
+    /// A date-formatted number (its serial in the workbook's date system).
+    Date,
+    /// A duration-formatted number.
+    Duration,
+    Error,
+}
+
+/// Every formula error, so that a cell can point at one.
+static ERRORS: [CellErrorType; 8] = [
+    CellErrorType::Div0,
+    CellErrorType::NA,
+    CellErrorType::Name,
+    CellErrorType::Null,
+    CellErrorType::Num,
+    CellErrorType::Ref,
+    CellErrorType::Value,
+    CellErrorType::GettingData,
+];
+
+/// Why a cell could not be kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GridFull {
+    /// The sheet's text is past what a `u32` offset can address (4 GiB; the resource limits
+    /// stop a sheet long before).
+    Text,
+    /// A value lies past column 65,536 (a spreadsheet has at most 16,384).
+    Column(u32),
+}
+
+impl Grid {
+    /// An empty grid for a workbook with the given date system.
+    pub fn new(is_1904: bool) -> Self {
+        Grid {
+            sorted: true,
+            is_1904,
+            ..Grid::default()
+        }
+    }
+
+    /// Adds a cell at (row, column), 0-based; empty cells are not stored. A later value at
+    /// the same place replaces an earlier one, as in calamine's range.
+    pub fn push(&mut self, row: u32, column: u32, value: &DataRef<'_>) -> Result<(), GridFull> {
+        let (kind, payload) = match value {
+            // An empty text still counts (its place sets the grid's bounds, as in calamine's
+            // range); it reads as a blank cell.
+            DataRef::Empty => return Ok(()),
+            DataRef::String(s) => (Kind::Text, self.text_at(s)?),
+            DataRef::SharedString(s) => (Kind::Text, self.shared_text_at(s)?),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (Kind::Iso, self.text_at(s)?),
+            DataRef::Float(f) => (Kind::Number, f.to_bits()),
+            DataRef::Int(i) => (Kind::Number, (*i as f64).to_bits()),
+            DataRef::Bool(b) => (Kind::Bool, u64::from(*b)),
+            DataRef::DateTime(d) => date_cell(d),
+            DataRef::Error(e) => (Kind::Error, error_at(e)),
+        };
+        self.place(row, column, kind, payload)
+    }
+
+    /// Adds a cell from calamine's owned value (the .xls and .ods readers).
+    fn push_data(&mut self, row: u32, column: u32, value: &Data) -> Result<(), GridFull> {
+        let (kind, payload) = match value {
+            Data::Empty => return Ok(()),
+            Data::String(s) => (Kind::Text, self.text_at(s)?),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => (Kind::Iso, self.text_at(s)?),
+            Data::Float(f) => (Kind::Number, f.to_bits()),
+            Data::Int(i) => (Kind::Number, (*i as f64).to_bits()),
+            Data::Bool(b) => (Kind::Bool, u64::from(*b)),
+            Data::DateTime(d) => date_cell(d),
+            Data::Error(e) => (Kind::Error, error_at(e)),
+        };
+        self.place(row, column, kind, payload)
+    }
+
+    /// Room for about `cells` values, when a file says how many to expect.
+    pub fn reserve(&mut self, cells: usize) {
+        self.cells.reserve(cells);
+    }
+
+    /// A grid of a range calamine has read in full, keeping the range's own bounds (which
+    /// may take in blank cells at its edges).
+    pub fn from_range(range: &Range<Data>, is_1904: bool) -> Result<Self, GridFull> {
+        let mut grid = Grid::new(is_1904);
+        if let (Some(start), Some(_)) = (range.start(), range.end()) {
+            for (r, c, value) in range.used_cells() {
+                grid.push_data(start.0 + r as u32, start.1 + c as u32, value)?;
+            }
+        }
+        grid.bounds = range.start().zip(range.end());
+        Ok(grid)
+    }
+
+    fn text_at(&mut self, s: &str) -> Result<u64, GridFull> {
+        let at = u32::try_from(self.text.len()).map_err(|_| GridFull::Text)?;
+        let len = u32::try_from(s.len()).map_err(|_| GridFull::Text)?;
+        at.checked_add(len).ok_or(GridFull::Text)?;
+        self.text.push_str(s);
+        Ok(u64::from(at) << 32 | u64::from(len))
+    }
+
+    fn shared_text_at(&mut self, s: &str) -> Result<u64, GridFull> {
+        let key = s.as_ptr() as usize;
+        if let Some(&at) = self.shared.get(&key) {
+            return Ok(at);
+        }
+        let at = self.text_at(s)?;
+        self.shared.insert(key, at);
+        Ok(at)
+    }
+
+    fn place(&mut self, row: u32, column: u32, kind: Kind, payload: u64) -> Result<(), GridFull> {
+        let narrow = u16::try_from(column).map_err(|_| GridFull::Column(column))?;
+        if let Some(last) = self.cells.last() {
+            if (row, narrow) <= (last.row, last.column) {
+                self.sorted = false;
+            }
+        }
+        self.bounds = Some(match self.bounds {
+            None => ((row, column), (row, column)),
+            Some(((r0, c0), (r1, c1))) => {
+                ((r0.min(row), c0.min(column)), (r1.max(row), c1.max(column)))
+            }
+        });
+        self.cells.push(Stored {
+            payload,
+            row,
+            column: narrow,
+            kind,
+        });
+        Ok(())
+    }
+
+    /// Puts the cells in row and column order (stable, so a later value at the same place
+    /// still comes later and wins) and gives back spare room.
+    pub fn finish(&mut self) {
+        if !self.sorted {
+            self.cells.sort_by_key(|c| (c.row, c.column));
+            self.sorted = true;
+        }
+        self.cells.shrink_to_fit();
+        self.text.shrink_to_fit();
+        self.shared = HashMap::default();
+    }
+
+    /// The first and last row and column (0-based) of the values, if any.
+    pub fn bounds(&self) -> Option<((u32, u32), (u32, u32))> {
+        self.bounds
+    }
+
+    /// The number of rows from the first to the last.
+    pub fn height(&self) -> usize {
+        self.bounds
+            .map_or(0, |((r0, _), (r1, _))| (r1 - r0) as usize + 1)
+    }
+
+    fn cell(&self, stored: &Stored) -> Cell<'_> {
+        let p = stored.payload;
+        match stored.kind {
+            Kind::Text | Kind::Iso => {
+                let (at, len) = ((p >> 32) as usize, (p & 0xFFFF_FFFF) as usize);
+                let text = &self.text[at..at + len];
+                if stored.kind == Kind::Text {
+                    Cell::Text(text)
+                } else {
+                    Cell::IsoDate(text)
                 }
+            }
+            Kind::Number => Cell::Number(f64::from_bits(p)),
+            Kind::Bool => Cell::Bool(p != 0),
+            Kind::Date | Kind::Duration => {
+                let kind = if stored.kind == Kind::Date {
+                    ExcelDateTimeType::DateTime
+                } else {
+                    ExcelDateTimeType::TimeDelta
+                };
+                Cell::ExcelDate(ExcelDateTime::new(f64::from_bits(p), kind, self.is_1904))
+            }
+            Kind::Error => Cell::Error(&ERRORS[p as usize]),
+        }
+    }
+
+    fn for_each_row(&self, f: &mut dyn FnMut(u32, &[Cell<'_>]) -> bool) {
+        debug_assert!(self.sorted, "Grid::finish was not called");
+        let Some(((r0, c0), (r1, c1))) = self.bounds else {
+            return;
+        };
+        let mut cells = vec![Cell::Empty; (c1 - c0) as usize + 1];
+        let mut next = self.cells.iter().peekable();
+        for row in r0..=r1 {
+            cells.fill(Cell::Empty);
+            while let Some(stored) = next.next_if(|c| c.row == row) {
+                cells[(u32::from(stored.column) - c0) as usize] = self.cell(stored);
+            }
+            // Saturating: a row number past u32 cannot be shown anyway (the loaders refuse
+            // cells beyond Excel's last row before this).
+            if !f(row.saturating_add(1), &cells) {
+                break;
             }
         }
     }
 }
 
-fn cell(d: &Data) -> Cell<'_> {
-    match d {
-        Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) => Cell::ExcelDate(*dt),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::IsoDate(s),
-        Data::Error(e) => Cell::Error(e),
+/// A date or duration cell: its serial, and which it is. The workbook's date system is the
+/// grid's (calamine gives every date of a workbook the workbook's).
+fn date_cell(d: &ExcelDateTime) -> (Kind, u64) {
+    let kind = if d.is_duration() {
+        Kind::Duration
+    } else {
+        Kind::Date
+    };
+    (kind, d.as_f64().to_bits())
+}
+
+/// The place of an error in [`ERRORS`] (a match, so that a new kind of error fails to build).
+fn error_at(e: &CellErrorType) -> u64 {
+    match e {
+        CellErrorType::Div0 => 0,
+        CellErrorType::NA => 1,
+        CellErrorType::Name => 2,
+        CellErrorType::Null => 3,
+        CellErrorType::Num => 4,
+        CellErrorType::Ref => 5,
+        CellErrorType::Value => 6,
+        CellErrorType::GettingData => 7,
     }
 }
 
@@ -316,5 +549,143 @@ mod tests {
             Err(DateError::Excel1900LeapBug)
         );
         assert!(Cell::Bool(true).date(false).is_err());
+    }
+
+    /// Every row a grid yields: its number and its cells as text ("" for a blank).
+    fn rows_of(grid: Grid) -> Vec<(u32, Vec<String>)> {
+        let data = SheetData::Grid(grid);
+        let mut out = Vec::new();
+        data.for_each_row(&mut |row, cells| {
+            out.push((row, cells.iter().map(|c| c.text().into_owned()).collect()));
+            true
+        });
+        out
+    }
+
+    #[test]
+    fn a_grid_lays_out_the_cells_as_the_sheet_shows_them() {
+        // Values at B2, D2, C4 and (out of order, then again) B4: rows 2 to 4, columns B to D,
+        // row 3 blank, and the second value at B4 replacing the first.
+        let mut grid = Grid::new(false);
+        grid.push(1, 1, &DataRef::SharedString("id")).unwrap();
+        grid.push(1, 3, &DataRef::Float(2.5)).unwrap();
+        grid.push(3, 2, &DataRef::Int(7)).unwrap();
+        grid.push(3, 1, &DataRef::String("first".into())).unwrap();
+        grid.push(3, 1, &DataRef::Bool(true)).unwrap();
+        grid.finish();
+        assert_eq!(grid.bounds(), Some(((1, 1), (3, 3))));
+        assert_eq!(grid.height(), 3);
+        let rows = rows_of(grid);
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            rows,
+            vec![
+                (2, s(&["id", "", "2.5"])),
+                (3, s(&["", "", ""])),
+                (4, s(&["TRUE", "7", ""])),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_grid_keeps_dates_errors_and_empty_text_in_place() {
+        let mut grid = Grid::new(false);
+        let date = ExcelDateTime::new(44259.0, calamine::ExcelDateTimeType::DateTime, false);
+        grid.push(0, 0, &DataRef::DateTime(date)).unwrap();
+        grid.push(0, 1, &DataRef::Error(CellErrorType::NA)).unwrap();
+        grid.push(0, 2, &DataRef::DateTimeIso("2021-03-04".into()))
+            .unwrap();
+        // An empty text widens the grid to column E but reads as blank; an empty cell does
+        // neither.
+        grid.push(0, 4, &DataRef::String(String::new())).unwrap();
+        grid.push(0, 6, &DataRef::Empty).unwrap();
+        grid.finish();
+        assert_eq!(grid.bounds(), Some(((0, 0), (0, 4))));
+        let data = SheetData::Grid(grid);
+        let d = NaiveDate::from_ymd_opt(2021, 3, 4).unwrap();
+        let mut rows = 0;
+        data.for_each_row(&mut |row, cells| {
+            rows += 1;
+            assert_eq!(row, 1);
+            assert_eq!(cells.len(), 5);
+            assert_eq!(cells[0].date(false), Ok(d));
+            assert_eq!(cells[1], Cell::Error(&CellErrorType::NA));
+            assert_eq!(cells[2], Cell::IsoDate("2021-03-04"));
+            assert_eq!(cells[2].date(false), Ok(d));
+            assert_eq!(cells[3], Cell::Empty);
+            assert_eq!(cells[4], Cell::Text(""));
+            assert!(cells[4].is_blank());
+            true
+        });
+        assert_eq!(rows, 1);
+    }
+
+    #[test]
+    fn a_grid_from_a_range_keeps_the_ranges_bounds() {
+        // calamine's range for C3:E5 with values only at D4 and E5: the rows and columns
+        // blank at its edges are still there, from row 3 and column C.
+        let range = Range::from_sparse(vec![
+            calamine::Cell::new((2, 2), Data::Empty),
+            calamine::Cell::new((3, 3), Data::String("x".into())),
+            calamine::Cell::new((4, 4), Data::Float(1.0)),
+        ]);
+        let grid = Grid::from_range(&range, false).unwrap();
+        assert_eq!(grid.bounds(), Some(((2, 2), (4, 4))));
+        let data = SheetData::Grid(grid);
+        assert_eq!(data.first_column(), 2);
+        assert_eq!(data.row_hint(), 3);
+        let SheetData::Grid(grid) = data else {
+            unreachable!()
+        };
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            rows_of(grid),
+            vec![
+                (3, s(&["", "", ""])),
+                (4, s(&["", "x", ""])),
+                (5, s(&["", "", "1"])),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_grid_keeps_the_workbooks_date_system_and_each_shared_string_once() {
+        // 1904 system: serial 42,797 is 4 March 2021 (44,259 − 1,462 days). A duration is not
+        // a date. The same shared string in two cells is stored once; an equal inline string
+        // is stored again.
+        let mut grid = Grid::new(true);
+        let date = ExcelDateTime::new(42_797.0, calamine::ExcelDateTimeType::DateTime, true);
+        let span = ExcelDateTime::new(1.5, calamine::ExcelDateTimeType::TimeDelta, true);
+        let label = String::from("Foster care");
+        grid.push(0, 0, &DataRef::DateTime(date)).unwrap();
+        grid.push(0, 1, &DataRef::DateTime(span)).unwrap();
+        grid.push(0, 2, &DataRef::SharedString(&label)).unwrap();
+        grid.push(1, 2, &DataRef::SharedString(&label)).unwrap();
+        grid.push(2, 2, &DataRef::String(label.clone())).unwrap();
+        grid.finish();
+        assert_eq!(grid.text.len(), 2 * "Foster care".len());
+        let data = SheetData::Grid(grid);
+        assert!(data.is_1904());
+        let d = NaiveDate::from_ymd_opt(2021, 3, 4).unwrap();
+        let mut texts = Vec::new();
+        data.for_each_row(&mut |row, cells| {
+            if row == 1 {
+                assert_eq!(cells[0].date(true), Ok(d));
+                assert_eq!(cells[1].date(true), Err(DateError::NotADate));
+            }
+            texts.push(cells[2].text().into_owned());
+            true
+        });
+        assert_eq!(texts, ["Foster care"; 3]);
+    }
+
+    #[test]
+    fn an_empty_grid_has_no_rows() {
+        let mut grid = Grid::new(false);
+        grid.push(5, 5, &DataRef::Empty).unwrap();
+        grid.finish();
+        assert_eq!(grid.bounds(), None);
+        assert_eq!(grid.height(), 0);
+        assert!(rows_of(grid).is_empty());
     }
 }
