@@ -299,7 +299,10 @@ fn load_file(
         Ok(opened) => opened,
         Err(d) => return sink.diagnostics.push(d.file(file.name)),
     };
-    for sheet in &sheets {
+    // Each sheet is dropped once read, so that its cells and the records read so far are not
+    // all held at once.
+    for owned in sheets {
+        let sheet = &owned;
         sink.diagnostics.extend(sheet.notes.iter().cloned());
         // SSDA903 tables are recognised by their exact columns, unless the user mapped the sheet.
         if mapping

@@ -152,6 +152,7 @@ async function main() {
         ...(BEFORE_WWW === null ? {} : {
           csvOpenBefore: () => page.evaluate(([u, a, m]) => window.bench.driftlineOpen(u, a, m), [csvUrls, AS_AT, BEFORE_MODULE]),
           csvAnalyzeBefore: () => page.evaluate(([u, a, m]) => window.bench.driftlineAnalyze(u, a, m), [csvUrls, AS_AT, BEFORE_MODULE]),
+          xlsxBefore: () => page.evaluate(([u, a, m]) => window.bench.driftlineOpen(u, a, m), [xlsxUrls, AS_AT, BEFORE_MODULE]),
         }),
         csvPapa: () => page.evaluate(([u, a]) => window.bench.papa(u, a), [csvUrls, AS_AT]),
         csvDuckdb: () => page.evaluate(([u, a]) => window.bench.duckdbMedian(u, a), [csvUrls, AS_AT]),
@@ -192,6 +193,10 @@ async function main() {
         sheetjs: pick('xlsxSheetjs', 'ms'),
         memory: pick('xlsxDriftline', 'memory'),
         rowsRead: samples.xlsxDriftline[0].rowsRead,
+        ...(BEFORE_WWW === null ? {} : {
+          driftlineBefore: pick('xlsxBefore', 'ms'),
+          memoryBefore: pick('xlsxBefore', 'memory'),
+        }),
       };
     }
     // `analyze()` and then every journey read (each built as JavaScript objects): what an
@@ -341,7 +346,11 @@ function markdown(r) {
       `| xlsx bytes → full report | ${ms(r.xlsx.driftline)} | SheetJS 0.18.5 \`read\` alone | ${ms(r.xlsx.sheetjs)} | ${ratio(r.xlsx.sheetjs, r.xlsx.driftline)} |`,
       `| peak wasm memory, CSV load | ${mb(r.csv.memory)} = ${(r.csv.memory / r.input.csvBytes).toFixed(2)}× input | | | |`,
       `| peak wasm memory, CSV \`analyze()\` | ${mb(r.csv.analyzeMemory)} = ${(r.csv.analyzeMemory / r.input.csvBytes).toFixed(2)}× input${r.csv.analyzeBeforeMemory === undefined ? '' : ` (BEFORE_WWW build: ${mb(r.csv.analyzeBeforeMemory)} = ${(r.csv.analyzeBeforeMemory / r.input.csvBytes).toFixed(2)}×)`} | | | |`,
-      `| peak wasm memory, xlsx load | ${mb(r.xlsx.memory)} = ${(r.xlsx.memory / r.input.xlsxBytes).toFixed(2)}× input | | | |`,
+      ...(r.xlsx.driftlineBefore === undefined ? [] : [
+        `| | | xlsx of the BEFORE_WWW build | ${ms(r.xlsx.driftlineBefore)} | ${ratio(r.xlsx.driftlineBefore, r.xlsx.driftline)} |`,
+        `| xlsx of the BEFORE_WWW build | ${ms(r.xlsx.driftlineBefore)} | SheetJS (as above) | ${ms(r.xlsx.sheetjs)} | ${ratio(r.xlsx.sheetjs, r.xlsx.driftlineBefore)} |`,
+      ]),
+      `| peak wasm memory, xlsx load | ${mb(r.xlsx.memory)} = ${(r.xlsx.memory / r.input.xlsxBytes).toFixed(2)}× input${r.xlsx.memoryBefore === undefined ? '' : ` (BEFORE_WWW build: ${mb(r.xlsx.memoryBefore)} = ${(r.xlsx.memoryBefore / r.input.xlsxBytes).toFixed(2)}×)`} | | | |`,
     );
   }
   if (r.analyze !== undefined) {
