@@ -137,12 +137,13 @@ pub fn open_workbook<'a>(
                 let mut cells = wb
                     .worksheet_cells_reader(&name)
                     .map_err(|e| sheet_error(&name, &e))?;
-                // Room for the cells the sheet says it spans (most exports fill them), within
-                // what the limits allow, so that the list is not grown by doubling.
+                // Room for the cells the sheet says it spans (most exports fill them), so that
+                // the list is not grown by doubling; at most 2^20 cells (16 MB), as a sheet
+                // may declare a span its values do not fill (formatted empty rows).
                 let d = cells.dimensions();
                 let declared = (u64::from(d.end.0.saturating_sub(d.start.0)) + 1)
                     * (u64::from(d.end.1.saturating_sub(d.start.1)) + 1);
-                let room = declared.min(limits.max_cells).min(1 << 21) as usize;
+                let room = declared.min(limits.max_cells).min(1 << 20) as usize;
                 let grid =
                     read_streamed(&name, is_1904, room, || cells.next_cell(), &mut budget)?;
                 sheets.push((name, hidden, grid));
