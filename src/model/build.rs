@@ -277,11 +277,6 @@ impl Builder<'_> {
                 }
             }
         }
-        for (p, [placements, legal, events]) in groups.pending.iter_mut().zip(sizes) {
-            p.placements.reserve_exact(placements);
-            p.legal.reserve_exact(legal);
-            p.events.reserve_exact(events);
-        }
         // A slot past u32 (more than four billion children) cannot be held in memory anyway;
         // `get_mut` would skip it rather than fail.
         let pending = &mut groups.pending;
@@ -305,16 +300,28 @@ impl Builder<'_> {
                 None => slot.record = Some(c),
             }
         }
+        // Each table's lists are made just before its rows move into them, once the table
+        // before has been moved and freed: the rows are then held about once, not twice.
+        for (slot, size) in pending.iter_mut().zip(&sizes) {
+            slot.placements.reserve_exact(size[0]);
+        }
         for (p, i) in placements.into_iter().zip(placement_slots) {
             if let Some(slot) = pending.get_mut(i as usize) {
                 slot.placements.push(p);
             }
+        }
+        for (slot, size) in pending.iter_mut().zip(&sizes) {
+            slot.legal.reserve_exact(size[1]);
         }
         for (l, i) in legal.into_iter().zip(legal_slots) {
             if let Some(slot) = pending.get_mut(i as usize) {
                 slot.legal.push(l);
             }
         }
+        for (slot, size) in pending.iter_mut().zip(&sizes) {
+            slot.events.reserve_exact(size[2]);
+        }
+        drop(sizes);
         for (e, i) in events.into_iter().zip(event_slots) {
             if let Some(slot) = pending.get_mut(i as usize) {
                 slot.events.push(e);
