@@ -43,6 +43,7 @@ pub struct Dataset {
 pub struct Child {
     #[serde(rename = "child_id")]
     pub id: Text,
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub date_of_birth: Option<NaiveDate>,
     pub sex: Option<Text>,
     pub local_authority: Option<Text>,
@@ -70,7 +71,9 @@ pub struct Child {
 /// The first and last day an input covers for a child (both inclusive).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Observed {
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub from: NaiveDate,
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub to: NaiveDate,
 }
 
@@ -79,8 +82,10 @@ pub struct Observed {
 pub struct CarePeriod {
     /// The day the child became looked after: an explicit `became_looked_after` event inside
     /// the period if there is one, else the first placement's start.
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub start: NaiveDate,
     /// The day care ended (`left_care` event or the last placement's end); `None` if ongoing.
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub end: Option<NaiveDate>,
     pub placements: Vec<Placement>,
     /// Events inside the period (start and end days inclusive), in date order.
@@ -98,7 +103,9 @@ pub struct CarePeriod {
 /// One placement: where and with whom the child lived.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Placement {
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub start: NaiveDate,
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub end: Option<NaiveDate>,
     pub category: PlacementCategory,
     /// The placement type as written in the input (a label or an SSDA903 PLACE code).
@@ -117,7 +124,9 @@ pub struct Placement {
 /// A spell under one legal status.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LegalSpell {
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub start: NaiveDate,
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub end: Option<NaiveDate>,
     pub category: LegalCategory,
     /// The legal status as written in the input.
@@ -128,6 +137,7 @@ pub struct LegalSpell {
 /// A dated event: a milestone such as a review, a panel or an order, or a custom event.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Event {
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub date: NaiveDate,
     pub milestone: Milestone,
     /// The label as written in the input (or the milestone's label for derived events).

@@ -25,6 +25,7 @@ use std::ops::Deref;
 /// The full answer for one load.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub as_at: NaiveDate,
     /// Why the report is as at that date (not written when the caller gave it).
     #[serde(skip_serializing_if = "is_given")]
@@ -65,6 +66,7 @@ pub struct Report {
 /// cohort too large to print child by child (`driftline analyze --format json-summary`).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct ReportSummary<'a> {
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub as_at: NaiveDate,
     #[serde(skip_serializing_if = "is_given")]
     pub as_at_basis: AsAtBasis,

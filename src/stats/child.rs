@@ -67,7 +67,9 @@ pub struct StageRow {
     pub stage_index: usize,
     /// Index into the child's `care_periods` (0-based).
     pub care_period_index: usize,
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub start: NaiveDate,
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub end: Option<NaiveDate>,
     pub days: u32,
     pub censored: bool,
@@ -76,6 +78,7 @@ pub struct StageRow {
     pub ended_by: Option<Milestone>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub backdated: bool,
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub target_date: Option<NaiveDate>,
     pub within_target: Option<bool>,
     pub overdue: bool,
@@ -140,9 +143,11 @@ pub struct CurrentStatus {
 pub struct CheckHit {
     pub check: Text,
     /// When the current spell in the check's status began.
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub since: NaiveDate,
     pub days: u32,
     /// `since` + `longer_than`.
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub due: Option<NaiveDate>,
     /// "As at" is after `due`.
     pub over: bool,

@@ -188,6 +188,7 @@ pub fn expected_count(probabilities: impl IntoIterator<Item = f64>) -> (f64, [f6
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Forecast {
     /// The likely date the stage ends (the conditional median).
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub expected_date: Option<NaiveDate>,
     /// The middle half of the likely dates: `[25%, 75%]` of those who waited this long.
     pub range: Option<[NaiveDate; 2]>,

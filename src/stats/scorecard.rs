@@ -105,7 +105,9 @@ pub struct Scorecard {
     /// What these figures are, and where the censored view is, in words.
     pub description: String,
     /// The first and last adoption dates counted (both inclusive).
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub window_from: NaiveDate,
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub window_to: NaiveDate,
     /// Children adopted in the window (care periods with an adoption order in it).
     pub adopted: u32,
@@ -189,10 +191,13 @@ pub struct ScorecardRow {
     pub child_id: Text,
     /// Index into the child's care periods.
     pub care_period_index: usize,
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub adopted: NaiveDate,
     /// The care period's start, `None` when it began before the data.
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub entered_care: Option<NaiveDate>,
     /// The start of the placement with the family who adopted.
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub moved_in: Option<NaiveDate>,
     /// Placements with prospective adopters before that family's (disruptions).
     pub earlier_adoptive_placements: u32,
@@ -201,9 +206,12 @@ pub struct ScorecardRow {
     /// How `foster_carer_adoption` was decided (`None`: nothing said so).
     pub foster_carer_source: Option<FosterCarerSource>,
     /// For a foster-carer adoption, the start of the foster placement with the adopters.
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub foster_placement_start: Option<NaiveDate>,
     pub a10_days: Option<u32>,
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub placement_order: Option<NaiveDate>,
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub matched: Option<NaiveDate>,
     pub a2_days: Option<u32>,
     /// A3: moved in less than 14 months after entering care (A1's children only).

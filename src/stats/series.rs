@@ -34,8 +34,10 @@ pub enum Aggregate {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct StagePoint {
     /// The stage's end date, or the first day of the period.
+    #[serde(serialize_with = "crate::date::iso::serialize")]
     pub date: NaiveDate,
     /// The last day of the period (aggregated series only).
+    #[serde(serialize_with = "crate::date::iso::option")]
     pub period_end: Option<NaiveDate>,
     /// Days in the stage, or the median days of the period's stages.
     pub days: f64,
