@@ -227,7 +227,7 @@ where
             .worksheet_range(&name)
             .map_err(|e| sheet_error(&name, &e))?;
         budget.add_area(range.start().zip(range.end()), Some(&name))?;
-        let grid = Grid::from_range(&range, is_1904).map_err(|full| too_much_text(&name, full))?;
+        let grid = Grid::from_range(&range, is_1904).map_err(|full| grid_full(&name, full))?;
         drop(range);
         out.push((name, hidden, grid));
     }
@@ -291,14 +291,14 @@ fn read_streamed<'a, E: std::fmt::Display>(
         budget.add_cells(1)?;
         budget.add_text(text as u64, "text cells")?;
         grid.push(r, c, value)
-            .map_err(|full| too_much_text(sheet, full))?;
+            .map_err(|full| grid_full(sheet, full))?;
     }
     budget.add_area(grid.bounds(), Some(sheet))?;
     grid.finish();
     Ok(grid)
 }
 
-fn too_much_text(sheet: &str, full: GridFull) -> Box<Diagnostic> {
+fn grid_full(sheet: &str, full: GridFull) -> Box<Diagnostic> {
     match full {
         GridFull::Text => fatal(
             Code::TooLarge,

@@ -224,8 +224,6 @@ pub struct Grid {
     is_1904: bool,
     /// The first and last row and column (0-based), or `None` when the sheet is empty.
     bounds: Option<((u32, u32), (u32, u32))>,
-    /// Whether `cells` are in row and column order (a file may list them otherwise).
-    sorted: bool,
 }
 
 /// One cell with a value, in 16 bytes: what `kind` says `payload` holds.
@@ -281,7 +279,6 @@ impl Grid {
     /// An empty grid for a workbook with the given date system.
     pub fn new(is_1904: bool) -> Self {
         Grid {
-            sorted: true,
             is_1904,
             ..Grid::default()
         }
@@ -336,6 +333,7 @@ impl Grid {
             }
         }
         grid.bounds = range.start().zip(range.end());
+        grid.finish();
         Ok(grid)
     }
 
@@ -359,11 +357,6 @@ impl Grid {
 
     fn place(&mut self, row: u32, column: u32, kind: Kind, payload: u64) -> Result<(), GridFull> {
         let narrow = u16::try_from(column).map_err(|_| GridFull::Column(column))?;
-        if let Some(last) = self.cells.last() {
-            if (row, narrow) <= (last.row, last.column) {
-                self.sorted = false;
-            }
-        }
         self.bounds = Some(match self.bounds {
             None => ((row, column), (row, column)),
             Some(((r0, c0), (r1, c1))) => {
@@ -379,12 +372,12 @@ impl Grid {
         Ok(())
     }
 
-    /// Puts the cells in row and column order (stable, so a later value at the same place
-    /// still comes later and wins) and gives back spare room.
+    /// Puts the cells in row and column order, when a file listed them otherwise (stable, so
+    /// a later value at the same place still comes later and wins), and gives back spare room.
     pub fn finish(&mut self) {
-        if !self.sorted {
-            self.cells.sort_by_key(|c| (c.row, c.column));
-            self.sorted = true;
+        let place = |c: &Stored| (c.row, c.column);
+        if !self.cells.is_sorted_by_key(place) {
+            self.cells.sort_by_key(place);
         }
         self.cells.shrink_to_fit();
         self.text.shrink_to_fit();
@@ -429,7 +422,10 @@ impl Grid {
     }
 
     fn for_each_row(&self, f: &mut dyn FnMut(u32, &[Cell<'_>]) -> bool) {
-        debug_assert!(self.sorted, "Grid::finish was not called");
+        debug_assert!(
+            self.cells.is_sorted_by_key(|c| (c.row, c.column)),
+            "Grid::finish was not called"
+        );
         let Some(((r0, c0), (r1, c1))) = self.bounds else {
             return;
         };
