@@ -107,6 +107,15 @@ impl Journeys {
     pub fn stats_of(&self, index: usize) -> Option<&ChildStats> {
         self.stats.get(index)
     }
+
+    /// The child at `index` as its element of the JSON list: with its statistics, or `none`'s
+    /// (empty) before they are computed.
+    fn merged<'a>(&'a self, index: usize, none: &'a ChildStats) -> Merged<'a> {
+        Merged {
+            child: &self.children[index],
+            stats: self.stats.get(index).unwrap_or(none),
+        }
+    }
 }
 
 impl Deref for Journeys {
@@ -139,9 +148,8 @@ impl Serialize for Journeys {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let none = ChildStats::default();
         let mut seq = serializer.serialize_seq(Some(self.children.len()))?;
-        for (i, child) in self.children.iter().enumerate() {
-            let stats = self.stats.get(i).unwrap_or(&none);
-            seq.serialize_element(&Merged { child, stats })?;
+        for i in 0..self.children.len() {
+            seq.serialize_element(&self.merged(i, &none))?;
         }
         seq.end()
     }
@@ -165,10 +173,7 @@ impl Journeys {
     /// every journey as JavaScript objects at once. Fails only if the text would pass 4 GiB.
     pub fn json_pieces(&self) -> Result<JourneyPieces, serde_json::Error> {
         let none = ChildStats::default();
-        let merged = |i: usize| Merged {
-            child: &self.children[i],
-            stats: self.stats.get(i).unwrap_or(&none),
-        };
+        let merged = |i: usize| self.merged(i, &none);
         // Sized from the first few journeys, so the buffer does not double (and wasm memory,
         // which never shrinks, does not keep the room) for a large cohort.
         let sample = self.children.len().min(64);
@@ -229,11 +234,10 @@ impl Journeys {
         let batch = batch.max(1);
         let none = ChildStats::default();
         let mut starts = Vec::with_capacity(self.children.len());
-        for (b, children) in self.children.chunks(batch).enumerate() {
+        for first in (0..self.children.len()).step_by(batch) {
             packer.clear_words();
-            for (j, child) in children.iter().enumerate() {
-                let stats = self.stats.get(b * batch + j).unwrap_or(&none);
-                starts.push(packer.push(&Merged { child, stats })?);
+            for i in first..(first + batch).min(self.children.len()) {
+                starts.push(packer.push(&self.merged(i, &none))?);
             }
             take(packer.words());
         }

@@ -208,11 +208,6 @@ impl Packer {
         self.words.clear();
     }
 
-    /// Reserves room for `additional` more words.
-    pub fn reserve_words(&mut self, additional: usize) {
-        self.words.reserve_exact(additional);
-    }
-
     /// The words packed so far, leaving none.
     pub fn take_words(&mut self) -> Vec<u32> {
         std::mem::take(&mut self.words)
