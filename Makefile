@@ -34,7 +34,7 @@ BINDGEN_OUT := target/wasm-bindgen
 OPT_CACHE := target/wasm-opt
 NATIVE_BIN := target/debug/driftline
 
-.PHONY: bindgen build build-fast serve test dist bench bench-native bench-browser bench-deps tools wasm-target wasm-bindgen-cli browser wasm wasm-fast page lint test-native test-wasm test-e2e e2e-deps build-deps
+.PHONY: bindgen build build-fast serve test dist bench bench-native bench-browser bench-profile bench-deps tools wasm-target wasm-bindgen-cli browser wasm wasm-fast page lint test-native test-wasm test-e2e e2e-deps build-deps
 
 ## build: the optimised wasm and the page's generated files into www/ (nothing is served).
 build: tools build-deps wasm page
@@ -69,6 +69,15 @@ bench-native:
 bench-browser: browser build bench-deps e2e-deps
 	$(CARGO) build --release --bin driftline
 	cd $(BENCH) && DRIFTLINE_BIN='$(CURDIR)/target/release/driftline' node run.mjs
+
+## bench-profile: where the core's time goes in Chromium (its sampling profiler, function names
+## kept): the page's wasm optimised again with -g into target/profile-wasm/ (see tests/bench/profile.mjs).
+bench-profile: browser build e2e-deps
+	$(CARGO) build --release --bin driftline
+	@mkdir -p target/profile-wasm
+	$(WASM_OPT) -Oz -g $(BINDGEN_OUT)/driftline_bg.wasm -o target/profile-wasm/driftline_bg.wasm
+	cp $(BINDGEN_OUT)/driftline.js target/profile-wasm/driftline.js
+	cd $(BENCH) && DRIFTLINE_BIN='$(CURDIR)/target/release/driftline' node profile.mjs
 
 # --- Installation (idempotent) ---------------------------------------------------------
 
