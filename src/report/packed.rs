@@ -21,6 +21,11 @@
 //! | 4 `OBJECT` | an index into the shapes (lists of key strings) | an object whose keys are the shape's, in order, each with the value that follows, in turn |
 //! | 5 `CONSTANT` | 0, 1 or 2 | `null`, `false`, `true` |
 //!
+//! A date is written (see [`crate::date::iso`]) as its text inside a newtype struct named
+//! [`crate::date::iso::NEWTYPE`], which other serializers pass through as the text alone. The
+//! packer finds such a text's string by the day it names (a map of small integers) instead of
+//! hashing the text: a report holds hundreds of thousands of dates but a few thousand days.
+//!
 //! Integers outside the 29 bits go to the numbers as `f64` (rounded to nearest, as
 //! `JSON.parse` rounds their digits). Floats that are not finite are `null`, and `f32`s are the
 //! `f64` of their shortest digits, both as `serde_json` writes them. Map keys are strings as
@@ -145,6 +150,10 @@ pub struct Packer {
     recent: Vec<Recent>,
     /// Each struct's last shape, by where its name is in memory.
     struct_shapes: FxHashMap<usize, u32>,
+    /// Set while a date's newtype struct is packed (its text is then looked up in `days`).
+    date_next: bool,
+    /// The string of each day met, by `year << 9 | month << 5 | day`.
+    days: FxHashMap<u32, u32>,
 }
 
 /// A string met before: where it was, its length and its id.
@@ -529,6 +538,20 @@ impl<'a> ser::Serializer for &'a mut Packer {
     }
 
     fn serialize_str(self, v: &str) -> Result<()> {
+        if std::mem::take(&mut self.date_next) {
+            if let Some((year, month, day)) = crate::date::iso::parts(v) {
+                let key = year << 9 | month << 5 | day;
+                let id = match self.days.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.string_id(v)?;
+                        self.days.insert(key, id);
+                        id
+                    }
+                };
+                return self.word(STRING, u64::from(id));
+            }
+        }
         self.string(v)
     }
 
@@ -570,9 +593,15 @@ impl<'a> ser::Serializer for &'a mut Packer {
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _name: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<()> {
+        if name == crate::date::iso::NEWTYPE {
+            self.date_next = true;
+            let packed = value.serialize(&mut *self);
+            self.date_next = false;
+            return packed;
+        }
         value.serialize(self)
     }
 
@@ -944,6 +973,75 @@ mod tests {
         Wrapped(i32),
         Pair(u8, u8),
         Named { x: bool },
+    }
+
+    #[derive(Serialize)]
+    struct Dated {
+        #[serde(serialize_with = "crate::date::iso::serialize")]
+        start: chrono::NaiveDate,
+        #[serde(serialize_with = "crate::date::iso::option")]
+        end: Option<chrono::NaiveDate>,
+        text: &'static str,
+    }
+
+    #[test]
+    fn dates_pack_as_the_strings_json_has() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a day");
+        let mut packer = Packer::new();
+        let dated = |start, end| Dated {
+            start,
+            end,
+            // Text that reads as a date but is not one of the model's dates.
+            text: "2021-03-04",
+        };
+        packer
+            .push(&dated(day(2021, 3, 4), Some(day(9999, 12, 31))))
+            .expect("packs");
+        packer
+            .push(&dated(day(0, 1, 1), Some(day(2021, 3, 4))))
+            .expect("packs");
+        // A year past 9999 is written by chrono ("+10000-01-01"), not found by its day.
+        packer.push(&dated(day(10_000, 1, 1), None)).expect("packs");
+        // Strings in the order first met, a key then its value: start "2021-03-04" end
+        // "9999-12-31" text, then "0000-01-01" and "+10000-01-01"; a day met again (as a
+        // date or as the same text) is the same string.
+        assert_eq!(
+            packer.words(),
+            &[
+                4,          // object, shape 0 (start end text)
+                1 | 1 << 3, // start: 2021-03-04
+                1 | 3 << 3, // end: 9999-12-31
+                1 | 1 << 3, // text: "2021-03-04", the same string
+                4,
+                1 | 5 << 3, // start: 0000-01-01
+                1 | 1 << 3, // end: 2021-03-04 again
+                1 | 1 << 3,
+                4,
+                1 | 6 << 3, // start: +10000-01-01
+                5,          // end: null
+                1 | 1 << 3,
+            ]
+        );
+        let tables = packer.finish();
+        assert_eq!(
+            (0..7)
+                .map(|i| tables.string(i).expect("a string"))
+                .collect::<Vec<_>>(),
+            [
+                "start",
+                "2021-03-04",
+                "end",
+                "9999-12-31",
+                "text",
+                "0000-01-01",
+                "+10000-01-01"
+            ]
+        );
+        // The same values as JSON: the dates are plain strings there.
+        assert_eq!(
+            serde_json::to_string(&dated(day(2021, 3, 4), None)).expect("JSON"),
+            r#"{"start":"2021-03-04","end":null,"text":"2021-03-04"}"#
+        );
     }
 
     #[test]
