@@ -38,6 +38,7 @@
 use rustc_hash::FxHashMap;
 use serde::ser::{self, Serialize};
 use std::fmt::{self, Display, Write as _};
+use std::rc::Rc;
 
 /// The kind of a word that is a small integer.
 pub const INT: u32 = 0;
@@ -149,11 +150,23 @@ pub struct Packer {
     /// Recently met strings by where they are in memory (see [`Packer::known`]).
     recent: Vec<Recent>,
     /// Each struct's last shape, by where its name is in memory.
-    struct_shapes: FxHashMap<usize, u32>,
+    struct_shapes: FxHashMap<usize, StructShape>,
+    /// Where the keys of the structs being packed are in memory (address and length), each
+    /// struct's from its first key on, as `keys` holds their ids.
+    key_places: Vec<(usize, usize)>,
     /// Set while a date's newtype struct is packed (its text is then looked up in `days`).
     date_next: bool,
     /// The string of each day met, by `year << 9 | month << 5 | day`.
     days: FxHashMap<u32, u32>,
+}
+
+/// A struct's last shape, with where each of its keys is in memory and each key's id, in
+/// order: a struct packed again with the same keys finds them, and its shape, without
+/// looking anything up (see [`Compound::key`]).
+#[derive(Clone, Debug)]
+struct StructShape {
+    shape: u32,
+    keys: Rc<[(usize, usize, u32)]>,
 }
 
 /// A string met before: where it was, its length and its id.
@@ -348,19 +361,9 @@ impl Packer {
         self.words.len() - 1
     }
 
-    /// Closes the object at `at` (a struct's when `name` is where its name is, else 0).
-    fn close_object(&mut self, at: usize, keys_from: usize, name: usize) -> Result<()> {
-        let last = self.struct_shapes.get(&name).copied();
-        let shape = match last {
-            Some(id) if same_keys(&self.tables.shapes[id as usize], &self.keys[keys_from..]) => id,
-            _ => {
-                let id = self.shape_id(keys_from)?;
-                if name != 0 {
-                    self.struct_shapes.insert(name, id);
-                }
-                id
-            }
-        };
+    /// Closes the map or struct variant at `at`, whose keys start at `keys_from`.
+    fn close_object(&mut self, at: usize, keys_from: usize) -> Result<()> {
+        let shape = self.shape_id(keys_from)?;
         self.keys.truncate(keys_from);
         self.words[at] = OBJECT | shape << 3;
         Ok(())
@@ -392,11 +395,6 @@ impl Packer {
     }
 }
 
-/// Whether two shapes' keys are the same (compared here, as [`Packer::same`]).
-fn same_keys(a: &[u32], b: &[u32]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
 /// A list or object being packed.
 pub struct Compound<'a> {
     packer: &'a mut Packer,
@@ -406,6 +404,13 @@ pub struct Compound<'a> {
     count: usize,
     /// Where a struct's name is in memory; 0 for anything else.
     name: usize,
+    /// For a struct: its last shape, while each key so far has been that shape's, in turn
+    /// (those keys are then not pushed to `Packer::keys` and `Packer::key_places`).
+    expected: Option<StructShape>,
+    /// For a struct or struct variant: the keys so far.
+    position: usize,
+    /// For a struct: where its keys' places start in `Packer::key_places`.
+    places_from: usize,
 }
 
 impl Compound<'_> {
@@ -422,9 +427,65 @@ impl Compound<'_> {
         value.serialize(&mut *self.packer)
     }
 
+    /// A struct's or struct variant's key. While a struct's keys are where its last shape had
+    /// them (the same `&'static str`s, in turn), nothing is looked up or kept; at the first
+    /// that is not, the keys so far are kept from that shape and the rest looked up.
     fn key(&mut self, key: &'static str) -> Result<()> {
+        let place = (key.as_ptr() as usize, key.len());
+        if let Some(last) = &self.expected {
+            if last
+                .keys
+                .get(self.position)
+                .is_some_and(|&(at, len, _)| (at, len) == place)
+            {
+                self.position += 1;
+                return Ok(());
+            }
+            self.keep_expected();
+        }
         let id = self.packer.fixed(key)?;
         self.packer.keys.push(id);
+        if self.name != 0 {
+            self.packer.key_places.push(place);
+        }
+        self.position += 1;
+        Ok(())
+    }
+
+    /// Stops expecting the struct's last shape, keeping the keys met so far (all that
+    /// shape's, in turn) as if each had been looked up.
+    fn keep_expected(&mut self) {
+        if let Some(last) = self.expected.take() {
+            for &(at, len, id) in &last.keys[..self.position] {
+                self.packer.keys.push(id);
+                self.packer.key_places.push((at, len));
+            }
+        }
+    }
+
+    /// Closes a struct: its last shape when every key was that shape's, in turn, and none
+    /// is missing; otherwise the shape of its keys, kept as the struct's last.
+    fn close_struct(mut self) -> Result<()> {
+        let shape = match &self.expected {
+            Some(last) if last.keys.len() == self.position => last.shape,
+            _ => {
+                self.keep_expected();
+                let packer = &mut *self.packer;
+                let shape = packer.shape_id(self.count)?;
+                let keys = packer.key_places[self.places_from..]
+                    .iter()
+                    .zip(&packer.keys[self.count..])
+                    .map(|(&(at, len), &id)| (at, len, id))
+                    .collect();
+                packer
+                    .struct_shapes
+                    .insert(self.name, StructShape { shape, keys });
+                shape
+            }
+        };
+        self.packer.keys.truncate(self.count);
+        self.packer.key_places.truncate(self.places_from);
+        self.packer.words[self.at] = OBJECT | shape << 3;
         Ok(())
     }
 }
@@ -437,22 +498,34 @@ impl Packer {
             at,
             count: 0,
             name: 0,
+            expected: None,
+            position: 0,
+            places_from: 0,
         }
     }
 
-    /// An object; `name` is a struct's name, `""` for a map.
+    /// An object; `name` is a struct's name, `""` for a map or a struct variant.
     fn object(&mut self, name: &'static str) -> Compound<'_> {
         let at = self.open();
         let count = self.keys.len();
+        let name = if name.is_empty() {
+            0
+        } else {
+            name.as_ptr() as usize
+        };
+        let expected = match name {
+            0 => None,
+            _ => self.struct_shapes.get(&name).cloned(),
+        };
+        let places_from = self.key_places.len();
         Compound {
             packer: self,
             at,
             count,
-            name: if name.is_empty() {
-                0
-            } else {
-                name.as_ptr() as usize
-            },
+            name,
+            expected,
+            position: 0,
+            places_from,
         }
     }
 }
@@ -731,7 +804,7 @@ impl ser::SerializeMap for Compound<'_> {
     }
 
     fn end(self) -> Result<()> {
-        self.packer.close_object(self.at, self.count, self.name)
+        self.packer.close_object(self.at, self.count)
     }
 }
 
@@ -749,7 +822,7 @@ impl ser::SerializeStruct for Compound<'_> {
     }
 
     fn end(self) -> Result<()> {
-        self.packer.close_object(self.at, self.count, self.name)
+        self.close_struct()
     }
 }
 
@@ -767,7 +840,7 @@ impl ser::SerializeStructVariant for Compound<'_> {
     }
 
     fn end(self) -> Result<()> {
-        self.packer.close_object(self.at, self.count, self.name)
+        self.packer.close_object(self.at, self.count)
     }
 }
 
@@ -1041,6 +1114,67 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&dated(day(2021, 3, 4), None)).expect("JSON"),
             r#"{"start":"2021-03-04","end":null,"text":"2021-03-04"}"#
+        );
+    }
+
+    #[derive(Serialize)]
+    struct Sometimes {
+        a: u8,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        b: Option<u8>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        c: Option<Inner>,
+    }
+
+    #[derive(Serialize)]
+    struct Inner {
+        x: u8,
+    }
+
+    #[test]
+    fn a_struct_whose_fields_come_and_go_has_the_shape_of_each_value() {
+        let value = |b: Option<u8>, c: Option<u8>| Sometimes {
+            a: 1,
+            b,
+            c: c.map(|x| Inner { x }),
+        };
+        let mut packer = Packer::new();
+        // Keys by first meeting: a 0, b 1, c 2, x 3. Shapes are numbered as objects close,
+        // so c's value (x) is shape 0 and the first a b c shape 1.
+        for v in [
+            value(Some(2), Some(3)), // a b c: shape 1 (c's value: shape 0, x)
+            value(Some(2), Some(3)), // the same, found by the keys' places
+            value(None, Some(3)),    // a c: shape 2 (a new key at the second place)
+            value(Some(2), None),    // a b: shape 3 (the last shape's first key, then another)
+            value(Some(2), None),    // a b again
+            value(None, None),       // a: shape 4 (a key fewer than the last)
+            value(Some(2), Some(3)), // a b c: shape 1 again
+        ] {
+            packer.push(&v).expect("packs");
+        }
+        let object = |shape: u32| 4 | shape << 3;
+        let int = |n: u32| n << 3;
+        let all = [object(1), int(1), int(2), object(0), int(3)];
+        let a_b = [object(3), int(1), int(2)];
+        let expected: Vec<u32> = [
+            &all[..],
+            &all,
+            &[object(2), int(1), object(0), int(3)],
+            &a_b,
+            &a_b,
+            &[object(4), int(1)],
+            &all,
+        ]
+        .concat();
+        assert_eq!(packer.words(), expected);
+        let tables = packer.finish();
+        assert_eq!(
+            tables.shapes,
+            [vec![3], vec![0, 1, 2], vec![0, 2], vec![0, 1], vec![0]]
+        );
+        assert_eq!(
+            tables.shapes_json(),
+            r#"[["x"],["a","b","c"],["a","c"],["a","b"],["a"]]"#
         );
     }
 
