@@ -16,42 +16,19 @@
 // RUNS times profiled, the samples added together); WORKLOADS (default open,analyze,xlsx);
 // TOP (default 25); INTERVAL, the sampling interval in microseconds (default 100).
 
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { launch } from '../e2e/browser.mjs';
 import { serve } from '../e2e/server.mjs';
+import {
+  AS_AT, CSV_CHILDREN, CSV_FILES, DATA, HERE, OUT, ROOT, XLSX_CHILDREN, dataUrl, env, generate, log,
+} from './inputs.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, '..', '..');
-const env = (name, fallback) => process.env[name] ?? fallback;
 const RUNS = Number(env('RUNS', 3));
-const AS_AT = env('AS_AT', '2025-03-31');
-const SEED = env('SEED', '1');
-const CSV_CHILDREN = Number(env('CSV_CHILDREN', 63_400));
-const XLSX_CHILDREN = Number(env('XLSX_CHILDREN', 28_700));
 const WORKLOADS = env('WORKLOADS', 'open,analyze,xlsx').split(',');
 const TOP = Number(env('TOP', 25));
 const INTERVAL = Number(env('INTERVAL', 100));
-const BIN = env('DRIFTLINE_BIN', join(ROOT, 'target', 'debug', 'driftline'));
-const DATA = join(ROOT, 'target', 'bench-data');
-const OUT = join(ROOT, 'target', 'bench');
 const NAMED = join(ROOT, 'target', 'profile-wasm');
-const CSV_FILES = ['children.csv', 'placements.csv', 'events.csv'];
-const log = (line) => process.stderr.write(`${line}\n`);
-
-/** Generates a cohort once per set of parameters (the same folders as run.mjs). */
-function generate(format, children) {
-  const dir = join(DATA, `${format}-${children}-seed${SEED}-${AS_AT}`);
-  if (!existsSync(join(dir, 'done'))) {
-    log(`generating ${format} for ${children} children in ${dir}`);
-    execFileSync(BIN, ['generate', '--children', String(children), '--seed', SEED, '--as-at', AS_AT,
-      '--format', format, '--out', dir, '--force'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    writeFileSync(join(dir, 'done'), '');
-  }
-  return dir;
-}
 
 /**
  * A readable name for a profile node: a wasm function's name as its name section gives it,
@@ -139,11 +116,10 @@ async function main() {
   const csvDir = generate('template-csv', CSV_CHILDREN);
   const xlsxDir = generate('template-xlsx', XLSX_CHILDREN);
   const server = await serve({ '/bench/': HERE, '/named/': NAMED, '/data/': DATA });
-  const url = (dir, file) => `/data/${dir.slice(DATA.length + 1)}/${file}`;
   const inputs = {
-    open: CSV_FILES.map((f) => url(csvDir, f)),
-    analyze: CSV_FILES.map((f) => url(csvDir, f)),
-    xlsx: [url(xlsxDir, 'driftline.xlsx')],
+    open: CSV_FILES.map((f) => dataUrl(csvDir, f)),
+    analyze: CSV_FILES.map((f) => dataUrl(csvDir, f)),
+    xlsx: [dataUrl(xlsxDir, 'driftline.xlsx')],
   };
   const call = { open: 'open', analyze: 'analyze', xlsx: 'open' };
   const browser = await launch();

@@ -24,48 +24,25 @@
 // 4. Prints a Markdown table, then each of issue 20's targets as met or missed, and writes
 //    them, with the raw figures as JSON, to target/bench/.
 
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launch } from '../e2e/browser.mjs';
 import { waitForLoad, watchLongTasks } from '../e2e/helpers.mjs';
 import { serve } from '../e2e/server.mjs';
+import {
+  AS_AT, CSV_CHILDREN, CSV_FILES, DATA, HERE, OUT, ROOT, XLSX_CHILDREN, dataUrl, env, generate, log,
+} from './inputs.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, '..', '..');
-const env = (name, fallback) => process.env[name] ?? fallback;
 const RUNS = Number(env('RUNS', 5));
-const AS_AT = env('AS_AT', '2025-03-31');
-const SEED = env('SEED', '1');
-const CSV_CHILDREN = Number(env('CSV_CHILDREN', 63_400));
-const XLSX_CHILDREN = Number(env('XLSX_CHILDREN', 28_700));
 const COHORT_CHILDREN = Number(env('COHORT_CHILDREN', 5_000));
-const BIN = env('DRIFTLINE_BIN', join(ROOT, 'target', 'debug', 'driftline'));
-const DATA = join(ROOT, 'target', 'bench-data');
-const OUT = join(ROOT, 'target', 'bench');
-const CSV_FILES = ['children.csv', 'placements.csv', 'events.csv'];
 const BEFORE_WWW = process.env.BEFORE_WWW ?? null;
 const BEFORE_MODULE = '/before/driftline.js';
 // Which parts to run (a comma-separated subset, for iterating on one figure): page, peers,
 // analyze, draw. The default runs them all; the table leaves out the rows not measured.
 const ONLY = env('ONLY', 'page,peers,analyze,draw').split(',');
 const want = (part) => ONLY.includes(part);
-const log = (line) => process.stderr.write(`${line}\n`);
-
-/** Generates a cohort once per set of parameters. */
-function generate(format, children) {
-  const dir = join(DATA, `${format}-${children}-seed${SEED}-${AS_AT}`);
-  if (!existsSync(join(dir, 'done'))) {
-    log(`generating ${format} for ${children} children in ${dir}`);
-    execFileSync(BIN, ['generate', '--children', String(children), '--seed', SEED, '--as-at', AS_AT,
-      '--format', format, '--out', dir, '--force'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    writeFileSync(join(dir, 'done'), '');
-  }
-  return dir;
-}
 
 const median = (values) => {
   const s = [...values].sort((a, b) => a - b);
@@ -90,10 +67,9 @@ async function main() {
     '/data/': DATA,
     ...(BEFORE_WWW === null ? {} : { '/before/': BEFORE_WWW }),
   });
-  const url = (dir, file) => `/data/${dir.slice(DATA.length + 1)}/${file}`;
-  const csvUrls = CSV_FILES.map((f) => url(csvDir, f));
-  const xlsxUrls = [url(xlsxDir, 'driftline.xlsx')];
-  const cohortUrls = CSV_FILES.map((f) => url(cohortDir, f));
+  const csvUrls = CSV_FILES.map((f) => dataUrl(csvDir, f));
+  const xlsxUrls = [dataUrl(xlsxDir, 'driftline.xlsx')];
+  const cohortUrls = CSV_FILES.map((f) => dataUrl(cohortDir, f));
   const browser = await launch();
   const results = {
     machine: {
@@ -344,12 +320,12 @@ function markdown(r) {
       `| | | Papa Parse 5.7 parsing alone | ${ms(r.csv.papaParse)} | ${ratio(r.csv.papaParse, r.csv.driftline)} |`,
       `| | | Papa Parse + JS median | ${ms(r.csv.papa)} | ${ratio(r.csv.papa, r.csv.driftline)} |`,
       `| xlsx bytes → full report | ${ms(r.xlsx.driftline)} | SheetJS 0.18.5 \`read\` alone | ${ms(r.xlsx.sheetjs)} | ${ratio(r.xlsx.sheetjs, r.xlsx.driftline)} |`,
-      `| peak wasm memory, CSV load | ${mb(r.csv.memory)} = ${(r.csv.memory / r.input.csvBytes).toFixed(2)}× input | | | |`,
-      `| peak wasm memory, CSV \`analyze()\` | ${mb(r.csv.analyzeMemory)} = ${(r.csv.analyzeMemory / r.input.csvBytes).toFixed(2)}× input${r.csv.analyzeBeforeMemory === undefined ? '' : ` (BEFORE_WWW build: ${mb(r.csv.analyzeBeforeMemory)} = ${(r.csv.analyzeBeforeMemory / r.input.csvBytes).toFixed(2)}×)`} | | | |`,
       ...(r.xlsx.driftlineBefore === undefined ? [] : [
         `| | | xlsx of the BEFORE_WWW build | ${ms(r.xlsx.driftlineBefore)} | ${ratio(r.xlsx.driftlineBefore, r.xlsx.driftline)} |`,
         `| xlsx of the BEFORE_WWW build | ${ms(r.xlsx.driftlineBefore)} | SheetJS (as above) | ${ms(r.xlsx.sheetjs)} | ${ratio(r.xlsx.sheetjs, r.xlsx.driftlineBefore)} |`,
       ]),
+      `| peak wasm memory, CSV load | ${mb(r.csv.memory)} = ${(r.csv.memory / r.input.csvBytes).toFixed(2)}× input | | | |`,
+      `| peak wasm memory, CSV \`analyze()\` | ${mb(r.csv.analyzeMemory)} = ${(r.csv.analyzeMemory / r.input.csvBytes).toFixed(2)}× input${r.csv.analyzeBeforeMemory === undefined ? '' : ` (BEFORE_WWW build: ${mb(r.csv.analyzeBeforeMemory)} = ${(r.csv.analyzeBeforeMemory / r.input.csvBytes).toFixed(2)}×)`} | | | |`,
       `| peak wasm memory, xlsx load | ${mb(r.xlsx.memory)} = ${(r.xlsx.memory / r.input.xlsxBytes).toFixed(2)}× input${r.xlsx.memoryBefore === undefined ? '' : ` (BEFORE_WWW build: ${mb(r.xlsx.memoryBefore)} = ${(r.xlsx.memoryBefore / r.input.xlsxBytes).toFixed(2)}×)`} | | | |`,
     );
   }
