@@ -405,7 +405,7 @@ pub mod iso {
     /// The name of the newtype struct a date's text is written in. Serializers that do not
     /// look at names (serde_json, serde-wasm-bindgen, csv) write the text alone, exactly as a
     /// string; the page's packer ([`crate::report::packed`]) knows by it that the text is a
-    /// date and packs the day in one word instead of a string.
+    /// date and finds its string among the days met rather than among every string.
     pub const NEWTYPE: &str = "$driftline::date";
 
     /// A date field.
@@ -415,23 +415,6 @@ pub mod iso {
             Some(text) => serializer.serialize_newtype_struct(NEWTYPE, text),
             None => date.serialize(serializer),
         }
-    }
-
-    /// The year, month and day of `text` if it has the form [`text`] writes (`YYYY-MM-DD`,
-    /// digits only, the month at most 12 and the day at most 31): written back with those
-    /// digits, they give `text` again. Whether the day exists is not checked.
-    pub fn parts(text: &str) -> Option<(u32, u32, u32)> {
-        let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
-        if b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let number = |digits: &[u8]| {
-            digits.iter().try_fold(0u32, |n, &c| {
-                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-            })
-        };
-        let (year, month, day) = (number(&b[..4])?, number(&b[5..7])?, number(&b[8..])?);
-        (month <= 12 && day <= 31).then_some((year, month, day))
     }
 
     /// An optional date field (`None` as chrono's `Option<NaiveDate>` writes it).
@@ -457,37 +440,6 @@ pub mod iso {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn iso_parts_read_back_what_text_writes() {
-        assert_eq!(iso::parts("2021-03-04"), Some((2021, 3, 4)));
-        assert_eq!(iso::parts("0000-01-01"), Some((0, 1, 1)));
-        assert_eq!(iso::parts("9999-12-31"), Some((9999, 12, 31)));
-        // Not the form, or numbers the packed word could not give back as written.
-        for not in [
-            "2021-3-04",
-            "2021/03/04",
-            "+10000-01-01",
-            "2021-13-01",
-            "2021-01-32",
-            "2021-0a-01",
-            "",
-            "2021-03-04 ",
-        ] {
-            assert_eq!(iso::parts(not), None, "{not}");
-        }
-        // Every day of 1899-2101 as `text` writes it.
-        let mut day = d(1899, 1, 1);
-        let mut out = [0; 10];
-        while day <= d(2101, 12, 31) {
-            let text = iso::text(day, &mut out).expect("a year of four digits");
-            assert_eq!(
-                iso::parts(text),
-                Some((day.year() as u32, day.month(), day.day()))
-            );
-            day = day.succ_opt().unwrap();
-        }
-    }
 
     #[test]
     fn the_cache_gives_what_parsing_gives() {

@@ -23,8 +23,8 @@
 //!
 //! A date is written (see [`crate::date::iso`]) as its text inside a newtype struct named
 //! [`crate::date::iso::NEWTYPE`], which other serializers pass through as the text alone. The
-//! packer finds such a text's string by the day it names (a map of small integers) instead of
-//! hashing the text: a report holds hundreds of thousands of dates but a few thousand days.
+//! packer finds such a text's string in a map keyed by its ten bytes rather than among every
+//! string: a report holds hundreds of thousands of dates but a few thousand days.
 //!
 //! Integers outside the 29 bits go to the numbers as `f64` (rounded to nearest, as
 //! `JSON.parse` rounds their digits). Floats that are not finite are `null`, and `f32`s are the
@@ -156,8 +156,8 @@ pub struct Packer {
     key_places: Vec<(usize, usize)>,
     /// Set while a date's newtype struct is packed (its text is then looked up in `days`).
     date_next: bool,
-    /// The string of each day met, by `year << 9 | month << 5 | day`.
-    days: FxHashMap<u32, u32>,
+    /// The string of each day met, by its text.
+    days: FxHashMap<[u8; 10], u32>,
 }
 
 /// A struct's last shape, with where each of its keys is in memory and each key's id, in
@@ -612,8 +612,7 @@ impl<'a> ser::Serializer for &'a mut Packer {
 
     fn serialize_str(self, v: &str) -> Result<()> {
         if std::mem::take(&mut self.date_next) {
-            if let Some((year, month, day)) = crate::date::iso::parts(v) {
-                let key = year << 9 | month << 5 | day;
+            if let Ok(key) = <[u8; 10]>::try_from(v.as_bytes()) {
                 let id = match self.days.get(&key) {
                     Some(&id) => id,
                     None => {
@@ -1073,7 +1072,7 @@ mod tests {
         packer
             .push(&dated(day(0, 1, 1), Some(day(2021, 3, 4))))
             .expect("packs");
-        // A year past 9999 is written by chrono ("+10000-01-01"), not found by its day.
+        // A year past 9999 is written by chrono ("+10000-01-01"), not among the days.
         packer.push(&dated(day(10_000, 1, 1), None)).expect("packs");
         // Strings in the order first met, a key then its value: start "2021-03-04" end
         // "9999-12-31" text, then "0000-01-01" and "+10000-01-01"; a day met again (as a
