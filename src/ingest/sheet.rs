@@ -548,6 +548,11 @@ mod tests {
     }
 
     /// Every row a grid yields: its number and its cells as text ("" for a blank).
+    /// Owned cell texts, to compare with `rows_of`.
+    fn s(texts: &[&str]) -> Vec<String> {
+        texts.iter().map(|x| x.to_string()).collect()
+    }
+
     fn rows_of(grid: Grid) -> Vec<(u32, Vec<String>)> {
         let data = SheetData::Grid(grid);
         let mut out = Vec::new();
@@ -572,7 +577,6 @@ mod tests {
         assert_eq!(grid.bounds(), Some(((1, 1), (3, 3))));
         assert_eq!(grid.height(), 3);
         let rows = rows_of(grid);
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(
             rows,
             vec![
@@ -633,7 +637,6 @@ mod tests {
         let SheetData::Grid(grid) = data else {
             unreachable!()
         };
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(
             rows_of(grid),
             vec![
