@@ -62,6 +62,8 @@ const state = {
   pseudonymise: false,
   /** Whether the user chose the "as at" date (otherwise the files give it). */
   asAtChosen: false,
+  /** How many times reading again was asked for: only the latest is shown (see `rerun`). */
+  reruns: 0,
   /** The "for sharing" mode: null (off) or `{ round }`. */
   sharing: null,
   filters: {},
@@ -296,14 +298,18 @@ async function load(files, extra = {}) {
 
 /** Runs the analysis again on the same files with new options (as-at date, mapping, profile). */
 async function rerun(extra = {}) {
-  // One at a time: stopping a run midway would stop the worker holding the data.
+  // One at a time: stopping a run midway would stop the worker holding the data. A run that
+  // a later one has followed is not shown when it ends: showing it would put its older "as
+  // at" date back in the field after the user had changed it again.
   const previous = state.rerunning ?? Promise.resolve();
-  const mine = previous.then(() => rerunNow(extra));
+  state.reruns += 1;
+  const ticket = state.reruns;
+  const mine = previous.then(() => rerunNow(extra, ticket));
   state.rerunning = mine.catch(() => {});
   return mine;
 }
 
-async function rerunNow(extra) {
+async function rerunNow(extra, ticket) {
   if (state.session === null || state.files === null) {
     return;
   }
@@ -317,6 +323,9 @@ async function rerunNow(extra) {
       signal: controller.signal,
       onProgress: (p) => updateProgress(p, state.files.length),
     });
+    if (ticket !== state.reruns) {
+      return;
+    }
     await showSession(summary);
     setStatus(loadedMessage(state.files.length, summary), 'is-done');
   } catch (error) {
