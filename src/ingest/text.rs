@@ -338,6 +338,46 @@ mod tests {
         );
     }
 
+    /// Each record with its row, for the tests.
+    fn rows_read(text: &str) -> Vec<(u32, String)> {
+        let mut rows = Vec::new();
+        for_each_record(text, sniff(text), &mut |row, fields| {
+            rows.push((row, fields.iter().collect::<Vec<_>>().join("|")));
+            true
+        });
+        rows
+    }
+
+    #[test]
+    fn rows_are_lines_as_a_spreadsheet_counts_them_whatever_ends_them() {
+        // Windows line ends: line 2 is blank, the quoted field spans lines 3 and 4, lines 5
+        // and 6 are blank, so "2,3" is line 7.
+        assert_eq!(
+            rows_read("a,b\r\n\r\n1,\"x\r\ny\"\r\n\r\n\r\n2,3\r\n"),
+            vec![(1, "a|b".into()), (3, "1|x\r\ny".into()), (7, "2|3".into())]
+        );
+        // A lone carriage return ends line 1; line 3 is blank.
+        assert_eq!(
+            rows_read("a,b\r1,2\n\n3,4\r\n5,6"),
+            vec![
+                (1, "a|b".into()),
+                (2, "1|2".into()),
+                (4, "3|4".into()),
+                (5, "5|6".into())
+            ]
+        );
+        // A lone carriage return inside a quoted field is a line break too: "1,2" is line 3.
+        assert_eq!(
+            rows_read("a,\"x\ry\"\n1,2\n"),
+            vec![(1, "a|x\ry".into()), (3, "1|2".into())]
+        );
+        // Excel's `sep=` line is not a row: "a;b" is row 1, row 2 is blank.
+        assert_eq!(
+            rows_read("sep=;\na;b\n\n1;2\n"),
+            vec![(1, "a|b".into()), (3, "1|2".into())]
+        );
+    }
+
     #[test]
     fn records_carry_line_numbers() {
         let mut rows = Vec::new();
