@@ -101,6 +101,64 @@ fn the_cohort_is_in_input_order() {
     assert_eq!(ids, IDS);
 }
 
+/// 2,500 children, K0001 to K2500, child `i` (from 0) placed in foster care on day
+/// `i % 300` of 2023 and still there: more rows than one block of the explorer's rows holds.
+fn many_children() -> Explorer {
+    let mut children = String::from("child_id,date_of_birth\n");
+    let mut placements = String::from("child_id,start_date,end_date,placement_type\n");
+    let first = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).expect("a date");
+    for i in 0..2500u64 {
+        children.push_str(&format!("K{:04},01/01/2015\n", i + 1));
+        let start = first + chrono::Days::new(i % 300);
+        placements.push_str(&format!(
+            "K{:04},{},,Foster care\n",
+            i + 1,
+            start.format("%d/%m/%Y")
+        ));
+    }
+    let files = [
+        InputFile {
+            name: "children.csv",
+            bytes: children.as_bytes(),
+        },
+        InputFile {
+            name: "placements.csv",
+            bytes: placements.as_bytes(),
+        },
+    ];
+    Explorer::new(analyze(&files, &options()).expect("the cohort loads"))
+}
+
+#[test]
+fn every_row_of_a_large_cohort_is_its_own_child() {
+    let e = many_children();
+    let rows = e.rows();
+    assert_eq!(rows.len(), 2500);
+    for i in 0..2500 {
+        let row = rows.get(i).expect("a row per child");
+        assert_eq!(
+            (row.index, &*row.child_id),
+            (i, format!("K{:04}", i + 1).as_str())
+        );
+    }
+    assert!(rows.get(2500).is_none());
+    let ids: Vec<&str> = rows.iter().map(|r| &*r.child_id).collect();
+    assert_eq!((ids.len(), ids[0], ids[2499]), (2500, "K0001", "K2500"));
+    assert_eq!(rows.iter().next_back().map(|r| r.index), Some(2499));
+    // K1025 (index 1024) was placed on day 124 of 2023, 5 May: to 30 June 2024 is 366 days
+    // (29 February 2024 included) and then 26 + 30.
+    assert_eq!(rows[1024].days_in_care, Some(422));
+    // Found by search and opened, K2049 is the child at index 2048.
+    assert_eq!(page_indices(&e, r#"{"search":"K2049"}"#), vec![2048]);
+    let detail = e.child(2048, false).expect("the child opens");
+    assert_eq!(detail.row.child, "K2049");
+    // Sorted by ID, last first.
+    assert_eq!(
+        page_indices(&e, r#"{"sort":"child","descending":true,"limit":2}"#),
+        vec![2499, 2498]
+    );
+}
+
 #[test]
 fn sorting_is_natural_for_ids_and_puts_missing_values_last() {
     let e = explorer();

@@ -83,7 +83,7 @@ impl From<String> for ExploreError {
 /// filters and the charts last drawn in each of the page's slots.
 pub struct Explorer {
     report: Report,
-    rows: Vec<ChildRow>,
+    rows: rows::Rows,
     /// The statistics of the children the last filters chose.
     filtered: Option<Filtered>,
     /// The last chart drawn in each slot, for hit tests and exports.
@@ -195,7 +195,7 @@ impl Explorer {
     }
 
     /// Every child's row, in the report's order.
-    pub fn rows(&self) -> &[ChildRow] {
+    pub fn rows(&self) -> &rows::Rows {
         &self.rows
     }
 

@@ -108,8 +108,81 @@ pub struct ShownRow<'a> {
     pub checks_over: &'a [String],
 }
 
+/// How many rows each block of [`Rows`] holds (about 240 kB of rows in wasm).
+const BLOCK: usize = 1024;
+
+/// Every child's row, in the report's order, kept in blocks of [`BLOCK`] rows rather than in
+/// one allocation. The rows are built last, after the journeys and the statistics: one block
+/// of every row (15 MB for 63,400 children) only fits at the top of wasm memory, which never
+/// shrinks, while blocks of 240 kB fit in the room the earlier phases freed.
+#[derive(Clone, Debug, Default)]
+pub struct Rows {
+    blocks: Vec<Vec<ChildRow>>,
+    len: usize,
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The row of the child at `index` in the report's journeys.
+    pub fn get(&self, index: usize) -> Option<&ChildRow> {
+        self.blocks.get(index / BLOCK)?.get(index % BLOCK)
+    }
+
+    /// Every row, in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &ChildRow> + Clone {
+        self.blocks.iter().flatten()
+    }
+}
+
+impl std::ops::Index<usize> for Rows {
+    type Output = ChildRow;
+
+    /// The row at `index`; panics when there is none, as a slice does.
+    fn index(&self, index: usize) -> &ChildRow {
+        self.get(index)
+            .unwrap_or_else(|| panic!("no row {index} of {}", self.len))
+    }
+}
+
+impl FromIterator<ChildRow> for Rows {
+    fn from_iter<I: IntoIterator<Item = ChildRow>>(rows: I) -> Rows {
+        let mut out = Rows::default();
+        for row in rows {
+            match out.blocks.last_mut() {
+                Some(block) if block.len() < BLOCK => block.push(row),
+                _ => {
+                    let mut block = Vec::with_capacity(BLOCK);
+                    block.push(row);
+                    out.blocks.push(block);
+                }
+            }
+            out.len += 1;
+        }
+        if let Some(last) = out.blocks.last_mut() {
+            last.shrink_to_fit();
+        }
+        out
+    }
+}
+
+impl<'a> IntoIterator for &'a Rows {
+    type Item = &'a ChildRow;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<ChildRow>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.blocks.iter().flatten()
+    }
+}
+
 /// Every child's row, in the report's order.
-pub fn build_rows(report: &Report) -> Vec<ChildRow> {
+pub fn build_rows(report: &Report) -> Rows {
     let fallback = Profile::default();
     let profile = report.profile.as_ref().unwrap_or(&fallback);
     let neutral = Neutrals::of(report);
@@ -465,7 +538,7 @@ pub fn age_words(months: i32) -> String {
 /// authorities by their neutral names (which the filters take too).
 /// Each team's and authority's name beside its neutral name (see [`NeutralNames`]); a child
 /// with none recorded is under "unknown" in both.
-pub fn neutral_names(rows: &[ChildRow]) -> NeutralNames {
+pub fn neutral_names(rows: &Rows) -> NeutralNames {
     let or_unknown = |t: &Option<Text>| t.clone().unwrap_or_else(|| Text::from(UNKNOWN));
     let mut authority = std::collections::BTreeMap::new();
     let mut team = std::collections::BTreeMap::new();
@@ -482,7 +555,7 @@ pub fn neutral_names(rows: &[ChildRow]) -> NeutralNames {
     }
 }
 
-pub fn facets(rows: &[ChildRow], pseudonymise: bool) -> Facets {
+pub fn facets(rows: &Rows, pseudonymise: bool) -> Facets {
     let mut sex = BTreeSet::new();
     let mut authority = BTreeSet::new();
     let mut team = BTreeSet::new();

