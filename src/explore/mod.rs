@@ -378,7 +378,7 @@ impl Explorer {
         let child = |id: &str| {
             let r = self.rows.iter().find(|r| r.child_id.as_ref() == id)?;
             Some(Hidden {
-                pseudonym: &r.pseudonym,
+                pseudonym: r.pseudonym(),
                 date_of_birth: r.date_of_birth,
             })
         };
@@ -558,7 +558,7 @@ impl Explorer {
                 .iter()
                 .filter_map(|&i| {
                     let mut c = children.get(i)?.clone();
-                    c.id = Text::from(self.rows.get(i)?.pseudonym.as_str());
+                    c.id = Text::from(self.rows.get(i)?.pseudonym());
                     c.date_of_birth = None;
                     c.attributes.clear();
                     let row = self.rows.get(i)?;

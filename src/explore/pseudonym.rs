@@ -25,8 +25,8 @@ use std::collections::HashMap;
 pub use crate::model::pseudonym;
 
 /// A child as pseudonymisation needs it: the pseudonym and the date of birth to hide.
-pub struct Hidden<'a> {
-    pub pseudonym: &'a str,
+pub struct Hidden {
+    pub pseudonym: String,
     pub date_of_birth: Option<NaiveDate>,
 }
 
@@ -187,9 +187,9 @@ impl Neutral {
 /// A problem as a pseudonymised view shows it (unchanged when `pseudonymise` is false).
 /// `child` finds the child a problem is about by ID; a problem about a child it does not
 /// know names "a child".
-pub fn shown_diagnostic<'a>(
+pub fn shown_diagnostic(
     d: &Diagnostic,
-    child: &dyn Fn(&str) -> Option<Hidden<'a>>,
+    child: &dyn Fn(&str) -> Option<Hidden>,
     pseudonymise: bool,
 ) -> Diagnostic {
     let mut d = d.clone();
