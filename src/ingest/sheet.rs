@@ -588,6 +588,76 @@ mod tests {
     }
 
     #[test]
+    fn a_grid_gives_back_every_number_and_text_exactly() {
+        // Whole serials, halves, a tenth, nine digits, a time of day and the extremes, with
+        // the sign of zero kept.
+        let numbers = [
+            0.0,
+            -0.0,
+            44259.0,
+            44259.5,
+            0.1,
+            123_456_789.0,
+            44_259.123_456_789,
+            1e300,
+            f64::MIN_POSITIVE,
+            -2.5,
+        ];
+        // Texts of 0 to 20,003 bytes, with letters of two and three bytes.
+        let texts = [
+            String::new(),
+            "a".repeat(126),
+            "b".repeat(127),
+            "é".repeat(150),
+            "€".repeat(6_667) + "xy",
+            "Tree Tops".to_owned(),
+        ];
+        let mut grid = Grid::new(false);
+        for (c, &x) in numbers.iter().enumerate() {
+            grid.push(0, c as u32, &DataRef::Float(x)).unwrap();
+            let date = ExcelDateTime::new(x, calamine::ExcelDateTimeType::TimeDelta, false);
+            grid.push(1, c as u32, &DataRef::DateTime(date)).unwrap();
+        }
+        for (c, t) in texts.iter().enumerate() {
+            grid.push(2, c as u32, &DataRef::String(t.clone())).unwrap();
+        }
+        grid.push(3, 0, &DataRef::Int(-7)).unwrap();
+        grid.push(3, 1, &DataRef::Int(i64::MAX)).unwrap();
+        grid.finish();
+        // Each cell as the bits of its number (a duration's serial) or its text.
+        let mut rows: Vec<Vec<(Option<u64>, Option<String>)>> = Vec::new();
+        SheetData::Grid(grid).for_each_row(&mut |_, cells| {
+            rows.push(
+                cells
+                    .iter()
+                    .map(|cell| match cell {
+                        Cell::Number(x) => (Some(x.to_bits()), None),
+                        Cell::ExcelDate(d) if d.is_duration() => (Some(d.as_f64().to_bits()), None),
+                        Cell::Text(t) => (None, Some(t.to_string())),
+                        _ => (None, None),
+                    })
+                    .collect(),
+            );
+            true
+        });
+        let bits = |row: &[(Option<u64>, Option<String>)]| -> Vec<Option<u64>> {
+            row.iter().map(|c| c.0).collect()
+        };
+        let want: Vec<Option<u64>> = numbers.iter().map(|x| Some(x.to_bits())).collect();
+        assert_eq!(bits(&rows[0]), want);
+        assert_eq!(bits(&rows[1]), want);
+        let shown: Vec<Option<String>> = rows[2].iter().map(|c| c.1.clone()).collect();
+        let mut want_texts: Vec<Option<String>> = texts.iter().cloned().map(Some).collect();
+        want_texts.resize(numbers.len(), None);
+        assert_eq!(shown, want_texts);
+        assert_eq!(
+            bits(&rows[3])[..2],
+            [Some((-7.0f64).to_bits()), Some((i64::MAX as f64).to_bits())]
+        );
+        assert_eq!(rows.len(), 4);
+    }
+
+    #[test]
     fn a_grid_keeps_dates_errors_and_empty_text_in_place() {
         let mut grid = Grid::new(false);
         let date = ExcelDateTime::new(44259.0, calamine::ExcelDateTimeType::DateTime, false);
