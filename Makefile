@@ -34,7 +34,7 @@ BINDGEN_OUT := target/wasm-bindgen
 OPT_CACHE := target/wasm-opt
 NATIVE_BIN := target/debug/driftline
 
-.PHONY: bindgen build build-fast serve test dist bench bench-native bench-browser bench-profile bench-deps tools wasm-target wasm-bindgen-cli browser wasm wasm-fast page lint test-native test-wasm test-e2e e2e-deps build-deps
+.PHONY: bindgen build build-fast serve test dist bench bench-native bench-browser bench-memory bench-profile bench-deps tools wasm-target wasm-bindgen-cli browser wasm wasm-fast page lint test-native test-wasm test-e2e e2e-deps build-deps
 
 ## build: the optimised wasm and the page's generated files into www/ (nothing is served).
 build: tools build-deps wasm page
@@ -69,6 +69,12 @@ bench-native:
 bench-browser: browser build bench-deps e2e-deps
 	$(CARGO) build --release --bin driftline
 	cd $(BENCH) && DRIFTLINE_BIN='$(CURDIR)/target/release/driftline' node run.mjs
+
+## bench-memory: the page's peak wasm memory for the CSV and the workbook, in Node in seconds (the
+## browser benchmark's figure to the byte; BEFORE_WWW=DIR measures another build too).
+bench-memory: build
+	$(CARGO) build --release --bin driftline
+	cd $(BENCH) && DRIFTLINE_BIN='$(CURDIR)/target/release/driftline' node memory.mjs
 
 ## bench-profile: where the core's time goes in Chromium (its sampling profiler, function names
 ## kept): the page's wasm optimised again with -g into target/profile-wasm/ (see tests/bench/profile.mjs).
