@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHasher;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::hash::BuildHasherDefault;
 
 /// One cell's value, borrowed from the sheet.
@@ -209,34 +210,51 @@ impl SheetData<'_> {
 /// A workbook sheet's cells, laid out as a spreadsheet shows them: every row from the first
 /// to the last that holds a value, each as wide as the widest, with blanks where no value is.
 ///
-/// Only the cells with a value are stored, in row and column order, 16 bytes each; their text
-/// lives in one string, each shared string once. calamine's own `Range` stores every cell
+/// Only the cells with a value are stored, in row and column order, 12 bytes each; their text
+/// lives in one string, each shared string once, and the rare number that an `f32` cannot
+/// hold exactly in a list beside them. calamine's own `Range` stores every cell
 /// of the rectangle at 32 bytes with a `String` for each text, and building it from streamed
 /// cells held both at once.
 #[derive(Debug, Default)]
 pub struct Grid {
     cells: Vec<Stored>,
+    /// Each text once, after its length (see [`Grid::text_at`]); a cell holds where its
+    /// length starts.
     text: String,
+    /// The numbers an `f32` cannot hold exactly (a time of day, a fraction of a penny).
+    wide: Vec<f64>,
     /// Where each shared string's text already is in `text` (by the address calamine keeps it
     /// at), so that a label repeated down a column is kept once.
-    shared: HashMap<usize, u64, BuildHasherDefault<FxHasher>>,
+    shared: HashMap<usize, u32, BuildHasherDefault<FxHasher>>,
     /// The workbook's date system, which its date cells carry.
     is_1904: bool,
     /// The first and last row and column (0-based), or `None` when the sheet is empty.
     bounds: Option<((u32, u32), (u32, u32))>,
 }
 
-/// One cell with a value, in 16 bytes: what `kind` says `payload` holds.
+/// One cell with a value, in 12 bytes (a sheet of a million cells holds 12 MB, not 16): what
+/// `kind` says `payload` holds.
 #[derive(Debug)]
 struct Stored {
-    /// Text and ISO dates: where the text starts (high 32 bits) and its length (low); numbers,
-    /// dates and durations: the `f64`'s bits (a date's serial); booleans: 0 or 1; errors:
-    /// their place in [`ERRORS`].
-    payload: u64,
+    /// Text and ISO dates: where the text's length starts in `Grid::text`; numbers, dates and
+    /// durations: the `f32`'s bits when an `f32` holds the value exactly (a date's serial
+    /// always), else its place in `Grid::wide`; booleans: 0 or 1; errors: their place in
+    /// [`ERRORS`].
+    payload: u32,
     row: u32,
     column: u16,
     kind: Kind,
+    /// The number is in `Grid::wide`.
+    wide: bool,
 }
+
+/// The first character of a text's length in `Grid::text` that says eight hexadecimal digits
+/// follow; below it, the character is the length.
+const LONG: u8 = 0x7F;
+
+/// A value as a cell keeps it: its kind, what its payload holds, and whether a number is in
+/// `Grid::wide`.
+type Packed = (Kind, u32, bool);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -287,35 +305,37 @@ impl Grid {
     /// Adds a cell at (row, column), 0-based; empty cells are not stored. A later value at
     /// the same place replaces an earlier one, as in calamine's range.
     pub fn push(&mut self, row: u32, column: u32, value: &DataRef<'_>) -> Result<(), GridFull> {
-        let (kind, payload) = match value {
+        let packed = match value {
             // An empty text still counts (its place sets the grid's bounds, as in calamine's
             // range); it reads as a blank cell.
             DataRef::Empty => return Ok(()),
-            DataRef::String(s) => (Kind::Text, self.text_at(s)?),
-            DataRef::SharedString(s) => (Kind::Text, self.shared_text_at(s)?),
-            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (Kind::Iso, self.text_at(s)?),
-            DataRef::Float(f) => (Kind::Number, f.to_bits()),
-            DataRef::Int(i) => (Kind::Number, (*i as f64).to_bits()),
-            DataRef::Bool(b) => (Kind::Bool, u64::from(*b)),
-            DataRef::DateTime(d) => date_cell(d),
-            DataRef::Error(e) => (Kind::Error, error_at(e)),
+            DataRef::String(s) => (Kind::Text, self.text_at(s)?, false),
+            DataRef::SharedString(s) => (Kind::Text, self.shared_text_at(s)?, false),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                (Kind::Iso, self.text_at(s)?, false)
+            }
+            DataRef::Float(f) => self.number(Kind::Number, *f),
+            DataRef::Int(i) => self.number(Kind::Number, *i as f64),
+            DataRef::Bool(b) => (Kind::Bool, u32::from(*b), false),
+            DataRef::DateTime(d) => self.date_cell(d),
+            DataRef::Error(e) => (Kind::Error, error_at(e), false),
         };
-        self.place(row, column, kind, payload)
+        self.place(row, column, packed)
     }
 
     /// Adds a cell from calamine's owned value (the .xls and .ods readers).
     fn push_data(&mut self, row: u32, column: u32, value: &Data) -> Result<(), GridFull> {
-        let (kind, payload) = match value {
+        let packed = match value {
             Data::Empty => return Ok(()),
-            Data::String(s) => (Kind::Text, self.text_at(s)?),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => (Kind::Iso, self.text_at(s)?),
-            Data::Float(f) => (Kind::Number, f.to_bits()),
-            Data::Int(i) => (Kind::Number, (*i as f64).to_bits()),
-            Data::Bool(b) => (Kind::Bool, u64::from(*b)),
-            Data::DateTime(d) => date_cell(d),
-            Data::Error(e) => (Kind::Error, error_at(e)),
+            Data::String(s) => (Kind::Text, self.text_at(s)?, false),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => (Kind::Iso, self.text_at(s)?, false),
+            Data::Float(f) => self.number(Kind::Number, *f),
+            Data::Int(i) => self.number(Kind::Number, *i as f64),
+            Data::Bool(b) => (Kind::Bool, u32::from(*b), false),
+            Data::DateTime(d) => self.date_cell(d),
+            Data::Error(e) => (Kind::Error, error_at(e), false),
         };
-        self.place(row, column, kind, payload)
+        self.place(row, column, packed)
     }
 
     /// Room for about `cells` values, when a file says how many to expect.
@@ -337,15 +357,74 @@ impl Grid {
         Ok(grid)
     }
 
-    fn text_at(&mut self, s: &str) -> Result<u64, GridFull> {
+    /// Keeps `s` after its length and returns where the length starts: one character for a
+    /// text shorter than [`LONG`] bytes (its byte length as an ASCII code), else [`LONG`]
+    /// followed by the length in eight hexadecimal digits. Either way `text` stays UTF-8, so
+    /// a cell's text is a slice of it, checked for nothing but its bounds.
+    fn text_at(&mut self, s: &str) -> Result<u32, GridFull> {
         let at = u32::try_from(self.text.len()).map_err(|_| GridFull::Text)?;
         let len = u32::try_from(s.len()).map_err(|_| GridFull::Text)?;
-        at.checked_add(len).ok_or(GridFull::Text)?;
+        // Nine characters at most for the length; the whole must stay addressable by a u32.
+        at.checked_add(len)
+            .and_then(|end| end.checked_add(9))
+            .ok_or(GridFull::Text)?;
+        match u8::try_from(len) {
+            Ok(short) if short < LONG => self.text.push(char::from(short)),
+            _ => {
+                self.text.push(char::from(LONG));
+                let _ = write!(self.text, "{len:08x}");
+            }
+        }
         self.text.push_str(s);
-        Ok(u64::from(at) << 32 | u64::from(len))
+        Ok(at)
     }
 
-    fn shared_text_at(&mut self, s: &str) -> Result<u64, GridFull> {
+    /// The text kept at `at` (see [`Grid::text_at`]).
+    #[inline]
+    fn text_from(&self, at: u32) -> &str {
+        let at = at as usize;
+        let (from, len) = match self.text.as_bytes().get(at) {
+            Some(&LONG) => {
+                let digits = self.text.get(at + 1..at + 9).unwrap_or_default();
+                (at + 9, usize::from_str_radix(digits, 16).unwrap_or(0))
+            }
+            Some(&short) => (at + 1, usize::from(short)),
+            None => (at, 0),
+        };
+        // What `text_at` wrote: whole `str`s after their lengths.
+        self.text.get(from..from + len).unwrap_or_default()
+    }
+
+    /// A number as a cell keeps it: in its payload when an `f32` holds it exactly, else in
+    /// `wide`.
+    #[inline]
+    fn number(&mut self, kind: Kind, x: f64) -> Packed {
+        let narrow = x as f32;
+        if f64::from(narrow).to_bits() == x.to_bits() {
+            return (kind, narrow.to_bits(), false);
+        }
+        match u32::try_from(self.wide.len()) {
+            Ok(at) => {
+                self.wide.push(x);
+                (kind, at, true)
+            }
+            // Past four billion cells of one sheet: kept as near as an `f32` comes.
+            Err(_) => (kind, narrow.to_bits(), false),
+        }
+    }
+
+    /// A date or duration cell: its serial, and which it is. The workbook's date system is the
+    /// grid's (calamine gives every date of a workbook the workbook's).
+    fn date_cell(&mut self, d: &ExcelDateTime) -> Packed {
+        let kind = if d.is_duration() {
+            Kind::Duration
+        } else {
+            Kind::Date
+        };
+        self.number(kind, d.as_f64())
+    }
+
+    fn shared_text_at(&mut self, s: &str) -> Result<u32, GridFull> {
         let key = s.as_ptr() as usize;
         if let Some(&at) = self.shared.get(&key) {
             return Ok(at);
@@ -355,7 +434,8 @@ impl Grid {
         Ok(at)
     }
 
-    fn place(&mut self, row: u32, column: u32, kind: Kind, payload: u64) -> Result<(), GridFull> {
+    fn place(&mut self, row: u32, column: u32, packed: Packed) -> Result<(), GridFull> {
+        let (kind, payload, wide) = packed;
         let narrow = u16::try_from(column).map_err(|_| GridFull::Column(column))?;
         self.bounds = Some(match self.bounds {
             None => ((row, column), (row, column)),
@@ -368,6 +448,7 @@ impl Grid {
             row,
             column: narrow,
             kind,
+            wide,
         });
         Ok(())
     }
@@ -381,6 +462,7 @@ impl Grid {
         }
         self.cells.shrink_to_fit();
         self.text.shrink_to_fit();
+        self.wide.shrink_to_fit();
         self.shared = HashMap::default();
     }
 
@@ -395,19 +477,20 @@ impl Grid {
             .map_or(0, |((r0, _), (r1, _))| (r1 - r0) as usize + 1)
     }
 
+    #[inline]
     fn cell(&self, stored: &Stored) -> Cell<'_> {
         let p = stored.payload;
-        match stored.kind {
-            Kind::Text | Kind::Iso => {
-                let (at, len) = ((p >> 32) as usize, (p & 0xFFFF_FFFF) as usize);
-                let text = &self.text[at..at + len];
-                if stored.kind == Kind::Text {
-                    Cell::Text(text)
-                } else {
-                    Cell::IsoDate(text)
-                }
+        let number = || {
+            if stored.wide {
+                self.wide.get(p as usize).copied().unwrap_or(f64::NAN)
+            } else {
+                f64::from(f32::from_bits(p))
             }
-            Kind::Number => Cell::Number(f64::from_bits(p)),
+        };
+        match stored.kind {
+            Kind::Text => Cell::Text(self.text_from(p)),
+            Kind::Iso => Cell::IsoDate(self.text_from(p)),
+            Kind::Number => Cell::Number(number()),
             Kind::Bool => Cell::Bool(p != 0),
             Kind::Date | Kind::Duration => {
                 let kind = if stored.kind == Kind::Date {
@@ -415,9 +498,9 @@ impl Grid {
                 } else {
                     ExcelDateTimeType::TimeDelta
                 };
-                Cell::ExcelDate(ExcelDateTime::new(f64::from_bits(p), kind, self.is_1904))
+                Cell::ExcelDate(ExcelDateTime::new(number(), kind, self.is_1904))
             }
-            Kind::Error => Cell::Error(&ERRORS[p as usize]),
+            Kind::Error => Cell::Error(&ERRORS[p as usize % ERRORS.len()]),
         }
     }
 
@@ -445,19 +528,8 @@ impl Grid {
     }
 }
 
-/// A date or duration cell: its serial, and which it is. The workbook's date system is the
-/// grid's (calamine gives every date of a workbook the workbook's).
-fn date_cell(d: &ExcelDateTime) -> (Kind, u64) {
-    let kind = if d.is_duration() {
-        Kind::Duration
-    } else {
-        Kind::Date
-    };
-    (kind, d.as_f64().to_bits())
-}
-
 /// The place of an error in [`ERRORS`] (a match, so that a new kind of error fails to build).
-fn error_at(e: &CellErrorType) -> u64 {
+fn error_at(e: &CellErrorType) -> u32 {
     match e {
         CellErrorType::Div0 => 0,
         CellErrorType::NA => 1,
@@ -732,7 +804,8 @@ mod tests {
         grid.push(1, 2, &DataRef::SharedString(&label)).unwrap();
         grid.push(2, 2, &DataRef::String(label.clone())).unwrap();
         grid.finish();
-        assert_eq!(grid.text.len(), 2 * "Foster care".len());
+        // Twice: one byte of length (11), then the 11 bytes.
+        assert_eq!(grid.text.len(), 2 * (1 + "Foster care".len()));
         let data = SheetData::Grid(grid);
         assert!(data.is_1904());
         let d = NaiveDate::from_ymd_opt(2021, 3, 4).unwrap();
