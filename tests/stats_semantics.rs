@@ -404,7 +404,7 @@ fn breakdown_facts_are_taken_on_the_stage_start_day() {
     assert_eq!(r.placement, Some(Foster));
     assert_eq!(r.legal_status, Some(LegalCategory::Compulsory));
     // Born 15 Jul 2022: 12 months to 15 Jul 2023, 8 more to 15 Mar 2024.
-    assert_eq!(r.age_months_at_start, Some(20));
+    assert_eq!(r.age_months_at_start.get(), Some(20));
 }
 
 #[test]

@@ -91,12 +91,18 @@ fn each_row_says_how_the_data_saw_it() {
         s.children[i].stages[0].clone()
     };
     let a = row("A");
-    assert_eq!((a.days, a.entry_days, a.start_unknown), (40, None, false));
+    assert_eq!(
+        (a.days, a.entry_days.get(), a.start_unknown),
+        (40, None, false)
+    );
     let b = row("B");
-    assert_eq!((b.days, b.entry_days, b.before_data), (30, Some(9), false));
+    assert_eq!(
+        (b.days, b.entry_days.get(), b.before_data),
+        (30, Some(9), false)
+    );
     let c = row("C");
     assert_eq!(c.censored_by, Some(CensoredBy::EndOfData));
-    assert_eq!((c.days, c.entry_days), (455, Some(89)));
+    assert_eq!((c.days, c.entry_days.get()), (455, Some(89)));
     assert_eq!(c.target_date, Some(d("2023-07-01")));
     assert!(!c.overdue, "nothing is known after the data ends");
     let dd = row("D");
@@ -129,7 +135,10 @@ fn each_row_says_how_the_data_saw_it() {
     }
     assert_eq!(&d_row[col("end")], "2023-05-01");
     let e = row("E");
-    assert_eq!((e.days, e.entry_days, e.before_data), (42, Some(58), true));
+    assert_eq!(
+        (e.days, e.entry_days.get(), e.before_data),
+        (42, Some(58), true)
+    );
     let f = row("F");
     assert_eq!((f.days, f.censored_by), (92, Some(CensoredBy::LeftCare)));
     // C is still in care when the data ends, but not "in care" as at 30 Jun 2024.

@@ -87,7 +87,10 @@ pub fn steps(g: &GroupStats) -> Vec<Step> {
     let mut prev = 1.0f64;
     // Events at each curve time, from the fall of the curve and the number at risk then.
     for (i, &(time, surv)) in km.curve.iter().enumerate() {
-        let band = km.band.get(i).copied().unwrap_or((None, None));
+        let band = km
+            .band
+            .get(i)
+            .map_or((None, None), |[lower, upper]| (lower.get(), upper.get()));
         if i == 0 {
             events_at.push(point(time, surv, band, 0));
             continue;

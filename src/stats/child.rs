@@ -34,6 +34,7 @@
 //!
 //! It does not aggregate across children (that is `stats::summary`).
 
+use super::compact::Maybe;
 use super::forecast::Forecast;
 use super::profile::{Check, Profile};
 use super::stage::{days_between, evaluate_with, CensoredBy, FirstDates};
@@ -89,8 +90,8 @@ pub struct StageRow {
     pub start_unknown: bool,
     /// The stage started before the data's first day: the days from its start to the day
     /// before it. The row enters the Kaplan–Meier risk set after these days (left truncation).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entry_days: Option<u32>,
+    #[serde(skip_serializing_if = "Maybe::is_none")]
+    pub entry_days: Maybe<u32>,
     /// The stage ended, or was censored, before the data's first day: it was never at risk
     /// in the data, and the statistics leave it out of their figures (they count it).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -100,9 +101,9 @@ pub struct StageRow {
     /// The legal status category on the stage's start day.
     pub legal_status: Option<LegalCategory>,
     /// Age in completed months on the start day (negative before birth).
-    pub age_months_at_start: Option<i32>,
+    pub age_months_at_start: Maybe<i32>,
     /// Age in completed months on the end day.
-    pub age_months_at_end: Option<i32>,
+    pub age_months_at_end: Maybe<i32>,
     /// For a row waiting at "as at" (censored while the child is in care), when it is likely
     /// to end (see `stats::forecast`); `null` for every other row.
     pub forecast: Option<Box<Forecast>>,
@@ -405,12 +406,12 @@ pub(crate) fn child_stats_cached<'a>(
                 within_target: o.within_target,
                 overdue: o.overdue,
                 start_unknown: o.start_unknown,
-                entry_days: o.entry_days,
+                entry_days: o.entry_days.into(),
                 before_data: o.before_data,
                 placement,
                 legal_status: child.legal_on(o.start).map(|l| l.category),
-                age_months_at_start: age(o.start),
-                age_months_at_end: o.end.and_then(age),
+                age_months_at_start: age(o.start).into(),
+                age_months_at_end: o.end.and_then(age).into(),
                 forecast: None,
             });
         }

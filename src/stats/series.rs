@@ -202,6 +202,7 @@ impl std::error::Error for UnknownStage {}
 mod tests {
     use super::*;
     use crate::model::Text;
+    use crate::stats::compact::Maybe;
     use crate::stats::StageRow;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -226,12 +227,12 @@ mod tests {
             within_target: None,
             overdue: false,
             start_unknown: false,
-            entry_days: None,
+            entry_days: Maybe::NONE,
             before_data: false,
             placement: None,
             legal_status: None,
-            age_months_at_start: None,
-            age_months_at_end: None,
+            age_months_at_start: Maybe::NONE,
+            age_months_at_end: Maybe::NONE,
             forecast: None,
         }
     }

@@ -34,6 +34,7 @@
 //! It does not decide stage semantics (that is `stats::stage`).
 
 use super::child::{AgeBand, ChildStats, Route};
+use super::compact::MaybeF64;
 use super::duration::CalendarDuration;
 use super::km::{with_entries, KaplanMeier, KmConfig, RestrictedMean, TimeCount};
 use super::profile::{Check, Profile};
@@ -100,7 +101,9 @@ pub struct KmSummary {
     /// `[days, S]` at 0, at each event time, and at the last time if it is a censoring.
     pub curve: Vec<(u32, f64)>,
     /// `[lower, upper]` aligned with `curve`.
-    pub band: Vec<(Option<f64>, Option<f64>)>,
+    /// (In eight bytes a bound, NaN for none: a summary holds a band point for every event
+    /// time of every stage and group.)
+    pub band: Vec<[MaybeF64; 2]>,
     /// `[days, number censored]` at each censoring time.
     pub censored: Vec<(u32, u32)>,
     /// `[days, number entering]` for rows that entered the risk set late: they are at risk
@@ -242,7 +245,7 @@ pub fn summarise(
                     event: r.end.is_some(),
                     within: r.within_target == Some(true),
                     overdue: r.overdue,
-                    entry: r.entry_days,
+                    entry: r.entry_days.get(),
                     left_out: if r.start_unknown {
                         LeftOut::StartUnknown
                     } else if r.before_data {
@@ -610,11 +613,11 @@ fn km_summary(km: &KaplanMeier, horizon: Option<u32>, counts: &[TimeCount]) -> K
         _ => (Some(1.0), Some(1.0)),
     };
     curve.push((0, 1.0));
-    band.push((lo0, hi0));
+    band.push([lo0.into(), hi0.into()]);
     for r in &km.rows {
         if r.n_event > 0 {
             curve.push((r.time, r.surv));
-            band.push((r.lower, r.upper));
+            band.push([r.lower.into(), r.upper.into()]);
         }
         if r.n_censor > 0 {
             censored.push((r.time, r.n_censor));
@@ -623,7 +626,7 @@ fn km_summary(km: &KaplanMeier, horizon: Option<u32>, counts: &[TimeCount]) -> K
     if let Some(last) = km.rows.last() {
         if last.n_event == 0 && last.time > 0 {
             curve.push((last.time, last.surv));
-            band.push((last.lower, last.upper));
+            band.push([last.lower.into(), last.upper.into()]);
         }
     }
     KmSummary {

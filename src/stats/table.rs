@@ -156,6 +156,7 @@ fn push_row(
         row.legal_status
             .map_or(String::new(), |c| c.id().to_string()),
         row.age_months_at_start
+            .get()
             .map_or(String::new(), |m| m.div_euclid(12).to_string()),
         period_stats.map_or(String::new(), |p| p.age_band.id().to_string()),
         text(child.sex.as_deref()),
