@@ -59,22 +59,27 @@ fn options() -> Options {
     Options::new(chrono::NaiveDate::from_ymd_opt(2024, 6, 30).expect("a date"))
 }
 
-fn explorer_with(options: &Options) -> Explorer {
-    let files = [
-        InputFile {
-            name: "children.csv",
-            bytes: CHILDREN.as_bytes(),
-        },
-        InputFile {
-            name: "placements.csv",
-            bytes: PLACEMENTS.as_bytes(),
-        },
-        InputFile {
-            name: "events.csv",
-            bytes: EVENTS.as_bytes(),
-        },
-    ];
+/// An explorer of the CSV files given as (name, text), analysed under `options`.
+fn explorer_of(files: &[(&str, &str)], options: &Options) -> Explorer {
+    let files: Vec<InputFile<'_>> = files
+        .iter()
+        .map(|&(name, text)| InputFile {
+            name,
+            bytes: text.as_bytes(),
+        })
+        .collect();
     Explorer::new(analyze(&files, options).expect("the cohort loads"))
+}
+
+fn explorer_with(options: &Options) -> Explorer {
+    explorer_of(
+        &[
+            ("children.csv", CHILDREN),
+            ("placements.csv", PLACEMENTS),
+            ("events.csv", EVENTS),
+        ],
+        options,
+    )
 }
 
 fn explorer() -> Explorer {
@@ -116,17 +121,10 @@ fn many_children() -> Explorer {
             start.format("%d/%m/%Y")
         ));
     }
-    let files = [
-        InputFile {
-            name: "children.csv",
-            bytes: children.as_bytes(),
-        },
-        InputFile {
-            name: "placements.csv",
-            bytes: placements.as_bytes(),
-        },
-    ];
-    Explorer::new(analyze(&files, &options()).expect("the cohort loads"))
+    explorer_of(
+        &[("children.csv", &children), ("placements.csv", &placements)],
+        &options(),
+    )
 }
 
 #[test]
@@ -684,17 +682,10 @@ fn an_ssda903_legal_code_is_named_in_englands_words() {
     let children = "child_id,date_of_birth\nE1,01/05/2015\n";
     let placements =
         "child_id,start_date,end_date,placement_type,legal_status\nE1,01/02/2023,,Foster care,C2\n";
-    let files = [
-        InputFile {
-            name: "children.csv",
-            bytes: children.as_bytes(),
-        },
-        InputFile {
-            name: "placements.csv",
-            bytes: placements.as_bytes(),
-        },
-    ];
-    let mut e = Explorer::new(analyze(&files, &options()).expect("loads"));
+    let mut e = explorer_of(
+        &[("children.csv", children), ("placements.csv", placements)],
+        &options(),
+    );
     let q: ChartQuery =
         serde_json::from_str(r#"{"kind":"timeline","slot":"t","child":0}"#).expect("query");
     e.draw(&q).expect("draws");

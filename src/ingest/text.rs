@@ -380,18 +380,8 @@ mod tests {
 
     #[test]
     fn records_carry_line_numbers() {
-        let mut rows = Vec::new();
-        for_each_record(
-            "a,b\n1,2\n\n3,\"x\ny\"\n",
-            sniff("a,b"),
-            &mut |row, fields| {
-                let texts: Vec<&str> = fields.iter().collect();
-                rows.push((row, texts.join("|")));
-                true
-            },
-        );
         assert_eq!(
-            rows,
+            rows_read("a,b\n1,2\n\n3,\"x\ny\"\n"),
             vec![(1, "a|b".into()), (2, "1|2".into()), (4, "3|x\ny".into())]
         );
     }
