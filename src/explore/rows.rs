@@ -135,8 +135,8 @@ impl Rows {
     }
 
     /// Every row, in order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &ChildRow> + Clone {
-        self.blocks.iter().flatten()
+    pub fn iter(&self) -> std::iter::Flatten<std::slice::Iter<'_, Vec<ChildRow>>> {
+        self.into_iter()
     }
 }
 

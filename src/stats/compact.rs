@@ -1,6 +1,8 @@
-//! A number that may be missing, kept in four bytes rather than `Option`'s eight: a session
-//! keeps a stage row for every stage of every care period (267,905 for 63,400 children), so
-//! the bytes of each optional field count.
+//! Numbers that may be missing, kept in half an `Option`'s bytes and serialized exactly as
+//! the `Option` was: [`Maybe`] for an `i32` or `u32` (four bytes, not eight), [`MaybeF64`]
+//! for an `f64` (eight, not sixteen). A session keeps a stage row for every stage of every
+//! care period (267,905 for 63,400 children) and a band point for every event time of every
+//! stage and group, so the bytes of each optional field count.
 
 use serde::{Serialize, Serializer};
 use std::fmt;
