@@ -6,6 +6,7 @@
 //! beyond the bytes it is given. Only `web` (compiled for wasm32 only) talks to the browser.
 
 pub mod chart;
+pub mod compact;
 pub mod date;
 pub mod diagnostics;
 pub mod disclosure;

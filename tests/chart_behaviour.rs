@@ -846,13 +846,13 @@ fn forecasts_reach_the_brackets_from_the_statistics() {
         let brackets = driftline::chart::stage_brackets(child, cs, &stats.profile);
         for (row, b) in cs.stages.iter().zip(&brackets) {
             match row.forecast.as_deref() {
-                Some(f) if f.chance_30_days.is_some() => {
+                Some(f) if f.chance_30_days.get().is_some() => {
                     let bf = b.forecast.as_ref().expect("a drawable forecast");
                     assert_eq!(bf.expected, f.expected_date);
                     assert_eq!(bf.range, f.range);
                     assert_eq!(
                         bf.chance_by_target,
-                        f.chance_by_target.map(|p| (p * 100.0).round() as u32)
+                        f.chance_by_target.get().map(|p| (p * 100.0).round() as u32)
                     );
                     assert_eq!(bf.note, f.note.to_string());
                     drawn += 1;

@@ -227,7 +227,7 @@ fn a_childs_detail_and_row_carry_the_forecast() {
     let f = row.forecast.expect("a forecast");
     assert_eq!(f.expected_date, Some(d("2024-07-04")));
     assert_eq!(f.range, Some([d("2024-05-15"), d("2024-08-23")]));
-    assert!(close(f.chance_by_target.expect("target ahead"), 0.1));
+    assert!(close(f.chance_by_target.get().expect("target ahead"), 0.1));
     // A completed stage has none.
     let c01 = e.child(index_of(&e, "C01"), false).expect("C01");
     let done = c01
@@ -238,7 +238,7 @@ fn a_childs_detail_and_row_carry_the_forecast() {
     assert!(done.forecast.is_none());
     // The row the children table shows: the stage waited in now, with its likely date.
     let current = e.rows()[w1].current_stage.as_ref().expect("waiting");
-    assert_eq!(current.id, "first_review");
+    assert_eq!(&*current.id, "first_review");
     assert_eq!(current.expected_date, Some(d("2024-07-04")));
 }
 

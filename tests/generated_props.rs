@@ -55,7 +55,7 @@ fn check_report(report: &Report, written_rows: u64) -> Result<(), TestCaseError>
             let moves = period
                 .placements
                 .iter()
-                .filter(|p| p.move_number.is_some())
+                .filter(|p| !p.move_number.is_none())
                 .count();
             prop_assert_eq!(moves as u32, period.moves);
             for e in &period.events {

@@ -132,7 +132,7 @@ fn outline(c: &Child) -> String {
                 x.placement_type,
                 x.carer,
                 x.legal_status,
-                x.move_number,
+                x.move_number.get(),
                 x.temporary
             );
         }

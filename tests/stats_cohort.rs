@@ -333,27 +333,59 @@ fn current_status_and_ages() {
         .placement("2023-03-01", "2023-12-31", Foster)
         .placement("2024-01-01", "", Kinship)
         .legal("2023-03-01", "", LegalCategory::Compulsory)
+        .event("2023-03-20", LacReview)
+        .event("2024-02-28", LacReview);
+    // No date of birth: no ages.
+    let unborn = Kid::new("b")
+        .placement("2023-03-01", "", Foster)
         .event("2023-03-20", LacReview);
-    let (children, s) = run(vec![kid], &first_review_only());
+    // A care period without events (ended 30 Jun 2023, the next from 1 Sep 2023).
+    let eventless = Kid::new("c")
+        .born("2010-06-15")
+        .placement("2023-01-01", "2023-06-30", Foster)
+        .placement("2023-09-01", "", Foster)
+        .event("2023-09-10", LacReview);
+    let (children, s) = run(vec![kid, unborn, eventless], &first_review_only());
     let c = &s.children[0];
     assert!(c.current.in_care);
-    assert_eq!(c.current.care_period_index, Some(0));
+    assert_eq!(c.current.care_period_index.get(), Some(0));
     assert_eq!(c.current.placement, Some(Kinship));
     assert_eq!(c.current.legal_status, Some(LegalCategory::Compulsory));
     // Born 29 Feb 2020: 52 months old from 29 Jun 2024, 53 from 29 Jul.
-    assert_eq!(c.current.age_months, Some(52));
+    assert_eq!(c.current.age_months.get(), Some(52));
     let p = &c.care_period_stats[0];
     // 28 Feb 2023 is 36 months (29 Feb clamps to 28 Feb in 2023); 1 Mar 2023 is still 36.
     assert_eq!(p.age_months_at_entry, Some(36));
     assert_eq!(
-        p.event_age_months.len(),
-        children[0].care_periods[0].events.len()
-    );
-    assert_eq!(p.event_age_months, [36]);
-    assert_eq!(
         p.days_in_care,
         (d(AS_AT) - d("2023-03-01")).num_days() as u32
     );
+
+    // The ages at the period's events are written with the journey, worked out from the date
+    // of birth as it is written: 20 Mar 2023 is 36 months; 28 Feb 2024 is still 47 (48 from
+    // 29 Feb 2024).
+    let stats = compute(
+        &children,
+        &first_review_only(),
+        d(AS_AT),
+        &Config::default(),
+    );
+    let report =
+        Report::new(d(AS_AT), InputSummary::default(), Dataset { children }).with_statistics(stats);
+    let json: Value = serde_json::to_value(&report).expect("serialises");
+    let periods = |i: usize| json["journeys"][i]["care_period_stats"].clone();
+    assert_eq!(
+        periods(0)[0]["event_age_months"],
+        serde_json::json!([36, 47])
+    );
+    assert_eq!(periods(0)[0]["age_months_at_entry"], 36);
+    assert!(periods(1)[0].get("event_age_months").is_none());
+    assert_eq!(periods(1)[0]["age_band"], "unknown");
+    // Born 15 Jun 2010: the first period has no events, the second one at 158 months
+    // (13 years 2 months on 10 Sep 2023).
+    assert_eq!(periods(2).as_array().map(Vec::len), Some(2));
+    assert!(periods(2)[0].get("event_age_months").is_none());
+    assert_eq!(periods(2)[1]["event_age_months"], serde_json::json!([158]));
 }
 
 #[test]

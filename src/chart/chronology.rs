@@ -122,7 +122,7 @@ pub fn chronology(child: &Child, options: &ChronologyOptions) -> Chronology {
                 format!("Placed with {carer}")
             } else if p.temporary {
                 format!("Temporary placement with {carer}")
-            } else if let Some(n) = p.move_number {
+            } else if let Some(n) = p.move_number.get() {
                 format!("Move {n}: to {carer}")
             } else {
                 format!("Placed with {carer}")

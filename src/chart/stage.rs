@@ -66,12 +66,12 @@ impl BracketForecast {
             p.filter(|p| p.is_finite())
                 .map(|p| (p * 100.0).round() as u32)
         };
-        f.chance_30_days?;
+        f.chance_30_days.get()?;
         Some(BracketForecast {
             expected: f.expected_date,
             range: f.range,
-            chance_by_target: pct(f.chance_by_target),
-            chance_90_days: pct(f.chance_90_days),
+            chance_by_target: pct(f.chance_by_target.get()),
+            chance_90_days: pct(f.chance_90_days.get()),
             note: f.note.to_string(),
         })
     }

@@ -165,7 +165,7 @@ pub fn child_detail<'a>(
                             .carer
                             .as_ref()
                             .map(|_| Text::from(carers.name(pl).as_str())),
-                        move_number: pl.move_number,
+                        move_number: pl.move_number.get(),
                         source: Source::of(report, pl.source),
                     })
                     .collect(),

@@ -86,7 +86,7 @@ pub fn children_table<'a>(rows: impl IntoIterator<Item = ShownRow<'a>>) -> Table
             s.moves.to_string(),
             s.current_stage
                 .as_ref()
-                .map_or(String::new(), |c| c.label.clone()),
+                .map_or(String::new(), |c| c.label.to_string()),
             s.current_stage
                 .as_ref()
                 .map(|c| c.days.to_string())
@@ -98,7 +98,7 @@ pub fn children_table<'a>(rows: impl IntoIterator<Item = ShownRow<'a>>) -> Table
                 .unwrap_or_default(),
             s.current_stage
                 .as_ref()
-                .and_then(|c| c.chance_by_target)
+                .and_then(|c| c.chance_by_target.get())
                 .map(|p| crate::table::number(p, 3))
                 .unwrap_or_default(),
             s.overdue.join("; "),

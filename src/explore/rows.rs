@@ -10,6 +10,7 @@
 use super::filter::{placement_key_label, Facets, Filters, NeutralNames, NOT_IN_CARE, UNKNOWN};
 use super::order::SortKey;
 use super::pseudonym::{pseudonym, Neutrals};
+use crate::compact::{Maybe, MaybeF64};
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
 use crate::report::Report;
 use crate::stats::{self, AgeBand, CensoredBy, ChildStats, Profile, Route};
@@ -27,8 +28,8 @@ pub struct ChildRow {
     pub index: usize,
     pub child_id: Text,
     pub date_of_birth: Option<NaiveDate>,
-    pub age_months: Option<i32>,
-    pub age_at_entry_months: Option<i32>,
+    pub age_months: Maybe<i32>,
+    pub age_at_entry_months: Maybe<i32>,
     pub sex: Option<Text>,
     pub local_authority: Option<Text>,
     pub team: Option<Text>,
@@ -39,7 +40,7 @@ pub struct ChildRow {
     pub latest_entry: Option<NaiveDate>,
     pub left_care: Option<NaiveDate>,
     pub care_periods: usize,
-    pub days_in_care: Option<i64>,
+    pub days_in_care: Maybe<i32>,
     pub moves: u32,
     pub placement: Option<PlacementCategory>,
     pub placement_type: Option<Text>,
@@ -48,30 +49,80 @@ pub struct ChildRow {
     /// The route to permanence of the most recent care period.
     pub route: Option<Route>,
     /// The stage the child is waiting in now, if in care (boxed: most rows have none, and a
-    /// row is then 68 bytes smaller).
+    /// row is then smaller by the stage's size).
     pub current_stage: Option<Box<CurrentStage>>,
     /// The labels of the stages the child is waiting in beyond their target.
-    pub overdue: Vec<String>,
+    pub overdue: Box<[Text]>,
     pub placements_last_12_months: u32,
     pub unstable: bool,
     /// The labels of the profile's checks the child is over (such as PACE Aim 1).
-    pub checks_over: Vec<String>,
+    pub checks_over: Box<[Text]>,
+}
+
+/// The profile's names as the rows hold them: each made once and shared by every row that
+/// shows it, rather than copied into each (a large cohort has tens of thousands of children
+/// waiting in a stage).
+#[derive(Clone, Debug, Default)]
+pub struct ProfileNames {
+    /// Each stage's id, label and target in words, in the profile's order.
+    stages: Vec<(Text, Text, Option<Text>)>,
+    /// Each check's id and label.
+    checks: Vec<(Text, Text)>,
+}
+
+impl ProfileNames {
+    pub fn of(profile: &Profile) -> ProfileNames {
+        ProfileNames {
+            stages: profile
+                .stages
+                .iter()
+                .map(|s| {
+                    (
+                        Text::from(s.id.as_str()),
+                        Text::from(s.label.as_str()),
+                        s.target.map(|t| Text::from(t.to_string())),
+                    )
+                })
+                .collect(),
+            checks: profile
+                .checks
+                .iter()
+                .map(|c| (Text::from(c.id.as_str()), Text::from(c.label.as_str())))
+                .collect(),
+        }
+    }
+
+    /// A stage's label, or its id when the profile has no such stage.
+    fn stage_label(&self, id: &Text) -> Text {
+        self.stages
+            .iter()
+            .find(|s| *s.0 == **id)
+            .map_or_else(|| id.clone(), |s| s.1.clone())
+    }
+
+    /// A check's label, or its id when the profile has no such check.
+    fn check_label(&self, id: &Text) -> Text {
+        self.checks
+            .iter()
+            .find(|c| *c.0 == **id)
+            .map_or_else(|| id.clone(), |c| c.1.clone())
+    }
 }
 
 /// The stage a child in care is waiting in now (see the module documentation).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CurrentStage {
-    pub id: String,
-    pub label: String,
+    pub id: Text,
+    pub label: Text,
     pub start: NaiveDate,
     pub days: u32,
-    pub target: Option<String>,
+    pub target: Option<Text>,
     pub target_date: Option<NaiveDate>,
     pub overdue: bool,
     /// The forecast's likely end date (`explore::forecast`), if it has one.
     pub expected_date: Option<NaiveDate>,
     /// The forecast's chance of ending by the target date, if the target is still ahead.
-    pub chance_by_target: Option<f64>,
+    pub chance_by_target: MaybeF64,
 }
 
 /// A row as a view shows it: pseudonymised (no ID, no date of birth) or not.
@@ -101,10 +152,10 @@ pub struct ShownRow<'a> {
     pub route: Option<Route>,
     pub route_label: Option<&'static str>,
     pub current_stage: Option<&'a CurrentStage>,
-    pub overdue: &'a [String],
+    pub overdue: &'a [Text],
     pub placements_last_12_months: u32,
     pub unstable: bool,
-    pub checks_over: &'a [String],
+    pub checks_over: &'a [Text],
 }
 
 /// How many rows each block of [`Rows`] holds (about 240 kB of rows in wasm).
@@ -185,13 +236,14 @@ pub fn build_rows(report: &Report) -> Rows {
     let fallback = Profile::default();
     let profile = report.profile.as_ref().unwrap_or(&fallback);
     let neutral = Neutrals::of(report);
+    let names = ProfileNames::of(profile);
     report
         .journeys
         .iter()
         .enumerate()
         .map(|(i, child)| {
             let mut row =
-                ChildRow::new(i, child, report.journeys.stats_of(i), profile, report.as_at);
+                ChildRow::new(i, child, report.journeys.stats_of(i), &names, report.as_at);
             let name = |n: &super::pseudonym::Neutral, t: &Option<Text>| {
                 t.as_deref().and_then(|t| n.name(t)).cloned()
             };
@@ -208,7 +260,7 @@ impl ChildRow {
         index: usize,
         child: &Child,
         stats: Option<&ChildStats>,
-        profile: &Profile,
+        names: &ProfileNames,
         as_at: NaiveDate,
     ) -> ChildRow {
         let latest_index = child.care_periods.iter().rposition(|p| p.start <= as_at);
@@ -218,7 +270,8 @@ impl ChildRow {
         let legal = current.and_then(|_| child.legal_on(as_at));
         let days_in_care = latest.map(|p| {
             let until = p.end.map_or(as_at, |e| e.min(as_at));
-            (until - p.start).num_days().max(0)
+            // Whole days between two dates always fit in an `i32` (chrono's years are).
+            i32::try_from((until - p.start).num_days().max(0)).unwrap_or(i32::MAX)
         });
         let route = latest_index
             .and_then(|i| stats?.care_period_stats.get(i))
@@ -235,13 +288,6 @@ impl ChildRow {
                 .collect(),
             _ => Vec::new(),
         };
-        let stage_label = |id: &str| {
-            profile
-                .stages
-                .iter()
-                .find(|s| s.id == id)
-                .map_or_else(|| id.to_string(), |s| s.label.clone())
-        };
         let current_stage = waiting
             .iter()
             .max_by(|a, b| {
@@ -250,37 +296,30 @@ impl ChildRow {
                     .then_with(|| b.stage_index.cmp(&a.stage_index))
             })
             .map(|r| CurrentStage {
-                id: r.stage.to_string(),
-                label: stage_label(&r.stage),
+                id: r.stage.clone(),
+                label: names.stage_label(&r.stage),
                 start: r.start,
                 days: r.days,
-                target: profile
-                    .stages
-                    .get(r.stage_index)
-                    .and_then(|s| s.target)
-                    .map(|t| t.to_string()),
+                target: names.stages.get(r.stage_index).and_then(|s| s.2.clone()),
                 target_date: r.target_date,
                 overdue: r.overdue,
                 expected_date: r.forecast.as_ref().and_then(|f| f.expected_date),
-                chance_by_target: r.forecast.as_ref().and_then(|f| f.chance_by_target),
+                chance_by_target: r
+                    .forecast
+                    .as_ref()
+                    .map_or(MaybeF64::NONE, |f| f.chance_by_target),
             });
         let overdue = waiting
             .iter()
             .filter(|r| r.overdue)
-            .map(|r| stage_label(&r.stage))
+            .map(|r| names.stage_label(&r.stage))
             .collect();
         let checks_over = stats
             .map(|s| {
                 s.checks
                     .iter()
                     .filter(|h| h.over)
-                    .map(|h| {
-                        profile
-                            .checks
-                            .iter()
-                            .find(|c| *c.id == *h.check)
-                            .map_or_else(|| h.check.to_string(), |c| c.label.clone())
-                    })
+                    .map(|h| names.check_label(&h.check))
                     .collect()
             })
             .unwrap_or_default();
@@ -289,11 +328,12 @@ impl ChildRow {
             index,
             child_id: child.id.clone(),
             date_of_birth: dob,
-            age_months: dob.map(|d| stats::child::age_months(d, as_at)),
+            age_months: dob.map(|d| stats::child::age_months(d, as_at)).into(),
             age_at_entry_months: match (dob, latest) {
                 (Some(d), Some(p)) => Some(stats::child::age_months(d, p.start)),
                 _ => None,
-            },
+            }
+            .into(),
             sex: child.sex.clone(),
             local_authority: child.local_authority.clone(),
             team: child.team.clone(),
@@ -303,7 +343,7 @@ impl ChildRow {
             latest_entry: latest.map(|p| p.start),
             left_care: latest.and_then(|p| p.end).filter(|e| *e <= as_at),
             care_periods: child.care_periods.len(),
-            days_in_care,
+            days_in_care: days_in_care.into(),
             moves: child.care_periods.iter().map(|p| p.moves).sum(),
             placement: placement.map(|p| p.category),
             placement_type: placement.map(|p| p.placement_type.clone()),
@@ -343,8 +383,8 @@ impl ChildRow {
             } else {
                 self.date_of_birth
             },
-            age_months: self.age_months,
-            age: self.age_months.map(age_words),
+            age_months: self.age_months.get(),
+            age: self.age_months.get().map(age_words),
             sex: &self.sex,
             // A team's or authority's name can tell who a child is: pseudonymised, they are
             // named neutrally.
@@ -362,7 +402,7 @@ impl ChildRow {
             latest_entry: self.latest_entry,
             left_care: self.left_care,
             care_periods: self.care_periods,
-            days_in_care: self.days_in_care,
+            days_in_care: self.days_in_care.get().map(i64::from),
             moves: self.moves,
             placement: self.placement,
             placement_label: self.placement.map(|c| c.label()),
@@ -401,7 +441,7 @@ impl ChildRow {
 
     /// The age band at the latest entry to care.
     pub fn age_band(&self) -> AgeBand {
-        AgeBand::from_months(self.age_at_entry_months)
+        AgeBand::from_months(self.age_at_entry_months.get())
     }
 
     /// The route filter's value for this child.
@@ -478,7 +518,7 @@ impl ChildRow {
             self.legal_status.map(|c| c.label()),
             authority,
             team,
-            self.current_stage.as_ref().map(|s| s.label.as_str()),
+            self.current_stage.as_ref().map(|s| &*s.label),
         ]
         .iter()
         .flatten()
@@ -493,7 +533,7 @@ impl ChildRow {
             "child" => SortKey::Natural(self.child_id.to_lowercase()),
             "pseudonym" => SortKey::Num(self.index as i64),
             "date_of_birth" => num(self.date_of_birth.map(|d| i64::from(d.num_days_from_ce()))),
-            "age" => num(self.age_months.map(i64::from)),
+            "age" => num(self.age_months.get().map(i64::from)),
             "sex" => SortKey::text(self.sex.as_deref()),
             "local_authority" => SortKey::text(self.local_authority.as_deref()),
             "team" => SortKey::text(self.team.as_deref()),
@@ -503,7 +543,7 @@ impl ChildRow {
             "placement" => SortKey::text(self.placement.map(|c| c.label())),
             "legal_status" => SortKey::text(self.legal_status.map(|c| c.label())),
             "latest_entry" => num(self.latest_entry.map(|d| i64::from(d.num_days_from_ce()))),
-            "days_in_care" => num(self.days_in_care),
+            "days_in_care" => num(self.days_in_care.get().map(i64::from)),
             "care_periods" => SortKey::Num(self.care_periods as i64),
             "moves" => SortKey::Num(i64::from(self.moves)),
             "current_stage" => num(self.current_stage.as_ref().map(|s| i64::from(s.days))),
@@ -516,7 +556,7 @@ impl ChildRow {
             "chance_by_target" => num(self
                 .current_stage
                 .as_ref()
-                .and_then(|s| s.chance_by_target)
+                .and_then(|s| s.chance_by_target.get())
                 .map(|p| (p * 1000.0).round() as i64)),
             "overdue" => SortKey::Num(self.overdue.len() as i64 + self.checks_over.len() as i64),
             "placements_last_12_months" => SortKey::Num(i64::from(self.placements_last_12_months)),

@@ -318,14 +318,27 @@ impl Builder<'_> {
                 slot.legal.push(l);
             }
         }
-        for (slot, size) in pending.iter_mut().zip(&sizes) {
-            slot.events.reserve_exact(size[2]);
-        }
-        drop(sizes);
-        for (e, i) in events.into_iter().zip(event_slots) {
+        // The events, the largest table, move from its end: the table is shrunk as it
+        // empties, giving its room back for the children's lists, each made when its first
+        // row arrives (and reversed at the end into the input's order).
+        let (mut events, mut event_slots) = (events, event_slots);
+        const STEP: usize = 1 << 14;
+        while let (Some(e), Some(i)) = (events.pop(), event_slots.pop()) {
             if let Some(slot) = pending.get_mut(i as usize) {
+                if slot.events.capacity() == 0 {
+                    slot.events
+                        .reserve_exact(sizes.get(i as usize).map_or(1, |s| s[2]));
+                }
                 slot.events.push(e);
             }
+            if events.len() % STEP == 0 {
+                events.shrink_to_fit();
+                event_slots.shrink_to_fit();
+            }
+        }
+        drop((events, event_slots, sizes));
+        for slot in pending.iter_mut() {
+            slot.events.reverse();
         }
         for (f, i) in facts.into_iter().zip(fact_slots) {
             if let Some(slot) = pending.get_mut(i as usize) {
@@ -813,7 +826,7 @@ fn placement(p: PlacementRecord, move_number: Option<u32>) -> Placement {
         placement_type: p.placement_type,
         carer: p.carer,
         legal_status: p.legal_status,
-        move_number,
+        move_number: move_number.into(),
         temporary: p.temporary,
         source: p.source,
     }

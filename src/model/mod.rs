@@ -14,6 +14,7 @@ pub use build::{
 };
 pub use categories::{is_pre_birth_event, LegalCategory, Milestone, PlacementCategory};
 
+use crate::compact::Maybe;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -114,7 +115,7 @@ pub struct Placement {
     pub legal_status: Option<Text>,
     /// The move number within the care period (1 for the first move); `None` for the first
     /// placement and for temporary placements.
-    pub move_number: Option<u32>,
+    pub move_number: Maybe<u32>,
     /// Temporary placements (SSDA903 T0–T4) are shown but not counted as moves.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub temporary: bool,

@@ -10,6 +10,7 @@ pub use crate::ingest::summary::{
     ColumnMatch, FileSummary, InputSummary, SheetSummary, TableSummary, UnknownLabel,
 };
 use crate::model::{Child, Dataset};
+use crate::stats::child::StatsJson;
 use crate::stats::{
     CheckSummary, ChildStats, Decomposition, ExpectedCompletions, OmittedBreakdown, Profile,
     Scorecard, StageSummary, Statistics, TableOptions, FORECAST_CAVEATS,
@@ -113,7 +114,7 @@ impl Journeys {
     fn merged<'a>(&'a self, index: usize, none: &'a ChildStats) -> Merged<'a> {
         Merged {
             child: &self.children[index],
-            stats: self.stats.get(index).unwrap_or(none),
+            stats: StatsJson::new(&self.children[index], self.stats.get(index).unwrap_or(none)),
         }
     }
 }
@@ -141,7 +142,7 @@ struct Merged<'a> {
     #[serde(flatten)]
     child: &'a Child,
     #[serde(flatten)]
-    stats: &'a ChildStats,
+    stats: StatsJson<'a>,
 }
 
 impl Serialize for Journeys {

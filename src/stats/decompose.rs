@@ -128,13 +128,17 @@ pub fn decompose(
         listed: &listed,
         path: &path,
     };
-    let mut all = Acc::with_capacity(listed.len(), facts.journeys.len());
-    for j in 0..facts.journeys.len() {
-        all.add_journey(&facts, j);
-    }
-    for e in &facts.excess {
-        all.add_excess(e);
-    }
+    // Finished at once, so that its lists are freed before the groups' are made.
+    let all = {
+        let mut all = Acc::with_capacity(listed.len(), facts.journeys.len());
+        for j in 0..facts.journeys.len() {
+            all.add_journey(&facts, j);
+        }
+        for e in &facts.excess {
+            all.add_excess(e);
+        }
+        all.finish(&shape)
+    };
     let mut groups = Vec::new();
     for (b, order) in breakdowns(stages, which) {
         let mut labels: Vec<String> = order;
@@ -170,7 +174,7 @@ pub fn decompose(
     Some(Decomposition {
         permanence_stage: profile.stages[p].id.clone(),
         path: path.iter().map(|&i| profile.stages[i].id.clone()).collect(),
-        all: all.finish(&shape),
+        all,
         groups: OrderedMap(groups),
     })
 }
@@ -295,12 +299,20 @@ impl Facts {
         for (k, &i) in listed.iter().enumerate() {
             slot[i] = k;
         }
+        // Sized at once (a journey for each completed row of stage `p` at most), so that no
+        // list doubles: wasm memory, which never shrinks, would keep the room of both copies.
+        let periods: usize = children.iter().map(|c| c.care_periods.len()).sum();
+        let journeys = stats
+            .iter()
+            .flat_map(|cs| &cs.stages)
+            .filter(|r| r.stage_index == p && r.end.is_some())
+            .count();
         let mut facts = Facts {
-            journeys: Vec::new(),
-            shares: Vec::new(),
+            journeys: Vec::with_capacity(journeys),
+            shares: Vec::with_capacity(journeys.saturating_mul(listed.len())),
             listed: listed.len(),
             excess: Vec::new(),
-            periods: Vec::new(),
+            periods: Vec::with_capacity(periods),
         };
         let mut intervals: Vec<(NaiveDate, NaiveDate)> = Vec::new();
         for (ci, (child, cs)) in children.iter().zip(stats).enumerate() {

@@ -40,6 +40,7 @@ use super::km::{KaplanMeier, Z95};
 use super::stage::CensoredBy;
 use super::summary::StageSummary;
 use super::CalendarDuration;
+use crate::compact::MaybeF64;
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
@@ -192,10 +193,10 @@ pub struct Forecast {
     pub expected_date: Option<NaiveDate>,
     /// The middle half of the likely dates: `[25%, 75%]` of those who waited this long.
     pub range: Option<[NaiveDate; 2]>,
-    pub chance_by_target: Option<f64>,
+    pub chance_by_target: MaybeF64,
     /// `null` only when there is no forecast (too few completions).
-    pub chance_30_days: Option<f64>,
-    pub chance_90_days: Option<f64>,
+    pub chance_30_days: MaybeF64,
+    pub chance_90_days: MaybeF64,
     /// `cohort` or `<breakdown>:<group>`.
     pub basis: Text,
     /// Completed stages in the basis.
@@ -389,9 +390,9 @@ pub fn forecast_rows(
                 row.forecast = Some(Box::new(Forecast {
                     expected_date: None,
                     range: None,
-                    chance_by_target: None,
-                    chance_30_days: None,
-                    chance_90_days: None,
+                    chance_by_target: MaybeF64::NONE,
+                    chance_30_days: MaybeF64::NONE,
+                    chance_90_days: MaybeF64::NONE,
                     basis: Text::from("cohort"),
                     completions: sb.cohort_completions(stages, row.stage_index),
                     note: sb.none_note.clone(),
@@ -434,9 +435,9 @@ pub fn forecast_rows(
             row.forecast = Some(Box::new(Forecast {
                 expected_date,
                 range,
-                chance_by_target: c.and_then(|c| c.chance_by_target),
-                chance_30_days: Some(c.map_or(0.0, |c| c.chance_30_days)),
-                chance_90_days: Some(c.map_or(0.0, |c| c.chance_90_days)),
+                chance_by_target: c.and_then(|c| c.chance_by_target).into(),
+                chance_30_days: Some(c.map_or(0.0, |c| c.chance_30_days)).into(),
+                chance_90_days: Some(c.map_or(0.0, |c| c.chance_90_days)).into(),
                 basis: basis.name.clone(),
                 completions: basis.completions,
                 note,

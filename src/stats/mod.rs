@@ -23,7 +23,6 @@
 
 pub mod breakdown;
 pub mod child;
-pub mod compact;
 pub mod decompose;
 pub mod duration;
 pub mod forecast;

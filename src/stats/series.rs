@@ -201,8 +201,8 @@ impl std::error::Error for UnknownStage {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compact::Maybe;
     use crate::model::Text;
-    use crate::stats::compact::Maybe;
     use crate::stats::StageRow;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

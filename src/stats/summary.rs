@@ -33,11 +33,11 @@
 //!
 //! It does not decide stage semantics (that is `stats::stage`).
 
-use super::child::{AgeBand, ChildStats, Route};
-use super::compact::MaybeF64;
+use super::child::{AgeBand, ChildStats, Route, StageRow};
 use super::duration::CalendarDuration;
 use super::km::{with_entries, KaplanMeier, KmConfig, RestrictedMean, TimeCount};
 use super::profile::{Check, Profile};
+use crate::compact::{Maybe, MaybeF64};
 use crate::model::{Child, LegalCategory, PlacementCategory, Text};
 use chrono::Datelike;
 use serde::ser::SerializeMap;
@@ -175,7 +175,7 @@ struct Obs {
     within: bool,
     overdue: bool,
     /// A late entry into the risk set (days).
-    entry: Option<u32>,
+    entry: Maybe<u32>,
     left_out: LeftOut,
 }
 
@@ -230,53 +230,65 @@ pub fn summarise(
         }
     }
 
-    // Stage rows grouped by stage, each with its period's global index and its own keys.
-    let n_stages = profile.stages.len();
-    let mut rows: Vec<Vec<Row>> = vec![Vec::new(); n_stages];
-    for (ci, cs) in stats.iter().enumerate() {
-        let base = periods.offsets[ci];
-        for r in &cs.stages {
-            let Some(bucket) = rows.get_mut(r.stage_index) else {
-                continue;
-            };
-            bucket.push(Row {
-                obs: Obs {
-                    days: r.days,
-                    event: r.end.is_some(),
-                    within: r.within_target == Some(true),
-                    overdue: r.overdue,
-                    entry: r.entry_days.get(),
-                    left_out: if r.start_unknown {
-                        LeftOut::StartUnknown
-                    } else if r.before_data {
-                        LeftOut::BeforeData
-                    } else {
-                        LeftOut::No
-                    },
-                },
-                period: base + r.care_period_index as u32,
-                placement: r.placement.map_or(placement_dim.unknown, |c| {
-                    PlacementCategory::ALL
-                        .iter()
-                        .position(|x| *x == c)
-                        .unwrap_or(0) as u32
-                }),
-                legal: r.legal_status.map_or(legal_dim.unknown, |c| {
-                    LegalCategory::ALL.iter().position(|x| *x == c).unwrap_or(0) as u32
-                }),
-            });
+    // A stage row with its period's global index and its own keys.
+    let row = |r: &StageRow, base: u32| Row {
+        obs: Obs {
+            days: r.days,
+            event: r.end.is_some(),
+            within: r.within_target == Some(true),
+            overdue: r.overdue,
+            entry: r.entry_days,
+            left_out: if r.start_unknown {
+                LeftOut::StartUnknown
+            } else if r.before_data {
+                LeftOut::BeforeData
+            } else {
+                LeftOut::No
+            },
+        },
+        period: base + r.care_period_index as u32,
+        placement: r.placement.map_or(placement_dim.unknown, |c| {
+            PlacementCategory::ALL
+                .iter()
+                .position(|x| *x == c)
+                .unwrap_or(0) as u32
+        }),
+        legal: r.legal_status.map_or(legal_dim.unknown, |c| {
+            LegalCategory::ALL.iter().position(|x| *x == c).unwrap_or(0) as u32
+        }),
+    };
+    // Each stage's rows (each with its period's global index and its own keys) are gathered,
+    // ordered and read in the same four lists, made once at the size of the stage with the
+    // most rows: wasm memory never shrinks, and lists made afresh for each stage would each
+    // need room of their own above what the earlier ones left in pieces.
+    let mut counts = vec![0usize; profile.stages.len()];
+    for r in stats.iter().flat_map(|cs| &cs.stages) {
+        if let Some(n) = counts.get_mut(r.stage_index) {
+            *n += 1;
         }
     }
+    let most = counts.iter().copied().max().unwrap_or(0);
+    let mut rows: Vec<Row> = Vec::with_capacity(most);
+    let mut order: Vec<u32> = Vec::with_capacity(most);
+    let mut sorted: Vec<Obs> = Vec::with_capacity(most);
+    let mut keys: Vec<u32> = Vec::with_capacity(most);
 
     let summaries = profile
         .stages
         .iter()
-        .zip(rows)
-        .map(|(stage, rows)| {
+        .enumerate()
+        .map(|(stage_index, stage)| {
+            rows.clear();
+            for (cs, &base) in stats.iter().zip(&periods.offsets) {
+                for r in cs.stages.iter().filter(|r| r.stage_index == stage_index) {
+                    rows.push(row(r, base));
+                }
+            }
             // Rows stay in child order (so reading each care period's keys streams through
             // memory); `order` visits them by ascending days.
-            let order = order_by_days(&rows);
-            let sorted: Vec<Obs> = order.iter().map(|&i| rows[i as usize].obs).collect();
+            order_by_days(&rows, &mut order);
+            sorted.clear();
+            sorted.extend(order.iter().map(|&i| rows[i as usize].obs));
             let has_target = stage.target.is_some();
             let horizon = sorted
                 .iter()
@@ -297,7 +309,6 @@ pub fn summarise(
                         .iter()
                         .map(|&d| (&periods.dims[d], Key::Period(d))),
                 );
-            let mut keys: Vec<u32> = Vec::with_capacity(rows.len());
             for (dim, source) in sources {
                 keys.clear();
                 match source {
@@ -396,17 +407,18 @@ enum Key {
     Period(usize),
 }
 
-/// The indices of `rows` in ascending order of days (a counting sort: days are small whole
-/// numbers).
-fn order_by_days(rows: &[Row]) -> Vec<u32> {
+/// The indices of `rows` in ascending order of days, into `order` (a counting sort: days are
+/// small whole numbers).
+fn order_by_days(rows: &[Row], order: &mut Vec<u32>) {
+    order.clear();
     let Some(max) = rows.iter().map(|r| r.obs.days).max() else {
-        return Vec::new();
+        return;
     };
     let max = max as usize;
     if max > rows.len().saturating_mul(8).max(1 << 16) {
-        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+        order.extend(0..rows.len() as u32);
         order.sort_by_key(|&i| rows[i as usize].obs.days);
-        return order;
+        return;
     }
     let mut starts = vec![0u32; max + 2];
     for r in rows {
@@ -415,13 +427,12 @@ fn order_by_days(rows: &[Row]) -> Vec<u32> {
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
-    let mut order = vec![0u32; rows.len()];
+    order.resize(rows.len(), 0);
     for (i, r) in rows.iter().enumerate() {
         let slot = &mut starts[r.obs.days as usize];
         order[*slot as usize] = i as u32;
         *slot += 1;
     }
-    order
 }
 
 /// A group's running totals, fed with observations in ascending order of days.
@@ -455,7 +466,7 @@ impl Acc {
                 return;
             }
         }
-        self.entries.extend(o.entry);
+        self.entries.extend(o.entry.get());
         match self.hist.last_mut() {
             Some(last) if last.time == o.days => last.add(o.event),
             _ => {
@@ -604,9 +615,17 @@ pub fn quantile7(sorted: &[u32], p: f64) -> Option<f64> {
 /// late (empty otherwise).
 fn km_summary(km: &KaplanMeier, horizon: Option<u32>, counts: &[TimeCount]) -> KmSummary {
     let q = km.quantiles(&[0.25, 0.5, 0.75]);
-    let mut curve = Vec::new();
-    let mut band = Vec::new();
-    let mut censored = Vec::new();
+    // Each list is made at its size: a session keeps them all (a curve for every group of
+    // every stage), and lists grown by doubling would keep a quarter of their room unused on
+    // average.
+    let last_censored = km
+        .rows
+        .last()
+        .is_some_and(|last| last.n_event == 0 && last.time > 0);
+    let points = 1 + km.rows.iter().filter(|r| r.n_event > 0).count() + usize::from(last_censored);
+    let mut curve = Vec::with_capacity(points);
+    let mut band = Vec::with_capacity(points);
+    let mut censored = Vec::with_capacity(km.rows.iter().filter(|r| r.n_censor > 0).count());
     // The curve at 0: S = 1 with σ = 0.
     let (lo0, hi0) = match km.config.conf_type {
         super::km::ConfType::LogLog => (None, None),
@@ -623,11 +642,9 @@ fn km_summary(km: &KaplanMeier, horizon: Option<u32>, counts: &[TimeCount]) -> K
             censored.push((r.time, r.n_censor));
         }
     }
-    if let Some(last) = km.rows.last() {
-        if last.n_event == 0 && last.time > 0 {
-            curve.push((last.time, last.surv));
-            band.push([last.lower.into(), last.upper.into()]);
-        }
+    if let Some(last) = km.rows.last().filter(|_| last_censored) {
+        curve.push((last.time, last.surv));
+        band.push([last.lower.into(), last.upper.into()]);
     }
     KmSummary {
         median_days: q[1].estimate,

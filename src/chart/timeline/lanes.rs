@@ -73,7 +73,7 @@ impl Builder<'_> {
                     temporary: p.temporary,
                     hit,
                 });
-                if let Some(n) = p.move_number {
+                if let Some(n) = p.move_number.get() {
                     if self.scale.contains(p.start) {
                         outside.push(Outside {
                             anchor: x0,

@@ -1,8 +1,10 @@
 //! Numbers that may be missing, kept in half an `Option`'s bytes and serialized exactly as
 //! the `Option` was: [`Maybe`] for an `i32` or `u32` (four bytes, not eight), [`MaybeF64`]
 //! for an `f64` (eight, not sixteen). A session keeps a stage row for every stage of every
-//! care period (267,905 for 63,400 children) and a band point for every event time of every
-//! stage and group, so the bytes of each optional field count.
+//! care period (267,905 for 63,400 children), a band point for every event time of every
+//! stage and group, a placement for every row of the placements table and a row of the
+//! children table for every child, so the bytes of each optional field count. The model,
+//! the statistics and the explorer all use them, so they live at the crate's root.
 
 use serde::{Serialize, Serializer};
 use std::fmt;
