@@ -35,9 +35,11 @@
 //! units (the positions JavaScript's `String.prototype.slice` takes once the whole text is
 //! decoded); string 0 starts at 0 and string `i` at the end of string `i - 1`.
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::ser::{self, Serialize};
 use std::fmt::{self, Display, Write as _};
+use std::hash::BuildHasher;
 use std::rc::Rc;
 
 /// The kind of a word that is a small integer.
@@ -139,7 +141,9 @@ pub struct Packer {
     tables: PackedTables,
     /// UTF-16 length of `tables.strings`.
     units: u64,
-    string_ids: FxHashMap<Box<str>, u32>,
+    /// Each string's id, found by the string's hash and compared with the text in
+    /// `tables.strings` (so each string is held once, not again as a key).
+    string_ids: HashTable<u32>,
     shape_ids: FxHashMap<Box<[u32]>, u32>,
     /// The keys of the objects being packed, innermost last.
     keys: Vec<u32>,
@@ -259,7 +263,12 @@ impl Packer {
     }
 
     fn string_id(&mut self, s: &str) -> Result<u32> {
-        if let Some(&id) = self.string_ids.get(s) {
+        let hash = FxBuildHasher.hash_one(s);
+        let tables = &self.tables;
+        if let Some(&id) = self
+            .string_ids
+            .find(hash, |&id| tables.string(id) == Some(s))
+        {
             return Ok(id);
         }
         let id = self.tables.string_ends.len() as u64;
@@ -276,7 +285,10 @@ impl Packer {
         let bytes = u32::try_from(self.tables.strings.len()).map_err(|_| too_many("strings"))?;
         self.tables.byte_ends.push(bytes);
         self.tables.string_ends.push(self.units as u32);
-        self.string_ids.insert(s.into(), id as u32);
+        let tables = &self.tables;
+        self.string_ids.insert_unique(hash, id as u32, |&id| {
+            FxBuildHasher.hash_one(tables.string(id).unwrap_or_default())
+        });
         Ok(id as u32)
     }
 
