@@ -158,13 +158,13 @@ pub struct ShownRow<'a> {
     pub checks_over: &'a [Text],
 }
 
-/// How many rows each block of [`Rows`] holds (about 240 kB of rows in wasm).
+/// How many rows each block of [`Rows`] holds (about 135 kB of rows in wasm).
 const BLOCK: usize = 1024;
 
 /// Every child's row, in the report's order, kept in blocks of [`BLOCK`] rows rather than in
 /// one allocation. The rows are built last, after the journeys and the statistics: one block
-/// of every row (15 MB for 63,400 children) only fits at the top of wasm memory, which never
-/// shrinks, while blocks of 240 kB fit in the room the earlier phases freed.
+/// of every row (8.4 MB for 63,400 children) only fits at the top of wasm memory, which never
+/// shrinks, while blocks of 135 kB fit in the room the earlier phases freed.
 #[derive(Clone, Debug, Default)]
 pub struct Rows {
     blocks: Vec<Vec<ChildRow>>,

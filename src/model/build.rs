@@ -911,6 +911,63 @@ mod tests {
     }
 
     #[test]
+    fn every_event_reaches_its_child_in_the_order_of_the_input() {
+        // 40,000 events for two children, two rows for one and then two for the other (more
+        // than two of the steps at which the table is shrunk as it empties), eight to a day
+        // and each named by its place in the input. Each pair comes from one source row, as
+        // an importer derives two events from one row: same day, same row, so only the order
+        // the rows reach the child decides theirs. Child A has events 0, 1, 4, 5, 8, 9, ...
+        // and child B 2, 3, 6, 7, ..., in that order, with nothing lost and nothing repeated.
+        let d = |days: u64| {
+            NaiveDate::from_ymd_opt(2020, 1, 1)
+                .and_then(|d| d.checked_add_days(Days::new(days)))
+                .expect("a date")
+        };
+        let (a, b) = (Text::from("A"), Text::from("B"));
+        let src = |row: u32| SourceRow { table: 1, row };
+        let placement = |id: &Text, row: u32| PlacementRecord {
+            child_id: id.clone(),
+            start: d(0),
+            end: None,
+            category: PlacementCategory::Foster,
+            placement_type: Text::from("Foster"),
+            carer: None,
+            legal_status: None,
+            temporary: false,
+            starts_period: false,
+            ends_period: false,
+            source: SourceRow { table: 0, row },
+        };
+        let n = 40_000u32;
+        let events = (0..n)
+            .map(|i| EventRecord {
+                child_id: if i % 4 < 2 { a.clone() } else { b.clone() },
+                date: d(u64::from(i / 8)),
+                milestone: Milestone::LacReview,
+                label: Text::from(format!("E{i}")),
+                detail: None,
+                source: src(i / 2),
+            })
+            .collect();
+        let records = Records {
+            placements: vec![placement(&a, 0), placement(&b, 1)],
+            events,
+            ..Records::default()
+        };
+        let locate = |_: SourceRow| (String::new(), None);
+        let (dataset, _) = build_children(records, d(20_000), &locate);
+        assert_eq!(dataset.children.len(), 2);
+        for (child, turn) in dataset.children.iter().zip([0u32, 2]) {
+            let labels: Vec<&str> = child.all_events().map(|e| &*e.label).collect();
+            let expected: Vec<String> = (0..n)
+                .filter(|i| i % 4 / 2 == turn / 2)
+                .map(|i| format!("E{i}"))
+                .collect();
+            assert_eq!(labels, expected, "child {}", child.id);
+        }
+    }
+
+    #[test]
     fn repeats_are_removed_as_a_set_of_every_key_would() {
         // Rows (day, value, row number), sorted by day then row as the builder sorts them;
         // small value ranges make repeats common, and some days hold long runs.

@@ -42,7 +42,8 @@ use crate::model::{CarePeriod, Child, LegalCategory, Milestone, PlacementCategor
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 
-/// Everything computed for one child. Written to JSON with the child, as [`StatsJson`].
+/// Everything computed for one child. Written to JSON with the child, as [`StatsJson`]
+/// (which lists these fields in order: a field added here is written only once added there).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChildStats {
     /// One row per care period and started stage, in care-period then profile order.
