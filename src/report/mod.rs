@@ -265,11 +265,25 @@ impl Report {
     /// packs them, all with the same tables. Packed words take less memory than the JSON
     /// (most numbers fit a word, every key is kept once), and need no second pass to size.
     pub fn pack(&self, batch: usize, take: impl FnMut(&[u32])) -> Result<PackedReport, PackError> {
+        let mut summary = Vec::new();
+        let journeys = self.pack_parts(batch, |words| summary = words.to_vec(), take)?;
+        Ok(PackedReport { summary, journeys })
+    }
+
+    /// [`Report::pack`], the summary's words handed to `take_summary` as soon as they are
+    /// packed rather than kept to the end: the web boundary copies them out of wasm memory at
+    /// once, so that they are not held while the journeys are packed (4 MB of words for the
+    /// benchmark's cohort; wasm memory never shrinks).
+    pub fn pack_parts(
+        &self,
+        batch: usize,
+        take_summary: impl FnOnce(&[u32]),
+        take: impl FnMut(&[u32]),
+    ) -> Result<PackedJourneys, PackError> {
         let mut packer = Packer::new();
         packer.push(&self.summary())?;
-        let summary = packer.take_words();
-        let journeys = self.journeys.pack_with(packer, batch, take)?;
-        Ok(PackedReport { summary, journeys })
+        take_summary(&packer.take_words());
+        self.journeys.pack_with(packer, batch, take)
     }
 
     /// Everything but the journeys.

@@ -95,30 +95,31 @@ impl Session {
     /// `Uint32Array`s, one per `batch` journeys, `starts` a `Uint32Array` of where each journey
     /// starts in its batch's words, `numbers` a `Float64Array`, `strings` the strings' UTF-8
     /// bytes, `stringEnds` a `Uint32Array` of where each string ends in UTF-16 units once
-    /// decoded, and `shapes` each object shape's keys as JSON text. Each batch's words are
-    /// copied out of wasm memory as soon as they are packed, so the packing's own room in this
-    /// memory is one batch's, not the whole report's.
+    /// decoded, and `shapes` each object shape's keys as JSON text. The summary's words and each
+    /// batch's are copied out of wasm memory as soon as they are packed, so the packing's own
+    /// room in this memory is the tables and one batch's, not the whole report's.
     #[wasm_bindgen(js_name = reportPacked)]
     pub fn report_packed(&self) -> Result<JsValue, JsValue> {
         /// Journeys a batch: about 1 MB of words for the benchmark's cohort (4,096 a batch,
         /// 4 MB of words, set `analyze()`'s peak 3.4 MB higher).
         const BATCH: usize = 1024;
         let words = js_sys::Array::new();
-        let report = self
+        let mut summary = None;
+        let packed = self
             .report_ref()
-            .pack(BATCH, |batch| {
-                words.push(&js_sys::Uint32Array::from(batch));
-            })
+            .pack_parts(
+                BATCH,
+                |words| summary = Some(js_sys::Uint32Array::from(words)),
+                |batch| {
+                    words.push(&js_sys::Uint32Array::from(batch));
+                },
+            )
             .map_err(|err| js_error(&format!("cannot pack the report: {err}"), &[]))?;
-        let packed = report.journeys;
         let tables = packed.tables;
         let shapes = tables.shapes_json();
         let out = js_sys::Object::new();
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &key.into(), value);
-        set(
-            "summary",
-            &js_sys::Uint32Array::from(report.summary.as_slice()),
-        )?;
+        set("summary", &summary.unwrap_or_default().into())?;
         set("batch", &JsValue::from(packed.batch as u32))?;
         set(
             "starts",
