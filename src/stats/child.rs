@@ -43,7 +43,8 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 
 /// Everything computed for one child. Written to JSON with the child, as [`StatsJson`]
-/// (which lists these fields in order: a field added here is written only once added there).
+/// (which lists these fields in order; it takes this struct apart field by field, so a field
+/// added here does not compile until it is written there too).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChildStats {
     /// One row per care period and started stage, in care-period then profile order.
@@ -78,13 +79,22 @@ pub struct StatsJson<'a> {
 impl<'a> StatsJson<'a> {
     /// `stats` are `child`'s.
     pub fn new(child: &'a Child, stats: &'a ChildStats) -> StatsJson<'a> {
+        // Every field named (no `..`): a field added to `ChildStats` must be written here.
+        let ChildStats {
+            stages,
+            care_period_stats: _,
+            current,
+            placements_last_12_months,
+            unstable,
+            checks,
+        } = stats;
         StatsJson {
-            stages: &stats.stages,
+            stages,
             care_period_stats: PeriodsJson { child, stats },
-            current: &stats.current,
-            placements_last_12_months: stats.placements_last_12_months,
-            unstable: stats.unstable,
-            checks: &stats.checks,
+            current,
+            placements_last_12_months: *placements_last_12_months,
+            unstable: *unstable,
+            checks,
         }
     }
 }
@@ -104,15 +114,24 @@ impl Serialize for PeriodsJson<'_> {
                 .care_period_stats
                 .iter()
                 .enumerate()
-                .map(|(i, stats)| PeriodJson {
-                    age_months_at_entry: stats.age_months_at_entry,
-                    age_band: stats.age_band,
-                    route: stats.route,
-                    days_in_care: stats.days_in_care,
-                    ages: EventAges {
-                        dob,
-                        events: periods.get(i).map_or(&[][..], |p| &p.events),
-                    },
+                .map(|(i, stats)| {
+                    // Every field named (no `..`), as in `StatsJson::new`.
+                    let PeriodStats {
+                        age_months_at_entry,
+                        age_band,
+                        route,
+                        days_in_care,
+                    } = *stats;
+                    PeriodJson {
+                        age_months_at_entry,
+                        age_band,
+                        route,
+                        days_in_care,
+                        ages: EventAges {
+                            dob,
+                            events: periods.get(i).map_or(&[][..], |p| &p.events),
+                        },
+                    }
                 }),
         )
     }
