@@ -112,9 +112,10 @@ impl Journeys {
     /// The child at `index` as its element of the JSON list: with its statistics, or `none`'s
     /// (empty) before they are computed.
     fn merged<'a>(&'a self, index: usize, none: &'a ChildStats) -> Merged<'a> {
+        let child = &self.children[index];
         Merged {
-            child: &self.children[index],
-            stats: StatsJson::new(&self.children[index], self.stats.get(index).unwrap_or(none)),
+            child,
+            stats: StatsJson::new(child, self.stats.get(index).unwrap_or(none)),
         }
     }
 }

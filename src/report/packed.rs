@@ -134,6 +134,12 @@ impl PackedTables {
     }
 }
 
+/// The hash `Packer::string_ids` finds a string by (the same for the text looked up and for
+/// the table's copy of it when the table grows).
+fn text_hash(s: &str) -> u64 {
+    FxBuildHasher.hash_one(s)
+}
+
 /// Packs values one after another into words, keeping the tables they share.
 #[derive(Debug, Default)]
 pub struct Packer {
@@ -263,12 +269,8 @@ impl Packer {
     }
 
     fn string_id(&mut self, s: &str) -> Result<u32> {
-        let hash = FxBuildHasher.hash_one(s);
-        let tables = &self.tables;
-        if let Some(&id) = self
-            .string_ids
-            .find(hash, |&id| tables.string(id) == Some(s))
-        {
+        let hash = text_hash(s);
+        if let Some(&id) = self.string_ids.find(hash, |&id| self.same(id, s)) {
             return Ok(id);
         }
         let id = self.tables.string_ends.len() as u64;
@@ -287,7 +289,7 @@ impl Packer {
         self.tables.string_ends.push(self.units as u32);
         let tables = &self.tables;
         self.string_ids.insert_unique(hash, id as u32, |&id| {
-            FxBuildHasher.hash_one(tables.string(id).unwrap_or_default())
+            text_hash(tables.string(id).unwrap_or_default())
         });
         Ok(id as u32)
     }
