@@ -23,15 +23,19 @@ fn chart(extra: &[&str]) -> Output {
         .expect("run driftline")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("driftline-chart-cli-{}", std::process::id()));
+/// A scratch folder for one test under Cargo's per-build temporary folder, emptied first, so
+/// that nothing left by an earlier run (refused by the CLI without `--force`) can collide.
+fn scratch(test: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("chart-cli-{test}"));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir.join(name)
+    dir
 }
 
 #[test]
 fn a_timeline_is_written_as_svg_and_png() {
-    let svg = scratch("c001.svg");
+    let dir = scratch("a_timeline_is_written_as_svg_and_png");
+    let svg = dir.join("c001.svg");
     let out = chart(&[
         "--kind",
         "timeline",
@@ -50,7 +54,7 @@ fn a_timeline_is_written_as_svg_and_png() {
     assert!(text.contains("<title id=\"chart-title\">Child C001 · "));
     assert!(text.contains("Maternal aunt"));
 
-    let png = scratch("c001.png");
+    let png = dir.join("c001.png");
     let out = chart(&[
         "--kind",
         "timeline",
@@ -77,11 +81,12 @@ fn a_timeline_is_written_as_svg_and_png() {
 
 #[test]
 fn usage_errors_exit_with_code_2_and_say_why() {
+    let dir = scratch("usage_errors_exit_with_code_2_and_say_why");
     let out = chart(&[
         "--kind",
         "timeline",
         "--out",
-        scratch("x.svg").to_str().unwrap(),
+        dir.join("x.svg").to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("a timeline needs --child ID"));
@@ -91,7 +96,7 @@ fn usage_errors_exit_with_code_2_and_say_why() {
         "--child",
         "NOPE",
         "--out",
-        scratch("x.svg").to_str().unwrap(),
+        dir.join("x.svg").to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no child with ID \"NOPE\""));
@@ -99,19 +104,25 @@ fn usage_errors_exit_with_code_2_and_say_why() {
         "--kind",
         "cohort",
         "--out",
-        scratch("x.gif").to_str().unwrap(),
+        dir.join("x.gif").to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("must end in .svg, .png or .csv"));
-    let out = chart(&["--kind", "pie", "--out", scratch("x.svg").to_str().unwrap()]);
+    let out = chart(&[
+        "--kind",
+        "pie",
+        "--out",
+        dir.join("x.svg").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown chart kind"));
 }
 
 #[test]
 fn the_statistical_kinds_write_svg_png_and_their_numbers() {
+    let dir = scratch("the_statistical_kinds_write_svg_png_and_their_numbers");
     for kind in ["delay", "km", "histogram", "run"] {
-        let svg = scratch(&format!("{kind}.svg"));
+        let svg = dir.join(format!("{kind}.svg"));
         let out = chart(&[
             "--kind",
             kind,
@@ -131,7 +142,7 @@ fn the_statistical_kinds_write_svg_png_and_their_numbers() {
             text.contains("Became looked after to first LAC review"),
             "{kind} names its stage"
         );
-        let png = scratch(&format!("{kind}.png"));
+        let png = dir.join(format!("{kind}.png"));
         let out = chart(&[
             "--kind",
             kind,
@@ -151,7 +162,7 @@ fn the_statistical_kinds_write_svg_png_and_their_numbers() {
         );
     }
     // The delay chart's numbers as CSV, split by placement: one row per stage for everyone.
-    let csv = scratch("delay.csv");
+    let csv = dir.join("delay.csv");
     let out = chart(&[
         "--kind",
         "delay",
@@ -173,7 +184,7 @@ fn the_statistical_kinds_write_svg_png_and_their_numbers() {
         "--breakdown",
         "nope",
         "--out",
-        scratch("x.svg").to_str().unwrap(),
+        dir.join("x.svg").to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no breakdown \"nope\"; choose one of"));
@@ -181,7 +192,8 @@ fn the_statistical_kinds_write_svg_png_and_their_numbers() {
 
 #[test]
 fn the_decomposition_chart_is_written_with_its_numbers() {
-    let svg = scratch("decomposition.svg");
+    let dir = scratch("the_decomposition_chart_is_written_with_its_numbers");
+    let svg = dir.join("decomposition.svg");
     let out = chart(&[
         "--kind",
         "decomposition",
@@ -197,7 +209,7 @@ fn the_decomposition_chart_is_written_with_its_numbers() {
     );
     let text = std::fs::read_to_string(&svg).expect("svg written");
     assert!(text.contains("Where the days go"));
-    let csv = scratch("decomposition.csv");
+    let csv = dir.join("decomposition.csv");
     let out = chart(&["--kind", "decomposition", "--out", csv.to_str().unwrap()]);
     assert!(out.status.success());
     let text = std::fs::read_to_string(&csv).expect("csv written");

@@ -8,10 +8,17 @@ fn d(y: i32, m: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, 1).unwrap()
 }
 
+/// A scratch folder under Cargo's per-build temporary folder, emptied first.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 #[test]
 fn spc_prints_the_librarys_chart_and_reports_bad_rows() {
-    let dir = std::env::temp_dir().join(format!("driftline-spc-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("spc");
     let path = dir.join("measure.csv");
     let values = [
         120.0, 100.0, 130.0, 90.0, 95.0, 60.0, 58.0, 55.0, 50.0, 52.0, 49.0, 45.0,
@@ -75,8 +82,7 @@ fn spc_prints_the_librarys_chart_and_reports_bad_rows() {
 /// `--target -3` is the option's value, not an unknown option.
 #[test]
 fn a_negative_target_is_a_value_not_an_option() {
-    let dir = std::env::temp_dir().join(format!("driftline-spc-neg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("spc-neg");
     let path = dir.join("slippage.csv");
     let values = [-5.0, 2.0, -1.0, 4.0, -3.0, 0.0, 1.0, -2.0];
     let mut text = String::from("Month,Days behind plan\n");
@@ -115,8 +121,7 @@ fn a_negative_target_is_a_value_not_an_option() {
 fn a_stage_chart_has_the_stages_own_target_and_the_shared_input_flags() {
     let demo = ["children.csv", "placements.csv", "legal.csv", "events.csv"]
         .map(|f| format!("{}/www/demo/{f}", env!("CARGO_MANIFEST_DIR")));
-    let dir = std::env::temp_dir().join(format!("driftline-spc-stage-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("spc-stage");
     let mapping = dir.join("mapping.json");
     std::fs::write(&mapping, "{}").unwrap();
     let run = |extra: &[&str]| {

@@ -10,7 +10,7 @@ fn driftline(args: &[&str]) -> Output {
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("driftline-{name}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("generate-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }

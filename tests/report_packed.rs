@@ -213,7 +213,8 @@ fn ssda903_returns_with_observed_windows_unpack_to_their_json() {
 fn ids_and_labels_javascript_counts_differently_unpack_whole() {
     // IDs with accents, an emoji (two UTF-16 units), a byte-order mark and characters JSON
     // escapes; an extra column named __proto__, which JSON.parse keeps as an ordinary key.
-    let dir = std::env::temp_dir().join(format!("driftline-packed-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("packed-ids-and-labels");
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a folder");
     std::fs::write(
         dir.join("children.csv"),
