@@ -3,7 +3,7 @@
 //! the report's JSON, with its keys in the same order and every number the same `f64` that
 //! `JSON.parse` would give.
 
-use driftline::report::packed::{PackedTables, CONSTANT, INT, LIST, NUMBER, OBJECT, STRING};
+use driftline::report::packed::{PackedTables, Spill, CONSTANT, INT, LIST, NUMBER, OBJECT, STRING};
 use driftline::{analyze, InputFile, Options, Report};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -138,6 +138,86 @@ fn check(report: &Report, batch: usize) {
             _ => words.len(),
         };
         assert_eq!(at, next, "journey {i} ends where the next starts");
+    }
+}
+
+/// What `Report::pack_parts` hands over, kept in order.
+#[derive(Default)]
+struct Handed {
+    words: Vec<Vec<u32>>,
+    patches: Vec<(usize, u32)>,
+    numbers: Vec<Vec<f64>>,
+}
+
+impl Spill for Handed {
+    fn words(&mut self, words: &[u32]) {
+        self.words.push(words.to_vec());
+    }
+    fn patch(&mut self, at: usize, word: u32) {
+        self.patches.push((at, word));
+    }
+    fn numbers(&mut self, numbers: &[f64]) {
+        self.numbers.push(numbers.to_vec());
+    }
+}
+
+/// The web boundary's way: the summary's words and every number handed over a chunk at a
+/// time while they are packed, then joined as the page joins them (the chunks in order, each
+/// patch set), are exactly what `Report::pack` keeps whole, for chunks of one word on.
+#[test]
+fn the_summary_and_numbers_handed_over_in_chunks_join_to_the_whole_report_packed() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/demo");
+    let names = ["children.csv", "placements.csv", "legal.csv", "events.csv"];
+    let report = read(&demo, &names, (2024, 3, 31));
+    let mut batches: Vec<Vec<u32>> = Vec::new();
+    let whole = report
+        .pack(16, |words| batches.push(words.to_vec()))
+        .expect("the report packs");
+    let bits = |numbers: &[f64]| numbers.iter().map(|n| n.to_bits()).collect::<Vec<_>>();
+    let summary_words = whole.summary.len();
+    let every_number = whole.journeys.tables.numbers.len();
+    assert!(
+        summary_words > 1000 && every_number > 1000,
+        "enough to chunk"
+    );
+    for chunk in [1, 7, 500, 1 << 24] {
+        let mut handed = Handed::default();
+        let mut chunked: Vec<Vec<u32>> = Vec::new();
+        let journeys = report
+            .pack_parts(16, chunk, &mut handed, |words| chunked.push(words.to_vec()))
+            .expect("the report packs");
+        let mut summary = handed.words.concat();
+        for &(at, word) in &handed.patches {
+            summary[at] = word;
+        }
+        assert_eq!(summary, whole.summary, "chunks of {chunk}");
+        let mut numbers = handed.numbers.concat();
+        numbers.extend(&journeys.tables.numbers);
+        assert_eq!(
+            bits(&numbers),
+            bits(&whole.journeys.tables.numbers),
+            "chunks of {chunk}"
+        );
+        assert_eq!(chunked, batches, "the journeys' words are not chunked");
+        assert_eq!(journeys.starts, whole.journeys.starts);
+        assert_eq!(journeys.tables.strings, whole.journeys.tables.strings);
+        assert_eq!(
+            journeys.tables.string_ends,
+            whole.journeys.tables.string_ends
+        );
+        assert_eq!(journeys.tables.shapes, whole.journeys.tables.shapes);
+        // Handed over as they filled: every chunk of numbers is whole, and below the summary's
+        // size its words left in several chunks, its own head (word 0) patched at the end.
+        assert!(handed.numbers.iter().all(|c| c.len() == chunk));
+        assert_eq!(handed.numbers.len(), every_number / chunk);
+        if chunk < summary_words {
+            assert!(handed.words.len() > 1, "chunks of {chunk}");
+            assert!(handed.patches.iter().any(|&(at, _)| at == 0));
+            assert!(handed.patches.iter().all(|&(at, _)| at < summary_words));
+        } else {
+            assert_eq!(handed.words.len(), 1);
+            assert!(handed.patches.is_empty());
+        }
     }
 }
 

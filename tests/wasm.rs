@@ -379,6 +379,44 @@ fn a_bad_profile_is_refused_with_the_cores_message() {
     assert!(checked["message"].as_str().unwrap_or("").contains("traget"));
 }
 
+/// The packed report the page reads: its summary's words and its numbers leave wasm memory a
+/// chunk at a time while they are packed and are joined in JavaScript, the patched words
+/// set. Joined, they are what the core packs whole, for chunks of one on (the smallest makes
+/// every list's and object's first word a patch).
+#[wasm_bindgen_test]
+fn the_packed_reports_chunks_join_in_javascript_to_the_whole_report_packed() {
+    use driftline::web::session::Session;
+    use js_sys::{Float64Array, Uint32Array};
+    let session = Session::new(&js_files(&DEMO), &options(AS_AT)).expect("the demo loads");
+    let mut batches: Vec<Vec<u32>> = Vec::new();
+    let whole = session
+        .report_ref()
+        .pack(4, |words| batches.push(words.to_vec()))
+        .expect("the report packs");
+    let get = |packed: &JsValue, key: &str| Reflect::get(packed, &key.into()).expect(key);
+    let bits = |numbers: Vec<f64>| numbers.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+    let numbers = bits(whole.journeys.tables.numbers.clone());
+    assert!(
+        whole.summary.len() > 100 && numbers.len() > 10,
+        "enough to chunk"
+    );
+    for chunk in [1, 7, 1 << 20] {
+        let packed = session.report_packed_in(4, chunk).expect("packs");
+        let summary: Uint32Array = get(&packed, "summary").dyn_into().expect("words");
+        assert_eq!(summary.to_vec(), whole.summary, "chunks of {chunk}");
+        let got: Float64Array = get(&packed, "numbers").dyn_into().expect("numbers");
+        assert_eq!(bits(got.to_vec()), numbers, "chunks of {chunk}");
+        let words: Array = get(&packed, "words").dyn_into().expect("a list");
+        let words: Vec<Vec<u32>> = words
+            .iter()
+            .map(|batch| batch.dyn_into::<Uint32Array>().expect("words").to_vec())
+            .collect();
+        assert_eq!(words, batches);
+        let strings: Uint8Array = get(&packed, "strings").dyn_into().expect("bytes");
+        assert_eq!(strings.to_vec(), whole.journeys.tables.strings.as_bytes());
+    }
+}
+
 #[wasm_bindgen_test]
 fn a_session_applies_another_profile_without_reading_the_files_again() {
     use driftline::web::session::Session;

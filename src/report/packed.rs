@@ -140,10 +140,38 @@ fn text_hash(s: &str) -> u64 {
     FxBuildHasher.hash_one(s)
 }
 
+/// Where a packer's words and numbers go as they fill, so that they leave its memory while it
+/// packs instead of at the end (see [`Packer::spilling`]). The web boundary copies them out of
+/// wasm memory at once: wasm memory never shrinks, and the report's summary alone is 4 MB of
+/// words and 2.7 MB of numbers for the benchmark's cohort, each in one list grown by doubling.
+pub trait Spill {
+    /// The next words of the value being packed ([`Packer::spill_words`]), in order.
+    fn words(&mut self, words: &[u32]);
+    /// Word `at` of the value being packed, counted from its first and among those already
+    /// handed to [`Spill::words`], is `word`: a list's or object's first word, known only at
+    /// its end.
+    fn patch(&mut self, at: usize, word: u32);
+    /// The next numbers of the tables, in order: a number's index counts every number before
+    /// it, handed over or not.
+    fn numbers(&mut self, numbers: &[f64]);
+}
+
 /// Packs values one after another into words, keeping the tables they share.
-#[derive(Debug, Default)]
-pub struct Packer {
+#[derive(Default)]
+pub struct Packer<'s> {
     words: Vec<u32>,
+    /// How many words of the value being packed were handed to `spill` before `words[0]`.
+    words_left: usize,
+    /// How many numbers were handed to `spill` before `tables.numbers[0]`.
+    numbers_left: usize,
+    /// Where numbers, and words while `words_spill` is set, go as they fill.
+    spill: Option<&'s mut dyn Spill>,
+    /// Whether words go to `spill` (see [`Packer::spill_words`]).
+    words_spill: bool,
+    /// Words handed to `spill` at a time.
+    words_chunk: usize,
+    /// Numbers handed to `spill` at a time.
+    numbers_chunk: usize,
     tables: PackedTables,
     /// UTF-16 length of `tables.strings`.
     units: u64,
@@ -217,19 +245,46 @@ fn slot(at: usize, len: usize) -> usize {
     (mixed >> (64 - RECENT.trailing_zeros())) as usize
 }
 
-impl Packer {
-    pub fn new() -> Packer {
+impl fmt::Debug for Packer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Packer")
+            .field("words", &self.words.len())
+            .field("words_left", &self.words_left)
+            .field("numbers_left", &self.numbers_left)
+            .field("spills", &self.spill.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Packer<'static> {
+    pub fn new() -> Packer<'static> {
         Packer::default()
+    }
+}
+
+impl<'s> Packer<'s> {
+    /// A packer that hands its numbers to `spill` `numbers` at a time, and, between
+    /// [`Packer::spill_words`] and [`Packer::stop_spilling_words`], its words `words` at a
+    /// time. [`PackedTables::numbers`] then holds only the last numbers, those not handed over.
+    pub fn spilling(spill: &'s mut dyn Spill, words: usize, numbers: usize) -> Packer<'s> {
+        Packer {
+            spill: Some(spill),
+            words_chunk: words.max(1),
+            numbers_chunk: numbers.max(1),
+            ..Packer::default()
+        }
     }
 
     /// Packs `value` after the words already packed and returns where its words start.
     pub fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<u32> {
-        let start = u32::try_from(self.words.len()).map_err(|_| too_many("words"))?;
+        let start =
+            u32::try_from(self.words_left + self.words.len()).map_err(|_| too_many("words"))?;
         value.serialize(&mut *self)?;
         Ok(start)
     }
 
-    /// The words packed since the last [`Packer::take_words`].
+    /// The words packed since the last [`Packer::take_words`], [`Packer::clear_words`] or
+    /// [`Packer::spill_words`], less those handed to the spill.
     pub fn words(&self) -> &[u32] {
         &self.words
     }
@@ -238,16 +293,68 @@ impl Packer {
     /// positions that [`Packer::push`] returns start again from 0.
     pub fn clear_words(&mut self) {
         self.words.clear();
+        self.words_left = 0;
     }
 
     /// The words packed so far, leaving none.
     pub fn take_words(&mut self) -> Vec<u32> {
+        self.words_left = 0;
         std::mem::take(&mut self.words)
+    }
+
+    /// From here on the words too go to the spill (of a packer made by [`Packer::spilling`])
+    /// as they fill, from an empty start: positions that [`Packer::push`] returns start again
+    /// from 0.
+    pub fn spill_words(&mut self) {
+        self.clear_words();
+        self.words_spill = self.spill.is_some();
+        if self.words_spill {
+            // Room for a chunk and what may pass it before the next check, made once.
+            self.words
+                .reserve_exact(self.words_chunk + self.words_chunk / 8);
+        }
+    }
+
+    /// Hands the words not yet handed over to the spill, so that it holds all the words
+    /// since [`Packer::spill_words`], then keeps the words again, from an empty start.
+    pub fn stop_spilling_words(&mut self) {
+        if self.words_spill {
+            if let Some(spill) = self.spill.as_deref_mut() {
+                spill.words(&self.words);
+            }
+        }
+        self.words_spill = false;
+        self.clear_words();
     }
 
     /// The tables of every value packed.
     pub fn finish(self) -> PackedTables {
         self.tables
+    }
+
+    /// Hands the words so far to the spill, while words spill and a chunk has filled.
+    fn maybe_spill_words(&mut self) {
+        if !self.words_spill || self.words.len() < self.words_chunk {
+            return;
+        }
+        if let Some(spill) = self.spill.as_deref_mut() {
+            spill.words(&self.words);
+            self.words_left += self.words.len();
+            self.words.clear();
+        }
+    }
+
+    /// Sets word `at` of the value being packed (a list's or object's first), which may
+    /// already have been handed to the spill.
+    fn set_word(&mut self, at: usize, word: u32) {
+        match at.checked_sub(self.words_left) {
+            Some(here) => self.words[here] = word,
+            None => {
+                if let Some(spill) = self.spill.as_deref_mut() {
+                    spill.patch(at, word);
+                }
+            }
+        }
     }
 
     fn word(&mut self, kind: u32, payload: u64) -> Result<()> {
@@ -364,22 +471,30 @@ impl Packer {
             self.words.push(NULL);
             return Ok(());
         }
-        let id = self.tables.numbers.len() as u64;
+        let id = (self.numbers_left + self.tables.numbers.len()) as u64;
         self.tables.numbers.push(x);
+        if self.tables.numbers.len() >= self.numbers_chunk {
+            if let Some(spill) = self.spill.as_deref_mut() {
+                spill.numbers(&self.tables.numbers);
+                self.numbers_left += self.tables.numbers.len();
+                self.tables.numbers.clear();
+            }
+        }
         self.word(NUMBER, id)
     }
 
     /// A placeholder for a list's or object's first word, filled in at its end.
     fn open(&mut self) -> usize {
+        self.maybe_spill_words();
         self.words.push(0);
-        self.words.len() - 1
+        self.words_left + self.words.len() - 1
     }
 
     /// Closes the map or struct variant at `at`, whose keys start at `keys_from`.
     fn close_object(&mut self, at: usize, keys_from: usize) -> Result<()> {
         let shape = self.shape_id(keys_from)?;
         self.keys.truncate(keys_from);
-        self.words[at] = OBJECT | shape << 3;
+        self.set_word(at, OBJECT | shape << 3);
         Ok(())
     }
 
@@ -410,8 +525,8 @@ impl Packer {
 }
 
 /// A list or object being packed.
-pub struct Compound<'a> {
-    packer: &'a mut Packer,
+pub struct Compound<'a, 's> {
+    packer: &'a mut Packer<'s>,
     /// The index of its first word.
     at: usize,
     /// A list's length so far; for an object, where its keys start in `Packer::keys`.
@@ -427,12 +542,13 @@ pub struct Compound<'a> {
     places_from: usize,
 }
 
-impl Compound<'_> {
+impl Compound<'_, '_> {
     fn close_list(self) -> Result<()> {
         if self.count as u64 >= PAYLOAD_LIMIT {
             return Err(too_many("list elements"));
         }
-        self.packer.words[self.at] = LIST | (self.count as u32) << 3;
+        self.packer
+            .set_word(self.at, LIST | (self.count as u32) << 3);
         Ok(())
     }
 
@@ -499,13 +615,13 @@ impl Compound<'_> {
         };
         self.packer.keys.truncate(self.count);
         self.packer.key_places.truncate(self.places_from);
-        self.packer.words[self.at] = OBJECT | shape << 3;
+        self.packer.set_word(self.at, OBJECT | shape << 3);
         Ok(())
     }
 }
 
-impl Packer {
-    fn list(&mut self) -> Compound<'_> {
+impl<'s> Packer<'s> {
+    fn list(&mut self) -> Compound<'_, 's> {
         let at = self.open();
         Compound {
             packer: self,
@@ -519,7 +635,7 @@ impl Packer {
     }
 
     /// An object; `name` is a struct's name, `""` for a map or a struct variant.
-    fn object(&mut self, name: &'static str) -> Compound<'_> {
+    fn object(&mut self, name: &'static str) -> Compound<'_, 's> {
         let at = self.open();
         let count = self.keys.len();
         let name = if name.is_empty() {
@@ -544,16 +660,16 @@ impl Packer {
     }
 }
 
-impl<'a> ser::Serializer for &'a mut Packer {
+impl<'a, 's> ser::Serializer for &'a mut Packer<'s> {
     type Ok = ();
     type Error = PackError;
-    type SerializeSeq = Compound<'a>;
-    type SerializeTuple = Compound<'a>;
-    type SerializeTupleStruct = Compound<'a>;
-    type SerializeTupleVariant = Compound<'a>;
-    type SerializeMap = Compound<'a>;
-    type SerializeStruct = Compound<'a>;
-    type SerializeStructVariant = Compound<'a>;
+    type SerializeSeq = Compound<'a, 's>;
+    type SerializeTuple = Compound<'a, 's>;
+    type SerializeTupleStruct = Compound<'a, 's>;
+    type SerializeTupleVariant = Compound<'a, 's>;
+    type SerializeMap = Compound<'a, 's>;
+    type SerializeStruct = Compound<'a, 's>;
+    type SerializeStructVariant = Compound<'a, 's>;
 
     fn serialize_bool(self, v: bool) -> Result<()> {
         self.words.push(if v { TRUE } else { FALSE });
@@ -702,15 +818,15 @@ impl<'a> ser::Serializer for &'a mut Packer {
         value.serialize(self)
     }
 
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, 's>> {
         Ok(self.list())
     }
 
-    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a>> {
+    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a, 's>> {
         Ok(self.list())
     }
 
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>> {
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a, 's>> {
         Ok(self.list())
     }
 
@@ -720,16 +836,16 @@ impl<'a> ser::Serializer for &'a mut Packer {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Compound<'a>> {
+    ) -> Result<Compound<'a, 's>> {
         self.variant_object(variant)?;
         Ok(self.list())
     }
 
-    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 's>> {
         Ok(self.object(""))
     }
 
-    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Compound<'a>> {
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Compound<'a, 's>> {
         Ok(self.object(name))
     }
 
@@ -739,7 +855,7 @@ impl<'a> ser::Serializer for &'a mut Packer {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Compound<'a>> {
+    ) -> Result<Compound<'a, 's>> {
         self.variant_object(variant)?;
         Ok(self.object(""))
     }
@@ -750,7 +866,7 @@ impl<'a> ser::Serializer for &'a mut Packer {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
+impl ser::SerializeSeq for Compound<'_, '_> {
     type Ok = ();
     type Error = PackError;
 
@@ -763,7 +879,7 @@ impl ser::SerializeSeq for Compound<'_> {
     }
 }
 
-impl ser::SerializeTuple for Compound<'_> {
+impl ser::SerializeTuple for Compound<'_, '_> {
     type Ok = ();
     type Error = PackError;
 
@@ -776,7 +892,7 @@ impl ser::SerializeTuple for Compound<'_> {
     }
 }
 
-impl ser::SerializeTupleStruct for Compound<'_> {
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = PackError;
 
@@ -789,7 +905,7 @@ impl ser::SerializeTupleStruct for Compound<'_> {
     }
 }
 
-impl ser::SerializeTupleVariant for Compound<'_> {
+impl ser::SerializeTupleVariant for Compound<'_, '_> {
     type Ok = ();
     type Error = PackError;
 
@@ -802,7 +918,7 @@ impl ser::SerializeTupleVariant for Compound<'_> {
     }
 }
 
-impl ser::SerializeMap for Compound<'_> {
+impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
     type Error = PackError;
 
@@ -821,7 +937,7 @@ impl ser::SerializeMap for Compound<'_> {
     }
 }
 
-impl ser::SerializeStruct for Compound<'_> {
+impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = PackError;
 
@@ -839,7 +955,7 @@ impl ser::SerializeStruct for Compound<'_> {
     }
 }
 
-impl ser::SerializeStructVariant for Compound<'_> {
+impl ser::SerializeStructVariant for Compound<'_, '_> {
     type Ok = ();
     type Error = PackError;
 
@@ -858,19 +974,19 @@ impl ser::SerializeStructVariant for Compound<'_> {
 }
 
 /// A map key, which becomes a string as `serde_json` writes it: the string id.
-struct KeyPacker<'a>(&'a mut Packer);
+struct KeyPacker<'a, 's>(&'a mut Packer<'s>);
 
 fn key_must_be_a_string() -> PackError {
     PackError("a map key must be a string".to_owned())
 }
 
-impl KeyPacker<'_> {
+impl KeyPacker<'_, '_> {
     fn display<T: Display>(self, value: T) -> Result<u32> {
         self.0.by_text(&value)
     }
 }
 
-impl ser::Serializer for KeyPacker<'_> {
+impl ser::Serializer for KeyPacker<'_, '_> {
     type Ok = u32;
     type Error = PackError;
     type SerializeSeq = ser::Impossible<u32, PackError>;
@@ -1338,5 +1454,82 @@ mod tests {
             packer.push(&Odd(())),
             Err(PackError("a map key must be a string".to_owned()))
         );
+    }
+
+    /// What a spill is handed, in the order it is handed.
+    #[derive(Debug, Default, PartialEq)]
+    struct Handed {
+        words: Vec<Vec<u32>>,
+        patches: Vec<(usize, u32)>,
+        numbers: Vec<Vec<f64>>,
+    }
+
+    impl Spill for Handed {
+        fn words(&mut self, words: &[u32]) {
+            self.words.push(words.to_vec());
+        }
+        fn patch(&mut self, at: usize, word: u32) {
+            self.patches.push((at, word));
+        }
+        fn numbers(&mut self, numbers: &[f64]) {
+            self.numbers.push(numbers.to_vec());
+        }
+    }
+
+    #[test]
+    fn spilled_words_leave_a_chunk_at_a_time_and_their_heads_follow_as_patches() {
+        // [[1, 2], [3]] is LIST 2, LIST 2, 1, 2, LIST 1, 3. A chunk of one word: the packer
+        // looks at each list's start, so the outer list's placeholder leaves alone (before
+        // the first inner list), then the first inner list whole (before the second), then
+        // the second (before the tuple below), then the tuple when spilling stops. Only the
+        // outer list's head had left before its end.
+        let list = |n: u32| LIST | n << 3;
+        let int = |n: u32| INT | n << 3;
+        let mut handed = Handed::default();
+        let mut packer = Packer::spilling(&mut handed, 1, 3);
+        packer.spill_words();
+        assert_eq!(packer.push(&vec![vec![1u8, 2], vec![3]]).unwrap(), 0);
+        // Numbers leave three at a time: 0.5, 1.5 and 2.5 together; 3.5, below, stays.
+        let second = packer.push(&(0.5f64, 1.5f64, 2.5f64)).unwrap();
+        assert_eq!(second, 6, "positions count the words handed over");
+        packer.stop_spilling_words();
+        assert!(packer.words().is_empty());
+        // After spilling stops the words are kept again, counted from 0.
+        assert_eq!(packer.push(&3.5f64).unwrap(), 0);
+        assert_eq!(packer.words(), &[NUMBER | 3 << 3]);
+        let tables = packer.finish();
+        assert_eq!(tables.numbers, vec![3.5], "only the numbers kept");
+        let number = |i: u32| NUMBER | i << 3;
+        assert_eq!(
+            handed,
+            Handed {
+                words: vec![
+                    vec![0],
+                    vec![list(2), int(1), int(2)],
+                    vec![list(1), int(3)],
+                    vec![list(3), number(0), number(1), number(2)],
+                ],
+                patches: vec![(0, list(2))],
+                numbers: vec![vec![0.5, 1.5, 2.5]],
+            }
+        );
+    }
+
+    #[test]
+    fn a_packer_that_spills_nothing_keeps_its_words_and_numbers() {
+        // A spilling packer whose chunks never fill hands nothing over until spilling stops,
+        // and its numbers stay in its tables.
+        let mut handed = Handed::default();
+        let mut packer = Packer::spilling(&mut handed, 100, 100);
+        packer.spill_words();
+        packer.push(&(1u8, 0.25f64)).unwrap();
+        packer.stop_spilling_words();
+        let tables = packer.finish();
+        assert_eq!(tables.numbers, vec![0.25]);
+        assert_eq!(
+            handed.words,
+            vec![vec![LIST | 2 << 3, INT | 1 << 3, NUMBER]]
+        );
+        assert!(handed.patches.is_empty() && handed.numbers.is_empty());
     }
 }

@@ -16,6 +16,7 @@ use crate::explore::{
     ChartQuery, ChildQuery, ExploreError, Explorer, ProblemQuery, StageQuery, StageRowsQuery,
 };
 use crate::ingest::preview;
+use crate::report::packed::Spill;
 use crate::{InputFile, Report};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -95,51 +96,21 @@ impl Session {
     /// `Uint32Array`s, one per `batch` journeys, `starts` a `Uint32Array` of where each journey
     /// starts in its batch's words, `numbers` a `Float64Array`, `strings` the strings' UTF-8
     /// bytes, `stringEnds` a `Uint32Array` of where each string ends in UTF-16 units once
-    /// decoded, and `shapes` each object shape's keys as JSON text. The summary's words and each
-    /// batch's are copied out of wasm memory as soon as they are packed, so the packing's own
-    /// room in this memory is the tables and one batch's, not the whole report's.
+    /// decoded, and `shapes` each object shape's keys as JSON text. The summary's words and the
+    /// numbers are copied out of wasm memory a chunk at a time while they are packed, and each
+    /// batch's words once it is packed, so the packing's own room in this memory is the
+    /// strings' tables, one batch and a chunk, not the whole report's.
     #[wasm_bindgen(js_name = reportPacked)]
     pub fn report_packed(&self) -> Result<JsValue, JsValue> {
-        /// Journeys a batch: about 1 MB of words for the benchmark's cohort (4,096 a batch,
-        /// 4 MB of words, set `analyze()`'s peak 3.4 MB higher).
-        const BATCH: usize = 1024;
-        let words = js_sys::Array::new();
-        let mut summary = None;
-        let packed = self
-            .report_ref()
-            .pack_parts(
-                BATCH,
-                |words| summary = Some(js_sys::Uint32Array::from(words)),
-                |batch| {
-                    words.push(&js_sys::Uint32Array::from(batch));
-                },
-            )
-            .map_err(|err| js_error(&format!("cannot pack the report: {err}"), &[]))?;
-        let tables = packed.tables;
-        let shapes = tables.shapes_json();
-        let out = js_sys::Object::new();
-        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &key.into(), value);
-        set("summary", &summary.unwrap_or_default().into())?;
-        set("batch", &JsValue::from(packed.batch as u32))?;
-        set(
-            "starts",
-            &js_sys::Uint32Array::from(packed.starts.as_slice()),
-        )?;
-        set("words", &words)?;
-        set(
-            "numbers",
-            &js_sys::Float64Array::from(tables.numbers.as_slice()),
-        )?;
-        set(
-            "strings",
-            &js_sys::Uint8Array::from(tables.strings.as_bytes()),
-        )?;
-        set(
-            "stringEnds",
-            &js_sys::Uint32Array::from(tables.string_ends.as_slice()),
-        )?;
-        set("shapes", &shapes.into())?;
-        Ok(out.into())
+        /// Journeys a batch: about 240 kB of words for the benchmark's cohort. Memory that
+        /// holds the report has few free gaps that large, so a larger batch's room is new
+        /// memory: 1,024 a batch with chunks of 65,536 below set `analyze()`'s peak 1.1 MB
+        /// higher than these, and 4,096 a batch another 3.4 MB.
+        const BATCH: usize = 256;
+        /// The summary's words and the numbers leave wasm memory this many at a time (64 kB
+        /// of words, 128 kB of numbers).
+        const CHUNK: usize = 16_384;
+        self.report_packed_in(BATCH, CHUNK)
     }
 
     /// The timescale profile in force, as a plain object in the JSON shape of a saved profile.
@@ -399,6 +370,43 @@ impl Session {
     pub fn explorer(&self) -> &Explorer {
         &self.explorer
     }
+
+    /// [`Session::report_packed`] with `batch` journeys a batch and the summary's words and the
+    /// numbers copied out `chunk` at a time (for tests of the joining).
+    pub fn report_packed_in(&self, batch: usize, chunk: usize) -> Result<JsValue, JsValue> {
+        let words = js_sys::Array::new();
+        let mut out = ToJs::default();
+        let packed = self
+            .report_ref()
+            .pack_parts(batch, chunk, &mut out, |batch| {
+                words.push(&js_sys::Uint32Array::from(batch));
+            })
+            .map_err(|err| js_error(&format!("cannot pack the report: {err}"), &[]))?;
+        let tables = packed.tables;
+        let shapes = tables.shapes_json();
+        let summary = out.summary();
+        let numbers = out.numbers(&tables.numbers);
+        let out = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &key.into(), value);
+        set("summary", &summary)?;
+        set("batch", &JsValue::from(packed.batch as u32))?;
+        set(
+            "starts",
+            &js_sys::Uint32Array::from(packed.starts.as_slice()),
+        )?;
+        set("words", &words)?;
+        set("numbers", &numbers)?;
+        set(
+            "strings",
+            &js_sys::Uint8Array::from(tables.strings.as_bytes()),
+        )?;
+        set(
+            "stringEnds",
+            &js_sys::Uint32Array::from(tables.string_ends.as_slice()),
+        )?;
+        set("shapes", &shapes.into())?;
+        Ok(out.into())
+    }
 }
 
 /// An explorer's refusal as a JavaScript `Error`.
@@ -415,4 +423,59 @@ pub(super) fn read_query<T: for<'de> Deserialize<'de> + Default>(
     }
     serde_wasm_bindgen::from_value(query.clone())
         .map_err(|err| js_error(&format!("the query is not valid: {err}"), &[]))
+}
+
+/// The summary's words and the report's numbers, copied out of wasm memory chunk by chunk as
+/// [`crate::report::Report::pack_parts`] packs them (see [`Spill`]), and joined in JavaScript.
+#[derive(Default)]
+struct ToJs {
+    summary: Vec<js_sys::Uint32Array>,
+    /// Each (position, word) to set once the summary's words are joined.
+    patches: Vec<(u32, u32)>,
+    numbers: Vec<js_sys::Float64Array>,
+}
+
+impl Spill for ToJs {
+    fn words(&mut self, words: &[u32]) {
+        self.summary.push(js_sys::Uint32Array::from(words));
+    }
+
+    fn patch(&mut self, at: usize, word: u32) {
+        // Positions are below 2^32: the packer counts a value's words in a `u32`.
+        self.patches.push((at as u32, word));
+    }
+
+    fn numbers(&mut self, numbers: &[f64]) {
+        self.numbers.push(js_sys::Float64Array::from(numbers));
+    }
+}
+
+impl ToJs {
+    /// The summary's words as one array, its patches set.
+    fn summary(&self) -> js_sys::Uint32Array {
+        let length = self.summary.iter().map(|c| c.length()).sum();
+        let joined = js_sys::Uint32Array::new_with_length(length);
+        let mut at = 0;
+        for chunk in &self.summary {
+            joined.set(chunk, at);
+            at += chunk.length();
+        }
+        for &(at, word) in &self.patches {
+            joined.set_index(at, word);
+        }
+        joined
+    }
+
+    /// Every number as one array: those handed over, then `last`.
+    fn numbers(&self, last: &[f64]) -> js_sys::Float64Array {
+        let length = self.numbers.iter().map(|c| c.length()).sum::<u32>() + last.len() as u32;
+        let joined = js_sys::Float64Array::new_with_length(length);
+        let mut at = 0;
+        for chunk in &self.numbers {
+            joined.set(chunk, at);
+            at += chunk.length();
+        }
+        joined.set(&js_sys::Float64Array::from(last), at);
+        joined
+    }
 }
