@@ -147,6 +147,7 @@ struct Handed {
     words: Vec<Vec<u32>>,
     patches: Vec<(usize, u32)>,
     numbers: Vec<Vec<f64>>,
+    string_ends: Vec<Vec<u32>>,
 }
 
 impl Spill for Handed {
@@ -159,11 +160,15 @@ impl Spill for Handed {
     fn numbers(&mut self, numbers: &[f64]) {
         self.numbers.push(numbers.to_vec());
     }
+    fn string_ends(&mut self, ends: &[u32]) {
+        self.string_ends.push(ends.to_vec());
+    }
 }
 
 /// The web boundary's way: the summary's words and every number handed over a chunk at a
 /// time while they are packed, then joined as the page joins them (the chunks in order, each
-/// patch set), are exactly what `Report::pack` keeps whole, for chunks of one word on.
+/// patch set), are exactly what `Report::pack` keeps whole, for chunks of one word on; so are
+/// where the strings end, handed over the same way.
 #[test]
 fn the_summary_and_numbers_handed_over_in_chunks_join_to_the_whole_report_packed() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/demo");
@@ -201,10 +206,9 @@ fn the_summary_and_numbers_handed_over_in_chunks_join_to_the_whole_report_packed
         assert_eq!(chunked, batches, "the journeys' words are not chunked");
         assert_eq!(journeys.starts, whole.journeys.starts);
         assert_eq!(journeys.tables.strings, whole.journeys.tables.strings);
-        assert_eq!(
-            journeys.tables.string_ends,
-            whole.journeys.tables.string_ends
-        );
+        let mut ends = handed.string_ends.concat();
+        ends.extend(&journeys.tables.string_ends);
+        assert_eq!(ends, whole.journeys.tables.string_ends, "chunks of {chunk}");
         assert_eq!(journeys.tables.shapes, whole.journeys.tables.shapes);
         // Handed over as they filled: every chunk of numbers is whole, and below the summary's
         // size its words left in several chunks, its own head (word 0) patched at the end.

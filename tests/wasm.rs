@@ -379,9 +379,9 @@ fn a_bad_profile_is_refused_with_the_cores_message() {
     assert!(checked["message"].as_str().unwrap_or("").contains("traget"));
 }
 
-/// The packed report the page reads: its summary's words and its numbers leave wasm memory a
-/// chunk at a time while they are packed and are joined in JavaScript, the patched words
-/// set. Joined, they are what the core packs whole, for chunks of one on (the smallest makes
+/// The packed report the page reads: its summary's words, its numbers and where its strings
+/// end leave wasm memory a chunk at a time while they are packed and are joined in
+/// JavaScript, the patched words set. Joined, they are what the core packs whole, for chunks of one on (the smallest makes
 /// every list's and object's first word a patch).
 #[wasm_bindgen_test]
 fn the_packed_reports_chunks_join_in_javascript_to_the_whole_report_packed() {
@@ -414,6 +414,12 @@ fn the_packed_reports_chunks_join_in_javascript_to_the_whole_report_packed() {
         assert_eq!(words, batches);
         let strings: Uint8Array = get(&packed, "strings").dyn_into().expect("bytes");
         assert_eq!(strings.to_vec(), whole.journeys.tables.strings.as_bytes());
+        let ends: Uint32Array = get(&packed, "stringEnds").dyn_into().expect("ends");
+        assert_eq!(
+            ends.to_vec(),
+            whole.journeys.tables.string_ends,
+            "chunks of {chunk}"
+        );
     }
 }
 

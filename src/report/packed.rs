@@ -154,6 +154,9 @@ pub trait Spill {
     /// The next numbers of the tables, in order: a number's index counts every number before
     /// it, handed over or not.
     fn numbers(&mut self, numbers: &[f64]);
+    /// Where the next strings end ([`PackedTables::string_ends`]), in order. The packer
+    /// itself never reads them: it finds strings by their bytes.
+    fn string_ends(&mut self, ends: &[u32]);
 }
 
 /// Packs values one after another into words, keeping the tables they share.
@@ -170,7 +173,7 @@ pub struct Packer<'s> {
     words_spill: bool,
     /// Words handed to `spill` at a time.
     words_chunk: usize,
-    /// Numbers handed to `spill` at a time.
+    /// Numbers, and strings' ends, handed to `spill` at a time.
     numbers_chunk: usize,
     tables: PackedTables,
     /// UTF-16 length of `tables.strings`.
@@ -263,9 +266,10 @@ impl Packer<'static> {
 }
 
 impl<'s> Packer<'s> {
-    /// A packer that hands its numbers to `spill` `numbers` at a time, and, between
-    /// [`Packer::spill_words`] and [`Packer::stop_spilling_words`], its words `words` at a
-    /// time. [`PackedTables::numbers`] then holds only the last numbers, those not handed over.
+    /// A packer that hands its numbers and where its strings end to `spill` `numbers` at a
+    /// time, and, between [`Packer::spill_words`] and [`Packer::stop_spilling_words`], its
+    /// words `words` at a time. [`PackedTables::numbers`] and [`PackedTables::string_ends`]
+    /// then hold only the last, those not handed over.
     pub fn spilling(spill: &'s mut dyn Spill, words: usize, numbers: usize) -> Packer<'s> {
         Packer {
             spill: Some(spill),
@@ -380,7 +384,7 @@ impl<'s> Packer<'s> {
         if let Some(&id) = self.string_ids.find(hash, |&id| self.same(id, s)) {
             return Ok(id);
         }
-        let id = self.tables.string_ends.len() as u64;
+        let id = self.tables.byte_ends.len() as u64;
         let units = if s.is_ascii() {
             s.len()
         } else {
@@ -394,6 +398,12 @@ impl<'s> Packer<'s> {
         let bytes = u32::try_from(self.tables.strings.len()).map_err(|_| too_many("strings"))?;
         self.tables.byte_ends.push(bytes);
         self.tables.string_ends.push(self.units as u32);
+        if self.tables.string_ends.len() >= self.numbers_chunk {
+            if let Some(spill) = self.spill.as_deref_mut() {
+                spill.string_ends(&self.tables.string_ends);
+                self.tables.string_ends.clear();
+            }
+        }
         let tables = &self.tables;
         self.string_ids.insert_unique(hash, id as u32, |&id| {
             text_hash(tables.string(id).unwrap_or_default())
@@ -1462,6 +1472,7 @@ mod tests {
         words: Vec<Vec<u32>>,
         patches: Vec<(usize, u32)>,
         numbers: Vec<Vec<f64>>,
+        string_ends: Vec<Vec<u32>>,
     }
 
     impl Spill for Handed {
@@ -1473,6 +1484,9 @@ mod tests {
         }
         fn numbers(&mut self, numbers: &[f64]) {
             self.numbers.push(numbers.to_vec());
+        }
+        fn string_ends(&mut self, ends: &[u32]) {
+            self.string_ends.push(ends.to_vec());
         }
     }
 
@@ -1511,8 +1525,40 @@ mod tests {
                 ],
                 patches: vec![(0, list(2))],
                 numbers: vec![vec![0.5, 1.5, 2.5]],
+                string_ends: vec![],
             }
         );
+    }
+
+    #[test]
+    fn strings_ends_leave_a_chunk_at_a_time_and_their_strings_are_still_found() {
+        // Chunks of two: "x" ends at 1 and "yy" at 3, which leave together; "x" again is
+        // found by its bytes (still kept) as string 0; "zzz" ends at 6 and "é" (one UTF-16
+        // unit) at 7, and leave together.
+        let mut handed = Handed::default();
+        let mut packer = Packer::spilling(&mut handed, 100, 2);
+        packer.push(&["x", "yy", "x", "zzz", "é"]).unwrap();
+        let string = |i: u32| STRING | i << 3;
+        assert_eq!(
+            packer.words(),
+            &[
+                LIST | 5 << 3,
+                string(0),
+                string(1),
+                string(0),
+                string(2),
+                string(3)
+            ]
+        );
+        let tables = packer.finish();
+        assert!(tables.string_ends.is_empty(), "every end handed over");
+        assert_eq!(
+            tables.strings, "xyyzzzé",
+            "the bytes stay for finding strings"
+        );
+        assert_eq!(tables.string(3), Some("é"));
+        assert_eq!(handed.string_ends, vec![vec![1, 3], vec![6, 7]]);
+        assert!(handed.words.is_empty(), "words spill only when asked");
     }
 
     #[test]

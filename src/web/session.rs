@@ -386,6 +386,7 @@ impl Session {
         let shapes = tables.shapes_json();
         let summary = out.summary();
         let numbers = out.numbers(&tables.numbers);
+        let string_ends = join_u32(&out.string_ends, &tables.string_ends);
         let out = js_sys::Object::new();
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &key.into(), value);
         set("summary", &summary)?;
@@ -400,10 +401,7 @@ impl Session {
             "strings",
             &js_sys::Uint8Array::from(tables.strings.as_bytes()),
         )?;
-        set(
-            "stringEnds",
-            &js_sys::Uint32Array::from(tables.string_ends.as_slice()),
-        )?;
+        set("stringEnds", &string_ends)?;
         set("shapes", &shapes.into())?;
         Ok(out.into())
     }
@@ -425,14 +423,16 @@ pub(super) fn read_query<T: for<'de> Deserialize<'de> + Default>(
         .map_err(|err| js_error(&format!("the query is not valid: {err}"), &[]))
 }
 
-/// The summary's words and the report's numbers, copied out of wasm memory chunk by chunk as
-/// [`crate::report::Report::pack_parts`] packs them (see [`Spill`]), and joined in JavaScript.
+/// The summary's words, the report's numbers and where its strings end, copied out of wasm
+/// memory chunk by chunk as [`crate::report::Report::pack_parts`] packs them (see [`Spill`]),
+/// and joined in JavaScript.
 #[derive(Default)]
 struct ToJs {
     summary: Vec<js_sys::Uint32Array>,
     /// Each (position, word) to set once the summary's words are joined.
     patches: Vec<(u32, u32)>,
     numbers: Vec<js_sys::Float64Array>,
+    string_ends: Vec<js_sys::Uint32Array>,
 }
 
 impl Spill for ToJs {
@@ -448,18 +448,16 @@ impl Spill for ToJs {
     fn numbers(&mut self, numbers: &[f64]) {
         self.numbers.push(js_sys::Float64Array::from(numbers));
     }
+
+    fn string_ends(&mut self, ends: &[u32]) {
+        self.string_ends.push(js_sys::Uint32Array::from(ends));
+    }
 }
 
 impl ToJs {
     /// The summary's words as one array, its patches set.
     fn summary(&self) -> js_sys::Uint32Array {
-        let length = self.summary.iter().map(|c| c.length()).sum();
-        let joined = js_sys::Uint32Array::new_with_length(length);
-        let mut at = 0;
-        for chunk in &self.summary {
-            joined.set(chunk, at);
-            at += chunk.length();
-        }
+        let joined = join_u32(&self.summary, &[]);
         for &(at, word) in &self.patches {
             joined.set_index(at, word);
         }
@@ -478,4 +476,17 @@ impl ToJs {
         joined.set(&js_sys::Float64Array::from(last), at);
         joined
     }
+}
+
+/// `chunks`, then `last`, as one array.
+fn join_u32(chunks: &[js_sys::Uint32Array], last: &[u32]) -> js_sys::Uint32Array {
+    let length = chunks.iter().map(|c| c.length()).sum::<u32>() + last.len() as u32;
+    let joined = js_sys::Uint32Array::new_with_length(length);
+    let mut at = 0;
+    for chunk in chunks {
+        joined.set(chunk, at);
+        at += chunk.length();
+    }
+    joined.set(&js_sys::Uint32Array::from(last), at);
+    joined
 }
