@@ -140,10 +140,11 @@ fn text_hash(s: &str) -> u64 {
     FxBuildHasher.hash_one(s)
 }
 
-/// Where a packer's words and numbers go as they fill, so that they leave its memory while it
-/// packs instead of at the end (see [`Packer::spilling`]). The web boundary copies them out of
-/// wasm memory at once: wasm memory never shrinks, and the report's summary alone is 4 MB of
-/// words and 2.7 MB of numbers for the benchmark's cohort, each in one list grown by doubling.
+/// Where a packer's words, numbers and strings' ends go as they fill, so that they leave its
+/// memory while it packs instead of at the end (see [`Packer::spilling`]). The web boundary
+/// copies them out of wasm memory at once: wasm memory never shrinks, and the report's summary
+/// alone is 4 MB of words and 2.7 MB of numbers for the benchmark's cohort, which grew in two
+/// lists by doubling.
 pub trait Spill {
     /// The next words of the value being packed ([`Packer::spill_words`]), in order.
     fn words(&mut self, words: &[u32]);
