@@ -313,11 +313,6 @@ impl<'s> Packer<'s> {
     pub fn spill_words(&mut self) {
         self.clear_words();
         self.words_spill = self.spill.is_some();
-        if self.words_spill {
-            // Room for a chunk and what may pass it before the next check, made once.
-            self.words
-                .reserve_exact(self.words_chunk + self.words_chunk / 8);
-        }
     }
 
     /// Hands the words not yet handed over to the spill, so that it holds all the words
@@ -1565,9 +1560,10 @@ mod tests {
     #[test]
     fn a_packer_that_spills_nothing_keeps_its_words_and_numbers() {
         // A spilling packer whose chunks never fill hands nothing over until spilling stops,
-        // and its numbers stay in its tables.
+        // and its numbers stay in its tables. Chunks are not made ahead, so the largest size
+        // costs nothing.
         let mut handed = Handed::default();
-        let mut packer = Packer::spilling(&mut handed, 100, 100);
+        let mut packer = Packer::spilling(&mut handed, usize::MAX, usize::MAX);
         packer.spill_words();
         packer.push(&(1u8, 0.25f64)).unwrap();
         packer.stop_spilling_words();
