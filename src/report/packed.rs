@@ -94,11 +94,13 @@ fn too_many(what: &str) -> PackError {
 /// The tables every packed value refers to: see the [module's documentation](self).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PackedTables {
-    /// Numbers that are not small integers.
+    /// Numbers that are not small integers. From a packer made by [`Packer::spilling`], only
+    /// the last, those not handed to its [`Spill`].
     pub numbers: Vec<f64>,
     /// Every string, one after another, in UTF-8.
     pub strings: String,
-    /// Where each string ends in `strings`, counted in UTF-16 code units.
+    /// Where each string ends in `strings`, counted in UTF-16 code units. From a packer made
+    /// by [`Packer::spilling`], only the last, those not handed to its [`Spill`].
     pub string_ends: Vec<u32>,
     /// Each shape's keys, as indexes into the strings.
     pub shapes: Vec<Vec<u32>>,
