@@ -273,12 +273,13 @@ impl Report {
         Ok(PackedReport { summary, journeys })
     }
 
-    /// [`Report::pack`], with the summary's words and every number handed to `spill` `chunk`
-    /// at a time as they are packed, rather than kept to the end: the web boundary copies them
-    /// out of wasm memory at once, so that this memory never holds them whole (for the
-    /// benchmark's cohort the summary is 1,013,798 words and 334,556 numbers, 6.7 MB, which
-    /// wasm memory, never shrinking, kept room for however it was freed). The answer's
-    /// [`PackedTables::numbers`] holds only the numbers not handed over, the last.
+    /// [`Report::pack`], with the summary's words, every number and where each string ends
+    /// handed to `spill` `chunk` at a time as they are packed, rather than kept to the end (see
+    /// [`Packer::spilling`]): the web boundary copies them out of wasm memory at once, so that
+    /// this memory never holds them whole (for the benchmark's cohort the summary is 1,013,798
+    /// words and 334,556 numbers, 6.7 MB, which wasm memory, never shrinking, kept room for
+    /// however it was freed). The answer's [`PackedTables::numbers`] and
+    /// [`PackedTables::string_ends`] hold only what was not handed over, the last.
     pub fn pack_parts(
         &self,
         batch: usize,

@@ -96,8 +96,9 @@ impl Session {
     /// `Uint32Array`s, one per `batch` journeys, `starts` a `Uint32Array` of where each journey
     /// starts in its batch's words, `numbers` a `Float64Array`, `strings` the strings' UTF-8
     /// bytes, `stringEnds` a `Uint32Array` of where each string ends in UTF-16 units once
-    /// decoded, and `shapes` each object shape's keys as JSON text. The summary's words and the
-    /// numbers are copied out of wasm memory a chunk at a time while they are packed, and each
+    /// decoded, and `shapes` each object shape's keys as JSON text. The summary's words, the
+    /// numbers and the strings' ends are copied out of wasm memory a chunk at a time while they
+    /// are packed, and each
     /// batch's words once it is packed, so the packing's own room in this memory is the
     /// strings' tables, one batch and a chunk, not the whole report's.
     #[wasm_bindgen(js_name = reportPacked)]
@@ -107,8 +108,8 @@ impl Session {
         /// memory: 1,024 a batch with chunks of 65,536 below set `analyze()`'s peak 1.1 MB
         /// higher than these, and 4,096 a batch another 3.4 MB.
         const BATCH: usize = 256;
-        /// The summary's words and the numbers leave wasm memory this many at a time (64 kB
-        /// of words, 128 kB of numbers).
+        /// The summary's words, the numbers and the strings' ends leave wasm memory this many
+        /// at a time (64 kB of words, 128 kB of numbers).
         const CHUNK: usize = 16_384;
         self.report_packed_in(BATCH, CHUNK)
     }
@@ -371,8 +372,8 @@ impl Session {
         &self.explorer
     }
 
-    /// [`Session::report_packed`] with `batch` journeys a batch and the summary's words and the
-    /// numbers copied out `chunk` at a time (for tests of the joining).
+    /// [`Session::report_packed`] with `batch` journeys a batch, and the summary's words, the
+    /// numbers and the strings' ends copied out `chunk` at a time (for tests of the joining).
     pub fn report_packed_in(&self, batch: usize, chunk: usize) -> Result<JsValue, JsValue> {
         let words = js_sys::Array::new();
         let mut out = ToJs::default();
@@ -385,7 +386,7 @@ impl Session {
         let tables = packed.tables;
         let shapes = tables.shapes_json();
         let summary = out.summary();
-        let numbers = out.numbers(&tables.numbers);
+        let numbers = join_f64(&out.numbers, &tables.numbers);
         let string_ends = join_u32(&out.string_ends, &tables.string_ends);
         let out = js_sys::Object::new();
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &key.into(), value);
@@ -463,30 +464,25 @@ impl ToJs {
         }
         joined
     }
+}
 
-    /// Every number as one array: those handed over, then `last`.
-    fn numbers(&self, last: &[f64]) -> js_sys::Float64Array {
-        let length = self.numbers.iter().map(|c| c.length()).sum::<u32>() + last.len() as u32;
-        let joined = js_sys::Float64Array::new_with_length(length);
-        let mut at = 0;
-        for chunk in &self.numbers {
-            joined.set(chunk, at);
-            at += chunk.length();
+/// Defines `$name(chunks, last)`: `chunks`, then `last`, as one `$array` (js-sys's typed
+/// arrays share no trait to write this once as a generic function).
+macro_rules! join_typed {
+    ($name:ident, $array:ty, $item:ty) => {
+        fn $name(chunks: &[$array], last: &[$item]) -> $array {
+            let length = chunks.iter().map(|c| c.length()).sum::<u32>() + last.len() as u32;
+            let joined = <$array>::new_with_length(length);
+            let mut at = 0;
+            for chunk in chunks {
+                joined.set(chunk, at);
+                at += chunk.length();
+            }
+            joined.set(&<$array>::from(last), at);
+            joined
         }
-        joined.set(&js_sys::Float64Array::from(last), at);
-        joined
-    }
+    };
 }
 
-/// `chunks`, then `last`, as one array.
-fn join_u32(chunks: &[js_sys::Uint32Array], last: &[u32]) -> js_sys::Uint32Array {
-    let length = chunks.iter().map(|c| c.length()).sum::<u32>() + last.len() as u32;
-    let joined = js_sys::Uint32Array::new_with_length(length);
-    let mut at = 0;
-    for chunk in chunks {
-        joined.set(chunk, at);
-        at += chunk.length();
-    }
-    joined.set(&js_sys::Uint32Array::from(last), at);
-    joined
-}
+join_typed!(join_u32, js_sys::Uint32Array, u32);
+join_typed!(join_f64, js_sys::Float64Array, f64);
