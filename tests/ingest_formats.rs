@@ -180,3 +180,83 @@ fn report_style_workbooks_find_the_header_and_skip_other_sheets() {
     assert_eq!((p[0].start, p[0].source.row), (d(2022, 2, 1), 5));
     assert_eq!((p[1].start, p[1].source.row), (d(2022, 5, 1), 6));
 }
+
+/// Each event row keeps its detail, and a detail that repeats is held once: the events of two
+/// children and of one child's two periods point at one copy of "Interim CSO made", as their
+/// labels point at one "Children's hearing" (a national extract repeats a dozen details on
+/// hundreds of thousands of rows).
+#[test]
+fn repeated_event_details_are_read_as_written_and_held_once() {
+    let files = [
+        (
+            "children.csv".to_string(),
+            b"child_id,date_of_birth\nA1,01/01/2015\nB2,01/01/2016\n".to_vec(),
+        ),
+        (
+            "placements.csv".to_string(),
+            b"child_id,start_date,end_date,placement_type\n\
+              A1,01/02/2020,01/03/2021,Foster care\n\
+              A1,01/06/2022,,Foster care\n\
+              B2,01/02/2020,,Kinship care\n"
+                .to_vec(),
+        ),
+        (
+            "events.csv".to_string(),
+            b"child_id,date,event,detail\n\
+              A1,10/02/2020,Children's hearing,Interim CSO made\n\
+              A1,10/06/2022,Children's hearing,Interim CSO made\n\
+              B2,11/02/2020,Children's hearing,Interim CSO made\n\
+              B2,12/02/2020,LAC review,\n\
+              B2,13/02/2020,Children's hearing,Interim  CSO made\n"
+                .to_vec(),
+        ),
+    ];
+    let r = load(&files);
+    assert_eq!(
+        r.input.rows_read, r.input.rows_used,
+        "{:?}",
+        r.input.diagnostics
+    );
+    let events: Vec<&driftline::model::Event> =
+        r.journeys.iter().flat_map(|c| c.all_events()).collect();
+    let read: Vec<(NaiveDate, &str, Option<&str>)> = events
+        .iter()
+        .map(|e| (e.date, &*e.label, e.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (
+                d(2020, 2, 10),
+                "Children's hearing",
+                Some("Interim CSO made")
+            ),
+            (
+                d(2022, 6, 10),
+                "Children's hearing",
+                Some("Interim CSO made")
+            ),
+            (
+                d(2020, 2, 11),
+                "Children's hearing",
+                Some("Interim CSO made")
+            ),
+            (d(2020, 2, 12), "LAC review", None),
+            (
+                d(2020, 2, 13),
+                "Children's hearing",
+                Some("Interim  CSO made")
+            ),
+        ]
+    );
+    let detail = |i: usize| events[i].detail.as_ref().unwrap();
+    for i in [1, 2] {
+        assert!(
+            std::sync::Arc::ptr_eq(detail(0), detail(i)),
+            "event {i}'s detail is a copy"
+        );
+        assert!(std::sync::Arc::ptr_eq(&events[0].label, &events[i].label));
+    }
+    // A detail that differs (two spaces) is its own text.
+    assert!(!std::sync::Arc::ptr_eq(detail(0), detail(4)));
+}

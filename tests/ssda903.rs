@@ -544,3 +544,38 @@ fn a_generated_cohort_loads_back_from_903_tables() {
         assert!(compared.get(m).copied().unwrap_or(0) > 0, "no {m} compared");
     }
 }
+
+/// The return's events are read from codes, so their labels and details repeat on every row:
+/// each text is held once however many events carry it (the fake return's 12,582 reviews
+/// point at one "LAC review"), and each label is its milestone's.
+#[test]
+fn the_returns_event_labels_and_details_are_held_once_each() {
+    let r = fake();
+    let mut labels: BTreeMap<&str, (&std::sync::Arc<str>, usize)> = BTreeMap::new();
+    let mut details: BTreeMap<&str, (&std::sync::Arc<str>, usize)> = BTreeMap::new();
+    for e in r.journeys.iter().flat_map(|c| c.all_events()) {
+        assert_eq!(&*e.label, e.milestone.label());
+        let first = labels.entry(&e.label).or_insert((&e.label, 0));
+        assert!(
+            std::sync::Arc::ptr_eq(first.0, &e.label),
+            "{} is a copy",
+            e.label
+        );
+        first.1 += 1;
+        if let Some(detail) = &e.detail {
+            let first = details.entry(detail).or_insert((detail, 0));
+            assert!(
+                std::sync::Arc::ptr_eq(first.0, detail),
+                "{detail} is a copy"
+            );
+            first.1 += 1;
+        }
+    }
+    let reviews = Milestone::LacReview.label();
+    assert!(labels[reviews].1 > 10_000, "{:?}", labels[reviews].1);
+    assert!(
+        details.values().any(|(_, n)| *n > 1),
+        "some detail repeats: {:?}",
+        details.keys().collect::<Vec<_>>()
+    );
+}

@@ -524,7 +524,8 @@ impl RowReader<'_> {
                 )?;
                 let milestone = sink.labels.event(&label).value;
                 let label = sink.intern(&label);
-                let detail = self.text(cells, Field::Detail).map(|d| Text::from(&*d));
+                // Details repeat ("Interim CSO made"): each kept once, as the labels are.
+                let detail = self.text(cells, Field::Detail).map(|d| sink.intern(&d));
                 sink.records.events.push(EventRecord {
                     child_id,
                     date,

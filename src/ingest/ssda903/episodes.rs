@@ -124,11 +124,12 @@ impl Builder<'_> {
         detail: Option<Text>,
         source: SourceRow,
     ) {
+        let label = self.sink.intern(milestone.label());
         self.sink.records.events.push(EventRecord {
             child_id: child.clone(),
             date,
             milestone,
-            label: Text::from(milestone.label()),
+            label,
             detail,
             source,
         });
@@ -356,7 +357,8 @@ impl Builder<'_> {
                         self.sink.records.placements[ci].ends_period = true;
                     }
                     if let Some((m, detail)) = rec_event(rec) {
-                        self.event(child, dec, m, Some(Text::from(detail)), e.source);
+                        let detail = self.sink.intern(detail);
+                        self.event(child, dec, m, Some(detail), e.source);
                     }
                     in_period = false;
                 } else if eps.get(i + 1).is_none() {

@@ -932,7 +932,7 @@ pub fn finish(collector: Collector, sink: &mut Sink, summary: &mut InputSummary)
             What::Review(code) => (Milestone::LacReview, code),
             What::Decision => (
                 Milestone::AdmDecision,
-                Some(Text::from("Should be placed for adoption")),
+                Some(sink.intern("Should be placed for adoption")),
             ),
             What::Matched => (Milestone::Matched, None),
             What::Missing { code, until } => {
@@ -944,14 +944,15 @@ pub fn finish(collector: Collector, sink: &mut Sink, summary: &mut InputSummary)
                     Some(u) => format!("{what} until {}", crate::date::format_uk(u)),
                     None => what.to_string(),
                 };
-                (Milestone::Missing, Some(Text::from(detail)))
+                (Milestone::Missing, Some(sink.intern(&detail)))
             }
         };
+        let label = sink.intern(milestone.label());
         sink.records.events.push(EventRecord {
             child_id: id,
             date,
             milestone,
-            label: Text::from(milestone.label()),
+            label,
             detail,
             source,
         });
