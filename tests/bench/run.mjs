@@ -372,8 +372,11 @@ function targets(r) {
     r.xlsx ? `${x(r.xlsx.sheetjs / r.xlsx.driftline)}` : null, r.xlsx && r.xlsx.sheetjs / r.xlsx.driftline >= 6);
   row('wasm at most 500 KB gzipped', `${(r.wasm.gzip / 1000).toFixed(0)} kB`, r.wasm.gzip <= 500_000);
   row('page ready within 300 ms', r.page ? `${Math.round(r.page.ready)} ms` : null, r.page && r.page.ready <= 300);
-  row('peak wasm memory at most 2.5× the CSV input (`open()`)',
-    csv && x(csv.memory / r.input.csvBytes), csv && csv.memory / r.input.csvBytes <= 2.5);
+  // Both ways in: the page's `open()` and the documented `analyze()`, whichever peaks higher.
+  const peaks = csv ? [csv.memory, csv.analyzeMemory].filter((m) => m !== undefined) : [];
+  row('peak wasm memory at most 2.5× the CSV input (`open()` and `analyze()`)',
+    csv && `\`open()\` ${x(csv.memory / r.input.csvBytes)}${csv.analyzeMemory === undefined ? '' : `, \`analyze()\` ${x(csv.analyzeMemory / r.input.csvBytes)}`}`,
+    csv && Math.max(...peaks) / r.input.csvBytes <= 2.5);
   row('peak wasm memory at most 6× the compressed workbook',
     r.xlsx ? x(r.xlsx.memory / r.input.xlsxBytes) : null, r.xlsx && r.xlsx.memory / r.input.xlsxBytes <= 6);
   const national = csv && r.input.csvRows >= 1_000_000;
