@@ -570,15 +570,14 @@ impl Builder<'_> {
                     || observed.is_some_and(|o| period.start == o.from);
             }
         }
-        let mut events_outside_care = self.attach_events(&id, &mut care_periods, events);
+        let events_outside_care = self.attach_events(&id, &mut care_periods, events);
         // The journeys outlive the load (the report holds them): the lists give back the
-        // room they grew into (up to half of each, from doubling as items were pushed).
+        // room they grew into (up to half of each, from doubling as items were pushed). The
+        // events' lists were made at their size (`attach_events`).
         for period in &mut care_periods {
             period.placements.shrink_to_fit();
-            period.events.shrink_to_fit();
         }
         care_periods.shrink_to_fit();
-        events_outside_care.shrink_to_fit();
 
         let mut legal: Vec<LegalSpell> = legal
             .into_iter()
@@ -784,7 +783,17 @@ impl Builder<'_> {
                 periods[i].end = Some(d);
             }
         }
-        let mut outside = Vec::new();
+        // Each period's list made once at its size: pushed one by one, the lists grew by
+        // doubling and were shrunk, every step a move in memory.
+        let home = |date: NaiveDate| periods.iter().position(|p| p.contains(date));
+        let mut counts = vec![0usize; periods.len() + 1];
+        for e in &events {
+            counts[home(e.date).unwrap_or(periods.len())] += 1;
+        }
+        for (p, n) in periods.iter_mut().zip(&counts) {
+            p.events.reserve_exact(*n);
+        }
+        let mut outside = Vec::with_capacity(counts[periods.len()]);
         for e in events {
             let event = Event {
                 date: e.date,
@@ -964,6 +973,71 @@ mod tests {
                 .map(|i| format!("E{i}"))
                 .collect();
             assert_eq!(labels, expected, "child {}", child.id);
+        }
+    }
+
+    #[test]
+    fn each_periods_events_and_those_outside_care_are_kept_in_lists_of_their_size() {
+        // Two periods: days 0-10 and 20-30 (ten days apart, so not one). Seven events, given
+        // out of date order: days 1, 5 and 10 (its last day) fall in the first, 25 and 30 in
+        // the second, 15 (between them) and 40 (after both) outside care.
+        let d = |days: u64| {
+            NaiveDate::from_ymd_opt(2020, 1, 1)
+                .and_then(|d| d.checked_add_days(Days::new(days)))
+                .expect("a date")
+        };
+        let a = Text::from("A");
+        let placement = |row: u32, start: u64, end: u64| PlacementRecord {
+            child_id: a.clone(),
+            start: d(start),
+            end: Some(d(end)),
+            category: PlacementCategory::Foster,
+            placement_type: Text::from("Foster"),
+            carer: None,
+            legal_status: None,
+            temporary: false,
+            starts_period: false,
+            ends_period: false,
+            source: SourceRow { table: 0, row },
+        };
+        let events = [40, 1, 25, 15, 5, 30, 10]
+            .into_iter()
+            .enumerate()
+            .map(|(row, day)| EventRecord {
+                child_id: a.clone(),
+                date: d(day),
+                milestone: Milestone::LacReview,
+                label: Text::from(format!("day {day}")),
+                detail: None,
+                source: SourceRow {
+                    table: 1,
+                    row: row as u32,
+                },
+            })
+            .collect();
+        let records = Records {
+            placements: vec![placement(0, 0, 10), placement(1, 20, 30)],
+            events,
+            ..Records::default()
+        };
+        let locate = |_: SourceRow| (String::new(), None);
+        let (dataset, _) = build_children(records, d(100), &locate);
+        let child = &dataset.children[0];
+        let days = |events: &[Event]| -> Vec<String> {
+            events.iter().map(|e| e.label.to_string()).collect()
+        };
+        let periods = &child.care_periods;
+        assert_eq!(periods.len(), 2);
+        assert_eq!(days(&periods[0].events), ["day 1", "day 5", "day 10"]);
+        assert_eq!(days(&periods[1].events), ["day 25", "day 30"]);
+        assert_eq!(days(&child.events_outside_care), ["day 15", "day 40"]);
+        // No room left over in any of the three lists.
+        for list in [
+            &periods[0].events,
+            &periods[1].events,
+            &child.events_outside_care,
+        ] {
+            assert_eq!(list.capacity(), list.len(), "{:?}", days(list));
         }
     }
 
