@@ -347,15 +347,23 @@ impl<'s> Packer<'s> {
     }
 
     /// Sets word `at` of the value being packed (a list's or object's first), which may
-    /// already have been handed to the spill.
+    /// already have been handed to the spill. Run once for every list and object, so kept
+    /// inline with its rare case out of line: a word that has left is below `words_left`,
+    /// where the subtraction wraps to an index past the words.
+    #[inline(always)]
     fn set_word(&mut self, at: usize, word: u32) {
-        match at.checked_sub(self.words_left) {
-            Some(here) => self.words[here] = word,
-            None => {
-                if let Some(spill) = self.spill.as_deref_mut() {
-                    spill.patch(at, word);
-                }
-            }
+        match self.words.get_mut(at.wrapping_sub(self.words_left)) {
+            Some(w) => *w = word,
+            None => self.patch(at, word),
+        }
+    }
+
+    /// Word `at`, which has already left, follows it as a patch.
+    #[cold]
+    #[inline(never)]
+    fn patch(&mut self, at: usize, word: u32) {
+        if let Some(spill) = self.spill.as_deref_mut() {
+            spill.patch(at, word);
         }
     }
 
@@ -492,8 +500,11 @@ impl<'s> Packer<'s> {
     }
 
     /// A placeholder for a list's or object's first word, filled in at its end.
+    #[inline(always)]
     fn open(&mut self) -> usize {
-        self.maybe_spill_words();
+        if self.words_spill {
+            self.maybe_spill_words();
+        }
         self.words.push(0);
         self.words_left + self.words.len() - 1
     }
