@@ -7,7 +7,7 @@ use super::sheet::{column_letters, Cell, SheetData};
 use crate::date::{DateCache, DateError};
 use crate::diagnostics::{shorten, Code, Diagnostic, Listing, Severity, QUOTE_CHARS};
 use crate::model::{
-    ChildRecord, EventRecord, LegalRecord, PlacementRecord, Records, SourceRow, Text,
+    ChildRecord, EventRecord, LegalRecord, Milestone, PlacementRecord, Records, SourceRow, Text,
 };
 use crate::visible;
 use chrono::NaiveDate;
@@ -59,6 +59,27 @@ impl Sink {
                 t
             }
         }
+    }
+
+    /// Records an event an importer derives from a code (an SSDA903 review, decision or
+    /// reason for leaving care): labelled as its milestone, the label held once.
+    pub fn milestone_event(
+        &mut self,
+        child_id: Text,
+        date: NaiveDate,
+        milestone: Milestone,
+        detail: Option<Text>,
+        source: SourceRow,
+    ) {
+        let label = self.intern(milestone.label());
+        self.records.events.push(EventRecord {
+            child_id,
+            date,
+            milestone,
+            label,
+            detail,
+            source,
+        });
     }
 
     /// A date of birth, or `None` with a warning when it could not be read: an unreadable date

@@ -784,11 +784,14 @@ impl Builder<'_> {
             }
         }
         // Each period's list made once at its size: pushed one by one, the lists grew by
-        // doubling and were shrunk, every step a move in memory.
-        let home = |date: NaiveDate| periods.iter().position(|p| p.contains(date));
+        // doubling and were shrunk, every step a move in memory. An event belongs to the
+        // first period that contains it, counted and placed by the one rule.
+        fn home(periods: &[CarePeriod], date: NaiveDate) -> Option<usize> {
+            periods.iter().position(|p| p.contains(date))
+        }
         let mut counts = vec![0usize; periods.len() + 1];
         for e in &events {
-            counts[home(e.date).unwrap_or(periods.len())] += 1;
+            counts[home(periods, e.date).unwrap_or(periods.len())] += 1;
         }
         for (p, n) in periods.iter_mut().zip(&counts) {
             p.events.reserve_exact(*n);
@@ -802,8 +805,8 @@ impl Builder<'_> {
                 detail: e.detail,
                 source: e.source,
             };
-            match periods.iter_mut().find(|p| p.contains(event.date)) {
-                Some(p) => p.events.push(event),
+            match home(periods, event.date) {
+                Some(i) => periods[i].events.push(event),
                 None => {
                     // Pre-birth planning is outside care by nature: no note.
                     if !periods.is_empty() && !super::is_pre_birth_event(&event.label) {
@@ -905,6 +908,30 @@ where
 mod tests {
     use super::*;
 
+    /// `days` after 1 January 2020.
+    fn day(days: u64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2020, 1, 1)
+            .and_then(|d| d.checked_add_days(Days::new(days)))
+            .expect("a date")
+    }
+
+    /// A foster placement of child `id`, row `row` of table 0.
+    fn foster(id: &Text, row: u32, start: NaiveDate, end: Option<NaiveDate>) -> PlacementRecord {
+        PlacementRecord {
+            child_id: id.clone(),
+            start,
+            end,
+            category: PlacementCategory::Foster,
+            placement_type: Text::from("Foster"),
+            carer: None,
+            legal_status: None,
+            temporary: false,
+            starts_period: false,
+            ends_period: false,
+            source: SourceRow { table: 0, row },
+        }
+    }
+
     /// The plain way: a set of every key seen so far.
     fn reference(items: &mut Vec<(u8, u8, u32)>) -> Vec<u32> {
         let mut seen = HashSet::default();
@@ -927,31 +954,14 @@ mod tests {
         // an importer derives two events from one row: same day, same row, so only the order
         // the rows reach the child decides theirs. Child A has events 0, 1, 4, 5, 8, 9, ...
         // and child B 2, 3, 6, 7, ..., in that order, with nothing lost and nothing repeated.
-        let d = |days: u64| {
-            NaiveDate::from_ymd_opt(2020, 1, 1)
-                .and_then(|d| d.checked_add_days(Days::new(days)))
-                .expect("a date")
-        };
         let (a, b) = (Text::from("A"), Text::from("B"));
         let src = |row: u32| SourceRow { table: 1, row };
-        let placement = |id: &Text, row: u32| PlacementRecord {
-            child_id: id.clone(),
-            start: d(0),
-            end: None,
-            category: PlacementCategory::Foster,
-            placement_type: Text::from("Foster"),
-            carer: None,
-            legal_status: None,
-            temporary: false,
-            starts_period: false,
-            ends_period: false,
-            source: SourceRow { table: 0, row },
-        };
+        let placement = |id: &Text, row: u32| foster(id, row, day(0), None);
         let n = 40_000u32;
         let events = (0..n)
             .map(|i| EventRecord {
                 child_id: if i % 4 < 2 { a.clone() } else { b.clone() },
-                date: d(u64::from(i / 8)),
+                date: day(u64::from(i / 8)),
                 milestone: Milestone::LacReview,
                 label: Text::from(format!("E{i}")),
                 detail: None,
@@ -964,7 +974,7 @@ mod tests {
             ..Records::default()
         };
         let locate = |_: SourceRow| (String::new(), None);
-        let (dataset, _) = build_children(records, d(20_000), &locate);
+        let (dataset, _) = build_children(records, day(20_000), &locate);
         assert_eq!(dataset.children.len(), 2);
         for (child, turn) in dataset.children.iter().zip([0u32, 2]) {
             let labels: Vec<&str> = child.all_events().map(|e| &*e.label).collect();
@@ -981,33 +991,17 @@ mod tests {
         // Two periods: days 0-10 and 20-30 (ten days apart, so not one). Seven events, given
         // out of date order: days 1, 5 and 10 (its last day) fall in the first, 25 and 30 in
         // the second, 15 (between them) and 40 (after both) outside care.
-        let d = |days: u64| {
-            NaiveDate::from_ymd_opt(2020, 1, 1)
-                .and_then(|d| d.checked_add_days(Days::new(days)))
-                .expect("a date")
-        };
         let a = Text::from("A");
-        let placement = |row: u32, start: u64, end: u64| PlacementRecord {
-            child_id: a.clone(),
-            start: d(start),
-            end: Some(d(end)),
-            category: PlacementCategory::Foster,
-            placement_type: Text::from("Foster"),
-            carer: None,
-            legal_status: None,
-            temporary: false,
-            starts_period: false,
-            ends_period: false,
-            source: SourceRow { table: 0, row },
-        };
+        let placement =
+            |row: u32, start: u64, end: u64| foster(&a, row, day(start), Some(day(end)));
         let events = [40, 1, 25, 15, 5, 30, 10]
             .into_iter()
             .enumerate()
-            .map(|(row, day)| EventRecord {
+            .map(|(row, n)| EventRecord {
                 child_id: a.clone(),
-                date: d(day),
+                date: day(n),
                 milestone: Milestone::LacReview,
-                label: Text::from(format!("day {day}")),
+                label: Text::from(format!("day {n}")),
                 detail: None,
                 source: SourceRow {
                     table: 1,
@@ -1021,7 +1015,7 @@ mod tests {
             ..Records::default()
         };
         let locate = |_: SourceRow| (String::new(), None);
-        let (dataset, _) = build_children(records, d(100), &locate);
+        let (dataset, _) = build_children(records, day(100), &locate);
         let child = &dataset.children[0];
         let days = |events: &[Event]| -> Vec<String> {
             events.iter().map(|e| e.label.to_string()).collect()

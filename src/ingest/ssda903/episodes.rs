@@ -30,8 +30,7 @@ use crate::ingest::header::normalise;
 use crate::ingest::labels::{legal_code, placement_code};
 use crate::ingest::template::Sink;
 use crate::model::{
-    EventRecord, LegalCategory, LegalRecord, Milestone, PlacementCategory, PlacementRecord,
-    SourceRow, Text,
+    LegalCategory, LegalRecord, Milestone, PlacementCategory, PlacementRecord, SourceRow, Text,
 };
 use chrono::NaiveDate;
 use std::collections::HashSet;
@@ -124,15 +123,8 @@ impl Builder<'_> {
         detail: Option<Text>,
         source: SourceRow,
     ) {
-        let label = self.sink.intern(milestone.label());
-        self.sink.records.events.push(EventRecord {
-            child_id: child.clone(),
-            date,
-            milestone,
-            label,
-            detail,
-            source,
-        });
+        self.sink
+            .milestone_event(child.clone(), date, milestone, detail, source);
     }
 
     /// One child's episodes, sorted by start, shown as `child`. `observed_from` is the first

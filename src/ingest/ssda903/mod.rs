@@ -41,7 +41,7 @@ use super::sheet::Cell;
 use super::template::Sink;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::ingest::summary::{ColumnMatch, InputSummary, TableSummary};
-use crate::model::{ChildFacts, ChildRecord, EventRecord, Milestone, Observed, SourceRow, Text};
+use crate::model::{ChildFacts, ChildRecord, Milestone, Observed, SourceRow, Text};
 use chrono::NaiveDate;
 use returns::{Key, Label, Returns};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -947,15 +947,7 @@ pub fn finish(collector: Collector, sink: &mut Sink, summary: &mut InputSummary)
                 (Milestone::Missing, Some(sink.intern(&detail)))
             }
         };
-        let label = sink.intern(milestone.label());
-        sink.records.events.push(EventRecord {
-            child_id: id,
-            date,
-            milestone,
-            label,
-            detail,
-            source,
-        });
+        sink.milestone_event(id, date, milestone, detail, source);
     }
 
     let repeated: Vec<String> = repeats
