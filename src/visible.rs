@@ -176,7 +176,7 @@ fn compose_canonical(text: &str) -> String {
         while i < chars.len() && canonical_combining_class(chars[i]) != 0 {
             i += 1;
         }
-        chars[start..i].sort_by_key(|&c| canonical_combining_class(c));
+        crate::sort::stable_by_key(&mut chars[start..i], |&c| canonical_combining_class(c));
     }
     let mut out = String::with_capacity(text.len());
     // The last starter (as composed so far), the marks after it that did not compose, and

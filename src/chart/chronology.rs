@@ -235,7 +235,7 @@ pub fn chronology(child: &Child, options: &ChronologyOptions) -> Chronology {
             },
         ));
     }
-    rows.sort_by_key(|(k, r)| (r.date, *k, r.source));
+    crate::sort::stable_by_key(&mut rows, |(k, r)| (r.date, *k, r.source));
     let name = if options.pseudonymise {
         "Child 1".to_string()
     } else {

@@ -659,7 +659,7 @@ impl<'r, 'a> CohortChart<'r, 'a> {
                     .flat_map(|p| p.placements.iter().map(|p| p.category))
             })
             .collect();
-        cats.sort();
+        crate::sort::stable(&mut cats);
         cats.dedup();
         let right = width - 24.0;
         let mut entries: Vec<(Item, String)> = cats

@@ -213,7 +213,7 @@ impl<'a> DecompositionChart<'a> {
             return;
         };
         let mut by_size: Vec<usize> = (0..groups.0.len()).collect();
-        by_size.sort_by_key(|&i| std::cmp::Reverse(groups.0[i].1.journeys));
+        crate::sort::stable_by_key(&mut by_size, |&i| std::cmp::Reverse(groups.0[i].1.journeys));
         by_size.truncate(self.options.max_groups.max(1));
         by_size.sort_unstable();
         for i in by_size {

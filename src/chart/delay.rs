@@ -797,7 +797,7 @@ fn drawn_groups(
         }
     }
     let mut by_size: Vec<usize> = (0..totals.len()).collect();
-    by_size.sort_by_key(|&i| std::cmp::Reverse(totals[i].1));
+    crate::sort::stable_by_key(&mut by_size, |&i| std::cmp::Reverse(totals[i].1));
     by_size.truncate(max.clamp(1, palette::SERIES.len()));
     by_size.sort_unstable();
     by_size

@@ -265,7 +265,7 @@ impl<'a> DistributionChart<'a> {
             .and_then(|b| stage.groups.get(b).map(|g| (b, g)))
         {
             let mut order: Vec<usize> = (0..groups.0.len()).collect();
-            order.sort_by_key(|&i| std::cmp::Reverse(groups.0[i].1.started));
+            crate::sort::stable_by_key(&mut order, |&i| std::cmp::Reverse(groups.0[i].1.started));
             let keep = self.options.max_groups.max(1);
             self.left_out = order.len().saturating_sub(keep);
             order.truncate(keep);

@@ -58,7 +58,7 @@ impl Default for PlacerConfig {
 /// request, `None` for a label that fits on no row below `max_rows`.
 pub fn place_labels(requests: &[LabelRequest], config: &PlacerConfig) -> Vec<Option<PlacedLabel>> {
     let mut order: Vec<usize> = (0..requests.len()).collect();
-    order.sort_by(|&a, &b| {
+    crate::sort::stable_by(&mut order, |&a, &b| {
         let (ra, rb) = (&requests[a], &requests[b]);
         rb.priority
             .cmp(&ra.priority)

@@ -159,7 +159,7 @@ impl SpcSpec {
         for d in self.rebase.iter().filter(|d| !d.trim().is_empty()) {
             spc.rebase.push(date(d).map_err(|e| bad("rebase", e))?);
         }
-        spc.rebase.sort();
+        crate::sort::stable(&mut spc.rebase);
         spc.rebase.dedup();
         for a in self
             .annotations

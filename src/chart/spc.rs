@@ -592,7 +592,7 @@ impl<'a> Spc<'a> {
                 Weight::Bold,
             ));
         }
-        labels.sort_by(|a, b| b.0.total_cmp(&a.0));
+        crate::sort::stable_by(&mut labels, |a, b| b.0.total_cmp(&a.0));
         let mut last_y = f32::MIN;
         for (v, text, color, weight) in labels {
             let mut y = (self.y_of(v) + 4.0).max(last_y + 13.0);

@@ -257,7 +257,9 @@ impl<'a> SurvivalChart<'a> {
         match breakdown.and_then(|b| stage.groups.get(b).map(|g| (b, g))) {
             Some((b, groups)) => {
                 let mut order: Vec<usize> = (0..groups.0.len()).collect();
-                order.sort_by_key(|&i| std::cmp::Reverse(groups.0[i].1.started));
+                crate::sort::stable_by_key(&mut order, |&i| {
+                    std::cmp::Reverse(groups.0[i].1.started)
+                });
                 let keep = options.max_groups.clamp(1, palette::SERIES.len());
                 left_out = order.len().saturating_sub(keep);
                 order.truncate(keep);

@@ -125,7 +125,9 @@ impl Neutral {
     pub fn rename(&self, text: &str) -> String {
         let mut reals: Vec<(&str, &str)> = self.names.iter().map(|(r, n)| (&**r, &**n)).collect();
         reals.retain(|(r, _)| !r.is_empty());
-        reals.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
+        crate::sort::stable_by(&mut reals, |a, b| {
+            b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0))
+        });
         let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
         let mut out = String::with_capacity(text.len());
         let mut at = 0;

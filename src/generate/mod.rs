@@ -18,6 +18,10 @@
 //! come back. The whole future is simulated and then cut at the "as at" date, so children
 //! still waiting at that date appear naturally, with open placements and no order yet.
 
+// The generator runs natively (the command line, tests, benchmarks): the page's wasm never
+// links it, so it sorts with the standard library (see `crate::sort`).
+#![allow(clippy::disallowed_methods)]
+
 pub mod journey;
 pub mod records;
 pub mod returns;

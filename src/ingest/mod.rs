@@ -638,6 +638,8 @@ fn derive_legal_from_placements(records: &mut Records, sink: &mut Sink) {
         .iter()
         .filter(|p| p.legal_status.is_some())
         .collect();
+    // Hot: every placement with a legal status (see `crate::sort`).
+    #[allow(clippy::disallowed_methods)]
     by_child.sort_by(|a, b| (&a.child_id, a.start).cmp(&(&b.child_id, b.start)));
     let mut spells: Vec<LegalRecord> = Vec::new();
     for p in by_child {

@@ -458,6 +458,8 @@ impl Grid {
     pub fn finish(&mut self) {
         let place = |c: &Stored| (c.row, c.column);
         if !self.cells.is_sorted_by_key(place) {
+            // Hot: every cell of a sheet (see `crate::sort`).
+            #[allow(clippy::disallowed_methods)]
             self.cells.sort_by_key(place);
         }
         self.cells.shrink_to_fit();

@@ -156,7 +156,7 @@ impl Child {
             .flat_map(|p| p.events.iter())
             .chain(self.events_outside_care.iter())
             .collect();
-        all.sort_by_key(|e| e.date);
+        crate::sort::stable_by_key(&mut all, |e| e.date);
         all.into_iter()
     }
 

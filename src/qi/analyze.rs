@@ -39,7 +39,7 @@ pub fn analyze(points: &[(NaiveDate, f64)], config: &SpcConfig) -> Result<SpcCha
         points.iter().copied().unzip()
     } else {
         let mut order: Vec<usize> = (0..points.len()).collect();
-        order.sort_by_key(|&i| points[i].0);
+        crate::sort::stable_by_key(&mut order, |&i| points[i].0);
         order.iter().map(|&i| points[i]).unzip()
     };
     build(Some(&dates), &values, config)
@@ -573,7 +573,7 @@ fn assurance(target: Option<f64>, direction: Direction, seg: &Segment) -> Option
 
 fn place_annotations(config: &SpcConfig, points: &[Point]) -> Vec<PlacedAnnotation> {
     let mut placed: Vec<PlacedAnnotation> = config.annotations.iter().map(Into::into).collect();
-    placed.sort_by_key(|a| a.date);
+    crate::sort::stable_by_key(&mut placed, |a| a.date);
     let dated = points.iter().all(|p| p.date.is_some());
     if dated {
         for a in &mut placed {

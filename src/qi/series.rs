@@ -44,7 +44,7 @@ impl PeriodValue {
 pub fn individual(points: &[(NaiveDate, f64)]) -> Result<Vec<(NaiveDate, f64)>, QiError> {
     check_finite(points)?;
     let mut out = points.to_vec();
-    out.sort_by_key(|p| p.0);
+    crate::sort::stable_by_key(&mut out, |p| p.0);
     Ok(out)
 }
 

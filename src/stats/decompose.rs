@@ -161,7 +161,7 @@ pub fn decompose(
         }
         let mut present: Vec<usize> = (0..labels.len()).filter(|&k| !accs[k].is_empty()).collect();
         // `unknown` last.
-        present.sort_by_key(|&k| labels[k] == "unknown");
+        crate::sort::stable_by_key(&mut present, |&k| labels[k] == "unknown");
         if present.is_empty() || present.iter().all(|&k| labels[k] == "unknown") {
             continue;
         }

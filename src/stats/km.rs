@@ -455,7 +455,7 @@ impl StepCurve {
                 .filter(|(_, v)| !v.is_nan())
                 .map(|(i, &v)| (v, i))
                 .collect();
-            all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            crate::sort::stable_by(&mut all, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             for (v, i) in all {
                 if knots.last().is_none_or(|&(last, _)| last != v) {
                     knots.push((v, i));

@@ -124,7 +124,7 @@ pub fn stage_series<'a>(
         }
     }
     // Stable: stages ending on the same day keep the children's order.
-    singles.sort_by_key(|p| p.date);
+    crate::sort::stable_by_key(&mut singles, |p| p.date);
     let completed = singles.len();
     let points = match how {
         Aggregate::None => singles,

@@ -377,7 +377,7 @@ pub fn summarise_checks(
                     }
                 }
             }
-            over.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            crate::sort::stable_by(&mut over, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
             CheckSummary {
                 id: check.id.clone(),
                 label: check.label.clone(),
@@ -417,7 +417,7 @@ fn order_by_days(rows: &[Row], order: &mut Vec<u32>) {
     let max = max as usize;
     if max > rows.len().saturating_mul(8).max(1 << 16) {
         order.extend(0..rows.len() as u32);
-        order.sort_by_key(|&i| rows[i as usize].obs.days);
+        crate::sort::stable_by_key(order, |&i| rows[i as usize].obs.days);
         return;
     }
     let mut starts = vec![0u32; max + 2];
@@ -793,7 +793,9 @@ impl<'a> Interner<'a> {
         let unknown = labels.len() as u32;
         labels.push("unknown".into());
         let mut order: Vec<u32> = (0..unknown).collect();
-        order.sort_by(|&a, &b| labels[a as usize].cmp(&labels[b as usize]));
+        crate::sort::stable_by(&mut order, |&a, &b| {
+            labels[a as usize].cmp(&labels[b as usize])
+        });
         order.push(unknown);
         Dim {
             id,
@@ -868,7 +870,7 @@ impl PeriodKeys {
         ));
         let mut year_labels: Vec<String> = years.iter().map(|y| y.to_string()).collect();
         let mut year_order: Vec<u32> = (0..years.len() as u32).collect();
-        year_order.sort_by_key(|&k| years[k as usize]);
+        crate::sort::stable_by_key(&mut year_order, |&k| years[k as usize]);
         let year_unknown = year_labels.len() as u32;
         year_labels.push("unknown".into());
         year_order.push(year_unknown);

@@ -61,7 +61,7 @@ impl Builder<'_> {
             .iter()
             .flat_map(|p| p.placements.iter().map(|p| p.category))
             .collect();
-        cats.sort();
+        crate::sort::stable(&mut cats);
         cats.dedup();
         if !cats.is_empty() {
             groups.push((
@@ -82,7 +82,7 @@ impl Builder<'_> {
             .iter()
             .map(|l| (l.category, l.category.label_as_written(&l.legal_status)))
             .collect();
-        legal.sort_by_key(|(c, _)| *c);
+        crate::sort::stable_by_key(&mut legal, |(c, _)| *c);
         legal.dedup_by_key(|(c, _)| *c);
         if !legal.is_empty() {
             groups.push((

@@ -1025,7 +1025,7 @@ impl Builder<'_> {
 /// half sizes plus `gap`, so that sum over every mark is what must fit.
 pub(super) fn shrink_to_fit(marks: &[(f32, f32)], gap: f32, bounds: (f32, f32)) -> f32 {
     let mut sizes: Vec<(f32, f32)> = marks.to_vec();
-    sizes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::sort::stable_by(&mut sizes, |a, b| a.0.total_cmp(&b.0));
     let need: f32 = sizes
         .windows(2)
         .map(|w| (w[0].1 + w[1].1) / 2.0 + gap)
@@ -1044,7 +1044,9 @@ pub(super) fn shrink_to_fit(marks: &[(f32, f32)], gap: f32, bounds: (f32, f32)) 
 /// on their own positions, within `bounds`. Returns the new x of each mark, in the given order.
 pub(super) fn dodge(marks: &[(f32, f32)], gap: f32, bounds: (f32, f32)) -> Vec<f32> {
     let mut order: Vec<usize> = (0..marks.len()).collect();
-    order.sort_by(|&a, &b| marks[a].0.total_cmp(&marks[b].0).then(a.cmp(&b)));
+    crate::sort::stable_by(&mut order, |&a, &b| {
+        marks[a].0.total_cmp(&marks[b].0).then(a.cmp(&b))
+    });
     // Clusters of consecutive marks (in x order): the first and last position in `order`
     // and the x of the first mark; each mark's offset from it is fixed by the sizes.
     let mut offset = vec![0.0f32; marks.len()];
@@ -1114,7 +1116,7 @@ mod tests {
         assert!(k < 300.0 / 460.0 && k > 0.99 * 300.0 / 460.0, "{k}");
         let shrunk: Vec<(f32, f32)> = marks.iter().map(|&(x, s)| (x, s * k)).collect();
         let mut xs = dodge(&shrunk, 1.5 * k, bounds);
-        xs.sort_by(f32::total_cmp);
+        crate::sort::stable_by(&mut xs, f32::total_cmp);
         assert!(
             xs[0] >= bounds.0 && xs[40] <= bounds.1,
             "{} … {}",

@@ -462,7 +462,7 @@ impl RowReader<'_, '_> {
     /// Reports each of the row's columns whose text holds invisible characters.
     fn report_hidden(&self, child: &str, sink: &mut Sink) {
         let mut columns: Vec<(&str, usize)> = self.t.cols.iter().map(|(n, i)| (*n, *i)).collect();
-        columns.sort_by_key(|&(_, i)| i);
+        crate::sort::stable_by_key(&mut columns, |&(_, i)| i);
         for (name, i) in columns {
             let Some(Cell::Text(raw)) = self.cells.get(i) else {
                 continue;
@@ -924,6 +924,8 @@ pub fn finish(collector: Collector, sink: &mut Sink, summary: &mut InputSummary)
         }
     }
     let mut facts: Vec<ChildFacts> = facts.into_values().collect();
+    // Hot: one per child (see `crate::sort`).
+    #[allow(clippy::disallowed_methods)]
     facts.sort_by(|a, b| a.child_id.cmp(&b.child_id));
     sink.records.facts.extend(facts);
 

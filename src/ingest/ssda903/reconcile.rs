@@ -88,6 +88,8 @@ pub struct Outcome {
 /// whose year could not be read, which never decides anything).
 pub fn reconcile(mut copies: Vec<Episode>, returns: &[Option<Coverage>]) -> Outcome {
     let mut out = Outcome::default();
+    // Hot: run for every child (see `crate::sort`).
+    #[allow(clippy::disallowed_methods)]
     copies.sort_by_key(|e| (e.decom, e.rank, e.source));
     let present: BTreeSet<usize> = copies.iter().map(|e| e.rank).collect();
     // The copies used, each with the returns (by rank) holding a copy of its start date.

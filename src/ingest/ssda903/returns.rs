@@ -101,7 +101,7 @@ impl Returns {
             r.coverage = coverage(&r.dec_years, r.latest_decom);
         }
         let mut order: Vec<u32> = (0..self.list.len() as u32).collect();
-        order.sort_by(|&a, &b| {
+        crate::sort::stable_by(&mut order, |&a, &b| {
             let (x, y) = (&self.list[a as usize], &self.list[b as usize]);
             (&x.key.la, x.coverage.map(|c| (c.to, c.from)))
                 .cmp(&(&y.key.la, y.coverage.map(|c| (c.to, c.from))))
