@@ -30,6 +30,19 @@ pub fn stable_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
     stable_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// Sorts `v` stably by the key `key` gives each element, each key worked out once, exactly as
+/// `v.sort_by_cached_key(key)` (which sorts equal keys stably too).
+pub fn stable_by_cached_key<T, K: Ord>(v: &mut [T], key: impl FnMut(&T) -> K) {
+    if v.len() < 2 {
+        return;
+    }
+    let keys: Vec<K> = v.iter().map(key).collect();
+    let mut places: Vec<usize> = (0..v.len()).collect();
+    sort_places(&mut places, &mut |a, b| keys[a].cmp(&keys[b]));
+    drop(keys);
+    permute(v, &mut places);
+}
+
 /// Sorts `v` stably, exactly as `v.sort()`.
 pub fn stable<T: Ord>(v: &mut [T]) {
     stable_by(v, T::cmp);
@@ -100,6 +113,26 @@ mod tests {
             }
         }
         assert_eq!(count, 720);
+    }
+
+    /// Keys worked out once each, and equal keys in their first order, as
+    /// `sort_by_cached_key` gives.
+    #[test]
+    fn cached_keys_are_worked_out_once_and_sort_as_sort_by_cached_key_does() {
+        let words = [
+            "delta", "Alpha", "charlie", "bravo", "alpha", "Charlie", "echo",
+        ];
+        let mut calls = 0;
+        let mut ours = words.to_vec();
+        stable_by_cached_key(&mut ours, |w| {
+            calls += 1;
+            w.to_lowercase()
+        });
+        assert_eq!(calls, words.len());
+        assert_eq!(
+            ours,
+            ["Alpha", "alpha", "bravo", "charlie", "Charlie", "delta", "echo"]
+        );
     }
 
     #[test]

@@ -101,16 +101,16 @@ pub fn cohort_order(rows: &[CohortRow<'_>], sort: &CohortSort) -> Vec<usize> {
     let entry = |r: &CohortRow<'_>| r.child.care_periods.first().map(|p| p.start);
     let mut order: Vec<usize> = (0..rows.len()).collect();
     match sort {
-        CohortSort::EntryDate => order.sort_by_cached_key(|&i| {
+        CohortSort::EntryDate => crate::sort::stable_by_cached_key(&mut order, |&i| {
             let r = &rows[i];
             (entry(r).is_none(), entry(r), r.child.id.clone())
         }),
-        CohortSort::LongestCurrentWait => order.sort_by_cached_key(|&i| {
+        CohortSort::LongestCurrentWait => crate::sort::stable_by_cached_key(&mut order, |&i| {
             let r = &rows[i];
             let wait = longest_open(r.stages).map(|(_, d)| d);
             (wait.is_none(), Reverse(wait), entry(r), r.child.id.clone())
         }),
-        CohortSort::Stage(id) => order.sort_by_cached_key(|&i| {
+        CohortSort::Stage(id) => crate::sort::stable_by_cached_key(&mut order, |&i| {
             let r = &rows[i];
             let days = r
                 .stages
