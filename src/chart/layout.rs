@@ -144,7 +144,7 @@ pub enum MarkerShape {
 
 /// One positioned item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Item {
     Rect {
         rect: Rect,
@@ -209,9 +209,10 @@ pub struct Hit {
     pub text_row: Option<usize>,
 }
 
-/// The kinds of thing a chart shows.
+/// The kinds of thing a chart shows. In JSON an object with its `kind` and its fields
+/// (`{"kind": "placement", "period": 0, "index": 3}`), the shape hit tests answer in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "TargetFields")]
 pub enum HitTarget {
     /// A placement: the care period and the placement's index within it.
     Placement { period: usize, index: usize },
@@ -239,6 +240,89 @@ pub enum HitTarget {
     Bin { index: usize },
     /// A box plot's row: 0 for the whole cohort, 1 + k for the k-th group drawn.
     Box { series: usize },
+}
+
+/// A [`HitTarget`] as its JSON reads, with every variant's fields: read as one flat object
+/// rather than through serde's reading of a tagged enum, which buffers the object first and
+/// so keeps a second reader of every type inside it (36 kB of the page's wasm, for the
+/// main-thread painter that reads a layout back).
+#[derive(Deserialize)]
+struct TargetFields {
+    kind: TargetKind,
+    period: Option<usize>,
+    index: Option<usize>,
+    row: Option<usize>,
+    date: Option<NaiveDate>,
+    series: Option<usize>,
+}
+
+/// [`HitTarget`]'s variants by name.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum TargetKind {
+    Placement,
+    Legal,
+    Event,
+    Stage,
+    CareGap,
+    CohortRow,
+    Point,
+    Bar,
+    Curve,
+    Bin,
+    Box,
+}
+
+impl TryFrom<TargetFields> for HitTarget {
+    type Error = String;
+
+    fn try_from(f: TargetFields) -> Result<HitTarget, String> {
+        let need = |value: Option<usize>, field: &str| {
+            value.ok_or_else(|| format!("a hit target of kind {:?} needs its {field}", f.kind))
+        };
+        Ok(match f.kind {
+            TargetKind::Placement => HitTarget::Placement {
+                period: need(f.period, "period")?,
+                index: need(f.index, "index")?,
+            },
+            TargetKind::Legal => HitTarget::Legal {
+                index: need(f.index, "index")?,
+            },
+            TargetKind::Event => HitTarget::Event {
+                index: need(f.index, "index")?,
+            },
+            TargetKind::Stage => HitTarget::Stage {
+                index: need(f.index, "index")?,
+            },
+            TargetKind::CareGap => HitTarget::CareGap {
+                period: need(f.period, "period")?,
+            },
+            TargetKind::CohortRow => HitTarget::CohortRow {
+                row: need(f.row, "row")?,
+                date: f
+                    .date
+                    .ok_or_else(|| "a hit target of kind CohortRow needs its date".to_owned())?,
+            },
+            TargetKind::Point => HitTarget::Point {
+                series: need(f.series, "series")?,
+                index: need(f.index, "index")?,
+            },
+            TargetKind::Bar => HitTarget::Bar {
+                series: need(f.series, "series")?,
+                index: need(f.index, "index")?,
+            },
+            TargetKind::Curve => HitTarget::Curve {
+                series: need(f.series, "series")?,
+                index: need(f.index, "index")?,
+            },
+            TargetKind::Bin => HitTarget::Bin {
+                index: need(f.index, "index")?,
+            },
+            TargetKind::Box => HitTarget::Box {
+                series: need(f.series, "series")?,
+            },
+        })
+    }
 }
 
 impl Color {
@@ -549,6 +633,75 @@ fn target(t: &HitTarget) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every kind of hit target reads back from the JSON it writes (the shape hit tests
+    /// answer in, `kind` beside the fields), as the main-thread painter reads a layout.
+    #[test]
+    fn every_hit_target_reads_back_from_its_json() {
+        let date = NaiveDate::from_ymd_opt(2024, 2, 29).expect("a date");
+        let all = [
+            HitTarget::Placement {
+                period: 1,
+                index: 2,
+            },
+            HitTarget::Legal { index: 3 },
+            HitTarget::Event { index: 4 },
+            HitTarget::Stage { index: 5 },
+            HitTarget::CareGap { period: 6 },
+            HitTarget::CohortRow { row: 7, date },
+            HitTarget::Point {
+                series: 8,
+                index: 9,
+            },
+            HitTarget::Bar {
+                series: 10,
+                index: 11,
+            },
+            HitTarget::Curve {
+                series: 12,
+                index: 13,
+            },
+            HitTarget::Bin { index: 14 },
+            HitTarget::Box { series: 15 },
+        ];
+        for t in &all {
+            // Every variant is in `all`: a new one must be added there too.
+            match t {
+                HitTarget::Placement { .. }
+                | HitTarget::Legal { .. }
+                | HitTarget::Event { .. }
+                | HitTarget::Stage { .. }
+                | HitTarget::CareGap { .. }
+                | HitTarget::CohortRow { .. }
+                | HitTarget::Point { .. }
+                | HitTarget::Bar { .. }
+                | HitTarget::Curve { .. }
+                | HitTarget::Bin { .. }
+                | HitTarget::Box { .. } => {}
+            }
+            let json = serde_json::to_string(t).expect("writes");
+            let back: HitTarget = serde_json::from_str(&json).expect("reads back");
+            assert_eq!(&back, t, "{json}");
+        }
+        let read = |json: &str| serde_json::from_str::<HitTarget>(json);
+        assert_eq!(
+            serde_json::to_string(&all[0]).expect("writes"),
+            r#"{"kind":"placement","period":1,"index":2}"#
+        );
+        assert_eq!(
+            read(r#"{"kind":"cohort_row","row":7,"date":"2024-02-29"}"#).expect("reads"),
+            HitTarget::CohortRow { row: 7, date }
+        );
+        // A field of another kind is ignored; a missing one is named.
+        assert_eq!(
+            read(r#"{"kind":"bin","index":1,"series":2}"#).expect("reads"),
+            HitTarget::Bin { index: 1 }
+        );
+        let missing = read(r#"{"kind":"bar","series":1}"#).expect_err("no index");
+        assert!(missing.to_string().contains("needs its index"), "{missing}");
+        assert!(read(r#"{"kind":"sofa","index":1}"#).is_err());
+        assert!(read(r#"{"index":1}"#).is_err());
+    }
 
     fn region(x: f32, label: &str) -> HitRegion {
         HitRegion {
