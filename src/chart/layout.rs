@@ -277,50 +277,42 @@ impl TryFrom<TargetFields> for HitTarget {
     type Error = String;
 
     fn try_from(f: TargetFields) -> Result<HitTarget, String> {
+        let kind = f.kind;
         let need = |value: Option<usize>, field: &str| {
-            value.ok_or_else(|| format!("a hit target of kind {:?} needs its {field}", f.kind))
+            value.ok_or_else(|| format!("a hit target of kind {kind:?} needs its {field}"))
         };
-        Ok(match f.kind {
+        let period = || need(f.period, "period");
+        let index = || need(f.index, "index");
+        let series = || need(f.series, "series");
+        Ok(match kind {
             TargetKind::Placement => HitTarget::Placement {
-                period: need(f.period, "period")?,
-                index: need(f.index, "index")?,
+                period: period()?,
+                index: index()?,
             },
-            TargetKind::Legal => HitTarget::Legal {
-                index: need(f.index, "index")?,
-            },
-            TargetKind::Event => HitTarget::Event {
-                index: need(f.index, "index")?,
-            },
-            TargetKind::Stage => HitTarget::Stage {
-                index: need(f.index, "index")?,
-            },
-            TargetKind::CareGap => HitTarget::CareGap {
-                period: need(f.period, "period")?,
-            },
+            TargetKind::Legal => HitTarget::Legal { index: index()? },
+            TargetKind::Event => HitTarget::Event { index: index()? },
+            TargetKind::Stage => HitTarget::Stage { index: index()? },
+            TargetKind::CareGap => HitTarget::CareGap { period: period()? },
             TargetKind::CohortRow => HitTarget::CohortRow {
                 row: need(f.row, "row")?,
                 date: f
                     .date
-                    .ok_or_else(|| "a hit target of kind CohortRow needs its date".to_owned())?,
+                    .ok_or_else(|| format!("a hit target of kind {kind:?} needs its date"))?,
             },
             TargetKind::Point => HitTarget::Point {
-                series: need(f.series, "series")?,
-                index: need(f.index, "index")?,
+                series: series()?,
+                index: index()?,
             },
             TargetKind::Bar => HitTarget::Bar {
-                series: need(f.series, "series")?,
-                index: need(f.index, "index")?,
+                series: series()?,
+                index: index()?,
             },
             TargetKind::Curve => HitTarget::Curve {
-                series: need(f.series, "series")?,
-                index: need(f.index, "index")?,
+                series: series()?,
+                index: index()?,
             },
-            TargetKind::Bin => HitTarget::Bin {
-                index: need(f.index, "index")?,
-            },
-            TargetKind::Box => HitTarget::Box {
-                series: need(f.series, "series")?,
-            },
+            TargetKind::Bin => HitTarget::Bin { index: index()? },
+            TargetKind::Box => HitTarget::Box { series: series()? },
         })
     }
 }
@@ -699,6 +691,8 @@ mod tests {
         );
         let missing = read(r#"{"kind":"bar","series":1}"#).expect_err("no index");
         assert!(missing.to_string().contains("needs its index"), "{missing}");
+        let no_date = read(r#"{"kind":"cohort_row","row":1}"#).expect_err("no date");
+        assert!(no_date.to_string().contains("needs its date"), "{no_date}");
         assert!(read(r#"{"kind":"sofa","index":1}"#).is_err());
         assert!(read(r#"{"index":1}"#).is_err());
     }
