@@ -277,13 +277,13 @@ impl TryFrom<TargetFields> for HitTarget {
     type Error = String;
 
     fn try_from(f: TargetFields) -> Result<HitTarget, String> {
-        let kind = f.kind;
-        let need = |value: Option<usize>, field: &str| {
+        fn need<T>(kind: TargetKind, value: Option<T>, field: &str) -> Result<T, String> {
             value.ok_or_else(|| format!("a hit target of kind {kind:?} needs its {field}"))
-        };
-        let period = || need(f.period, "period");
-        let index = || need(f.index, "index");
-        let series = || need(f.series, "series");
+        }
+        let kind = f.kind;
+        let period = || need(kind, f.period, "period");
+        let index = || need(kind, f.index, "index");
+        let series = || need(kind, f.series, "series");
         Ok(match kind {
             TargetKind::Placement => HitTarget::Placement {
                 period: period()?,
@@ -294,10 +294,8 @@ impl TryFrom<TargetFields> for HitTarget {
             TargetKind::Stage => HitTarget::Stage { index: index()? },
             TargetKind::CareGap => HitTarget::CareGap { period: period()? },
             TargetKind::CohortRow => HitTarget::CohortRow {
-                row: need(f.row, "row")?,
-                date: f
-                    .date
-                    .ok_or_else(|| format!("a hit target of kind {kind:?} needs its date"))?,
+                row: need(kind, f.row, "row")?,
+                date: need(kind, f.date, "date")?,
             },
             TargetKind::Point => HitTarget::Point {
                 series: series()?,
